@@ -1,0 +1,280 @@
+"""The Dataset: tables + planted truth, and how they are saved and loaded.
+
+A dataset folder looks like this::
+
+    DIR/
+      dataset.json          how it was made: seed, scale, locale, version, format, row counts
+      truth.json            planted effects (the answers), never read by learner tables
+      brands.csv ...        one file per table (CSV or Parquet)
+      posts/part-00000.parquet ...   large Parquet worlds: one folder of parts per table
+      truth/post_labels.csv ...      per-row labels a learner must infer
+
+Saving is atomic: everything is written into a temporary sibling folder that is
+renamed into place at the end, so a failed run never leaves half a dataset.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from ._schema import TABLES, TRUTH_TABLES, Table
+
+FORMATS = ("csv", "parquet")
+META_FILE = "dataset.json"
+TRUTH_FILE = "truth.json"
+LABELS_DIR = "truth"
+DATA_DIR_ENV = "SANDBOX_DATASET"
+
+
+class DatasetError(ValueError):
+    """A dataset folder or argument is not usable; the message says why."""
+
+
+@dataclass
+class Dataset:
+    """A generated world: the learner tables, the planted truth and how it was made.
+
+    Tables are attributes (``ds.posts``) and items (``ds["posts"]``).
+    ``truth`` holds the planted effects (JSON-ready dict), ``labels`` the per-row
+    truth tables and ``meta`` the generation parameters.
+    """
+
+    brands: pd.DataFrame
+    accounts: pd.DataFrame
+    posts: pd.DataFrame
+    post_daily: pd.DataFrame
+    followers_daily: pd.DataFrame
+    audience: pd.DataFrame
+    campaigns: pd.DataFrame
+    comments: pd.DataFrame
+    influencers: pd.DataFrame
+    truth: dict = field(default_factory=dict)
+    labels: dict[str, pd.DataFrame] = field(default_factory=dict)
+    meta: dict = field(default_factory=dict)
+    path: Path | None = None
+
+    @property
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The learner tables by name, in data-model order."""
+        return {name: getattr(self, name) for name in TABLES}
+
+    def __getitem__(self, name: str) -> pd.DataFrame:
+        if name not in TABLES:
+            raise KeyError(f"no table {name!r}; tables: {', '.join(TABLES)}")
+        return getattr(self, name)
+
+    def __repr__(self) -> str:
+        rows = ", ".join(f"{name}={len(df):,}" for name, df in self.tables.items())
+        made = ", ".join(f"{k}={self.meta[k]!r}" for k in ("seed", "scale") if k in self.meta)
+        return f"Dataset({made}; {rows})"
+
+    def save(self, directory, format: str = "csv", force: bool = False, include_truth: bool = True) -> Path:
+        """Write the dataset to ``directory`` atomically and return its path.
+
+        Parameters
+        ----------
+        directory : path
+            Target folder. It must not exist or be empty, unless ``force``.
+        format : {"csv", "parquet"}
+        force : bool
+            Replace an existing, non-empty folder.
+        include_truth : bool
+            Write truth.json and truth/ (per-student course datasets leave them out).
+        """
+        check_format(format)
+        target = prepare_target(directory, force)
+        with staging_dir(target) as tmp:
+            for name, df in self.tables.items():
+                write_table(df, tmp / f"{name}.{format}", format)
+            if include_truth:
+                (tmp / TRUTH_FILE).write_text(json.dumps(self.truth, indent=2, sort_keys=True) + "\n")
+                (tmp / LABELS_DIR).mkdir()
+                for name, df in self.labels.items():
+                    write_table(df, tmp / LABELS_DIR / f"{name}.{format}", format)
+            meta = dict(self.meta, format=format, rows={n: len(df) for n, df in self.tables.items()})
+            (tmp / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+        self.path = target
+        return target
+
+
+def check_format(format: str) -> None:
+    if format not in FORMATS:
+        raise DatasetError(f"unknown format {format!r}; allowed: {', '.join(FORMATS)}")
+
+
+def prepare_target(directory, force: bool) -> Path:
+    """Refuse a target folder that cannot be written or would lose data."""
+    target = Path(directory).expanduser().resolve()
+    if target.exists() and not target.is_dir():
+        raise DatasetError(f"output {target} exists and is not a folder")
+    if target.exists() and any(target.iterdir()) and not force:
+        raise DatasetError(f"output folder {target} is not empty; choose another --out or pass --force to replace it")
+    parent = target.parent
+    probe = parent
+    while not probe.exists():
+        probe = probe.parent
+    if not os.access(probe, os.W_OK):
+        raise DatasetError(f"output folder {target} cannot be written (no write permission on {probe})")
+    return target
+
+
+class staging_dir:
+    """Context manager: a temporary sibling folder renamed to ``target`` on success."""
+
+    def __init__(self, target: Path):
+        self.target = target
+
+    def __enter__(self) -> Path:
+        self.target.parent.mkdir(parents=True, exist_ok=True)
+        self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-", dir=self.target.parent))
+        return self.tmp
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc_type is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            return False
+        old = None
+        if self.target.exists():
+            old = self.target.with_name(f".{self.target.name}.old-{os.getpid()}")
+            self.target.rename(old)
+        self.tmp.rename(self.target)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+        return False
+
+
+def write_table(df: pd.DataFrame, path: Path, format: str) -> None:
+    """Write one table deterministically (same frame -> same bytes)."""
+    if format == "csv":
+        df.to_csv(path, index=False, lineterminator="\n")
+    else:
+        df.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
+
+
+def read_table(path: Path, table: Table | None, raw: bool = False) -> pd.DataFrame:
+    """Read one table file or folder of parts, restoring the schema's dtypes.
+
+    ``raw`` keeps every CSV column as text (for dirty exports that do not
+    follow the schema).
+    """
+    if path.is_dir():
+        parts = sorted(path.glob("part-*.parquet"))
+        if not parts:
+            raise DatasetError(f"{path} holds no part-*.parquet files")
+        df = pd.concat([pd.read_parquet(p) for p in parts], ignore_index=True)
+    elif path.suffix == ".parquet":
+        df = pd.read_parquet(path)
+    elif raw:
+        return pd.read_csv(path, dtype="str", keep_default_na=False, na_values=[""])
+    else:
+        df = pd.read_csv(path, dtype={c.name: "str" for c in table.columns} if table else None,
+                         keep_default_na=False, na_values=[""])
+    return apply_schema(df, table) if table is not None and not raw else df
+
+
+def apply_schema(df: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Cast the columns of ``df`` to the dtypes of ``table`` (extra columns are kept)."""
+    out = {}
+    for col in df.columns:
+        try:
+            spec = table.column(col)
+        except KeyError:
+            out[col] = df[col]
+            continue
+        out[col] = cast_column(df[col], spec)
+    return pd.DataFrame(out)
+
+
+def cast_column(s: pd.Series, spec) -> pd.Series:
+    if s.dtype == spec.dtype:
+        return s
+    if spec.kind == "timestamp":
+        return pd.to_datetime(s, utc=True, format="ISO8601").astype(spec.dtype)
+    if spec.kind == "date":
+        return pd.to_datetime(s, format="ISO8601").astype(spec.dtype)
+    if spec.kind == "bool":
+        return s.map({"True": True, "False": False, True: True, False: False}).astype("bool")
+    if spec.kind in ("int", "Int64", "float"):
+        return pd.to_numeric(s).astype(spec.dtype)
+    return s.astype(spec.dtype)
+
+
+def find_table_file(directory: Path, name: str) -> Path | None:
+    for candidate in (directory / f"{name}.parquet", directory / f"{name}.csv", directory / name):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def load_dataset(directory=None, *, tables=None) -> Dataset:
+    """Load a dataset folder (see module docstring) with the schema's dtypes.
+
+    With no ``directory``, the dataset in use is found in this order: the
+    ``SANDBOX_DATASET`` environment variable, a ``data/`` folder beside the
+    notebook (the working directory) holding a dataset, the committed default
+    dataset of a source checkout, and finally the default world (seed 0,
+    small scale) regenerated once into a cache folder, byte-identical to the
+    committed one.
+    """
+    directory = Path(directory) if directory is not None else default_dataset_dir()
+    if not (directory / META_FILE).is_file():
+        raise DatasetError(f"{directory} is not a dataset folder (no {META_FILE}); make one with `sandbox generate --out {directory}`")
+    meta = json.loads((directory / META_FILE).read_text())
+    raw = bool(meta.get("dirty"))
+    wanted = list(TABLES) if tables is None else list(tables)
+    frames = {}
+    for name in TABLES:
+        path = find_table_file(directory, name)
+        if name in wanted and path is None:
+            raise DatasetError(f"{directory} has no table {name!r} ({name}.csv, {name}.parquet or {name}/)")
+        frames[name] = read_table(path, TABLES[name], raw=raw) if name in wanted else empty_table(TABLES[name])
+    truth_path = directory / TRUTH_FILE
+    truth = json.loads(truth_path.read_text()) if truth_path.is_file() else {}
+    labels = {}
+    for name, table in TRUTH_TABLES.items():
+        path = find_table_file(directory / LABELS_DIR, name)
+        if path is not None:
+            labels[name] = read_table(path, table)
+    return Dataset(**frames, truth=truth, labels=labels, meta=meta, path=directory.resolve())
+
+
+def empty_table(table: Table) -> pd.DataFrame:
+    return pd.DataFrame({c.name: pd.Series([], dtype=c.dtype) for c in table.columns})
+
+
+def repo_default_dir() -> Path:
+    """Where a source checkout keeps the committed default dataset."""
+    return Path(__file__).resolve().parent.parent / "datasets" / "default"
+
+
+def default_dataset_dir() -> Path:
+    """Resolve the dataset a notebook should use (see :func:`load_dataset`)."""
+    env = os.environ.get(DATA_DIR_ENV)
+    if env:
+        return Path(env)
+    local = Path.cwd() / "data"
+    if (local / META_FILE).is_file():
+        return local
+    repo = repo_default_dir()
+    if (repo / META_FILE).is_file():
+        return repo
+    return cached_default_dir()
+
+
+def cached_default_dir() -> Path:
+    """Regenerate the default world into a per-version cache folder (once)."""
+    from . import __version__
+    from .generator import generate
+
+    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "social-analytics-sandbox"
+    target = base / f"default-{__version__}"
+    if not (target / META_FILE).is_file():
+        generate(seed=0, scale="small").save(target, format="csv", force=True)
+    return target
