@@ -17,6 +17,7 @@ from . import __version__
 #: Modules that contribute subcommands; each has register(subparsers).
 COMMAND_MODULES = [
     "sandbox._cli_data",
+    "sandbox._cli_inspect",
 ]
 
 

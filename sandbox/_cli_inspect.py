@@ -1,0 +1,57 @@
+"""CLI commands that inspect a dataset folder: `sandbox validate` and `sandbox describe`."""
+
+from __future__ import annotations
+
+from .cli import CliError, add_command
+
+
+def register(subparsers) -> None:
+    p = add_command(
+        subparsers, "validate",
+        "Check every invariant of the data model on a dataset folder (CSV or Parquet). "
+        "Prints 'OK: N checks passed', or the violations by table, columns and row count and exits 1; "
+        "exits 2 when DIR is not a dataset folder.",
+        "sandbox validate datasets/default", cmd_validate)
+    p.add_argument("dir", metavar="DIR", help="dataset folder (holds dataset.json)")
+
+    d = add_command(
+        subparsers, "describe",
+        "Summarise a dataset folder (tables, rows, date range, accounts and medians per platform) "
+        "followed by the data dictionary; with --dictionary, print (or --write) only the dictionary.",
+        "sandbox describe datasets/default", cmd_describe)
+    d.add_argument("dir", metavar="DIR", nargs="?", help="dataset folder (holds dataset.json); not needed with --dictionary")
+    d.add_argument("--dictionary", action="store_true", help="print only the data dictionary (Markdown)")
+    d.add_argument("--write", metavar="FILE", help="with --dictionary: write it to FILE (e.g. datasets/README.md)")
+    d.add_argument("--no-dictionary", dest="no_dictionary", action="store_true",
+                   help="print the summary without the data dictionary")
+
+
+def cmd_validate(args) -> int:
+    from .validate import validate_dir
+
+    report = validate_dir(args.dir)  # DatasetError (a ValueError) -> exit 2
+    print(report.format())
+    return 0 if report.ok else 1
+
+
+def cmd_describe(args) -> int:
+    from .datadict import render_markdown, write_markdown
+
+    if args.write and not args.dictionary:
+        raise CliError("--write goes with --dictionary (it writes the data dictionary)")
+    if args.dictionary:
+        if args.no_dictionary:
+            raise CliError("--dictionary and --no-dictionary exclude each other")
+        if args.write:
+            print(f"wrote {write_markdown(args.write)}")
+        else:
+            print(render_markdown(), end="")
+        return 0
+    if args.dir is None:
+        raise CliError("DIR is required (the dataset folder to describe), unless --dictionary is given")
+
+    from .dataset import load_dataset
+    from .describe import describe
+
+    print(describe(load_dataset(args.dir), dictionary=not args.no_dictionary), end="")
+    return 0

@@ -1,0 +1,192 @@
+"""The data dictionary: every table and column, rendered from the schema.
+
+``datasets/README.md`` is the output of :func:`render_markdown`; a test
+re-renders it and compares, so the documentation cannot drift from
+``sandbox/_schema.py``. Rewrite it with ``python -m sandbox.datadict`` or
+``sandbox describe --dictionary --write datasets/README.md``.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ._scales import SCALES
+from ._schema import PLATFORM_FORMATS, TABLES, TRUTH_TABLES, VIDEO_FORMATS, Column, Table
+
+#: How each column kind reads in the dictionary.
+KIND_LABELS = {
+    "id": "id (text)",
+    "str": "text",
+    "category": "category",
+    "int": "integer",
+    "Int64": "integer or missing",
+    "float": "number",
+    "bool": "boolean",
+    "timestamp": "timestamp (UTC)",
+    "date": "date",
+}
+
+#: The documented keys of truth.json (a test checks they match what the generator writes).
+TRUTH_KEYS = {
+    "period": "The simulated period: `start` and `end` days (UTC).",
+    "platforms": (
+        "Per platform: `best_format` and `format_multipliers` (engagement-rate multiplier of each format), "
+        "`best_window` (`weekdays`, Monday = 0, and `hours` [start, end) in UTC, with its engagement-rate "
+        "and reach multipliers)."
+    ),
+    "best_topic": "The topic with the highest engagement-rate multiplier.",
+    "topic_multipliers": "Engagement-rate multiplier of each topic.",
+    "weekend_multiplier": "Engagement-rate multiplier of Sunday (Saturday sits between it and 1).",
+    "best_weekday_multiplier": "Engagement-rate multiplier of each platform's best weekday.",
+    "hashtag_sweet_spot": "[lo, hi]: posts with lo..hi hashtags (inclusive) engage most.",
+    "hashtag_sweet_multiplier": "Engagement-rate multiplier inside the hashtag sweet spot.",
+    "best_segment": "The most engaged audience segment: `age_group`, `gender` and its engaged-user multiplier.",
+    "ab_tests": "One entry per A/B test: `test_id`, `platform`, `true_lift` (0 when there is no real difference) and the arms.",
+    "crisis": (
+        "The planted crisis: `account_id`, `brand_id`, `platform`, `start_date`, `days`, "
+        "`unfollow_multiplier`, `negative_share_before` and `negative_share_during` of comments."
+    ),
+    "bot_spikes": "Number of posts whose likes were inflated by bots (see truth/post_labels).",
+    "viral_posts": "Number of viral posts (see truth/post_labels).",
+    "bought_followers": "Number of influencers with bought followers (see truth/influencer_labels).",
+    "calibration": "The published targets the generator was calibrated against (see CALIBRATION.md).",
+}
+
+INTRO = """\
+# Datasets and data dictionary
+
+`datasets/default/` holds the default world: a synthetic social-media dataset made by
+`sandbox generate --seed 0 --scale small --format csv` ({small_brands} brands with one account on each
+of several platforms, {small_days} days from {small_start}). Every number comes from a model with planted
+effects, so the answers of the exercises can be checked; nothing describes real brands or people.
+
+```python
+import sandbox
+ds = sandbox.load_dataset()      # the default world (or the one in $SANDBOX_DATASET / ./data)
+ds.posts.head()                  # tables are DataFrames with the types listed below
+```
+
+Make another world, check it and summarise it:
+
+```
+sandbox generate --seed 123 --out my_world      # --scale tiny|small|medium|large, --format csv|parquet
+sandbox validate my_world                       # every invariant below; exit 1 on a violation
+sandbox describe my_world                       # rows, date range, per-platform medians
+```
+
+A dataset folder holds `dataset.json` (how it was made: seed, scale, locale, version, row counts), one
+file per table (`posts.csv`, `posts.parquet`, or a folder `posts/part-*.parquet` for large worlds),
+`truth.json` (the planted effects) and `truth/` (per-row labels). Learner tables never contain the truth.
+
+Conventions: ids are text with a prefix (`B0001`, `A00001`, `P0000001`, ...); timestamps are UTC;
+a missing value is an empty CSV cell; money is in the currency named in the row's `currency` column;
+engagements = likes + comments + shares + saves.
+
+This file is generated from `sandbox/_schema.py` by `python -m sandbox.datadict`; do not edit it by hand.
+"""
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _meaning(col: Column) -> str:
+    text = col.description
+    if col.categories:
+        text += " One of: " + ", ".join(f"`{c}`" for c in col.categories) + "."
+    if col.nullable:
+        text += " May be missing."
+    return text
+
+
+def _relations(table: Table, col: Column, referenced_by: dict) -> str:
+    parts = []
+    if table.primary_key == (col.name,):
+        parts.append("primary key")
+    elif col.name in table.primary_key:
+        parts.append("part of the key")
+    if col.references:
+        parts.append(f"→ `{col.references}`")
+    parts += [f"← `{src}`" for src in referenced_by.get(f"{table.name}.{col.name}", [])]
+    return "; ".join(parts)
+
+
+def _references(tables) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for t in tables:
+        for c in t.columns:
+            if c.references:
+                out.setdefault(c.references, []).append(f"{t.name}.{c.name}")
+    return out
+
+
+def render_table(table: Table, referenced_by: dict, level: str = "###") -> str:
+    """One table as a Markdown section: description, key and a row per column."""
+    key = ", ".join(f"`{c}`" for c in table.primary_key)
+    lines = [
+        f"{level} `{table.name}`",
+        "",
+        table.description + (f" Key: {key}." if key else ""),
+        "",
+        "| column | type | unit | meaning | relations |",
+        "|---|---|---|---|---|",
+    ]
+    for col in table.columns:
+        lines.append(
+            f"| `{col.name}` | {KIND_LABELS[col.kind]} | {_cell(col.unit)} | {_cell(_meaning(col))} "
+            f"| {_relations(table, col, referenced_by)} |"
+        )
+    return "\n".join(lines)
+
+
+def render_formats() -> str:
+    lines = ["| platform | formats | of which video formats |", "|---|---|---|"]
+    for platform, formats in PLATFORM_FORMATS.items():
+        videos = ", ".join(f"`{f}`" for f in formats if f in VIDEO_FORMATS)
+        lines.append(f"| `{platform}` | {', '.join(f'`{f}`' for f in formats)} | {videos} |")
+    return "\n".join(lines)
+
+
+def render_invariants() -> str:
+    from .validate import RULES
+
+    return "\n".join(f"- `{rule}`: {text}" for rule, text in RULES.items())
+
+
+def render_markdown() -> str:
+    """The whole data dictionary (datasets/README.md) as Markdown text."""
+    small = SCALES["small"]
+    everything = [*TABLES.values(), *TRUTH_TABLES.values()]
+    referenced_by = _references(everything)
+    parts = [
+        INTRO.format(small_brands=small.n_brands, small_days=small.days, small_start=small.start).strip(),
+        "## Platforms and formats\n\nWhich formats each platform offers; `video_views` is set exactly for video formats.\n\n"
+        + render_formats(),
+        "## Tables",
+        *(render_table(t, referenced_by) for t in TABLES.values()),
+        "## Invariants\n\nEvery dataset satisfies these rules; `sandbox validate DIR` checks them all.\n\n"
+        + render_invariants(),
+        "## Truth (the answers)\n\nPlanted per-row labels live in `truth/`, beside the tables, never inside them.",
+        *(render_table(t, referenced_by) for t in TRUTH_TABLES.values()),
+        "### `truth.json`\n\nThe planted effects of the world, as JSON. Top-level keys:\n\n"
+        + "\n".join(f"- `{key}`: {text}" for key, text in TRUTH_KEYS.items()),
+    ]
+    return "\n\n".join(parts) + "\n"
+
+
+def readme_path() -> Path:
+    """Where a source checkout keeps the data dictionary."""
+    return Path(__file__).resolve().parent.parent / "datasets" / "README.md"
+
+
+def write_markdown(path=None) -> Path:
+    """Write the data dictionary to ``path`` (default: datasets/README.md); return the path."""
+    path = Path(path) if path is not None else readme_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(render_markdown())
+    return path
+
+
+if __name__ == "__main__":
+    print(f"wrote {write_markdown(sys.argv[1] if len(sys.argv) > 1 else None)}")
