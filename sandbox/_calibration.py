@@ -1,0 +1,157 @@
+"""Calibration: every realism parameter of the generator, with its source.
+
+One table per topic; each row says where the figure comes from (see
+../shared/CALIBRATION.md in the project's steering notes). "assumption" marks a
+figure no source gives, chosen to be plausible and stated here so it can be
+challenged.
+
+Denominators, as used by the generator and the tests:
+
+* ``er_impressions``: engagements / impressions per post, engagements =
+  likes + comments + shares + saves (Buffer 2025 definition).
+* ``er_followers``: engagements / followers per post (Rival IQ, Socialinsider
+  definition). It is not set directly: it follows from ``er_impressions`` and
+  the reach model, and a test checks that the per-platform medians land inside
+  ``ER_FOLLOWERS_RANGE``.
+"""
+
+from __future__ import annotations
+
+from types import MappingProxyType as _frozen
+
+# --- Engagement rate per impression (median post), by platform -------------------------------
+# Buffer 2025 (interactions / impressions) [secondary]. YouTube: assumption (no figure published).
+ER_IMPRESSIONS = _frozen({
+    "tiktok": 0.0486, "instagram": 0.0116, "facebook": 0.0507,
+    "x": 0.0231, "linkedin": 0.0650, "youtube": 0.0300,
+})
+
+# Published per-follower medians: the test range is [lowest source / 1.5, highest source * 1.5].
+# Rival IQ 2023 (2022 data), Rival IQ 2024 [secondary], Socialinsider 2026 [secondary].
+ER_FOLLOWERS_SOURCES = _frozen({
+    "tiktok": (0.0569, 0.0263, 0.0370),
+    "instagram": (0.0047, 0.0048),
+    "facebook": (0.0006, 0.00063, 0.0015),
+    "x": (0.00035, 0.0012),
+    "linkedin": (0.0385,),
+})
+ER_FOLLOWERS_RANGE = _frozen({
+    p: (min(v) / 1.5, max(v) * 1.5) for p, v in ER_FOLLOWERS_SOURCES.items()
+})
+
+# --- Reach model ----------------------------------------------------------------------------
+# Reach per post as a share of followers falls with account size: ~36% under 10k followers,
+# ~15% over 500k (Bazaarvoice 2021) => share = base * (followers / 10k) ** -REACH_SIZE_EXPONENT
+# with exponent ln(0.36/0.15) / ln(50) = 0.224. The per-platform base is solved from the
+# published per-follower and per-impression engagement rates (er_followers / er_impressions
+# = impressions per follower), e.g. Instagram 0.48% / 1.16% = 0.41 impressions per follower.
+REACH_SIZE_EXPONENT = 0.224
+REACH_SHARE_AT_10K = _frozen({
+    "instagram": 0.36, "tiktok": 0.62, "facebook": 0.026,
+    "x": 0.045, "linkedin": 0.50, "youtube": 0.30,  # youtube: assumption
+})
+# Impressions per reached account (repeat views). Assumption: 1.1-1.35.
+IMPRESSIONS_PER_REACH = _frozen({
+    "instagram": 1.25, "tiktok": 1.35, "facebook": 1.15, "x": 1.10, "linkedin": 1.15, "youtube": 1.20,
+})
+# Log-normal spread of reach per post around the account's expectation (heavy tail;
+# Van Mieghem et al.: popularity is close to log-normal). Account-level spread of the
+# reach share (some accounts are liked by the algorithm): assumption.
+REACH_POST_SIGMA = 0.55
+REACH_ACCOUNT_SIGMA = 0.35
+ER_POST_SIGMA = 0.30
+ER_ACCOUNT_SIGMA = 0.20
+
+# Format reach multipliers. Instagram: reels reach 2.25x single images and 1.36x carousels
+# (10k posts [secondary]) => image 1, carousel 1.65, reel 2.25. Other platforms: assumption,
+# video formats reach further, text and links less.
+FORMAT_REACH = _frozen({
+    "instagram": {"image": 1.0, "carousel": 1.65, "reel": 2.25},
+    "tiktok": {"video": 1.0, "carousel": 0.8, "live": 0.6},
+    "facebook": {"image": 1.0, "video": 1.3, "link": 0.7, "text": 0.6},
+    "x": {"text": 1.0, "image": 1.3, "video": 1.4, "link": 0.8},
+    "linkedin": {"text": 1.0, "image": 1.2, "document": 1.5, "video": 1.1},
+    "youtube": {"video": 1.0, "short": 1.8, "live": 0.5},
+})
+# Share of posts in each format (assumption, shaped on brand practice).
+FORMAT_MIX = _frozen({
+    "instagram": {"image": 0.35, "carousel": 0.30, "reel": 0.35},
+    "tiktok": {"video": 0.75, "carousel": 0.17, "live": 0.08},
+    "facebook": {"image": 0.40, "video": 0.25, "link": 0.20, "text": 0.15},
+    "x": {"text": 0.40, "image": 0.30, "video": 0.15, "link": 0.15},
+    "linkedin": {"text": 0.25, "image": 0.35, "document": 0.15, "video": 0.25},
+    "youtube": {"video": 0.55, "short": 0.35, "live": 0.10},
+})
+
+# --- Engagement composition -----------------------------------------------------------------
+# Share of engagements that are likes / comments / shares / saves. Instagram from average likes
+# and saves per post (image 1,009 likes, 62 saves); others assumption. Comments correlate least
+# with impressions (0.16 vs likes 0.85, shares 0.59, saves 0.55): extra per-post noise below.
+ENGAGEMENT_MIX = _frozen({
+    "instagram": (0.86, 0.03, 0.04, 0.07),
+    "tiktok": (0.86, 0.03, 0.06, 0.05),
+    "facebook": (0.80, 0.08, 0.11, 0.01),
+    "x": (0.70, 0.08, 0.17, 0.05),
+    "linkedin": (0.85, 0.09, 0.05, 0.01),
+    "youtube": (0.90, 0.06, 0.03, 0.01),
+})
+# Extra log-normal noise per metric, (likes, comments, shares, saves): sets the correlations.
+ENGAGEMENT_NOISE_SIGMA = (0.10, 1.00, 0.45, 0.50)
+
+# Link clicks per impression for organic posts. Link posts: Facebook ads CTR 0.90% (WordStream
+# 2017) as the order of magnitude; other formats carry a profile/CTA link only (assumption).
+LINK_CTR = _frozen({"link": 0.009, "default": 0.0015})
+# Video views (3 s+) per impression, video formats only (assumption).
+VIDEO_VIEW_RATE = _frozen({"reel": 0.55, "video": 0.40, "short": 0.60, "live": 0.30})
+
+# --- Posting cadence ------------------------------------------------------------------------
+# Posts per week: Facebook 5.04, Instagram 4.5, X 3.9 (Rival IQ 2023); others assumption.
+POSTS_PER_WEEK = _frozen({
+    "facebook": 5.04, "instagram": 4.5, "x": 3.9, "tiktok": 3.5, "linkedin": 2.5, "youtube": 1.5,
+})
+# Probability that a brand runs an account on each platform (assumption).
+PLATFORM_ADOPTION = _frozen({
+    "instagram": 0.95, "facebook": 0.85, "x": 0.60, "linkedin": 0.60, "tiktok": 0.55, "youtube": 0.40,
+})
+# Posting hours (UTC): brands post in the working day, a few at night (assumption).
+POSTING_HOUR_WEIGHTS = (
+    0.2, 0.1, 0.1, 0.1, 0.2, 0.5, 1.0, 2.0, 3.0, 3.4, 3.4, 3.2,
+    3.2, 3.2, 3.2, 3.0, 2.8, 2.6, 2.4, 2.0, 1.6, 1.0, 0.6, 0.3,
+)
+# Posting weekdays Mon..Sun: fewer posts at weekends (assumption).
+POSTING_WEEKDAY_WEIGHTS = (1.0, 1.0, 1.0, 1.0, 1.0, 0.55, 0.45)
+
+# --- Followers ------------------------------------------------------------------------------
+# Followers at the start of the period: log-normal, median by platform (assumption), sigma 1.2.
+FOLLOWERS_MEDIAN = _frozen({
+    "instagram": 40_000, "facebook": 60_000, "x": 15_000, "linkedin": 12_000, "tiktok": 25_000, "youtube": 10_000,
+})
+FOLLOWERS_SIGMA = 1.2
+# Net monthly growth: Instagram and LinkedIn 1-3%, X 0.3-1%, Facebook 0.2-0.8%, TikTok 10-20%+
+# for growing accounts [secondary]; YouTube assumption. Values are the middle of each range.
+MONTHLY_GROWTH = _frozen({
+    "instagram": 0.020, "linkedin": 0.020, "x": 0.006, "facebook": 0.005, "tiktok": 0.12, "youtube": 0.015,
+})
+# Share of followers lost per month (churn). Assumption; follows = growth + churn.
+MONTHLY_CHURN = 0.008
+
+# --- Paid campaigns -------------------------------------------------------------------------
+# Ad CTR (clicks / impressions) by platform: Facebook 0.90% (WordStream 2017); LinkedIn 0.4-0.8%
+# [secondary]; others assumption. Objective multipliers: traffic campaigns 1.71% and lead
+# campaigns 2.59% against ~0.9-1.0% overall [secondary].
+AD_CTR = _frozen({
+    "facebook": 0.0090, "instagram": 0.0080, "tiktok": 0.0085, "x": 0.0060, "linkedin": 0.0060, "youtube": 0.0050,
+})
+OBJECTIVE_CTR_MULTIPLIER = _frozen({"awareness": 0.6, "engagement": 1.0, "traffic": 1.8, "conversions": 1.4})
+# Cost per thousand ad impressions, USD (assumption).
+AD_CPM = _frozen({"facebook": 8.0, "instagram": 9.0, "tiktok": 6.5, "x": 6.0, "linkedin": 30.0, "youtube": 9.5})
+# Conversion rate per click and average order value, USD (assumption).
+CONVERSION_RATE = 0.035
+ORDER_VALUE = 55.0
+
+# --- Influencers ----------------------------------------------------------------------------
+# Engagement per follower falls with size (nano > micro > macro > mega); assumption in line
+# with the per-follower rates above.
+INFLUENCER_ER = ((10_000, 0.040), (100_000, 0.025), (1_000_000, 0.015), (float("inf"), 0.010))
+# Price per sponsored post, USD per 1,000 displayed followers (assumption).
+INFLUENCER_RATE_PER_1K = 10.0

@@ -1,0 +1,67 @@
+"""`sandbox course build` and `sandbox course autograde`: thin wrappers over sandbox.course."""
+
+from __future__ import annotations
+
+import sys
+
+from .cli import CliError, add_command
+
+
+def register(subparsers) -> None:
+    group = add_command(subparsers, "course", "Run an nbgrader course: build it, autograde it.",
+                        "sandbox course build my_course --roster roster.csv", func=None)
+    group.set_defaults(func=lambda args: _help(group))
+    sub = group.add_subparsers(dest="course_command", metavar="COURSE_COMMAND")
+
+    p = add_command(sub, "build", "Create a ready nbgrader course folder: config, source assignments, "
+                    "gradebook with the roster's students, and a release folder per student with their own dataset.",
+                    "sandbox course build stats101 --roster roster.csv --salt s3cret --exercises 01,02", _build)
+    p.add_argument("course", metavar="COURSE", help="course folder to create (must not exist or be empty)")
+    p.add_argument("--roster", metavar="CSV", help="CSV with a student_id column (optional: first_name, last_name, email)")
+    p.add_argument("--salt", metavar="S", help="course secret mixed into every student's seed (default: random)")
+    p.add_argument("--exercises", metavar="LIST", help="comma-separated exercise numbers or names (default: all)")
+    p.add_argument("--scale", default="small", help="dataset scale of each student's world (tiny, small, ...)")
+    p.add_argument("--timeout", type=int, default=60, metavar="SECONDS", help="seconds a cell may run at autograde")
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes generating students' worlds")
+    p.add_argument("--solutions", metavar="DIR", help="folder of nbgrader source notebooks (default: the project's solutions/)")
+
+    p = add_command(sub, "autograde", "Grade every submission (submitted/<student>/<assignment>/) in parallel; "
+                    "write the gradebook, grades.csv and feedback HTML.",
+                    "sandbox course autograde stats101 --jobs 2 --assignment 01_first_look", _autograde)
+    p.add_argument("course", metavar="COURSE", help="course folder made by `sandbox course build`")
+    p.add_argument("--jobs", type=int, default=1, metavar="N", help="worker processes (one student at a time each)")
+    p.add_argument("--assignment", metavar="A", action="append",
+                   help="grade only this assignment (repeatable; default: all)")
+
+
+def _help(parser) -> int:
+    parser.print_help()
+    return 2
+
+
+def _build(args) -> int:
+    from .course import build_course
+
+    exercises = [e for e in args.exercises.split(",") if e.strip()] if args.exercises else None
+    result = build_course(args.course, roster=args.roster, salt=args.salt, exercises=exercises,
+                          scale=args.scale, cell_timeout=args.timeout, solutions_dir=args.solutions,
+                          jobs=args.jobs, progress=sys.stderr.isatty())
+    s = result.settings
+    print(f"course {result.course_dir}: {len(s.assignments)} assignment(s) ({', '.join(s.assignments)}), "
+          f"{len(result.students)} student(s), {s.scale} worlds")
+    if result.students:
+        print(f"hand each student release_students/<student_id>/; collect into submitted/<student_id>/<assignment>/")
+    return 0
+
+
+def _autograde(args) -> int:
+    from .course import autograde_course
+
+    report = autograde_course(args.course, jobs=args.jobs, assignments=args.assignment)
+    graded = sum(o.status == "graded" for o in report.outcomes)
+    print(f"graded {graded} submission(s); grades: {report.grades_csv}")
+    for o in report.problems():
+        print(f"  {o.student_id} {o.assignment}: {o.status}" + (f" - {o.message.splitlines()[0]}" if o.message else ""))
+    if not report.outcomes:
+        raise CliError(f"no students or submissions found in {report.course_dir}")
+    return 0

@@ -1,0 +1,219 @@
+"""`sandbox course autograde`: grade every submission in parallel, safely.
+
+nbgrader's sqlite gradebook does not take concurrent writers, so each worker
+process grades one student in a private copy of the course (its own gradebook
+copy, a copy of the submission without its data/ folder), runs the real
+``nbgrader autograde`` and ``nbgrader generate_feedback`` there, and the parent
+merges the grades into the course's gradebook one student at a time.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import nbformat
+from tqdm import tqdm
+
+from .gradebook import merge_submission, record_zero_submission, course_students
+from .grades import write_grades
+from .grading_data import student_dataset
+from .nbgrader_cli import run_nbgrader
+from .roster import SAFE_ID
+from .settings import CONFIG_FILE, GRADING_DATA_DIR, SETTINGS_FILE, CourseError, CourseSettings
+
+WORK_DIR = ".autograde_work"
+STATUS_FILE = "autograde_status.json"
+#: Seconds allowed to nbgrader itself (start-up, kernel start, bookkeeping) on top of the cells.
+NBGRADER_OVERHEAD = 120
+
+
+@dataclass
+class Outcome:
+    """What happened to one student's submission of one assignment."""
+
+    student_id: str
+    assignment: str
+    status: str  # "graded", "missing" or "ungradable"
+    message: str = ""
+
+
+@dataclass
+class AutogradeReport:
+    course_dir: Path
+    outcomes: list[Outcome] = field(default_factory=list)
+    grades_csv: Path | None = None
+
+    def problems(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.status != "graded" or o.message]
+
+
+def autograde_course(course_dir, jobs: int = 1, assignments: list[str] | None = None,
+                     progress: bool = True) -> AutogradeReport:
+    """Grade ``submitted/<student>/<assignment>/`` for every student and assignment.
+
+    Writes ``autograded/``, ``feedback/<student>/<assignment>/*.html``, the
+    gradebook, ``grades.csv`` and ``autograde_status.json``; returns what
+    happened to each submission.
+    """
+    course_dir = Path(course_dir).resolve()
+    settings = CourseSettings.load(course_dir)
+    if jobs < 1:
+        raise CourseError(f"--jobs must be at least 1, got {jobs}")
+    chosen = list(settings.assignments) if not assignments else list(assignments)
+    unknown = [a for a in chosen if a not in settings.assignments]
+    if unknown:
+        raise CourseError(f"unknown assignment {unknown[0]!r}; assignments: {', '.join(settings.assignments)}")
+    students, outcomes = find_students(course_dir)
+
+    work = course_dir / WORK_DIR
+    work.mkdir(exist_ok=True)
+    run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=work))
+    template_db = run_dir / "gradebook.db"
+    shutil.copyfile(course_dir / "gradebook.db", template_db)
+    try:
+        bar = tqdm(total=len(students), desc="autograde", unit="student", disable=not progress)
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            futures = {pool.submit(grade_student, course_dir, run_dir, sid, chosen, settings): sid
+                       for sid in students}
+            for future in as_completed(futures):
+                sid = futures[future]
+                try:
+                    results = future.result()
+                except Exception as e:  # a worker crash must not stop the others
+                    results = [Outcome(sid, a, "ungradable", f"grading crashed: {e!r}") for a in chosen]
+                collect_student(course_dir, run_dir, settings, results)
+                outcomes.extend(results)
+                bar.update()
+        bar.close()
+    finally:
+        shutil.rmtree(run_dir, ignore_errors=True)
+    status = save_status(course_dir, outcomes)
+    grades_csv = write_grades(course_dir, settings, status)
+    return AutogradeReport(course_dir, outcomes, grades_csv)
+
+
+def find_students(course_dir: Path) -> tuple[list[str], list[Outcome]]:
+    """Students of the gradebook plus anyone with a submitted/ folder; unusable folder names are reported."""
+    students = set(course_students(course_dir))
+    rejected = []
+    submitted = course_dir / "submitted"
+    if submitted.is_dir():
+        for d in sorted(submitted.iterdir()):
+            if not d.is_dir():
+                continue
+            if SAFE_ID.match(d.name) and ".." not in d.name:
+                students.add(d.name)
+            else:
+                rejected.append(Outcome(d.name, "*", "ungradable", "folder name is not a valid student id"))
+    return sorted(students), rejected
+
+
+def grade_student(course_dir: Path, run_dir: Path, student_id: str, assignments: list[str],
+                  settings: CourseSettings) -> list[Outcome]:
+    """Worker: grade one student's assignments in a private copy of the course."""
+    private = run_dir / student_id
+    make_private_course(course_dir, run_dir, private)
+    outcomes = []
+    for assignment in assignments:
+        outcomes.append(grade_assignment(course_dir, private, student_id, assignment, settings))
+    return outcomes
+
+
+def make_private_course(course_dir: Path, run_dir: Path, private: Path) -> None:
+    private.mkdir(parents=True)
+    for name in (CONFIG_FILE, SETTINGS_FILE):
+        shutil.copyfile(course_dir / name, private / name)
+    shutil.copyfile(run_dir / "gradebook.db", private / "gradebook.db")
+    (private / "source").symlink_to(course_dir / "source")
+    (course_dir / GRADING_DATA_DIR).mkdir(exist_ok=True)
+    (private / GRADING_DATA_DIR).symlink_to(course_dir / GRADING_DATA_DIR)
+
+
+def grade_assignment(course_dir: Path, private: Path, student_id: str, assignment: str,
+                     settings: CourseSettings) -> Outcome:
+    submission = course_dir / "submitted" / student_id / assignment
+    if not submission.is_dir():
+        return Outcome(student_id, assignment, "missing", f"no submission (submitted/{student_id}/{assignment}/)")
+    copy = private / "submitted" / student_id / assignment
+    shutil.copytree(submission, copy, symlinks=False,
+                    ignore=shutil.ignore_patterns("data", ".ipynb_checkpoints", "__pycache__"))
+    expected = sorted(p.name for p in (course_dir / "source" / assignment).glob("*.ipynb"))
+    problems, valid = [], []
+    for name in expected:
+        path = copy / name
+        if not path.is_file():
+            problems.append(f"{name} was not submitted")
+            continue
+        error = notebook_error(path)
+        if error:
+            path.unlink()  # nbgrader then scores it zero, like a missing notebook
+            problems.append(f"{name} is not a valid notebook ({error})")
+        else:
+            valid.append(name)
+    if not valid:
+        return Outcome(student_id, assignment, "ungradable", "; ".join(problems) or "no notebooks submitted")
+    student_dataset(private, student_id)  # generated before the clock of nbgrader starts
+    run = run_nbgrader(["autograde", assignment, "--student", student_id, "--force"], private,
+                       time_limit=time_limit(course_dir / "source" / assignment, settings))
+    if not run.ok:
+        tail = "\n".join(run.output.strip().splitlines()[-15:])
+        return Outcome(student_id, assignment, "ungradable", f"nbgrader autograde failed:\n{tail}")
+    feedback = run_nbgrader(["generate_feedback", assignment, "--student", student_id, "--force"], private)
+    if not feedback.ok:
+        problems.append("feedback could not be generated")
+    # Some notebooks graded: the others (missing, invalid) were scored 0 by nbgrader.
+    return Outcome(student_id, assignment, "graded", "; ".join(problems))
+
+
+def notebook_error(path: Path) -> str | None:
+    """Why ``path`` cannot be graded as a notebook, or None."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+    except Exception as e:  # NotJSONError, ValidationError, UnicodeDecodeError, ...
+        return f"{type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}"
+    return None
+
+
+def time_limit(source_dir: Path, settings: CourseSettings) -> float:
+    """Seconds after which an nbgrader run is killed: every code cell may use its whole timeout."""
+    cells = 0
+    for path in source_dir.glob("*.ipynb"):
+        cells += sum(c.cell_type == "code" for c in nbformat.read(path, as_version=4).cells)
+    return NBGRADER_OVERHEAD + cells * (settings.cell_timeout + 5)
+
+
+def collect_student(course_dir: Path, run_dir: Path, settings: CourseSettings, outcomes: list[Outcome]) -> None:
+    """Parent: merge a worker's grades into the gradebook and move its notebooks and feedback in."""
+    for o in outcomes:
+        private = run_dir / o.student_id
+        if o.status == "graded":
+            merge_submission(private / "gradebook.db", course_dir / "gradebook.db", settings.course_id,
+                             o.student_id, o.assignment)
+            for kind in ("autograded", "feedback"):
+                src = private / kind / o.student_id / o.assignment
+                dest = course_dir / kind / o.student_id / o.assignment
+                if dest.exists():
+                    shutil.rmtree(dest)
+                if src.exists():
+                    dest.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copytree(src, dest, symlinks=False, ignore=shutil.ignore_patterns("data"))
+        elif o.status == "ungradable" and o.assignment in settings.assignments:
+            record_zero_submission(course_dir / "gradebook.db", settings.course_id, o.student_id, o.assignment)
+    if outcomes:
+        shutil.rmtree(run_dir / outcomes[0].student_id, ignore_errors=True)
+
+
+def save_status(course_dir: Path, outcomes: list[Outcome]) -> dict:
+    """Update autograde_status.json (student -> assignment -> status, message) and return it."""
+    path = course_dir / STATUS_FILE
+    status = json.loads(path.read_text()) if path.is_file() else {}
+    for o in outcomes:
+        status.setdefault(o.student_id, {})[o.assignment] = {"status": o.status, "message": o.message}
+    path.write_text(json.dumps(status, indent=2, sort_keys=True) + "\n")
+    return status

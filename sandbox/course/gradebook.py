@@ -1,0 +1,83 @@
+"""Reading and writing nbgrader's gradebook (one writer at a time: the parent process)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from nbgrader.api import Gradebook, MissingEntry
+
+
+def db_url(path) -> str:
+    return f"sqlite:///{Path(path).resolve()}"
+
+
+def course_students(course_dir) -> list[str]:
+    """Ids of the students in the course's gradebook."""
+    with Gradebook(db_url(Path(course_dir) / "gradebook.db")) as gb:
+        return sorted(s.id for s in gb.students)
+
+
+def ensure_student(gb: Gradebook, student_id: str) -> None:
+    try:
+        gb.find_student(student_id)
+    except MissingEntry:
+        gb.add_student(student_id)
+
+
+def merge_submission(src_db, dest_db, course_id: str, student_id: str, assignment: str) -> None:
+    """Copy one submission's automatic grades and comments from ``src_db`` into ``dest_db``.
+
+    Manual scores already in ``dest_db`` are kept; a changed automatic score of
+    a manually graded cell flags it for review again, as nbgrader does.
+    """
+    with Gradebook(db_url(src_db), course_id) as src, Gradebook(db_url(dest_db), course_id) as dest:
+        sub = src.find_submission(assignment, student_id)
+        ensure_student(dest, student_id)
+        dest.update_or_create_submission(assignment, student_id, timestamp=sub.timestamp)
+        for nb in sub.notebooks:
+            dest_nb = dest.find_submission_notebook(nb.name, assignment, student_id)
+            dest_nb.late_submission_penalty = nb.late_submission_penalty
+            for grade in nb.grades:
+                g = dest.find_grade(grade.name, nb.name, assignment, student_id)
+                g.auto_score = grade.auto_score
+                g.needs_manual_grade = grade.needs_manual_grade or g.manual_score is not None
+            for comment in nb.comments:
+                c = dest.find_comment(comment.name, nb.name, assignment, student_id)
+                c.auto_comment = comment.auto_comment
+        dest.db.commit()
+
+
+def record_zero_submission(dest_db, course_id: str, student_id: str, assignment: str) -> None:
+    """Record an ungradable submission: every automatic score 0, nothing left to grade by hand."""
+    with Gradebook(db_url(dest_db), course_id) as gb:
+        ensure_student(gb, student_id)
+        sub = gb.update_or_create_submission(assignment, student_id)
+        for nb in sub.notebooks:
+            for grade in nb.grades:
+                grade.auto_score = 0
+                grade.needs_manual_grade = False
+        gb.db.commit()
+
+
+def assignment_grade_cells(gb: Gradebook, assignment: str) -> list[tuple[str, str, float]]:
+    """(notebook, grade cell, max points) of an assignment, in notebook order."""
+    cells = []
+    for nb in gb.find_assignment(assignment).notebooks:
+        order = {c.name: i for i, c in enumerate(nb.source_cells)}
+        for cell in sorted(nb.grade_cells, key=lambda c: order.get(c.name, 0)):
+            cells.append((nb.name, cell.name, float(cell.max_score)))
+    return cells
+
+
+def submission_scores(gb: Gradebook, assignment: str, student_id: str) -> dict[tuple[str, str], float | None] | None:
+    """(notebook, grade cell) -> score of a submission (None: waiting for manual grading); None if no submission."""
+    try:
+        sub = gb.find_submission(assignment, student_id)
+    except MissingEntry:
+        return None
+    scores = {}
+    for nb in sub.notebooks:
+        for grade in nb.grades:
+            unscored = grade.auto_score is None and grade.manual_score is None
+            scores[(nb.name, grade.name)] = None if unscored else float(grade.score)
+    return scores

@@ -1,0 +1,48 @@
+"""Each student's world: generated for release, regenerated (and cached) for grading.
+
+Grading never trusts the data a student hands in: the expected answers come
+from the world regenerated from (course salt, student id), cached in
+``COURSE/grading_data/<student_id>/`` with its truth files.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..dataset import LABELS_DIR, META_FILE, TRUTH_FILE
+from .roster import check_student_id
+from .seeds import student_seed
+from .settings import GRADING_DATA_DIR, CourseSettings
+
+
+def generate_student_world(settings: CourseSettings, student_id: str):
+    """Generate the Dataset of ``student_id`` in the course described by ``settings``."""
+    from ..generator import generate
+
+    return generate(seed=student_seed(settings.salt, student_id), scale=settings.scale)
+
+
+def student_dataset(course_dir, student_id: str) -> Path:
+    """The folder of ``student_id``'s regenerated world (truth included), made on first use."""
+    course_dir = Path(course_dir)
+    check_student_id(student_id)
+    settings = CourseSettings.load(course_dir)
+    target = course_dir / GRADING_DATA_DIR / student_id
+    seed = student_seed(settings.salt, student_id)
+    meta = target / META_FILE
+    if meta.is_file():
+        made = json.loads(meta.read_text())
+        if made.get("seed") == seed and made.get("scale") == settings.scale and (target / TRUTH_FILE).is_file():
+            return target
+    generate_student_world(settings, student_id).save(target, format="csv", force=True, include_truth=True)
+    return target
+
+
+def learner_files(dataset_dir: Path) -> list[Path]:
+    """Every file of a dataset folder except the truth files."""
+    dataset_dir = Path(dataset_dir)
+    return sorted(
+        p for p in dataset_dir.rglob("*")
+        if p.is_file() and p.name != TRUTH_FILE and LABELS_DIR not in p.relative_to(dataset_dir).parts[:-1]
+    )

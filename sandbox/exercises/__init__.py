@@ -1,0 +1,42 @@
+"""Graded exercises: the question engine and one module of questions per notebook.
+
+In a notebook (``exercises/01_first_look.ipynb``)::
+
+    from sandbox.exercises import ex01_first_look as ex
+    q1, q2, q3, q4, q5, q6 = ex.setup(globals())
+    ...
+    q1.check()      # passed / what is wrong / not attempted
+    q1.hint()       # gentle; q1.hint(2) more explicit
+    q1.solution()   # the reference code
+
+Expected answers are computed from the dataset the notebook uses
+(``sandbox.load_dataset()``), so checks work on any generated world. The
+same checks are the nbgrader hidden tests (``q1.grade()``).
+"""
+
+from ._question import BoundQuestion, CheckFailed, Exercise, GradeFailure, Mistake, NotAttempted, Question
+from ._view import Hint, Report, Result, Solution
+
+#: Exercise modules by notebook name (``NN_slug`` -> ``sandbox.exercises.exNN_slug``).
+NOTEBOOKS = {
+    "01_first_look": "sandbox.exercises.ex01_first_look",
+    "02_engagement_kpis": "sandbox.exercises.ex02_engagement_kpis",
+    "03_when_to_post": "sandbox.exercises.ex03_when_to_post",
+}
+
+
+def get_exercise(notebook: str) -> Exercise:
+    """The Exercise of a notebook name such as ``"01_first_look"`` (path or ``.ipynb`` allowed)."""
+    import importlib
+    from pathlib import Path
+
+    name = Path(notebook).stem
+    if name not in NOTEBOOKS:
+        raise ValueError(f"no exercise for notebook {name!r}; known notebooks: {', '.join(NOTEBOOKS)}")
+    return importlib.import_module(NOTEBOOKS[name]).EXERCISE
+
+
+__all__ = [
+    "BoundQuestion", "CheckFailed", "Exercise", "GradeFailure", "Hint", "Mistake", "NOTEBOOKS",
+    "NotAttempted", "Question", "Report", "Result", "Solution", "get_exercise",
+]

@@ -1,0 +1,304 @@
+"""Compare a learner's answer with the expected one, pandas-aware.
+
+Each comparison is a small object with one method, ``compare(answer,
+expected)``, that returns nothing when the answer is right and raises
+:class:`Mismatch` with a learner-facing message when it is not.
+
+Messages describe what is wrong with the learner's answer (wrong type, missing
+labels, which rows are too high or too low) but never print the expected
+values: the same messages end up in nbgrader feedback.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from numbers import Number
+
+import numpy as np
+import pandas as pd
+
+
+class Mismatch(Exception):
+    """The answer differs from the expected one; ``str()`` says how, without the answer."""
+
+
+#: How many differing rows a Series/DataFrame diff lists.
+SHOW_ROWS = 5
+
+
+def is_number(x) -> bool:
+    return isinstance(x, (Number, np.number)) and not isinstance(x, (bool, np.bool_))
+
+
+def close(a: float, b: float, rtol: float, atol: float) -> bool:
+    if math.isnan(a) or math.isnan(b):
+        return math.isnan(a) and math.isnan(b)
+    return abs(a - b) <= atol + rtol * abs(b)
+
+
+def fmt(x) -> str:
+    """Short display of one learner value."""
+    if is_number(x) and not float(x).is_integer():
+        return f"{float(x):.4g}"
+    return repr(x) if isinstance(x, str) else str(x)
+
+
+def percent_hint(answer: float, expected: float, rtol: float) -> str | None:
+    """A message when ``answer`` is ``expected`` scaled by 100 (or 1/100)."""
+    if expected == 0 or answer == 0:
+        return None
+    if close(answer, expected * 100, rtol, 0):
+        return "looks like a percentage (x 100); the question asks for a fraction such as 0.05, not 5"
+    if close(answer, expected / 100, rtol, 0):
+        return "looks 100 times too small: the question asks for a percentage here, such as 5 for 5%"
+    return None
+
+
+@dataclass(frozen=True)
+class Scalar:
+    """A single number, within ``rtol`` (relative) or ``atol`` (absolute)."""
+
+    rtol: float = 1e-4
+    atol: float = 1e-12
+    integer: bool = False
+
+    def compare(self, answer, expected) -> None:
+        if isinstance(answer, (pd.Series, pd.DataFrame, np.ndarray, list, tuple, dict)):
+            raise Mismatch(f"expected a single number, got a {type(answer).__name__}; "
+                           "pick one value (for example with .iloc[0] or a reduction such as .sum())")
+        if not is_number(answer):
+            raise Mismatch(f"expected a number, got {type(answer).__name__} {fmt(answer)}")
+        a, e = float(answer), float(expected)
+        if close(a, e, self.rtol, self.atol):
+            return
+        hint = percent_hint(a, e, self.rtol)
+        if hint:
+            raise Mismatch(f"your value {fmt(answer)} {hint}")
+        direction = "too high" if a > e else "too low"
+        raise Mismatch(f"your value {fmt(answer)} is {direction}")
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One label among ``options`` (case and surrounding spaces ignored)."""
+
+    options: tuple[str, ...] | None = None
+
+    def normalise(self, answer) -> str:
+        if not isinstance(answer, str):
+            raise Mismatch(f"expected a text answer such as 'instagram', got {type(answer).__name__} {fmt(answer)}")
+        value = answer.strip().lower()
+        if self.options is not None and value not in self.options:
+            raise Mismatch(f"{answer!r} is not one of the allowed answers: {', '.join(map(repr, self.options))}")
+        return value
+
+    def compare(self, answer, expected) -> None:
+        if self.normalise(answer) != str(expected).lower():
+            raise Mismatch(f"{answer!r} is not the right answer")
+
+
+@dataclass(frozen=True)
+class MemberOf:
+    """The answer must be one of a set of accepted values (insight questions).
+
+    ``expected`` is that set, computed from the planted truth and the data.
+    ``cast`` turns the learner's answer into a comparable value (int, str).
+    """
+
+    cast: type = int
+    describe: str = "value"
+    lower: bool = True
+
+    def compare(self, answer, expected) -> None:
+        if isinstance(answer, (pd.Series, pd.DataFrame, pd.Index, list, tuple, set, np.ndarray)):
+            raise Mismatch(f"expected a single {self.describe}, got a {type(answer).__name__}")
+        if self.cast is int and not is_number(answer):
+            raise Mismatch(f"expected a whole number ({self.describe}), got {type(answer).__name__} {fmt(answer)}")
+        if self.cast is int and not float(answer).is_integer():
+            raise Mismatch(f"expected a whole number ({self.describe}), got {fmt(answer)}")
+        if self.cast is str and not isinstance(answer, str):
+            raise Mismatch(f"expected a text answer ({self.describe}), got {type(answer).__name__} {fmt(answer)}")
+        value = self.cast(answer)
+        if isinstance(value, str):
+            value = value.strip().lower() if self.lower else value.strip()
+        if value not in expected:
+            raise Mismatch(f"{fmt(answer)} is not the right {self.describe}")
+
+
+@dataclass(frozen=True)
+class Values:
+    """A collection of labels (list, set, Index, Series values); ``ordered`` if order matters."""
+
+    ordered: bool = False
+
+    def compare(self, answer, expected) -> None:
+        if isinstance(answer, (str, Number)) or answer is None:
+            raise Mismatch(f"expected a list of values, got {type(answer).__name__} {fmt(answer)}")
+        got = [str(x) for x in list(answer)]
+        want = [str(x) for x in list(expected)]
+        missing = sorted(set(want) - set(got))
+        extra = sorted(set(got) - set(want))
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append(f"{len(missing)} expected value(s) missing")
+            if extra:
+                parts.append("unexpected: " + ", ".join(extra[:SHOW_ROWS]))
+            raise Mismatch("; ".join(parts))
+        if len(got) != len(want):
+            raise Mismatch(f"{len(got)} values with repeats; expected {len(want)} distinct values")
+        if self.ordered and got != want:
+            raise Mismatch("the right values in the wrong order; sort them as the question asks")
+
+
+@dataclass(frozen=True)
+class SeriesMatch:
+    """A Series indexed by labels (e.g. platform -> value).
+
+    ``ordered``: the row order matters (a sorted ranking). Index names and the
+    Series name are ignored; a one-column DataFrame or a dict is accepted.
+    """
+
+    rtol: float = 1e-4
+    atol: float = 1e-12
+    ordered: bool = False
+    ignore_zero: bool = False  # labels with a 0 value may be present or absent (unused categories)
+
+    def to_series(self, answer) -> pd.Series:
+        if isinstance(answer, dict):
+            return pd.Series(answer)
+        if isinstance(answer, pd.DataFrame) and answer.shape[1] == 1:
+            return answer.iloc[:, 0]
+        if isinstance(answer, pd.DataFrame):
+            raise Mismatch(f"expected a Series (one value per label), got a DataFrame with columns {list(answer.columns)}; "
+                           "select one column")
+        if not isinstance(answer, pd.Series):
+            raise Mismatch(f"expected a pandas Series, got {type(answer).__name__}")
+        return answer
+
+    def compare(self, answer, expected: pd.Series) -> None:
+        got = self.to_series(answer)
+        if self.ignore_zero and pd.api.types.is_numeric_dtype(got.dtype):
+            got, expected = got[got != 0], expected[expected != 0]
+        got_keys = [str(k) for k in got.index]
+        want_keys = [str(k) for k in expected.index]
+        if len(set(got_keys)) != len(got_keys):
+            raise Mismatch("your index has repeated labels; group so that each label appears once")
+        missing = [k for k in want_keys if k not in set(got_keys)]
+        extra = [k for k in got_keys if k not in set(want_keys)]
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append("missing labels: " + ", ".join(missing[:SHOW_ROWS]))
+            if extra:
+                parts.append("unexpected labels: " + ", ".join(extra[:SHOW_ROWS]))
+            raise Mismatch("index differs: " + "; ".join(parts))
+        got = pd.Series(got.to_numpy(), index=got_keys)
+        want = pd.Series(expected.to_numpy(), index=want_keys)
+        self.compare_values(got, want.reindex(got.index))
+        if self.ordered and got_keys != want_keys:
+            raise Mismatch("the right values in the wrong order; sort as the question asks "
+                           "(sort_values(ascending=...))")
+
+    def compare_values(self, got: pd.Series, want: pd.Series) -> None:
+        numeric = pd.api.types.is_numeric_dtype(want.dtype) and not pd.api.types.is_bool_dtype(want.dtype)
+        if numeric:
+            if not pd.api.types.is_numeric_dtype(got.dtype) or pd.api.types.is_bool_dtype(got.dtype):
+                raise Mismatch(f"expected numbers, your values have dtype {got.dtype}")
+            g = got.to_numpy(dtype="float64", na_value=np.nan)
+            w = want.to_numpy(dtype="float64", na_value=np.nan)
+            ok = np.isclose(g, w, rtol=self.rtol, atol=self.atol, equal_nan=True)
+        else:
+            g = got.astype("str").to_numpy()
+            w = want.astype("str").to_numpy()
+            ok = g == w
+        if ok.all():
+            return
+        bad = np.flatnonzero(~ok)
+        keys = got.index
+        if numeric:
+            hints = {percent_hint(g[i], w[i], self.rtol) for i in bad}
+            if len(hints) == 1 and None not in hints and len(bad) == len(got):
+                raise Mismatch("every value " + hints.pop())
+            if np.isnan(g[bad]).any() != np.isnan(w[bad]).any():
+                nan_note = "; some values are missing (NaN) where a number is expected, or the other way round"
+            else:
+                nan_note = ""
+            rows = [f"{keys[i]}: {fmt(g[i])} is " + ("not right" if np.isnan(g[i]) or np.isnan(w[i])
+                                                      else "too high" if g[i] > w[i] else "too low")
+                    for i in bad[:SHOW_ROWS]]
+        else:
+            nan_note = ""
+            rows = [f"{keys[i]}: {fmt(g[i])} is not right" for i in bad[:SHOW_ROWS]]
+        more = f" (and {len(bad) - SHOW_ROWS} more)" if len(bad) > SHOW_ROWS else ""
+        raise Mismatch(f"{len(bad)} of {len(got)} values differ: " + "; ".join(rows) + more + nan_note)
+
+
+@dataclass(frozen=True)
+class FrameMatch:
+    """A DataFrame: same columns (any order), same rows by index, values within tolerance."""
+
+    rtol: float = 1e-4
+    atol: float = 1e-12
+
+    def compare(self, answer, expected: pd.DataFrame) -> None:
+        if not isinstance(answer, pd.DataFrame):
+            raise Mismatch(f"expected a pandas DataFrame, got {type(answer).__name__}")
+        got_cols = [str(c) for c in answer.columns]
+        want_cols = [str(c) for c in expected.columns]
+        missing = [c for c in want_cols if c not in got_cols]
+        extra = [c for c in got_cols if c not in want_cols]
+        if missing or extra:
+            parts = []
+            if missing:
+                parts.append("missing columns: " + ", ".join(missing))
+            if extra:
+                parts.append("unexpected columns: " + ", ".join(extra))
+            raise Mismatch("columns differ: " + "; ".join(parts))
+        if answer.shape[0] != expected.shape[0]:
+            raise Mismatch(f"your table has {answer.shape[0]} rows; expected {expected.shape[0]}")
+        got = answer.copy()
+        got.columns = got_cols
+        want = expected.copy()
+        want.columns = want_cols
+        series = SeriesMatch(self.rtol, self.atol)
+        for col in want_cols:
+            try:
+                series.compare(got[col], want[col])
+            except Mismatch as e:
+                raise Mismatch(f"column {col!r}: {e}") from None
+
+
+@dataclass(frozen=True)
+class Moment:
+    """A point in time; a naive answer is read as UTC, strings are parsed."""
+
+    def compare(self, answer, expected) -> None:
+        if isinstance(answer, (pd.Series, pd.DataFrame, pd.Index, list, tuple, np.ndarray)):
+            raise Mismatch(f"expected a single timestamp, got a {type(answer).__name__}")
+        try:
+            ts = pd.Timestamp(answer)
+        except (TypeError, ValueError):
+            raise Mismatch(f"expected a timestamp, got {type(answer).__name__} {fmt(answer)}") from None
+        if pd.isna(ts):
+            raise Mismatch("your timestamp is missing (NaT)")
+        if ts.tzinfo is None:
+            ts = ts.tz_localize("UTC")
+        if ts != expected:
+            raise Mismatch(f"{ts} is too {'late' if ts > expected else 'early'}")
+
+
+@dataclass(frozen=True)
+class Several:
+    """Several answers read together (a question with several variables)."""
+
+    names: tuple[str, ...]
+    parts: tuple
+
+    def compare(self, answer, expected) -> None:
+        for name, part, a, e in zip(self.names, self.parts, answer, expected):
+            try:
+                part.compare(a, e)
+            except Mismatch as err:
+                raise Mismatch(f"`{name}`: {err}") from None

@@ -1,0 +1,270 @@
+"""The question model: one small object per exercise question.
+
+A :class:`Question` says which notebook variable(s) it reads, how to compute
+the expected answer from the dataset in use (``reference``), how to compare
+(``comparison``, see ``_compare.py``), its hints (gentle -> explicit), its
+solution snippet and the typical mistakes it recognises. ``verify`` raises
+:class:`NotAttempted` or :class:`CheckFailed`; nothing here formats output
+(``_view.py`` does).
+
+An :class:`Exercise` groups the questions of one notebook. In the notebook,
+``exercise.setup(globals())`` returns one :class:`BoundQuestion` per question,
+bound to the notebook's variables, with ``check()``, ``hint()``,
+``solution()`` and ``grade()`` (the nbgrader hidden test).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from . import _view
+from ._compare import Mismatch
+
+
+class CheckError(Exception):
+    """Base of check outcomes other than success; ``str()`` is the learner-facing message."""
+
+
+class NotAttempted(CheckError):
+    """The answer variable is missing, ``None`` or ``...``."""
+
+
+class CheckFailed(CheckError):
+    """The answer is wrong; the message says how (never what the right answer is)."""
+
+
+class GradeFailure(AssertionError):
+    """Raised by ``grade()`` in an nbgrader test cell.
+
+    IPython renders it as its message alone (``_render_traceback_``), so the
+    feedback shows neither test code nor a stack trace.
+    """
+
+    def _render_traceback_(self):
+        return [f"{type(self).__name__}: {self}"]
+
+
+@dataclass(frozen=True)
+class Mistake:
+    """A typical wrong answer: how to compute it and what to tell the learner."""
+
+    message: str
+    answer: Callable[[Any], Any]
+
+
+@dataclass(frozen=True)
+class Question:
+    """One graded question.
+
+    Parameters
+    ----------
+    id : str
+        ``"q1"``, ``"q2"`` ... as used in the notebook.
+    prompt : str
+        One sentence: what to compute.
+    variables : tuple of str
+        Notebook variable(s) holding the answer; several variables are read as a tuple.
+    reference : callable(Dataset) -> expected
+        Computes the expected answer from the dataset in use.
+    comparison : object with ``compare(answer, expected)``
+    hints : tuple of str
+        From gentle to explicit.
+    solution : str
+        Reference code shown by ``qN.solution()``.
+    mistakes : tuple of Mistake
+        Checked, in order, when the answer is wrong.
+    points : int
+    """
+
+    id: str
+    prompt: str
+    variables: tuple[str, ...]
+    reference: Callable[[Any], Any]
+    comparison: Any
+    hints: tuple[str, ...]
+    solution: str
+    mistakes: tuple[Mistake, ...] = ()
+    points: int = 1
+
+    def __post_init__(self):
+        if not self.hints:
+            raise ValueError(f"question {self.id}: give at least one hint")
+        if not self.variables:
+            raise ValueError(f"question {self.id}: name the variable(s) holding the answer")
+
+    def answer(self, namespace: dict):
+        """The learner's answer from ``namespace``; raises NotAttempted when unanswered."""
+        values = []
+        for name in self.variables:
+            value = namespace.get(name, None)
+            if value is None or value is Ellipsis:
+                raise NotAttempted(f"set `{name}` to your answer, run the cell, then check again")
+            values.append(value)
+        return values[0] if len(values) == 1 else tuple(values)
+
+    def verify(self, namespace: dict, dataset, expected=None) -> None:
+        """Raise NotAttempted or CheckFailed unless the answer in ``namespace`` is right."""
+        answer = self.answer(namespace)
+        if expected is None:
+            expected = self.reference(dataset)
+        problem = self.mismatch(answer, expected)
+        if problem is None:
+            return
+        for mistake in self.mistakes:
+            if self.mismatch(answer, mistake.answer(dataset)) is None:
+                raise CheckFailed(mistake.message)
+        raise CheckFailed(problem)
+
+    def mismatch(self, answer, expected) -> str | None:
+        """The comparison's message, or None when ``answer`` matches ``expected``."""
+        try:
+            self.comparison.compare(answer, expected)
+        except Mismatch as e:
+            return str(e)
+        except (TypeError, ValueError, AttributeError, KeyError) as e:
+            return f"could not compare your answer ({type(e).__name__}: {e}); check its type"
+        return None
+
+
+@dataclass(frozen=True)
+class Exercise:
+    """The questions of one notebook and the tables their references read."""
+
+    name: str
+    title: str
+    questions: tuple[Question, ...]
+    tables: tuple[str, ...]
+
+    def __post_init__(self):
+        ids = [q.id for q in self.questions]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"exercise {self.name}: duplicate question ids {ids}")
+
+    def __getitem__(self, question_id: str) -> Question:
+        for q in self.questions:
+            if q.id == question_id:
+                return q
+        raise KeyError(f"exercise {self.name} has no question {question_id!r}; questions: "
+                       + ", ".join(q.id for q in self.questions))
+
+    def setup(self, namespace: dict, dataset=None) -> list[BoundQuestion]:
+        """Bind the questions to a notebook's variables: ``q1, q2, ... = ex.setup(globals())``.
+
+        ``dataset``: the Dataset to check against; by default the one the
+        notebook's ``ds`` variable was loaded from, else ``sandbox.load_dataset()``.
+        """
+        session = Session(self, namespace, dataset)
+        return [BoundQuestion(q, session) for q in self.questions]
+
+
+@dataclass
+class Session:
+    """One notebook's binding: its namespace and the dataset used for expected answers."""
+
+    exercise: Exercise
+    namespace: dict
+    dataset: Any = None
+    _expected: dict = field(default_factory=dict)
+
+    def get_dataset(self):
+        if self.dataset is not None:
+            return self.dataset
+        return resolve_dataset(self.namespace.get("ds"), self.exercise.tables)
+
+    def expected(self, question: Question, dataset):
+        key = (question.id, id(dataset))
+        if key not in self._expected:
+            self._expected[key] = question.reference(dataset)
+        return self._expected[key]
+
+    def verify(self, question: Question) -> None:
+        question.answer(self.namespace)  # not attempted: say so before loading any data
+        dataset = self.get_dataset()
+        question.verify(self.namespace, dataset, self.expected(question, dataset))
+
+
+_LOADED: dict = {}
+
+
+def resolve_dataset(notebook_ds, tables: tuple[str, ...]):
+    """A pristine copy of the dataset the notebook uses (cached per kernel).
+
+    A learner may add columns to ``ds.posts`` or filter it; expected answers
+    must not move with that, so the dataset is reloaded from its folder
+    (only the tables the exercise needs). A dataset that lives only in memory
+    (``sandbox.generate(...)`` without saving) is used as it is.
+    """
+    from ..dataset import Dataset, default_dataset_dir, load_dataset
+
+    if isinstance(notebook_ds, Dataset) and notebook_ds.path is None:
+        return notebook_ds
+    folder = Path(notebook_ds.path) if isinstance(notebook_ds, Dataset) else default_dataset_dir()
+    meta = folder / "dataset.json"
+    stamp = meta.stat().st_mtime_ns if meta.exists() else None
+    key = (str(folder.resolve()), stamp, tables)
+    if key not in _LOADED:
+        _LOADED.clear()
+        _LOADED[key] = load_dataset(folder, tables=tables)
+    return _LOADED[key]
+
+
+class BoundQuestion:
+    """A question bound to a notebook: what the learner calls."""
+
+    def __init__(self, question: Question, session: Session):
+        self.question = question
+        self.session = session
+
+    @property
+    def id(self) -> str:
+        return self.question.id
+
+    def __repr__(self) -> str:
+        q = self.question
+        names = ", ".join(f"`{v}`" for v in q.variables)
+        return (f"{q.id} ({q.points} point{'s' if q.points != 1 else ''}): {q.prompt} Answer in {names}. "
+                f"Then {q.id}.check(); stuck? {q.id}.hint(), {q.id}.hint(2), {q.id}.solution()")
+
+    def result(self) -> _view.Result:
+        """Check the answer and return the outcome as a Result (never raises on a wrong answer)."""
+        q = self.question
+        try:
+            self.session.verify(q)
+        except NotAttempted as e:
+            return _view.Result(q.id, _view.NOT_ATTEMPTED, str(e), q.points)
+        except CheckFailed as e:
+            return _view.Result(q.id, _view.FAILED, str(e), q.points)
+        return _view.Result(q.id, _view.PASSED, "", q.points)
+
+    def check(self) -> _view.Result:
+        """Check your answer; shows passed, what is wrong, or 'not attempted'."""
+        return self.result()
+
+    def grade(self) -> None:
+        """The nbgrader hidden test: raise GradeFailure with the learner-facing message."""
+        result = self.result()
+        if not result.passed:
+            raise GradeFailure(f"{self.id} {result.status}: {result.message}")
+
+    def hint(self, level: int = 1) -> _view.Hint:
+        """Hint number ``level`` (1 is gentle, the last one nearly gives the code)."""
+        hints = self.question.hints
+        if isinstance(level, bool) or not isinstance(level, int) or level < 1:
+            raise ValueError(f"hint level must be 1..{len(hints)}, got {level!r}")
+        level = min(level, len(hints))
+        return _view.Hint(self.id, level, len(hints), hints[level - 1])
+
+    def solution(self) -> _view.Solution:
+        """The reference code for this question."""
+        return _view.Solution(self.id, self.question.solution)
+
+
+def truth_of(dataset) -> dict:
+    """The planted truth of ``dataset``; a clear error when the folder has none."""
+    if not dataset.truth:
+        where = getattr(dataset, "path", None)
+        raise CheckFailed(f"this dataset{f' ({where})' if where else ''} has no truth.json, so insight "
+                          "questions cannot be checked; regenerate it with `sandbox generate`")
+    return dataset.truth

@@ -1,0 +1,105 @@
+"""Learner-facing views: small records that render as HTML in Jupyter and as text in a terminal.
+
+Checking (``_question.py``) raises exceptions; these classes turn the outcome
+into something friendly to read. They hold no logic beyond formatting.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+PASSED, FAILED, NOT_ATTEMPTED, ERROR = "passed", "failed", "not attempted", "error"
+
+_COLOURS = {PASSED: "#1b7f3b", FAILED: "#b3261e", NOT_ATTEMPTED: "#6b6b6b", ERROR: "#8a5a00"}
+_ICONS = {PASSED: "✓", FAILED: "✗", NOT_ATTEMPTED: "…", ERROR: "!"}
+
+
+def _box(colour: str, title: str, body_html: str = "") -> str:
+    body = f"<div style='margin-top:4px'>{body_html}</div>" if body_html else ""
+    return (f"<div style='border-left:4px solid {colour};padding:6px 10px;margin:4px 0;"
+            f"background:rgba(0,0,0,0.03)'><b style='color:{colour}'>{title}</b>{body}</div>")
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of one ``qN.check()``."""
+
+    question_id: str
+    status: str
+    message: str = ""
+    points: int = 1
+
+    @property
+    def passed(self) -> bool:
+        return self.status == PASSED
+
+    def __repr__(self) -> str:
+        text = f"{_ICONS[self.status]} {self.question_id}: {self.status}"
+        return f"{text} - {self.message}" if self.message else text
+
+    def _repr_html_(self) -> str:
+        title = f"{_ICONS[self.status]} {html.escape(self.question_id)}: {self.status}"
+        return _box(_COLOURS[self.status], title, html.escape(self.message))
+
+
+@dataclass(frozen=True)
+class Hint:
+    """Hint number ``level`` of ``total`` for one question."""
+
+    question_id: str
+    level: int
+    total: int
+    text: str
+
+    def _more(self) -> str:
+        if self.level < self.total:
+            return f"(more: {self.question_id}.hint({self.level + 1}))"
+        return f"(last hint; the answer: {self.question_id}.solution())"
+
+    def __repr__(self) -> str:
+        return f"Hint {self.level}/{self.total} for {self.question_id}: {self.text} {self._more()}"
+
+    def _repr_html_(self) -> str:
+        return _box("#1f5fa8", f"Hint {self.level}/{self.total} for {html.escape(self.question_id)}",
+                    f"{html.escape(self.text)} <i>{html.escape(self._more())}</i>")
+
+
+@dataclass(frozen=True)
+class Solution:
+    """The reference code of one question."""
+
+    question_id: str
+    code: str
+
+    def __repr__(self) -> str:
+        return f"Solution for {self.question_id}:\n{self.code}"
+
+    def _repr_html_(self) -> str:
+        return _box("#1f5fa8", f"Solution for {html.escape(self.question_id)}",
+                    f"<pre style='margin:0'>{html.escape(self.code)}</pre>")
+
+
+@dataclass(frozen=True)
+class Report:
+    """Results of several questions with the score (``sandbox check``)."""
+
+    title: str
+    results: tuple[Result, ...]
+
+    @property
+    def score(self) -> int:
+        return sum(r.points for r in self.results if r.passed)
+
+    @property
+    def max_score(self) -> int:
+        return sum(r.points for r in self.results)
+
+    def __repr__(self) -> str:
+        lines = [self.title] + [f"  {r!r}" for r in self.results]
+        lines.append(f"score: {self.score}/{self.max_score}")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        rows = "".join(r._repr_html_() for r in self.results)
+        return f"<h4>{html.escape(self.title)}</h4>{rows}<p><b>score: {self.score}/{self.max_score}</b></p>"

@@ -1,0 +1,118 @@
+"""`sandbox check NOTEBOOK`: run a learner's notebook headless and report per question.
+
+The notebook is executed top to bottom in a fresh kernel (its folder as the
+working directory, so ``sandbox.load_dataset()`` finds the same data as in
+JupyterLab). Cells that raise do not stop the run. A last cell, added only to
+the in-memory copy, checks every question of the exercise in the kernel and
+prints the results as JSON, which become a :class:`~sandbox.exercises.Report`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from pathlib import Path
+
+from . import NOTEBOOKS, get_exercise
+from ._view import ERROR, Report, Result
+
+MARKER = "@@sandbox-check@@"
+_SETUP_RE = re.compile(r"from\s+sandbox\.exercises\s+import\s+(ex\d\d_\w+)")
+
+
+class NotebookRunError(RuntimeError):
+    """The notebook could not be executed at all (kernel died, invalid file...)."""
+
+
+def report_json(namespace: dict, notebook: str) -> str:
+    """Check every question of ``notebook``'s exercise against ``namespace``; JSON with a marker.
+
+    Runs inside the learner's kernel (the probe cell calls it).
+    """
+    exercise = get_exercise(notebook)
+    results = []
+    for bound in exercise.setup(namespace):
+        try:
+            r = bound.result()
+        except Exception as e:  # a broken dataset or reference: report it, keep going
+            r = Result(bound.id, ERROR, f"could not check: {type(e).__name__}: {e}", bound.question.points)
+        results.append({"id": r.question_id, "status": r.status, "message": r.message, "points": r.points})
+    return MARKER + json.dumps(results)
+
+
+def exercise_name(nb, path: Path) -> str:
+    """Which exercise a notebook is: its metadata, else its setup line, else its file name."""
+    name = nb.metadata.get("sandbox", {}).get("exercise")
+    if name in NOTEBOOKS:
+        return name
+    for cell in nb.cells:
+        m = _SETUP_RE.search(cell.source) if cell.cell_type == "code" else None
+        if m and m.group(1)[2:] in NOTEBOOKS:
+            return m.group(1)[2:]
+    for known in NOTEBOOKS:
+        if path.stem.startswith(known):
+            return known
+    raise ValueError(f"{path} is not one of the exercise notebooks ({', '.join(NOTEBOOKS)}): "
+                     "no `sandbox.exercise` metadata, setup line or matching file name")
+
+
+def check_notebook(path, timeout: int = 120, dataset=None) -> tuple[Report, list[str]]:
+    """Execute ``path`` and return (report, errors) where errors lists cells that raised.
+
+    ``dataset``: a dataset folder to use instead of the notebook's default
+    (sets ``SANDBOX_DATASET`` for the kernel).
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, DeadKernelError
+
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no notebook at {path}")
+    try:
+        nb = nbformat.read(path, as_version=4)
+    except Exception as e:
+        raise ValueError(f"{path} is not a readable notebook: {e}") from None
+    name = exercise_name(nb, path)
+    nb.cells.append(nbformat.v4.new_code_cell(
+        "from sandbox.exercises.runner import report_json as _sandbox_report_json\n"
+        f"print(_sandbox_report_json(globals(), {name!r}))"))
+    client = NotebookClient(
+        nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+        error_on_timeout={"ename": "CellTimeoutError", "evalue": f"cell ran longer than {timeout} s",
+                          "traceback": []},
+        resources={"metadata": {"path": str(path.parent.resolve())}},
+    )
+    old = os.environ.get("SANDBOX_DATASET")
+    if dataset is not None:
+        os.environ["SANDBOX_DATASET"] = str(Path(dataset).resolve())
+    try:
+        client.execute()
+    except (DeadKernelError, CellExecutionError, RuntimeError) as e:
+        raise NotebookRunError(f"{path} could not run: {type(e).__name__}: {e}") from None
+    finally:
+        if dataset is not None:
+            os.environ.pop("SANDBOX_DATASET") if old is None else os.environ.__setitem__("SANDBOX_DATASET", old)
+    return parse_report(nb, name), cell_errors(nb.cells[:-1])
+
+
+def parse_report(nb, name: str) -> Report:
+    title = f"{name}: {get_exercise(name).title}"
+    for out in nb.cells[-1].get("outputs", []):
+        text = out.get("text", "")
+        if out.get("output_type") == "stream" and MARKER in text:
+            rows = json.loads(text.split(MARKER, 1)[1])
+            return Report(title, tuple(Result(r["id"], r["status"], r["message"], r["points"]) for r in rows))
+    errors = [f"{o.get('ename')}: {o.get('evalue')}" for o in nb.cells[-1].get("outputs", []) if o.get("output_type") == "error"]
+    raise NotebookRunError(f"the questions could not be checked: {'; '.join(errors) or 'no report printed'}")
+
+
+def cell_errors(cells) -> list[str]:
+    """One line per code cell that raised: its position and the error."""
+    lines = []
+    for i, cell in enumerate(cells, start=1):
+        for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
+            if out.get("output_type") == "error":
+                lines.append(f"cell {i}: {out.get('ename')}: {out.get('evalue')}")
+    return lines

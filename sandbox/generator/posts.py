@@ -1,0 +1,274 @@
+"""The posts table: when, what and how it performed.
+
+The model, in the order columns are drawn (no column is independent of those
+it depends on):
+
+1. timing: a day (fewer posts at weekends) and an hour (working day) in UTC;
+2. content: format (platform mix), topic, caption, hashtags;
+3. reach: log-normal around ``followers * reach share(size) * multipliers``
+   (account, format, posting window, boosting, viral outliers);
+4. impressions = reach + repeat views;
+5. engagements ~ Binomial(impressions, engagement rate), the rate carrying the
+   planted effects (format, topic, window, weekday, hashtags); split into
+   likes / comments / shares / saves with per-metric noise;
+6. planted anomalies: crisis (fewer likes, many comments), bot spikes (likes
+   only);
+7. link clicks and video views given impressions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .. import _calibration as cal
+from .._scales import Scale
+from .._schema import PLATFORM_FORMATS, PLATFORMS, TOPICS, VIDEO_FORMATS
+from .effects import Effects
+from .ids import make_ids
+from .pools import Pools
+
+HASHTAG_MEAN = {"instagram": 5.0, "tiktok": 4.0, "linkedin": 3.0, "facebook": 2.0, "x": 2.0, "youtube": 3.0}
+MAX_HASHTAGS = 20
+HASHTAG_POOL = 48       # distinct hashtag strings per hashtag count
+VIRAL_SHARE = 0.003
+VIRAL_RANGE = (8.0, 40.0)
+BOT_SPIKE_SHARE = 0.005
+BOT_LIKES_RANGE = (4.0, 10.0)
+BOOST_SHARE = 0.35      # share of an account's posts boosted while one of its campaigns runs
+BOOST_REACH = (2.0, 4.0)
+CRISIS_LIKES = 0.6
+CRISIS_EXTRA_COMMENTS = 2.0
+MAX_IMPRESSIONS = 500_000_000
+#: Share of a post's impressions on each day after posting (index = day), by platform:
+#: exponential decay, X fastest, YouTube slowest (assumption).
+DECAY_RATE = {"x": 2.0, "facebook": 1.2, "instagram": 0.9, "linkedin": 0.7, "tiktok": 0.5, "youtube": 0.35}
+DAILY_DAYS = 7
+
+
+def daily_shares(platform: str) -> np.ndarray:
+    w = np.exp(-DECAY_RATE[platform] * np.arange(DAILY_DAYS))
+    return w / w.sum()
+
+
+@dataclass(frozen=True)
+class Crisis:
+    """The planted crisis: one account, a start day (index in the period) and a length."""
+
+    account: int  # row in the accounts frame
+    start_day: int
+    days: int
+    unfollow_multiplier: float = 8.0
+    follow_multiplier: float = 0.4
+    negative_share: float = 0.75
+
+    def active(self, account_rows: np.ndarray, day: np.ndarray) -> np.ndarray:
+        return (account_rows == self.account) & (day >= self.start_day) & (day < self.start_day + self.days)
+
+
+def er_normaliser(effects: Effects, platform: str) -> float:
+    """exp(E[log multiplier]) of the planted ER effects on ``platform``.
+
+    Dividing by it keeps the median engagement rate at the calibrated value
+    whichever effects a seed plants. Computed from the posting distributions,
+    never from drawn data, so every partition uses the same value.
+    """
+    fmts = PLATFORM_FORMATS[platform]
+    mix = np.array([cal.FORMAT_MIX[platform][f] for f in fmts])
+    log_m = np.dot(mix, np.log([effects.format_er[platform][f] for f in fmts]))
+    log_m += np.mean(np.log(list(effects.topic_er.values())))
+    hours = np.array(cal.POSTING_HOUR_WEIGHTS) / np.sum(cal.POSTING_HOUR_WEIGHTS)
+    log_m += np.dot(hours, np.log(effects.hour_er(platform, np.arange(24))))
+    days = np.array(cal.POSTING_WEEKDAY_WEIGHTS) / np.sum(cal.POSTING_WEEKDAY_WEIGHTS)
+    log_m += np.dot(days, np.log(effects.weekday_er(platform, np.arange(7))))
+    n = np.arange(MAX_HASHTAGS + 1)
+    pmf = stats.poisson.pmf(n, HASHTAG_MEAN[platform])
+    log_m += np.dot(pmf / pmf.sum(), np.log(effects.hashtag_er(n)))
+    return float(np.exp(log_m))
+
+
+def format_reach_normalised(platform: str) -> dict:
+    fmts = PLATFORM_FORMATS[platform]
+    mix = np.array([cal.FORMAT_MIX[platform][f] for f in fmts])
+    gm = np.exp(np.dot(mix, np.log([cal.FORMAT_REACH[platform][f] for f in fmts])))
+    return {f: cal.FORMAT_REACH[platform][f] / gm for f in fmts}
+
+
+def _by_platform(plat_code: np.ndarray, values_by_platform) -> np.ndarray:
+    return np.array([values_by_platform[p] for p in PLATFORMS])[plat_code]
+
+
+def _hashtag_strings(n_tags, pools: Pools, rng) -> np.ndarray:
+    """Hashtag text for each post: a string of ``n_tags`` tags from a per-count pool."""
+    words = pools.words
+    pool = np.empty((MAX_HASHTAGS + 1) * HASHTAG_POOL, dtype=object)
+    for k in range(MAX_HASHTAGS + 1):
+        picks = rng.integers(0, len(words), (HASHTAG_POOL, k))
+        pool[k * HASHTAG_POOL:(k + 1) * HASHTAG_POOL] = [" ".join("#" + words[j] for j in row) for row in picks]
+    return pool[n_tags * HASHTAG_POOL + rng.integers(0, HASHTAG_POOL, len(n_tags))]
+
+
+def _captions(topic_code, pools: Pools, rng) -> np.ndarray:
+    flat = np.concatenate([pools.captions[t] for t in TOPICS])
+    sizes = np.array([len(pools.captions[t]) for t in TOPICS])
+    offsets = np.cumsum(sizes) - sizes
+    return flat[offsets[topic_code] + (rng.random(len(topic_code)) * sizes[topic_code]).astype(np.int64)]
+
+
+def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects, crisis: Crisis,
+               pools: Pools, scale: Scale, rng: np.random.Generator, account_offset: int):
+    """Posts of ``accounts`` (a block of whole brands).
+
+    ``account_offset`` is the row number of the block's first account in the
+    world, so that crisis and campaign references (world rows) line up. Returns
+    ``(posts, labels, hidden)`` where ``hidden`` holds per-post model arrays the
+    daily and comments tables need (day index, account row, crisis flag).
+    """
+    n_posts = accounts["_n_posts"].to_numpy()
+    n = int(n_posts.sum())
+    acc = np.repeat(np.arange(len(accounts)), n_posts)
+    world_acc = acc + account_offset
+    plat_code = pd.Categorical(accounts["platform"], categories=PLATFORMS).codes.astype(np.int64)[acc]
+
+    # 1. timing
+    start = scale.start_ts
+    day_weekday = (start.day_of_week + np.arange(scale.days)) % 7
+    day_w = np.array(cal.POSTING_WEEKDAY_WEIGHTS)[day_weekday]
+    day = rng.choice(scale.days, size=n, p=day_w / day_w.sum())
+    hour_w = np.array(cal.POSTING_HOUR_WEIGHTS)
+    hour = rng.choice(24, size=n, p=hour_w / hour_w.sum())
+    seconds = day * 86400 + hour * 3600 + rng.integers(0, 3600, n)
+    weekday = day_weekday[day]
+
+    # 2. content
+    fmt = np.empty(n, dtype=object)
+    for code, p in enumerate(PLATFORMS):
+        mask = plat_code == code
+        fmts = PLATFORM_FORMATS[p]
+        fmt[mask] = rng.choice(fmts, size=int(mask.sum()), p=[cal.FORMAT_MIX[p][f] for f in fmts])
+    topic_code = rng.integers(0, len(TOPICS), n)
+    n_tags = np.minimum(rng.poisson(_by_platform(plat_code, HASHTAG_MEAN)), MAX_HASHTAGS)
+    hashtags = _hashtag_strings(n_tags, pools, rng)
+    captions = _captions(topic_code, pools, rng)
+
+    # 3-4. reach and impressions
+    followers = accounts["followers_start"].to_numpy()[acc] * (1 + accounts["_growth"].to_numpy()[acc]) ** day
+    share = _by_platform(plat_code, cal.REACH_SHARE_AT_10K) * (followers / 1e4) ** -cal.REACH_SIZE_EXPONENT
+    fmt_reach = np.array([format_reach_normalised(PLATFORMS[c])[f] for c, f in zip(plat_code, fmt)]) if n else np.ones(0)
+    window_reach = np.ones(n)
+    window_er = np.ones(n)
+    weekday_er = np.ones(n)
+    for code, p in enumerate(PLATFORMS):
+        mask = plat_code == code
+        window_reach[mask] = effects.hour_reach(p, hour[mask])
+        window_er[mask] = effects.hour_er(p, hour[mask])
+        weekday_er[mask] = effects.weekday_er(p, weekday[mask])
+    is_viral = rng.random(n) < VIRAL_SHARE
+    viral = np.where(is_viral, rng.uniform(*VIRAL_RANGE, n), 1.0)
+
+    # boosting: while a campaign of the account runs, some posts are promoted by it
+    campaign_id = np.full(n, None, dtype=object)
+    camp_acc = campaigns["_account"].to_numpy() - account_offset
+    in_block = (camp_acc >= 0) & (camp_acc < len(accounts))
+    if n and in_block.any():
+        c = campaigns[in_block]
+        c_start = ((c["start_date"] - start.tz_localize(None)).dt.days).to_numpy()
+        c_end = ((c["end_date"] - start.tz_localize(None)).dt.days).to_numpy()
+        pairs = pd.DataFrame({"post": np.arange(n), "acc": acc, "day": day}).merge(
+            pd.DataFrame({"acc": camp_acc[in_block], "s": c_start, "e": c_end, "cid": c["campaign_id"].to_numpy()}),
+            on="acc")
+        pairs = pairs[(pairs["day"] >= pairs["s"]) & (pairs["day"] <= pairs["e"])]
+        pairs = pairs.assign(key=rng.random(len(pairs))).sort_values(["post", "key"]).drop_duplicates("post")
+        boosted = pairs[rng.random(len(pairs)) < BOOST_SHARE]
+        campaign_id[boosted["post"].to_numpy()] = boosted["cid"].to_numpy()
+    is_boosted = campaign_id != None  # noqa: E711 (elementwise)
+    boost = np.where(is_boosted, rng.uniform(*BOOST_REACH, n), 1.0)
+
+    days_left = scale.days - day
+    shares = np.stack([daily_shares(p) for p in PLATFORMS])[plat_code]
+    observed = np.where(np.arange(DAILY_DAYS) < days_left[:, None], shares, 0).sum(axis=1)
+
+    expected_reach = (followers * share * accounts["_reach_factor"].to_numpy()[acc] * fmt_reach
+                      * window_reach * viral * boost * observed)
+    reach = rng.poisson(np.minimum(expected_reach * rng.lognormal(0, cal.REACH_POST_SIGMA, n), MAX_IMPRESSIONS / 2))
+    repeat = (_by_platform(plat_code, cal.IMPRESSIONS_PER_REACH) - 1) * rng.lognormal(0, 0.1, n)
+    impressions = reach + rng.poisson(reach * repeat)
+
+    # 5. engagements
+    normaliser = np.array([er_normaliser(effects, p) for p in PLATFORMS])[plat_code]
+    fmt_er = np.array([effects.format_er[PLATFORMS[c]][f] for c, f in zip(plat_code, fmt)]) if n else np.ones(0)
+    topic_er = np.array([effects.topic_er[t] for t in TOPICS])[topic_code]
+    er = (_by_platform(plat_code, cal.ER_IMPRESSIONS) * accounts["_er_factor"].to_numpy()[acc]
+          * fmt_er * topic_er * window_er * weekday_er * effects.hashtag_er(n_tags) / normaliser
+          * rng.lognormal(0, cal.ER_POST_SIGMA, n))
+    engagements = rng.binomial(impressions, np.minimum(er, 0.5))
+    mix = np.stack([cal.ENGAGEMENT_MIX[p] for p in PLATFORMS])[plat_code]
+    mix = mix * rng.lognormal(0, 1, (n, 4)) ** np.array(cal.ENGAGEMENT_NOISE_SIGMA)
+    parts = rng.multinomial(engagements, mix / mix.sum(axis=1, keepdims=True)) if n else np.zeros((0, 4), int)
+    likes, comments, shares_n, saves = (parts[:, i].astype(np.int64) for i in range(4))
+
+    # 6. planted anomalies
+    in_crisis = crisis.active(world_acc, day)
+    likes = np.where(in_crisis, rng.binomial(likes, CRISIS_LIKES), likes)
+    comments = comments + np.where(in_crisis, rng.poisson(CRISIS_EXTRA_COMMENTS * comments + 3), 0)
+    is_bot_spike = (rng.random(n) < BOT_SPIKE_SHARE) & ~in_crisis & ~is_viral
+    bot_likes = rng.poisson(likes * rng.uniform(*BOT_LIKES_RANGE, n) + 50)
+    likes = likes + np.where(is_bot_spike, bot_likes, 0)
+    others = comments + shares_n + saves
+    comments = np.minimum(comments, impressions - shares_n - saves)
+    likes = np.minimum(likes, impressions - np.minimum(others, impressions))
+
+    # 7. clicks and views
+    ctr = np.where(fmt == "link", cal.LINK_CTR["link"], cal.LINK_CTR["default"]) * rng.lognormal(0, 0.3, n)
+    link_clicks = rng.binomial(impressions, np.minimum(ctr * np.where(is_boosted, 1.5, 1.0), 0.5))
+    is_video = np.isin(fmt, list(VIDEO_FORMATS))
+    view_rate = np.array([cal.VIDEO_VIEW_RATE.get(f, 0.0) for f in fmt]) if n else np.ones(0)
+    views = rng.binomial(impressions, np.minimum(view_rate * rng.lognormal(0, 0.15, n), 0.95))
+    video_views = pd.array(np.where(is_video, views, 0), dtype="Int64")
+    video_views[~is_video] = pd.NA
+
+    post_number = accounts["_post_offset"].to_numpy()[acc] + _rank_within(acc) + 1
+    post_ids = make_ids("P", post_number, accounts.attrs["post_id_width"])
+    order = np.lexsort((seconds, acc))  # rank posts by time within each account
+    posted_at = start + pd.to_timedelta(seconds[order], unit="s")
+
+    def o(a):
+        return a[order]
+
+    posts = pd.DataFrame({
+        "post_id": post_ids,  # numbered in time order within each account
+        "account_id": accounts["account_id"].to_numpy(dtype=object)[o(acc)],
+        "platform": np.array(PLATFORMS, dtype=object)[o(plat_code)],
+        "posted_at": posted_at,
+        "format": o(fmt),
+        "topic": np.array(TOPICS, dtype=object)[o(topic_code)],
+        "caption": o(captions),
+        "hashtags": o(hashtags),
+        "n_hashtags": o(n_tags),
+        "is_boosted": o(is_boosted),
+        "campaign_id": o(campaign_id),
+        "impressions": o(impressions),
+        "reach": o(reach),
+        "likes": o(likes),
+        "comments": o(comments),
+        "shares": o(shares_n),
+        "saves": o(saves),
+        "link_clicks": o(link_clicks),
+        "video_views": video_views[order],
+    })
+    labels = pd.DataFrame({"post_id": post_ids, "is_bot_spike": o(is_bot_spike), "is_viral": o(is_viral)})
+    hidden = {"day": o(day), "acc": o(acc), "plat_code": o(plat_code), "in_crisis": o(in_crisis),
+              "is_bot_spike": o(is_bot_spike), "post_number": post_number}
+    return posts, labels, hidden
+
+
+def _rank_within(groups: np.ndarray) -> np.ndarray:
+    """0, 1, 2... within each run of equal values of a sorted array."""
+    if len(groups) == 0:
+        return groups
+    starts = np.r_[0, np.flatnonzero(np.diff(groups)) + 1]
+    sizes = np.diff(np.r_[starts, len(groups)])
+    return np.arange(len(groups)) - np.repeat(starts, sizes)

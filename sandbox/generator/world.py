@@ -1,0 +1,215 @@
+"""Putting a world together: plan, blocks of brands, truth.
+
+Generation has two stages:
+
+1. :func:`plan_world` draws everything small and world-wide: the planted
+   effects, brands, accounts (with how many posts each will publish, which
+   fixes every post id in advance), campaigns, the crisis.
+2. :func:`generate_block` draws the big per-post and per-day tables for one
+   block of ``BLOCK_BRANDS`` brands from that block's own child generators.
+
+A block never looks at another block, so the world is the same whether blocks
+are made in one process, in parallel workers or as lazy Dask partitions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from .._scales import Scale, get_scale
+from .._schema import TABLES, TRUTH_TABLES
+from .._seeding import BLOCK_BRANDS, check_seed, child_rng
+from ..dataset import Dataset, apply_schema
+from .accounts import make_accounts
+from .audience import make_audience
+from .brands import make_brands
+from .campaigns import ab_test_truth, make_campaigns
+from .comments import make_comments
+from .effects import Effects, draw_effects
+from .followers import make_followers_daily
+from .ids import id_width
+from .influencers import make_influencers
+from .pools import Pools, check_locale, get_pools
+from .post_daily import make_post_daily
+from .posts import Crisis, make_posts
+
+BLOCK_TABLES = ("posts", "post_daily", "followers_daily", "audience", "comments")
+CRISIS_DAYS = 10
+CRISIS_PLATFORMS = ("instagram", "facebook", "x", "tiktok")
+
+
+@dataclass(frozen=True)
+class WorldPlan:
+    """Everything world-wide, drawn before any block."""
+
+    seed: int
+    scale: Scale
+    locale: str
+    effects: Effects
+    pools: Pools
+    brands: pd.DataFrame
+    accounts: pd.DataFrame   # with hidden columns
+    campaigns: pd.DataFrame  # with hidden columns
+    crisis: Crisis
+
+    @property
+    def n_blocks(self) -> int:
+        return -(-len(self.brands) // BLOCK_BRANDS)
+
+    def block_accounts(self, block: int) -> tuple[pd.DataFrame, int]:
+        """Accounts of one block and the world row of its first account."""
+        brand = self.accounts["_brand"].to_numpy()
+        lo, hi = np.searchsorted(brand, [block * BLOCK_BRANDS, (block + 1) * BLOCK_BRANDS])
+        return self.accounts.iloc[lo:hi], int(lo)
+
+
+def check_args(seed, scale, locale) -> tuple[int, Scale, str]:
+    return check_seed(seed), get_scale(scale), check_locale(locale)
+
+
+def plan_world(seed: int = 0, scale="small", locale: str = "en_US") -> WorldPlan:
+    """Draw the world-wide part of a world (cheap even for large worlds)."""
+    seed, scale, locale = check_args(seed, scale, locale)
+    effects_rng = child_rng(seed, "effects")
+    effects = draw_effects(effects_rng)
+    pools = get_pools(locale)
+    brands = make_brands(scale.n_brands, pools, child_rng(seed, "brands"))
+    accounts = make_accounts(brands, scale, child_rng(seed, "accounts"))
+    accounts.attrs["post_id_width"] = id_width(int(accounts["_n_posts"].sum()), 7)
+    campaigns = make_campaigns(accounts, scale, child_rng(seed, "campaigns"))
+    crisis = pick_crisis(accounts, scale, effects_rng)
+    return WorldPlan(seed, scale, locale, effects, pools, brands, accounts, campaigns, crisis)
+
+
+def pick_crisis(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generator) -> Crisis:
+    """A large account on a conversational platform hits a crisis mid-period."""
+    followers = accounts["followers_start"].to_numpy()
+    eligible = np.flatnonzero(accounts["platform"].isin(CRISIS_PLATFORMS).to_numpy()
+                              & (followers >= np.median(followers)) & (accounts["_n_posts"].to_numpy() >= 10))
+    if len(eligible) == 0:
+        eligible = np.array([int(np.argmax(followers))])
+    account = int(eligible[rng.integers(len(eligible))])
+    start = int(rng.integers(int(scale.days * 0.35), int(scale.days * 0.7)))
+    return Crisis(account=account, start_day=start, days=CRISIS_DAYS)
+
+
+def generate_block(plan: WorldPlan, block: int) -> dict[str, pd.DataFrame]:
+    """The per-block tables (``BLOCK_TABLES``) and per-row labels of one block."""
+    accounts, offset = plan.block_accounts(block)
+    seed, scale = plan.seed, plan.scale
+    posts, post_labels, hidden = make_posts(accounts, plan.campaigns, plan.effects, plan.crisis, plan.pools,
+                                            scale, child_rng(seed, "posts", block), offset)
+    post_daily = make_post_daily(posts, hidden, scale, child_rng(seed, "post_daily", block))
+    followers_daily = make_followers_daily(accounts, plan.crisis, scale, child_rng(seed, "followers_daily", block), offset)
+    last = followers_daily["followers"].to_numpy().reshape(len(accounts), scale.days)[:, -1] if len(accounts) else np.zeros(0, int)
+    audience = make_audience(accounts, last, plan.effects, plan.pools, child_rng(seed, "audience", block))
+    comments, comment_labels = make_comments(posts, hidden, plan.crisis, plan.pools, scale,
+                                             child_rng(seed, "comments", block),
+                                             plan.accounts.attrs["post_id_width"] + 2)
+    return {"posts": posts, "post_daily": post_daily, "followers_daily": followers_daily,
+            "audience": audience, "comments": comments,
+            "post_labels": post_labels, "comment_labels": comment_labels}
+
+
+def public(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """The learner-facing version of a table: schema columns and dtypes only."""
+    table = TABLES.get(name) or TRUTH_TABLES[name]
+    return apply_schema(frame[table.column_names], table)
+
+
+def world_truth(plan: WorldPlan, post_labels: pd.DataFrame, influencer_labels: pd.DataFrame) -> dict:
+    """truth.json: planted effects plus facts fixed while drawing tables."""
+    from .. import _calibration as cal
+
+    scale, crisis = plan.scale, plan.crisis
+    acc = plan.accounts.iloc[crisis.account]
+    crisis_start = scale.start_ts + pd.Timedelta(days=crisis.start_day)
+    truth = plan.effects.truth()
+    truth.update({
+        "period": {"start": scale.start_ts.date().isoformat(),
+                   "end": (scale.end_ts - pd.Timedelta(days=1)).date().isoformat(), "days": scale.days},
+        "ab_tests": ab_test_truth(plan.campaigns),
+        "crisis": {
+            "account_id": acc["account_id"], "brand_id": acc["brand_id"], "platform": acc["platform"],
+            "start_date": crisis_start.date().isoformat(), "days": crisis.days,
+            "unfollow_multiplier": crisis.unfollow_multiplier, "follow_multiplier": crisis.follow_multiplier,
+            "negative_share_before": 0.15, "negative_share_during": crisis.negative_share,
+        },
+        "bot_spikes": int(post_labels["is_bot_spike"].sum()),
+        "viral_posts": int(post_labels["is_viral"].sum()),
+        "bought_followers": int(influencer_labels["has_bought_followers"].sum()),
+        "calibration": {
+            "er_impressions_median": dict(cal.ER_IMPRESSIONS),
+            "er_followers_range": {p: list(r) for p, r in cal.ER_FOLLOWERS_RANGE.items()},
+            "engagements": "likes + comments + shares + saves",
+        },
+    })
+    return truth
+
+
+def world_meta(plan: WorldPlan) -> dict:
+    scale = plan.scale
+    return {
+        "generator": "social-analytics-sandbox", "version": __version__,
+        "seed": plan.seed, "scale": scale.name, "locale": plan.locale,
+        "n_brands": scale.n_brands, "n_blocks": plan.n_blocks,
+        "period_start": scale.start_ts.isoformat(), "period_end": scale.end_ts.isoformat(),
+        "dirty": 0.0,
+    }
+
+
+def generate(seed: int = 0, scale="small", locale: str = "en_US", dirty: float = 0.0,
+             progress: bool = False) -> Dataset:
+    """Generate a whole world in memory.
+
+    Parameters
+    ----------
+    seed : int
+        Any non-negative integer; same seed and version give identical output.
+    scale : {"tiny", "small", "medium", "large"} or Scale
+    locale : {"en_US", "fr_FR"}
+        Language of names, captions and comments.
+    dirty : float
+        0 for a clean world; otherwise the share of rows to corrupt (see
+        :mod:`sandbox.generator.dirty`), for cleaning practice.
+    progress : bool
+        Show a progress bar over blocks of brands.
+
+    Examples
+    --------
+    >>> ds = generate(seed=1, scale="tiny")
+    >>> ds.posts.columns[:3].tolist()
+    ['post_id', 'account_id', 'platform']
+    """
+    from .dirty import check_dirty, make_dirty
+
+    check_dirty(dirty)
+    plan = plan_world(seed, scale, locale)
+    blocks = range(plan.n_blocks)
+    if progress:
+        from tqdm.auto import tqdm
+
+        blocks = tqdm(blocks, desc="generating", unit="block", leave=False)
+    parts = [generate_block(plan, b) for b in blocks]
+    merged = {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in parts[0]}
+    influencers, influencer_labels = make_influencers(plan.scale.n_influencers, plan.pools,
+                                                      child_rng(plan.seed, "influencers"))
+    tables = {
+        "brands": plan.brands, "accounts": plan.accounts, "campaigns": plan.campaigns,
+        "influencers": influencers, **{n: merged[n] for n in BLOCK_TABLES},
+    }
+    labels = {"post_labels": merged["post_labels"], "comment_labels": merged["comment_labels"],
+              "influencer_labels": influencer_labels}
+    ds = Dataset(
+        **{name: public(name, tables[name]) for name in TABLES},
+        truth=world_truth(plan, labels["post_labels"], influencer_labels),
+        labels={name: public(name, df) for name, df in labels.items()},
+        meta=world_meta(plan),
+    )
+    if dirty:
+        ds = make_dirty(ds, dirty, child_rng(plan.seed, "dirty"))
+    return ds
