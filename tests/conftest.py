@@ -1,0 +1,25 @@
+"""Session-scoped fixtures shared by the test files.
+
+Fixtures are shared across tests: never modify them in place (copy first).
+"""
+
+from __future__ import annotations
+
+import pytest
+
+import sandbox
+
+#: Seeds of the tiny worlds that the many-seed tests run on.
+TINY_SEEDS = tuple(range(10))
+
+
+@pytest.fixture(scope="session")
+def tiny_dataset():
+    """The tiny world of seed 0, in memory."""
+    return sandbox.generate(seed=0, scale="tiny")
+
+
+@pytest.fixture(scope="session")
+def tiny_datasets(tiny_dataset):
+    """Tiny worlds for every seed of TINY_SEEDS (the first is ``tiny_dataset``)."""
+    return [tiny_dataset] + [sandbox.generate(seed=s, scale="tiny") for s in TINY_SEEDS[1:]]
