@@ -47,7 +47,7 @@ ER_FOLLOWERS_RANGE = _frozen({
 # = impressions per follower), e.g. Instagram 0.48% / 1.16% = 0.41 impressions per follower.
 REACH_SIZE_EXPONENT = 0.224
 REACH_SHARE_AT_10K = _frozen({
-    "instagram": 0.36, "tiktok": 0.62, "facebook": 0.026,
+    "instagram": 0.48, "tiktok": 0.80, "facebook": 0.026,
     "x": 0.045, "linkedin": 0.50, "youtube": 0.30,  # youtube: assumption
 })
 # Impressions per reached account (repeat views). Assumption: 1.1-1.35.

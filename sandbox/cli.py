@@ -18,6 +18,7 @@ from . import __version__
 COMMAND_MODULES = [
     "sandbox._cli_data",
     "sandbox._cli_inspect",
+    "sandbox._cli_course",
 ]
 
 

@@ -134,6 +134,7 @@ class staging_dir:
     def __enter__(self) -> Path:
         self.target.parent.mkdir(parents=True, exist_ok=True)
         self.tmp = Path(tempfile.mkdtemp(prefix=f".{self.target.name}.tmp-", dir=self.target.parent))
+        self.tmp.chmod(0o755)  # mkdtemp makes it private; a dataset folder is not
         return self.tmp
 
     def __exit__(self, exc_type, exc, tb):
@@ -193,6 +194,8 @@ def apply_schema(df: pd.DataFrame, table: Table) -> pd.DataFrame:
 
 
 def cast_column(s: pd.Series, spec) -> pd.Series:
+    if spec.kind == "str" and not spec.nullable:
+        s = s.fillna("")  # CSV cannot tell an empty string from a missing one
     if s.dtype == spec.dtype:
         return s
     if spec.kind == "timestamp":

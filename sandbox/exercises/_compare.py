@@ -109,6 +109,7 @@ class MemberOf:
     cast: type = int
     describe: str = "value"
     lower: bool = True
+    options: tuple | None = None  # the allowed answers, when the question offers a choice
 
     def compare(self, answer, expected) -> None:
         if isinstance(answer, (pd.Series, pd.DataFrame, pd.Index, list, tuple, set, np.ndarray)):
@@ -122,6 +123,8 @@ class MemberOf:
         value = self.cast(answer)
         if isinstance(value, str):
             value = value.strip().lower() if self.lower else value.strip()
+        if self.options is not None and value not in self.options:
+            raise Mismatch(f"{answer!r} is not one of the allowed answers: {', '.join(map(repr, self.options))}")
         if value not in expected:
             raise Mismatch(f"{fmt(answer)} is not the right {self.describe}")
 

@@ -1,0 +1,190 @@
+"""Questions of notebook 02, engagement KPIs: rate definitions, mean vs median, heavy tails, benchmarks.
+
+In the notebook: ``q1, q2, q3, q4, q5, q6, q7 = ex.setup(globals())``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from . import _analysis as an
+from ._compare import FrameMatch, Scalar, SeriesMatch, Values
+from ._question import Exercise, Mistake, Question
+
+#: Median engagement rate per post by followers, Rival IQ 2023 Social Media Industry
+#: Benchmark Report (2022 data), in PERCENT as published (see CALIBRATION.md).
+BENCHMARK_PCT = pd.Series({"tiktok": 5.69, "instagram": 0.47, "facebook": 0.06, "x": 0.035},
+                          name="median_er_followers_pct")
+
+RATE_COLUMNS = ["er_reach", "er_impressions", "er_followers"]
+
+
+def per_post(posts: pd.DataFrame, values) -> pd.Series:
+    """A per-post Series aligned with ds.posts (same index)."""
+    return pd.Series(values, index=posts.index)
+
+
+def er_by_platform(ds, how: str = "median") -> pd.DataFrame:
+    rates = an.with_rates(ds)
+    return rates.groupby("platform", observed=True)[RATE_COLUMNS].agg(how)
+
+
+def above_benchmark(ds, column: str = "er_followers", how: str = "median", scale: float = 1.0) -> list:
+    """Platforms whose typical ER beats the published benchmark (benchmark in percent / 100 * scale)."""
+    typical = er_by_platform(ds, how)[column]
+    bench = BENCHMARK_PCT / 100 * scale
+    common = [p for p in bench.index if p in typical.index]
+    return sorted(p for p in common if typical[p] > bench[p])
+
+
+def mean_to_median(values: pd.Series) -> float:
+    return float(values.mean() / values.median())
+
+
+def instagram_engagements(ds) -> pd.Series:
+    posts = ds.posts[ds.posts["platform"] == "instagram"]
+    return an.engagements(posts)
+
+
+SERIES = SeriesMatch(rtol=1e-6)
+
+Q1 = Question(
+    "q1", "Engagements per post: a Series aligned with ds.posts (same index) of likes + comments + shares + saves.",
+    ("engagements",),
+    reference=lambda ds: an.engagements(ds.posts), comparison=SERIES,
+    hints=("Engagements are four interaction counts added up, per row.",
+           "Add the columns likes, comments, shares and saves of ds.posts.",
+           "engagements = ds.posts[['likes', 'comments', 'shares', 'saves']].sum(axis=1)"),
+    solution="engagements = ds.posts[['likes', 'comments', 'shares', 'saves']].sum(axis=1)",
+    mistakes=(
+        Mistake("saves are missing: engagements = likes + comments + shares + saves",
+                lambda ds: ds.posts[["likes", "comments", "shares"]].sum(axis=1)),
+        Mistake("link clicks are not engagements in this course; use likes + comments + shares + saves only",
+                lambda ds: ds.posts[["likes", "comments", "shares", "saves", "link_clicks"]].sum(axis=1)),
+        Mistake("you summed down the columns (axis=0); sum across each row with axis=1",
+                lambda ds: ds.posts[["likes", "comments", "shares", "saves"]].sum()),
+    ),
+)
+
+Q2 = Question(
+    "q2", "Engagement rate by reach per post (a fraction, aligned with ds.posts).", ("er_reach",),
+    reference=lambda ds: an.er_reach(ds.posts), comparison=SERIES,
+    hints=("ER by reach divides engagements by the number of unique accounts that saw the post.",
+           "Divide your engagements Series by ds.posts['reach'] (keep it a fraction, do not multiply by 100)."),
+    solution="er_reach = engagements / ds.posts['reach']",
+    mistakes=(
+        Mistake("wrong denominator: that is engagements / impressions; ER by reach divides by reach",
+                lambda ds: an.er_impressions(ds.posts)),
+        Mistake("wrong denominator: that divides by followers_start; ER by reach divides by reach",
+                lambda ds: an.engagements(ds.posts)
+                / ds.posts["account_id"].map(ds.accounts.set_index("account_id")["followers_start"])),
+        Mistake("only likes are counted; engagements are likes + comments + shares + saves",
+                lambda ds: ds.posts["likes"] / ds.posts["reach"]),
+    ),
+)
+
+Q3 = Question(
+    "q3", "The median engagement rate by reach over all posts.", ("median_er_reach",),
+    reference=lambda ds: float(an.er_reach(ds.posts).median()), comparison=Scalar(rtol=1e-4),
+    hints=("A typical value of a heavy-tailed metric is its median.",
+           "median_er_reach = er_reach.median()"),
+    solution="median_er_reach = er_reach.median()",
+    mistakes=(
+        Mistake("your value equals the MEAN; the question asks for the median (the mean is pulled up by a few "
+                "viral posts)", lambda ds: float(an.er_reach(ds.posts).mean())),
+        Mistake("that is the median ER by impressions; this question uses reach",
+                lambda ds: float(an.er_impressions(ds.posts).median())),
+        Mistake("that is total engagements / total reach (a pooled rate); the question asks for the median of "
+                "the per-post rates",
+                lambda ds: float(an.engagements(ds.posts).sum() / ds.posts["reach"].sum())),
+    ),
+)
+
+Q4 = Question(
+    "q4", "Followers of the posting account on the day of each post (followers_daily.followers of the UTC "
+    "posting day), aligned with ds.posts.", ("followers_at_post",),
+    reference=lambda ds: an.followers_on_post_day(ds.posts, ds.followers_daily), comparison=SERIES,
+    hints=("followers_daily has one row per account and day; find the row of each post's account and day.",
+           "Make a `date` column from posted_at (UTC day, no time zone) and merge on account_id and date.",
+           "day = ds.posts['posted_at'].dt.tz_localize(None).dt.normalize(); merge "
+           "ds.posts.assign(date=day)[['account_id', 'date']] with ds.followers_daily (how='left') and keep "
+           "the followers column (its index must match ds.posts)."),
+    solution=("day = ds.posts['posted_at'].dt.tz_localize(None).dt.normalize()\n"
+              "keys = ds.posts.assign(date=day)[['account_id', 'date']]\n"
+              "merged = keys.merge(ds.followers_daily, on=['account_id', 'date'], how='left')\n"
+              "followers_at_post = pd.Series(merged['followers'].to_numpy(), index=ds.posts.index)"),
+    mistakes=(
+        Mistake("those are the followers at the start of the period (accounts.followers_start); accounts grow, "
+                "use the follower count on the posting day from followers_daily",
+                lambda ds: ds.posts["account_id"].map(ds.accounts.set_index("account_id")["followers_start"])),
+        Mistake("those are the followers on the last day of the period; use the posting day's count",
+                lambda ds: ds.posts["account_id"].map(
+                    ds.followers_daily.sort_values("date").groupby("account_id")["followers"].last())),
+    ),
+)
+
+Q5 = Question(
+    "q5", "Per platform, the MEDIAN of the three rates: a DataFrame indexed by platform with columns "
+    "er_reach, er_impressions, er_followers.", ("er_by_platform",),
+    reference=er_by_platform, comparison=FrameMatch(rtol=1e-4),
+    hints=("Put the three per-post rates into columns of one DataFrame together with platform.",
+           "posts = ds.posts.assign(er_reach=..., er_impressions=..., er_followers=...), then group by "
+           "platform (observed=True) and take the median.",
+           "er_by_platform = posts.groupby('platform', observed=True)[['er_reach', 'er_impressions', "
+           "'er_followers']].median()"),
+    solution=("posts = ds.posts.assign(er_reach=er_reach,\n"
+              "                        er_impressions=engagements / ds.posts['impressions'],\n"
+              "                        er_followers=engagements / followers_at_post)\n"
+              "er_by_platform = posts.groupby('platform', observed=True)[['er_reach', 'er_impressions', 'er_followers']].median()"),
+    mistakes=(
+        Mistake("these are MEANS per platform; the question asks for medians (means are dragged up by viral posts)",
+                lambda ds: er_by_platform(ds, "mean")),
+    ),
+)
+
+Q6 = Question(
+    "q6", "Heavy tails: on instagram, the mean engagements per post divided by the median engagements per post.",
+    ("instagram_mean_to_median",),
+    reference=lambda ds: mean_to_median(instagram_engagements(ds)), comparison=Scalar(rtol=1e-4),
+    hints=("Keep only the instagram posts first.",
+           "ig = engagements[ds.posts['platform'] == 'instagram'], then ig.mean() / ig.median()."),
+    solution=("ig = engagements[ds.posts['platform'] == 'instagram']\n"
+              "instagram_mean_to_median = ig.mean() / ig.median()"),
+    mistakes=(
+        Mistake("you forgot to filter the platform: that ratio is over ALL posts; keep instagram posts only",
+                lambda ds: mean_to_median(an.engagements(ds.posts))),
+        Mistake("the ratio is upside down: mean divided by median, not median divided by mean",
+                lambda ds: 1 / mean_to_median(instagram_engagements(ds))),
+    ),
+)
+
+Q7 = Question(
+    "q7", "Insight: which platforms have a median ER by followers above the Rival IQ benchmark "
+    "(BENCHMARK_PCT, in percent)? A list of platform names, any order.", ("above_benchmark",),
+    reference=above_benchmark, comparison=Values(ordered=False),
+    hints=("Compare like with like: your rates are fractions, the benchmark is in percent.",
+           "bench = ex.BENCHMARK_PCT / 100; compare with er_by_platform['er_followers'] on the platforms the "
+           "benchmark covers.",
+           "above_benchmark = [p for p in bench.index if er_by_platform.loc[p, 'er_followers'] > bench[p]]"),
+    solution=("bench = ex.BENCHMARK_PCT / 100\n"
+              "typical = er_by_platform['er_followers']\n"
+              "above_benchmark = [p for p in bench.index if p in typical.index and typical[p] > bench[p]]"),
+    mistakes=(
+        Mistake("it looks like you compared fractions with percentages: divide BENCHMARK_PCT by 100 first",
+                lambda ds: above_benchmark(ds, scale=100)),
+        Mistake("the benchmark is a per-FOLLOWER rate; compare it with er_followers, not er_reach",
+                lambda ds: above_benchmark(ds, column="er_reach")),
+        Mistake("the benchmark is a per-FOLLOWER rate; compare it with er_followers, not er_impressions",
+                lambda ds: above_benchmark(ds, column="er_impressions")),
+        Mistake("you compared MEAN rates; the benchmark is a median, compare medians",
+                lambda ds: above_benchmark(ds, how="mean")),
+    ),
+)
+
+EXERCISE = Exercise("02_engagement_kpis", "Engagement KPIs", (Q1, Q2, Q3, Q4, Q5, Q6, Q7),
+                    tables=("accounts", "posts", "followers_daily"))
+
+
+def setup(namespace: dict, dataset=None):
+    """Bind this notebook's questions: ``q1, ..., q7 = ex.setup(globals())``."""
+    return EXERCISE.setup(namespace, dataset)
