@@ -16,6 +16,9 @@ from . import _analysis as an
 from ._compare import FrameMatch, MemberOf, Scalar, Several, SeriesMatch
 from ._question import Exercise, Mistake, Question, truth_of
 
+#: Hours holding less than this share of the instagram posts are too noisy to call "best"
+#: (a median of 6 posts can be anything).
+MIN_SHARE = 0.02
 #: Ratio band read as "about the same" in the weekday/weekend question.
 SAME_BAND = (0.95, 1.05)
 EFFECT_CHOICES = ("higher", "lower", "about the same")
@@ -46,9 +49,15 @@ def window(ds, platform: str) -> dict:
     return truth_of(ds)["platforms"][platform]["best_window"]
 
 
-def best_hours(ds, platform: str = "instagram") -> set:
-    lo, hi = window(ds, platform)["hours"]
-    return an.supported(ig_er_by_hour(ds), set(range(lo, hi)), k=hi - lo)
+def well_sampled(ds, values: pd.Series) -> pd.Series:
+    """``values`` (indexed by hour) restricted to hours with at least MIN_SHARE of the instagram posts."""
+    share = instagram(ds)["hour"].value_counts(normalize=True)
+    return values[values.index.isin(share.index[share >= MIN_SHARE])]
+
+
+def best_hours(ds) -> set:
+    lo, hi = window(ds, "instagram")["hours"]
+    return an.supported(well_sampled(ds, ig_er_by_hour(ds)), set(range(lo, hi)), k=hi - lo)
 
 
 def ig_er_by_weekday(ds) -> pd.Series:
@@ -129,13 +138,20 @@ Q3 = Question(
 )
 
 Q4 = Question(
-    "q4", "Insight: what is the best hour (UTC) to post on instagram? One whole number 0-23.",
-    ("best_hour_instagram",),
+    "q4", "Insight: what is the best hour (UTC) to post on instagram, among hours holding at least "
+    "MIN_SHARE (2%) of the instagram posts? One whole number 0-23.", ("best_hour_instagram",),
     reference=best_hours, comparison=MemberOf(int, "hour"),
-    hints=("Look for the highest value in ig_er_by_hour (or the brightest column of the heatmap).",
-           "best_hour_instagram = ig_er_by_hour.idxmax()"),
-    solution="best_hour_instagram = int(ig_er_by_hour.idxmax())",
+    hints=("Look for the highest value in ig_er_by_hour, but first drop the hours with few posts: "
+           "a median of 6 posts is mostly noise.",
+           "share = ig['hour'].value_counts(normalize=True); keep = share[share >= ex.MIN_SHARE].index",
+           "best_hour_instagram = ig_er_by_hour[ig_er_by_hour.index.isin(keep)].idxmax()"),
+    solution=("share = ig['hour'].value_counts(normalize=True)\n"
+              "well_sampled = ig_er_by_hour[ig_er_by_hour.index.isin(share[share >= ex.MIN_SHARE].index)]\n"
+              "best_hour_instagram = int(well_sampled.idxmax())"),
     mistakes=(
+        Mistake(f"that hour holds less than {MIN_SHARE:.0%} of the instagram posts, too few to trust its median; "
+                "keep only hours with at least ex.MIN_SHARE of the posts",
+                lambda ds: set(ig_er_by_hour(ds).index) - set(well_sampled(ds, ig_er_by_hour(ds)).index)),
         Mistake("that hour has the most instagram POSTS, not the highest engagement rate",
                 lambda ds: an.top_labels(instagram(ds)["hour"].value_counts())),
         Mistake("that is the best hour by MEAN engagement rate, which a few viral posts can decide; use the median",

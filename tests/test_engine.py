@@ -1,0 +1,176 @@
+"""The exercise engine on small hand-made data: comparisons, outcomes, views, grading."""
+
+import pandas as pd
+import pytest
+
+import sandbox
+from sandbox.exercises import CheckFailed, Exercise, GradeFailure, Mistake, NotAttempted, Question
+from sandbox.exercises._compare import FrameMatch, MemberOf, Mismatch, Moment, Scalar, SeriesMatch, Several, Values
+from sandbox.exercises._question import resolve_dataset
+
+
+def mismatch(comparison, answer, expected) -> str | None:
+    try:
+        comparison.compare(answer, expected)
+    except Mismatch as e:
+        return str(e)
+    return None
+
+
+# --- comparisons -----------------------------------------------------------
+
+def test_scalar_tolerance_direction_and_percent():
+    c = Scalar(rtol=1e-3)
+    assert mismatch(c, 0.12345, 0.1234567) is None
+    assert "too high" in mismatch(c, 0.2, 0.1234567)
+    assert "too low" in mismatch(c, 0.1, 0.1234567)
+    assert "percentage" in mismatch(c, 12.34567, 0.1234567)
+    assert "single number" in mismatch(c, pd.Series([1.0]), 1.0)
+    assert "expected a number" in mismatch(c, "0.12", 0.12)
+
+
+def test_scalar_messages_never_show_the_expected_value():
+    msg = mismatch(Scalar(), 0.5, 0.0371)
+    assert "0.0371" not in msg and "0.5" in msg
+
+
+def test_series_diff_lists_rows_and_direction():
+    want = pd.Series({"instagram": 0.02, "tiktok": 0.05, "x": 0.001})
+    got = pd.Series({"instagram": 0.02, "tiktok": 0.09, "x": 0.0001})
+    msg = mismatch(SeriesMatch(), got, want)
+    assert "2 of 3 values differ" in msg
+    assert "tiktok: 0.09 is too high" in msg and "x: 0.0001 is too low" in msg
+    assert "0.05" not in msg and "0.001 " not in msg
+
+
+def test_series_order_labels_percent_and_types():
+    want = pd.Series({"a": 3, "b": 2, "c": 1})
+    assert mismatch(SeriesMatch(), want[::-1], want) is None  # order-insensitive by default
+    assert "wrong order" in mismatch(SeriesMatch(ordered=True), want[::-1], want)
+    assert "missing labels: c" in mismatch(SeriesMatch(), want[["a", "b"]], want)
+    assert "unexpected labels: z" in mismatch(SeriesMatch(), pd.concat([want, pd.Series({"z": 0})]), want)
+    assert "every value looks like a percentage" in mismatch(SeriesMatch(), want * 100.0, want.astype(float))
+    assert "DataFrame" in mismatch(SeriesMatch(), pd.DataFrame({"u": [1], "v": [2]}), want)
+    assert mismatch(SeriesMatch(), want.to_frame("n"), want) is None
+    assert mismatch(SeriesMatch(), {"a": 3, "b": 2, "c": 1}, want) is None
+    assert "repeated labels" in mismatch(SeriesMatch(), pd.Series([1, 2], index=["a", "a"]), want)
+
+
+def test_series_ignore_zero_and_nan():
+    want = pd.Series({"a": 3, "b": 0})
+    assert mismatch(SeriesMatch(ignore_zero=True), pd.Series({"a": 3}), want) is None
+    assert mismatch(SeriesMatch(), pd.Series({"a": 3}), want) is not None
+    nan = pd.Series({"a": float("nan"), "b": 1.0})
+    assert mismatch(SeriesMatch(), nan, nan) is None
+    assert "missing (NaN)" in mismatch(SeriesMatch(), pd.Series({"a": 1.0, "b": 1.0}), nan)
+
+
+def test_frame_columns_rows_and_cells():
+    want = pd.DataFrame({"er_reach": [0.1, 0.2], "er_impressions": [0.05, 0.1]}, index=["x", "y"])
+    assert mismatch(FrameMatch(), want[["er_impressions", "er_reach"]], want) is None
+    assert "missing columns: er_impressions" in mismatch(FrameMatch(), want[["er_reach"]], want)
+    assert "rows" in mismatch(FrameMatch(), want.iloc[:1], want)
+    wrong = want.assign(er_reach=[0.1, 0.3])
+    msg = mismatch(FrameMatch(), wrong, want)
+    assert msg.startswith("column 'er_reach'") and "y: 0.3 is too high" in msg
+    assert "DataFrame" in mismatch(FrameMatch(), want["er_reach"], want)
+
+
+def test_member_of_values_moment_several():
+    assert mismatch(MemberOf(int, "hour"), 10, {9, 10, 11}) is None
+    assert mismatch(MemberOf(int, "hour"), 3, {9, 10}) == "3 is not the right hour"
+    assert "whole number" in mismatch(MemberOf(int, "hour"), 10.5, {10})
+    assert "whole number" in mismatch(MemberOf(int, "hour"), "10", {10})
+    assert mismatch(MemberOf(str, "platform"), " Instagram ", {"instagram"}) is None
+    assert "allowed answers" in mismatch(MemberOf(str, "choice", options=("higher", "lower")), "up", {"lower"})
+    assert mismatch(Values(), ["x", "tiktok"], ["tiktok", "x"]) is None
+    assert "missing" in mismatch(Values(), ["x"], ["tiktok", "x"])
+    assert "unexpected: facebook" in mismatch(Values(), ["facebook", "tiktok", "x"], ["tiktok", "x"])
+    assert "wrong order" in mismatch(Values(ordered=True), ["x", "tiktok"], ["tiktok", "x"])
+    ts = pd.Timestamp("2025-01-01 09:00", tz="UTC")
+    assert mismatch(Moment(), "2025-01-01 09:00", ts) is None
+    assert "too late" in mismatch(Moment(), ts + pd.Timedelta("1h"), ts)
+    pair = Several(("first", "last"), (Moment(), Moment()))
+    assert mismatch(pair, (ts, ts), (ts, ts)) is None
+    assert mismatch(pair, (ts, ts), (ts, ts + pd.Timedelta("1D"))).startswith("`last`: ")
+
+
+# --- questions, outcomes, views ---------------------------------------------
+
+class FakeData:
+    """Stands in for a Dataset: questions only pass it to their functions."""
+
+    def __init__(self, values):
+        self.values = values
+        self.truth = {}
+
+
+def median_question(**kw):
+    return Question(
+        "q1", "The median of the values.", ("answer",),
+        reference=lambda d: float(d.values.median()), comparison=Scalar(),
+        hints=("gentle", "explicit"), solution="answer = values.median()",
+        mistakes=(Mistake("your value equals the MEAN; the question asks for the median",
+                          lambda d: float(d.values.mean())),),
+        **kw)
+
+
+DATA = FakeData(pd.Series([1.0, 2.0, 3.0, 100.0]))
+
+
+@pytest.mark.parametrize("namespace", [{}, {"answer": None}, {"answer": ...}])
+def test_unanswered_is_not_attempted(namespace):
+    with pytest.raises(NotAttempted, match="set `answer` to your answer"):
+        median_question().verify(namespace, DATA)
+
+
+def test_targeted_mistake_wins_over_generic_message():
+    q = median_question()
+    q.verify({"answer": 2.5}, DATA)
+    with pytest.raises(CheckFailed, match="equals the MEAN"):
+        q.verify({"answer": 26.5}, DATA)
+    with pytest.raises(CheckFailed, match="too high"):
+        q.verify({"answer": 7.0}, DATA)
+
+
+def test_bound_question_views_and_grade():
+    ns = {}
+    (q1,) = Exercise("00_demo", "Demo", (median_question(),), tables=("posts",)).setup(ns, dataset=DATA)
+    r = q1.check()
+    assert r.status == "not attempted" and "not attempted" in repr(r) and "not attempted" in r._repr_html_()
+    with pytest.raises(GradeFailure, match="q1 not attempted"):
+        q1.grade()
+    ns["answer"] = 26.5
+    r = q1.check()
+    assert r.status == "failed" and "MEAN" in repr(r) and "MEAN" in r._repr_html_()
+    with pytest.raises(GradeFailure) as err:
+        q1.grade()
+    assert err.value._render_traceback_() == [f"GradeFailure: {err.value}"]
+    assert "2.5" not in str(err.value)  # the expected value never leaks into feedback
+    ns["answer"] = 2.5
+    assert q1.check().passed and "passed" in q1.check()._repr_html_()
+    q1.grade()
+    assert "gentle" in repr(q1.hint()) and "q1.hint(2)" in repr(q1.hint())
+    assert "explicit" in q1.hint(2)._repr_html_() and "q1.solution()" in repr(q1.hint(5))
+    assert "values.median()" in repr(q1.solution()) and "<pre" in q1.solution()._repr_html_()
+    assert "q1.check()" in repr(q1) and "`answer`" in repr(q1)
+    with pytest.raises(ValueError, match="hint level"):
+        q1.hint(0)
+
+
+def test_question_needs_hints_and_unique_ids():
+    with pytest.raises(ValueError, match="hint"):
+        median_question(points=1).__class__("q1", "p", ("a",), abs, Scalar(), (), "")
+    with pytest.raises(ValueError, match="duplicate"):
+        Exercise("00", "t", (median_question(), median_question()), tables=())
+
+
+def test_checks_use_a_pristine_copy_of_the_notebook_dataset(tmp_path):
+    ds = sandbox.generate(seed=3, scale="tiny")
+    assert resolve_dataset(ds, ("posts",)) is ds  # in-memory: used as is
+    ds.save(tmp_path / "world")
+    mine = sandbox.load_dataset(tmp_path / "world")
+    mine.posts = mine.posts.iloc[:5]  # the learner filters their copy
+    fresh = resolve_dataset(mine, ("posts",))
+    assert len(fresh.posts) == len(ds.posts)
+    assert resolve_dataset(mine, ("posts",)) is fresh  # loaded once per kernel
