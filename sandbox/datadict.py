@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ._scales import SCALES
 from ._schema import PLATFORM_FORMATS, TABLES, TRUTH_TABLES, VIDEO_FORMATS, Column, Table
+from .generator.dirty import DIRTY_LOG
 
 #: How each column kind reads in the dictionary.
 KIND_LABELS = {
@@ -27,30 +28,42 @@ KIND_LABELS = {
     "date": "date",
 }
 
-#: The documented keys of truth.json (a test checks they match what the generator writes).
+#: The documented keys of truth.json; every field name the generator writes appears
+#: in backquotes here (tests/test_datadict.py checks it against a generated world).
 TRUTH_KEYS = {
-    "period": "The simulated period: `start` and `end` days (UTC).",
+    "period": "The simulated period: `start` and `end` (first and last day, UTC, inclusive) and its length in `days`.",
     "platforms": (
-        "Per platform: `best_format` and `format_multipliers` (engagement-rate multiplier of each format), "
-        "`best_window` (`weekdays`, Monday = 0, and `hours` [start, end) in UTC, with its engagement-rate "
-        "and reach multipliers)."
+        "Per platform: `best_format`, `format_multipliers` (engagement-rate multiplier of each format) and "
+        "`best_window`: `weekdays` (Monday = 0), `hours` [start, end) in UTC, and the window's "
+        "`er_multiplier` and `reach_multiplier`."
     ),
     "best_topic": "The topic with the highest engagement-rate multiplier.",
     "topic_multipliers": "Engagement-rate multiplier of each topic.",
     "weekend_multiplier": "Engagement-rate multiplier of Sunday (Saturday sits between it and 1).",
     "best_weekday_multiplier": "Engagement-rate multiplier of each platform's best weekday.",
-    "hashtag_sweet_spot": "[lo, hi]: posts with lo..hi hashtags (inclusive) engage most.",
+    "hashtag_sweet_spot": "[lo, hi]: posts with lo to hi hashtags (inclusive) engage most.",
     "hashtag_sweet_multiplier": "Engagement-rate multiplier inside the hashtag sweet spot.",
-    "best_segment": "The most engaged audience segment: `age_group`, `gender` and its engaged-user multiplier.",
-    "ab_tests": "One entry per A/B test: `test_id`, `platform`, `true_lift` (0 when there is no real difference) and the arms.",
-    "crisis": (
-        "The planted crisis: `account_id`, `brand_id`, `platform`, `start_date`, `days`, "
-        "`unfollow_multiplier`, `negative_share_before` and `negative_share_during` of comments."
+    "best_segment": "The most engaged audience segment: `age_group`, `gender` and its `engaged_multiplier`.",
+    "ab_tests": (
+        "One entry per A/B test: `test_id`, `platform`, the `metric` compared, `true_lift` (relative lift of B "
+        "over A, 0 when there is no real difference) and `has_effect`."
     ),
-    "bot_spikes": "Number of posts whose likes were inflated by bots (see truth/post_labels).",
-    "viral_posts": "Number of viral posts (see truth/post_labels).",
-    "bought_followers": "Number of influencers with bought followers (see truth/influencer_labels).",
-    "calibration": "The published targets the generator was calibrated against (see CALIBRATION.md).",
+    "crisis": (
+        "The planted crisis: `account_id`, `brand_id`, `platform`, `start_date`, `days`, the "
+        "`unfollow_multiplier` and `follow_multiplier` during it, and the share of negative comments "
+        "`negative_share_before` and `negative_share_during`."
+    ),
+    "bot_spikes": "Number of posts whose likes were inflated by bots (see `truth/post_labels`).",
+    "viral_posts": "Number of viral posts (see `truth/post_labels`).",
+    "bought_followers": "Number of influencers with bought followers (see `truth/influencer_labels`).",
+    "calibration": (
+        "Published targets the generator was calibrated against (see CALIBRATION.md): "
+        "`er_impressions_median` and `er_followers_range` per platform, and the `engagements` definition."
+    ),
+    "dirty": (
+        "Dirty exports only: the `rate` of damaged rows, the damaged `table`, its `clean_rows` count and "
+        "how many rows each kind of damage hit (`injected`); the changes themselves are in `truth/dirty_log`."
+    ),
 }
 
 INTRO = """\
@@ -169,6 +182,8 @@ def render_markdown() -> str:
         + render_invariants(),
         "## Truth (the answers)\n\nPlanted per-row labels live in `truth/`, beside the tables, never inside them.",
         *(render_table(t, referenced_by) for t in TRUTH_TABLES.values()),
+        render_table(DIRTY_LOG, referenced_by).replace(DIRTY_LOG.description, DIRTY_LOG.description
+                                                       + " Written for dirty exports only (`--dirty RATE`)."),
         "### `truth.json`\n\nThe planted effects of the world, as JSON. Top-level keys:\n\n"
         + "\n".join(f"- `{key}`: {text}" for key, text in TRUTH_KEYS.items()),
     ]
