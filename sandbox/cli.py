@@ -19,6 +19,7 @@ COMMAND_MODULES = [
     "sandbox._cli_data",
     "sandbox._cli_inspect",
     "sandbox._cli_course",
+    "sandbox._cli_exercises",
 ]
 
 
