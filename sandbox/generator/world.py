@@ -123,6 +123,17 @@ def public(name: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 def world_truth(plan: WorldPlan, post_labels: pd.DataFrame, influencer_labels: pd.DataFrame) -> dict:
     """truth.json: planted effects plus facts fixed while drawing tables."""
+    return world_truth_from_counts(plan, label_counts(post_labels), int(influencer_labels["has_bought_followers"].sum()))
+
+
+def label_counts(post_labels: pd.DataFrame) -> dict[str, int]:
+    """The per-row label counts truth.json reports; they add up over blocks."""
+    return {"bot_spikes": int(post_labels["is_bot_spike"].sum()), "viral_posts": int(post_labels["is_viral"].sum())}
+
+
+def world_truth_from_counts(plan: WorldPlan, counts: dict[str, int], bought_followers: int) -> dict:
+    """:func:`world_truth` from label counts (``label_counts`` summed over blocks),
+    for streamed worlds that never hold all labels at once."""
     from .. import _calibration as cal
 
     scale, crisis = plan.scale, plan.crisis
@@ -139,9 +150,9 @@ def world_truth(plan: WorldPlan, post_labels: pd.DataFrame, influencer_labels: p
             "unfollow_multiplier": crisis.unfollow_multiplier, "follow_multiplier": crisis.follow_multiplier,
             "negative_share_before": 0.15, "negative_share_during": crisis.negative_share,
         },
-        "bot_spikes": int(post_labels["is_bot_spike"].sum()),
-        "viral_posts": int(post_labels["is_viral"].sum()),
-        "bought_followers": int(influencer_labels["has_bought_followers"].sum()),
+        "bot_spikes": int(counts["bot_spikes"]),
+        "viral_posts": int(counts["viral_posts"]),
+        "bought_followers": int(bought_followers),
         "calibration": {
             "er_impressions_median": dict(cal.ER_IMPRESSIONS),
             "er_followers_range": {p: list(r) for p, r in cal.ER_FOLLOWERS_RANGE.items()},
