@@ -22,7 +22,7 @@ from tqdm import tqdm
 from .gradebook import merge_submission, record_zero_submission, course_students
 from .grades import write_grades
 from .grading_data import student_dataset
-from .nbgrader_cli import run_nbgrader
+from .nbgrader_cli import run_python
 from .roster import SAFE_ID
 from .settings import CONFIG_FILE, GRADING_DATA_DIR, SETTINGS_FILE, CourseError, CourseSettings
 
@@ -118,13 +118,35 @@ def grade_student(course_dir: Path, run_dir: Path, student_id: str, assignments:
     """Worker: grade one student's assignments in a private copy of the course."""
     private = run_dir / student_id
     make_private_course(course_dir, run_dir, private)
-    outcomes = []
+    outcomes, ready, notes = {}, [], {}
     for assignment in assignments:
-        outcomes.append(grade_assignment(course_dir, private, student_id, assignment, settings))
-    return outcomes
+        refused = prepare_submission(course_dir, private, student_id, assignment, notes)
+        if refused:
+            outcomes[assignment] = refused
+        else:
+            ready.append(assignment)
+    if ready:
+        student_dataset(private, student_id)  # generated before nbgrader's clock starts
+    while ready:
+        limit = sum(time_limit(course_dir / "source" / a, settings) for a in ready)
+        results, run = run_grade_worker(private, student_id, ready, limit)
+        for a in ready[: len(results)]:
+            r = results[a]
+            if r["ok"]:
+                outcomes[a] = Outcome(student_id, a, "graded", "; ".join(notes.get(a, [])))
+            else:
+                tail = "\n".join(r["log"].strip().splitlines()[-15:])
+                outcomes[a] = Outcome(student_id, a, "ungradable", f"nbgrader {r['step']} failed:\n{tail}")
+        ready = ready[len(results):]
+        if ready:  # the process died or was killed while grading ready[0]
+            tail = "\n".join(run.output.strip().splitlines()[-15:])
+            outcomes[ready[0]] = Outcome(student_id, ready[0], "ungradable", f"grading stopped:\n{tail}")
+            ready = ready[1:]
+    return [outcomes[a] for a in assignments]
 
 
 def make_private_course(course_dir: Path, run_dir: Path, private: Path) -> None:
+    """A minimal course folder for one worker: config, settings, a gradebook copy, links to source and worlds."""
     private.mkdir(parents=True)
     for name in (CONFIG_FILE, SETTINGS_FILE):
         shutil.copyfile(course_dir / name, private / name)
@@ -134,8 +156,9 @@ def make_private_course(course_dir: Path, run_dir: Path, private: Path) -> None:
     (private / GRADING_DATA_DIR).symlink_to(course_dir / GRADING_DATA_DIR)
 
 
-def grade_assignment(course_dir: Path, private: Path, student_id: str, assignment: str,
-                     settings: CourseSettings) -> Outcome:
+def prepare_submission(course_dir: Path, private: Path, student_id: str, assignment: str,
+                       notes: dict) -> Outcome | None:
+    """Copy a submission (without its data/) into the private course; an Outcome if it cannot be graded."""
     submission = course_dir / "submitted" / student_id / assignment
     if not submission.is_dir():
         return Outcome(student_id, assignment, "missing", f"no submission (submitted/{student_id}/{assignment}/)")
@@ -147,27 +170,30 @@ def grade_assignment(course_dir: Path, private: Path, student_id: str, assignmen
     for name in expected:
         path = copy / name
         if not path.is_file():
-            problems.append(f"{name} was not submitted")
+            problems.append(f"{name} was not submitted (scored 0)")
             continue
         error = notebook_error(path)
         if error:
-            path.unlink()  # nbgrader then scores it zero, like a missing notebook
-            problems.append(f"{name} is not a valid notebook ({error})")
+            path.unlink()  # nbgrader then scores it 0, like a missing notebook
+            problems.append(f"{name} is not a valid notebook ({error}) (scored 0)")
         else:
             valid.append(name)
     if not valid:
         return Outcome(student_id, assignment, "ungradable", "; ".join(problems) or "no notebooks submitted")
-    student_dataset(private, student_id)  # generated before the clock of nbgrader starts
-    run = run_nbgrader(["autograde", assignment, "--student", student_id, "--force"], private,
-                       time_limit=time_limit(course_dir / "source" / assignment, settings))
-    if not run.ok:
-        tail = "\n".join(run.output.strip().splitlines()[-15:])
-        return Outcome(student_id, assignment, "ungradable", f"nbgrader autograde failed:\n{tail}")
-    feedback = run_nbgrader(["generate_feedback", assignment, "--student", student_id, "--force"], private)
-    if not feedback.ok:
-        problems.append("feedback could not be generated")
-    # Some notebooks graded: the others (missing, invalid) were scored 0 by nbgrader.
-    return Outcome(student_id, assignment, "graded", "; ".join(problems))
+    notes[assignment] = problems
+    return None
+
+
+def run_grade_worker(private: Path, student_id: str, assignments: list[str], limit: float):
+    """Run grade_worker on ``assignments``; return ({assignment: result} in order, the run)."""
+    run = run_python(["-m", "sandbox.course.grade_worker", str(private), student_id, *assignments],
+                     private, time_limit=limit)
+    results = {}
+    for line in run.stdout.splitlines():
+        if line.startswith('{"assignment"'):
+            r = json.loads(line)
+            results[r["assignment"]] = r
+    return results, run
 
 
 def notebook_error(path: Path) -> str | None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
+from sqlalchemy.exc import SAWarning
 
 
 def db_url(path) -> str:
@@ -30,7 +32,10 @@ def merge_submission(src_db, dest_db, course_id: str, student_id: str, assignmen
     Manual scores already in ``dest_db`` are kept; a changed automatic score of
     a manually graded cell flags it for review again, as nbgrader does.
     """
-    with Gradebook(db_url(src_db), course_id) as src, Gradebook(db_url(dest_db), course_id) as dest:
+    with Gradebook(db_url(src_db), course_id) as src, Gradebook(db_url(dest_db), course_id) as dest, \
+            warnings.catch_warnings():
+        # nbgrader's add_submission trips SQLAlchemy autoflush warnings; they are harmless
+        warnings.simplefilter("ignore", SAWarning)
         sub = src.find_submission(assignment, student_id)
         ensure_student(dest, student_id)
         dest.update_or_create_submission(assignment, student_id, timestamp=sub.timestamp)
@@ -49,7 +54,8 @@ def merge_submission(src_db, dest_db, course_id: str, student_id: str, assignmen
 
 def record_zero_submission(dest_db, course_id: str, student_id: str, assignment: str) -> None:
     """Record an ungradable submission: every automatic score 0, nothing left to grade by hand."""
-    with Gradebook(db_url(dest_db), course_id) as gb:
+    with Gradebook(db_url(dest_db), course_id) as gb, warnings.catch_warnings():
+        warnings.simplefilter("ignore", SAWarning)
         ensure_student(gb, student_id)
         sub = gb.update_or_create_submission(assignment, student_id)
         for nb in sub.notebooks:

@@ -29,7 +29,12 @@ def nbgrader_env(extra: dict | None = None) -> dict:
 class NbgraderRun:
     args: list[str]
     returncode: int | None  # None: killed after the time limit
-    output: str
+    stdout: str
+    stderr: str
+
+    @property
+    def output(self) -> str:
+        return self.stdout + self.stderr
 
     @property
     def ok(self) -> bool:
@@ -38,13 +43,18 @@ class NbgraderRun:
 
 def run_nbgrader(args: list[str], course_dir, time_limit: float | None = None) -> NbgraderRun:
     """Run ``nbgrader ARGS`` in ``course_dir``; kill it (and its kernels) after ``time_limit`` seconds."""
-    cmd = [sys.executable, "-m", "nbgrader", *args]
+    return run_python(["-m", "nbgrader", *args], course_dir, time_limit)
+
+
+def run_python(args: list[str], course_dir, time_limit: float | None = None) -> NbgraderRun:
+    """Run ``python ARGS`` in ``course_dir`` like :func:`run_nbgrader`."""
+    cmd = [sys.executable, *args]
     proc = subprocess.Popen(cmd, cwd=course_dir, env=nbgrader_env(), stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+                            stderr=subprocess.PIPE, text=True, start_new_session=True)
     try:
-        out, _ = proc.communicate(timeout=time_limit)
-        return NbgraderRun(args, proc.returncode, out)
+        out, err = proc.communicate(timeout=time_limit)
+        return NbgraderRun(args, proc.returncode, out, err)
     except subprocess.TimeoutExpired:
         os.killpg(proc.pid, signal.SIGKILL)
-        out, _ = proc.communicate()
-        return NbgraderRun(args, None, out + f"\n[killed after {time_limit:.0f} s]")
+        out, err = proc.communicate()
+        return NbgraderRun(args, None, out, err + f"\n[killed after {time_limit:.0f} s]")

@@ -1,0 +1,106 @@
+"""Course tooling without nbgrader runs: roster, seeds, refusals, CLI help."""
+
+import pytest
+
+from sandbox import cli
+from sandbox.course import CourseError, RosterError, build_course, read_roster, student_seed
+from sandbox.course.build import select_exercises
+from sandbox.course.roster import check_student_id
+
+
+def write(path, text):
+    path.write_text(text)
+    return path
+
+
+def test_roster_reads_ids_and_optional_fields(tmp_path):
+    roster = write(tmp_path / "r.csv", "student_id,first_name,email\nalice,Alice,a@x.org\nbob_2,,\n")
+    students = read_roster(roster)
+    assert [s.student_id for s in students] == ["alice", "bob_2"]
+    assert students[0].gradebook_fields() == {"first_name": "Alice", "email": "a@x.org"}
+    assert students[1].gradebook_fields() == {}
+
+
+@pytest.mark.parametrize("text, message", [
+    ("id,name\nalice,A\n", "no student_id column"),
+    ("student_id\nalice\nbob\nalice\n", "duplicate student id 'alice'"),
+    ("student_id\n../x\n", "unsafe student id '../x'"),
+    ("student_id\nann smith\n", "unsafe student id 'ann smith'"),
+    ("student_id\na/b\n", "unsafe student id 'a/b'"),
+    ("student_id\n\n", "lists no students"),
+    ("student_id\n,\n", "unsafe student id ''"),
+])
+def test_malformed_roster_is_refused_with_the_problem(tmp_path, text, message):
+    with pytest.raises(RosterError) as err:
+        read_roster(write(tmp_path / "r.csv", text))
+    assert message in str(err.value)
+
+
+def test_every_bad_row_is_named_with_its_line(tmp_path):
+    with pytest.raises(RosterError) as err:
+        read_roster(write(tmp_path / "r.csv", "student_id\nok\n../x\nok\n"))
+    assert "line 3: unsafe" in str(err.value) and "line 4: duplicate" in str(err.value)
+
+
+@pytest.mark.parametrize("sid", ["..", "a..b", "-x", ".hidden", "x" * 65, "é"])
+def test_unsafe_ids(sid):
+    with pytest.raises(RosterError):
+        check_student_id(sid)
+
+
+def test_student_seed_is_stable_distinct_and_salted():
+    assert student_seed("salt", "alice") == student_seed("salt", "alice")
+    # a fixed value guards against an accidental change of the derivation (it would
+    # silently give every student of a running course a different world)
+    assert student_seed("salt", "alice") == int.from_bytes(
+        __import__("hashlib").sha256(b"salt\x00alice").digest()[:8], "big") >> 1
+    seeds = {student_seed("salt", f"s{i}") for i in range(500)}
+    assert len(seeds) == 500
+    assert student_seed("salt", "alice") != student_seed("other", "alice")
+    assert all(0 <= s < 2**63 for s in seeds)
+    with pytest.raises(ValueError):
+        student_seed("", "alice")
+
+
+def test_exercise_selection(tmp_path):
+    for name in ("01_first_look", "02_engagement_kpis"):
+        (tmp_path / f"{name}.ipynb").write_text("{}")
+    assert select_exercises(tmp_path, None) == ["01_first_look", "02_engagement_kpis"]
+    assert select_exercises(tmp_path, ["02", "01_first_look"]) == ["02_engagement_kpis", "01_first_look"]
+    with pytest.raises(CourseError, match="unknown exercise '07'; available: 01_first_look, 02_engagement_kpis"):
+        select_exercises(tmp_path, ["07"])
+    with pytest.raises(CourseError, match="no solution notebooks"):
+        select_exercises(tmp_path / "empty", None)
+
+
+def test_bad_roster_writes_nothing(tmp_path, capsys):
+    roster = write(tmp_path / "r.csv", "student_id\nalice\n../evil\n")
+    course = tmp_path / "course"
+    code = cli.main(["course", "build", str(course), "--roster", str(roster), "--solutions", str(tmp_path)])
+    assert code == 2
+    assert "unsafe student id '../evil'" in capsys.readouterr().err
+    assert not course.exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["r.csv"]  # no staging folder left behind
+
+
+def test_existing_course_folder_is_refused(tmp_path):
+    course = tmp_path / "course"
+    course.mkdir()
+    (course / "keep.txt").write_text("x")
+    with pytest.raises(CourseError, match="already exists and is not empty"):
+        build_course(course, solutions_dir=tmp_path)
+    assert [p.name for p in course.iterdir()] == ["keep.txt"]
+
+
+def test_autograde_refuses_a_folder_that_is_not_a_course(tmp_path, capsys):
+    assert cli.main(["course", "autograde", str(tmp_path)]) == 2
+    assert "not a course folder (no course.json)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["build", "autograde"])
+def test_course_commands_have_help_with_an_example(command, capsys):
+    with pytest.raises(SystemExit) as done:
+        cli.main(["course", command, "--help"])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert f"example:\n  sandbox course {command}" in out
