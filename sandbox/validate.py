@@ -188,6 +188,11 @@ def _utc(value) -> pd.Timestamp:
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
+def _isin(values, targets) -> np.ndarray:
+    """``values.isin(targets)`` as a boolean array, fast for large sets of strings (hash lookup)."""
+    return pd.Index(pd.unique(pd.Series(targets).dropna())).get_indexer(values) >= 0
+
+
 # --------------------------------------------------------------------------- types
 
 def _is_text(s: pd.Series) -> bool:
@@ -210,12 +215,13 @@ def _coerce(s: pd.Series, col: Column, strict: bool):
             return None, none, f"stored as {s.dtype}, expected text"
         return s, none, ""
     if kind == "category":
-        if not (text or isinstance(s.dtype, pd.CategoricalDtype)):
+        is_cat = isinstance(s.dtype, pd.CategoricalDtype)
+        if not (text or is_cat):
             return None, none, f"stored as {s.dtype}, expected category"
-        problem = "" if isinstance(s.dtype, pd.CategoricalDtype) or not strict else f"stored as {s.dtype}, expected category"
-        values = s.astype("str")
-        values = values.where(values.isin(col.categories))  # outside values become missing, reported as `category`
-        return pd.Series(pd.Categorical(values, categories=list(col.categories)), index=s.index), none, problem
+        problem = "" if is_cat or not strict else f"stored as {s.dtype}, expected category"
+        # values outside the allowed list become missing, reported as `category`
+        typed = (s if is_cat else s.astype("category")).cat.set_categories(list(col.categories))
+        return typed, none, problem
     if kind in ("int", "Int64", "float"):
         if pd.api.types.is_bool_dtype(s.dtype):
             return None, none, f"stored as {s.dtype}, expected a number"
@@ -403,7 +409,7 @@ class _Checker:
                 if src is None or self.get(ref_table, ref_col) is None:
                     continue
                 values = src[col.name]
-                missing = values.notna() & ~values.isin(self.frames[ref_table][ref_col])
+                missing = values.notna().to_numpy() & ~_isin(values, self.frames[ref_table][ref_col])
                 self.check(name, col.name, "foreign_key", missing, f"values not found in {col.references}")
 
     def _non_negative(self):
@@ -463,7 +469,7 @@ class _Checker:
                        "video_views missing for a video format or set for a non-video format")
         df = self.get("posts", "hashtags", "n_hashtags")
         if df is not None:
-            counted = df["hashtags"].fillna("").str.split().str.len()
+            counted = df["hashtags"].fillna("").astype("str").str.count(r"\S+")
             self.check("posts", ("hashtags", "n_hashtags"), "n_hashtags",
                        (counted != df["n_hashtags"]).fillna(True), "n_hashtags differs from the hashtags listed")
         df = self.get("posts", "is_boosted", "campaign_id")
@@ -578,7 +584,7 @@ class _Checker:
             first, last = period[0].tz_localize(None), period[1].tz_localize(None) - DAY
             bad_days = bad_days | (groups["min"] != first) | (groups["max"] != last)
         if accounts is not None:
-            missing = ~accounts["account_id"].isin(groups.index)
+            missing = ~_isin(accounts["account_id"], groups.index)
             bad_ids = list(groups.index[bad_days.to_numpy()]) + list(accounts["account_id"][missing])
         else:
             bad_ids = list(groups.index[bad_days.to_numpy()])
