@@ -56,7 +56,7 @@ def with_rates(ds) -> pd.DataFrame:
         er_impressions=er_impressions(posts),
         er_followers=er_followers(posts, ds.followers_daily),
         hour=posts["posted_at"].dt.hour,
-        weekday=posts["posted_at"].dt.dayofweek,
+        weekday=posts["posted_at"].dt.day_of_week,
     )
 
 

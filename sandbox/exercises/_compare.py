@@ -55,6 +55,18 @@ def percent_hint(answer: float, expected: float, rtol: float) -> str | None:
     return None
 
 
+def percent_hint_all(answer: np.ndarray, expected: np.ndarray, rtol: float) -> str | None:
+    """:func:`percent_hint` for arrays: a message when every value is scaled the same way."""
+    nonzero = (expected != 0) & ~np.isnan(expected)
+    if not nonzero.any():
+        return None
+    a, e = answer[nonzero], expected[nonzero]
+    for factor in (100, 0.01):
+        if np.allclose(a, e * factor, rtol=rtol, atol=0):
+            return percent_hint(float(a[0]), float(e[0]), rtol)
+    return None
+
+
 @dataclass(frozen=True)
 class Scalar:
     """A single number, within ``rtol`` (relative) or ``atol`` (absolute)."""
@@ -184,12 +196,12 @@ class SeriesMatch:
         got = self.to_series(answer)
         if self.ignore_zero and pd.api.types.is_numeric_dtype(got.dtype):
             got, expected = got[got != 0], expected[expected != 0]
-        got_keys = [str(k) for k in got.index]
-        want_keys = [str(k) for k in expected.index]
-        if len(set(got_keys)) != len(got_keys):
+        got_keys = pd.Index(got.index.map(str))
+        want_keys = pd.Index(expected.index.map(str))
+        if got_keys.has_duplicates:
             raise Mismatch("your index has repeated labels; group so that each label appears once")
-        missing = [k for k in want_keys if k not in set(got_keys)]
-        extra = [k for k in got_keys if k not in set(want_keys)]
+        missing = list(want_keys[~want_keys.isin(got_keys)])
+        extra = list(got_keys[~got_keys.isin(want_keys)])
         if missing or extra:
             parts = []
             if missing:
@@ -200,7 +212,7 @@ class SeriesMatch:
         got = pd.Series(got.to_numpy(), index=got_keys)
         want = pd.Series(expected.to_numpy(), index=want_keys)
         self.compare_values(got, want.reindex(got.index))
-        if self.ordered and got_keys != want_keys:
+        if self.ordered and not got_keys.equals(want_keys):
             raise Mismatch("the right values in the wrong order; sort as the question asks "
                            "(sort_values(ascending=...))")
 
@@ -221,9 +233,10 @@ class SeriesMatch:
         bad = np.flatnonzero(~ok)
         keys = got.index
         if numeric:
-            hints = {percent_hint(g[i], w[i], self.rtol) for i in bad}
-            if len(hints) == 1 and None not in hints and len(bad) == len(got):
-                raise Mismatch("every value " + hints.pop())
+            if len(bad) == len(got):
+                hint = percent_hint_all(g, w, self.rtol)
+                if hint:
+                    raise Mismatch("every value " + hint)
             if np.isnan(g[bad]).any() != np.isnan(w[bad]).any():
                 nan_note = "; some values are missing (NaN) where a number is expected, or the other way round"
             else:

@@ -25,12 +25,12 @@ EFFECT_CHOICES = ("higher", "lower", "about the same")
 
 
 def timing(ds) -> tuple[pd.Series, pd.Series]:
-    return ds.posts["posted_at"].dt.hour, ds.posts["posted_at"].dt.dayofweek
+    return ds.posts["posted_at"].dt.hour, ds.posts["posted_at"].dt.day_of_week
 
 
 def instagram(ds, rate=an.er_reach) -> pd.DataFrame:
     posts = ds.posts[ds.posts["platform"] == "instagram"]
-    return posts.assign(er=rate(posts), hour=posts["posted_at"].dt.hour, weekday=posts["posted_at"].dt.dayofweek)
+    return posts.assign(er=rate(posts), hour=posts["posted_at"].dt.hour, weekday=posts["posted_at"].dt.day_of_week)
 
 
 def ig_er_by_hour(ds, how: str = "median", rate=an.er_reach, platform_filter: bool = True) -> pd.Series:
@@ -70,7 +70,7 @@ def best_weekdays(ds) -> set:
 
 def weekend_ratio(ds, how: str = "median") -> float:
     er = an.er_reach(ds.posts)
-    weekend = ds.posts["posted_at"].dt.dayofweek >= 5
+    weekend = ds.posts["posted_at"].dt.day_of_week >= 5
     return float(er[weekend].agg(how) / er[~weekend].agg(how))
 
 
@@ -93,10 +93,10 @@ Q1 = Question(
     "aligned with ds.posts.", ("post_hour", "post_weekday"),
     reference=timing, comparison=Several(("post_hour", "post_weekday"), (SERIES, SERIES)),
     hints=("posted_at is a UTC timestamp; the .dt accessor extracts its parts.",
-           "ds.posts['posted_at'].dt.hour and ds.posts['posted_at'].dt.dayofweek"),
-    solution="post_hour = ds.posts['posted_at'].dt.hour\npost_weekday = ds.posts['posted_at'].dt.dayofweek",
+           "ds.posts['posted_at'].dt.hour and ds.posts['posted_at'].dt.day_of_week"),
+    solution="post_hour = ds.posts['posted_at'].dt.hour\npost_weekday = ds.posts['posted_at'].dt.day_of_week",
     mistakes=(
-        Mistake("`post_weekday` counts from 1 (ISO day numbers); here Monday = 0, use .dt.dayofweek",
+        Mistake("`post_weekday` counts from 1 (ISO day numbers); here Monday = 0, use .dt.day_of_week",
                 lambda ds: (timing(ds)[0], timing(ds)[1] + 1)),
         Mistake("hour and weekday are swapped", lambda ds: timing(ds)[::-1]),
     ),
@@ -112,7 +112,7 @@ Q2 = Question(
     solution=("ig = ds.posts[ds.posts['platform'] == 'instagram']\n"
               "ig = ig.assign(er=ig[['likes', 'comments', 'shares', 'saves']].sum(axis=1) / ig['reach'],\n"
               "               hour=ig['posted_at'].dt.hour,\n"
-              "               weekday=ig['posted_at'].dt.dayofweek)\n"
+              "               weekday=ig['posted_at'].dt.day_of_week)\n"
               "ig_er_by_hour = ig.groupby('hour')['er'].median()"),
     mistakes=(
         Mistake("you forgot to filter the platform: these are all posts; keep instagram posts only",
@@ -171,7 +171,7 @@ Q5 = Question(
     mistakes=(
         Mistake("that weekday has the most instagram POSTS, not the highest engagement rate",
                 lambda ds: an.top_labels(instagram(ds)["weekday"].value_counts())),
-        Mistake("counted from 1? Monday is 0 here (dt.dayofweek)",
+        Mistake("counted from 1? Monday is 0 here (dt.day_of_week)",
                 lambda ds: {d + 1 for d in best_weekdays(ds)}),
     ),
 )
@@ -181,17 +181,17 @@ Q6 = Question(
     ("weekend_ratio",),
     reference=weekend_ratio, comparison=Scalar(rtol=1e-4),
     hints=("Weekend posts have dayofweek 5 or 6.",
-           "er = engagements / reach for all posts; weekend = ds.posts['posted_at'].dt.dayofweek >= 5; "
+           "er = engagements / reach for all posts; weekend = ds.posts['posted_at'].dt.day_of_week >= 5; "
            "er[weekend].median() / er[~weekend].median()"),
     solution=("er = ds.posts[['likes', 'comments', 'shares', 'saves']].sum(axis=1) / ds.posts['reach']\n"
-              "weekend = ds.posts['posted_at'].dt.dayofweek >= 5\n"
+              "weekend = ds.posts['posted_at'].dt.day_of_week >= 5\n"
               "weekend_ratio = er[weekend].median() / er[~weekend].median()"),
     mistakes=(
         Mistake("the ratio is upside down: weekend divided by weekday", lambda ds: 1 / weekend_ratio(ds)),
         Mistake("that ratio uses MEANS; use medians", lambda ds: weekend_ratio(ds, "mean")),
         Mistake("Friday is not weekend: weekend posts have dayofweek 5 (Saturday) or 6 (Sunday)",
-                lambda ds: float(an.er_reach(ds.posts)[ds.posts["posted_at"].dt.dayofweek >= 4].median()
-                                 / an.er_reach(ds.posts)[ds.posts["posted_at"].dt.dayofweek < 4].median())),
+                lambda ds: float(an.er_reach(ds.posts)[ds.posts["posted_at"].dt.day_of_week >= 4].median()
+                                 / an.er_reach(ds.posts)[ds.posts["posted_at"].dt.day_of_week < 4].median())),
     ),
 )
 

@@ -1,0 +1,88 @@
+"""Every question of notebooks 01-03 on 20 tiny worlds: the solution code passes, typical mistakes fail
+with their targeted message. Plain pytest, no notebooks (see test_exercises_nbgrader.py for those)."""
+
+import pandas as pd
+import pytest
+
+import sandbox
+from sandbox.exercises import NOTEBOOKS, CheckFailed, get_exercise
+
+SEEDS = range(20)
+
+
+@pytest.fixture(scope="module")
+def worlds(tiny_datasets):
+    have = {ds.meta["seed"]: ds for ds in tiny_datasets}
+    return [have.get(s) or sandbox.generate(seed=s, scale="tiny") for s in SEEDS]
+
+
+def solved_namespace(exercise, ds) -> dict:
+    """Run every question's solution snippet in order, as a learner working down the notebook would."""
+    module = __import__(f"sandbox.exercises.ex{exercise.name}", fromlist=["EXERCISE"])
+    ns = {"ds": ds, "pd": pd, "ex": module}
+    for q in exercise.questions:
+        exec(q.solution, ns)
+    return ns
+
+
+def wrong_value(question, mistake, ds, expected):
+    """The mistake's answer as a learner would type it, or None when it happens to be right here."""
+    value = mistake.answer(ds)
+    if isinstance(value, set):  # insight questions: any wrong element of the set
+        wrong = sorted(value - expected, key=str)
+        return wrong[0] if wrong else None
+    return value if question.mismatch(value, expected) is not None else None
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_solutions_pass_on_20_seeds(notebook, worlds):
+    exercise = get_exercise(notebook)
+    for ds in worlds:
+        ns = solved_namespace(exercise, ds)
+        for q in exercise.questions:
+            q.verify(ns, ds)  # raises CheckFailed with the learner message if the solution is wrong
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_typical_mistakes_fail_with_their_message_on_20_seeds(notebook, worlds):
+    exercise = get_exercise(notebook)
+    caught = {}
+    for ds in worlds:
+        for q in exercise.questions:
+            expected = q.reference(ds)
+            for m in q.mistakes:
+                value = wrong_value(q, m, ds, expected)
+                if value is None:
+                    continue
+                ns = dict(zip(q.variables, value)) if len(q.variables) > 1 else {q.variables[0]: value}
+                with pytest.raises(CheckFailed) as err:
+                    q.verify(ns, ds, expected)
+                caught.setdefault((q.id, m.message), 0)
+                caught[(q.id, m.message)] += str(err.value) == m.message
+    # every mistake was exercised on some seed, and recognised (or pre-empted by an earlier mistake) each time
+    assert {msg for _, msg in caught} == {m.message for q in exercise.questions for m in q.mistakes}
+    assert all(n > 0 for n in caught.values()), [k for k, n in caught.items() if n == 0]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_generic_wrong_answers_fail(notebook, worlds):
+    """Answers that are off in a way no mistake describes still fail, with a message that names the variable."""
+    exercise = get_exercise(notebook)
+    ds = worlds[0]
+    ns = solved_namespace(exercise, ds)
+    for q in exercise.questions:
+        spoiled = dict(ns)
+        for name in q.variables:
+            value = ns[name]
+            if isinstance(value, (pd.Series, pd.DataFrame)):
+                spoiled[name] = value.iloc[1:]
+            elif isinstance(value, list):
+                spoiled[name] = value + ["youtube"] if "youtube" not in value else value[:-1]
+            elif isinstance(value, str):
+                spoiled[name] = "not-" + value
+            elif isinstance(value, pd.Timestamp):
+                spoiled[name] = value + pd.Timedelta("1D")
+            else:
+                spoiled[name] = value + 1000
+        with pytest.raises(CheckFailed):
+            q.verify(spoiled, ds)
