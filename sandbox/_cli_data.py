@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 
-from ._scales import SCALES
+from ._scales import SCALES, get_scale, scale_for_posts
 from .cli import CliError, add_command
-from .dataset import FORMATS, DatasetError, check_format, prepare_target
+from ._schema import TABLES
+from .dataset import FORMATS, META_FILE, DatasetError, check_format, prepare_target
 from .generator.dirty import MAX_RATE, check_dirty
 from .generator.pools import LOCALES, check_locale
 
 DEFAULT_OUT = "world"
+DEFAULT_SCALE = "small"
+#: Largest world written in one piece (and as CSV); bigger ones are streamed as partitioned Parquet.
+MAX_IN_MEMORY = SCALES["medium"]
+MAX_POSTS = 1_000_000_000
 
 
 def register(subparsers) -> None:
@@ -20,9 +26,15 @@ def register(subparsers) -> None:
         "sandbox generate --seed 123 --scale small --out my_world", run_generate,
     )
     p.add_argument("--seed", type=int, default=0, help="any non-negative integer; same seed, same world")
-    p.add_argument("--scale", default="small", help=f"world size: {', '.join(SCALES)}")
+    p.add_argument("--scale", default=None,
+                   help=f"world size: {', '.join(SCALES)} (default {DEFAULT_SCALE})")
+    p.add_argument("--posts", type=int, default=None,
+                   help="custom size: about this many posts (at least 100; instead of --scale), e.g. 10000000")
+    p.add_argument("--jobs", type=int, default=1,
+                   help="worker processes for partitioned Parquet output (large worlds)")
     p.add_argument("--out", default=DEFAULT_OUT, help="output folder (must be new or empty, unless --force)")
-    p.add_argument("--format", default="csv", help=f"file format: {', '.join(FORMATS)}")
+    p.add_argument("--format", default=None,
+                   help=f"file format: {', '.join(FORMATS)} (default csv up to medium size, partitioned parquet above)")
     p.add_argument("--dirty", type=float, default=0.0,
                    help=f"share of posts rows to damage for cleaning practice, 0 to {MAX_RATE}")
     p.add_argument("--locale", default="en_US", help=f"language of names and texts: {', '.join(LOCALES)}")
@@ -35,8 +47,9 @@ def check_generate_args(args) -> None:
     """Refuse bad arguments before any work is done."""
     if args.seed < 0:
         raise CliError(f"--seed must be a non-negative integer, got {args.seed}")
-    if args.scale not in SCALES:
+    if args.scale is not None and args.scale not in SCALES:
         raise CliError(f"unknown --scale {args.scale!r}; allowed: {', '.join(SCALES)}")
+    check_size_args(args)
     try:
         check_format(args.format)
         check_locale(args.locale)
@@ -47,15 +60,53 @@ def check_generate_args(args) -> None:
                        .replace("dirty rate", "--dirty")) from None
 
 
+def check_size_args(args) -> None:
+    """Check --posts/--jobs, then settle ``args.scale`` (a Scale), ``args.format`` and ``args.partitioned``."""
+    if args.jobs < 1:
+        raise CliError(f"--jobs must be an integer >= 1, got {args.jobs}")
+    if args.posts is not None:
+        if args.scale is not None:
+            raise CliError("--posts sets a custom size; use it instead of --scale, not with it")
+        if not 100 <= args.posts <= MAX_POSTS:
+            raise CliError(f"--posts must be between 100 and {MAX_POSTS:,}, got {args.posts:,}")
+        scale = scale_for_posts(args.posts)
+    else:
+        scale = get_scale(args.scale or DEFAULT_SCALE)
+    big = scale.n_brands > MAX_IN_MEMORY.n_brands
+    parallel = args.jobs > 1
+    if args.format is None:
+        args.format = "parquet" if big or parallel else "csv"
+    if args.format == "csv" and big:
+        raise CliError(f"--format csv is limited to worlds up to the {MAX_IN_MEMORY.name} scale "
+                       f"({MAX_IN_MEMORY.n_brands} brands; this one has {scale.n_brands}); "
+                       "use --format parquet for larger worlds")
+    if args.format == "csv" and parallel:
+        raise CliError("--jobs applies to partitioned Parquet output; add --format parquet or drop --jobs")
+    args.partitioned = args.format == "parquet" and (big or parallel or args.posts is not None)
+    if args.partitioned and args.dirty:
+        raise CliError("--dirty works on worlds written in one piece (up to the medium scale, without --jobs or "
+                       "--posts); partitioned worlds are clean")
+    args.scale = scale
+
+
 def run_generate(args) -> int:
     from .generator import generate
+    from .partitioned import write_world
 
     check_generate_args(args)
     started = time.perf_counter()
     progress = not args.quiet and sys.stderr.isatty()
-    ds = generate(seed=args.seed, scale=args.scale, locale=args.locale, dirty=args.dirty, progress=progress)
-    path = ds.save(args.out, format=args.format, force=args.force, include_truth=not args.no_truth)
-    rows = sum(len(df) for df in ds.tables.values())
-    print(f"wrote {args.scale} world (seed {args.seed}) to {path}: {rows:,} rows in "
-          f"{len(ds.tables)} tables, {time.perf_counter() - started:.1f} s")
+    scale = args.scale
+    if args.partitioned:
+        path = write_world(args.out, seed=args.seed, scale=scale, locale=args.locale, jobs=args.jobs,
+                           force=args.force, include_truth=not args.no_truth, progress=progress)
+        rows = sum(json.loads((path / META_FILE).read_text())["rows"].values())
+        how = f"partitioned parquet, {args.jobs} job{'s' * (args.jobs > 1)}"
+    else:
+        ds = generate(seed=args.seed, scale=scale, locale=args.locale, dirty=args.dirty, progress=progress)
+        path = ds.save(args.out, format=args.format, force=args.force, include_truth=not args.no_truth)
+        rows = sum(len(df) for df in ds.tables.values())
+        how = args.format
+    print(f"wrote {scale.name} world (seed {args.seed}) to {path}: {rows:,} rows in "
+          f"{len(TABLES)} tables ({how}), {time.perf_counter() - started:.1f} s")
     return 0

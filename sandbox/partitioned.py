@@ -1,0 +1,181 @@
+"""Large worlds: streamed, partitioned generation to Parquet.
+
+A large world is never held in memory. Its small world-wide part (the
+:class:`~sandbox.generator.world.WorldPlan`) is drawn first; then each block of
+brands is generated from its own child seeds, written as one Parquet part per
+table and dropped. Blocks can be made in any order and in parallel worker
+processes: a part depends only on (seed, scale, locale, block), so the files
+are byte-identical whatever the number of workers. The folder looks like::
+
+    DIR/
+      dataset.json  truth.json
+      brands.parquet  accounts.parquet  campaigns.parquet  influencers.parquet
+      posts/part-00000.parquet ...          one part per block of brands
+      post_daily/  followers_daily/  audience/  comments/
+      truth/influencer_labels.parquet
+      truth/post_labels/part-00000.parquet ...   truth/comment_labels/...
+
+:func:`sandbox.load_dataset` reads it into pandas, :func:`sandbox.dask.read_dataset`
+into dask DataFrames. Like :meth:`Dataset.save`, writing goes to a hidden
+sibling folder renamed into place at the end, so a failed or interrupted run
+leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import signal
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from pathlib import Path
+
+import pandas as pd
+
+from ._schema import TABLES
+from ._seeding import child_rng
+from .dataset import LABELS_DIR, META_FILE, TRUTH_FILE, prepare_target, staging_dir, write_table
+from .generator.influencers import make_influencers
+from .generator.world import (BLOCK_TABLES, WorldPlan, generate_block, label_counts, plan_world, public,
+                              world_meta, world_truth_from_counts)
+
+PART = "part-{:05d}.parquet"
+#: Per-row label tables made block by block (influencer labels are world-wide).
+BLOCK_LABELS = ("post_labels", "comment_labels")
+GLOBAL_TABLES = ("brands", "accounts", "campaigns", "influencers")
+
+
+def block_tables(plan: WorldPlan, block: int) -> dict[str, pd.DataFrame]:
+    """The public per-block tables and label tables of one block."""
+    frames = generate_block(plan, block)
+    return {name: public(name, frames[name]) for name in BLOCK_TABLES + BLOCK_LABELS}
+
+
+def global_tables(plan: WorldPlan) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """The public world-wide tables and the influencer labels."""
+    influencers, influencer_labels = make_influencers(plan.scale.n_influencers, plan.pools,
+                                                      child_rng(plan.seed, "influencers"))
+    frames = {"brands": plan.brands, "accounts": plan.accounts, "campaigns": plan.campaigns,
+              "influencers": influencers}
+    return ({name: public(name, frames[name]) for name in GLOBAL_TABLES},
+            public("influencer_labels", influencer_labels))
+
+
+def write_block(plan: WorldPlan, block: int, root: Path, include_truth: bool = True) -> dict:
+    """Generate one block, write its parts under ``root`` and return its row and label counts."""
+    tables = block_tables(plan, block)
+    for name in BLOCK_TABLES:
+        write_table(tables[name], root / name / PART.format(block), "parquet")
+    if include_truth:
+        for name in BLOCK_LABELS:
+            write_table(tables[name], root / LABELS_DIR / name / PART.format(block), "parquet")
+    return {"rows": {name: len(tables[name]) for name in BLOCK_TABLES},
+            "labels": label_counts(tables["post_labels"])}
+
+
+def write_world(directory, seed: int = 0, scale="large", locale: str = "en_US", *, jobs: int = 1,
+                force: bool = False, include_truth: bool = True, progress: bool = False) -> Path:
+    """Generate a world block by block straight into a partitioned Parquet folder.
+
+    Memory stays bounded by a block per worker plus the world plan, never the
+    whole world. The output is identical to ``generate(seed, scale,
+    locale).save(directory, format="parquet")`` read back with
+    :func:`sandbox.load_dataset`, and byte-identical for any ``jobs``.
+
+    Parameters
+    ----------
+    directory : path
+        Target folder; must not exist or be empty, unless ``force``.
+    seed, scale, locale
+        As for :func:`sandbox.generate` (``scale`` may be a :class:`~sandbox.Scale`,
+        e.g. from :func:`sandbox._scales.scale_for_posts`).
+    jobs : int
+        Worker processes generating blocks in parallel (1 = in this process).
+    force : bool
+        Replace a non-empty target folder.
+    include_truth : bool
+        Write truth.json and truth/ labels.
+    progress : bool
+        Show a progress bar over blocks.
+
+    Returns
+    -------
+    Path of the written folder.
+
+    Examples
+    --------
+    >>> write_world("big_world", seed=1, scale="large", jobs=2)  # doctest: +SKIP
+    """
+    if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
+        raise ValueError(f"jobs must be an integer >= 1, got {jobs!r}")
+    plan = plan_world(seed, scale, locale)
+    target = prepare_target(directory, force)
+    with staging_dir(target) as tmp:
+        for name in BLOCK_TABLES:
+            (tmp / name).mkdir()
+        if include_truth:
+            for name in BLOCK_LABELS:
+                (tmp / LABELS_DIR / name).mkdir(parents=True)
+        rows, counts = run_blocks(plan, tmp, include_truth, jobs, progress)
+        tables, influencer_labels = global_tables(plan)
+        for name, df in tables.items():
+            write_table(df, tmp / f"{name}.parquet", "parquet")
+            rows[name] = len(df)
+        if include_truth:
+            write_table(influencer_labels, tmp / LABELS_DIR / "influencer_labels.parquet", "parquet")
+            truth = world_truth_from_counts(plan, counts, int(influencer_labels["has_bought_followers"].sum()))
+            (tmp / TRUTH_FILE).write_text(json.dumps(truth, indent=2, sort_keys=True) + "\n")
+        meta = dict(world_meta(plan), format="parquet", partitioned=True,
+                    rows={name: rows[name] for name in TABLES})
+        (tmp / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
+    return target
+
+
+def run_blocks(plan: WorldPlan, root: Path, include_truth: bool, jobs: int,
+               progress: bool) -> tuple[dict[str, int], dict[str, int]]:
+    """Write every block (in ``jobs`` processes); return summed row and label counts."""
+    from tqdm.auto import tqdm
+
+    results = {}
+    with tqdm(total=plan.n_blocks, desc="generating", unit="block", disable=not progress) as bar:
+        if jobs == 1 or plan.n_blocks == 1:
+            for block in range(plan.n_blocks):
+                results[block] = write_block(plan, block, root, include_truth)
+                bar.update()
+        else:
+            # Never fork: the parent may run threads (pyarrow, tqdm) that a fork would copy mid-lock.
+            if "forkserver" in multiprocessing.get_all_start_methods():
+                context = multiprocessing.get_context("forkserver")
+                context.set_forkserver_preload([__name__])  # import the generator once, not per worker
+            else:
+                context = multiprocessing.get_context("spawn")
+            pool = ProcessPoolExecutor(max_workers=min(jobs, plan.n_blocks), initializer=_init_worker,
+                                       initargs=(plan,), mp_context=context)
+            try:
+                futures = {pool.submit(_worker_block, block, root, include_truth): block
+                           for block in range(plan.n_blocks)}
+                for future in as_completed(futures):
+                    results[futures[future]] = future.result()
+                    bar.update()
+            except BaseException:
+                # Failed or interrupted: drop queued blocks, let running ones finish
+                # before the caller removes the staging folder they write into.
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+            pool.shutdown()
+    rows = {name: sum(results[b]["rows"][name] for b in sorted(results)) for name in BLOCK_TABLES}
+    counts = {key: sum(results[b]["labels"][key] for b in sorted(results)) for key in results[0]["labels"]}
+    return rows, counts
+
+
+_PLAN: WorldPlan | None = None
+
+
+def _init_worker(plan: WorldPlan) -> None:
+    """Worker start-up: keep the plan; leave Ctrl-C to the parent, which cancels the work."""
+    global _PLAN
+    _PLAN = plan
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _worker_block(block: int, root: Path, include_truth: bool) -> dict:
+    return write_block(_PLAN, block, root, include_truth)
