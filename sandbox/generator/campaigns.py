@@ -13,8 +13,8 @@ from .ids import id_width, make_ids
 CAMPAIGNS_PER_BRAND_YEAR = 5
 AB_TEST_SHARE = 0.5       # share of campaign slots run as an A/B test (two campaigns)
 NULL_LIFT_SHARE = 0.4     # A/B tests where B is no different from A
-LIFT_RANGE = (0.35, 0.6)  # |relative lift| of the conversion rate otherwise
-AB_BUDGET_MEDIAN = 6000.0  # per arm at a CPM of 8 USD; sized so real lifts are detected
+LIFT_RANGE = (0.4, 0.7)  # |relative lift| of the conversion rate otherwise
+AB_BUDGET_MEDIAN = 15000.0  # per arm at a CPM of 8 USD; sized so real lifts are detected
 BUDGET_MEDIAN = 4000.0
 
 

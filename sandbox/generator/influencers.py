@@ -11,7 +11,7 @@ from .ids import id_width, make_ids
 from .pools import Pools
 
 BOUGHT_SHARE = 0.12
-BOUGHT_MULTIPLIER = (2.0, 6.0)   # displayed / real followers of a cheater
+BOUGHT_MULTIPLIER = (3.0, 10.0)   # displayed / real followers of a cheater
 PLATFORM_WEIGHTS = (0.45, 0.30, 0.08, 0.05, 0.04, 0.08)  # in PLATFORMS order (assumption)
 PLATFORM_ER = {"instagram": 1.0, "tiktok": 1.8, "facebook": 0.4, "x": 0.3, "linkedin": 0.8, "youtube": 0.9}
 

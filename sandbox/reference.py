@@ -1,0 +1,213 @@
+"""The reference analysis: straightforward ways to recover each planted effect.
+
+Each function reads only the learner tables (never ``ds.truth``) and returns
+what an analyst would report. ``recover_all`` compares them with the truth;
+tests run it over many seeds to prove every effect is findable, and exercise
+solutions can lean on the same functions.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from .exercises._analysis import er_impressions
+
+MIN_CELL_POSTS = 15       # ignore hours / hashtag counts with fewer posts than this...
+MIN_CELL_SHARE = 1 / 40   # ...or than this share of the posts analysed
+MIN_PLATFORM_POSTS = 300  # platforms with fewer posts are too thin to judge...
+MIN_TIMING_POSTS = 1000   # ...and timing, spread over 24 hours, needs more
+
+
+def min_cell(n_posts: int) -> int:
+    """Fewest posts a cell (an hour, a hashtag count) needs before its median is trusted."""
+    return max(MIN_CELL_POSTS, int(n_posts * MIN_CELL_SHARE))
+
+
+def _rates(ds) -> pd.DataFrame:
+    posts = ds.posts
+    return pd.DataFrame({
+        "platform": posts["platform"].astype(str),
+        "format": posts["format"].astype(str),
+        "topic": posts["topic"].astype(str),
+        "hour": posts["posted_at"].dt.hour,
+        "weekday": posts["posted_at"].dt.day_of_week,
+        "n_hashtags": posts["n_hashtags"],
+        "er": er_impressions(posts),
+    })
+
+
+def platforms_with_data(ds, minimum: int = MIN_PLATFORM_POSTS) -> list[str]:
+    counts = ds.posts["platform"].astype(str).value_counts()
+    return sorted(counts[counts >= minimum].index)
+
+
+def best_format(ds) -> dict:
+    """Per platform: the format with the highest median engagement rate (by impressions)."""
+    r = _rates(ds)
+    med = r.groupby(["platform", "format"])["er"].median()
+    return {p: med[p].idxmax() for p in platforms_with_data(ds)}
+
+
+def relative_er(r: pd.DataFrame) -> pd.Series:
+    """Engagement rate divided by its platform's median: comparable across platforms."""
+    return r["er"] / r.groupby("platform")["er"].transform("median")
+
+
+def best_topic(ds) -> str:
+    r = _rates(ds)
+    return r.assign(rel=relative_er(r)).groupby("topic")["rel"].median().idxmax()
+
+
+def best_hour(ds) -> dict:
+    """Per platform: the UTC hour with the highest median ER among hours with enough posts."""
+    r = _rates(ds)
+    out = {}
+    for p in platforms_with_data(ds, MIN_TIMING_POSTS):
+        g = r[r["platform"] == p].groupby("hour")["er"]
+        med = g.median()[g.size() >= min_cell(g.size().sum())]
+        out[p] = int(med.idxmax())
+    return out
+
+
+def best_weekday(ds) -> dict:
+    r = _rates(ds)
+    return {p: int(r[r["platform"] == p].groupby("weekday")["er"].median().idxmax())
+            for p in platforms_with_data(ds, MIN_TIMING_POSTS)}
+
+
+def weekend_ratio(ds) -> float:
+    """Median relative ER on Sundays over Monday-Friday (below 1: weekends are weaker)."""
+    r = _rates(ds)
+    rel = relative_er(r)
+    return float(rel[r["weekday"] == 6].median() / rel[r["weekday"] < 5].median())
+
+
+def best_hashtag_count(ds) -> int:
+    r = _rates(ds)
+    g = r.assign(rel=relative_er(r)).groupby("n_hashtags")["rel"]
+    med = g.median()[g.size() >= min_cell(len(r))]
+    return int(med.idxmax())
+
+
+def segment_index(ds) -> pd.Series:
+    """Engaged-user rate of each (age_group, gender), relative to its platform's rate, averaged over platforms.
+
+    Platforms differ far more than segments (TikTok followers engage more than
+    Facebook's) and their audiences differ in age, so pooled rates would mostly
+    measure the platform; dividing by the platform's own rate controls for it.
+    """
+    a = ds.audience.merge(ds.accounts[["account_id", "platform"]], on="account_id")
+    a = a.assign(platform=a["platform"].astype(str), age_group=a["age_group"].astype(str), gender=a["gender"].astype(str))
+    g = a.groupby(["platform", "age_group", "gender"])[["engaged_users", "followers"]].sum()
+    p = g.groupby(level="platform").transform("sum")
+    relative = (g["engaged_users"] / g["followers"]) / (p["engaged_users"] / p["followers"])
+    return relative.groupby(level=["age_group", "gender"]).mean()
+
+
+def best_segment(ds) -> tuple[str, str]:
+    """The (age_group, gender) whose followers engage most, platform controlled (:func:`segment_index`)."""
+    age, gender = segment_index(ds).idxmax()
+    return str(age), str(gender)
+
+
+def ab_tests(ds, alpha: float = 0.05) -> pd.DataFrame:
+    """Per A/B test: conversion rates, relative lift of B over A, its 95% CI and significance.
+
+    Two-proportion z-test on conversions / clicks; the CI of the difference is
+    turned into a relative lift by dividing by A's rate.
+    """
+    c = ds.campaigns.dropna(subset=["test_id"])
+    a = c[c["variant"] == "A"].set_index("test_id")
+    b = c[c["variant"] == "B"].set_index("test_id").loc[a.index]
+    pa, pb = a["conversions"] / a["clicks"], b["conversions"] / b["clicks"]
+    pooled = (a["conversions"] + b["conversions"]) / (a["clicks"] + b["clicks"])
+    se0 = np.sqrt(pooled * (1 - pooled) * (1 / a["clicks"] + 1 / b["clicks"]))
+    z = (pb - pa) / se0
+    se = np.sqrt(pa * (1 - pa) / a["clicks"] + pb * (1 - pb) / b["clicks"])
+    q = stats.norm.ppf(1 - alpha / 2)
+    return pd.DataFrame({
+        "rate_a": pa, "rate_b": pb, "lift": pb / pa - 1,
+        "lift_low": (pb - pa - q * se) / pa, "lift_high": (pb - pa + q * se) / pa,
+        "p_value": 2 * stats.norm.sf(np.abs(z)), "significant": 2 * stats.norm.sf(np.abs(z)) < alpha,
+    })
+
+
+def crisis(ds) -> dict:
+    """The account-day with the largest unfollow spike (unfollows relative to the account's median)."""
+    f = ds.followers_daily
+    base = f.groupby("account_id")["unfollows"].transform("median") + 1
+    row = f.loc[(f["unfollows"] / base).idxmax()]
+    return {"account_id": row["account_id"], "date": row["date"]}
+
+
+def bot_spike_posts(ds, threshold: float = 3.5) -> set:
+    """Posts whose likes per (comments + saves + shares) are extreme within their account (robust z-score)."""
+    p = ds.posts
+    ratio = np.log1p(p["likes"]) - np.log1p(p["comments"] + p["saves"] + p["shares"])
+    by_acc = ratio.groupby(p["account_id"])
+    med = by_acc.transform("median")
+    mad = by_acc.transform(lambda s: (s - s.median()).abs().median()) * 1.4826
+    z = (ratio - med) / mad.replace(0, np.nan)
+    return set(p.loc[z > threshold, "post_id"])
+
+
+def bought_follower_influencers(ds, threshold: float = 0.5) -> set:
+    """Influencers with far fewer likes than their follower count predicts.
+
+    Per platform, fit log(likes per follower) against log(followers) (bigger
+    creators engage less); flag those below ``threshold`` times the fit. The fit
+    is done twice, the second time without the first pass's suspects, so the
+    cheaters do not drag the line down.
+    """
+    inf = ds.influencers
+    x = np.log(inf["followers"].to_numpy(dtype=float))
+    y = np.log(inf["avg_likes"].clip(lower=0.1).to_numpy(dtype=float)) - x
+    residual = np.full(len(inf), np.nan)
+    for platform in inf["platform"].unique():
+        m = (inf["platform"] == platform).to_numpy()
+        if m.sum() >= 3:
+            fit = m
+            for _ in range(2):
+                slope, intercept = np.polyfit(x[fit], y[fit], 1)
+                residual[m] = y[m] - (intercept + slope * x[m])
+                fit = m & (residual >= np.log(threshold))
+    return set(inf.loc[residual < np.log(threshold), "influencer_id"])
+
+
+def recover_all(ds) -> dict[str, bool]:
+    """Does the reference analysis find each planted effect of ``ds``? (name -> found)"""
+    truth = ds.truth
+    found = {}
+    fmt = best_format(ds)
+    found["best_format"] = all(fmt[p] == truth["platforms"][p]["best_format"] for p in fmt)
+    found["best_topic"] = best_topic(ds) == truth["best_topic"]
+    hours = best_hour(ds)
+    found["best_window"] = all(
+        truth["platforms"][p]["best_window"]["hours"][0] <= h < truth["platforms"][p]["best_window"]["hours"][1]
+        for p, h in hours.items())
+    days = best_weekday(ds)
+    found["best_weekday"] = all(d in truth["platforms"][p]["best_window"]["weekdays"] for p, d in days.items())
+    found["weekend_effect"] = weekend_ratio(ds) < 0.9
+    lo, hi = truth["hashtag_sweet_spot"]
+    found["hashtag_sweet_spot"] = lo <= best_hashtag_count(ds) <= hi
+    seg = truth["best_segment"]
+    found["best_segment"] = best_segment(ds) == (seg["age_group"], seg["gender"])
+    tests = ab_tests(ds)
+    real = {t["test_id"]: t["true_lift"] for t in truth["ab_tests"] if t["has_effect"]}
+    found["ab_real_lifts"] = all(tests.loc[t, "significant"] and np.sign(tests.loc[t, "lift"]) == np.sign(lift)
+                                 for t, lift in real.items())
+    c = crisis(ds)
+    start = pd.Timestamp(truth["crisis"]["start_date"])
+    found["crisis"] = (c["account_id"] == truth["crisis"]["account_id"]
+                       and start <= c["date"] < start + pd.Timedelta(days=truth["crisis"]["days"]))
+    labels = ds.labels["post_labels"]
+    planted = set(labels.loc[labels["is_bot_spike"], "post_id"])
+    flagged = bot_spike_posts(ds)
+    found["bot_spikes"] = len(planted & flagged) >= 0.8 * len(planted) and len(flagged - planted) <= len(planted)
+    inf = ds.labels["influencer_labels"]
+    cheats = set(inf.loc[inf["has_bought_followers"], "influencer_id"])
+    flagged = bought_follower_influencers(ds)
+    found["bought_followers"] = len(cheats & flagged) >= 0.6 * len(cheats) and len(flagged - cheats) <= len(cheats)
+    return found

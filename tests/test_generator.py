@@ -1,0 +1,185 @@
+"""The generator: shapes, dtypes, determinism, realism, locales, dirty mode."""
+
+from __future__ import annotations
+
+import filecmp
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import sandbox
+from sandbox import _calibration as cal
+from sandbox._schema import PLATFORM_FORMATS, TABLES, VIDEO_FORMATS
+from sandbox.exercises._analysis import engagements, er_followers, er_impressions
+
+
+@pytest.fixture(scope="session")
+def small_worlds():
+    """Three default-scale worlds (the calibration tests look at medians over them)."""
+    return [sandbox.generate(seed=s, scale="small") for s in (0, 1, 2)]
+
+
+def test_every_table_has_the_schema_columns_and_dtypes(tiny_dataset):
+    for name, table in TABLES.items():
+        df = tiny_dataset[name]
+        assert list(df.columns) == table.column_names, name
+        for col in table.columns:
+            assert df[col.name].dtype == col.dtype, (name, col.name, df[col.name].dtype)
+        assert len(df) > 0, name
+
+
+def test_small_scale_size_matches_the_brief(small_worlds):
+    for ds in small_worlds:
+        assert 12 <= len(ds.brands) <= 20
+        assert 10_000 <= len(ds.posts) <= 20_000
+        assert set(ds.accounts["platform"].astype(str)) <= set(PLATFORM_FORMATS)
+        assert ds.accounts.groupby("brand_id").size().between(2, 6).all()
+
+
+def test_same_seed_gives_byte_identical_files(tmp_path):
+    for fmt in ("csv", "parquet"):
+        a = sandbox.generate(seed=7, scale="tiny").save(tmp_path / f"a_{fmt}", format=fmt)
+        b = sandbox.generate(seed=7, scale="tiny").save(tmp_path / f"b_{fmt}", format=fmt)
+        files = sorted(p.relative_to(a) for p in a.rglob("*") if p.is_file())
+        assert files == sorted(p.relative_to(b) for p in b.rglob("*") if p.is_file())
+        match, mismatch, errors = filecmp.cmpfiles(a, b, [str(f) for f in files], shallow=False)
+        assert not mismatch and not errors, (fmt, mismatch, errors)
+
+
+def test_different_seeds_give_different_worlds(tiny_datasets):
+    a, b = tiny_datasets[0], tiny_datasets[1]
+    assert not a.posts["likes"].equals(b.posts["likes"])
+    assert a.truth["platforms"] != b.truth["platforms"] or a.truth["best_topic"] != b.truth["best_topic"]
+    planted = {(d.truth["best_topic"], tuple(d.truth["hashtag_sweet_spot"])) for d in tiny_datasets}
+    assert len(planted) > 3, "planted effects should change with the seed"
+
+
+def test_generation_does_not_touch_global_random_state():
+    np.random.seed(123)
+    before = np.random.random()
+    np.random.seed(123)
+    sandbox.generate(seed=1, scale="tiny")
+    assert np.random.random() == before
+
+
+def test_video_views_only_for_video_formats(tiny_dataset):
+    p = tiny_dataset.posts
+    is_video = p["format"].astype(str).isin(VIDEO_FORMATS)
+    assert p["video_views"].isna().eq(~is_video).all()
+    for platform, fmts in PLATFORM_FORMATS.items():
+        used = set(p.loc[p["platform"] == platform, "format"].astype(str))
+        assert used <= set(fmts), platform
+
+
+@pytest.mark.parametrize("platform", sorted(cal.ER_FOLLOWERS_RANGE))
+def test_engagement_rate_per_follower_inside_published_range(small_worlds, platform):
+    lo, hi = cal.ER_FOLLOWERS_RANGE[platform]
+    for ds in small_worlds:
+        p = ds.posts[ds.posts["platform"] == platform]
+        median = er_followers(p, ds.followers_daily).median()
+        assert lo <= median <= hi, (ds.meta["seed"], median, (lo, hi))
+
+
+@pytest.mark.parametrize("platform", sorted(cal.ER_IMPRESSIONS))
+def test_engagement_rate_per_impression_near_buffer_benchmark(small_worlds, platform):
+    target = cal.ER_IMPRESSIONS[platform]
+    for ds in small_worlds:
+        median = er_impressions(ds.posts[ds.posts["platform"] == platform]).median()
+        assert target / 1.5 <= median <= target * 1.5, (ds.meta["seed"], median, target)
+
+
+def test_engagement_is_heavy_tailed_and_follows_impressions(small_worlds):
+    p = small_worlds[0].posts
+    e = engagements(p)
+    assert e.mean() > 1.5 * e.median(), "mean far above median: a heavy right tail"
+    log = np.log1p(p[["impressions", "likes", "comments", "shares", "saves"]])
+    corr = log.corr()["impressions"]
+    assert corr["likes"] > corr["comments"], "comments follow impressions less than likes (CALIBRATION.md)"
+    assert corr["likes"] > 0.7
+
+
+def test_post_impressions_decay_over_the_first_days(small_worlds):
+    d = small_worlds[0].post_daily
+    by_day = d.groupby("day_index")["impressions"].sum()
+    assert (np.diff(by_day.to_numpy()) < 0).all()
+
+
+def test_follower_growth_by_platform_is_in_published_ranges(small_worlds):
+    ds = small_worlds[0]
+    f = ds.followers_daily.merge(ds.accounts[["account_id", "platform", "followers_start"]], on="account_id")
+    last = f.groupby("account_id").agg(platform=("platform", "first"), start=("followers_start", "first"),
+                                       end=("followers", "last"))
+    monthly = ((last["end"] / last["start"]) ** (30.44 / ds.truth["period"]["days"]) - 1)
+    med = monthly.groupby(last["platform"].astype(str)).median()
+    assert 0.05 < med["tiktok"] < 0.25
+    assert med["facebook"] < med["instagram"] < med["tiktok"]
+
+
+def test_crisis_shows_in_unfollows_and_comment_sentiment(small_worlds):
+    ds = small_worlds[0]
+    c = ds.truth["crisis"]
+    f = ds.followers_daily[ds.followers_daily["account_id"] == c["account_id"]]
+    start = pd.Timestamp(c["start_date"])
+    during = f[(f["date"] >= start) & (f["date"] < start + pd.Timedelta(days=c["days"]))]
+    before = f[f["date"] < start]
+    assert during["unfollows"].mean() > 4 * before["unfollows"].mean()
+    labels = ds.comments.merge(ds.labels["comment_labels"], on="comment_id").merge(
+        ds.posts[["post_id", "account_id"]], on="post_id")
+    mine = labels[labels["account_id"] == c["account_id"]]
+    in_crisis = (mine["created_at"].dt.tz_localize(None) >= start) & (
+        mine["created_at"].dt.tz_localize(None) < start + pd.Timedelta(days=c["days"]))
+    neg = mine["sentiment"] == "negative"
+    assert neg[in_crisis].mean() > 2 * neg[~in_crisis].mean()
+
+
+def test_truth_is_not_inside_learner_tables(tiny_dataset):
+    columns = {c for df in tiny_dataset.tables.values() for c in df.columns}
+    assert not columns & {"is_bot_spike", "is_viral", "sentiment", "is_bot", "has_bought_followers"}
+    assert not any(c.startswith("_") for c in columns)
+
+
+def test_french_locale_writes_french_text():
+    ds = sandbox.generate(seed=3, scale="tiny", locale="fr_FR")
+    text = " ".join(ds.comments["text"].head(300))
+    assert any(w in text for w in ("J'adore", "Magnifique", "Quand", "Combien", "remboursement", "qualité"))
+    assert set(ds.brands["country"]) <= {"FR", "BE", "CH", "CA", "LU"}
+
+
+@pytest.mark.parametrize("bad, message", [
+    ({"scale": "huge"}, "unknown scale 'huge'; allowed: tiny, small, medium, large"),
+    ({"seed": -3}, "seed must be a non-negative integer"),
+    ({"seed": 1.5}, "seed must be a non-negative integer"),
+    ({"locale": "de_DE"}, "unknown locale 'de_DE'; allowed: en_US, fr_FR"),
+    ({"dirty": 0.9}, "dirty rate must be a number between 0 and 0.5"),
+])
+def test_bad_arguments_are_refused_with_the_allowed_values(bad, message):
+    with pytest.raises(ValueError, match=message.replace("(", r"\(")):
+        sandbox.generate(**{"seed": 0, "scale": "tiny", **bad})
+
+
+def test_dirty_mode_damages_posts_and_logs_every_change():
+    clean = sandbox.generate(seed=5, scale="tiny")
+    dirty = sandbox.generate(seed=5, scale="tiny", dirty=0.2)
+    log = dirty.labels["dirty_log"]
+    injected = dirty.truth["dirty"]["injected"]
+    assert log["kind"].value_counts().to_dict() == {k: v for k, v in injected.items() if v}
+    assert len(dirty.posts) == len(clean.posts) + injected["duplicate_row"]
+    assert dirty.posts.duplicated().sum() >= injected["duplicate_row"]
+    variants = set(dirty.posts["platform"].dropna()) - set(PLATFORM_FORMATS)
+    assert variants, "inconsistent platform labels were injected"
+    assert dirty.posts["impressions"].str.endswith(("K", "M")).any() or dirty.posts["reach"].str.endswith(("K", "M")).any()
+    # every logged original is the clean value
+    clean_posts = clean.posts.set_index("post_id")
+    for row in log[log["kind"] == "label_variant"].itertuples():
+        assert clean_posts.at[row.post_id, "platform"] == row.original
+    # other tables stay clean
+    pd.testing.assert_frame_equal(dirty.followers_daily, clean.followers_daily)
+
+
+def test_dirty_dataset_round_trips_as_text(tmp_path):
+    ds = sandbox.generate(seed=5, scale="tiny", dirty=0.1)
+    loaded = sandbox.load_dataset(ds.save(tmp_path / "dirty"))
+    assert loaded.meta["dirty"] == 0.1
+    assert len(loaded.posts) == len(ds.posts)
+    assert "dirty_log" not in loaded.labels or len(loaded.labels["dirty_log"]) == len(ds.labels["dirty_log"])
