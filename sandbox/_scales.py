@@ -54,8 +54,9 @@ SCALES = {
     "large": Scale("large", n_brands=1_100, days=365, n_influencers=20_000),
 }
 
-#: Average posts one brand publishes in a 365-day year (all platforms); used by --posts.
-POSTS_PER_BRAND_YEAR = 950
+#: Average posts one brand publishes in a 365-day year (all platforms), measured on 5,000-brand
+#: worlds (accounts.py draws the cadence); used by --posts.
+POSTS_PER_BRAND_YEAR = 835
 
 
 def get_scale(scale) -> Scale:
