@@ -1,0 +1,46 @@
+"""The committed default dataset is exactly what the generator makes for seed 0, small scale."""
+
+from __future__ import annotations
+
+import filecmp
+
+import sandbox
+from sandbox.dataset import repo_default_dir
+from sandbox.validate import validate_dir
+
+REGENERATE = "python -m sandbox generate --seed 0 --scale small --out datasets/default --force"
+
+
+def test_committed_default_dataset_is_up_to_date(tmp_path):
+    committed = repo_default_dir()
+    fresh = sandbox.generate(seed=0, scale="small").save(tmp_path / "default")
+    names = sorted(str(p.relative_to(fresh)) for p in fresh.rglob("*") if p.is_file())
+    assert names == sorted(str(p.relative_to(committed)) for p in committed.rglob("*") if p.is_file())
+    _, mismatch, errors = filecmp.cmpfiles(committed, fresh, names, shallow=False)
+    assert not mismatch and not errors, f"datasets/default is stale ({mismatch}); run: {REGENERATE}"
+
+
+def test_default_dataset_is_valid_and_small_enough():
+    committed = repo_default_dir()
+    report = validate_dir(committed)
+    assert report.ok, report.format()
+    size = sum(p.stat().st_size for p in committed.rglob("*") if p.is_file())
+    assert size < 20 * 2**20
+
+
+def test_load_dataset_without_argument_finds_the_default(monkeypatch, tmp_path):
+    monkeypatch.delenv("SANDBOX_DATASET", raising=False)
+    monkeypatch.chdir(tmp_path)
+    ds = sandbox.load_dataset()
+    assert ds.path == repo_default_dir()
+    assert ds.meta["seed"] == 0 and ds.meta["scale"] == "small"
+
+
+def test_load_dataset_prefers_env_then_local_data_folder(monkeypatch, tmp_path, tiny_dataset):
+    tiny_dataset.save(tmp_path / "data")
+    other = tiny_dataset.save(tmp_path / "other")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SANDBOX_DATASET", raising=False)
+    assert sandbox.load_dataset().path == (tmp_path / "data").resolve()
+    monkeypatch.setenv("SANDBOX_DATASET", str(other))
+    assert sandbox.load_dataset().path == other
