@@ -121,6 +121,54 @@ POSTING_HOUR_WEIGHTS = (
 # Posting weekdays Mon..Sun: fewer posts at weekends (assumption).
 POSTING_WEEKDAY_WEIGHTS = (1.0, 1.0, 1.0, 1.0, 1.0, 0.55, 0.45)
 
+# --- Post life and hashtags -----------------------------------------------------------------
+# Mean hashtags per post by platform (assumption: Instagram and TikTok captions carry the most).
+HASHTAG_MEAN = _frozen({"instagram": 5.0, "tiktok": 4.0, "linkedin": 3.0, "facebook": 2.0, "x": 2.0, "youtube": 3.0})
+# Daily decay rate of a post's impressions over its first days (share on day d ~ exp(-rate * d)):
+# X fastest, YouTube slowest (assumption).
+DECAY_RATE = _frozen({"x": 2.0, "facebook": 1.2, "instagram": 0.9, "linkedin": 0.7, "tiktok": 0.5, "youtube": 0.35})
+
+# --- Audience -------------------------------------------------------------------------------
+# Age mix of followers by platform, AGE_GROUPS order (assumption shaped on platform
+# demographics: TikTok young, LinkedIn working age, Facebook older).
+AGE_MIX = _frozen({
+    "instagram": (0.06, 0.30, 0.31, 0.17, 0.09, 0.05, 0.02),
+    "tiktok": (0.15, 0.38, 0.25, 0.12, 0.06, 0.03, 0.01),
+    "facebook": (0.02, 0.15, 0.25, 0.20, 0.16, 0.13, 0.09),
+    "x": (0.04, 0.25, 0.33, 0.18, 0.10, 0.07, 0.03),
+    "linkedin": (0.00, 0.18, 0.40, 0.22, 0.12, 0.06, 0.02),
+    "youtube": (0.10, 0.25, 0.25, 0.17, 0.11, 0.08, 0.04),
+})
+# Share of female followers by brand industry (others 0.5), unknown gender share, share of
+# followers from the brand's home country (assumption).
+FEMALE_SHARE = _frozen({"fashion": 0.72, "beauty": 0.8, "sports": 0.35, "technology": 0.35, "finance": 0.4})
+UNKNOWN_GENDER = 0.04
+HOME_COUNTRY_SHARE = (0.55, 0.85)
+# Share of followers who engage at least once a year, and engagements per engaged follower
+# (assumption, ordered like the per-follower engagement rates above).
+ENGAGED_RATE = _frozen({"instagram": 0.12, "tiktok": 0.20, "facebook": 0.03, "x": 0.04, "linkedin": 0.15, "youtube": 0.08})
+ENGAGEMENTS_PER_ENGAGED = 3.0
+
+# --- Comments -------------------------------------------------------------------------------
+# Sentiment mix of ordinary comments: negative, neutral, positive (assumption); spam bot share
+# of comments (assumption); median delay between a post and its comments, hours (assumption).
+COMMENT_SENTIMENT = (0.15, 0.30, 0.55)
+COMMENT_BOT_SHARE = 0.05
+COMMENT_DELAY_HOURS_MEDIAN = 3.0
+
+# --- Campaign volume ------------------------------------------------------------------------
+# Paid campaigns per brand per year and median budget of a single campaign, USD (assumption).
+CAMPAIGNS_PER_BRAND_YEAR = 5
+CAMPAIGNS_BUDGET_MEDIAN = 4000.0
+
+# --- Influencer platforms -------------------------------------------------------------------
+# Where marketplace creators live and how their engagement compares with Instagram's (assumption:
+# TikTok creators engage most, X and Facebook least, as in the brand figures above).
+INFLUENCER_PLATFORMS = _frozen({"instagram": 0.45, "tiktok": 0.30, "facebook": 0.08, "x": 0.05,
+                                "linkedin": 0.04, "youtube": 0.08})
+INFLUENCER_PLATFORM_ER = _frozen({"instagram": 1.0, "tiktok": 1.8, "facebook": 0.4, "x": 0.3,
+                                  "linkedin": 0.8, "youtube": 0.9})
+
 # --- Followers ------------------------------------------------------------------------------
 # Followers at the start of the period: log-normal, median by platform (assumption), sigma 1.2.
 FOLLOWERS_MEDIAN = _frozen({

@@ -10,12 +10,10 @@ from .._scales import Scale
 from .._schema import OBJECTIVES
 from .ids import id_width, make_ids
 
-CAMPAIGNS_PER_BRAND_YEAR = 5
 AB_TEST_SHARE = 0.5       # share of campaign slots run as an A/B test (two campaigns)
 NULL_LIFT_SHARE = 0.4     # A/B tests where B is no different from A
 LIFT_RANGE = (0.4, 0.7)  # |relative lift| of the conversion rate otherwise
 AB_BUDGET_MEDIAN = 15000.0  # per arm at a CPM of 8 USD; sized so real lifts are detected
-BUDGET_MEDIAN = 4000.0
 
 
 def make_campaigns(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generator) -> pd.DataFrame:
@@ -23,7 +21,7 @@ def make_campaigns(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generato
     ``_account`` (row of the boosted account) and ``_true_lift`` (0 for arm A and
     for campaigns outside tests)."""
     n_brands = int(accounts["_brand"].max()) + 1
-    n_slots_per_brand = rng.poisson(CAMPAIGNS_PER_BRAND_YEAR * scale.days / 365, n_brands)
+    n_slots_per_brand = rng.poisson(cal.CAMPAIGNS_PER_BRAND_YEAR * scale.days / 365, n_brands)
     brand = np.repeat(np.arange(n_brands), n_slots_per_brand)
     n_slots = len(brand)
 
@@ -39,7 +37,7 @@ def make_campaigns(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generato
     duration = rng.integers(7, 31, n_slots)
     start = (rng.random(n_slots) * (scale.days - duration)).astype(np.int64)
     cpm = np.array([cal.AD_CPM[p] for p in platform])
-    budget = np.where(is_test, AB_BUDGET_MEDIAN, BUDGET_MEDIAN) * (cpm / 8.0) * rng.lognormal(0, 0.35, n_slots)
+    budget = np.where(is_test, AB_BUDGET_MEDIAN, cal.CAMPAIGNS_BUDGET_MEDIAN) * (cpm / 8.0) * rng.lognormal(0, 0.35, n_slots)
     ctr = (np.array([cal.AD_CTR[p] for p in platform])
            * np.array([cal.OBJECTIVE_CTR_MULTIPLIER[o] for o in objective]) * rng.lognormal(0, 0.2, n_slots))
     conv_rate = cal.CONVERSION_RATE * rng.lognormal(0, 0.25, n_slots)

@@ -5,16 +5,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from .. import _calibration as cal
 from .._scales import Scale
 from .pools import SENTIMENTS, Pools
 from .posts import Crisis
 
 SAMPLE_PER_POST = 2          # comments kept per post (the `comments` column counts them all)
 SAMPLE_PER_CRISIS_POST = 8   # more during the crisis, so its timeline can be read
-BASE_SENTIMENT = (0.15, 0.30, 0.55)  # negative, neutral, positive (assumption)
-BOT_SHARE = 0.05
 CRISIS_TEMPLATE_SHARE = 0.6  # crisis negatives that talk about the crisis itself
-DELAY_HOURS_MEDIAN = 3.0
 
 
 def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pools, scale: Scale,
@@ -27,11 +25,11 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
     rank = np.arange(n) - np.repeat(np.cumsum(k) - k, k)
     crisis_row = hidden["in_crisis"][post_row]
 
-    is_bot = rng.random(n) < BOT_SHARE
-    neg_share = np.where(crisis_row, crisis.negative_share, BASE_SENTIMENT[0])
-    rest = (1 - neg_share) / (1 - BASE_SENTIMENT[0])
+    is_bot = rng.random(n) < cal.COMMENT_BOT_SHARE
+    neg_share = np.where(crisis_row, crisis.negative_share, cal.COMMENT_SENTIMENT[0])
+    rest = (1 - neg_share) / (1 - cal.COMMENT_SENTIMENT[0])
     u = rng.random(n)
-    sentiment = np.where(u < neg_share, 0, np.where(u < neg_share + BASE_SENTIMENT[1] * rest, 1, 2))
+    sentiment = np.where(u < neg_share, 0, np.where(u < neg_share + cal.COMMENT_SENTIMENT[1] * rest, 1, 2))
     sentiment = np.where(is_bot, 1, sentiment)  # spam reads as neutral
 
     text = np.empty(n, dtype=object)
@@ -48,7 +46,7 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
     handles = "@" + np.where(is_bot, bot_handles, handles)
 
     posted = posts["posted_at"].dt.tz_localize(None).to_numpy()[post_row]
-    delay_s = np.round(rng.lognormal(np.log(DELAY_HOURS_MEDIAN * 3600), 1.2, n)).astype("timedelta64[s]")
+    delay_s = np.round(rng.lognormal(np.log(cal.COMMENT_DELAY_HOURS_MEDIAN * 3600), 1.2, n)).astype("timedelta64[s]")
     end = (scale.end_ts - pd.Timedelta(seconds=1)).tz_localize(None)
     created = np.minimum(posted.astype("datetime64[s]") + delay_s, np.datetime64(end.isoformat(), "s"))
     created = np.maximum(created, posted.astype("datetime64[s]"))

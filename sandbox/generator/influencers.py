@@ -12,8 +12,6 @@ from .pools import Pools
 
 BOUGHT_SHARE = 0.12
 BOUGHT_MULTIPLIER = (3.0, 10.0)   # displayed / real followers of a cheater
-PLATFORM_WEIGHTS = (0.45, 0.30, 0.08, 0.05, 0.04, 0.08)  # in PLATFORMS order (assumption)
-PLATFORM_ER = {"instagram": 1.0, "tiktok": 1.8, "facebook": 0.4, "x": 0.3, "linkedin": 0.8, "youtube": 0.9}
 
 
 def make_influencers(n: int, pools: Pools, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -23,12 +21,12 @@ def make_influencers(n: int, pools: Pools, rng: np.random.Generator) -> tuple[pd
     inflated, and so is their price (marketplaces price on displayed followers),
     which is what makes cost per engagement the giveaway.
     """
-    platform = rng.choice(np.array(PLATFORMS, dtype=object), size=n, p=PLATFORM_WEIGHTS)
+    platform = rng.choice(np.array(PLATFORMS, dtype=object), size=n, p=[cal.INFLUENCER_PLATFORMS[p] for p in PLATFORMS])
     real = np.clip(np.round(rng.lognormal(np.log(30_000), 1.4, n)), 1_000, 20_000_000).astype(np.int64)
     bought = rng.random(n) < BOUGHT_SHARE
     displayed = np.where(bought, np.round(real * rng.uniform(*BOUGHT_MULTIPLIER, n)), real).astype(np.int64)
     bounds, rates = zip(*cal.INFLUENCER_ER)
-    er = np.array(rates)[np.searchsorted(bounds, real)] * np.array([PLATFORM_ER[p] for p in platform])
+    er = np.array(rates)[np.searchsorted(bounds, real)] * np.array([cal.INFLUENCER_PLATFORM_ER[p] for p in platform])
     er = er * rng.lognormal(0, 0.3, n)
     avg_likes = np.round(real * er * 0.93, 1)
     avg_comments = np.round(real * er * 0.07 * rng.lognormal(0, 0.4, n), 1)

@@ -31,7 +31,6 @@ from .effects import Effects
 from .ids import make_ids
 from .pools import Pools
 
-HASHTAG_MEAN = {"instagram": 5.0, "tiktok": 4.0, "linkedin": 3.0, "facebook": 2.0, "x": 2.0, "youtube": 3.0}
 MAX_HASHTAGS = 20
 HASHTAG_POOL = 48       # distinct hashtag strings per hashtag count
 VIRAL_SHARE = 0.003
@@ -44,14 +43,11 @@ BOOST_REACH = (2.0, 4.0)
 CRISIS_LIKES = 0.6
 CRISIS_EXTRA_COMMENTS = 2.0
 MAX_IMPRESSIONS = 500_000_000
-#: Share of a post's impressions on each day after posting (index = day), by platform:
-#: exponential decay, X fastest, YouTube slowest (assumption).
-DECAY_RATE = {"x": 2.0, "facebook": 1.2, "instagram": 0.9, "linkedin": 0.7, "tiktok": 0.5, "youtube": 0.35}
 DAILY_DAYS = 7
 
 
 def daily_shares(platform: str) -> np.ndarray:
-    w = np.exp(-DECAY_RATE[platform] * np.arange(DAILY_DAYS))
+    w = np.exp(-cal.DECAY_RATE[platform] * np.arange(DAILY_DAYS))
     return w / w.sum()
 
 
@@ -86,7 +82,7 @@ def er_normaliser(effects: Effects, platform: str) -> float:
     days = np.array(cal.POSTING_WEEKDAY_WEIGHTS) / np.sum(cal.POSTING_WEEKDAY_WEIGHTS)
     log_m += np.dot(days, np.log(effects.weekday_er(platform, np.arange(7))))
     n = np.arange(MAX_HASHTAGS + 1)
-    pmf = stats.poisson.pmf(n, HASHTAG_MEAN[platform])
+    pmf = stats.poisson.pmf(n, cal.HASHTAG_MEAN[platform])
     log_m += np.dot(pmf / pmf.sum(), np.log(effects.hashtag_er(n)))
     return float(np.exp(log_m))
 
@@ -151,7 +147,7 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
         fmts = PLATFORM_FORMATS[p]
         fmt[mask] = rng.choice(fmts, size=int(mask.sum()), p=[cal.FORMAT_MIX[p][f] for f in fmts])
     topic_code = rng.integers(0, len(TOPICS), n)
-    n_tags = np.minimum(rng.poisson(_by_platform(plat_code, HASHTAG_MEAN)), MAX_HASHTAGS)
+    n_tags = np.minimum(rng.poisson(_by_platform(plat_code, cal.HASHTAG_MEAN)), MAX_HASHTAGS)
     hashtags = _hashtag_strings(n_tags, pools, rng)
     captions = _captions(topic_code, pools, rng)
 
