@@ -116,12 +116,15 @@ def prepare_target(directory, force: bool) -> Path:
         raise DatasetError(f"output {target} exists and is not a folder")
     if target.exists() and any(target.iterdir()) and not force:
         raise DatasetError(f"output folder {target} is not empty; choose another --out or pass --force to replace it")
-    parent = target.parent
-    probe = parent
+    probe = target.parent
     while not probe.exists():
         probe = probe.parent
-    if not os.access(probe, os.W_OK):
-        raise DatasetError(f"output folder {target} cannot be written (no write permission on {probe})")
+    if not probe.is_dir():
+        raise DatasetError(f"output folder {target} cannot be created: {probe} is a file")
+    try:  # a real write, not os.access: root passes os.access on read-only file systems
+        tempfile.TemporaryFile(dir=probe).close()
+    except OSError as e:
+        raise DatasetError(f"output folder {target} cannot be written ({probe}: {e.strerror})") from None
     return target
 
 
