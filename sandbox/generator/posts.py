@@ -26,7 +26,7 @@ from scipy import stats
 
 from .. import _calibration as cal
 from .._scales import Scale
-from .._schema import PLATFORM_FORMATS, PLATFORMS, TOPICS, VIDEO_FORMATS
+from .._schema import FORMATS, PLATFORM_FORMATS, PLATFORMS, TOPICS, VIDEO_FORMATS
 from .effects import Effects
 from .ids import make_ids
 from .pools import Pools
@@ -94,6 +94,15 @@ def format_reach_normalised(platform: str) -> dict:
     return {f: cal.FORMAT_REACH[platform][f] / gm for f in fmts}
 
 
+def _platform_format_table(values_of_platform) -> np.ndarray:
+    """A (platform x format) lookup table from ``values_of_platform(p) -> {format: value}``."""
+    table = np.zeros((len(PLATFORMS), len(FORMATS)))
+    for i, p in enumerate(PLATFORMS):
+        for f, v in values_of_platform(p).items():
+            table[i, FORMATS.index(f)] = v
+    return table
+
+
 def _by_platform(plat_code: np.ndarray, values_by_platform) -> np.ndarray:
     return np.array([values_by_platform[p] for p in PLATFORMS])[plat_code]
 
@@ -141,11 +150,13 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     weekday = day_weekday[day]
 
     # 2. content
-    fmt = np.empty(n, dtype=object)
+    fmt_code = np.zeros(n, dtype=np.int64)  # index into FORMATS
     for code, p in enumerate(PLATFORMS):
         mask = plat_code == code
         fmts = PLATFORM_FORMATS[p]
-        fmt[mask] = rng.choice(fmts, size=int(mask.sum()), p=[cal.FORMAT_MIX[p][f] for f in fmts])
+        local = rng.choice(len(fmts), size=int(mask.sum()), p=[cal.FORMAT_MIX[p][f] for f in fmts])
+        fmt_code[mask] = np.array([FORMATS.index(f) for f in fmts])[local]
+    fmt = np.array(FORMATS, dtype=object)[fmt_code]
     topic_code = rng.integers(0, len(TOPICS), n)
     n_tags = np.minimum(rng.poisson(_by_platform(plat_code, cal.HASHTAG_MEAN)), MAX_HASHTAGS)
     hashtags = _hashtag_strings(n_tags, pools, rng)
@@ -154,7 +165,7 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     # 3-4. reach and impressions
     followers = accounts["followers_start"].to_numpy()[acc] * (1 + accounts["_growth"].to_numpy()[acc]) ** day
     share = _by_platform(plat_code, cal.REACH_SHARE_AT_10K) * (followers / 1e4) ** -cal.REACH_SIZE_EXPONENT
-    fmt_reach = np.array([format_reach_normalised(PLATFORMS[c])[f] for c, f in zip(plat_code, fmt)]) if n else np.ones(0)
+    fmt_reach = _platform_format_table(format_reach_normalised)[plat_code, fmt_code]
     window_reach = np.ones(n)
     window_er = np.ones(n)
     weekday_er = np.ones(n)
@@ -196,7 +207,7 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
 
     # 5. engagements
     normaliser = np.array([er_normaliser(effects, p) for p in PLATFORMS])[plat_code]
-    fmt_er = np.array([effects.format_er[PLATFORMS[c]][f] for c, f in zip(plat_code, fmt)]) if n else np.ones(0)
+    fmt_er = _platform_format_table(lambda p: effects.format_er[p])[plat_code, fmt_code]
     topic_er = np.array([effects.topic_er[t] for t in TOPICS])[topic_code]
     er = (_by_platform(plat_code, cal.ER_IMPRESSIONS) * accounts["_er_factor"].to_numpy()[acc]
           * fmt_er * topic_er * window_er * weekday_er * effects.hashtag_er(n_tags) / normaliser
@@ -222,7 +233,7 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     ctr = np.where(fmt == "link", cal.LINK_CTR["link"], cal.LINK_CTR["default"]) * rng.lognormal(0, 0.3, n)
     link_clicks = rng.binomial(impressions, np.minimum(ctr * np.where(is_boosted, 1.5, 1.0), 0.5))
     is_video = np.isin(fmt, list(VIDEO_FORMATS))
-    view_rate = np.array([cal.VIDEO_VIEW_RATE.get(f, 0.0) for f in fmt]) if n else np.ones(0)
+    view_rate = np.array([cal.VIDEO_VIEW_RATE.get(f, 0.0) for f in FORMATS])[fmt_code]
     views = rng.binomial(impressions, np.minimum(view_rate * rng.lognormal(0, 0.15, n), 0.95))
     video_views = pd.array(np.where(is_video, views, 0), dtype="Int64")
     video_views[~is_video] = pd.NA
