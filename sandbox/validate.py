@@ -19,6 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ._scales import SCALES
 from ._schema import PLATFORM_FORMATS, TABLES, TRUTH_TABLES, VIDEO_FORMATS, Column, Table
@@ -188,9 +190,41 @@ def _utc(value) -> pd.Timestamp:
     return ts.tz_localize("UTC") if ts.tzinfo is None else ts.tz_convert("UTC")
 
 
+def _arrow(values) -> pa.Array:
+    """Text values as one Arrow array, so lookups hash in C++ instead of over Python objects."""
+    arr = pa.array(pd.Series(values) if isinstance(values, (pd.Index, np.ndarray)) else values, from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    if pa.types.is_dictionary(arr.type):
+        arr = arr.dictionary_decode()
+    return arr
+
+
+def _positions(values, targets) -> np.ndarray:
+    """Position in ``targets`` of the first match of each of ``values``; -1 when absent."""
+    found = pc.index_in(_arrow(values), value_set=_arrow(targets))
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+
+
 def _isin(values, targets) -> np.ndarray:
-    """``values.isin(targets)`` as a boolean array, fast for large sets of strings (hash lookup)."""
-    return pd.Index(pd.unique(pd.Series(targets).dropna())).get_indexer(values) >= 0
+    """``values.isin(targets)`` as a boolean array."""
+    return _positions(values, targets) >= 0
+
+
+def _codes(s: pd.Series) -> np.ndarray:
+    """Integer codes of a column's values (equal values, equal codes; missing -1)."""
+    if _is_text(s):
+        return pc.dictionary_encode(_arrow(s)).indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+    return pd.factorize(s, use_na_sentinel=True)[0].astype(np.int64)
+
+
+def _duplicated(df: pd.DataFrame, columns) -> np.ndarray:
+    """Rows whose key (``columns``) appears more than once."""
+    key = np.zeros(len(df), dtype=np.int64)
+    for col in columns:
+        codes = _codes(df[col]) + 1
+        key = pd.factorize(key * (int(codes.max(initial=0)) + 1) + codes)[0].astype(np.int64)
+    return pd.Series(key).duplicated(keep=False).to_numpy()
 
 
 # --------------------------------------------------------------------------- types
@@ -293,7 +327,7 @@ class _Checker:
         self.tables: dict[str, Table] = {**TABLES, **{n: TRUTH_TABLES[n] for n in labels}}
         self.frames: dict[str, pd.DataFrame | None] = {}
         self.report_ = Report()
-        self._positions: dict = {}
+        self.unique_keys: dict[str, bool] = {}
 
     # ---- plumbing
     def run(self) -> Report:
@@ -399,7 +433,8 @@ class _Checker:
         for name, table in self.tables.items():
             df = self.get(name, *table.primary_key)
             if df is not None and table.primary_key:
-                dup = df.duplicated(list(table.primary_key), keep=False)
+                dup = _duplicated(df, table.primary_key)
+                self.unique_keys[name] = not dup.any()
                 self.check(name, table.primary_key, "unique_key", dup, "duplicate key")
             for col in table.columns:
                 if not col.references:
@@ -427,8 +462,8 @@ class _Checker:
 
         Returns (Series with a 0..n-1 index, NA where not found; found mask).
         """
-        ref = self.frames[table].drop_duplicates(key)
-        pos = pd.Index(ref[key]).get_indexer(pd.Series(values).astype("str"))
+        ref = self.frames[table]
+        pos = _positions(values, ref[key])
         found = pos >= 0
         out = ref[column].iloc[np.where(found, pos, 0)].reset_index(drop=True) if len(ref) else \
             pd.Series([pd.NA] * len(pos), dtype=object)
@@ -439,13 +474,15 @@ class _Checker:
         df = self.get("posts", "platform", "account_id")
         if df is not None and self.get("accounts", "account_id", "platform") is not None:
             acc_platform, found = self.lookup("accounts", "account_id", df["account_id"], "platform")
-            bad = found & (df["platform"].astype("str").to_numpy() != acc_platform.astype("str").to_numpy())
+            same = df["platform"].reset_index(drop=True) == acc_platform  # same categories on both sides
+            bad = found & ~same.to_numpy(dtype=bool, na_value=False)
             self.check("posts", "platform", "platform_matches_account", bad, "platform differs from the account's")
         df = self.get("posts", "platform", "format")
         if df is not None:
-            allowed = {(p, f) for p, fmts in PLATFORM_FORMATS.items() for f in fmts}
-            pairs = pd.MultiIndex.from_arrays([df["platform"].astype("str"), df["format"].astype("str")])
-            bad = df["platform"].notna() & df["format"].notna() & ~pairs.isin(list(allowed))
+            platforms, formats = df["platform"].cat.categories, df["format"].cat.categories
+            allowed = np.array([[f in PLATFORM_FORMATS.get(p, ()) for f in formats] for p in platforms])
+            p_codes, f_codes = df["platform"].cat.codes.to_numpy(), df["format"].cat.codes.to_numpy()
+            bad = (p_codes >= 0) & (f_codes >= 0) & ~allowed[p_codes, f_codes]
             self.check("posts", ("platform", "format"), "format_platform", bad,
                        "format not offered by the platform (see PLATFORM_FORMATS)")
         df = self.get("posts", "reach", "impressions")
@@ -463,13 +500,14 @@ class _Checker:
                        (df["link_clicks"] > df["impressions"]).fillna(False), "link_clicks > impressions")
         df = self.get("posts", "format", "video_views")
         if df is not None:
-            is_video = df["format"].astype("str").isin(list(VIDEO_FORMATS))
+            is_video = df["format"].isin(list(VIDEO_FORMATS))
             bad = is_video == df["video_views"].isna()
             self.check("posts", ("format", "video_views"), "video_views_null", bad & df["format"].notna(),
                        "video_views missing for a video format or set for a non-video format")
         df = self.get("posts", "hashtags", "n_hashtags")
         if df is not None:
-            counted = df["hashtags"].fillna("").astype("str").str.count(r"\S+")
+            counted = pc.count_substring_regex(_arrow(df["hashtags"].fillna("")), r"\S+")
+            counted = pd.Series(counted.fill_null(0).to_numpy(zero_copy_only=False))
             self.check("posts", ("hashtags", "n_hashtags"), "n_hashtags",
                        (counted != df["n_hashtags"]).fillna(True), "n_hashtags differs from the hashtags listed")
         df = self.get("posts", "is_boosted", "campaign_id")
@@ -505,9 +543,9 @@ class _Checker:
         self._in_period("post_daily", "date", daily["date"], day=True)
         if posts is None:
             return
-        pos = pd.Index(posts["post_id"]).get_indexer(daily["post_id"]) if posts["post_id"].is_unique else None
-        if pos is None:
+        if not self.unique_keys.get("posts", False):
             return  # duplicate post ids were reported; per-post rules need unique posts
+        pos = _positions(daily["post_id"], posts["post_id"])
         found = pos >= 0
         daily = daily[found]
         pos = pos[found]
@@ -561,59 +599,64 @@ class _Checker:
     def _followers(self):
         fd = self.get("followers_daily", "account_id", "date", "followers", "follows", "unfollows")
         accounts = self.get("accounts", "account_id")
-        if fd is None:
+        self.last_followers = None
+        if fd is None or not len(fd):
             return
         self._in_period("followers_daily", "date", fd["date"], day=True)
-        if fd.duplicated(["account_id", "date"]).any():
+        if not self.unique_keys.get("followers_daily", False):
             return  # reported by unique_key; the series rules need one row per day
-        fd = fd.sort_values(["account_id", "date"], kind="stable")
-        acc = fd["account_id"].to_numpy()
-        new_account = np.r_[True, acc[1:] != acc[:-1]]
-        followers = fd["followers"].to_numpy(dtype="int64")
-        net = fd["follows"].to_numpy(dtype="int64") - fd["unfollows"].to_numpy(dtype="int64")
+        codes = _codes(fd["account_id"])
+        order = np.lexsort((fd["date"].to_numpy(), codes))
+        codes = codes[order]
+        dates = fd["date"].to_numpy()[order]
+        followers = fd["followers"].to_numpy(dtype="int64")[order]
+        net = (fd["follows"].to_numpy(dtype="int64") - fd["unfollows"].to_numpy(dtype="int64"))[order]
+        new_account = np.r_[True, codes[1:] != codes[:-1]]
+        starts = np.flatnonzero(new_account)
+        ends = np.r_[starts[1:] - 1, len(codes) - 1]
+
+        def ids():
+            return (fd["account_id"].astype("str") + "|" + fd["date"].dt.strftime("%Y-%m-%d")).to_numpy(dtype=object)[order]
+
         prev = np.r_[0, followers[:-1]]
         bad = ~new_account & (followers != prev + net)
-        ids = (fd["account_id"].astype("str") + "|" + fd["date"].dt.strftime("%Y-%m-%d")).to_numpy(dtype=object)
         self.check("followers_daily", ("followers", "follows", "unfollows"), "followers_balance", bad,
                    "followers[t] != followers[t-1] + follows[t] - unfollows[t]", ids=ids)
-        # one row per day of the period
-        groups = fd.groupby("account_id", sort=False, observed=True)["date"].agg(["min", "max", "size"])
-        bad_days = (groups["max"] - groups["min"]) / DAY + 1 != groups["size"]
+        # one row per day of the period, for every account
+        account_ids = fd["account_id"].iloc[order[starts]].reset_index(drop=True)
+        n_days = ends - starts + 1
+        bad_days = (dates[ends] - dates[starts]) // np.timedelta64(1, "D") + 1 != n_days
         period = self.period()
         if period is not None:
             first, last = period[0].tz_localize(None), period[1].tz_localize(None) - DAY
-            bad_days = bad_days | (groups["min"] != first) | (groups["max"] != last)
+            bad_days = bad_days | (dates[starts] != first.to_datetime64()) | (dates[ends] != last.to_datetime64())
+        bad_ids = list(account_ids[bad_days])
         if accounts is not None:
-            missing = ~_isin(accounts["account_id"], groups.index)
-            bad_ids = list(groups.index[bad_days.to_numpy()]) + list(accounts["account_id"][missing])
-        else:
-            bad_ids = list(groups.index[bad_days.to_numpy()])
+            bad_ids += list(accounts["account_id"][~_isin(accounts["account_id"], account_ids)])
         self.check("followers_daily", ("account_id", "date"), "followers_days", np.ones(len(bad_ids), bool),
                    "accounts without exactly one row per day of the period", ids=np.array(bad_ids, dtype=object))
         # first day against accounts.followers_start
-        starts = self.get("accounts", "account_id", "followers_start")
-        if starts is not None:
-            first_rows = fd[new_account]
-            start, found = self.lookup("accounts", "account_id", first_rows["account_id"], "followers_start")
-            expected = start.to_numpy(dtype="float64", na_value=np.nan) + net[new_account]
-            bad = found & (first_rows["followers"].to_numpy() != expected)
+        if self.get("accounts", "account_id", "followers_start") is not None:
+            start, found = self.lookup("accounts", "account_id", account_ids, "followers_start")
+            expected = start.to_numpy(dtype="float64", na_value=np.nan) + net[starts]
+            bad = found & (followers[starts] != expected)
             self.check("followers_daily", ("followers", "follows", "unfollows"), "followers_start", bad,
                        "first day followers != accounts.followers_start + follows - unfollows",
-                       ids=ids[new_account])
+                       ids=lambda: ids()[starts])
+        self.last_followers = (account_ids, followers[ends])
 
     # ---- audience
     def _audience(self):
         aud = self.get("audience", "account_id", "followers")
-        fd = self.get("followers_daily", "account_id", "date", "followers")
-        if aud is not None and fd is not None:
-            last = fd.sort_values("date", kind="stable").drop_duplicates("account_id", keep="last")
-            last = last.set_index("account_id")["followers"]
-            total = aud.groupby("account_id", sort=False, observed=True)["followers"].sum()
-            total = total.reindex(last.index, fill_value=0)
-            bad = total.to_numpy() != last.to_numpy()
-            self.check("audience", "followers", "audience_sum", bad,
+        if aud is not None and self.last_followers is not None:
+            account_ids, last = self.last_followers
+            pos = _positions(aud["account_id"], account_ids)
+            known = pos >= 0  # unknown accounts are foreign_key violations
+            total = np.bincount(pos[known], weights=aud["followers"].to_numpy(dtype="float64")[known],
+                                minlength=len(account_ids))
+            self.check("audience", "followers", "audience_sum", total != last,
                        "segment followers do not sum to the account's last followers_daily value",
-                       ids=last.index.to_numpy(dtype=object))
+                       ids=account_ids.to_numpy(dtype=object))
         aud = self.get("audience", "engaged_users", "followers")
         if aud is not None:
             self.check("audience", ("engaged_users", "followers"), "engaged_le_followers",
