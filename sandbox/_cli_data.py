@@ -84,8 +84,8 @@ def check_size_args(args) -> None:
         raise CliError("--jobs applies to partitioned Parquet output; add --format parquet or drop --jobs")
     args.partitioned = args.format == "parquet" and (big or parallel or args.posts is not None)
     if args.partitioned and args.dirty:
-        raise CliError("--dirty works on worlds written in one piece (up to the medium scale, without --jobs or "
-                       "--posts); partitioned worlds are clean")
+        raise CliError("--dirty cannot be combined with partitioned Parquet output (--jobs above 1, --posts with "
+                       "--format parquet, or worlds above the medium scale); partitioned worlds are clean")
     args.scale = scale
 
 
