@@ -53,7 +53,7 @@ def date_range(ds) -> dict:
     out = {}
     if period is not None:
         out["period"] = f"{period[0].date()} .. {(period[1] - pd.Timedelta(days=1)).date()}"
-    if len(ds.posts):
+    if len(ds.posts) and not ds.meta.get("dirty"):  # dirty exports keep timestamps as raw text
         out["posts"] = f"{ds.posts['posted_at'].min()} .. {ds.posts['posted_at'].max()}"
     return out
 

@@ -63,6 +63,12 @@ RULES = {
 }
 
 N_EXAMPLES = 5
+#: What a value of each column kind must look like (in messages).
+KIND_WORDS = {
+    "id": "ids", "str": "text", "category": "categories", "int": "integers", "Int64": "integers",
+    "float": "numbers", "bool": "booleans (True/False)", "timestamp": "ISO 8601 timestamps",
+    "date": "days (YYYY-MM-DD)",
+}
 ENGAGEMENT_COLUMNS = ("likes", "comments", "shares", "saves")
 DAILY_TOTALS = ("impressions", "reach", "engagements", "link_clicks")
 DAY = pd.Timedelta(days=1)
@@ -109,7 +115,7 @@ class Report:
         widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
         lines = ["  ".join(cell.ljust(w) for cell, w in zip(r, widths)).rstrip() for r in [header, *body]]
         lines.insert(1, "  ".join("-" * w for w in widths))
-        details = [f"- {v.table} {v.rule}: {v.message}" for v in rows]
+        details = [f"- {v.table} [{', '.join(v.columns) or '-'}] {v.rule}: {v.message}" for v in rows]
         summary = f"{len(self.violations)} of {self.n_checks} checks failed"
         return "\n".join([summary, "", *lines, "", *details])
 
@@ -202,7 +208,9 @@ def _arrow(values) -> pa.Array:
 
 def _positions(values, targets) -> np.ndarray:
     """Position in ``targets`` of the first match of each of ``values``; -1 when absent."""
-    found = pc.index_in(_arrow(values), value_set=_arrow(targets))
+    values = _arrow(values)
+    found = pc.index_in(values, value_set=_arrow(targets))
+    found = pc.if_else(pc.is_null(values), None, found)  # a missing value matches nothing
     return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
 
 
@@ -328,6 +336,7 @@ class _Checker:
         self.frames: dict[str, pd.DataFrame | None] = {}
         self.report_ = Report()
         self.unique_keys: dict[str, bool] = {}
+        self.incomplete: set[tuple[str, str]] = set()
 
     # ---- plumbing
     def run(self) -> Report:
@@ -375,10 +384,15 @@ class _Checker:
             out.append("|".join(str(v.date()) if isinstance(v, pd.Timestamp) else str(v) for v in values))
         return out
 
-    def get(self, table, *columns) -> pd.DataFrame | None:
-        """The typed frame if it has every column (unreadable columns were dropped)."""
+    def get(self, table, *columns, complete=False) -> pd.DataFrame | None:
+        """The typed frame if it has every column (unusable columns were dropped).
+
+        ``complete`` also refuses columns where some values were missing or unreadable.
+        """
         df = self.frames.get(table)
         if df is None or any(c not in df.columns for c in columns):
+            return None
+        if complete and any((table, c) in self.incomplete for c in columns):
             return None
         return df
 
@@ -403,20 +417,23 @@ class _Checker:
                 if typed is None:
                     continue
             else:
-                self.check(name, col.name, "dtype", bad, f"values that are not {col.kind}", ids=raw_ids)
-            if typed is None or bad.any():
+                self.check(name, col.name, "dtype", bad, f"values that are not {KIND_WORDS[col.kind]}", ids=raw_ids)
+            if typed is None:
                 continue
+            # Unreadable values became missing: the column stays usable for row-by-row rules,
+            # but rules that need every value (keys, daily series) skip an incomplete column.
+            incomplete = bool(bad.any())
             missing = df[col.name].isna().to_numpy()
             if not col.nullable and col.kind != "str":  # empty text and missing are the same in CSV
                 self.check(name, col.name, "not_null", missing, "missing values in a required column", ids=raw_ids)
-                if missing.any():
-                    continue
+                incomplete |= bool(missing.any())
             if col.kind == "category":
-                outside = ~missing & typed.isna().to_numpy()
+                outside = ~missing & ~bad & typed.isna().to_numpy()
                 self.check(name, col.name, "category", outside,
                            f"values outside the allowed {', '.join(col.categories)}", ids=raw_ids)
-                if outside.any():
-                    continue
+                incomplete |= bool(outside.any())
+            if incomplete:
+                self.incomplete.add((name, col.name))
             out[col.name] = typed
         return pd.DataFrame(out, index=pd.RangeIndex(len(df)))
 
@@ -431,7 +448,7 @@ class _Checker:
     # ---- keys
     def _keys(self):
         for name, table in self.tables.items():
-            df = self.get(name, *table.primary_key)
+            df = self.get(name, *table.primary_key, complete=True)
             if df is not None and table.primary_key:
                 dup = _duplicated(df, table.primary_key)
                 self.unique_keys[name] = not dup.any()
@@ -475,7 +492,7 @@ class _Checker:
         if df is not None and self.get("accounts", "account_id", "platform") is not None:
             acc_platform, found = self.lookup("accounts", "account_id", df["account_id"], "platform")
             same = df["platform"].reset_index(drop=True) == acc_platform  # same categories on both sides
-            bad = found & ~same.to_numpy(dtype=bool, na_value=False)
+            bad = found & df["platform"].notna().to_numpy() & ~same.to_numpy(dtype=bool, na_value=False)
             self.check("posts", "platform", "platform_matches_account", bad, "platform differs from the account's")
         df = self.get("posts", "platform", "format")
         if df is not None:
@@ -498,7 +515,7 @@ class _Checker:
         if df is not None:
             self.check("posts", ("link_clicks", "impressions"), "link_clicks_le_impressions",
                        (df["link_clicks"] > df["impressions"]).fillna(False), "link_clicks > impressions")
-        df = self.get("posts", "format", "video_views")
+        df = self.get("posts", "format", "video_views", complete=True)
         if df is not None:
             is_video = df["format"].isin(list(VIDEO_FORMATS))
             bad = is_video == df["video_views"].isna()
@@ -509,10 +526,11 @@ class _Checker:
             counted = pc.count_substring_regex(_arrow(df["hashtags"].fillna("")), r"\S+")
             counted = pd.Series(counted.fill_null(0).to_numpy(zero_copy_only=False))
             self.check("posts", ("hashtags", "n_hashtags"), "n_hashtags",
-                       (counted != df["n_hashtags"]).fillna(True), "n_hashtags differs from the hashtags listed")
+                       (counted != df["n_hashtags"]).fillna(False), "n_hashtags differs from the hashtags listed")
         df = self.get("posts", "is_boosted", "campaign_id")
         if df is not None:
-            bad = df["is_boosted"].fillna(False).to_numpy(dtype=bool) != df["campaign_id"].notna().to_numpy()
+            boosted = df["is_boosted"]
+            bad = boosted.notna().to_numpy() & (boosted.fillna(False).to_numpy(dtype=bool) != df["campaign_id"].notna().to_numpy())
             self.check("posts", ("is_boosted", "campaign_id"), "boosted_campaign", bad,
                        "is_boosted without campaign_id or campaign_id without is_boosted")
         df = self.get("posts", "posted_at")
@@ -536,8 +554,8 @@ class _Checker:
 
     # ---- post_daily
     def _post_daily(self):
-        daily = self.get("post_daily", "post_id", "date", "day_index")
-        posts = self.get("posts", "post_id", "posted_at")
+        daily = self.get("post_daily", "post_id", "date", "day_index", complete=True)
+        posts = self.get("posts", "post_id", "posted_at", complete=True)
         if daily is None:
             return
         self._in_period("post_daily", "date", daily["date"], day=True)
@@ -578,8 +596,8 @@ class _Checker:
         self.check("post_daily", ("post_id", "date", "day_index"), "daily_consecutive", bad_post,
                    "daily rows are not consecutive days with date = posting day + day_index", ids=posts["post_id"])
         # sums
-        totals = self.get("posts", "post_id", "impressions", "reach", "link_clicks", *ENGAGEMENT_COLUMNS)
-        sums = self.get("post_daily", *DAILY_TOTALS)
+        totals = self.get("posts", "post_id", "impressions", "reach", "link_clicks", *ENGAGEMENT_COLUMNS, complete=True)
+        sums = self.get("post_daily", *DAILY_TOTALS, complete=True)
         if totals is None or sums is None:
             return
         expected = {
@@ -597,8 +615,8 @@ class _Checker:
 
     # ---- followers_daily
     def _followers(self):
-        fd = self.get("followers_daily", "account_id", "date", "followers", "follows", "unfollows")
-        accounts = self.get("accounts", "account_id")
+        fd = self.get("followers_daily", "account_id", "date", "followers", "follows", "unfollows", complete=True)
+        accounts = self.get("accounts", "account_id", complete=True)
         self.last_followers = None
         if fd is None or not len(fd):
             return
@@ -636,7 +654,7 @@ class _Checker:
         self.check("followers_daily", ("account_id", "date"), "followers_days", np.ones(len(bad_ids), bool),
                    "accounts without exactly one row per day of the period", ids=np.array(bad_ids, dtype=object))
         # first day against accounts.followers_start
-        if self.get("accounts", "account_id", "followers_start") is not None:
+        if self.get("accounts", "account_id", "followers_start", complete=True) is not None:
             start, found = self.lookup("accounts", "account_id", account_ids, "followers_start")
             expected = start.to_numpy(dtype="float64", na_value=np.nan) + net[starts]
             bad = found & (followers[starts] != expected)
@@ -647,7 +665,7 @@ class _Checker:
 
     # ---- audience
     def _audience(self):
-        aud = self.get("audience", "account_id", "followers")
+        aud = self.get("audience", "account_id", "followers", complete=True)
         if aud is not None and self.last_followers is not None:
             account_ids, last = self.last_followers
             pos = _positions(aud["account_id"], account_ids)
@@ -670,7 +688,7 @@ class _Checker:
             df = self.get("campaigns", a, b)
             if df is not None:
                 self.check("campaigns", (a, b), rule, (df[a] > df[b]).fillna(False), f"{a} > {b}")
-        df = self.get("campaigns", "campaign_id", "test_id", "variant")
+        df = self.get("campaigns", "campaign_id", "test_id", "variant", complete=True)
         if df is not None:
             variant_mismatch = df["test_id"].isna() != df["variant"].isna()
             tests = df[df["test_id"].notna()]
