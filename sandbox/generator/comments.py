@@ -7,6 +7,7 @@ import pandas as pd
 
 from .. import _calibration as cal
 from .._scales import Scale
+from .ids import make_ids
 from .pools import SENTIMENTS, Pools
 from .posts import Crisis
 
@@ -41,9 +42,10 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
         pool = pools.comments[kind]
         text[mask] = pool[rng.integers(0, len(pool), int(mask.sum()))]
 
-    handles = pools.user_handles[rng.integers(0, len(pools.user_handles), n)]
-    bot_handles = pools.words[rng.integers(0, len(pools.words), n)] + "_" + rng.integers(1000, 9999, n).astype(str) + "_promo"
-    handles = "@" + np.where(is_bot, bot_handles, handles)
+    handles = "@" + pools.user_handles[rng.integers(0, len(pools.user_handles), n)]
+    n_bots = int(is_bot.sum())
+    handles[is_bot] = ("@" + pools.words[rng.integers(0, len(pools.words), n_bots)] + "_"
+                       + rng.integers(1000, 9999, n_bots).astype(str) + "_promo")
 
     posted = posts["posted_at"].dt.tz_localize(None).to_numpy()[post_row]
     delay_s = np.round(rng.lognormal(np.log(cal.COMMENT_DELAY_HOURS_MEDIAN * 3600), 1.2, n)).astype("timedelta64[s]")
@@ -52,7 +54,7 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
     created = np.maximum(created, posted.astype("datetime64[s]"))
 
     numbers = hidden["post_number"][post_row] * 100 + rank + 1
-    ids = np.char.add("C", np.char.zfill(numbers.astype(str), comment_id_width)).astype(object)
+    ids = make_ids("C", numbers, comment_id_width)
     comments = pd.DataFrame({
         "comment_id": ids,
         "post_id": posts["post_id"].to_numpy(dtype=object)[post_row],

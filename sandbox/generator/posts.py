@@ -26,7 +26,7 @@ from scipy import stats
 
 from .. import _calibration as cal
 from .._scales import Scale
-from .._schema import FORMATS, PLATFORM_FORMATS, PLATFORMS, TOPICS, VIDEO_FORMATS
+from .._schema import FORMATS, PLATFORM_FORMATS, PLATFORMS, POSTS, TOPICS, VIDEO_FORMATS
 from .effects import Effects
 from .ids import make_ids
 from .pools import Pools
@@ -249,10 +249,10 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     posts = pd.DataFrame({
         "post_id": post_ids,  # numbered in time order within each account
         "account_id": accounts["account_id"].to_numpy(dtype=object)[o(acc)],
-        "platform": np.array(PLATFORMS, dtype=object)[o(plat_code)],
+        "platform": pd.Categorical.from_codes(o(plat_code), dtype=POSTS.column("platform").dtype),
         "posted_at": posted_at,
-        "format": o(fmt),
-        "topic": np.array(TOPICS, dtype=object)[o(topic_code)],
+        "format": pd.Categorical.from_codes(o(fmt_code), dtype=POSTS.column("format").dtype),
+        "topic": pd.Categorical.from_codes(o(topic_code), dtype=POSTS.column("topic").dtype),
         "caption": o(captions),
         "hashtags": o(hashtags),
         "n_hashtags": o(n_tags),
