@@ -3,6 +3,7 @@
 - :class:`CourseExecute` runs a submission on the student's own world,
   regenerated from (course salt, student id), and fails every cell left after
   the kernel dies instead of aborting the notebook.
+- :class:`DeduplicateCells` keeps one copy of a duplicated graded cell.
 - :class:`RestoreCells` puts back graded cells a student deleted, wherever the
   neighbouring cells went.
 - :class:`HideTests` keeps hidden tests and tracebacks out of feedback.
@@ -14,10 +15,11 @@ import os
 from contextlib import contextmanager
 from pathlib import Path
 
+import nbformat
 from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
-from nbgrader.preprocessors import Execute, NbGraderPreprocessor, OverwriteCells
+from nbgrader.preprocessors import DeduplicateIds, Execute, NbGraderPreprocessor, OverwriteCells
 
 from ..dataset import DATA_DIR_ENV
 
@@ -97,6 +99,20 @@ def link_learner_tables(dataset_dir: Path, target: Path) -> None:
         dest.symlink_to(src)
 
 
+class DeduplicateCells(DeduplicateIds):
+    """DeduplicateIds that leaves extra copies of a graded cell as plain cells.
+
+    nbgrader's version leaves them an empty ``nbgrader`` metadata dict, which its
+    own metadata check then rejects as an "old format", failing the notebook.
+    """
+
+    def preprocess_cell(self, cell, resources, cell_index):
+        cell, resources = super().preprocess_cell(cell, resources, cell_index)
+        if cell.metadata.get("nbgrader") == {}:
+            del cell.metadata["nbgrader"]
+        return cell, resources
+
+
 class RestoreCells(OverwriteCells):
     """OverwriteCells whose restored cells go after the nearest surviving earlier cell.
 
@@ -110,15 +126,26 @@ class RestoreCells(OverwriteCells):
         source_by_id = {c.name: c for c in source_nb.source_cells}
         solution_ids = {c.name for c in source_nb.solution_cells}
         for grade_cell in sorted(source_nb.grade_cells, key=lambda c: source_ids.index(c.name)):
-            present = {cell.metadata.nbgrader.get("grade_id"): i for i, cell in enumerate(nb.cells)
-                       if "nbgrader" in cell.metadata and cell.metadata.nbgrader.get("grade_id")}
+            present = {cell.metadata["nbgrader"]["grade_id"]: i for i, cell in enumerate(nb.cells)
+                       if cell.metadata.get("nbgrader", {}).get("grade_id")}
             if grade_cell.name in present:
                 continue
             self.log.warning("Graded cell %s is missing; restoring it from the source", grade_cell.name)
-            new = self.missing_cell_transform(source_by_id[grade_cell.name], grade_cell.max_score,
-                                              is_solution=grade_cell.name in solution_ids)
+            new = nbformat.from_dict(self.missing_cell_transform(
+                source_by_id[grade_cell.name], grade_cell.max_score, is_solution=grade_cell.name in solution_ids))
             earlier = [present[i] for i in source_ids[: source_ids.index(grade_cell.name)] if i in present]
             nb.cells.insert(max(earlier) + 1 if earlier else 0, new)
+        return nb, resources
+
+    def add_missing_task_cells(self, nb, resources):
+        # nbgrader's version fails on cells with an nbgrader metadata dict but no grade_id
+        source_nb = self.gradebook.find_notebook(self.notebook_id, self.assignment_id)
+        source_by_id = {c.name: c for c in source_nb.source_cells}
+        present = {c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells}
+        for task in source_nb.task_cells:
+            if task.name not in present:
+                nb.cells.append(nbformat.from_dict(
+                    self.missing_cell_transform(source_by_id[task.name], task.max_score, is_task=True)))
         return nb, resources
 
 

@@ -85,11 +85,11 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 
 # Autograde: restore what students may have broken, and never let one cell stop the rest.
 c.Autograde.create_student = True
-# Graded cells a student deleted are put back from the source notebook; duplicated
-# ones are de-duplicated (DeduplicateIds); locked cells are overwritten from source.
+# Graded cells a student deleted are put back from the source notebook; extra copies
+# of duplicated ones become plain cells; locked cells are overwritten from source.
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
-    "nbgrader.preprocessors.DeduplicateIds",
+    "sandbox.course.nbgrader_ext.DeduplicateCells",
     "nbgrader.preprocessors.OverwriteKernelspec",
     "sandbox.course.nbgrader_ext.RestoreCells",
     "nbgrader.preprocessors.CheckCellMetadata",
