@@ -260,11 +260,3 @@ class BoundQuestion:
         """The reference code for this question."""
         return _view.Solution(self.id, self.question.solution)
 
-
-def truth_of(dataset) -> dict:
-    """The planted truth of ``dataset``; a clear error when the folder has none."""
-    if not dataset.truth:
-        where = getattr(dataset, "path", None)
-        raise CheckFailed(f"this dataset{f' ({where})' if where else ''} has no truth.json, so insight "
-                          "questions cannot be checked; regenerate it with `sandbox generate`")
-    return dataset.truth

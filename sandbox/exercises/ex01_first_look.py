@@ -137,6 +137,7 @@ Q6 = Question(
                 "(median) account",
                 lambda ds: {k.lower() for k in ties(ds.accounts.groupby("platform", observed=True)["followers_start"].sum())}),
     ),
+    points=2,
 )
 
 EXERCISE = Exercise("01_first_look", "First look at the data", (Q1, Q2, Q3, Q4, Q5, Q6),

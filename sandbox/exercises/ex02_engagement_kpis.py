@@ -121,6 +121,7 @@ Q4 = Question(
                 lambda ds: ds.posts["account_id"].map(
                     ds.followers_daily.sort_values("date").groupby("account_id")["followers"].last())),
     ),
+    points=2,
 )
 
 Q5 = Question(
@@ -140,6 +141,7 @@ Q5 = Question(
         Mistake("these are MEANS per platform; the question asks for medians (means are dragged up by viral posts)",
                 lambda ds: er_by_platform(ds, "mean")),
     ),
+    points=2,
 )
 
 Q6 = Question(
@@ -179,6 +181,7 @@ Q7 = Question(
         Mistake("you compared MEAN rates; the benchmark is a median, compare medians",
                 lambda ds: above_benchmark(ds, how="mean")),
     ),
+    points=2,
 )
 
 EXERCISE = Exercise("02_engagement_kpis", "Engagement KPIs", (Q1, Q2, Q3, Q4, Q5, Q6, Q7),

@@ -14,7 +14,7 @@ import pandas as pd
 
 from . import _analysis as an
 from ._compare import FrameMatch, MemberOf, Scalar, Several, SeriesMatch
-from ._question import Exercise, Mistake, Question, truth_of
+from ._question import Exercise, Mistake, Question
 
 #: Hours holding less than this share of the instagram posts are too noisy to call "best"
 #: (a median of 6 posts can be anything).
@@ -45,8 +45,10 @@ def ig_heatmap(ds, how: str = "median") -> pd.DataFrame:
     return instagram(ds).pivot_table(index="weekday", columns="hour", values="er", aggfunc=how)
 
 
-def window(ds, platform: str) -> dict:
-    return truth_of(ds)["platforms"][platform]["best_window"]
+def window(ds, platform: str) -> dict | None:
+    """The planted best window of ``platform``, or None for a dataset saved without truth.json
+    (per-student course data): then only the data decides."""
+    return ds.truth.get("platforms", {}).get(platform, {}).get("best_window")
 
 
 def well_sampled(ds, values: pd.Series) -> pd.Series:
@@ -56,8 +58,9 @@ def well_sampled(ds, values: pd.Series) -> pd.Series:
 
 
 def best_hours(ds) -> set:
-    lo, hi = window(ds, "instagram")["hours"]
-    return an.supported(well_sampled(ds, ig_er_by_hour(ds)), set(range(lo, hi)), k=hi - lo)
+    planted = window(ds, "instagram")
+    lo, hi = planted["hours"] if planted else (0, 0)
+    return an.supported(well_sampled(ds, ig_er_by_hour(ds)), set(range(lo, hi)), k=max(hi - lo, 1))
 
 
 def ig_er_by_weekday(ds) -> pd.Series:
@@ -65,7 +68,8 @@ def ig_er_by_weekday(ds) -> pd.Series:
 
 
 def best_weekdays(ds) -> set:
-    return an.supported(ig_er_by_weekday(ds), set(window(ds, "instagram")["weekdays"]), k=2)
+    planted = window(ds, "instagram")
+    return an.supported(ig_er_by_weekday(ds), set(planted["weekdays"]) if planted else set(), k=2)
 
 
 def weekend_ratio(ds, how: str = "median") -> float:
@@ -80,10 +84,11 @@ def effect_label(ratio: float) -> str:
 
 
 def weekend_effect(ds) -> set:
-    """The label the data shows; the planted multiplier must agree, else both labels are accepted."""
+    """The label the data shows, and the planted multiplier's label when they disagree (both defensible)."""
     seen = effect_label(weekend_ratio(ds))
-    planted = effect_label(truth_of(ds)["weekend_multiplier"])
-    return {seen} if seen == planted else {seen, planted}
+    if "weekend_multiplier" not in ds.truth:
+        return {seen}
+    return {seen, effect_label(ds.truth["weekend_multiplier"])}
 
 
 SERIES = SeriesMatch(rtol=1e-6)
@@ -159,6 +164,7 @@ Q4 = Question(
         Mistake("that is the best hour over ALL platforms; the question is about instagram",
                 lambda ds: an.top_labels(ig_er_by_hour(ds, platform_filter=False))),
     ),
+    points=2,
 )
 
 Q5 = Question(
@@ -203,7 +209,10 @@ Q7 = Question(
            f"Below {SAME_BAND[0]} is 'lower', above {SAME_BAND[1]} 'higher', in between 'about the same'."),
     solution=("weekend_effect = 'lower' if weekend_ratio < 0.95 else 'higher' if weekend_ratio > 1.05 "
               "else 'about the same'"),
-    mistakes=(),
+    mistakes=(
+        Mistake("read the ratio the right way round: weekend / weekday below 1 means weekends do worse",
+                lambda ds: {effect_label(1 / weekend_ratio(ds))}),
+    ),
 )
 
 EXERCISE = Exercise("03_when_to_post", "When to post", (Q1, Q2, Q3, Q4, Q5, Q6, Q7), tables=("posts",))

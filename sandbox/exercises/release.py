@@ -50,10 +50,10 @@ def write_course(root: Path, extra_config: str = "") -> Path:
     return root
 
 
-def run_nbgrader(course: Path, *args: str, timeout: float = 600) -> subprocess.CompletedProcess:
+def run_nbgrader(course: Path, *args: str, timeout: float = 600, env=None) -> subprocess.CompletedProcess:
     """Run ``nbgrader ARGS`` in ``course``; raise RuntimeError with its log when it fails."""
     cmd = [sys.executable, "-m", "nbgrader", *args]
-    proc = subprocess.run(cmd, cwd=course, capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(cmd, cwd=course, capture_output=True, text=True, timeout=timeout, env=env)
     if proc.returncode != 0:
         raise RuntimeError(f"`nbgrader {' '.join(args)}` failed (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}")
     return proc
