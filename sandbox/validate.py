@@ -318,7 +318,8 @@ def _coerce(s: pd.Series, col: Column, strict: bool):
         return None, none, f"stored as {s.dtype}, expected {col.dtype}"
     bad = np.asarray(s.notna() & parsed.isna(), dtype=bool)
     if kind == "date":
-        bad = bad | np.asarray((parsed != parsed.dt.normalize()).fillna(False), dtype=bool)
+        bad = bad | np.asarray(parsed.notna() & (parsed != parsed.dt.normalize()), dtype=bool)
+        parsed = parsed.where(~bad)
     return parsed, bad, problem
 
 

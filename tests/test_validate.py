@@ -286,14 +286,22 @@ def test_partitioned_parquet_folder(tiny_dataset, tmp_path):
     assert "reach_le_impressions" in {v.rule for v in validate_dir(out).violations}
 
 
-def test_csv_text_that_is_not_a_number(tiny_dataset, tmp_path):
+@pytest.mark.parametrize("table, column, text", [
+    ("influencers", "followers", "1.2K"),
+    ("influencers", "followers", "12.5"),
+    ("influencers", "rate_per_post", "n/a"),
+    ("campaigns", "end_date", "2025-01-05T10:00:00"),
+    ("comments", "created_at", "yesterday"),
+    ("posts", "is_boosted", "yes"),
+])
+def test_csv_text_of_the_wrong_type(tiny_dataset, tmp_path, table, column, text):
     out = tiny_dataset.save(tmp_path / "ds", format="csv")
-    influencers = pd.read_csv(out / "influencers.csv", dtype="str")
-    influencers.loc[0, "followers"] = "1.2K"
-    influencers.to_csv(out / "influencers.csv", index=False)
+    df = pd.read_csv(out / f"{table}.csv", dtype="str", keep_default_na=False)
+    df.loc[1, column] = text
+    df.to_csv(out / f"{table}.csv", index=False)
     (v,) = validate_dir(out).violations
-    assert (v.table, v.columns, v.rule, v.n_rows) == ("influencers", ("followers",), "dtype", 1)
-    assert v.examples == (influencers["influencer_id"].iat[0],)
+    assert (v.table, v.columns, v.rule, v.n_rows) == (table, (column,), "dtype", 1)
+    assert v.examples == (df.iloc[1, 0],)
 
 
 def test_csv_missing_file_is_missing_table(tiny_dataset, tmp_path):
