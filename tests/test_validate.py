@@ -357,3 +357,10 @@ def test_dirty_export_reports_exactly_what_was_injected(tmp_path):
     assert found.get(("non_negative", ("likes",)), 0) == logged("impossible_value", "likes")
     assert found.get(("reach_le_impressions", ("reach", "impressions")), 0) == logged("impossible_value", "reach")
     assert logged("duplicate_row") and logged("label_variant") and logged("impossible_value")
+
+
+def test_committed_default_dataset_is_valid():
+    from sandbox.dataset import repo_default_dir
+
+    report = validate_dir(repo_default_dir())
+    assert report.ok, report.format()
