@@ -5,6 +5,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
+import sandbox
+
 from sandbox.cli import build_parser, main
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,13 +50,16 @@ def test_check_reports_passed_failed_and_not_attempted(tmp_path, capsys, monkeyp
             cell.source = "n_posts = 5"
         if gid == "q5_answer":
             cell.source = "boosted_share = ..."
+    nb.cells.append(nbformat.v4.new_code_cell("assert ds.meta['seed'] == 5, ds.meta"))
     path = tmp_path / "my_copy.ipynb"  # renamed: the notebook metadata says which exercise it is
     nbformat.write(nb, path)
-    assert main(["check", str(path)]) == 0
-    out = capsys.readouterr().out
-    assert "q1: failed - your value 5 is too low" in out
-    assert "q5: not attempted - set `boosted_share`" in out
-    assert "q2: passed" in out and "score: 5/7" in out
+    sandbox.generate(seed=5, scale="tiny").save(tmp_path / "world")
+    assert main(["check", str(path), "--dataset", str(tmp_path / "world")]) == 0
+    captured = capsys.readouterr()
+    assert "q1: failed - your value 5 is too low" in captured.out
+    assert "q5: not attempted - set `boosted_share`" in captured.out
+    assert "q2: passed" in captured.out and "score: 5/7" in captured.out
+    assert "cells that raised an error" not in captured.err  # the kernel used the --dataset world
 
 
 @pytest.mark.slow

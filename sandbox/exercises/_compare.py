@@ -73,7 +73,6 @@ class Scalar:
 
     rtol: float = 1e-4
     atol: float = 1e-12
-    integer: bool = False
 
     def compare(self, answer, expected) -> None:
         if isinstance(answer, (pd.Series, pd.DataFrame, np.ndarray, list, tuple, dict)):
@@ -89,25 +88,6 @@ class Scalar:
             raise Mismatch(f"your value {fmt(answer)} {hint}")
         direction = "too high" if a > e else "too low"
         raise Mismatch(f"your value {fmt(answer)} is {direction}")
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One label among ``options`` (case and surrounding spaces ignored)."""
-
-    options: tuple[str, ...] | None = None
-
-    def normalise(self, answer) -> str:
-        if not isinstance(answer, str):
-            raise Mismatch(f"expected a text answer such as 'instagram', got {type(answer).__name__} {fmt(answer)}")
-        value = answer.strip().lower()
-        if self.options is not None and value not in self.options:
-            raise Mismatch(f"{answer!r} is not one of the allowed answers: {', '.join(map(repr, self.options))}")
-        return value
-
-    def compare(self, answer, expected) -> None:
-        if self.normalise(answer) != str(expected).lower():
-            raise Mismatch(f"{answer!r} is not the right answer")
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._compare import Choice, MemberOf, Moment, Scalar, Several, SeriesMatch
+from ._compare import MemberOf, Moment, Scalar, Several, SeriesMatch
 from ._question import Exercise, Mistake, Question
 
 
@@ -48,7 +48,7 @@ def biggest_platform(ds) -> set:
 
 Q1 = Question(
     "q1", "How many posts are in the posts table?", ("n_posts",),
-    reference=n_posts, comparison=Scalar(rtol=0, atol=0.5, integer=True),
+    reference=n_posts, comparison=Scalar(rtol=0, atol=0.5),
     hints=("One row of `ds.posts` is one post.",
            "The number of rows of a DataFrame is `len(df)` or `df.shape[0]`."),
     solution="n_posts = len(ds.posts)",

@@ -28,7 +28,6 @@ c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE"}
 c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.Execute.timeout = 120
 c.Execute.startup_timeout = 120
-c.ExecutePreprocessor.timeout = 120
 """
 
 

@@ -109,10 +109,14 @@ def parse_report(nb, name: str) -> Report:
 
 
 def cell_errors(cells) -> list[str]:
-    """One line per code cell that raised: its position and the error."""
+    """One line per code cell that raised: its position and the error.
+
+    Failed hidden tests (GradeFailure, in nbgrader source notebooks) are left
+    out: the report already lists them.
+    """
     lines = []
     for i, cell in enumerate(cells, start=1):
         for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
-            if out.get("output_type") == "error":
+            if out.get("output_type") == "error" and out.get("ename") != "GradeFailure":
                 lines.append(f"cell {i}: {out.get('ename')}: {out.get('evalue')}")
     return lines
