@@ -15,6 +15,7 @@ large world, all tables, <= 30 s and <= 4 GB peak memory.
 
     python benchmarks/bench_generate.py                       # all scales, 3 repeats
     python benchmarks/bench_generate.py --scales tiny,small --repeats 5
+    python benchmarks/bench_generate.py --validate            # also time sandbox.validate per world
 """
 
 from __future__ import annotations
@@ -137,28 +138,38 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def run_scale(scale: str, repeats: int, seed: int) -> dict:
-    """Generate ``scale`` ``repeats`` times; the best run's figures."""
+def run_scale(scale: str, repeats: int, seed: int, validate: bool = False) -> dict:
+    """Generate ``scale`` ``repeats`` times; the best run's figures (and, optionally, validation time)."""
     timer = StageTimer()
     best = None
-    for _ in range(repeats):
+    for i in range(repeats):
         timer.reset()
         gc.collect()
         t0 = time.perf_counter()
         ds = sandbox.generate(seed=seed, scale=scale)
         total = time.perf_counter() - t0
         rows = {name: len(df) for name, df in ds.tables.items()}
-        del ds
+        if i < repeats - 1 or not validate:
+            del ds
         if best is None or total < best["total_s"]:
             best = {"scale": scale, "total_s": total, "rows": rows, "stages": dict(timer.seconds),
                     "posts_s": timer.posts_stage()}
-    best["peak_rss_mb"] = peak_rss_mb()
+    best["peak_rss_mb"] = peak_rss_mb()  # before validation, so it is generation's peak
     best["untimed_stages"] = timer.missing
+    if validate:
+        from sandbox.validate import check_dataset
+
+        t0 = time.perf_counter()
+        report = check_dataset(ds)
+        best["validate_s"] = time.perf_counter() - t0
+        best["validate_ok"] = report.ok
+        best["validate_peak_rss_mb"] = peak_rss_mb()
     return best
 
 
-def measure_in_subprocess(scale: str, repeats: int, seed: int) -> dict:
+def measure_in_subprocess(scale: str, repeats: int, seed: int, validate: bool) -> dict:
     cmd = [sys.executable, __file__, "--worker", scale, "--repeats", str(repeats), "--seed", str(seed)]
+    cmd += ["--validate"] if validate else []
     done = subprocess.run(cmd, capture_output=True, text=True)
     if done.returncode != 0:
         raise RuntimeError(f"benchmark of scale {scale} failed:\n{done.stderr}")
@@ -198,6 +209,11 @@ def report(results: list[dict], baseline_rps: float, baseline_rows: int) -> str:
         ratio = r["rows"]["posts"] / posts_s / baseline_rps
         verdict = "PASS" if ratio >= POSTS_TARGET_RATIO else "FAIL"
         lines.append(f"target posts >= {POSTS_TARGET_RATIO}x baseline, {r['scale']}: {ratio:,.0f}x {verdict}")
+    for r in results:
+        if "validate_s" in r:
+            lines.append(f"validate (in memory), {r['scale']}: {r['validate_s']:.2f} s, "
+                         f"{'no violations' if r['validate_ok'] else 'VIOLATIONS'}, "
+                         f"peak RSS with the world in memory {r['validate_peak_rss_mb'] / 1024:.2f} GB")
     large = [r for r in results if r["scale"] == "large"]
     for r in large:
         ok_t = r["total_s"] <= LARGE_MAX_SECONDS
@@ -215,6 +231,7 @@ def parse_args(argv=None):
     p.add_argument("--repeats", type=int, default=3, help="runs per scale; the best is reported")
     p.add_argument("--baseline-rows", type=int, default=20_000, help="rows the Faker baseline generates")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--validate", action="store_true", help="also time sandbox.validate on each generated world")
     p.add_argument("--worker", metavar="SCALE", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     args.scales = [s.strip() for s in args.scales.split(",") if s.strip()]
@@ -229,14 +246,14 @@ def parse_args(argv=None):
 def main(argv=None) -> int:
     args = parse_args(argv)
     if args.worker:
-        print(json.dumps(run_scale(args.worker, args.repeats, args.seed)))
+        print(json.dumps(run_scale(args.worker, args.repeats, args.seed, args.validate)))
         return 0
     print(f"Faker baseline: {args.baseline_rows:,} rows ...", file=sys.stderr, flush=True)
     baseline_rps = time_baseline(args.baseline_rows)
     results = []
     for scale in args.scales:
         print(f"{scale}: {args.repeats} run(s) in a subprocess ...", file=sys.stderr, flush=True)
-        results.append(measure_in_subprocess(scale, args.repeats, args.seed))
+        results.append(measure_in_subprocess(scale, args.repeats, args.seed, args.validate))
     print(report(results, baseline_rps, args.baseline_rows))
     return 0
 
