@@ -1,0 +1,73 @@
+"""The course tooling on the project's own exercise notebooks (solutions/), graded by real nbgrader."""
+
+import csv
+import json
+import re
+
+import pytest
+
+import sandbox
+from sandbox.course import autograde_course, build_course
+from sandbox.course.build import SOLUTIONS_DIR
+from sandbox.course.synthetic import submit
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(not (SOLUTIONS_DIR / "01_first_look.ipynb").is_file(), reason="solutions/ not present"),
+]
+
+A = "01_first_look"
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    base = tmp_path_factory.mktemp("solutions_course")
+    roster = base / "roster.csv"
+    roster.write_text("student_id\nclean\nslip\n")
+    course = base / "course"
+    build_course(course, roster=roster, salt="s", exercises=["01"], scale="tiny", cell_timeout=60, progress=False)
+    submit(course, "clean", A)
+    submit(course, "slip", A, {"q5_answer": "boosted_share = 0.999"})
+    report = autograde_course(course, jobs=2, progress=False)
+    with open(report.grades_csv, newline="") as f:
+        grades = {row["student_id"]: row for row in csv.DictReader(f)}
+    return course, report, grades
+
+
+def autograded_questions(course):
+    from nbgrader.api import Gradebook
+
+    from sandbox.course.gradebook import db_url
+
+    with Gradebook(db_url(course / "gradebook.db")) as gb:
+        nb = gb.find_notebook(A, A)
+        return {c.name: c.max_score for c in nb.grade_cells if c.cell_type == "code"}
+
+
+def test_reference_solutions_get_every_autograded_point(graded):
+    course, report, grades = graded
+    assert {o.status for o in report.outcomes} == {"graded"}
+    questions = autograded_questions(course)
+    assert len(questions) >= 5
+    for q, top in questions.items():
+        assert float(grades["clean"][f"{A}:{q}"]) == top, q
+
+
+def test_a_planted_mistake_costs_exactly_its_question(graded):
+    course, _, grades = graded
+    for q, top in autograded_questions(course).items():
+        assert float(grades["slip"][f"{A}:{q}"]) == (0 if q == "q5" else top), q
+
+
+def test_feedback_of_the_real_notebook_hides_tests_and_the_expected_value(graded):
+    course, _, _ = graded
+    html = (course / "feedback" / "slip" / A / f"{A}.html").read_text()
+    html = re.sub(r"<(style|script)[^>]*>.*?</\1>", "", html, flags=re.S)  # page styling is not feedback
+    world = sandbox.load_dataset(course / "grading_data" / "slip")
+    expected = float(world.posts["is_boosted"].mean())
+    assert "q5" in html and "GradeFailure" in html  # the student sees that q5 failed, and why
+    for secret in ("BEGIN HIDDEN TESTS", ".grade()", repr(expected), f"{expected:.4f}", f"{expected:.3f}",
+                   f"{expected:.2%}", f"{expected:.1%}"):
+        assert secret not in html, secret
+    meta = json.loads((course / "release_students" / "slip" / A / "data" / "dataset.json").read_text())
+    assert meta["seed"] == world.meta["seed"]
