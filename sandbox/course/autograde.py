@@ -2,9 +2,10 @@
 
 nbgrader's sqlite gradebook does not take concurrent writers, so each worker
 process grades one student in a private copy of the course (its own gradebook
-copy, a copy of the submission without its data/ folder), runs the real
-``nbgrader autograde`` and ``nbgrader generate_feedback`` there, and the parent
-merges the grades into the course's gradebook one student at a time.
+copy, a copy of the submission without its data/ folder), runs nbgrader's own
+autograde and generate_feedback there (:mod:`sandbox.course.grade_worker`, in a
+process that is killed if it overruns), and the parent merges the grades into
+the course's gradebook one student at a time.
 """
 
 from __future__ import annotations
@@ -13,13 +14,13 @@ import json
 import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
 from tqdm import tqdm
 
-from .gradebook import merge_submission, record_zero_submission, course_students
+from .gradebook import course_students, merge_submission, record_zero_submission
 from .grades import write_grades
 from .grading_data import student_dataset
 from .nbgrader_cli import run_python
@@ -92,6 +93,8 @@ def autograde_course(course_dir, jobs: int = 1, assignments: list[str] | None = 
         bar.close()
     finally:
         shutil.rmtree(run_dir, ignore_errors=True)
+        if not any(work.iterdir()):
+            work.rmdir()
     status = save_status(course_dir, outcomes)
     grades_csv = write_grades(course_dir, settings, status)
     return AutogradeReport(course_dir, outcomes, grades_csv)
