@@ -1,4 +1,4 @@
-"""Notebooks 01-03 under real nbgrader, in one temporary course and one autograde run.
+"""Notebooks 01-03 under real nbgrader: two temporary courses, each graded by one autograde run, side by side.
 
 Students (each submits all three notebooks):
 
@@ -13,6 +13,7 @@ Students (each submits all three notebooks):
 
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -86,34 +87,51 @@ def noisy(nb) -> None:
     nb.cells.insert(cell_index(nb, "setup") + 1, cell)
 
 
-@pytest.fixture(scope="module")
-def course(tmp_path_factory, monkeypatch_module):
-    monkeypatch_module.delenv("SANDBOX_DATASET", raising=False)
-    root = write_course(tmp_path_factory.mktemp("nbgrader") / "course")
+def parallel(calls) -> list:
+    """Run blocking calls (nbgrader processes) side by side: the machine has 2 cores and one kernel uses one."""
+    with ThreadPoolExecutor(max_workers=len(calls)) as pool:
+        return [f.result() for f in [pool.submit(call) for call in calls]]
+
+
+def new_course(root: Path) -> Path:
+    write_course(root)
     source = root / "source" / ASSIGNMENT
     source.mkdir(parents=True)
     for name in NOTEBOOKS:
         shutil.copy(ROOT / "solutions" / f"{name}.ipynb", source)
-    run_nbgrader(root, "generate_assignment", ASSIGNMENT, "--force")
-    released = root / "release" / ASSIGNMENT
-    default = sandbox.load_dataset()
-    expected_messages = {}
+    return root
 
-    def submit(student: str, edit=None, data_seed=None, from_release=False):
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory, monkeypatch_module):
+    """Two courses graded side by side: right answers in one, untouched and wrong ones in the other.
+
+    Returns (course root of each student, released notebooks folder, expected message per wrong answer).
+    """
+    monkeypatch_module.delenv("SANDBOX_DATASET", raising=False)
+    base = tmp_path_factory.mktemp("nbgrader")
+    right, wrong = new_course(base / "right"), new_course(base / "wrong")
+    parallel([lambda r=r: run_nbgrader(r, "generate_assignment", ASSIGNMENT, "--force") for r in (right, wrong)])
+    released = wrong / "release" / ASSIGNMENT
+    default = sandbox.load_dataset()
+    roots, expected_messages = {}, {}
+
+    def submit(root: Path, student: str, edit=None, data_seed=None, from_release=False):
         folder = root / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True)
         for name in NOTEBOOKS:
-            nb = read((released if from_release else source) / f"{name}.ipynb")
+            nb = read((released if from_release else root / "source" / ASSIGNMENT) / f"{name}.ipynb")
             if edit:
                 edit(nb, name)
             nbformat.write(nb, folder / f"{name}.ipynb")
         if data_seed is not None:
             sandbox.generate(seed=data_seed, scale="small").save(folder / "data")
+        roots[student] = root
 
-    submit("solution_default", edit=lambda nb, name: noisy(nb))
+    submit(right, "solution_default", edit=lambda nb, name: noisy(nb))
     for seed in FRESH_SEEDS:
-        submit(f"solution_seed{seed}", data_seed=seed)
-    submit("untouched", from_release=True)
+        submit(right, f"solution_seed{seed}", data_seed=seed)
+    submit(wrong, "untouched", from_release=True)
     for student, parity in GROUPS.items():
         def edit(nb, name, parity=parity, student=student):
             for i, q in enumerate(get_exercise(name).questions, start=1):
@@ -121,11 +139,12 @@ def course(tmp_path_factory, monkeypatch_module):
                     k, message = pick_mistake(q, default)
                     spoil(nb, name, q, k)
                     expected_messages[(student, name, q.id)] = (message, q.mistakes[k].message)
-        submit(student, edit=edit)
+        submit(wrong, student, edit=edit)
 
     env = {k: v for k, v in os.environ.items() if k != "SANDBOX_DATASET"}
-    run_nbgrader(root, "autograde", ASSIGNMENT, "--force", timeout=900, env=env)
-    return root, released, expected_messages
+    parallel([lambda r=r: run_nbgrader(r, "autograde", ASSIGNMENT, "--force", timeout=900, env=env)
+              for r in (right, wrong)])
+    return roots, released, expected_messages
 
 
 @pytest.fixture(scope="module")
@@ -135,16 +154,17 @@ def monkeypatch_module():
     mp.undo()
 
 
-def scores(root: Path, student: str, notebook: str) -> dict:
+def scores(roots: dict, student: str, notebook: str) -> dict:
     """grade_id -> (score, max_score) of the autograded cells."""
+    root = roots[student]
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gb:
         nb = gb.find_submission_notebook(notebook, ASSIGNMENT, student)
         return {g.name: (g.auto_score, g.max_score) for g in nb.grades if g.cell_type == "code"}
 
 
-def errors(root: Path, student: str, notebook: str) -> dict:
+def errors(roots: dict, student: str, notebook: str) -> dict:
     """grade_id -> error text of the autograded notebook's test cells."""
-    nb = read(root / "autograded" / student / ASSIGNMENT / f"{notebook}.ipynb")
+    nb = read(roots[student] / "autograded" / student / ASSIGNMENT / f"{notebook}.ipynb")
     out = {}
     for cell in nb.cells:
         gid = cell.metadata.get("nbgrader", {}).get("grade_id")
@@ -157,26 +177,27 @@ def errors(root: Path, student: str, notebook: str) -> dict:
 @pytest.mark.parametrize("student", ["solution_default"] + [f"solution_seed{s}" for s in FRESH_SEEDS])
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_solutions_get_full_marks(course, notebook, student):
-    root, _, _ = course
-    got = scores(root, student, notebook)
+    roots, _, _ = course
+    got = scores(roots, student, notebook)
     assert len(got) == len(get_exercise(notebook).questions)
-    assert all(score == top for score, top in got.values()), (got, errors(root, student, notebook))
+    assert all(score == top for score, top in got.values()), (got, errors(roots, student, notebook))
 
 
 def test_fresh_seeds_were_really_used(course):
-    root, _, _ = course
+    roots, _, _ = course
     for seed in FRESH_SEEDS:
-        nb = read(root / "autograded" / f"solution_seed{seed}" / ASSIGNMENT / "01_first_look.ipynb")
+        student = f"solution_seed{seed}"
+        nb = read(roots[student] / "autograded" / student / ASSIGNMENT / "01_first_look.ipynb")
         shown = nb.cells[cell_index(nb, "setup")].outputs[0].data["text/plain"]
         assert f"seed={seed}," in shown
 
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_untouched_student_copy_scores_zero(course, notebook):
-    root, _, _ = course
-    got = scores(root, "untouched", notebook)
+    roots, _, _ = course
+    got = scores(roots, "untouched", notebook)
     assert got and all(score == 0 for score, _ in got.values()), got
-    messages = errors(root, "untouched", notebook)
+    messages = errors(roots, "untouched", notebook)
     for q in get_exercise(notebook).questions:
         assert "not attempted" in messages[q.id] and "Traceback" not in messages[q.id]
 
@@ -184,9 +205,9 @@ def test_untouched_student_copy_scores_zero(course, notebook):
 @pytest.mark.parametrize("student", GROUPS)
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_each_wrong_answer_loses_exactly_its_points(course, notebook, student):
-    root, _, expected = course
-    got = scores(root, student, notebook)
-    messages = errors(root, student, notebook)
+    roots, _, expected = course
+    got = scores(roots, student, notebook)
+    messages = errors(roots, student, notebook)
     for q in get_exercise(notebook).questions:
         score, top = got[q.id]
         if (student, notebook, q.id) in expected:
