@@ -11,7 +11,6 @@ Students (each submits all three notebooks):
   question (each wrong answer is undone right after its test cell, so it cannot spill over).
 """
 
-import os
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -141,9 +140,7 @@ def course(tmp_path_factory, monkeypatch_module):
                     expected_messages[(student, name, q.id)] = (message, q.mistakes[k].message)
         submit(wrong, student, edit=edit)
 
-    env = {k: v for k, v in os.environ.items() if k != "SANDBOX_DATASET"}
-    parallel([lambda r=r: run_nbgrader(r, "autograde", ASSIGNMENT, "--force", timeout=900, env=env)
-              for r in (right, wrong)])
+    parallel([lambda r=r: run_nbgrader(r, "autograde", ASSIGNMENT, "--force", timeout=900) for r in (right, wrong)])
     return roots, released, expected_messages
 
 

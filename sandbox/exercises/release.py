@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from pathlib import Path
+
+from ..course import nbgrader_cli
 
 
 ASSIGNMENT = "exercises"
@@ -42,20 +42,20 @@ def solution_notebooks(solutions_dir: Path) -> list[Path]:
     return notebooks
 
 
-def write_course(root: Path, extra_config: str = "") -> Path:
+def write_course(root: Path) -> Path:
     """Create an nbgrader course folder with the shared config; returns it."""
     root.mkdir(parents=True, exist_ok=True)
-    (root / "nbgrader_config.py").write_text(NBGRADER_CONFIG + extra_config)
+    (root / "nbgrader_config.py").write_text(NBGRADER_CONFIG)
     return root
 
 
-def run_nbgrader(course: Path, *args: str, timeout: float = 600, env=None) -> subprocess.CompletedProcess:
-    """Run ``nbgrader ARGS`` in ``course``; raise RuntimeError with its log when it fails."""
-    cmd = [sys.executable, "-m", "nbgrader", *args]
-    proc = subprocess.run(cmd, cwd=course, capture_output=True, text=True, timeout=timeout, env=env)
-    if proc.returncode != 0:
-        raise RuntimeError(f"`nbgrader {' '.join(args)}` failed (exit {proc.returncode}):\n{proc.stdout}{proc.stderr}")
-    return proc
+def run_nbgrader(course: Path, *args: str, timeout: float = 600):
+    """Run ``nbgrader ARGS`` in ``course`` (see sandbox.course.nbgrader_cli); RuntimeError with its log on failure."""
+    run = nbgrader_cli.run_nbgrader(list(args), course, time_limit=timeout)
+    if not run.ok:
+        status = "timed out" if run.returncode is None else f"exit {run.returncode}"
+        raise RuntimeError(f"`nbgrader {' '.join(args)}` failed ({status}):\n{run.output}")
+    return run
 
 
 def generate(solutions: list[Path], workdir: Path) -> Path:
