@@ -26,7 +26,8 @@ from __future__ import annotations
 import json
 import multiprocessing
 import signal
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
 import pandas as pd
@@ -42,6 +43,8 @@ PART = "part-{:05d}.parquet"
 #: Per-row label tables made block by block (influencer labels are world-wide).
 BLOCK_LABELS = ("post_labels", "comment_labels")
 GLOBAL_TABLES = ("brands", "accounts", "campaigns", "influencers")
+#: Blocks handed to each worker ahead, so it never waits for this process to hand it the next one.
+QUEUED_PER_WORKER = 2
 
 
 def block_tables(plan: WorldPlan, block: int) -> dict[str, pd.DataFrame]:
@@ -89,7 +92,7 @@ def write_world(directory, seed: int = 0, scale="large", locale: str = "en_US", 
         As for :func:`sandbox.generate` (``scale`` may be a :class:`~sandbox.Scale`,
         e.g. from :func:`sandbox._scales.scale_for_posts`).
     jobs : int
-        Worker processes generating blocks in parallel (1 = in this process).
+        Processes generating blocks in parallel: this one plus ``jobs - 1`` workers.
     force : bool
         Replace a non-empty target folder.
     include_truth : bool
@@ -132,39 +135,56 @@ def write_world(directory, seed: int = 0, scale="large", locale: str = "en_US", 
 
 def run_blocks(plan: WorldPlan, root: Path, include_truth: bool, jobs: int,
                progress: bool) -> tuple[dict[str, int], dict[str, int]]:
-    """Write every block (in ``jobs`` processes); return summed row and label counts."""
+    """Write every block in ``jobs`` processes: this one and ``jobs - 1`` workers.
+
+    Returns the summed row counts and label counts. This process takes blocks
+    too, so it is busy while the workers start and no core idles.
+    """
     from tqdm.auto import tqdm
 
+    todo = deque(range(plan.n_blocks))
     results = {}
+    workers = min(jobs, plan.n_blocks) - 1
     with tqdm(total=plan.n_blocks, desc="generating", unit="block", disable=not progress) as bar:
-        if jobs == 1 or plan.n_blocks == 1:
-            for block in range(plan.n_blocks):
-                results[block] = write_block(plan, block, root, include_truth)
-                bar.update()
-        else:
-            # Never fork: the parent may run threads (pyarrow, tqdm) that a fork would copy mid-lock.
-            if "forkserver" in multiprocessing.get_all_start_methods():
-                context = multiprocessing.get_context("forkserver")
-                context.set_forkserver_preload([__name__])  # import the generator once, not per worker
-            else:
-                context = multiprocessing.get_context("spawn")
-            pool = ProcessPoolExecutor(max_workers=min(jobs, plan.n_blocks), initializer=_init_worker,
-                                       initargs=(plan,), mp_context=context)
-            try:
-                futures = {pool.submit(_worker_block, block, root, include_truth): block
-                           for block in range(plan.n_blocks)}
-                for future in as_completed(futures):
-                    results[futures[future]] = future.result()
+        pool = start_pool(plan, workers) if workers else None
+        running = {}
+        try:
+            while todo or running:
+                mine = todo.popleft() if todo else None
+                for future in [f for f in running if f.done()]:
+                    results[running.pop(future)] = future.result()
                     bar.update()
-            except BaseException:
+                while todo and len(running) < QUEUED_PER_WORKER * workers:
+                    block = todo.popleft()
+                    running[pool.submit(_worker_block, block, root, include_truth)] = block
+                if mine is not None:
+                    results[mine] = write_block(plan, mine, root, include_truth)
+                    bar.update()
+                elif running:
+                    wait(running, return_when=FIRST_COMPLETED)
+        except BaseException:
+            if pool is not None:
                 # Failed or interrupted: drop queued blocks, let running ones finish
                 # before the caller removes the staging folder they write into.
                 pool.shutdown(wait=True, cancel_futures=True)
-                raise
+            raise
+        if pool is not None:
             pool.shutdown()
     rows = {name: sum(results[b]["rows"][name] for b in sorted(results)) for name in BLOCK_TABLES}
     counts = {key: sum(results[b]["labels"][key] for b in sorted(results)) for key in results[0]["labels"]}
     return rows, counts
+
+
+def start_pool(plan: WorldPlan, workers: int) -> ProcessPoolExecutor:
+    """Worker processes that hold ``plan``, started with forkserver (or spawn), never fork:
+    this process may run threads (pyarrow, tqdm) that a fork would copy mid-lock."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])  # import the generator once, not per worker
+    else:
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(plan,),
+                               mp_context=context)
 
 
 _PLAN: WorldPlan | None = None
