@@ -174,3 +174,13 @@ def test_checks_use_a_pristine_copy_of_the_notebook_dataset(tmp_path):
     fresh = resolve_dataset(mine, ("posts",))
     assert len(fresh.posts) == len(ds.posts)
     assert resolve_dataset(mine, ("posts",)) is fresh  # loaded once per kernel
+
+
+def test_report_renders_score_as_text_and_html():
+    from sandbox.exercises import Report, Result
+
+    report = Report("01_first_look: First look", (Result("q1", "passed"), Result("q2", "failed", "too <high>", 2)))
+    assert (report.score, report.max_score) == (1, 3)
+    assert repr(report).splitlines() == ["01_first_look: First look", "  ✓ q1: passed", "  ✗ q2: failed - too <high>",
+                                         "score: 1/3"]
+    assert "too &lt;high&gt;" in report._repr_html_() and "score: 1/3" in report._repr_html_()

@@ -1,6 +1,8 @@
 """Every question of notebooks 01-03 on 20 tiny worlds: the solution code passes, typical mistakes fail
 with their targeted message. Plain pytest, no notebooks (see test_exercises_nbgrader.py for those)."""
 
+import copy
+
 import pandas as pd
 import pytest
 
@@ -86,3 +88,15 @@ def test_generic_wrong_answers_fail(notebook, worlds):
                 spoiled[name] = value + 1000
         with pytest.raises(CheckFailed):
             q.verify(spoiled, ds)
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_solutions_pass_without_truth(notebook, worlds):
+    """Course datasets ship without truth.json: insight questions then follow the data alone."""
+    exercise = get_exercise(notebook)
+    for ds in worlds[:3]:
+        blind = copy.copy(ds)
+        blind.truth = {}
+        ns = solved_namespace(exercise, blind)
+        for q in exercise.questions:
+            q.verify(ns, blind)
