@@ -31,6 +31,9 @@ def test_check_rejects_missing_and_unknown_notebooks(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "not one of the exercise notebooks" in err and "01_first_look" in err
     assert main(["check", str(other), "--timeout", "0"]) == 2
+    solution = str(ROOT / "solutions" / "01_first_look.ipynb")
+    assert main(["check", solution, "--dataset", str(tmp_path)]) == 2
+    assert "is not a dataset folder" in capsys.readouterr().err
 
 
 def test_release_refuses_an_empty_solutions_folder(tmp_path, capsys):

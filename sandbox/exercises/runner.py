@@ -70,6 +70,9 @@ def check_notebook(path, timeout: int = 120, dataset=None) -> tuple[Report, list
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no notebook at {path}")
+    if dataset is not None and not (Path(dataset) / "dataset.json").is_file():
+        raise ValueError(f"{dataset} is not a dataset folder (no dataset.json); make one with "
+                         f"`sandbox generate --out {dataset}`")
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception as e:
@@ -92,8 +95,10 @@ def check_notebook(path, timeout: int = 120, dataset=None) -> tuple[Report, list
     except (DeadKernelError, CellExecutionError, RuntimeError) as e:
         raise NotebookRunError(f"{path} could not run: {type(e).__name__}: {e}") from None
     finally:
-        if dataset is not None:
-            os.environ.pop("SANDBOX_DATASET") if old is None else os.environ.__setitem__("SANDBOX_DATASET", old)
+        if dataset is not None and old is None:
+            del os.environ["SANDBOX_DATASET"]
+        elif dataset is not None:
+            os.environ["SANDBOX_DATASET"] = old
     return parse_report(nb, name), cell_errors(nb.cells[:-1])
 
 
