@@ -43,7 +43,7 @@ from ._schema import TABLES, TRUTH_TABLES
 from .dataset import (LABELS_DIR, META_FILE, TRUTH_FILE, DatasetError, empty_table, find_table_file,
                       read_table)
 from .generator.world import BLOCK_TABLES, WorldPlan, plan_world, world_meta, world_truth_from_counts
-from .partitioned import BLOCK_LABELS, block_tables, global_tables
+from .partitioned import BLOCK_LABELS, GLOBAL_TABLES, block_tables, global_tables
 
 __all__ = ["DaskDataset", "read_dataset", "read_world"]
 
@@ -156,33 +156,40 @@ def read_world(seed: int = 0, scale=None, locale: str = "en_US", *, posts: int |
     posts : int, optional
         About this many posts (a custom scale, as ``sandbox generate --posts``).
 
-    The world-wide tables (brands, accounts, campaigns, influencers) are small
-    and drawn here, in the client. Each block task plans the world once per
-    worker process (cheap) and draws its block; tables computed together
-    (``dask.compute(ds.posts, ds.comments)``) share the block task.
+    Everything is drawn by the workers: the world-wide tables (brands,
+    accounts, campaigns, influencers) as one task, each block as another.
+    A worker process plans the world once (cheap: brands and accounts, no
+    posts); the client plans it too, for ``n_blocks``, ``meta`` and ``truth``.
+    Tables computed together (``dask.compute(ds.posts, ds.comments)``) share
+    each block's task.
     """
     if posts is not None and scale is not None:
         raise ValueError("give either scale or posts, not both")
     scale = scale_for_posts(posts) if posts is not None else get_scale(scale or "small")
     plan = plan_world(seed, scale, locale)
-    tables, influencer_labels = global_tables(plan)
-    token = dask.base.tokenize(plan.seed, plan.scale, plan.locale)
-    blocks = [dask.delayed(_block, pure=True)(plan.seed, plan.scale, plan.locale, b,
-                                              dask_key_name=(f"sandbox-block-{token}", b))
+    args = (plan.seed, plan.scale, plan.locale)
+    token = dask.base.tokenize(*args)
+    # Tasks carry only (seed, scale, locale): workers draw the data, the graph stays small.
+    world = dask.delayed(_world_tables, pure=True)(*args, dask_key_name=f"sandbox-world-{token}")
+    blocks = [dask.delayed(_block, pure=True)(*args, b, dask_key_name=(f"sandbox-block-{token}", b))
               for b in range(plan.n_blocks)]
+    frames = {}
     with _schema_dtypes():
-        frames = {name: dd.from_pandas(df, npartitions=1, sort=False) for name, df in tables.items()}
-        lazy = {}
+        for name in GLOBAL_TABLES + ("influencer_labels",):
+            frames[name] = _from_parts([world], name, token)
         for name in BLOCK_TABLES + BLOCK_LABELS:
-            table = TABLES.get(name) or TRUTH_TABLES[name]
-            parts = [dask.delayed(operator.getitem, pure=True)(block, name,
-                                                               dask_key_name=(f"sandbox-{name}-{token}", b))
-                     for b, block in enumerate(blocks)]
-            lazy[name] = dd.from_delayed(parts, meta=empty_table(table), verify_meta=False)
-        labels = {name: lazy.pop(name) for name in BLOCK_LABELS}
-        labels["influencer_labels"] = dd.from_pandas(influencer_labels, npartitions=1, sort=False)
+            frames[name] = _from_parts(blocks, name, token)
+    labels = {name: frames.pop(name) for name in TRUTH_TABLES}
     meta = dict(world_meta(plan), format="dask")
-    return DaskDataset(**frames, **lazy, labels=labels, meta=meta, _plan=plan)
+    return DaskDataset(**frames, labels=labels, meta=meta, _plan=plan)
+
+
+def _from_parts(parts: list, name: str, token: str) -> dd.DataFrame:
+    """A dask DataFrame of table ``name`` taken from each delayed dict of tables in ``parts``."""
+    table = TABLES.get(name) or TRUTH_TABLES[name]
+    pieces = [dask.delayed(operator.getitem, pure=True)(part, name, dask_key_name=(f"sandbox-{name}-{token}", i))
+              for i, part in enumerate(parts)]
+    return dd.from_delayed(pieces, meta=empty_table(table), verify_meta=False)
 
 
 @lru_cache(maxsize=2)
@@ -192,3 +199,8 @@ def _plan(seed: int, scale: Scale, locale: str) -> WorldPlan:
 
 def _block(seed: int, scale: Scale, locale: str, block: int) -> dict:
     return block_tables(_plan(seed, scale, locale), block)
+
+
+def _world_tables(seed: int, scale: Scale, locale: str) -> dict:
+    tables, influencer_labels = global_tables(_plan(seed, scale, locale))
+    return {**tables, "influencer_labels": influencer_labels}
