@@ -21,7 +21,7 @@ Example::
 
     client = Client("tcp://scheduler:8786")
     ds = sd.read_world(seed=1, posts=50_000_000)
-    ds.posts.groupby("platform")["likes"].mean().compute()
+    ds.posts.groupby("platform", observed=True)["likes"].mean().compute()
 """
 
 from __future__ import annotations
