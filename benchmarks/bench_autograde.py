@@ -100,13 +100,19 @@ def main() -> int:
     times, grades = {}, {}
     for jobs in jobs_list:
         reset(course, gradebook_copy)
+        load = os.getloadavg()[0]
+        cpu = children_cpu()
         t = time.perf_counter()
         report = autograde_course(course, jobs=jobs, progress=True)
         times[jobs] = time.perf_counter() - t
+        cpu = children_cpu() - cpu
         grades[jobs] = pd.read_csv(report.grades_csv, dtype=str)
         ungradable = [o for o in report.outcomes if o.status == "ungradable"]
+        # CPU seconds of the grading processes / wall time: how many cores the run kept busy
+        # (the machine's load average says how many other processes competed for the 2 cores)
         print(f"--jobs {jobs}: {times[jobs]:.1f} s wall, {times[jobs] / n_submissions:.2f} s per submission "
-              f"({n_submissions} submissions, {len(ungradable)} ungradable)", flush=True)
+              f"({n_submissions} submissions, {len(ungradable)} ungradable); grading CPU {cpu:.0f} s = "
+              f"{cpu / times[jobs]:.2f} cores busy; load average before: {load:.2f}", flush=True)
 
     base = jobs_list[0]
     print("\njobs  wall_s  speedup")
@@ -133,6 +139,14 @@ def main() -> int:
     else:
         shutil.rmtree(work, ignore_errors=True)
     return 0 if ok else 1
+
+
+def children_cpu() -> float:
+    """User + system CPU seconds of finished child processes (workers, nbgrader, kernels)."""
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def autograded_max(course: Path) -> dict[str, float]:
