@@ -104,3 +104,26 @@ def test_course_commands_have_help_with_an_example(command, capsys):
     assert done.value.code == 0
     out = capsys.readouterr().out
     assert f"example:\n  sandbox course {command}" in out
+
+
+def test_autograde_refuses_unknown_assignment_and_bad_jobs(tmp_path):
+    from sandbox.course import CourseSettings, autograde_course
+
+    CourseSettings(course_id="c", salt="s", scale="tiny", assignments=["01_first_look"]).save(tmp_path)
+    with pytest.raises(CourseError, match="unknown assignment '07_x'; assignments: 01_first_look"):
+        autograde_course(tmp_path, assignments=["07_x"], progress=False)
+    with pytest.raises(CourseError, match="--jobs must be at least 1, got 0"):
+        autograde_course(tmp_path, jobs=0, progress=False)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["course.json"]
+
+
+def test_course_settings_validate(tmp_path):
+    from sandbox.course import CourseSettings
+
+    with pytest.raises(ValueError, match="unknown scale 'huge'"):
+        CourseSettings(course_id="c", salt="s", scale="huge")
+    with pytest.raises(CourseError, match="cell timeout must be at least 1 second"):
+        CourseSettings(course_id="c", salt="s", cell_timeout=0)
+    (tmp_path / "course.json").write_text("{not json")
+    with pytest.raises(CourseError, match="not a valid course settings file"):
+        CourseSettings.load(tmp_path)
