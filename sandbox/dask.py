@@ -26,7 +26,6 @@ Example::
 
 from __future__ import annotations
 
-import json
 import operator
 from dataclasses import dataclass, field
 from functools import lru_cache, partial
@@ -40,8 +39,7 @@ except ImportError as e:  # pragma: no cover - depends on the installation
 
 from ._scales import Scale, get_scale, scale_for_posts
 from ._schema import TABLES, TRUTH_TABLES
-from .dataset import (LABELS_DIR, META_FILE, TRUTH_FILE, DatasetError, empty_table, find_table_file,
-                      read_table)
+from .dataset import LABELS_DIR, DatasetError, empty_table, find_table_file, read_meta, read_table, read_truth
 from .generator.world import BLOCK_TABLES, WorldPlan, plan_world, world_meta, world_truth_from_counts
 from .partitioned import BLOCK_LABELS, GLOBAL_TABLES, block_tables, global_tables
 
@@ -106,10 +104,7 @@ def read_dataset(directory) -> DaskDataset:
     output equals ``{name: df.compute()}`` here (up to the index).
     """
     directory = Path(directory)
-    if not (directory / META_FILE).is_file():
-        raise DatasetError(f"{directory} is not a dataset folder (no {META_FILE}); "
-                           f"make one with `sandbox generate --out {directory}`")
-    meta = json.loads((directory / META_FILE).read_text())
+    meta = read_meta(directory)
     raw = bool(meta.get("dirty"))
     frames = {}
     for name, table in TABLES.items():
@@ -122,8 +117,7 @@ def read_dataset(directory) -> DaskDataset:
         path = find_table_file(directory / LABELS_DIR, name)
         if path is not None:
             labels[name] = _lazy_table(path, name, False)
-    truth_path = directory / TRUTH_FILE
-    truth = json.loads(truth_path.read_text()) if truth_path.is_file() else {}
+    truth = read_truth(directory)
     return DaskDataset(**frames, labels=labels, meta=meta, _truth=truth)
 
 

@@ -219,7 +219,21 @@ def find_table_file(directory: Path, name: str) -> Path | None:
     return None
 
 
-def load_dataset(directory=None, *, tables=None) -> Dataset:
+def read_meta(directory: Path) -> dict:
+    """dataset.json of a dataset folder; refuses a folder that is not a dataset."""
+    if not (directory / META_FILE).is_file():
+        raise DatasetError(f"{directory} is not a dataset folder (no {META_FILE}); "
+                           f"make one with `sandbox generate --out {directory}`")
+    return json.loads((directory / META_FILE).read_text())
+
+
+def read_truth(directory: Path) -> dict:
+    """truth.json of a dataset folder, or {} when it was saved without the answers."""
+    path = directory / TRUTH_FILE
+    return json.loads(path.read_text()) if path.is_file() else {}
+
+
+def load_dataset(directory=None, *, tables=None, engine: str = "pandas") -> Dataset:
     """Load a dataset folder (see module docstring) with the schema's dtypes.
 
     With no ``directory``, the dataset in use is found in this order: the
@@ -228,11 +242,18 @@ def load_dataset(directory=None, *, tables=None) -> Dataset:
     dataset of a source checkout, and finally the default world (seed 0,
     small scale) regenerated once into a cache folder, byte-identical to the
     committed one.
+
+    ``engine="dask"`` returns lazy dask DataFrames instead (see
+    :func:`sandbox.dask.read_dataset`; needs ``pip install ".[dask]"``).
     """
     directory = Path(directory) if directory is not None else default_dataset_dir()
-    if not (directory / META_FILE).is_file():
-        raise DatasetError(f"{directory} is not a dataset folder (no {META_FILE}); make one with `sandbox generate --out {directory}`")
-    meta = json.loads((directory / META_FILE).read_text())
+    if engine == "dask":
+        from .dask import read_dataset
+
+        return read_dataset(directory)
+    if engine != "pandas":
+        raise DatasetError(f"unknown engine {engine!r}; allowed: pandas, dask")
+    meta = read_meta(directory)
     raw = bool(meta.get("dirty"))
     wanted = list(TABLES) if tables is None else list(tables)
     frames = {}
@@ -241,8 +262,7 @@ def load_dataset(directory=None, *, tables=None) -> Dataset:
         if name in wanted and path is None:
             raise DatasetError(f"{directory} has no table {name!r} ({name}.csv, {name}.parquet or {name}/)")
         frames[name] = read_table(path, TABLES[name], raw=raw) if name in wanted else empty_table(TABLES[name])
-    truth_path = directory / TRUTH_FILE
-    truth = json.loads(truth_path.read_text()) if truth_path.is_file() else {}
+    truth = read_truth(directory)
     labels = {}
     for name, table in TRUTH_TABLES.items():
         path = find_table_file(directory / LABELS_DIR, name)

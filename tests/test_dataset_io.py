@@ -59,3 +59,12 @@ def test_dataset_items_and_repr(tiny_dataset):
     with pytest.raises(KeyError, match="no table 'post'"):
         tiny_dataset["post"]
     assert "posts=" in repr(tiny_dataset) and "seed=0" in repr(tiny_dataset)
+
+
+def test_load_dataset_with_the_dask_engine(tiny_dataset, tmp_path):
+    pytest.importorskip("dask.dataframe")
+    path = tiny_dataset.save(tmp_path / "w", format="parquet")
+    lazy = sandbox.load_dataset(path, engine="dask")
+    pd.testing.assert_frame_equal(lazy.posts.compute().reset_index(drop=True), tiny_dataset.posts)
+    with pytest.raises(DatasetError, match="unknown engine 'spark'; allowed: pandas, dask"):
+        sandbox.load_dataset(path, engine="spark")

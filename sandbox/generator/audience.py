@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .. import _calibration as cal
-from .._schema import AGE_GROUPS, GENDERS, PLATFORMS
+from .._schema import AGE_GROUPS, GENDERS
 from .effects import Effects
 from .pools import Pools
 
