@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from nbgrader import utils
 from nbgrader.preprocessors import DeduplicateIds, Execute, NbGraderPreprocessor, OverwriteCells
 
 from ..dataset import DATA_DIR_ENV
+from .grading_data import learner_files, student_dataset
 
 KERNEL_DIED = "KernelDied"
 
@@ -55,8 +57,6 @@ class CourseExecute(Execute):
     """nbgrader's Execute, on the student's world, surviving a dead kernel."""
 
     def preprocess(self, nb, resources=None, km=None):
-        from .grading_data import student_dataset
-
         nbg = resources["nbgrader"]
         course = course_root_from_db_url(nbg["db_url"])
         data = student_dataset(course, nbg["student"])
@@ -84,13 +84,9 @@ class CourseExecute(Execute):
 
 def link_learner_tables(dataset_dir: Path, target: Path) -> None:
     """Make ``target`` a data/ folder with the learner files of ``dataset_dir`` (truth left out)."""
-    from .grading_data import learner_files
-
     if target.is_symlink() or target.is_file():
         target.unlink()
     elif target.exists():
-        import shutil
-
         shutil.rmtree(target)
     target.mkdir(parents=True)
     for src in learner_files(dataset_dir):
