@@ -127,3 +127,33 @@ def test_course_settings_validate(tmp_path):
     (tmp_path / "course.json").write_text("{not json")
     with pytest.raises(CourseError, match="not a valid course settings file"):
         CourseSettings.load(tmp_path)
+
+
+def test_nbgrader_config_uses_real_nbgrader_options(tmp_path):
+    """Every option the generated config sets exists, is configurable, and has the intended value."""
+    from nbgrader.converters import Autograde, GenerateFeedback
+    from nbgrader.coursedir import CourseDirectory
+    from nbgrader.preprocessors import IgnorePattern
+    from traitlets.config.loader import PyFileConfigLoader
+    from traitlets.utils.importstring import import_item
+
+    from sandbox.course import CourseSettings
+    from sandbox.course.nbgrader_ext import CourseExecute, RestoreCells
+    from sandbox.course.settings import nbgrader_config_text
+
+    settings = CourseSettings(course_id="c101", salt="s", assignments=["01_first_look"], cell_timeout=7)
+    (tmp_path / "nbgrader_config.py").write_text(nbgrader_config_text(settings))
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(tmp_path)).load_config()
+    classes = {"CourseDirectory": CourseDirectory, "Autograde": Autograde, "GenerateFeedback": GenerateFeedback,
+               "Execute": CourseExecute, "IgnorePattern": IgnorePattern, "RestoreCells": RestoreCells}
+    for section, values in config.items():
+        traits = classes[section].class_traits(config=True)
+        for name in values:
+            assert name in traits, f"{section}.{name} is not an nbgrader option"
+    for path in config.Autograde.sanitize_preprocessors + config.Autograde.autograde_preprocessors \
+            + config.GenerateFeedback.preprocessors:
+        assert import_item(path)
+    assert config.Execute.timeout == 7 and config.Execute.interrupt_on_timeout
+    assert config.RestoreCells.add_missing_cells and config.IgnorePattern.enabled
+    assert config.Autograde.exclude_overwriting == {"01_first_look": []}
+    assert config.CourseDirectory.course_id == "c101"

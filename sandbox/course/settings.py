@@ -85,6 +85,9 @@ c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedb
 
 # Autograde: restore what students may have broken, and never let one cell stop the rest.
 c.Autograde.create_student = True
+# Autograde copies the extra files of source/<assignment>/ over the student's; files listed here
+# are left as the student submitted them. These assignments ship only their notebook.
+c.Autograde.exclude_overwriting = {dict.fromkeys(settings.assignments, [])!r}
 # Graded cells a student deleted are put back from the source notebook; extra copies
 # of duplicated ones become plain cells; locked cells are overwritten from source.
 c.Autograde.sanitize_preprocessors = [
