@@ -157,3 +157,13 @@ def test_nbgrader_config_uses_real_nbgrader_options(tmp_path):
     assert config.RestoreCells.add_missing_cells and config.IgnorePattern.enabled
     assert config.Autograde.exclude_overwriting == {"01_first_look": []}
     assert config.CourseDirectory.course_id == "c101"
+
+
+def test_a_second_autograde_on_the_same_course_is_refused(tmp_path):
+    from sandbox.course import CourseSettings, autograde_course
+    from sandbox.course.autograde import course_lock
+
+    CourseSettings(course_id="c", salt="s", assignments=["01_first_look"]).save(tmp_path)
+    with course_lock(tmp_path):
+        with pytest.raises(CourseError, match="another autograde is running"):
+            autograde_course(tmp_path, progress=False)

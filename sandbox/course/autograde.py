@@ -10,10 +10,12 @@ the course's gradebook one student at a time.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 import tempfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -28,6 +30,7 @@ from .roster import SAFE_ID
 from .settings import CONFIG_FILE, GRADING_DATA_DIR, SETTINGS_FILE, CourseError, CourseSettings
 
 WORK_DIR = ".autograde_work"
+LOCK_FILE = ".autograde.lock"
 STATUS_FILE = "autograde_status.json"
 #: Seconds allowed to nbgrader itself (start-up, kernel start, bookkeeping) on top of the cells.
 NBGRADER_OVERHEAD = 120
@@ -69,8 +72,24 @@ def autograde_course(course_dir, jobs: int = 1, assignments: list[str] | None = 
     unknown = [a for a in chosen if a not in settings.assignments]
     if unknown:
         raise CourseError(f"unknown assignment {unknown[0]!r}; assignments: {', '.join(settings.assignments)}")
-    students, outcomes = find_students(course_dir)
+    with course_lock(course_dir):
+        return grade_all(course_dir, settings, chosen, jobs, progress)
 
+
+@contextmanager
+def course_lock(course_dir: Path):
+    """Hold an exclusive lock on the course (released when the process ends, even on a crash)."""
+    with open(course_dir / LOCK_FILE, "w") as f:
+        try:
+            fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise CourseError(f"another autograde is running on {course_dir}; wait for it to finish") from None
+        yield
+
+
+def grade_all(course_dir: Path, settings: CourseSettings, chosen: list[str], jobs: int,
+              progress: bool) -> AutogradeReport:
+    students, outcomes = find_students(course_dir)
     work = course_dir / WORK_DIR
     work.mkdir(exist_ok=True)
     run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=work))
