@@ -167,3 +167,13 @@ def test_a_second_autograde_on_the_same_course_is_refused(tmp_path):
     with course_lock(tmp_path):
         with pytest.raises(CourseError, match="another autograde is running"):
             autograde_course(tmp_path, progress=False)
+
+
+def test_an_overrunning_grading_process_is_killed(tmp_path):
+    from sandbox.course.nbgrader_cli import run_python
+
+    run = run_python(["-c", "import subprocess, sys, time\n"
+                            "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
+                            "print('started', flush=True); time.sleep(60)"], tmp_path, time_limit=3)
+    assert run.returncode is None and not run.ok
+    assert "started" in run.stdout and "killed after 3 s" in run.output
