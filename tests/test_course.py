@@ -133,7 +133,7 @@ def test_nbgrader_config_uses_real_nbgrader_options(tmp_path):
     """Every option the generated config sets exists, is configurable, and has the intended value."""
     from nbgrader.converters import Autograde, GenerateFeedback
     from nbgrader.coursedir import CourseDirectory
-    from nbgrader.preprocessors import IgnorePattern
+    from nbgrader.preprocessors import ClearSolutions, IgnorePattern
     from traitlets.config.loader import PyFileConfigLoader
     from traitlets.utils.importstring import import_item
 
@@ -145,7 +145,8 @@ def test_nbgrader_config_uses_real_nbgrader_options(tmp_path):
     (tmp_path / "nbgrader_config.py").write_text(nbgrader_config_text(settings))
     config = PyFileConfigLoader("nbgrader_config.py", path=str(tmp_path)).load_config()
     classes = {"CourseDirectory": CourseDirectory, "Autograde": Autograde, "GenerateFeedback": GenerateFeedback,
-               "Execute": CourseExecute, "IgnorePattern": IgnorePattern, "RestoreCells": RestoreCells}
+               "Execute": CourseExecute, "IgnorePattern": IgnorePattern, "RestoreCells": RestoreCells,
+               "ClearSolutions": ClearSolutions}
     for section, values in config.items():
         traits = classes[section].class_traits(config=True)
         for name in values:

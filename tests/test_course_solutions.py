@@ -37,6 +37,12 @@ def graded(tmp_path_factory):
     return course, status, grades
 
 
+def test_released_notebooks_report_unanswered_questions_instead_of_raising(graded):
+    course, _, _ = graded
+    released = (course / "release_students" / "clean" / A / f"{A}.ipynb").read_text()
+    assert "NotImplementedError" not in released and "YOUR CODE HERE" in released
+
+
 def autograded_questions(course):
     from nbgrader.api import Gradebook
 

@@ -83,6 +83,11 @@ c = get_config()  # noqa: F821
 c.CourseDirectory.course_id = {settings.course_id!r}
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "data"]
 
+# Released notebooks keep `answer = ...` above each emptied solution, so an unanswered
+# question reads "not attempted" instead of raising NotImplementedError.
+c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE"}}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+
 # Autograde: restore what students may have broken, and never let one cell stop the rest.
 c.Autograde.create_student = True
 # Autograde copies the extra files of source/<assignment>/ over the student's; files listed here
