@@ -183,3 +183,12 @@ def test_dirty_dataset_round_trips_as_text(tmp_path):
     assert loaded.meta["dirty"] == 0.1
     assert len(loaded.posts) == len(ds.posts)
     assert "dirty_log" not in loaded.labels or len(loaded.labels["dirty_log"]) == len(ds.labels["dirty_log"])
+
+
+@pytest.mark.slow
+def test_every_invariant_holds_on_30_default_scale_seeds():
+    from sandbox.validate import check_dataset
+
+    for seed in range(100, 130):
+        report = check_dataset(sandbox.generate(seed=seed, scale="small"))
+        assert report.ok, (seed, report.format())
