@@ -148,7 +148,7 @@ def world_truth_from_counts(plan: WorldPlan, counts: dict[str, int], bought_foll
             "account_id": acc["account_id"], "brand_id": acc["brand_id"], "platform": acc["platform"],
             "start_date": crisis_start.date().isoformat(), "days": crisis.days,
             "unfollow_multiplier": crisis.unfollow_multiplier, "follow_multiplier": crisis.follow_multiplier,
-            "negative_share_before": 0.15, "negative_share_during": crisis.negative_share,
+            "negative_share_before": cal.COMMENT_SENTIMENT[0], "negative_share_during": crisis.negative_share,
         },
         "bot_spikes": int(counts["bot_spikes"]),
         "viral_posts": int(counts["viral_posts"]),
