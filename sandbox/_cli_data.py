@@ -104,7 +104,8 @@ def run_generate(args) -> int:
         how = f"partitioned parquet, {args.jobs} job{'s' * (args.jobs > 1)}"
     else:
         ds = generate(seed=args.seed, scale=scale, locale=args.locale, dirty=args.dirty, progress=progress)
-        path = ds.save(args.out, format=args.format, force=args.force, include_truth=not args.no_truth)
+        path = ds.save(args.out, format=args.format, force=args.force, include_truth=not args.no_truth,
+                       progress=progress)
         rows = sum(len(df) for df in ds.tables.values())
         how = args.format
     print(f"wrote {scale.name} world (seed {args.seed}) to {path}: {rows:,} rows in "

@@ -75,7 +75,8 @@ class Dataset:
         made = ", ".join(f"{k}={self.meta[k]!r}" for k in ("seed", "scale") if k in self.meta)
         return f"Dataset({made}; {rows})"
 
-    def save(self, directory, format: str = "csv", force: bool = False, include_truth: bool = True) -> Path:
+    def save(self, directory, format: str = "csv", force: bool = False, include_truth: bool = True,
+             progress: bool = False) -> Path:
         """Write the dataset to ``directory`` atomically and return its path.
 
         Parameters
@@ -87,11 +88,15 @@ class Dataset:
             Replace an existing, non-empty folder.
         include_truth : bool
             Write truth.json and truth/ (per-student course datasets leave them out).
+        progress : bool
+            Show a progress bar over the tables being written.
         """
+        from tqdm.auto import tqdm
+
         check_format(format)
         target = prepare_target(directory, force)
         with staging_dir(target) as tmp:
-            for name, df in self.tables.items():
+            for name, df in tqdm(self.tables.items(), desc="writing", unit="table", disable=not progress, leave=False):
                 write_table(df, tmp / f"{name}.{format}", format)
             if include_truth:
                 (tmp / TRUTH_FILE).write_text(json.dumps(self.truth, indent=2, sort_keys=True) + "\n")

@@ -126,3 +126,10 @@ def test_python_dash_m_works():
 
     out = subprocess.run([sys.executable, "-m", "sandbox", "--version"], capture_output=True, text=True)
     assert out.returncode == 0 and sandbox.__version__ in out.stdout
+
+
+def test_progress_is_shown_while_generating_and_writing(tmp_path, capsys):
+    ds = sandbox.generate(seed=1, scale="tiny", progress=True)
+    ds.save(tmp_path / "w", progress=True)
+    err = capsys.readouterr().err
+    assert "generating" in err and "writing" in err
