@@ -66,7 +66,6 @@ def check_notebook(path, timeout: int = 120, dataset=None) -> tuple[Report, list
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, DeadKernelError
-    from traitlets.config import Config
 
     path = Path(path)
     if not path.is_file():
@@ -82,11 +81,8 @@ def check_notebook(path, timeout: int = 120, dataset=None) -> tuple[Report, list
     nb.cells.append(nbformat.v4.new_code_cell(
         "from sandbox.exercises.runner import report_json as _sandbox_report_json\n"
         f"print(_sandbox_report_json(globals(), {name!r}))"))
-    config = Config()
-    if os.name == "posix":  # local IPC sockets: no TCP ports, and no unencrypted-TCP warning from the kernel
-        config.KernelManager.transport = "ipc"
     client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", allow_errors=True, config=config,
+        nb, timeout=timeout, kernel_name="python3", allow_errors=True,
         error_on_timeout={"ename": "CellTimeoutError", "evalue": f"cell ran longer than {timeout} s",
                           "traceback": []},
         resources={"metadata": {"path": str(path.parent.resolve())}},
