@@ -53,7 +53,7 @@ def _build(args) -> int:
     print(f"course {result.course_dir}: {len(s.assignments)} assignment(s) ({', '.join(s.assignments)}), "
           f"{len(result.students)} student(s), {s.scale} worlds")
     if result.students:
-        print(f"hand each student release_students/<student_id>/; collect into submitted/<student_id>/<assignment>/")
+        print("hand each student release_students/<student_id>/; collect into submitted/<student_id>/<assignment>/")
     return 0
 
 

@@ -24,6 +24,9 @@ PLATFORM_FORMATS = {
 FORMATS = ("image", "carousel", "reel", "video", "short", "live", "text", "link", "document")
 VIDEO_FORMATS = frozenset({"reel", "video", "short", "live"})
 
+#: The post columns that add up to engagements (the project's one definition).
+ENGAGEMENT_COLUMNS = ("likes", "comments", "shares", "saves")
+
 TOPICS = (
     "product", "behind_the_scenes", "education", "entertainment",
     "promotion", "community", "news", "user_generated",

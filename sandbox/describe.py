@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._schema import PLATFORMS
+from ._schema import ENGAGEMENT_COLUMNS, PLATFORMS
 from .datadict import render_markdown
 from .validate import simulated_period
 
-ENGAGEMENTS = ["likes", "comments", "shares", "saves"]
 
 
 def table_sizes(ds) -> pd.DataFrame:
@@ -24,7 +23,7 @@ def platform_medians(ds) -> pd.DataFrame:
     in percent; posts with no impressions (or reach) are left out of that median.
     """
     posts = ds.posts
-    engagements = posts[ENGAGEMENTS].sum(axis=1)
+    engagements = posts[list(ENGAGEMENT_COLUMNS)].sum(axis=1)
     per_post = pd.DataFrame({
         "platform": posts["platform"].astype("str"),
         "impressions": posts["impressions"],

@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from ._scales import SCALES
-from ._schema import PLATFORM_FORMATS, TABLES, TRUTH_TABLES, VIDEO_FORMATS, Column, Table
+from ._schema import ENGAGEMENT_COLUMNS, PLATFORM_FORMATS, TABLES, TRUTH_TABLES, VIDEO_FORMATS, Column, Table
 from .dataset import LABELS_DIR, META_FILE, TRUTH_FILE, DatasetError, find_table_file, read_table
 
 #: Every rule the validator checks, with the invariant it stands for.
@@ -69,7 +69,6 @@ KIND_WORDS = {
     "float": "numbers", "bool": "booleans (True/False)", "timestamp": "ISO 8601 timestamps",
     "date": "days (YYYY-MM-DD)",
 }
-ENGAGEMENT_COLUMNS = ("likes", "comments", "shares", "saves")
 DAILY_TOTALS = ("impressions", "reach", "engagements", "link_clicks")
 DAY = pd.Timedelta(days=1)
 

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-ENGAGEMENT_PARTS = ("likes", "comments", "shares", "saves")
+from .._schema import ENGAGEMENT_COLUMNS
+
 
 
 def engagements(posts: pd.DataFrame) -> pd.Series:
     """likes + comments + shares + saves per post."""
-    return posts[list(ENGAGEMENT_PARTS)].sum(axis=1)
+    return posts[list(ENGAGEMENT_COLUMNS)].sum(axis=1)
 
 
 def er_reach(posts: pd.DataFrame) -> pd.Series:

@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 from .._scales import Scale
-from .._schema import PLATFORMS
+from .._schema import ENGAGEMENT_COLUMNS, PLATFORMS
 from .posts import DAILY_DAYS, daily_shares
 
 
@@ -21,7 +21,7 @@ def make_post_daily(posts: pd.DataFrame, hidden: dict, scale: Scale, rng: np.ran
     weights = np.where(np.arange(DAILY_DAYS) < n_days[:, None], weights, 0.0)
     tail = np.cumsum(weights[:, ::-1], axis=1)[:, ::-1]  # weight of day d and after
 
-    engagements = (posts["likes"] + posts["comments"] + posts["shares"] + posts["saves"]).to_numpy()
+    engagements = posts[list(ENGAGEMENT_COLUMNS)].sum(axis=1).to_numpy()
     left = {k: v.copy() for k, v in {
         "impressions": posts["impressions"].to_numpy(), "reach": posts["reach"].to_numpy(),
         "engagements": engagements, "link_clicks": posts["link_clicks"].to_numpy()}.items()}
