@@ -10,17 +10,19 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sandbox
+from sandbox._environment import tool_env
+from sandbox.dataset import DATA_DIR_ENV
 
 #: The folder holding the ``sandbox`` package, so kernels and nbgrader_config.py can import it.
 PACKAGE_PARENT = str(Path(sandbox.__file__).resolve().parent.parent)
 
 
 def nbgrader_env(extra: dict | None = None) -> dict:
-    """This process's environment, with the sandbox package importable by nbgrader and kernels."""
-    env = dict(os.environ)
+    """This process's environment, with the sandbox package importable and this environment's scripts on PATH."""
+    env = tool_env()
     paths = [PACKAGE_PARENT] + [p for p in env.get("PYTHONPATH", "").split(os.pathsep) if p]
     env["PYTHONPATH"] = os.pathsep.join(dict.fromkeys(paths))
-    env.pop("SANDBOX_DATASET", None)  # the course decides which world a notebook sees
+    env.pop(DATA_DIR_ENV, None)  # the course decides which world a notebook sees
     env.update(extra or {})
     return env
 

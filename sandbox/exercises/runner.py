@@ -10,9 +10,11 @@ prints the results as JSON, which become a :class:`~sandbox.exercises.Report`.
 from __future__ import annotations
 
 import json
-import os
 import re
 from pathlib import Path
+
+from sandbox._environment import tool_env
+from sandbox.dataset import DATA_DIR_ENV
 
 from . import NOTEBOOKS, get_exercise
 from ._view import ERROR, Report, Result
@@ -87,18 +89,13 @@ def check_notebook(path, timeout: int = 120, dataset=None) -> tuple[Report, list
                           "traceback": []},
         resources={"metadata": {"path": str(path.parent.resolve())}},
     )
-    old = os.environ.get("SANDBOX_DATASET")
+    env = tool_env()
     if dataset is not None:
-        os.environ["SANDBOX_DATASET"] = str(Path(dataset).resolve())
+        env[DATA_DIR_ENV] = str(Path(dataset).resolve())
     try:
-        client.execute()
+        client.execute(env=env)
     except (DeadKernelError, CellExecutionError, RuntimeError) as e:
         raise NotebookRunError(f"{path} could not run: {type(e).__name__}: {e}") from None
-    finally:
-        if dataset is not None and old is None:
-            del os.environ["SANDBOX_DATASET"]
-        elif dataset is not None:
-            os.environ["SANDBOX_DATASET"] = old
     return parse_report(nb, name), cell_errors(nb.cells[:-1])
 
 

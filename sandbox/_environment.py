@@ -1,0 +1,25 @@
+"""The environment every subprocess we start runs in (nbgrader, jupyter, kernels)."""
+
+from __future__ import annotations
+
+import os
+import sys
+import sysconfig
+from pathlib import Path
+
+
+def scripts_dir() -> str:
+    """The folder holding this Python environment's console scripts (``alembic``, ``jupyter``...)."""
+    return sysconfig.get_path("scripts") or str(Path(sys.executable).parent)
+
+
+def tool_env(base: dict | None = None) -> dict:
+    """``base`` (default: this process's environment) with this environment's scripts first on PATH.
+
+    nbgrader runs ``alembic`` and jupyter runs its helpers by PATH; a user who calls
+    ``.venv/bin/sandbox`` without activating the venv has no venv on PATH.
+    """
+    env = dict(os.environ if base is None else base)
+    paths = [scripts_dir()] + [p for p in env.get("PATH", "").split(os.pathsep) if p]
+    env["PATH"] = os.pathsep.join(dict.fromkeys(paths))
+    return env
