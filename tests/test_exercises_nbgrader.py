@@ -48,14 +48,10 @@ def pick_mistake(question, ds):
     """(index, learner message) of the first mistake that is really wrong on ``ds``."""
     expected = question.reference(ds)
     for k, mistake in enumerate(question.mistakes):
-        value = mistake.answer(ds)
-        if isinstance(value, set):
-            value = sorted(value - expected, key=str)
-            if not value:
-                continue
-            value = value[0]
-        if question.mismatch(value, expected) is None:
+        wrong = [v for v in question.answers_of(mistake.answer(ds)) if question.mismatch(v, expected) is not None]
+        if not wrong:
             continue
+        value = wrong[0]
         ns = dict(zip(question.variables, value)) if len(question.variables) > 1 else {question.variables[0]: value}
         try:
             question.verify(ns, ds)
@@ -71,9 +67,7 @@ def spoil(nb, notebook: str, question, k: int) -> None:
     answer.source += (
         "\nfrom sandbox.exercises import get_exercise as _get_exercise\n"
         f"_q = _get_exercise({notebook!r})[{question.id!r}]\n"
-        f"_wrong = _q.mistakes[{k}].answer(ds)\n"
-        "if isinstance(_wrong, set):\n"
-        "    _wrong = sorted(_wrong - _q.reference(ds), key=str)[0]\n"
+        f"_wrong = [v for v in _q.answers_of(_q.mistakes[{k}].answer(ds)) if _q.mismatch(v, _q.reference(ds))][0]\n"
         f"_right_{question.id} = ({names})\n"
         f"{names} = _wrong if isinstance(_wrong, tuple) else (_wrong,)\n")
     restore = nbformat.v4.new_code_cell(f"{names} = _right_{question.id}")

@@ -74,7 +74,8 @@ class Question:
     solution : str
         Reference code shown by ``qN.solution()``.
     mistakes : tuple of Mistake
-        Checked, in order, when the answer is wrong.
+        Checked when the answer is wrong; a mistake's message is shown only when it is the
+        only one that explains the answer.
     points : int
     """
 
@@ -112,10 +113,27 @@ class Question:
         problem = self.mismatch(answer, expected)
         if problem is None:
             return
-        for mistake in self.mistakes:
-            if self.mismatch(answer, mistake.answer(dataset)) is None:
-                raise CheckFailed(mistake.message)
-        raise CheckFailed(problem)
+        raise CheckFailed(self.diagnose(answer, dataset) or problem)
+
+    def diagnose(self, answer, dataset) -> str | None:
+        """The message of the one typical mistake that explains ``answer``, else None.
+
+        When several mistakes give this answer, a targeted message would be a guess: the
+        caller then shows the comparison's generic message instead.
+        """
+        explained = [m for m in self.mistakes if self.mismatch(answer, m.answer(dataset)) is None]
+        return explained[0].message if len(explained) == 1 else None
+
+    def answers_of(self, value) -> list:
+        """The learner answers an expected-style ``value`` stands for (a reference or a mistake's answer).
+
+        Insight references are sets of accepted labels (ties): each element is one answer.
+        """
+        if hasattr(self.comparison, "answers"):
+            return self.comparison.answers(value)
+        if isinstance(value, set):
+            return sorted(value, key=str)
+        return [value]
 
     def mismatch(self, answer, expected) -> str | None:
         """The comparison's message, or None when ``answer`` matches ``expected``."""

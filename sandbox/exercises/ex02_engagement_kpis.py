@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import _analysis as an
-from ._compare import FrameMatch, Scalar, SeriesMatch, Values
+from ._compare import FrameMatch, Scalar, SeriesMatch, Several, Values
 from ._question import Exercise, Mistake, Question
 
 #: Median engagement rate per post by followers, Rival IQ 2023 Social Media Industry
@@ -29,12 +29,19 @@ def er_by_platform(ds, how: str = "median") -> pd.DataFrame:
     return rates.groupby("platform", observed=True)[RATE_COLUMNS].agg(how)
 
 
-def above_benchmark(ds, column: str = "er_followers", how: str = "median", scale: float = 1.0) -> list:
-    """Platforms whose typical ER beats the published benchmark (benchmark in percent / 100 * scale)."""
+def vs_benchmark(ds, column: str = "er_followers", how: str = "median", scale: float = 1.0) -> pd.Series:
+    """Typical ER of each platform the benchmark covers divided by the benchmark (benchmark in percent
+    / 100 * scale): 1.5 means 50% above it."""
     typical = er_by_platform(ds, how)[column]
     bench = BENCHMARK_PCT / 100 * scale
     common = [p for p in bench.index if p in typical.index]
-    return sorted(p for p in common if typical[p] > bench[p])
+    return (typical[common] / bench[common]).rename("vs_benchmark")
+
+
+def above_benchmark(ds, column: str = "er_followers", how: str = "median", scale: float = 1.0) -> tuple:
+    """(ratio to the benchmark per platform, sorted list of the platforms above it)."""
+    ratio = vs_benchmark(ds, column, how, scale)
+    return ratio, sorted(ratio.index[ratio > 1])
 
 
 def mean_to_median(values: pd.Series) -> float:
@@ -147,7 +154,9 @@ Q5 = Question(
 Q6 = Question(
     "q6", "Heavy tails: on instagram, the mean engagements per post divided by the median engagements per post.",
     ("instagram_mean_to_median",),
-    reference=lambda ds: mean_to_median(instagram_engagements(ds)), comparison=Scalar(rtol=1e-4),
+    reference=lambda ds: mean_to_median(instagram_engagements(ds)),
+    comparison=Scalar(rtol=1e-4, nan_message="your value is NaN: probably your platform filter matched no rows; "
+                      "platform names are lowercase ('instagram')"),
     hints=("Keep only the instagram posts first.",
            "ig = engagements[ds.posts['platform'] == 'instagram'], then ig.mean() / ig.median()."),
     solution=("ig = engagements[ds.posts['platform'] == 'instagram']\n"
@@ -161,16 +170,20 @@ Q6 = Question(
 )
 
 Q7 = Question(
-    "q7", "Insight: which platforms have a median ER by followers above the Rival IQ benchmark "
-    "(BENCHMARK_PCT, in percent)? A list of platform names, any order.", ("above_benchmark",),
-    reference=above_benchmark, comparison=Values(ordered=False),
+    "q7", "Insight: for each platform the Rival IQ benchmark covers (BENCHMARK_PCT, in percent), your median "
+    "ER by followers divided by the benchmark (1.5 = 50% above it); and the list of platforms above it.",
+    ("vs_benchmark", "above_benchmark"),
+    reference=above_benchmark,
+    comparison=Several(("vs_benchmark", "above_benchmark"), (SeriesMatch(rtol=1e-4), Values(ordered=False))),
     hints=("Compare like with like: your rates are fractions, the benchmark is in percent.",
-           "bench = ex.BENCHMARK_PCT / 100; compare with er_by_platform['er_followers'] on the platforms the "
+           "bench = ex.BENCHMARK_PCT / 100; divide er_by_platform['er_followers'] by it on the platforms the "
            "benchmark covers.",
-           "above_benchmark = [p for p in bench.index if er_by_platform.loc[p, 'er_followers'] > bench[p]]"),
+           "The platforms above the benchmark are those whose ratio is above 1; `list(...)` of an index "
+           "gives a list."),
     solution=("bench = ex.BENCHMARK_PCT / 100\n"
-              "typical = er_by_platform['er_followers']\n"
-              "above_benchmark = [p for p in bench.index if p in typical.index and typical[p] > bench[p]]"),
+              "common = bench.index.intersection(er_by_platform.index)  # the platforms both cover\n"
+              "vs_benchmark = er_by_platform.loc[common, 'er_followers'] / bench[common]\n"
+              "above_benchmark = list(vs_benchmark[vs_benchmark > 1].index)"),
     mistakes=(
         Mistake("it looks like you compared fractions with percentages: divide BENCHMARK_PCT by 100 first",
                 lambda ds: above_benchmark(ds, scale=100)),
