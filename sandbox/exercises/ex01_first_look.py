@@ -81,7 +81,7 @@ Q3 = Question(
     reference=posts_per_platform, comparison=SeriesMatch(rtol=0, atol=0.5, ordered=True, ignore_zero=True),
     hints=("Each post has a `platform`; count how often each value occurs.",
            "`value_counts()` counts and sorts in one go.",
-           "posts_per_platform = ds.posts['platform'].value_counts()"),
+           "Call it on the `platform` column of `ds.posts`; its result is already sorted."),
     solution="posts_per_platform = ds.posts['platform'].value_counts()",
     mistakes=(
         Mistake("these are shares of posts (normalize=True); the question asks for counts",

@@ -61,7 +61,7 @@ Q1 = Question(
     reference=lambda ds: an.engagements(ds.posts), comparison=SERIES,
     hints=("Engagements are four interaction counts added up, per row.",
            "Add the columns likes, comments, shares and saves of ds.posts.",
-           "engagements = ds.posts[['likes', 'comments', 'shares', 'saves']].sum(axis=1)"),
+           "Select the four columns with a list, `ds.posts[[...]]`, and sum across each row (`axis=1`)."),
     solution="engagements = ds.posts[['likes', 'comments', 'shares', 'saves']].sum(axis=1)",
     mistakes=(
         Mistake("saves are missing: engagements = likes + comments + shares + saves",
@@ -94,7 +94,7 @@ Q3 = Question(
     "q3", "The median engagement rate by reach over all posts.", ("median_er_reach",),
     reference=lambda ds: float(an.er_reach(ds.posts).median()), comparison=Scalar(rtol=1e-4),
     hints=("A typical value of a heavy-tailed metric is its median.",
-           "median_er_reach = er_reach.median()"),
+           "A pandas Series has a method for its median."),
     solution="median_er_reach = er_reach.median()",
     mistakes=(
         Mistake("your value equals the MEAN; the question asks for the median (the mean is pulled up by a few "
@@ -113,9 +113,9 @@ Q4 = Question(
     reference=lambda ds: an.followers_on_post_day(ds.posts, ds.followers_daily), comparison=SERIES,
     hints=("followers_daily has one row per account and day; find the row of each post's account and day.",
            "Make a `date` column from posted_at (UTC day, no time zone) and merge on account_id and date.",
-           "day = ds.posts['posted_at'].dt.tz_localize(None).dt.normalize(); merge "
-           "ds.posts.assign(date=day)[['account_id', 'date']] with ds.followers_daily (how='left') and keep "
-           "the followers column (its index must match ds.posts)."),
+           "`.dt.tz_localize(None)` drops the time zone and `.dt.normalize()` the time of day. A left merge "
+           "of the posts' account_id and date with ds.followers_daily keeps one row per post in order; "
+           "give the result ds.posts' index."),
     solution=("day = ds.posts['posted_at'].dt.tz_localize(None).dt.normalize()\n"
               "keys = ds.posts.assign(date=day)[['account_id', 'date']]\n"
               "merged = keys.merge(ds.followers_daily, on=['account_id', 'date'], how='left')\n"
@@ -138,8 +138,8 @@ Q5 = Question(
     hints=("Put the three per-post rates into columns of one DataFrame together with platform.",
            "posts = ds.posts.assign(er_reach=..., er_impressions=..., er_followers=...), then group by "
            "platform (observed=True) and take the median.",
-           "er_by_platform = posts.groupby('platform', observed=True)[['er_reach', 'er_impressions', "
-           "'er_followers']].median()"),
+           "Select the three rate columns with a list after `groupby('platform', observed=True)`, then "
+           "aggregate with the median."),
     solution=("posts = ds.posts.assign(er_reach=er_reach,\n"
               "                        er_impressions=engagements / ds.posts['impressions'],\n"
               "                        er_followers=engagements / followers_at_post)\n"
@@ -158,7 +158,8 @@ Q6 = Question(
     comparison=Scalar(rtol=1e-4, nan_message="your value is NaN: probably your platform filter matched no rows; "
                       "platform names are lowercase ('instagram')"),
     hints=("Keep only the instagram posts first.",
-           "ig = engagements[ds.posts['platform'] == 'instagram'], then ig.mean() / ig.median()."),
+           "Index your engagements with a boolean mask on ds.posts['platform'], then divide its mean by its "
+           "median."),
     solution=("ig = engagements[ds.posts['platform'] == 'instagram']\n"
               "instagram_mean_to_median = ig.mean() / ig.median()"),
     mistakes=(
@@ -176,8 +177,8 @@ Q7 = Question(
     reference=above_benchmark,
     comparison=Several(("vs_benchmark", "above_benchmark"), (SeriesMatch(rtol=1e-4), Values(ordered=False))),
     hints=("Compare like with like: your rates are fractions, the benchmark is in percent.",
-           "bench = ex.BENCHMARK_PCT / 100; divide er_by_platform['er_followers'] by it on the platforms the "
-           "benchmark covers.",
+           "Turn the benchmark into fractions (divide by 100), then divide your er_followers medians by it "
+           "on the platforms both cover (`bench.index.intersection(...)`).",
            "The platforms above the benchmark are those whose ratio is above 1; `list(...)` of an index "
            "gives a list."),
     solution=("bench = ex.BENCHMARK_PCT / 100\n"

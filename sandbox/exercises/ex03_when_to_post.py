@@ -142,7 +142,7 @@ Q1 = Question(
     "aligned with ds.posts.", ("post_hour", "post_weekday"),
     reference=timing, comparison=Several(("post_hour", "post_weekday"), (SERIES, SERIES)),
     hints=("posted_at is a UTC timestamp; the .dt accessor extracts its parts.",
-           "ds.posts['posted_at'].dt.hour and ds.posts['posted_at'].dt.day_of_week"),
+           "`.dt.hour` gives the hour; `.dt.day_of_week` numbers the days from Monday = 0."),
     solution="post_hour = ds.posts['posted_at'].dt.hour\npost_weekday = ds.posts['posted_at'].dt.day_of_week",
     mistakes=(
         Mistake("`post_weekday` counts from 1 (ISO day numbers); here Monday = 0, use .dt.day_of_week",
@@ -156,8 +156,8 @@ Q2 = Question(
     ("ig_er_by_hour",),
     reference=ig_er_by_hour, comparison=SERIES,
     hints=("Filter to instagram, compute engagements / reach, then group by hour.",
-           "ig = ds.posts[ds.posts['platform'] == 'instagram'].assign(er=..., hour=...); "
-           "ig.groupby('hour')['er'].median()"),
+           "Keep the rows where platform is 'instagram', add er and hour columns with `.assign(...)`, group "
+           "by hour and take the median of er."),
     solution=("ig = ds.posts[ds.posts['platform'] == 'instagram']\n"
               "ig = ig.assign(er=ig[['likes', 'comments', 'shares', 'saves']].sum(axis=1) / ig['reach'],\n"
               "               hour=ig['posted_at'].dt.hour,\n"
@@ -177,7 +177,7 @@ Q3 = Question(
     ("ig_heatmap",),
     reference=ig_heatmap, comparison=FrameMatch(rtol=1e-6),
     hints=("A pivot table puts one variable in rows and another in columns.",
-           "ig.pivot_table(index='weekday', columns='hour', values='er', aggfunc='median')"),
+           "`ig.pivot_table(...)` takes index=, columns=, values= and aggfunc= (here the median)."),
     solution="ig_heatmap = ig.pivot_table(index='weekday', columns='hour', values='er', aggfunc='median')",
     mistakes=(
         Mistake("the table is transposed: weekdays go in the rows (index), hours in the columns",
@@ -193,8 +193,8 @@ Q4 = Question(
     reference=best_hours, comparison=BestWithEvidence("hour"),
     hints=("Look for the highest value in ig_er_by_hour, but first drop the hours with few posts: "
            "a median of 6 posts is mostly noise.",
-           "share = ig['hour'].value_counts(normalize=True) gives each hour's share of the posts; keep the "
-           "hours whose share is at least ex.MIN_SHARE.",
+           "`value_counts(normalize=True)` of ig's hour column gives each hour's share of the posts; keep "
+           "the hours whose share is at least ex.MIN_SHARE.",
            "Restrict ig_er_by_hour to those hours (`.index.isin(...)`); the label of the largest value "
            "(`idxmax`, as an int) is the hour, and the value there is the evidence."),
     solution=("share = ig['hour'].value_counts(normalize=True)\n"
@@ -240,8 +240,8 @@ Q6 = Question(
     ("weekend_ratio",),
     reference=weekend_ratio, comparison=Scalar(rtol=1e-4),
     hints=("Weekend posts have dayofweek 5 or 6.",
-           "er = engagements / reach for all posts; weekend = ds.posts['posted_at'].dt.day_of_week >= 5; "
-           "er[weekend].median() / er[~weekend].median()"),
+           "Compute er for all posts and a boolean `weekend` mask (day_of_week 5 or 6); `er[weekend]` and "
+           "`er[~weekend]` are the two groups whose medians you divide."),
     solution=("er = ds.posts[['likes', 'comments', 'shares', 'saves']].sum(axis=1) / ds.posts['reach']\n"
               "weekend = ds.posts['posted_at'].dt.day_of_week >= 5\n"
               "weekend_ratio = er[weekend].median() / er[~weekend].median()"),
