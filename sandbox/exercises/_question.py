@@ -15,12 +15,17 @@ bound to the notebook's variables, with ``check()``, ``hint()``,
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from . import _view
 from ._compare import Mismatch
+
+
+#: Set by nbgrader while it validates or autogrades a notebook ("validate", "autograde").
+NBGRADER_EXECUTION = "NBGRADER_EXECUTION"
 
 
 class CheckError(Exception):
@@ -256,9 +261,22 @@ class BoundQuestion:
             return _view.Result(q.id, _view.FAILED, str(e), q.points)
         return _view.Result(q.id, _view.PASSED, "", q.points)
 
-    def check(self) -> _view.Result:
-        """Check your answer; shows passed, what is wrong, or 'not attempted'."""
-        return self.result()
+    def check(self) -> _view.Result | None:
+        """Check your answer; shows passed, what is wrong, or 'not attempted'.
+
+        In JupyterLab it returns the Result (shown below the cell) and never raises, so Run All
+        shows every check. Under nbgrader (``NBGRADER_EXECUTION`` is set while validating and
+        autograding) the cell is a test cell: a wrong or missing answer raises GradeFailure with
+        the learner-facing message, so the Validate button lists exactly the wrong questions, and a
+        right one is displayed, not returned (nbgrader reads a returned value as a partial score).
+        """
+        result = self.result()
+        if not os.environ.get(NBGRADER_EXECUTION):
+            return result
+        if not result.passed:
+            raise GradeFailure(f"{self.id} {result.status}: {result.message}")
+        _view.show(result)
+        return None
 
     def grade(self) -> None:
         """The nbgrader hidden test: raise GradeFailure with the learner-facing message."""
