@@ -277,6 +277,7 @@ def test_validate_lists_exactly_the_wrong_questions(course, tmp_path):
     for qid, code in answers.items():
         if code is not None:
             nb.cells[cell_index(nb, f"{qid}_answer")].source = code
+    nb.cells[cell_index(nb, "q6_narrative")].source = "A year of posts by a few brands on six platforms."
     nbformat.write(nb, tmp_path / f"{name}.ipynb")
     run = nbgrader_cli.run_nbgrader(["validate", f"{name}.ipynb"], tmp_path, time_limit=600)
     log = run.output
