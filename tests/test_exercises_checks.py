@@ -102,3 +102,44 @@ def test_solutions_pass_without_truth(notebook, worlds):
         ns = solved_namespace(exercise, blind)
         for q in exercise.questions:
             q.verify(ns, blind)
+
+
+def learner_message(notebook, qid, ns, ds) -> str:
+    with pytest.raises(CheckFailed) as err:
+        get_exercise(notebook)[qid].verify(ns, ds)
+    return str(err.value)
+
+
+def test_realistic_wrong_answers_get_the_right_diagnosis(default_world):
+    ds = default_world
+    ns = solved_namespace(get_exercise("02_engagement_kpis"), ds)
+    # a percentage, although zero-engagement posts match at any scale
+    msg = learner_message("02_engagement_kpis", "q2", {"er_reach": ns["er_reach"] * 100}, ds)
+    assert "percentage" in msg and "differ" not in msg
+    # a filter on 'Instagram' matches nothing
+    engagements = ns["engagements"]
+    empty = engagements[ds.posts["platform"] == "Instagram"]
+    msg = learner_message("02_engagement_kpis", "q6", {"instagram_mean_to_median": empty.mean() / empty.median()}, ds)
+    assert "no rows" in msg and "lowercase" in msg and "too low" not in msg
+    # capitalised platform names pass; the message never tells how many platforms are expected
+    q7 = get_exercise("02_engagement_kpis")["q7"]
+    q7.verify({"vs_benchmark": ns["vs_benchmark"], "above_benchmark": [p.title() for p in ns["above_benchmark"]]}, ds)
+    msg = learner_message("02_engagement_kpis", "q7", {"vs_benchmark": ns["vs_benchmark"], "above_benchmark": []}, ds)
+    assert "missing" in msg and not any(ch.isdigit() for ch in msg)
+
+
+def test_best_hour_rejects_local_time_off_by_one_and_totals(default_world):
+    ds = default_world
+    ex3 = __import__("sandbox.exercises.ex03_when_to_post", fromlist=["x"])
+    q = get_exercise("03_when_to_post")["q4"]
+    best, values = q.reference(ds)
+    ig = ex3.instagram(ds)
+    paris = ex3.local_best_hours(ds, "Europe/Paris")
+    wrong = {
+        "Paris time": q.answers_of(paris)[0],
+        "off by one": (max(best) + 1, float(values.get(max(best) + 1, 0.0))),
+        "total engagements": q.answers_of(ex3.best_hour_by_total(ds))[0],
+        "right hour, wrong evidence": (min(best), float(ig["er"].median())),
+    }
+    for what, answer in wrong.items():
+        assert q.mismatch(answer, (best, values)) is not None, what

@@ -43,3 +43,22 @@ def test_every_mistake_discriminates(default_world, fresh_worlds):
         print(f"{notebook:<20} {qid:<3} {'yes' if on_default else 'NO':<7} {rate:>5.0%}  {message[:70]}")
     weak = [(nb, q, m[:50], d, r) for nb, q, m, d, r in rows if not d or r < MIN_SEED_RATE]
     assert not weak, f"mistakes that do not discriminate (default caught?, share of seeds): {weak}"
+
+
+@pytest.mark.slow
+def test_best_hour_is_judged_on_each_world(default_world, fresh_worlds):
+    """03.q4: no hour is accepted on more than 60% of the worlds (a hard-coded hour fails elsewhere),
+    and the accepted hours are the data's best and its near-ties only, never a whole planted window."""
+    q = get_exercise("03_when_to_post")["q4"]
+    worlds = [default_world, *fresh_worlds]
+    accepted = []
+    for ds in worlds:
+        hours, values = q.reference(ds)
+        accepted.append(hours)
+        window = ds.truth["platforms"]["instagram"]["best_window"]["hours"]
+        assert len(hours) < window[1] - window[0], (ds.meta["seed"], hours, window)
+        best = int(values.idxmax())
+        assert best in hours and all(values[h] >= values[best] * 0.99 for h in hours)
+    share = {h: sum(h in a for a in accepted) / len(worlds) for h in range(24)}
+    print("\nshare of worlds accepting each hour:", {h: f"{s:.0%}" for h, s in share.items() if s})
+    assert max(share.values()) <= 0.6, share

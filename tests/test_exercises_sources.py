@@ -59,3 +59,12 @@ def test_hints_stop_short_of_the_solution(notebook):
         for level, hint in enumerate(q.hints, start=1):
             leaked = [p for p in solution_pieces(q.solution, q.variables) if p in squash(hint)]
             assert not leaked, f"{notebook} {q.id} hint {level} contains solution code: {leaked}"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_markdown_names_only_this_notebooks_answer_variables(notebook):
+    """`name = ...` in the text (the introduction's example) is one of this notebook's answer variables."""
+    nb = nbformat.read(ROOT / "solutions" / f"{notebook}.ipynb", as_version=4)
+    own = {v for q in get_exercise(notebook).questions for v in q.variables}
+    named = {m for c in nb.cells if c.cell_type == "markdown" for m in re.findall(r"`(\w+) = \.\.\.`", c.source)}
+    assert named and named <= own, named - own
