@@ -23,3 +23,19 @@ def tiny_dataset():
 def tiny_datasets(tiny_dataset):
     """Tiny worlds for every seed of TINY_SEEDS (the first is ``tiny_dataset``)."""
     return [tiny_dataset] + [sandbox.generate(seed=s, scale="tiny") for s in TINY_SEEDS[1:]]
+
+
+#: Fresh seeds of the discrimination table (the default world is seed 0).
+FRESH_SEEDS = tuple(range(1, 21))
+
+
+@pytest.fixture(scope="session")
+def default_world():
+    """The committed default world (small scale, seed 0), as the notebooks load it."""
+    return sandbox.load_dataset()
+
+
+@pytest.fixture(scope="session")
+def fresh_worlds():
+    """Small worlds of FRESH_SEEDS, generated once per session (about 5 s in all)."""
+    return [sandbox.generate(seed=s, scale="small") for s in FRESH_SEEDS]

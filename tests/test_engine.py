@@ -184,3 +184,93 @@ def test_report_renders_score_as_text_and_html():
     assert repr(report).splitlines() == ["01_first_look: First look", "  ✓ q1: passed", "  ✗ q2: failed - too <high>",
                                          "score: 1/3"]
     assert "too &lt;high&gt;" in report._repr_html_() and "score: 1/3" in report._repr_html_()
+
+
+# --- precision of messages ----------------------------------------------------
+
+def test_targeted_message_only_when_exactly_one_mistake_explains_the_answer():
+    q = Question(
+        "q1", "The median.", ("answer",), reference=lambda d: float(d.values.median()), comparison=Scalar(),
+        hints=("h",), solution="answer = values.median()",
+        mistakes=(Mistake("MEAN", lambda d: float(d.values.mean())),
+                  Mistake("MAX / 4", lambda d: float(d.values.max() / 4 + 0.75)),
+                  Mistake("SUM", lambda d: float(d.values.sum()))))
+    data = FakeData(pd.Series([0.0, 1.0, 2.0, 97.0]))  # mean 25 == max / 4 + 0.75: two explanations
+    with pytest.raises(CheckFailed) as err:
+        q.verify({"answer": 25.0}, data)
+    assert str(err.value) == "your value 25.0 is too high"
+    with pytest.raises(CheckFailed, match="^SUM$"):
+        q.verify({"answer": 100.0}, data)
+
+
+def test_percent_detected_where_the_reference_is_non_zero():
+    want = pd.Series([0.0, 0.02, 0.0, 0.05, 0.0])
+    assert "every value looks like a percentage" in mismatch(SeriesMatch(), want * 100, want)
+    assert "percentage" not in mismatch(SeriesMatch(), want * 100 + pd.Series([0, 0, 0, 1, 0]), want)
+
+
+def test_nan_answer_says_what_probably_happened():
+    assert "NaN" in mismatch(Scalar(), float("nan"), 0.3) and "too" not in mismatch(Scalar(), float("nan"), 0.3)
+    custom = Scalar(nan_message="the filter matched no rows")
+    assert mismatch(custom, float("nan"), 0.3) == "the filter matched no rows"
+
+
+def test_one_text_rule_trimmed_and_case_insensitive():
+    assert mismatch(MemberOf(str, "brand"), " Acme Foods ", {"acme foods"}) is None
+    assert mismatch(MemberOf(str, "brand"), "Acme", {"Acme Foods"}) is not None
+    assert mismatch(Values(), ["TikTok ", "X"], ["tiktok", "x"]) is None
+    assert mismatch(SeriesMatch(), pd.Series({"Instagram": 1.0}), pd.Series({"instagram": 1.0})) is None
+
+
+def test_values_messages_never_count_the_expected_items():
+    msg = mismatch(Values(), ["x"], ["tiktok", "x", "facebook"])
+    assert "missing" in msg and not any(ch.isdigit() for ch in msg)
+    msg = mismatch(Values(), ["x", "x", "tiktok"], ["tiktok", "x"])
+    assert "repeated" in msg and not any(ch.isdigit() for ch in msg)
+
+
+def test_ordered_series_accepts_ties_in_any_order():
+    want = pd.Series({"a": 3, "b": 2, "c": 2, "d": 1})
+    assert mismatch(SeriesMatch(ordered=True), want[["a", "c", "b", "d"]], want) is None
+    assert "wrong order" in mismatch(SeriesMatch(ordered=True), want[["a", "d", "b", "c"]], want)
+
+
+def test_best_with_evidence_card():
+    from sandbox.exercises._compare import BestWithEvidence
+
+    values = pd.Series({12: 0.010, 13: 0.020, 14: 0.0199})
+    card = BestWithEvidence("hour")
+    assert mismatch(card, (13, 0.020), ({13, 14}, values)) is None
+    assert mismatch(card, (14, 0.0199), ({13, 14}, values)) is None
+    assert "too high" in mismatch(card, (14, 0.020), ({13, 14}, values))  # evidence of another hour
+    assert "not the right hour" in mismatch(card, (12, 0.010), ({13, 14}, values))
+    assert card.answers(({13, 14}, values)) == [(13, 0.020), (14, 0.0199)]
+
+
+# --- nbgrader and the HTML view -----------------------------------------------
+
+def test_check_fails_its_cell_under_nbgrader_and_never_in_jupyterlab(monkeypatch):
+    ns = {"answer": 26.5}
+    (q1,) = Exercise("00_demo", "Demo", (median_question(),), tables=("posts",)).setup(ns, dataset=DATA)
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    assert q1.check().status == "failed"  # JupyterLab: shown, Run All goes on
+    for mode in ("validate", "autograde"):
+        monkeypatch.setenv("NBGRADER_EXECUTION", mode)
+        with pytest.raises(GradeFailure, match="q1 failed: your value equals the MEAN"):
+            q1.check()
+        ns.pop("answer")
+        with pytest.raises(GradeFailure, match="q1 not attempted"):
+            q1.check()
+        ns["answer"] = 2.5
+        assert q1.check() is None  # displayed, not returned: nbgrader would parse a value as a score
+        ns["answer"] = 26.5
+
+
+def test_backticks_render_as_code_in_html_only():
+    from sandbox.exercises import Hint, Result
+
+    r = Result("q1", "failed", "set `n_posts` to a <number>")
+    assert "<code>n_posts</code>" in r._repr_html_() and "&lt;number&gt;" in r._repr_html_()
+    assert "`n_posts`" in repr(r)
+    h = Hint("q1", 1, 2, "use `len(df)`")
+    assert "<code>len(df)</code>" in h._repr_html_() and "`len(df)`" in repr(h)

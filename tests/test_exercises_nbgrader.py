@@ -22,6 +22,7 @@ import pytest
 from nbgrader.api import Gradebook
 
 import sandbox
+from sandbox.course import nbgrader_cli
 from sandbox.exercises import CheckFailed, get_exercise
 from sandbox.exercises.release import ASSIGNMENT, run_nbgrader, write_course
 
@@ -48,14 +49,10 @@ def pick_mistake(question, ds):
     """(index, learner message) of the first mistake that is really wrong on ``ds``."""
     expected = question.reference(ds)
     for k, mistake in enumerate(question.mistakes):
-        value = mistake.answer(ds)
-        if isinstance(value, set):
-            value = sorted(value - expected, key=str)
-            if not value:
-                continue
-            value = value[0]
-        if question.mismatch(value, expected) is None:
+        wrong = [v for v in question.answers_of(mistake.answer(ds)) if question.mismatch(v, expected) is not None]
+        if not wrong:
             continue
+        value = wrong[0]
         ns = dict(zip(question.variables, value)) if len(question.variables) > 1 else {question.variables[0]: value}
         try:
             question.verify(ns, ds)
@@ -71,9 +68,7 @@ def spoil(nb, notebook: str, question, k: int) -> None:
     answer.source += (
         "\nfrom sandbox.exercises import get_exercise as _get_exercise\n"
         f"_q = _get_exercise({notebook!r})[{question.id!r}]\n"
-        f"_wrong = _q.mistakes[{k}].answer(ds)\n"
-        "if isinstance(_wrong, set):\n"
-        "    _wrong = sorted(_wrong - _q.reference(ds), key=str)[0]\n"
+        f"_wrong = [v for v in _q.answers_of(_q.mistakes[{k}].answer(ds)) if _q.mismatch(v, _q.reference(ds))][0]\n"
         f"_right_{question.id} = ({names})\n"
         f"{names} = _wrong if isinstance(_wrong, tuple) else (_wrong,)\n")
     restore = nbformat.v4.new_code_cell(f"{names} = _right_{question.id}")
@@ -142,9 +137,15 @@ def course(tmp_path_factory, monkeypatch_module):
                     expected_messages[(student, name, q.id)] = (message, q.mistakes[k].message)
         submit(wrong, student, edit=edit)
 
-    parallel([lambda r=r: run_nbgrader(r, "autograde", ASSIGNMENT, "--force", timeout=900) for r in (right, wrong)])
+    runs = parallel([lambda r=r: run_nbgrader(r, "autograde", ASSIGNMENT, "--force", timeout=900)
+                     for r in (right, wrong)])
     run_nbgrader(wrong, "generate_feedback", ASSIGNMENT, "--student=wrong_*", "--force")
+    AUTOGRADE_LOGS[:] = [run.output for run in runs]
     return roots, released, expected_messages
+
+
+#: nbgrader's output of the fixture's autograde runs.
+AUTOGRADE_LOGS: list = []
 
 
 @pytest.fixture(scope="module")
@@ -248,3 +249,40 @@ def test_committed_exercises_are_not_stale(course):
     for name in NOTEBOOKS:
         fresh, mine = read(released / f"{name}.ipynb"), read(ROOT / "exercises" / f"{name}.ipynb")
         assert comparable(mine) == comparable(fresh), f"exercises/{name}.ipynb is stale: run `sandbox exercises release`"
+
+
+#: nbgrader's warning when a test cell's output is a value it cannot read as a score.
+FLOAT_WARNING = "cannot be converted to a float"
+
+
+def test_graded_cells_output_what_nbgrader_expects(course):
+    assert AUTOGRADE_LOGS and all(FLOAT_WARNING not in log for log in AUTOGRADE_LOGS), \
+        [line for log in AUTOGRADE_LOGS for line in log.splitlines() if FLOAT_WARNING in line][:3]
+
+
+def test_validate_lists_exactly_the_wrong_questions(course, tmp_path):
+    """The Validate button (nbgrader validate) on a student copy: right, wrong and unanswered questions."""
+    _, released, _ = course
+    name = "01_first_look"
+    exercise = get_exercise(name)
+    answers = {  # question id -> code for its answer cell (None: left as handed out)
+        "q1": exercise["q1"].solution,
+        "q2": "first_post = ds.posts['posted_at'].max()\nlast_post = ds.posts['posted_at'].min()",
+        "q3": None,
+        "q4": exercise["q4"].solution,
+        "q5": "boosted_share = int(ds.posts['is_boosted'].sum())",
+        "q6": exercise["q6"].solution,
+    }
+    nb = read(released / f"{name}.ipynb")
+    for qid, code in answers.items():
+        if code is not None:
+            nb.cells[cell_index(nb, f"{qid}_answer")].source = code
+    nb.cells[cell_index(nb, "q6_narrative")].source = "A year of posts by a few brands on six platforms."
+    nbformat.write(nb, tmp_path / f"{name}.ipynb")
+    run = nbgrader_cli.run_nbgrader(["validate", f"{name}.ipynb"], tmp_path, time_limit=600)
+    log = run.output
+    assert "VALIDATION FAILED ON 3 CELL(S)" in log, log[-3000:]
+    assert "q2 failed" in log and "q5 failed" in log and "q3 not attempted" in log
+    for qid in ("q1", "q4", "q6"):
+        assert f"{qid} failed" not in log and f"{qid} not attempted" not in log
+    assert FLOAT_WARNING not in log

@@ -37,6 +37,11 @@ def close(a: float, b: float, rtol: float, atol: float) -> bool:
     return abs(a - b) <= atol + rtol * abs(b)
 
 
+def norm_text(x) -> str:
+    """The one rule for text answers and labels: trimmed, case-insensitive."""
+    return str(x).strip().lower()
+
+
 def fmt(x) -> str:
     """Short display of one learner value."""
     if is_number(x) and not float(x).is_integer():
@@ -56,13 +61,16 @@ def percent_hint(answer: float, expected: float, rtol: float) -> str | None:
 
 
 def percent_hint_all(answer: np.ndarray, expected: np.ndarray, rtol: float) -> str | None:
-    """:func:`percent_hint` for arrays: a message when every value is scaled the same way."""
+    """:func:`percent_hint` for arrays: a message when every value is scaled the same way.
+
+    Only values where the expected one is non-zero count: a zero is the same at any scale.
+    """
     nonzero = (expected != 0) & ~np.isnan(expected)
     if not nonzero.any():
         return None
     a, e = answer[nonzero], expected[nonzero]
     for factor in (100, 0.01):
-        if np.allclose(a, e * factor, rtol=rtol, atol=0):
+        if np.allclose(a, e * factor, rtol=rtol, atol=0, equal_nan=False):
             return percent_hint(float(a[0]), float(e[0]), rtol)
     return None
 
@@ -73,6 +81,8 @@ class Scalar:
 
     rtol: float = 1e-4
     atol: float = 1e-12
+    #: What a NaN answer probably means (when the expected value is a number).
+    nan_message: str = "your value is NaN (missing): did a filter keep no rows, or a division have nothing to divide?"
 
     def compare(self, answer, expected) -> None:
         if isinstance(answer, (pd.Series, pd.DataFrame, np.ndarray, list, tuple, dict)):
@@ -83,6 +93,8 @@ class Scalar:
         a, e = float(answer), float(expected)
         if close(a, e, self.rtol, self.atol):
             return
+        if math.isnan(a):
+            raise Mismatch(self.nan_message)
         hint = percent_hint(a, e, self.rtol)
         if hint:
             raise Mismatch(f"your value {fmt(answer)} {hint}")
@@ -100,7 +112,6 @@ class MemberOf:
 
     cast: type = int
     describe: str = "value"
-    lower: bool = True
     options: tuple | None = None  # the allowed answers, when the question offers a choice
 
     def compare(self, answer, expected) -> None:
@@ -112,13 +123,38 @@ class MemberOf:
             raise Mismatch(f"expected a whole number ({self.describe}), got {fmt(answer)}")
         if self.cast is str and not isinstance(answer, str):
             raise Mismatch(f"expected a text answer ({self.describe}), got {type(answer).__name__} {fmt(answer)}")
-        value = self.cast(answer)
-        if isinstance(value, str):
-            value = value.strip().lower() if self.lower else value.strip()
+        value = norm_text(answer) if self.cast is str else self.cast(answer)
         if self.options is not None and value not in self.options:
             raise Mismatch(f"{answer!r} is not one of the allowed answers: {', '.join(map(repr, self.options))}")
+        if self.cast is str:
+            expected = {norm_text(e) for e in expected}
         if value not in expected:
             raise Mismatch(f"{fmt(answer)} is not the right {self.describe}")
+
+
+@dataclass(frozen=True)
+class BestWithEvidence:
+    """An insight card: a best label and its evidence number (the label's value in the data).
+
+    ``expected`` is ``(accepted labels, values per label)``: the label must be one of the accepted
+    ones (the best and its near-ties) and the evidence must be that label's value within ``rtol``.
+    """
+
+    describe: str = "hour"
+    rtol: float = 1e-4
+
+    def compare(self, answer, expected) -> None:
+        if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+            raise Mismatch(f"expected two answers (the {self.describe} and its evidence number)")
+        label, evidence = answer
+        accepted, values = expected
+        MemberOf(int, self.describe).compare(label, accepted)
+        Scalar(self.rtol).compare(evidence, values[int(label)])
+
+    def answers(self, expected) -> list:
+        """Every answer ``expected`` accepts, as a learner would give it."""
+        accepted, values = expected
+        return [(h, float(values[h])) for h in sorted(accepted) if h in values.index]
 
 
 @dataclass(frozen=True)
@@ -130,19 +166,19 @@ class Values:
     def compare(self, answer, expected) -> None:
         if isinstance(answer, (str, Number)) or answer is None:
             raise Mismatch(f"expected a list of values, got {type(answer).__name__} {fmt(answer)}")
-        got = [str(x) for x in list(answer)]
-        want = [str(x) for x in list(expected)]
+        got = [norm_text(x) for x in list(answer)]
+        want = [norm_text(x) for x in list(expected)]
         missing = sorted(set(want) - set(got))
         extra = sorted(set(got) - set(want))
         if missing or extra:
             parts = []
             if missing:
-                parts.append(f"{len(missing)} expected value(s) missing")
+                parts.append("some expected values are missing")
             if extra:
                 parts.append("unexpected: " + ", ".join(extra[:SHOW_ROWS]))
             raise Mismatch("; ".join(parts))
-        if len(got) != len(want):
-            raise Mismatch(f"{len(got)} values with repeats; expected {len(want)} distinct values")
+        if len(got) != len(set(got)):
+            raise Mismatch("some values are repeated; give each value once")
         if self.ordered and got != want:
             raise Mismatch("the right values in the wrong order; sort them as the question asks")
 
@@ -176,8 +212,8 @@ class SeriesMatch:
         got = self.to_series(answer)
         if self.ignore_zero and pd.api.types.is_numeric_dtype(got.dtype):
             got, expected = got[got != 0], expected[expected != 0]
-        got_keys = pd.Index(got.index.map(str))
-        want_keys = pd.Index(expected.index.map(str))
+        got_keys = pd.Index(got.index.map(norm_text))
+        want_keys = pd.Index(expected.index.map(norm_text))
         if got_keys.has_duplicates:
             raise Mismatch("your index has repeated labels; group so that each label appears once")
         missing = list(want_keys[~want_keys.isin(got_keys)])
@@ -192,7 +228,8 @@ class SeriesMatch:
         got = pd.Series(got.to_numpy(), index=got_keys)
         want = pd.Series(expected.to_numpy(), index=want_keys)
         self.compare_values(got, want.reindex(got.index))
-        if self.ordered and not got_keys.equals(want_keys):
+        # ties may come in any order: the values, read in the learner's order, must match the sorted ones
+        if self.ordered and not np.array_equal(want.reindex(got_keys).to_numpy(), want.to_numpy()):
             raise Mismatch("the right values in the wrong order; sort as the question asks "
                            "(sort_values(ascending=...))")
 
@@ -213,10 +250,9 @@ class SeriesMatch:
         bad = np.flatnonzero(~ok)
         keys = got.index
         if numeric:
-            if len(bad) == len(got):
-                hint = percent_hint_all(g, w, self.rtol)
-                if hint:
-                    raise Mismatch("every value " + hint)
+            hint = percent_hint_all(g, w, self.rtol)
+            if hint:
+                raise Mismatch("every value " + hint)
             if np.isnan(g[bad]).any() != np.isnan(w[bad]).any():
                 nan_note = "; some values are missing (NaN) where a number is expected, or the other way round"
             else:

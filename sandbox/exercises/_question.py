@@ -15,12 +15,17 @@ bound to the notebook's variables, with ``check()``, ``hint()``,
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
 from . import _view
 from ._compare import Mismatch
+
+
+#: Set by nbgrader while it validates or autogrades a notebook ("validate", "autograde").
+NBGRADER_EXECUTION = "NBGRADER_EXECUTION"
 
 
 class CheckError(Exception):
@@ -74,7 +79,8 @@ class Question:
     solution : str
         Reference code shown by ``qN.solution()``.
     mistakes : tuple of Mistake
-        Checked, in order, when the answer is wrong.
+        Checked when the answer is wrong; a mistake's message is shown only when it is the
+        only one that explains the answer.
     points : int
     """
 
@@ -112,10 +118,27 @@ class Question:
         problem = self.mismatch(answer, expected)
         if problem is None:
             return
-        for mistake in self.mistakes:
-            if self.mismatch(answer, mistake.answer(dataset)) is None:
-                raise CheckFailed(mistake.message)
-        raise CheckFailed(problem)
+        raise CheckFailed(self.diagnose(answer, dataset) or problem)
+
+    def diagnose(self, answer, dataset) -> str | None:
+        """The message of the one typical mistake that explains ``answer``, else None.
+
+        When several mistakes give this answer, a targeted message would be a guess: the
+        caller then shows the comparison's generic message instead.
+        """
+        explained = [m for m in self.mistakes if self.mismatch(answer, m.answer(dataset)) is None]
+        return explained[0].message if len(explained) == 1 else None
+
+    def answers_of(self, value) -> list:
+        """The learner answers an expected-style ``value`` stands for (a reference or a mistake's answer).
+
+        Insight references are sets of accepted labels (ties): each element is one answer.
+        """
+        if hasattr(self.comparison, "answers"):
+            return self.comparison.answers(value)
+        if isinstance(value, set):
+            return sorted(value, key=str)
+        return [value]
 
     def mismatch(self, answer, expected) -> str | None:
         """The comparison's message, or None when ``answer`` matches ``expected``."""
@@ -238,9 +261,22 @@ class BoundQuestion:
             return _view.Result(q.id, _view.FAILED, str(e), q.points)
         return _view.Result(q.id, _view.PASSED, "", q.points)
 
-    def check(self) -> _view.Result:
-        """Check your answer; shows passed, what is wrong, or 'not attempted'."""
-        return self.result()
+    def check(self) -> _view.Result | None:
+        """Check your answer; shows passed, what is wrong, or 'not attempted'.
+
+        In JupyterLab it returns the Result (shown below the cell) and never raises, so Run All
+        shows every check. Under nbgrader (``NBGRADER_EXECUTION`` is set while validating and
+        autograding) the cell is a test cell: a wrong or missing answer raises GradeFailure with
+        the learner-facing message, so the Validate button lists exactly the wrong questions, and a
+        right one is displayed, not returned (nbgrader reads a returned value as a partial score).
+        """
+        result = self.result()
+        if not os.environ.get(NBGRADER_EXECUTION):
+            return result
+        if not result.passed:
+            raise GradeFailure(f"{self.id} {result.status}: {result.message}")
+        _view.show(result)
+        return None
 
     def grade(self) -> None:
         """The nbgrader hidden test: raise GradeFailure with the learner-facing message."""

@@ -7,12 +7,31 @@ into something friendly to read. They hold no logic beyond formatting.
 from __future__ import annotations
 
 import html
+import re
 from dataclasses import dataclass
 
 PASSED, FAILED, NOT_ATTEMPTED, ERROR = "passed", "failed", "not attempted", "error"
 
 _COLOURS = {PASSED: "#1b7f3b", FAILED: "#b3261e", NOT_ATTEMPTED: "#6b6b6b", ERROR: "#8a5a00"}
 _ICONS = {PASSED: "✓", FAILED: "✗", NOT_ATTEMPTED: "…", ERROR: "!"}
+
+
+_CODE_RE = re.compile(r"`([^`]+)`")
+
+
+def markdown_html(text: str) -> str:
+    """``text`` escaped for HTML, with `backtick` spans rendered as code (the text view keeps them)."""
+    return _CODE_RE.sub(r"<code>\1</code>", html.escape(text))
+
+
+def show(obj) -> None:
+    """Display ``obj`` below the running cell (rich in Jupyter, repr elsewhere) without returning it."""
+    try:
+        from IPython.display import display
+    except ImportError:  # plain Python: nothing richer to show
+        print(repr(obj))
+        return
+    display(obj)
 
 
 def _box(colour: str, title: str, body_html: str = "") -> str:
@@ -40,7 +59,7 @@ class Result:
 
     def _repr_html_(self) -> str:
         title = f"{_ICONS[self.status]} {html.escape(self.question_id)}: {self.status}"
-        return _box(_COLOURS[self.status], title, html.escape(self.message))
+        return _box(_COLOURS[self.status], title, markdown_html(self.message))
 
 
 @dataclass(frozen=True)
@@ -62,7 +81,7 @@ class Hint:
 
     def _repr_html_(self) -> str:
         return _box("#1f5fa8", f"Hint {self.level}/{self.total} for {html.escape(self.question_id)}",
-                    f"{html.escape(self.text)} <i>{html.escape(self._more())}</i>")
+                    f"{markdown_html(self.text)} <i>{markdown_html(self._more())}</i>")
 
 
 @dataclass(frozen=True)

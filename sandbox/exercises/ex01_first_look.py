@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ._compare import MemberOf, Moment, Scalar, Several, SeriesMatch
+from ._compare import Moment, Scalar, Several, SeriesMatch
 from ._question import Exercise, Mistake, Question
 
 
@@ -24,14 +24,20 @@ def posts_per_platform(ds) -> pd.Series:
 
 
 def brand_post_counts(ds) -> pd.Series:
+    """Posts per brand name, most first."""
     brand_of = ds.posts["account_id"].map(ds.accounts.set_index("account_id")["brand_id"])
     names = ds.brands.set_index("brand_id")["name"]
     return brand_of.map(names).value_counts()
 
 
-def ties(counts: pd.Series) -> set:
-    """Labels sharing the largest value (any of them is a right answer)."""
-    return {str(k) for k in counts.index[counts == counts.max()]}
+def most_active_account_posts(ds) -> pd.Series:
+    """Per brand name, the posts of its most active account (a typical mistake: max instead of sum)."""
+    per_account = ds.posts["account_id"].value_counts()
+    brand = per_account.index.map(ds.accounts.set_index("account_id")["brand_id"])
+    names = ds.brands.set_index("brand_id")["name"]
+    return per_account.groupby(brand.map(names)).max().sort_values(ascending=False)
+
+
 
 
 def boosted_share(ds) -> float:
@@ -40,10 +46,6 @@ def boosted_share(ds) -> float:
 
 def median_followers_by_platform(ds) -> pd.Series:
     return ds.accounts.groupby("platform", observed=True)["followers_start"].median()
-
-
-def biggest_platform(ds) -> set:
-    return {k.lower() for k in ties(median_followers_by_platform(ds))}
 
 
 Q1 = Question(
@@ -79,7 +81,7 @@ Q3 = Question(
     reference=posts_per_platform, comparison=SeriesMatch(rtol=0, atol=0.5, ordered=True, ignore_zero=True),
     hints=("Each post has a `platform`; count how often each value occurs.",
            "`value_counts()` counts and sorts in one go.",
-           "posts_per_platform = ds.posts['platform'].value_counts()"),
+           "Call it on the `platform` column of `ds.posts`; its result is already sorted."),
     solution="posts_per_platform = ds.posts['platform'].value_counts()",
     mistakes=(
         Mistake("these are shares of posts (normalize=True); the question asks for counts",
@@ -90,20 +92,23 @@ Q3 = Question(
 )
 
 Q4 = Question(
-    "q4", "Which brand (its name) published the most posts across all its accounts?", ("top_brand",),
-    reference=lambda ds: ties(brand_post_counts(ds)), comparison=MemberOf(str, "brand name", lower=False),
+    "q4", "Posts per brand across all its accounts: a Series indexed by brand NAME, sorted from most to "
+    "fewest posts.", ("posts_per_brand",),
+    reference=brand_post_counts, comparison=SeriesMatch(rtol=0, atol=0.5, ordered=True),
     hints=("Posts know their account; accounts know their brand; brands know their name.",
-           "Map `account_id` to `brand_id` with the accounts table, then count posts per brand.",
-           "brand_of = ds.posts['account_id'].map(ds.accounts.set_index('account_id')['brand_id']), "
-           "then map to names with ds.brands and take value_counts().idxmax()."),
+           "Map `account_id` to `brand_id` with `ds.accounts.set_index('account_id')['brand_id']`, then "
+           "map brand ids to names the same way with `ds.brands`.",
+           "With a Series of brand names aligned with ds.posts, one counting method gives the sorted counts."),
     solution=("brand_of = ds.posts['account_id'].map(ds.accounts.set_index('account_id')['brand_id'])\n"
               "names = ds.brands.set_index('brand_id')['name']\n"
-              "top_brand = brand_of.map(names).value_counts().idxmax()"),
+              "posts_per_brand = brand_of.map(names).value_counts()"),
     mistakes=(
-        Mistake("that is a brand_id; give the brand's name (from ds.brands)",
-                lambda ds: ties(ds.posts["account_id"].map(ds.accounts.set_index("account_id")["brand_id"]).value_counts())),
-        Mistake("that brand has the most accounts, not the most posts; count rows of ds.posts",
-                lambda ds: ties(ds.accounts["brand_id"].map(ds.brands.set_index("brand_id")["name"]).value_counts())),
+        Mistake("your index holds brand ids; give the brand names (from ds.brands)",
+                lambda ds: ds.posts["account_id"].map(ds.accounts.set_index("account_id")["brand_id"]).value_counts()),
+        Mistake("those are accounts per brand, not posts; count the rows of ds.posts",
+                lambda ds: ds.accounts["brand_id"].map(ds.brands.set_index("brand_id")["name"]).value_counts()),
+        Mistake("those are the posts of each brand's single most active account; add up all the brand's accounts",
+                lambda ds: most_active_account_posts(ds)),
     ),
 )
 
@@ -120,22 +125,24 @@ Q5 = Question(
 )
 
 Q6 = Question(
-    "q6", "Insight: on which platform is the typical account biggest, by the MEDIAN of followers_start?",
-    ("biggest_platform",),
-    reference=biggest_platform, comparison=MemberOf(str, "platform name"),
+    "q6", "Insight: the typical account size per platform, the MEDIAN of followers_start, as a Series sorted "
+    "from the biggest typical account to the smallest.", ("typical_followers",),
+    reference=lambda ds: median_followers_by_platform(ds).sort_values(ascending=False),
+    comparison=SeriesMatch(rtol=1e-6, ordered=True),
     hints=("Follower counts live in `ds.accounts`, one row per account.",
-           "Group accounts by platform and take the median of followers_start.",
-           "ds.accounts.groupby('platform', observed=True)['followers_start'].median().idxmax()"),
-    solution="biggest_platform = ds.accounts.groupby('platform', observed=True)['followers_start'].median().idxmax()",
+           "Group accounts by platform (observed=True) and take the median of followers_start.",
+           "Then sort those medians from the largest down."),
+    solution=("typical_followers = (ds.accounts.groupby('platform', observed=True)['followers_start'].median()\n"
+              "                     .sort_values(ascending=False))"),
     mistakes=(
-        Mistake("that platform has the most posts; the question is about followers per account",
-                lambda ds: {k.lower() for k in ties(ds.posts["platform"].value_counts())}),
-        Mistake("that is the platform with the highest MEAN followers; a few huge accounts pull the mean up, "
-                "the question asks for the median",
-                lambda ds: {k.lower() for k in ties(ds.accounts.groupby("platform", observed=True)["followers_start"].mean())}),
-        Mistake("that is the platform with the most followers in TOTAL; the question asks about the typical "
-                "(median) account",
-                lambda ds: {k.lower() for k in ties(ds.accounts.groupby("platform", observed=True)["followers_start"].sum())}),
+        Mistake("those are posts per platform; the question is about followers per account",
+                lambda ds: ds.posts["platform"].value_counts()),
+        Mistake("those are MEAN followers; a few huge accounts pull the mean up, the question asks for the median",
+                lambda ds: ds.accounts.groupby("platform", observed=True)["followers_start"].mean()
+                .sort_values(ascending=False)),
+        Mistake("those are followers in TOTAL; the question asks about the typical (median) account",
+                lambda ds: ds.accounts.groupby("platform", observed=True)["followers_start"].sum()
+                .sort_values(ascending=False)),
     ),
     points=2,
 )

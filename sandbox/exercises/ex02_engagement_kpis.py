@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import _analysis as an
-from ._compare import FrameMatch, Scalar, SeriesMatch, Values
+from ._compare import FrameMatch, Scalar, SeriesMatch, Several, Values
 from ._question import Exercise, Mistake, Question
 
 #: Median engagement rate per post by followers, Rival IQ 2023 Social Media Industry
@@ -29,12 +29,19 @@ def er_by_platform(ds, how: str = "median") -> pd.DataFrame:
     return rates.groupby("platform", observed=True)[RATE_COLUMNS].agg(how)
 
 
-def above_benchmark(ds, column: str = "er_followers", how: str = "median", scale: float = 1.0) -> list:
-    """Platforms whose typical ER beats the published benchmark (benchmark in percent / 100 * scale)."""
+def vs_benchmark(ds, column: str = "er_followers", how: str = "median", scale: float = 1.0) -> pd.Series:
+    """Typical ER of each platform the benchmark covers divided by the benchmark (benchmark in percent
+    / 100 * scale): 1.5 means 50% above it."""
     typical = er_by_platform(ds, how)[column]
     bench = BENCHMARK_PCT / 100 * scale
     common = [p for p in bench.index if p in typical.index]
-    return sorted(p for p in common if typical[p] > bench[p])
+    return (typical[common] / bench[common]).rename("vs_benchmark")
+
+
+def above_benchmark(ds, column: str = "er_followers", how: str = "median", scale: float = 1.0) -> tuple:
+    """(ratio to the benchmark per platform, sorted list of the platforms above it)."""
+    ratio = vs_benchmark(ds, column, how, scale)
+    return ratio, sorted(ratio.index[ratio > 1])
 
 
 def mean_to_median(values: pd.Series) -> float:
@@ -54,7 +61,7 @@ Q1 = Question(
     reference=lambda ds: an.engagements(ds.posts), comparison=SERIES,
     hints=("Engagements are four interaction counts added up, per row.",
            "Add the columns likes, comments, shares and saves of ds.posts.",
-           "engagements = ds.posts[['likes', 'comments', 'shares', 'saves']].sum(axis=1)"),
+           "Select the four columns with a list, `ds.posts[[...]]`, and sum across each row (`axis=1`)."),
     solution="engagements = ds.posts[['likes', 'comments', 'shares', 'saves']].sum(axis=1)",
     mistakes=(
         Mistake("saves are missing: engagements = likes + comments + shares + saves",
@@ -87,7 +94,7 @@ Q3 = Question(
     "q3", "The median engagement rate by reach over all posts.", ("median_er_reach",),
     reference=lambda ds: float(an.er_reach(ds.posts).median()), comparison=Scalar(rtol=1e-4),
     hints=("A typical value of a heavy-tailed metric is its median.",
-           "median_er_reach = er_reach.median()"),
+           "A pandas Series has a method for its median."),
     solution="median_er_reach = er_reach.median()",
     mistakes=(
         Mistake("your value equals the MEAN; the question asks for the median (the mean is pulled up by a few "
@@ -106,9 +113,9 @@ Q4 = Question(
     reference=lambda ds: an.followers_on_post_day(ds.posts, ds.followers_daily), comparison=SERIES,
     hints=("followers_daily has one row per account and day; find the row of each post's account and day.",
            "Make a `date` column from posted_at (UTC day, no time zone) and merge on account_id and date.",
-           "day = ds.posts['posted_at'].dt.tz_localize(None).dt.normalize(); merge "
-           "ds.posts.assign(date=day)[['account_id', 'date']] with ds.followers_daily (how='left') and keep "
-           "the followers column (its index must match ds.posts)."),
+           "`.dt.tz_localize(None)` drops the time zone and `.dt.normalize()` the time of day. A left merge "
+           "of the posts' account_id and date with ds.followers_daily keeps one row per post in order; "
+           "give the result ds.posts' index."),
     solution=("day = ds.posts['posted_at'].dt.tz_localize(None).dt.normalize()\n"
               "keys = ds.posts.assign(date=day)[['account_id', 'date']]\n"
               "merged = keys.merge(ds.followers_daily, on=['account_id', 'date'], how='left')\n"
@@ -131,8 +138,8 @@ Q5 = Question(
     hints=("Put the three per-post rates into columns of one DataFrame together with platform.",
            "posts = ds.posts.assign(er_reach=..., er_impressions=..., er_followers=...), then group by "
            "platform (observed=True) and take the median.",
-           "er_by_platform = posts.groupby('platform', observed=True)[['er_reach', 'er_impressions', "
-           "'er_followers']].median()"),
+           "Select the three rate columns with a list after `groupby('platform', observed=True)`, then "
+           "aggregate with the median."),
     solution=("posts = ds.posts.assign(er_reach=er_reach,\n"
               "                        er_impressions=engagements / ds.posts['impressions'],\n"
               "                        er_followers=engagements / followers_at_post)\n"
@@ -147,9 +154,12 @@ Q5 = Question(
 Q6 = Question(
     "q6", "Heavy tails: on instagram, the mean engagements per post divided by the median engagements per post.",
     ("instagram_mean_to_median",),
-    reference=lambda ds: mean_to_median(instagram_engagements(ds)), comparison=Scalar(rtol=1e-4),
+    reference=lambda ds: mean_to_median(instagram_engagements(ds)),
+    comparison=Scalar(rtol=1e-4, nan_message="your value is NaN: probably your platform filter matched no rows; "
+                      "platform names are lowercase ('instagram')"),
     hints=("Keep only the instagram posts first.",
-           "ig = engagements[ds.posts['platform'] == 'instagram'], then ig.mean() / ig.median()."),
+           "Index your engagements with a boolean mask on ds.posts['platform'], then divide its mean by its "
+           "median."),
     solution=("ig = engagements[ds.posts['platform'] == 'instagram']\n"
               "instagram_mean_to_median = ig.mean() / ig.median()"),
     mistakes=(
@@ -161,16 +171,20 @@ Q6 = Question(
 )
 
 Q7 = Question(
-    "q7", "Insight: which platforms have a median ER by followers above the Rival IQ benchmark "
-    "(BENCHMARK_PCT, in percent)? A list of platform names, any order.", ("above_benchmark",),
-    reference=above_benchmark, comparison=Values(ordered=False),
+    "q7", "Insight: for each platform the Rival IQ benchmark covers (BENCHMARK_PCT, in percent), your median "
+    "ER by followers divided by the benchmark (1.5 = 50% above it); and the list of platforms above it.",
+    ("vs_benchmark", "above_benchmark"),
+    reference=above_benchmark,
+    comparison=Several(("vs_benchmark", "above_benchmark"), (SeriesMatch(rtol=1e-4), Values(ordered=False))),
     hints=("Compare like with like: your rates are fractions, the benchmark is in percent.",
-           "bench = ex.BENCHMARK_PCT / 100; compare with er_by_platform['er_followers'] on the platforms the "
-           "benchmark covers.",
-           "above_benchmark = [p for p in bench.index if er_by_platform.loc[p, 'er_followers'] > bench[p]]"),
+           "Turn the benchmark into fractions (divide by 100), then divide your er_followers medians by it "
+           "on the platforms both cover (`bench.index.intersection(...)`).",
+           "The platforms above the benchmark are those whose ratio is above 1; `list(...)` of an index "
+           "gives a list."),
     solution=("bench = ex.BENCHMARK_PCT / 100\n"
-              "typical = er_by_platform['er_followers']\n"
-              "above_benchmark = [p for p in bench.index if p in typical.index and typical[p] > bench[p]]"),
+              "common = bench.index.intersection(er_by_platform.index)  # the platforms both cover\n"
+              "vs_benchmark = er_by_platform.loc[common, 'er_followers'] / bench[common]\n"
+              "above_benchmark = list(vs_benchmark[vs_benchmark > 1].index)"),
     mistakes=(
         Mistake("it looks like you compared fractions with percentages: divide BENCHMARK_PCT by 100 first",
                 lambda ds: above_benchmark(ds, scale=100)),

@@ -84,7 +84,7 @@ def check_notebook(path, timeout: int = 120, dataset=None) -> tuple[Report, list
         "from sandbox.exercises.runner import report_json as _sandbox_report_json\n"
         f"print(_sandbox_report_json(globals(), {name!r}))"))
     client = NotebookClient(
-        nb, timeout=timeout, kernel_name="python3", allow_errors=True,
+        nb, timeout=timeout, kernel_name="python3", allow_errors=True, **quiet_kernel(),
         error_on_timeout={"ename": "CellTimeoutError", "evalue": f"cell ran longer than {timeout} s",
                           "traceback": []},
         resources={"metadata": {"path": str(path.parent.resolve())}},
@@ -97,6 +97,24 @@ def check_notebook(path, timeout: int = 120, dataset=None) -> tuple[Report, list
     except (DeadKernelError, CellExecutionError, RuntimeError) as e:
         raise NotebookRunError(f"{path} could not run: {type(e).__name__}: {e}") from None
     return parse_report(nb, name), cell_errors(nb.cells[:-1])
+
+
+def quiet_kernel() -> dict:
+    """NotebookClient options for a kernel that prints nothing the learner did not cause.
+
+    ipykernel warns on stderr that a kernel on plain TCP is unencrypted. The remedy it names is
+    CurveZMQ keys provisioned by the kernel manager (jupyter_client's ``transport_encryption``;
+    the python3 kernelspec declares support). Without CurveZMQ in pyzmq, the kernel's own log is
+    limited to errors instead. Local TCP is kept: kernels start from any folder.
+    """
+    import zmq
+    from traitlets.config import Config
+
+    if zmq.has("curve"):
+        config = Config()
+        config.KernelManager.transport_encryption = "auto"
+        return {"config": config}  # the client still creates, owns and shuts down its kernel manager
+    return {"extra_arguments": ["--IPKernelApp.log_level=ERROR"]}
 
 
 def parse_report(nb, name: str) -> Report:

@@ -1,0 +1,64 @@
+"""Every typical mistake gives a different answer from the reference (EXERCISES.md, bar 5).
+
+For every question and every listed mistake, on the default world and on 20 fresh seeds: is the
+mistake's answer rejected by the check? The table is printed (``pytest -s`` shows it); the test
+fails when a mistake is caught on fewer than 100% of the default world or 90% of the seeds.
+"""
+
+import pytest
+
+from sandbox.exercises import NOTEBOOKS, get_exercise
+
+MIN_SEED_RATE = 0.9
+
+
+def mistake_differs(question, mistake, ds, expected) -> bool:
+    """True when the check rejects every answer the mistake can produce on ``ds``.
+
+    Insight mistakes with ties produce several answers (``Question.answers_of``): all must be rejected.
+    """
+    values = question.answers_of(mistake.answer(ds))
+    return bool(values) and all(question.mismatch(v, expected) is not None for v in values)
+
+
+def discrimination_table(default_world, fresh_worlds) -> list[tuple]:
+    """Rows (notebook, question id, mistake message, caught on default, share of seeds caught)."""
+    rows = []
+    for notebook in NOTEBOOKS:
+        exercise = get_exercise(notebook)
+        for q in exercise.questions:
+            refs = [q.reference(ds) for ds in [default_world, *fresh_worlds]]
+            for m in q.mistakes:
+                on_default = mistake_differs(q, m, default_world, refs[0])
+                seeds = [mistake_differs(q, m, ds, e) for ds, e in zip(fresh_worlds, refs[1:])]
+                rows.append((notebook, q.id, m.message, on_default, sum(seeds) / len(seeds)))
+    return rows
+
+
+@pytest.mark.slow
+def test_every_mistake_discriminates(default_world, fresh_worlds):
+    rows = discrimination_table(default_world, fresh_worlds)
+    print(f"\n{'notebook':<20} {'q':<3} {'default':<7} {'seeds':>5}  mistake")
+    for notebook, qid, message, on_default, rate in rows:
+        print(f"{notebook:<20} {qid:<3} {'yes' if on_default else 'NO':<7} {rate:>5.0%}  {message[:70]}")
+    weak = [(nb, q, m[:50], d, r) for nb, q, m, d, r in rows if not d or r < MIN_SEED_RATE]
+    assert not weak, f"mistakes that do not discriminate (default caught?, share of seeds): {weak}"
+
+
+@pytest.mark.slow
+def test_best_hour_is_judged_on_each_world(default_world, fresh_worlds):
+    """03.q4: no hour is accepted on more than 60% of the worlds (a hard-coded hour fails elsewhere),
+    and the accepted hours are the data's best and its near-ties only, never a whole planted window."""
+    q = get_exercise("03_when_to_post")["q4"]
+    worlds = [default_world, *fresh_worlds]
+    accepted = []
+    for ds in worlds:
+        hours, values = q.reference(ds)
+        accepted.append(hours)
+        window = ds.truth["platforms"]["instagram"]["best_window"]["hours"]
+        assert len(hours) < window[1] - window[0], (ds.meta["seed"], hours, window)
+        best = int(values.idxmax())
+        assert best in hours and all(values[h] >= values[best] * 0.99 for h in hours)
+    share = {h: sum(h in a for a in accepted) / len(worlds) for h in range(24)}
+    print("\nshare of worlds accepting each hour:", {h: f"{s:.0%}" for h, s in share.items() if s})
+    assert max(share.values()) <= 0.6, share

@@ -1,0 +1,54 @@
+"""Answers read back from JSON or Arrow still pass: grading may run outside the kernel on plain data.
+
+H3's grader calls ``question.verify({var: value, ...}, dataset)`` in a separate process with values
+serialised by the kernel: numpy scalars become Python numbers, tuples lists, timestamps ISO strings,
+Series and DataFrames come back from Arrow (or JSON, with string labels).
+"""
+
+import io
+import json
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+
+from sandbox.exercises import NOTEBOOKS, get_exercise
+from test_exercises_checks import solved_namespace
+
+
+def plain(value):
+    """A JSON round trip of a non-pandas value."""
+    def default(x):
+        if isinstance(x, np.generic):
+            return x.item()
+        if isinstance(x, pd.Timestamp):
+            return x.isoformat()
+        raise TypeError(type(x))
+    return json.loads(json.dumps(value, default=default))
+
+
+def via_arrow(value):
+    if isinstance(value, pd.Series):
+        return pa.Table.from_pandas(value.to_frame(name=value.name or "value")).to_pandas().iloc[:, 0]
+    if isinstance(value, pd.DataFrame):
+        return pa.Table.from_pandas(value).to_pandas()
+    return plain(value)
+
+
+def via_json(value):
+    if isinstance(value, pd.Series):
+        return pd.read_json(io.StringIO(value.to_json()), typ="series")
+    if isinstance(value, pd.DataFrame):
+        return pd.read_json(io.StringIO(value.to_json()))
+    return plain(value)
+
+
+@pytest.mark.parametrize("carry", [via_arrow, via_json])
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_round_tripped_solutions_pass(notebook, carry, default_world):
+    exercise = get_exercise(notebook)
+    ns = solved_namespace(exercise, default_world)
+    for q in exercise.questions:
+        values = {name: carry(ns[name]) for name in q.variables}
+        q.verify(values, default_world)

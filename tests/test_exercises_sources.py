@@ -1,0 +1,70 @@
+"""One source per exercise fact (EXERCISES.md, bar 10): notebooks agree with their Questions, hints stop short.
+
+A question's points and solution code live in its ``Question``; the solution notebooks are checked
+against it (``sandbox.exercises._notebook.drift``; ``sync`` rewrites the cells).
+"""
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from sandbox.exercises import NOTEBOOKS, get_exercise
+from sandbox.exercises._notebook import drift, sync
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_solution_notebook_matches_its_questions(notebook):
+    nb = nbformat.read(ROOT / "solutions" / f"{notebook}.ipynb", as_version=4)
+    assert drift(nb, get_exercise(notebook)) == [], "run sandbox.exercises._notebook.sync on the notebook"
+
+
+def test_drift_sees_points_and_solution_changes():
+    notebook = next(iter(NOTEBOOKS))
+    exercise = get_exercise(notebook)
+    nb = nbformat.read(ROOT / "solutions" / f"{notebook}.ipynb", as_version=4)
+    q = exercise.questions[0]
+    for cell in nb.cells:
+        gid = cell.metadata.get("nbgrader", {}).get("grade_id")
+        if gid == q.id:
+            cell.metadata["nbgrader"]["points"] = q.points + 1
+        elif gid == f"{q.id}_answer":
+            cell.source = cell.source.replace("### END SOLUTION", "extra = 1\n### END SOLUTION")
+    problems = drift(nb, exercise)
+    assert any("points" in p for p in problems) and any("solution" in p for p in problems)
+    assert drift(sync(nb, exercise), exercise) == []
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text).replace('"', "'")
+
+
+def solution_pieces(solution: str, variables) -> list[str]:
+    """What a hint must not contain: any whole solution statement, or the expression that gives the answer."""
+    lines = [line.split("#")[0].strip() for line in solution.splitlines()]
+    pieces = [line for line in lines if line and "=" in line]
+    for line in lines:
+        for name in variables:
+            if re.match(rf"{name}\s*=[^=]", line):
+                pieces.append(line.split("=", 1)[1])
+    return [squash(p) for p in pieces if len(squash(p)) >= 12]
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_hints_stop_short_of_the_solution(notebook):
+    for q in get_exercise(notebook).questions:
+        for level, hint in enumerate(q.hints, start=1):
+            leaked = [p for p in solution_pieces(q.solution, q.variables) if p in squash(hint)]
+            assert not leaked, f"{notebook} {q.id} hint {level} contains solution code: {leaked}"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_markdown_names_only_this_notebooks_answer_variables(notebook):
+    """`name = ...` in the text (the introduction's example) is one of this notebook's answer variables."""
+    nb = nbformat.read(ROOT / "solutions" / f"{notebook}.ipynb", as_version=4)
+    own = {v for q in get_exercise(notebook).questions for v in q.variables}
+    named = {m for c in nb.cells if c.cell_type == "markdown" for m in re.findall(r"`(\w+) = \.\.\.`", c.source)}
+    assert named and named <= own, named - own
