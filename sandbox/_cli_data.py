@@ -7,14 +7,14 @@ import sys
 import time
 
 from ._scales import SCALES, get_scale, scale_for_posts
-from .cli import CliError, add_command
+from .cli import CliError, add_command, add_library_option, default_of
 from ._schema import TABLES
 from .dataset import FORMATS, META_FILE, DatasetError, check_format, prepare_target
 from .generator.dirty import MAX_RATE, check_dirty
 from .generator.pools import LOCALES, check_locale
 
 DEFAULT_OUT = "world"
-DEFAULT_SCALE = "small"
+GENERATE = "sandbox.generator:generate"
 #: Largest world written in one piece (and as CSV); bigger ones are streamed as partitioned Parquet.
 MAX_IN_MEMORY = SCALES["medium"]
 MAX_POSTS = 1_000_000_000
@@ -25,19 +25,18 @@ def register(subparsers) -> None:
         subparsers, "generate", "Generate a synthetic social-media world (tables + planted truth).",
         "sandbox generate --seed 123 --scale small --out my_world", run_generate,
     )
-    p.add_argument("--seed", type=int, default=0, help="any non-negative integer; same seed, same world")
-    p.add_argument("--scale", default=None,
-                   help=f"world size: {', '.join(SCALES)} (default {DEFAULT_SCALE})")
+    add_library_option(p, "--seed", target=GENERATE, type=int, help="any non-negative integer; same seed, same world")
+    add_library_option(p, "--scale", target=GENERATE, fill=False, help=f"world size: {', '.join(SCALES)}")
     p.add_argument("--posts", type=int, default=None,
                    help="custom size: about this many posts (at least 100; instead of --scale), e.g. 10000000")
-    p.add_argument("--jobs", type=int, default=1,
-                   help="worker processes for partitioned Parquet output (large worlds)")
+    add_library_option(p, "--jobs", target="sandbox.partitioned:write_world", type=int,
+                       help="worker processes for partitioned Parquet output (large worlds)")
     p.add_argument("--out", default=DEFAULT_OUT, help="output folder (must be new or empty, unless --force)")
-    p.add_argument("--format", default=None,
-                   help=f"file format: {', '.join(FORMATS)} (default csv up to medium size, partitioned parquet above)")
-    p.add_argument("--dirty", type=float, default=0.0,
-                   help=f"share of posts rows to damage for cleaning practice, 0 to {MAX_RATE}")
-    p.add_argument("--locale", default="en_US", help=f"language of names and texts: {', '.join(LOCALES)}")
+    p.add_argument("--format", help=f"file format: {', '.join(FORMATS)}; without it, csv up to medium size, "
+                   "partitioned parquet above")
+    add_library_option(p, "--dirty", target=GENERATE, type=float,
+                       help=f"share of posts rows to damage for cleaning practice, 0 to {MAX_RATE}")
+    add_library_option(p, "--locale", target=GENERATE, help=f"language of names and texts: {', '.join(LOCALES)}")
     p.add_argument("--force", action="store_true", help="replace a non-empty output folder")
     p.add_argument("--no-truth", action="store_true", help="leave out truth.json and truth/ (answers)")
     p.add_argument("--quiet", action="store_true", help="no progress display")
@@ -71,7 +70,7 @@ def check_size_args(args) -> None:
             raise CliError(f"--posts must be between 100 and {MAX_POSTS:,}, got {args.posts:,}")
         scale = scale_for_posts(args.posts)
     else:
-        scale = get_scale(args.scale or DEFAULT_SCALE)
+        scale = get_scale(args.scale or default_of(GENERATE, "scale"))
     big = scale.n_brands > MAX_IN_MEMORY.n_brands
     parallel = args.jobs > 1
     if args.format is None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
 import sys
 
 from . import __version__
@@ -31,8 +32,51 @@ class CliError(Exception):
         self.code = code
 
 
-class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
-    pass
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps examples' line breaks; ends an option's help with its default, once.
+
+    Options without a default (None) or flags say in words what happens without them.
+    An option added by :func:`add_library_option` shows the library function's default.
+    """
+
+    def _get_help_string(self, action):
+        help = action.help or ""
+        if "%(default)" in help or "(default:" in help or not action.option_strings:
+            return help
+        if hasattr(action, "library_default"):
+            return f"{help} (default: {default_of(*action.library_default)})"
+        if action.default in (None, False, argparse.SUPPRESS):
+            return help
+        return help + " (default: %(default)s)"
+
+
+def default_of(target: str, param: str):
+    """The default of parameter ``param`` of the function ``target`` ("package.module:function")."""
+    module, _, name = target.partition(":")
+    return inspect.signature(getattr(importlib.import_module(module), name)).parameters[param].default
+
+
+def add_library_option(parser, *flags, target: str, param: str | None = None, fill: bool = True, **kwargs):
+    """Add an option whose default is the library's: parameter ``param`` of function ``target``.
+
+    The CLI never repeats a library default. The option parses to None when not given;
+    :func:`main` then fills in the function's default (unless ``fill`` is False, for an
+    option whose absence the command itself interprets), and ``--help`` shows that default.
+    The library module is imported only for the help or the command that needs it.
+    """
+    action = parser.add_argument(*flags, default=None, **kwargs)
+    action.library_default = (target, param or action.dest)
+    if fill:
+        filled = parser.get_default("library_defaults") or ()
+        parser.set_defaults(library_defaults=(*filled, (action.dest, target, param or action.dest)))
+    return action
+
+
+def fill_library_defaults(args) -> None:
+    """Replace the options left None by the library defaults they stand for (see add_library_option)."""
+    for dest, target, param in getattr(args, "library_defaults", None) or ():
+        if getattr(args, dest) is None:
+            setattr(args, dest, default_of(target, param))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -65,6 +109,7 @@ def main(argv=None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    fill_library_defaults(args)
     try:
         result = args.func(args)
     except CliError as e:
