@@ -67,7 +67,7 @@ def _build(args) -> int:
 def _autograde(args) -> int:
     from .course import autograde_course
 
-    report = autograde_course(args.course, jobs=args.jobs, assignments=args.assignment)
+    report = autograde_course(args.course, jobs=args.jobs, assignments=args.assignment, progress=sys.stderr.isatty())
     graded = sum(o.status == "graded" for o in report.outcomes)
     print(f"graded {graded} submission(s); grades: {report.grades_csv}")
     for o in report.problems():
