@@ -11,9 +11,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import inspect
+import os
 import sys
 
 from . import __version__
+from ._environment import tool_env
 
 #: Modules that contribute subcommands; each has register(subparsers).
 COMMAND_MODULES = [
@@ -110,6 +112,9 @@ def main(argv=None) -> int:
         parser.print_help()
         return 2
     fill_library_defaults(args)
+    # nbgrader's Python API also starts `alembic` by PATH (a new gradebook): give this process the
+    # PATH its subprocesses get (sandbox._environment.tool_env), whether or not the venv is activated.
+    os.environ["PATH"] = tool_env()["PATH"]
     try:
         result = args.func(args)
     except CliError as e:
