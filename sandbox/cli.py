@@ -12,6 +12,7 @@ import argparse
 import importlib
 import inspect
 import os
+import re
 import sys
 
 from . import __version__
@@ -38,11 +39,13 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     """Keeps examples' line breaks; ends an option's help with its default, once.
 
     Options without a default (None) or flags say in words what happens without them.
-    An option added by :func:`add_library_option` shows the library function's default.
+    An option added by :func:`add_library_option` shows the library function's default, and
+    ``{module:NAME}`` in a help text shows a library constant (a collection as "a, b, c"):
+    the library is imported only when that help is shown.
     """
 
     def _get_help_string(self, action):
-        help = action.help or ""
+        help = LIBRARY_REFERENCE.sub(_library_constant, action.help or "")
         if "%(default)" in help or "(default:" in help or not action.option_strings:
             return help
         if hasattr(action, "library_default"):
@@ -50,6 +53,15 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
         if action.default in (None, False, argparse.SUPPRESS):
             return help
         return help + " (default: %(default)s)"
+
+
+#: ``{sandbox.module:NAME}`` in a help text.
+LIBRARY_REFERENCE = re.compile(r"\{(sandbox[\w.]*):(\w+)\}")
+
+
+def _library_constant(match: re.Match) -> str:
+    value = getattr(importlib.import_module(match.group(1)), match.group(2))
+    return ", ".join(map(str, value)) if isinstance(value, (dict, list, tuple, set, frozenset)) else str(value)
 
 
 def default_of(target: str, param: str):
@@ -81,8 +93,17 @@ def fill_library_defaults(args) -> None:
             setattr(args, dest, default_of(target, param))
 
 
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser that fills the options left None with the library defaults they stand for."""
+
+    def parse_known_args(self, args=None, namespace=None):
+        namespace, extras = super().parse_known_args(args, namespace)
+        fill_library_defaults(namespace)
+        return namespace, extras
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="sandbox",
         description="Social analytics practice sandbox: generate synthetic social-media worlds, "
         "practise with graded notebooks, run nbgrader courses.",
@@ -111,7 +132,6 @@ def main(argv=None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    fill_library_defaults(args)
     # nbgrader's Python API also starts `alembic` by PATH (a new gradebook): give this process the
     # PATH its subprocesses get (sandbox._environment.tool_env), whether or not the venv is activated.
     os.environ["PATH"] = tool_env()["PATH"]

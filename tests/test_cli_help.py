@@ -104,3 +104,19 @@ def test_cli_sources_repeat_no_library_default():
         source = inspect.getsource(module)
         assert not re.search(r"""default=("small"|'small'|\d+\b|"en_US"|0\.0)""", source), module.__name__
         assert not re.search(r"""["']small["']""", source), module.__name__
+
+
+def test_help_and_import_stay_cheap():
+    """`sandbox --help` and `import sandbox` import none of the heavy libraries (issue 13: start-up time)."""
+    import subprocess
+    import sys
+
+    heavy = ("pandas", "numpy", "scipy", "faker", "nbformat", "nbclient", "nbgrader", "tqdm")
+    code = ("import sys, contextlib, io\n"
+            "import sandbox\n"
+            "from sandbox.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()), contextlib.suppress(SystemExit):\n"
+            "    main(['--help'])\n"
+            f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert run.stdout.strip() == "[]", run.stdout
