@@ -11,12 +11,11 @@ from __future__ import annotations
 import argparse
 import importlib
 import inspect
-import os
 import re
 import sys
 
 from . import __version__
-from ._environment import tool_env
+from ._environment import tools_on_path
 
 #: Modules that contribute subcommands; each has register(subparsers).
 COMMAND_MODULES = [
@@ -74,7 +73,7 @@ def add_library_option(parser, *flags, target: str, param: str | None = None, fi
     """Add an option whose default is the library's: parameter ``param`` of function ``target``.
 
     The CLI never repeats a library default. The option parses to None when not given;
-    :func:`main` then fills in the function's default (unless ``fill`` is False, for an
+    :class:`Parser` then fills in the function's default (unless ``fill`` is False, for an
     option whose absence the command itself interprets), and ``--help`` shows that default.
     The library module is imported only for the help or the command that needs it.
     """
@@ -132,11 +131,9 @@ def main(argv=None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
-    # nbgrader's Python API also starts `alembic` by PATH (a new gradebook): give this process the
-    # PATH its subprocesses get (sandbox._environment.tool_env), whether or not the venv is activated.
-    os.environ["PATH"] = tool_env()["PATH"]
     try:
-        result = args.func(args)
+        with tools_on_path():  # nbgrader's Python API, too, starts `alembic` by PATH
+            result = args.func(args)
     except CliError as e:
         print(f"sandbox {args.command}: error: {e}", file=sys.stderr)
         return e.code
