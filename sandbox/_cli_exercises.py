@@ -6,7 +6,9 @@ import shlex
 import sys
 from pathlib import Path
 
-from .cli import CliError, add_command, add_library_option
+from .cli import CliError, add_command, add_library_option, default_of
+
+GENERATE = "sandbox.generator:generate"
 
 
 def register(subparsers) -> None:
@@ -31,7 +33,7 @@ def register(subparsers) -> None:
     g.add_argument("dir", metavar="DIR", help="folder to copy the notebooks into (must not hold them already)")
     g.add_argument("--seed", type=int, help="also write a fresh world of this seed into DIR/data; without it, the "
                    "notebooks use the default world")
-    add_library_option(g, "--scale", target="sandbox.generator:generate", help="size of the --seed world (tiny, small, ...)")
+    add_library_option(g, "--scale", target=GENERATE, fill=False, help="size of the --seed world: {sandbox._scales:SCALES}")
     r = add_command(
         sub, "release",
         "Regenerate the student notebooks (exercises/) from the nbgrader sources (solutions/) "
@@ -77,6 +79,8 @@ def cmd_get(args) -> int:
 
     if args.seed is not None and args.seed < 0:
         raise CliError(f"--seed must be a non-negative integer, got {args.seed}")
+    if args.scale is not None and args.seed is None:
+        raise CliError("--scale sizes the world of --seed; add --seed N")
     try:
         copies = get_exercises(args.dir, seed=args.seed, scale=args.scale)
     except FileExistsError as e:
@@ -84,7 +88,8 @@ def cmd_get(args) -> int:
     folder = copies[0].parent
     print(f"copied {len(copies)} notebooks to {folder}: {', '.join(p.name for p in copies)}")
     if args.seed is not None:
-        print(f"their data: the {args.scale} world of seed {args.seed} in {folder / 'data'}")
+        scale = args.scale or default_of(GENERATE, "scale")
+        print(f"their data: the {scale} world of seed {args.seed} in {folder / 'data'}")
     else:
         print("their data: the default world (add --seed N for a fresh one)")
     print("open them in JupyterLab:")

@@ -66,7 +66,8 @@ def test_get_never_overwrites_work_or_writes_half(tmp_path, capsys):
     assert sorted(p.name for p in other.iterdir()) == ["data"]
 
     for argv, message in ((["--seed", "-1"], "--seed must be a non-negative integer"),
-                          (["--seed", "1", "--scale", "huge"], "unknown scale 'huge'; allowed: tiny")):
+                          (["--seed", "1", "--scale", "huge"], "unknown scale 'huge'; allowed: tiny"),
+                          (["--scale", "tiny"], "--scale sizes the world of --seed; add --seed N")):
         assert main(["exercises", "get", str(tmp_path / "new"), *argv]) == 2
         assert message in capsys.readouterr().err
         assert not (tmp_path / "new").exists()
