@@ -1,4 +1,4 @@
-"""CLI commands for exercises: `sandbox check` and `sandbox exercises release`."""
+"""CLI commands for exercises: `sandbox check`, `sandbox exercises get` and `sandbox exercises release`."""
 
 from __future__ import annotations
 
@@ -6,9 +6,8 @@ import shlex
 import sys
 from pathlib import Path
 
+from ._cli_data import GENERATE
 from .cli import CliError, add_command, add_library_option, default_of
-
-GENERATE = "sandbox.generator:generate"
 
 
 def register(subparsers) -> None:
