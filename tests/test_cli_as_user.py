@@ -59,8 +59,9 @@ def course(tmp_path_factory):
 
 def test_the_script_is_not_on_the_users_path():
     assert SANDBOX.is_file()
-    for tool in ("sandbox", "alembic", "jupyter"):  # else this file could not catch a PATH lookup
-        assert not any((Path(d) / tool).exists() for d in USER_PATH.split(":")), tool
+    for tool in ("sandbox", "alembic", "jupyter"):
+        assert not any((Path(d) / tool).exists() for d in USER_PATH.split(":")), (
+            f"a global {tool} in {USER_PATH} would hide the missing-PATH bugs these tests are for")
 
 
 def test_course_build(course):
