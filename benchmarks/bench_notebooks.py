@@ -22,13 +22,16 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-ROOT = Path(__file__).resolve().parents[1]
+from sandbox._environment import tool_env
+from sandbox._notebooks import notebook_paths, notebooks_dir
+
 TARGET_SECONDS = 20
 
 
 def run(nb, folder: Path) -> float:
     start = time.perf_counter()
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
+    client = NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(folder)}})
+    client.execute(env=tool_env())  # the kernel runs this environment's Python, as `sandbox check` does
     return time.perf_counter() - start
 
 
@@ -37,10 +40,11 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=1, help="runs per notebook; the best is reported")
     args = parser.parse_args()
     os.environ.pop("SANDBOX_DATASET", None)
-    empty = min(run(nbformat.v4.new_notebook(), ROOT) for _ in range(args.repeats))
+    solutions = notebooks_dir("solutions")
+    empty = min(run(nbformat.v4.new_notebook(), solutions) for _ in range(args.repeats))
     print(f"kernel start-up (empty notebook): {empty:.1f} s")
     print(f"{'notebook':<24} {'wall s':>7} {'net s':>7} {'target s':>9} {'ok':>4}")
-    for path in sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb")):
+    for path in notebook_paths(solutions):
         best = min(run(nbformat.read(path, as_version=4), path.parent) for _ in range(args.repeats))
         ok = "yes" if best < TARGET_SECONDS else "NO"
         print(f"{path.stem:<24} {best:>7.1f} {best - empty:>7.1f} {TARGET_SECONDS:>9} {ok:>4}")

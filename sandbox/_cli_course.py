@@ -5,7 +5,11 @@ from __future__ import annotations
 import os
 import sys
 
-from .cli import CliError, add_command
+from .cli import CliError, add_command, add_library_option
+
+#: ``--jobs`` default of the course commands: every core (the library's default is 1 process).
+ALL_CORES = os.cpu_count() or 1
+BUILD = "sandbox.course.build:build_course"
 
 
 def register(subparsers) -> None:
@@ -18,23 +22,26 @@ def register(subparsers) -> None:
                     "gradebook with the roster's students, and a release folder per student with their own dataset.",
                     "sandbox course build stats101 --roster roster.csv --salt s3cret --exercises 01,02", _build)
     p.add_argument("course", metavar="COURSE", help="course folder to create (must not exist or be empty)")
-    p.add_argument("--roster", metavar="CSV", help="CSV with a student_id column (optional: first_name, last_name, email); None: no students yet")
-    p.add_argument("--salt", metavar="S", help="course secret mixed into every student's seed; None: a random one")
-    p.add_argument("--exercises", metavar="LIST", help="comma-separated exercise numbers or names; None: all of them")
-    p.add_argument("--scale", default="small", help="dataset scale of each student's world (tiny, small, ...)")
-    p.add_argument("--timeout", type=int, default=60, metavar="SECONDS", help="seconds a cell may run at autograde")
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
-                   help="worker processes generating students' worlds; the default is the number of cores")
-    p.add_argument("--solutions", metavar="DIR", help="folder of nbgrader source notebooks; None: the project's solutions/")
+    p.add_argument("--roster", metavar="CSV", help="CSV with a student_id column (optional: first_name, last_name, "
+                   "email); without it, the course has no students yet")
+    p.add_argument("--salt", metavar="S", help="course secret mixed into every student's seed; without it, a random one")
+    p.add_argument("--exercises", metavar="LIST", help="comma-separated exercise numbers or names; without it, all of them")
+    add_library_option(p, "--scale", target=BUILD, help="dataset scale of each student's world (tiny, small, ...)")
+    add_library_option(p, "--timeout", target=BUILD, param="cell_timeout", type=int, metavar="SECONDS",
+                       help="seconds a cell may run at autograde")
+    p.add_argument("--jobs", type=int, default=ALL_CORES, metavar="N",
+                   help="worker processes generating students' worlds (default: the number of cores)")
+    p.add_argument("--solutions", metavar="DIR", help="folder of nbgrader source notebooks; without it, the ones "
+                   "shipped with sandbox")
 
     p = add_command(sub, "autograde", "Grade every submission (submitted/<student>/<assignment>/) in parallel; "
                     "write the gradebook, grades.csv and feedback HTML.",
                     "sandbox course autograde stats101 --jobs 2 --assignment 01_first_look", _autograde)
     p.add_argument("course", metavar="COURSE", help="course folder made by `sandbox course build`")
-    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
-                   help="worker processes, each grading one student at a time; the default is the number of cores")
+    p.add_argument("--jobs", type=int, default=ALL_CORES, metavar="N",
+                   help="worker processes, each grading one student at a time (default: the number of cores)")
     p.add_argument("--assignment", metavar="A", action="append",
-                   help="grade only this assignment (repeatable); None: all of them")
+                   help="grade only this assignment (repeatable); without it, all of them")
 
 
 def _help(parser) -> int:
@@ -60,7 +67,7 @@ def _build(args) -> int:
 def _autograde(args) -> int:
     from .course import autograde_course
 
-    report = autograde_course(args.course, jobs=args.jobs, assignments=args.assignment)
+    report = autograde_course(args.course, jobs=args.jobs, assignments=args.assignment, progress=sys.stderr.isatty())
     graded = sum(o.status == "graded" for o in report.outcomes)
     print(f"graded {graded} submission(s); grades: {report.grades_csv}")
     for o in report.problems():

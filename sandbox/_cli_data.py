@@ -6,17 +6,15 @@ import json
 import sys
 import time
 
-from ._scales import SCALES, get_scale, scale_for_posts
-from .cli import CliError, add_command
-from ._schema import TABLES
-from .dataset import FORMATS, META_FILE, DatasetError, check_format, prepare_target
-from .generator.dirty import MAX_RATE, check_dirty
-from .generator.pools import LOCALES, check_locale
+from .cli import CliError, add_command, add_library_option, default_of
+
+# The library (pandas, scipy, Faker) is imported by the command that runs, not to build the parser;
+# help texts name the library's constants as {module:NAME}, filled in when --help is shown.
 
 DEFAULT_OUT = "world"
-DEFAULT_SCALE = "small"
-#: Largest world written in one piece (and as CSV); bigger ones are streamed as partitioned Parquet.
-MAX_IN_MEMORY = SCALES["medium"]
+GENERATE = "sandbox.generator:generate"
+#: Largest scale written in one piece (and as CSV); bigger worlds are streamed as partitioned Parquet.
+MAX_IN_MEMORY = "medium"
 MAX_POSTS = 1_000_000_000
 
 
@@ -25,19 +23,18 @@ def register(subparsers) -> None:
         subparsers, "generate", "Generate a synthetic social-media world (tables + planted truth).",
         "sandbox generate --seed 123 --scale small --out my_world", run_generate,
     )
-    p.add_argument("--seed", type=int, default=0, help="any non-negative integer; same seed, same world")
-    p.add_argument("--scale", default=None,
-                   help=f"world size: {', '.join(SCALES)} (default {DEFAULT_SCALE})")
+    add_library_option(p, "--seed", target=GENERATE, type=int, help="any non-negative integer; same seed, same world")
+    add_library_option(p, "--scale", target=GENERATE, fill=False, help="world size: {sandbox._scales:SCALES}")
     p.add_argument("--posts", type=int, default=None,
                    help="custom size: about this many posts (at least 100; instead of --scale), e.g. 10000000")
-    p.add_argument("--jobs", type=int, default=1,
-                   help="worker processes for partitioned Parquet output (large worlds)")
+    add_library_option(p, "--jobs", target="sandbox.partitioned:write_world", type=int,
+                       help="worker processes for partitioned Parquet output (large worlds)")
     p.add_argument("--out", default=DEFAULT_OUT, help="output folder (must be new or empty, unless --force)")
-    p.add_argument("--format", default=None,
-                   help=f"file format: {', '.join(FORMATS)} (default csv up to medium size, partitioned parquet above)")
-    p.add_argument("--dirty", type=float, default=0.0,
-                   help=f"share of posts rows to damage for cleaning practice, 0 to {MAX_RATE}")
-    p.add_argument("--locale", default="en_US", help=f"language of names and texts: {', '.join(LOCALES)}")
+    p.add_argument("--format", help="file format: {sandbox.dataset:FORMATS}; without it, csv up to medium size, "
+                   "partitioned parquet above")
+    add_library_option(p, "--dirty", target=GENERATE, type=float,
+                       help="share of posts rows to damage for cleaning practice, 0 to {sandbox.generator.dirty:MAX_RATE}")
+    add_library_option(p, "--locale", target=GENERATE, help="language of names and texts: {sandbox.generator.pools:LOCALES}")
     p.add_argument("--force", action="store_true", help="replace a non-empty output folder")
     p.add_argument("--no-truth", action="store_true", help="leave out truth.json and truth/ (answers)")
     p.add_argument("--quiet", action="store_true", help="no progress display")
@@ -45,6 +42,11 @@ def register(subparsers) -> None:
 
 def check_generate_args(args) -> None:
     """Refuse bad arguments before any work is done."""
+    from ._scales import SCALES
+    from .dataset import DatasetError, check_format, prepare_target
+    from .generator.dirty import check_dirty
+    from .generator.pools import check_locale
+
     if args.seed < 0:
         raise CliError(f"--seed must be a non-negative integer, got {args.seed}")
     if args.scale is not None and args.scale not in SCALES:
@@ -62,6 +64,9 @@ def check_generate_args(args) -> None:
 
 def check_size_args(args) -> None:
     """Check --posts/--jobs, then settle ``args.scale`` (a Scale), ``args.format`` and ``args.partitioned``."""
+    from ._scales import SCALES, get_scale, scale_for_posts
+
+    max_in_memory = SCALES[MAX_IN_MEMORY]
     if args.jobs < 1:
         raise CliError(f"--jobs must be an integer >= 1, got {args.jobs}")
     if args.posts is not None:
@@ -71,14 +76,14 @@ def check_size_args(args) -> None:
             raise CliError(f"--posts must be between 100 and {MAX_POSTS:,}, got {args.posts:,}")
         scale = scale_for_posts(args.posts)
     else:
-        scale = get_scale(args.scale or DEFAULT_SCALE)
-    big = scale.n_brands > MAX_IN_MEMORY.n_brands
+        scale = get_scale(args.scale or default_of(GENERATE, "scale"))
+    big = scale.n_brands > max_in_memory.n_brands
     parallel = args.jobs > 1
     if args.format is None:
         args.format = "parquet" if big or parallel else "csv"
     if args.format == "csv" and big:
-        raise CliError(f"--format csv is limited to worlds up to the {MAX_IN_MEMORY.name} scale "
-                       f"({MAX_IN_MEMORY.n_brands} brands; this one has {scale.n_brands}); "
+        raise CliError(f"--format csv is limited to worlds up to the {max_in_memory.name} scale "
+                       f"({max_in_memory.n_brands} brands; this one has {scale.n_brands}); "
                        "use --format parquet for larger worlds")
     if args.format == "csv" and parallel:
         raise CliError("--jobs applies to partitioned Parquet output; add --format parquet or drop --jobs")
@@ -90,6 +95,8 @@ def check_size_args(args) -> None:
 
 
 def run_generate(args) -> int:
+    from ._schema import TABLES
+    from .dataset import META_FILE
     from .generator import generate
     from .partitioned import write_world
 

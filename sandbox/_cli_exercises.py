@@ -1,10 +1,13 @@
-"""CLI commands for exercises: `sandbox check` and `sandbox exercises release`."""
+"""CLI commands for exercises: `sandbox check`, `sandbox exercises get` and `sandbox exercises release`."""
 
 from __future__ import annotations
 
+import shlex
 import sys
+from pathlib import Path
 
-from .cli import CliError, add_command
+from ._cli_data import GENERATE
+from .cli import CliError, add_command, add_library_option, default_of
 
 
 def register(subparsers) -> None:
@@ -14,19 +17,30 @@ def register(subparsers) -> None:
         "Exit code 0 when the notebook ran (whatever the score), 1 when it could not run.",
         "sandbox check exercises/01_first_look.ipynb", cmd_check)
     p.add_argument("notebook", help="the learner's notebook (NN_slug.ipynb)")
-    p.add_argument("--timeout", type=int, default=120, help="seconds allowed per cell")
+    add_library_option(p, "--timeout", target="sandbox.exercises.runner:check_notebook", type=int,
+                       metavar="SECONDS", help="seconds allowed per cell")
     p.add_argument("--dataset", metavar="DIR", help="dataset folder to use instead of the notebook's default")
 
-    ex = add_command(subparsers, "exercises", "Maintain the exercise notebooks.",
-                     "sandbox exercises release", lambda args: ex.print_help() or 2)
+    ex = add_command(subparsers, "exercises", "Get the exercise notebooks to work on; maintain them.",
+                     "sandbox exercises get my_exercises --seed 123", lambda args: ex.print_help() or 2)
     sub = ex.add_subparsers(dest="exercises_command", metavar="COMMAND")
+    g = add_command(
+        sub, "get",
+        "Copy the exercise notebooks into DIR (created if needed) and, with --seed, a fresh world into DIR/data "
+        "for them to use; prints how to open them in JupyterLab.",
+        "sandbox exercises get my_exercises --seed 123", cmd_get)
+    g.add_argument("dir", metavar="DIR", help="folder to copy the notebooks into (must not hold them already)")
+    g.add_argument("--seed", type=int, help="also write a fresh world of this seed into DIR/data; without it, the "
+                   "notebooks use the default world")
+    add_library_option(g, "--scale", target=GENERATE, fill=False, help="size of the --seed world: {sandbox._scales:SCALES}")
     r = add_command(
         sub, "release",
         "Regenerate the student notebooks (exercises/) from the nbgrader sources (solutions/) "
         "with real `nbgrader generate_assignment`.",
         "sandbox exercises release --solutions solutions --out exercises", cmd_release)
-    r.add_argument("--solutions", metavar="DIR", help="source notebooks (default: the repository's solutions/)")
-    r.add_argument("--out", metavar="DIR", help="where to write the student notebooks (default: the repository's exercises/)")
+    r.add_argument("--solutions", metavar="DIR", help="source notebooks; without it, the source checkout's solutions/")
+    r.add_argument("--out", metavar="DIR", help="where to write the student notebooks; without it, the source "
+                   "checkout's exercises/")
 
 
 def cmd_check(args) -> int:
@@ -55,4 +69,29 @@ def cmd_release(args) -> int:
         raise CliError(str(e), code=1) from None
     for path in written:
         print(f"wrote {path}")
+    return 0
+
+
+def cmd_get(args) -> int:
+    from ._environment import scripts_dir
+    from ._notebooks import get_exercises
+
+    if args.seed is not None and args.seed < 0:
+        raise CliError(f"--seed must be a non-negative integer, got {args.seed}")
+    if args.scale is not None and args.seed is None:
+        raise CliError("--scale sizes the world of --seed; add --seed N")
+    try:
+        copies = get_exercises(args.dir, seed=args.seed, scale=args.scale)
+    except FileExistsError as e:
+        raise CliError(str(e)) from None
+    folder = copies[0].parent
+    print(f"copied {len(copies)} notebooks to {folder}: {', '.join(p.name for p in copies)}")
+    if args.seed is not None:
+        scale = args.scale or default_of(GENERATE, "scale")
+        print(f"their data: the {scale} world of seed {args.seed} in {folder / 'data'}")
+    else:
+        print("their data: the default world (add --seed N for a fresh one)")
+    print("open them in JupyterLab:")
+    print(f"  cd {shlex.quote(str(folder))} && {shlex.quote(str(Path(scripts_dir()) / 'jupyter'))} lab")
+    print(f"grade one from a terminal: {shlex.quote(str(Path(scripts_dir()) / 'sandbox'))} check {shlex.quote(str(copies[0]))}")
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 import sysconfig
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -23,3 +24,21 @@ def tool_env(base: dict | None = None) -> dict:
     paths = [scripts_dir()] + [p for p in env.get("PATH", "").split(os.pathsep) if p]
     env["PATH"] = os.pathsep.join(dict.fromkeys(paths))
     return env
+
+
+@contextmanager
+def tools_on_path():
+    """Within the block, this process's own PATH starts with this environment's scripts.
+
+    For libraries that start tools by PATH from inside this process (nbgrader's Python API
+    runs ``alembic`` when it creates a gradebook). PATH is restored afterwards.
+    """
+    old = os.environ.get("PATH")
+    os.environ["PATH"] = tool_env()["PATH"]
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("PATH", None)
+        else:
+            os.environ["PATH"] = old

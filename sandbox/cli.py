@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
+import re
 import sys
 
 from . import __version__
+from ._environment import tools_on_path
 
 #: Modules that contribute subcommands; each has register(subparsers).
 COMMAND_MODULES = [
@@ -31,12 +34,75 @@ class CliError(Exception):
         self.code = code
 
 
-class HelpFormatter(argparse.RawDescriptionHelpFormatter, argparse.ArgumentDefaultsHelpFormatter):
-    pass
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Keeps examples' line breaks; ends an option's help with its default, once.
+
+    Options without a default (None) or flags say in words what happens without them.
+    An option added by :func:`add_library_option` shows the library function's default, and
+    ``{module:NAME}`` in a help text shows a library constant (a collection as "a, b, c"):
+    the library is imported only when that help is shown.
+    """
+
+    def _get_help_string(self, action):
+        help = LIBRARY_REFERENCE.sub(_library_constant, action.help or "")
+        if "%(default)" in help or "(default:" in help or not action.option_strings:
+            return help
+        if hasattr(action, "library_default"):
+            return f"{help} (default: {default_of(*action.library_default)})"
+        if action.default in (None, False, argparse.SUPPRESS):
+            return help
+        return help + " (default: %(default)s)"
+
+
+#: ``{sandbox.module:NAME}`` in a help text.
+LIBRARY_REFERENCE = re.compile(r"\{(sandbox[\w.]*):(\w+)\}")
+
+
+def _library_constant(match: re.Match) -> str:
+    value = getattr(importlib.import_module(match.group(1)), match.group(2))
+    return ", ".join(map(str, value)) if isinstance(value, (dict, list, tuple, set, frozenset)) else str(value)
+
+
+def default_of(target: str, param: str):
+    """The default of parameter ``param`` of the function ``target`` ("package.module:function")."""
+    module, _, name = target.partition(":")
+    return inspect.signature(getattr(importlib.import_module(module), name)).parameters[param].default
+
+
+def add_library_option(parser, *flags, target: str, param: str | None = None, fill: bool = True, **kwargs):
+    """Add an option whose default is the library's: parameter ``param`` of function ``target``.
+
+    The CLI never repeats a library default. The option parses to None when not given;
+    :class:`Parser` then fills in the function's default (unless ``fill`` is False, for an
+    option whose absence the command itself interprets), and ``--help`` shows that default.
+    The library module is imported only for the help or the command that needs it.
+    """
+    action = parser.add_argument(*flags, default=None, **kwargs)
+    action.library_default = (target, param or action.dest)
+    if fill:
+        filled = parser.get_default("library_defaults") or ()
+        parser.set_defaults(library_defaults=(*filled, (action.dest, target, param or action.dest)))
+    return action
+
+
+def fill_library_defaults(args) -> None:
+    """Replace the options left None by the library defaults they stand for (see add_library_option)."""
+    for dest, target, param in getattr(args, "library_defaults", None) or ():
+        if getattr(args, dest) is None:
+            setattr(args, dest, default_of(target, param))
+
+
+class Parser(argparse.ArgumentParser):
+    """An ArgumentParser that fills the options left None with the library defaults they stand for."""
+
+    def parse_known_args(self, args=None, namespace=None):
+        namespace, extras = super().parse_known_args(args, namespace)
+        fill_library_defaults(namespace)
+        return namespace, extras
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="sandbox",
         description="Social analytics practice sandbox: generate synthetic social-media worlds, "
         "practise with graded notebooks, run nbgrader courses.",
@@ -66,7 +132,8 @@ def main(argv=None) -> int:
         parser.print_help()
         return 2
     try:
-        result = args.func(args)
+        with tools_on_path():  # nbgrader's Python API, too, starts `alembic` by PATH
+            result = args.func(args)
     except CliError as e:
         print(f"sandbox {args.command}: error: {e}", file=sys.stderr)
         return e.code

@@ -24,6 +24,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from .._notebooks import notebooks_dir
 from ..dataset import staging_dir
 from .grading_data import generate_student_world, learner_files
 from .nbgrader_cli import run_nbgrader
@@ -31,8 +32,8 @@ from .roster import SAFE_ID, Student, read_roster
 from .seeds import new_salt
 from .settings import CONFIG_FILE, STUDENT_RELEASE_DIR, CourseError, CourseSettings, nbgrader_config_text
 
-#: The authored nbgrader source notebooks of a source checkout.
-SOLUTIONS_DIR = Path(__file__).resolve().parent.parent.parent / "solutions"
+#: The nbgrader source notebooks this sandbox ships (or a checkout's solutions/).
+SOLUTIONS_DIR = notebooks_dir("solutions")
 
 
 @dataclass

@@ -13,6 +13,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
+from .._notebooks import authored_dir
 from ..course import nbgrader_cli
 
 
@@ -29,10 +30,6 @@ c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
 c.Execute.timeout = 120
 c.Execute.startup_timeout = 120
 """
-
-
-def repo_root() -> Path:
-    return Path(__file__).resolve().parents[2]
 
 
 def solution_notebooks(solutions_dir: Path) -> list[Path]:
@@ -72,11 +69,11 @@ def generate(solutions: list[Path], workdir: Path) -> Path:
 def release(solutions_dir=None, out=None) -> list[Path]:
     """Regenerate the student notebooks from ``solutions_dir`` into ``out`` (replacing it).
 
-    Defaults are the repository's ``solutions/`` and ``exercises/``. Returns
+    Defaults are the source checkout's ``solutions/`` and ``exercises/`` (see sandbox._notebooks). Returns
     the written notebook paths. Nothing is written when nbgrader fails.
     """
-    solutions_dir = Path(solutions_dir) if solutions_dir else repo_root() / "solutions"
-    out = Path(out) if out else repo_root() / "exercises"
+    solutions_dir = Path(solutions_dir) if solutions_dir else authored_dir("solutions")
+    out = Path(out) if out else authored_dir("exercises")
     notebooks = solution_notebooks(solutions_dir)
     out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="sandbox-release-") as tmp:
