@@ -150,7 +150,7 @@ def test_french_locale_writes_french_text():
     ({"scale": "huge"}, "unknown scale 'huge'; allowed: tiny, small, medium, large"),
     ({"seed": -3}, "seed must be a non-negative integer"),
     ({"seed": 1.5}, "seed must be a non-negative integer"),
-    ({"locale": "de_DE"}, "unknown locale 'de_DE'; allowed: en_US, fr_FR"),
+    ({"locale": "de_DE"}, "unknown locale 'de_DE'; allowed: en_US, es_ES, fr_FR"),
     ({"dirty": 0.9}, "dirty rate must be a number between 0 and 0.5"),
 ])
 def test_bad_arguments_are_refused_with_the_allowed_values(bad, message):
