@@ -158,25 +158,6 @@ def test_bad_arguments_are_refused_with_the_allowed_values(bad, message):
         sandbox.generate(**{"seed": 0, "scale": "tiny", **bad})
 
 
-def test_dirty_mode_damages_posts_and_logs_every_change():
-    clean = sandbox.generate(seed=5, scale="tiny")
-    dirty = sandbox.generate(seed=5, scale="tiny", dirty=0.2)
-    log = dirty.labels["dirty_log"]
-    injected = dirty.truth["dirty"]["injected"]
-    assert log["kind"].value_counts().to_dict() == {k: v for k, v in injected.items() if v}
-    assert len(dirty.posts) == len(clean.posts) + injected["duplicate_row"]
-    assert dirty.posts.duplicated().sum() >= injected["duplicate_row"]
-    variants = set(dirty.posts["platform"].dropna()) - set(PLATFORM_FORMATS)
-    assert variants, "inconsistent platform labels were injected"
-    assert dirty.posts["impressions"].str.endswith(("K", "M")).any() or dirty.posts["reach"].str.endswith(("K", "M")).any()
-    # every logged original is the clean value
-    clean_posts = clean.posts.set_index("post_id")
-    for row in log[log["kind"] == "label_variant"].itertuples():
-        assert clean_posts.at[row.post_id, "platform"] == row.original
-    # other tables stay clean
-    pd.testing.assert_frame_equal(dirty.followers_daily, clean.followers_daily)
-
-
 def test_dirty_dataset_round_trips_as_text(tmp_path):
     ds = sandbox.generate(seed=5, scale="tiny", dirty=0.1)
     loaded = sandbox.load_dataset(ds.save(tmp_path / "dirty"))

@@ -113,6 +113,7 @@ RULES = {
               "Twitter=x, LI=linkedin, YT=youtube.",
     "mojibake": "Text that reads as UTF-8 once encoded as Windows-1252 is mojibake: decode it back.",
     "derived": "Drop the export-only columns exported_at, engagement_rate and ctr (percent strings).",
+    "order": "Sort the rows by their id, as the clean tables are.",
 }
 
 DIRTY_LOG = Table(
@@ -132,10 +133,24 @@ DIRTY_LOG = Table(
 
 TRUTH_DOC = (
     "Dirty exports only: the `rate` of damaged rows, the export `locale` and its `date_order` (`dmy` or `mdy`), "
-    "per table (`posts`, `campaigns`, `comments`) its `clean_rows`, `export_rows` and how many changes of each "
+    "per table (`tables`: `posts`, `campaigns`, `comments`) its `clean_rows`, `export_rows` and how many changes of each "
     "kind it got (`injected`), and the `rules` that recover the clean tables (`description`, `numbers`, "
-    "`dates`, `duplicates`, `labels`, `mojibake`, `derived`); the changes themselves are in `truth/dirty_log`."
+    "`dates`, `duplicates`, `labels`, `mojibake`, `derived`, `order`); the changes themselves are in `truth/dirty_log`."
 )
+
+
+def dictionary_markdown() -> str:
+    """The data dictionary's section on dirty exports: what is damaged and the rules that undo it."""
+    kinds = "\n".join(f"- `{k}`: {text}." for k, text in KINDS.items())
+    rules = "\n".join(f"- **{k}**: {text}" for k, text in RULES.items())
+    return (
+        "### Dirty exports (`--dirty RATE`)\n\n"
+        "`posts`, `campaigns` and `comments` are written the way platform exports are (every value as text, "
+        "in the dataset's `locale`); the other tables stay clean. `sandbox validate DIR` lists what is wrong, "
+        "kind by kind, with counts and example lines; `sandbox.reference.clean(DIR)` recovers the clean tables "
+        "exactly with the rules below.\n\nKinds of damage (the `kind` column of `truth/dirty_log`):\n\n"
+        f"{kinds}\n\nRules that recover the clean tables:\n\n{rules}"
+    )
 
 
 @dataclass(frozen=True)
@@ -239,7 +254,7 @@ def _as_text(df: pd.DataFrame, table: Table, spec: ExportSpec, fmt: ExportFormat
         elif col.kind == "date":
             text = fmt.days(s)
         else:
-            text = s.astype(object).to_numpy()
+            text = s.astype(object).astype(str).to_numpy(dtype=object)
         cols[col.name] = np.where(missing, "", text).astype(object)
     if spec.rate:
         name, num, den = spec.rate
