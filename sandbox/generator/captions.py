@@ -42,34 +42,45 @@ def _choice_table(lists_by_code: list, codes: np.ndarray, rng) -> np.ndarray:
 
 
 def _hashtags(noun, industry_code, topic_code, n_tags, pools: Pools, year: int, rng) -> np.ndarray:
-    """Space-separated ``#tags``: ``n_tags`` distinct relevant tags per post."""
+    """Space-separated ``#tags``: ``n_tags`` distinct relevant tags per post.
+
+    Candidates are the noun's own tag (first, for most posts), then the
+    industry's, the topic's and the generic tags in random order, with the
+    "<industry tag><year>" variants last.
+    """
     tags = pools.grammar.data["tags"]
-    industry = [tags["industry"][ind] for ind in INDUSTRIES]
-    topic = [tags["topic"][t] for t in TOPICS]
-    width = max(map(len, industry)) + max(map(len, topic)) + len(tags["generic"])
-    # candidates per post: industry tags, topic tags, generic tags, then "<industry tag><year>" variants
-    n = len(noun)
-    ind_m = np.array([tg + [None] * (width - len(tg)) for tg in industry], dtype=object)[industry_code]
-    top_m = np.array([tg + [None] * (width - len(tg)) for tg in topic], dtype=object)[topic_code]
-    gen_m = np.tile(np.array(tags["generic"], dtype=object), (n, 1))
-    year_m = np.where(ind_m == None, None, ind_m.astype(str) + str(year))  # noqa: E711
-    cand = np.concatenate([ind_m, top_m, gen_m, year_m], axis=1)
-    bias = np.concatenate([np.full(width, -0.2), np.full(width, -0.3), np.zeros(len(tags["generic"])),
-                           np.full(width, 0.6)])
-    noun_tag = pools.noun_tags[noun]
-    cand[cand == noun_tag[:, None]] = None  # the noun's own tag may come first, never twice
-    key = rng.random(cand.shape) + bias
-    key[cand == None] = np.inf  # noqa: E711
-    cand = np.take_along_axis(cand, np.argsort(key, axis=1, kind="stable"), axis=1)
-    first = rng.random(n) < NOUN_TAG_SHARE
-    cand = np.concatenate([np.where(first, noun_tag, cand[:, 0])[:, None],
-                           np.where(first[:, None], cand[:, :-1], cand[:, 1:])], axis=1)
-    if n and int(n_tags.max(initial=0)) > (cand != None).sum(axis=1).min():  # noqa: E711
+    vocab = sorted({*pools.noun_tags, *tags["generic"], *(t for ts in tags["topic"].values() for t in ts),
+                    *(t + w for ts in tags["industry"].values() for t in ts for w in ("", str(year)))})
+    index = {t: i for i, t in enumerate(vocab)}
+    groups = []  # per (industry, topic): candidate ids and their sort bias
+    for ind in INDUSTRIES:
+        for top in TOPICS:
+            ids = ([index[t] for t in tags["industry"][ind]] + [index[t] for t in tags["topic"][top]]
+                   + [index[t] for t in tags["generic"]] + [index[t + str(year)] for t in tags["industry"][ind]])
+            bias = ([-0.2] * len(tags["industry"][ind]) + [-0.3] * len(tags["topic"][top])
+                    + [0.0] * len(tags["generic"]) + [0.6] * len(tags["industry"][ind]))
+            groups.append((ids, bias))
+    width = max(len(ids) for ids, _ in groups)
+    table = np.array([ids + [-1] * (width - len(ids)) for ids, _ in groups])
+    biases = np.array([bias + [np.inf] * (width - len(bias)) for _, bias in groups])
+    combo = industry_code * len(TOPICS) + topic_code
+    noun_id = np.array([index[t] for t in pools.noun_tags])[noun]
+    cand = table[combo]
+    key = rng.random(cand.shape, dtype=np.float32) + biases[combo].astype(np.float32)
+    key[cand == noun_id[:, None]] = np.inf  # the noun's own tag may come first, never twice
+    cand = np.take_along_axis(cand, np.argsort(key, axis=1), axis=1)
+    first = rng.random(len(noun)) < NOUN_TAG_SHARE
+    cand = np.where(first[:, None], np.c_[noun_id, cand[:, :-1]], cand)
+    if len(noun) and (n_tags > (np.sort(key, axis=1) < np.inf).sum(axis=1) + first).any():
         raise ValueError("more hashtags asked than the locale's tag lists offer")
-    out = np.full(n, "", dtype=object)
-    for j in range(int(n_tags.max(initial=0))):
-        more = j < n_tags
-        out[more] = out[more] + np.where(j == 0, "#", " #") + cand[more, j].astype(object)
+    first_tag = np.array(["#" + t for t in vocab], dtype=object)
+    next_tag = " " + first_tag
+    out = np.full(len(noun), "", dtype=object)
+    rows = np.flatnonzero(n_tags > 0)
+    out[rows] = first_tag[cand[rows, 0]]
+    for j in range(1, int(n_tags.max(initial=0))):
+        rows = rows[n_tags[rows] > j]
+        out[rows] = out[rows] + next_tag[cand[rows, j]]
     return out
 
 

@@ -31,22 +31,16 @@ STOCK_SHARE = (0.12, 0.2, 0.3)
 #: Share of comments of each sentiment that end with emoji (negative, neutral, positive).
 EMOJI_SHARE = (0.25, 0.1, 0.45)
 MENTION_SHARE = 0.1          # comments that tag a friend first
-TYPO_SHARE = 0.06            # comments with one typo (two letters swapped)
+TYPO_SHARE = 0.06            # comments with one typo (two letters swapped, see pools.with_typo)
 REPLY_SHARE = 0.35           # complaints the brand answers, when the post has room for one more sampled comment
 REPLY_DELAY_HOURS = 2.0      # median time to the brand's answer
 COMMENTS_PER_BOT = 12        # bot accounts are few and busy
 BOT_DELAY_MINUTES = 4.0      # bots comment within minutes
 
 
-def _typo(text: str, pos: float) -> str:
-    """Swap two adjacent letters inside a word of 4+ letters (at relative position ``pos``)."""
-    spots = [i for i in range(1, len(text) - 2)
-             if text[i].isalpha() and text[i + 1].isalpha() and text[i - 1].isalpha() and text[i + 2].isalpha()
-             and text[i] != text[i + 1]]
-    if not spots:
-        return text
-    i = spots[int(pos * len(spots))]
-    return text[:i] + text[i + 1] + text[i] + text[i + 2:]
+def _emoji_suffixes(emoji: np.ndarray, low: int, high: int) -> np.ndarray:
+    """' 😍', ' 😍😍'...: every emoji repeated ``low`` to ``high`` times, after a space."""
+    return np.array([" " + e * r for e in emoji for r in range(low, high + 1)], dtype=object)
 
 
 def _rank(groups: np.ndarray) -> np.ndarray:
@@ -79,29 +73,28 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
     kinds = np.where(crisis_row & (sentiment == 0) & (rng.random(n) < CRISIS_TEMPLATE_SHARE), "crisis", kinds)
     kinds = np.where(is_bot, "bot", kinds)
     stock = ~is_bot & (kinds != "crisis") & (rng.random(n) < np.array(STOCK_SHARE)[sentiment])
+    typo = ~is_bot & (rng.random(n) < TYPO_SHARE)
     text = np.empty(n, dtype=object)
     for kind in ("negative", "neutral", "positive", "crisis", "bot"):
         mask = (kinds == kind) & ~stock
-        text[mask] = pools.comments[kind].pick(noun[mask], rng)
+        text[mask] = pools.comments[kind].pick(noun[mask], rng, typo[mask])
     for s, name in enumerate(SENTIMENTS):
         mask = stock & (sentiment == s)
-        text[mask] = pools.stock[name][rng.integers(0, len(pools.stock[name]), int(mask.sum()))]
-
-    typo = ~is_bot & (rng.random(n) < TYPO_SHARE)
-    text[typo] = [_typo(t, p) for t, p in zip(text[typo], rng.random(int(typo.sum())))]
+        pick = rng.integers(0, len(pools.stock[name]), int(mask.sum()))
+        text[mask] = np.where(typo[mask], pools.stock_typo[name][pick], pools.stock[name][pick])
     for s, name in enumerate(SENTIMENTS):
         mask = ~is_bot & (sentiment == s) & (rng.random(n) < EMOJI_SHARE[s])
-        emoji = pools.emoji[name][rng.integers(0, len(pools.emoji[name]), int(mask.sum()))]
-        text[mask] = text[mask] + " " + emoji * rng.integers(1, 4, int(mask.sum()))
+        suffix = _emoji_suffixes(pools.emoji[name], 1, 3)
+        text[mask] = text[mask] + suffix[rng.integers(0, len(suffix), int(mask.sum()))]
     n_bots = int(is_bot.sum())
-    spam = pools.emoji["positive"][rng.integers(0, len(pools.emoji["positive"]), n_bots)]
-    text[is_bot] = text[is_bot] + " " + spam * rng.integers(2, 5, n_bots)
+    spam = _emoji_suffixes(pools.emoji["positive"], 2, 4)
+    text[is_bot] = text[is_bot] + spam[rng.integers(0, len(spam), n_bots)]
 
-    handles = "@" + pools.user_handles[rng.integers(0, len(pools.user_handles), n)]
+    at = "@" + pools.user_handles  # a few thousand strings: prefix them once
+    handles = at[rng.integers(0, len(at), n)]
     mention = ~is_bot & (rng.random(n) < MENTION_SHARE)
-    friends = pools.user_handles[rng.integers(0, len(pools.user_handles), int(mention.sum()))]
-    text[mention] = "@" + friends + " " + text[mention]
-    bot_accounts = "@" + pools.user_handles[rng.integers(0, len(pools.user_handles), max(1, n_bots // COMMENTS_PER_BOT))]
+    text[mention] = (at + " ")[rng.integers(0, len(at), int(mention.sum()))] + text[mention]
+    bot_accounts = at[rng.integers(0, len(at), max(1, n_bots // COMMENTS_PER_BOT))]
     bot_accounts = bot_accounts + rng.integers(10, 100, len(bot_accounts)).astype(str)
     handles[is_bot] = bot_accounts[rng.integers(0, len(bot_accounts), n_bots)]
 

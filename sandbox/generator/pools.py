@@ -30,19 +30,36 @@ VARIANTS = 3
 _POOL_SEED = 20250101
 
 
+TYPO_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def with_typo(text: str, pos: float) -> str:
+    """``text`` with two letters swapped in the middle of one of its words of 4+ letters (chosen by ``pos``)."""
+    words = [m for m in TYPO_WORD.finditer(text)]
+    if not words:
+        return text
+    m = words[int(pos * len(words))]
+    i = m.start() + (m.end() - m.start()) // 2 - 1
+    return text[:i] + text[i + 1] + text[i] + text[i + 2:]
+
+
 @dataclass(frozen=True)
 class RenderedPool:
-    """Templates of one kind rendered for every noun: ``text[noun, template, variant]`` (flattened)."""
+    """Templates of one kind rendered for every noun: ``text[noun, template, variant]`` (flattened),
+    and the same texts with one typo each (``typo``)."""
 
     text: np.ndarray       # object array of str, shape (n_nouns * n_templates * VARIANTS,)
+    typo: np.ndarray       # same shape, with a typo
     n_templates: int
 
-    def pick(self, noun: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-        """One rendered text per row for the given noun ids (uniform template and variant)."""
+    def pick(self, noun: np.ndarray, rng: np.random.Generator, typo: np.ndarray | None = None) -> np.ndarray:
+        """One rendered text per row for the given noun ids (uniform template and variant),
+        with a typo where ``typo`` is true."""
         n = len(noun)
         template = (rng.random(n) * self.n_templates).astype(np.int64)
         variant = rng.integers(0, VARIANTS, n)
-        return self.text[(noun * self.n_templates + template) * VARIANTS + variant]
+        index = (noun * self.n_templates + template) * VARIANTS + variant
+        return self.text[index] if typo is None else np.where(typo, self.typo[index], self.text[index])
 
 
 @dataclass(frozen=True)
@@ -60,6 +77,7 @@ class Pools:
     captions: dict                 # topic -> RenderedPool
     comments: dict                 # kind -> RenderedPool
     stock: dict                    # sentiment -> array of short stock comments
+    stock_typo: dict               # the same with a typo each
     emoji: dict                    # kind -> array of emoji
     countries: tuple
     country_weights: np.ndarray
@@ -82,9 +100,13 @@ def tag_word(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
-def _render_all(grammar: Grammar, templates, nouns) -> RenderedPool:
+def _typos(texts, rng) -> np.ndarray:
+    return np.array([with_typo(t, p) for t, p in zip(texts, rng.random(len(texts)))], dtype=object)
+
+
+def _render_all(grammar: Grammar, templates, nouns, rng) -> RenderedPool:
     text = [grammar.render(t, noun, v) for noun in nouns for t in templates for v in range(VARIANTS)]
-    return RenderedPool(np.array(text, dtype=object), len(templates))
+    return RenderedPool(np.array(text, dtype=object), _typos(text, rng), len(templates))
 
 
 @lru_cache(maxsize=None)
@@ -132,6 +154,8 @@ def get_pools(locale: str = "en_US") -> Pools:
     if not np.array_equal(np.argsort(industry_code, kind="stable"), np.arange(len(industry_code))):
         raise ValueError(f"text_{locale}.json: list the nouns' industries in the order {', '.join(INDUSTRIES)}")
     nouns = grammar.nouns
+    stock = {s: np.array([grammar.typography(t) for t in data["comments"][f"{s}_stock"]], dtype=object)
+             for s in STOCK_KINDS}
     countries = data["countries"]
     weights = np.array(list(countries.values()), dtype=float)
     return Pools(
@@ -143,10 +167,10 @@ def get_pools(locale: str = "en_US") -> Pools:
         noun_industry=industry_code,
         noun_tags=np.array([tag_word(n.word) for n in nouns], dtype=object),
         industry_nouns=tuple(zip(starts.tolist(), counts.tolist())),
-        captions={t: _render_all(grammar, data["captions"][t], nouns) for t in TOPICS},
-        comments={k: _render_all(grammar, data["comments"][k], nouns) for k in COMMENT_KINDS},
-        stock={s: np.array([grammar.typography(t) for t in data["comments"][f"{s}_stock"]], dtype=object)
-               for s in STOCK_KINDS},
+        captions={t: _render_all(grammar, data["captions"][t], nouns, rng) for t in TOPICS},
+        comments={k: _render_all(grammar, data["comments"][k], nouns, rng) for k in COMMENT_KINDS},
+        stock=stock,
+        stock_typo={k: _typos(v, rng) for k, v in stock.items()},
         emoji={k: np.array(v, dtype=object) for k, v in data["emoji"].items()},
         countries=tuple(countries),
         country_weights=weights / weights.sum(),
