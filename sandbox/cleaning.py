@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from ._schema import TABLES, Column
-from .dataset import Dataset, find_table_file, preamble_lines, read_meta, read_table, read_truth
+from .dataset import Dataset, apply_schema, find_table_file, preamble_lines, read_meta, read_table, read_truth
 from .generator.dirty import EXPORT_TABLES, EXPORTED_AT, LABEL_ALIASES, SPECS, ExportFormat
 
 ID = re.compile(r"^[A-Z]+\d+$")
@@ -107,7 +107,7 @@ def parse_column(values: pd.Series, col: Column, fmt: ExportFormat, order: str, 
     if col.kind == "date":
         return parse_times(values, order, day_only=True).dt.tz_localize(None)
     if col.kind == "bool":
-        return values.map({"True": True, "False": False}).astype("bool")
+        return values.map({"True": True, "False": False})  # empty stays missing until fill_missing
     if col.kind == "category":
         labels = parse_label(values) if label else values
         return labels.where(labels != "", None).astype(col.dtype)
@@ -115,8 +115,25 @@ def parse_column(values: pd.Series, col: Column, fmt: ExportFormat, order: str, 
     return (text.where(text != "", None) if col.nullable else text).astype("str")
 
 
-def clean_export(raw: pd.DataFrame, name: str, fmt: ExportFormat) -> pd.DataFrame:
-    """The clean table behind one messy export."""
+def fill_missing(df: pd.DataFrame, raw: pd.DataFrame, context: dict) -> pd.DataFrame:
+    """Give back the cells an export left empty from the data that determines them."""
+    empty = raw.eq("")
+    if "n_hashtags" in df and empty["n_hashtags"].any():
+        count = df["hashtags"].str.split().str.len().fillna(0).astype("int64")
+        df["n_hashtags"] = df["n_hashtags"].where(~empty["n_hashtags"].to_numpy(), count)
+    if "is_boosted" in df and empty["is_boosted"].any():
+        df["is_boosted"] = df["is_boosted"].where(~empty["is_boosted"].to_numpy(), df["campaign_id"].notna())
+    if "platform" in df and "account_id" in df and empty["platform"].any():
+        platform = df["account_id"].map(context["accounts"].set_index("account_id")["platform"].astype(str))
+        df["platform"] = df["platform"].astype(object).where(~empty["platform"].to_numpy(), platform)
+    if "currency" in df and empty["currency"].any():
+        currency = df["brand_id"].map(context["brands"].set_index("brand_id")["currency"])
+        df["currency"] = df["currency"].where(~empty["currency"].to_numpy(), currency)
+    return df
+
+
+def clean_export(raw: pd.DataFrame, name: str, fmt: ExportFormat, context: dict) -> pd.DataFrame:
+    """The clean table behind one messy export (``context``: the clean tables it may need)."""
     table = TABLES[name]
     rows = data_rows(raw)
     time_columns = [c.name for c in table.columns if c.kind in ("timestamp", "date")] + [EXPORTED_AT]
@@ -126,7 +143,9 @@ def clean_export(raw: pd.DataFrame, name: str, fmt: ExportFormat) -> pd.DataFram
     latest = latest.drop_duplicates(table.columns[0].name, keep="last")
     latest = latest.sort_values(table.columns[0].name, kind="stable").reset_index(drop=True)
     labels = SPECS[name].labels
-    return pd.DataFrame({c.name: parse_column(latest[c.name], c, fmt, order, c.name in labels) for c in table.columns})
+    columns = {c.name: parse_column(latest[c.name], c, fmt, order, c.name in labels) for c in table.columns}
+    df = fill_missing(pd.DataFrame(columns), latest[[c.name for c in table.columns]], context)
+    return apply_schema(df, table)
 
 
 def clean(dirty_dir) -> Dataset:
@@ -134,12 +153,14 @@ def clean(dirty_dir) -> Dataset:
     directory = Path(dirty_dir)
     meta = read_meta(directory)
     fmt = ExportFormat.of(meta.get("locale", "en_US"))
-    frames = {}
-    for name, table in TABLES.items():
-        path = find_table_file(directory, name)
-        if path is None:
-            raise FileNotFoundError(f"{directory} has no table {name!r}")
-        frames[name] = clean_export(read_export(path), name, fmt) if name in EXPORT_TABLES else read_table(path, table)
+    paths = {name: find_table_file(directory, name) for name in TABLES}
+    missing = [name for name, path in paths.items() if path is None]
+    if missing:
+        raise FileNotFoundError(f"{directory} has no table {', '.join(missing)}")
+    frames = {name: read_table(paths[name], table) for name, table in TABLES.items() if name not in EXPORT_TABLES}
+    for name in EXPORT_TABLES:
+        frames[name] = clean_export(read_export(paths[name]), name, fmt, frames)
+    frames = {name: frames[name] for name in TABLES}
     truth = read_truth(directory)
     truth.pop("dirty", None)
     return Dataset(**frames, truth=truth, labels={}, meta=dict(meta, dirty=0.0), path=None)

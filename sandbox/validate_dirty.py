@@ -16,13 +16,13 @@ import pandas as pd
 from ._schema import TABLES
 from .cleaning import DAY_MONTH, ID, SPACES, date_order, fix_mojibake, parse_label, read_export
 from .dataset import find_table_file, preamble_lines
-from .generator.dirty import EXPORT_TABLES, EXPORTED_AT, SPECS, ExportFormat
+from .generator.dirty import DERIVABLE, EXPORT_TABLES, EXPORTED_AT, SPECS, ExportFormat
 from .validate import N_EXAMPLES, Report, Violation
 
 #: The checks of an export (one per dirty-log kind, plus columns the schema does not have).
 EXPORT_RULES = (
     "description_line", "repeated_header", "totals_row", "locale_number", "currency_string", "percent_string",
-    "locale_date", "mixed_timestamp", "label_variant", "zero_as_blank", "mojibake", "duplicate_row",
+    "locale_date", "mixed_timestamp", "label_variant", "zero_as_blank", "missing_value", "mojibake", "duplicate_row",
     "stale_snapshot", "extra_column",
 )
 
@@ -95,10 +95,12 @@ def _table_problems(name: str, path: Path, fmt: ExportFormat) -> list[Violation]
         if col.name not in rows:
             continue
         s = rows[col.name]
+        if col.name in spec.derivable:
+            report((col.name,), "missing_value", s.eq(""), f"empty cells; {DERIVABLE[col.name]} gives them back")
         if col.kind in ("int", "Int64"):
             report((col.name,), "locale_number", s.str.contains(f"[^0-9-]", regex=True) & ~s.isin(["--"]),
                    f"numbers with thousands separators ({fmt.locale})")
-            if not col.nullable:
+            if not col.nullable and col.name not in spec.derivable:
                 report((col.name,), "zero_as_blank", s.isin(["", "--"]), "empty or -- counts (they mean 0)")
         elif col.kind == "float":
             report((col.name,), "currency_string", s.str.contains(f"[^0-9.{SPACES}-]", regex=True),

@@ -14,7 +14,7 @@ from sandbox.generator.pools import LOCALES
 from sandbox.reference import clean
 from sandbox.validate import validate_dir
 
-ROW_KINDS = ("label_variant", "zero_as_blank", "mixed_timestamp", "mojibake")
+ROW_KINDS = ("label_variant", "zero_as_blank", "missing_value", "mixed_timestamp", "mojibake")
 
 
 @pytest.fixture(scope="module", params=LOCALES)

@@ -38,11 +38,19 @@ MAX_RATE = 0.5
 EXPORT_TABLES = ("posts", "campaigns", "comments")
 #: Share of the dirty budget each kind of row damage gets (overlap: rows exported twice).
 ROW_KINDS = {
-    "overlap": 0.3,
+    "overlap": 0.25,
     "label_variant": 0.2,
     "zero_as_blank": 0.15,
+    "missing_value": 0.1,
     "mixed_timestamp": 0.15,
-    "mojibake": 0.2,
+    "mojibake": 0.15,
+}
+#: Columns an export may leave empty because other data gives them back (column -> where from).
+DERIVABLE = {
+    "platform": "the post's account (accounts.platform)",
+    "n_hashtags": "the number of hashtags in `hashtags`",
+    "is_boosted": "whether campaign_id is set",
+    "currency": "the brand's currency (brands.currency)",
 }
 #: Every kind of change the dirty log records.
 KINDS = {
@@ -50,6 +58,7 @@ KINDS = {
     "stale_snapshot": "an earlier export of a row, with smaller metrics than the latest export",
     "label_variant": "a platform or objective spelled another way (IG, Twitter, ' instagram', CONVERSIONS)",
     "zero_as_blank": "a zero count left empty or written --",
+    "missing_value": "an empty cell that other data gives back: " + "; ".join(f"{c} from {w}" for c, w in DERIVABLE.items()),
     "mixed_timestamp": "a time written as ISO 8601 with an offset, as Unix seconds, or a day as YYYY-MM-DD",
     "mojibake": "text encoded as UTF-8 and read back as Windows-1252 (é -> Ã©)",
     "description_line": "a free-text description line (above the header, and again mid-file)",
@@ -83,17 +92,18 @@ class ExportSpec:
     money: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
     text: tuple[str, ...] = ()
+    derivable: tuple[str, ...] = ()  # columns an export may leave empty (see DERIVABLE)
     rate: tuple[str, str, str] | None = None  # (name, numerator columns joined by +, denominator)
 
 
 SPECS = {
     "posts": ExportSpec("posted_at", ("impressions", "reach", "likes", "comments", "shares", "saves", "link_clicks",
                                       "video_views"),
-                        labels=("platform",), text=("caption",),
+                        labels=("platform",), text=("caption",), derivable=("platform", "n_hashtags", "is_boosted"),
                         rate=("engagement_rate", "likes+comments+shares+saves", "impressions")),
     "campaigns": ExportSpec("start_date", ("spend", "impressions", "clicks", "conversions", "revenue"),
                             money=("budget", "spend", "revenue"), labels=("platform", "objective"),
-                            rate=("ctr", "clicks", "impressions")),
+                            derivable=("currency",), rate=("ctr", "clicks", "impressions")),
     "comments": ExportSpec("created_at", ("likes",), text=("text",)),
 }
 
@@ -109,6 +119,8 @@ RULES = {
              "month/day. Times may also be ISO 8601 with an offset, or Unix seconds; days may be YYYY-MM-DD.",
     "duplicates": "Rows exported twice are the same row at two snapshots: keep the one with the latest "
                   "exported_at.",
+    "missing": "An empty platform, n_hashtags, is_boosted or currency is given back by other data: "
+               + "; ".join(f"{c} from {w}" for c, w in DERIVABLE.items()) + ".",
     "labels": "Platform and objective labels: strip, lowercase, remove spaces, then IG=instagram, FB=facebook, "
               "Twitter=x, LI=linkedin, YT=youtube.",
     "mojibake": "Text that reads as UTF-8 once encoded as Windows-1252 is mojibake: decode it back.",
@@ -135,7 +147,7 @@ TRUTH_DOC = (
     "Dirty exports only: the `rate` of damaged rows, the export `locale` and its `date_order` (`dmy` or `mdy`), "
     "per table (`tables`: `posts`, `campaigns`, `comments`) its `clean_rows`, `export_rows` and how many changes of each "
     "kind it got (`injected`), and the `rules` that recover the clean tables (`description`, `numbers`, "
-    "`dates`, `duplicates`, `labels`, `mojibake`, `derived`, `order`); the changes themselves are in `truth/dirty_log`."
+    "`dates`, `duplicates`, `missing`, `labels`, `mojibake`, `derived`, `order`); the changes themselves are in `truth/dirty_log`."
 )
 
 
@@ -344,6 +356,13 @@ def dirty_table(name: str, clean: pd.DataFrame, meta: dict, fmt: ExportFormat, r
             c = counts[options[rng.integers(len(options))]]
             body.at[r, c] = ("", "--")[rng.integers(2)]
             log.append((name, str(line[r]), ids[r], "zero_as_blank", c, "0"))
+
+    if spec.derivable:
+        rows = _pick(np.ones(len(body), bool), taken, int(round(budget * ROW_KINDS["missing_value"])), rng)
+        cols = rng.choice(spec.derivable, size=len(rows))
+        for r, c in zip(rows, cols):
+            log.append((name, str(line[r]), ids[r], "missing_value", c, body.at[r, c]))
+            body.at[r, c] = ""
 
     times = [c.name for c in table.columns if c.kind in ("timestamp", "date")]
     rows = _pick(np.ones(len(body), bool), taken, int(round(budget * ROW_KINDS["mixed_timestamp"])), rng)
