@@ -42,18 +42,41 @@ def available_locales() -> tuple[str, ...]:
     return tuple(sorted(n[len("text_"):-len(".json")] for n in names if n.startswith("text_") and n.endswith(".json")))
 
 
+NOUN_TAG = re.compile(r"([mf])(v?)(s?)")
+TEMPLATE_CLASSES = ("any", "item", "service")
+
+
 @dataclass(frozen=True)
 class Noun:
     word: str
-    gender: str   # "m" or "f"
-    vowel: bool   # takes the elided / vowel form of determiners
+    gender: str     # "m" or "f"
+    vowel: bool     # takes the elided / vowel form of determiners
+    service: bool   # a service or an experience (not shipped, sized or broken): gets the "service" templates
 
 
 def parse_noun(spec: str) -> Noun:
     tag, _, word = spec.partition(":")
-    if not word or tag not in ("m", "f", "mv", "fv"):
-        raise ValueError(f"noun {spec!r}: write '<gender>[v]:<word>' with gender m or f, e.g. 'fv:écharpe'")
-    return Noun(word, tag[0], tag.endswith("v"))
+    match = NOUN_TAG.fullmatch(tag)
+    if not word or not match:
+        raise ValueError(f"noun {spec!r}: write '<gender>[v][s]:<word>' with gender m or f, v for the vowel form "
+                         "of determiners and s for a service, e.g. 'fv:écharpe', 'ms:podcast'")
+    return Noun(word, match.group(1), bool(match.group(2)), bool(match.group(3)))
+
+
+def templates_for(entry, noun: Noun | None = None) -> list[str]:
+    """The templates of one kind that fit ``noun`` (all of them when ``noun`` is None).
+
+    ``entry`` is a list (templates for every noun) or a dict with ``any``,
+    ``item`` (physical products) and ``service`` lists.
+    """
+    if isinstance(entry, list):
+        return entry
+    unknown = set(entry) - set(TEMPLATE_CLASSES)
+    if unknown:
+        raise ValueError(f"template classes {sorted(unknown)}; allowed: {', '.join(TEMPLATE_CLASSES)}")
+    if noun is None:
+        return [t for c in TEMPLATE_CLASSES for t in entry.get(c, [])]
+    return entry.get("any", []) + entry.get("service" if noun.service else "item", [])
 
 
 def slots_of(template: str) -> list[str]:

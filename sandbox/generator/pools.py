@@ -18,7 +18,7 @@ from functools import lru_cache
 import numpy as np
 
 from .._schema import FORMATS, INDUSTRIES, TOPICS
-from .grammar import Grammar, available_locales, get_grammar
+from .grammar import Grammar, available_locales, get_grammar, templates_for
 
 LOCALES = available_locales()
 SENTIMENTS = ("negative", "neutral", "positive")
@@ -45,20 +45,22 @@ def with_typo(text: str, pos: float) -> str:
 
 @dataclass(frozen=True)
 class RenderedPool:
-    """Templates of one kind rendered for every noun: ``text[noun, template, variant]`` (flattened),
-    and the same texts with one typo each (``typo``)."""
+    """The templates of one kind that fit each noun, rendered for it: noun ``i`` owns
+    ``text[start[i]:start[i] + count[i] * VARIANTS]`` (template-major), and ``typo``
+    holds the same texts with one typo each."""
 
-    text: np.ndarray       # object array of str, shape (n_nouns * n_templates * VARIANTS,)
+    text: np.ndarray       # object array of str
     typo: np.ndarray       # same shape, with a typo
-    n_templates: int
+    start: np.ndarray      # per noun: first text
+    count: np.ndarray      # per noun: number of templates
 
     def pick(self, noun: np.ndarray, rng: np.random.Generator, typo: np.ndarray | None = None) -> np.ndarray:
         """One rendered text per row for the given noun ids (uniform template and variant),
         with a typo where ``typo`` is true."""
         n = len(noun)
-        template = (rng.random(n) * self.n_templates).astype(np.int64)
+        template = (rng.random(n) * self.count[noun]).astype(np.int64)
         variant = rng.integers(0, VARIANTS, n)
-        index = (noun * self.n_templates + template) * VARIANTS + variant
+        index = self.start[noun] + template * VARIANTS + variant
         return self.text[index] if typo is None else np.where(typo, self.typo[index], self.text[index])
 
 
@@ -104,9 +106,17 @@ def _typos(texts, rng) -> np.ndarray:
     return np.array([with_typo(t, p) for t, p in zip(texts, rng.random(len(texts)))], dtype=object)
 
 
-def _render_all(grammar: Grammar, templates, nouns, rng) -> RenderedPool:
-    text = [grammar.render(t, noun, v) for noun in nouns for t in templates for v in range(VARIANTS)]
-    return RenderedPool(np.array(text, dtype=object), _typos(text, rng), len(templates))
+def _render_all(grammar: Grammar, entry, nouns, rng) -> RenderedPool:
+    text, count = [], []
+    for noun in nouns:
+        templates = templates_for(entry, noun)
+        if not templates:
+            raise ValueError(f"text_{grammar.locale}.json: no template fits the noun {noun.word!r}")
+        text += [grammar.render(t, noun, v) for t in templates for v in range(VARIANTS)]
+        count.append(len(templates))
+    count = np.array(count)
+    start = np.r_[0, np.cumsum(count * VARIANTS)[:-1]]
+    return RenderedPool(np.array(text, dtype=object), _typos(text, rng), start, count)
 
 
 @lru_cache(maxsize=None)
