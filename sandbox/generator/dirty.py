@@ -223,8 +223,10 @@ def mojibake(text: str) -> str | None:
 
 
 def _seconds(values: pd.Series) -> np.ndarray:
-    return values.dt.tz_localize(None).to_numpy().astype("datetime64[s]").astype(np.int64) if values.dt.tz \
-        else values.to_numpy().astype("datetime64[s]").astype(np.int64)
+    """Unix seconds of a timestamp (UTC) or day column."""
+    if values.dt.tz is not None:
+        values = values.dt.tz_localize(None)
+    return values.to_numpy().astype("datetime64[s]").astype(np.int64)
 
 
 def _windows(name: str, df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:

@@ -143,7 +143,7 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     topic_code = rng.integers(0, len(TOPICS), n)
     n_tags = np.minimum(rng.poisson(_by_platform(plat_code, cal.HASHTAG_MEAN)), MAX_HASHTAGS)
     text = make_post_text(topic_code, fmt, accounts["_industry"].to_numpy(dtype=object)[acc], n_tags, pools,
-                          scale.start_ts.year, rng)
+                          scale.start_ts.year, rng.spawn(1)[0])  # own stream: text never shifts the metrics
     hashtags, captions = text["hashtags"], text["caption"]
 
     # 3-4. reach and impressions
