@@ -10,8 +10,14 @@ In the same run, a plain per-row generator builds the same posts columns with
 Faker and ``random`` calls, one dict per row, the way a naive generator would;
 its rows/s is the baseline of the ratio.
 
+Text (issue 11): the time spent writing captions, hashtags and comments
+(``make_post_text`` + ``make_comments``) per world, the one-off time to build
+a locale's pools, and text rows/s against per-row Faker sentences measured in
+the same run.
+
 Targets (issue 2, 2 cores): posts stage >= 300x the baseline's rows/s; the
-large world, all tables, <= 30 s and <= 4 GB peak memory.
+large world, all tables, <= 30 s and <= 4 GB peak memory; (issue 11) the text
+of a small world < 1 s.
 
     python benchmarks/bench_generate.py                       # all scales, 3 repeats
     python benchmarks/bench_generate.py --scales tiny,small --repeats 5
@@ -38,6 +44,9 @@ from sandbox._schema import PLATFORM_FORMATS, PLATFORMS, POSTS, TOPICS, VIDEO_FO
 from sandbox.dataset import apply_schema
 
 POSTS_TARGET_RATIO = 300
+TEXT_SMALL_MAX_SECONDS = 1.0
+#: Text stages: (module, function) wrapped with timers like the table stages.
+TEXT_STAGES = (("sandbox.generator.posts", "make_post_text"), ("sandbox.generator.world", "make_comments"))
 LARGE_MAX_SECONDS = 30
 LARGE_MAX_GB = 4
 #: The generator's table functions, as named in sandbox.generator.world; each is timed as one stage.
@@ -90,6 +99,17 @@ def faker_posts(n_rows: int, seed: int = 0) -> pd.DataFrame:
     return apply_schema(pd.DataFrame(rows), POSTS)
 
 
+def time_text_baseline(n_rows: int) -> float:
+    """Texts per second written one by one with Faker sentences (a naive caption/comment writer)."""
+    from faker import Faker
+
+    fake = Faker("en_US")
+    fake.seed_instance(0)
+    t0 = time.perf_counter()
+    texts = [fake.sentence(nb_words=10) for _ in range(n_rows)]
+    return len(texts) / (time.perf_counter() - t0)
+
+
 def time_baseline(n_rows: int) -> float:
     """Rows per second of the Faker baseline."""
     t0 = time.perf_counter()
@@ -113,6 +133,12 @@ class StageTimer:
         for name in STAGES:
             if hasattr(world, name):
                 setattr(world, name, self._wrap(name, getattr(world, name)))
+        import importlib
+
+        for module, name in TEXT_STAGES[:1]:  # make_comments is already a table stage
+            mod = importlib.import_module(module)
+            if hasattr(mod, name):
+                setattr(mod, name, self._wrap(name, getattr(mod, name)))
 
     def _wrap(self, name, func):
         def timed(*args, **kwargs):
@@ -126,6 +152,13 @@ class StageTimer:
 
     def reset(self):
         self.seconds = {}
+
+    def text_stage(self) -> float | None:
+        """Seconds spent writing captions, hashtags and comments."""
+        names = [name for _, name in TEXT_STAGES]
+        if not all(n in self.seconds for n in names):
+            return None
+        return sum(self.seconds[n] for n in names)
 
     def posts_stage(self) -> float | None:
         """Seconds spent making the posts table (drawing it, then casting it to the schema)."""
@@ -141,6 +174,14 @@ def peak_rss_mb() -> float:
 def run_scale(scale: str, repeats: int, seed: int, validate: bool = False) -> dict:
     """Generate ``scale`` ``repeats`` times; the best run's figures (and, optionally, validation time)."""
     timer = StageTimer()
+    from sandbox.generator.grammar import get_grammar
+    from sandbox.generator.pools import get_pools
+
+    t0 = time.perf_counter()
+    get_pools("en_US")
+    pools_s = time.perf_counter() - t0
+    get_pools.cache_clear()
+    get_grammar.cache_clear()
     best = None
     for i in range(repeats):
         timer.reset()
@@ -153,7 +194,7 @@ def run_scale(scale: str, repeats: int, seed: int, validate: bool = False) -> di
             del ds
         if best is None or total < best["total_s"]:
             best = {"scale": scale, "total_s": total, "rows": rows, "stages": dict(timer.seconds),
-                    "posts_s": timer.posts_stage()}
+                    "posts_s": timer.posts_stage(), "text_s": timer.text_stage(), "pools_s": pools_s}
     best["peak_rss_mb"] = peak_rss_mb()  # before validation, so it is generation's peak
     best["untimed_stages"] = timer.missing
     if validate:
@@ -178,7 +219,7 @@ def measure_in_subprocess(scale: str, repeats: int, seed: int, validate: bool) -
 
 # ------------------------------------------------------------------ report
 
-def report(results: list[dict], baseline_rps: float, baseline_rows: int) -> str:
+def report(results: list[dict], baseline_rps: float, baseline_rows: int, text_rps: float | None = None) -> str:
     lines = [
         f"sandbox {sandbox.__version__}; Faker baseline: {baseline_rps:,.0f} posts rows/s ({baseline_rows:,} rows, per-row Faker + random)",
         "",
@@ -214,6 +255,15 @@ def report(results: list[dict], baseline_rps: float, baseline_rows: int) -> str:
             lines.append(f"validate (in memory), {r['scale']}: {r['validate_s']:.2f} s, "
                          f"{'no violations' if r['validate_ok'] else 'VIOLATIONS'}, "
                          f"peak RSS with the world in memory {r['validate_peak_rss_mb'] / 1024:.2f} GB")
+    for r in results:
+        if r.get("text_s") is None:
+            continue
+        texts = r["rows"]["posts"] + r["rows"]["comments"]
+        ratio = f", {texts / r['text_s'] / text_rps:,.0f}x per-row Faker sentences" if text_rps else ""
+        verdict = (f"; target small < {TEXT_SMALL_MAX_SECONDS:.0f} s "
+                   f"{'PASS' if r['text_s'] < TEXT_SMALL_MAX_SECONDS else 'FAIL'}") if r["scale"] == "small" else ""
+        lines.append(f"text (captions, hashtags, comments), {r['scale']}: {r['text_s']:.2f} s for {texts:,} texts"
+                     f"{ratio}; building the locale pools once per process {r['pools_s']:.2f} s{verdict}")
     large = [r for r in results if r["scale"] == "large"]
     for r in large:
         ok_t = r["total_s"] <= LARGE_MAX_SECONDS
@@ -250,11 +300,12 @@ def main(argv=None) -> int:
         return 0
     print(f"Faker baseline: {args.baseline_rows:,} rows ...", file=sys.stderr, flush=True)
     baseline_rps = time_baseline(args.baseline_rows)
+    text_rps = time_text_baseline(args.baseline_rows)
     results = []
     for scale in args.scales:
         print(f"{scale}: {args.repeats} run(s) in a subprocess ...", file=sys.stderr, flush=True)
         results.append(measure_in_subprocess(scale, args.repeats, args.seed, args.validate))
-    print(report(results, baseline_rps, args.baseline_rows))
+    print(report(results, baseline_rps, args.baseline_rows, text_rps))
     return 0
 
 

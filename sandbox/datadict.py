@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ._scales import SCALES
 from ._schema import PLATFORM_FORMATS, TABLES, TRUTH_TABLES, VIDEO_FORMATS, Column, Table
-from .generator.dirty import DIRTY_LOG
+from .generator.dirty import DIRTY_LOG, TRUTH_DOC as DIRTY_TRUTH_DOC, dictionary_markdown as dirty_exports_markdown
 
 #: How each column kind reads in the dictionary.
 KIND_LABELS = {
@@ -60,10 +60,7 @@ TRUTH_KEYS = {
         "Published targets the generator was calibrated against (see CALIBRATION.md): "
         "`er_impressions_median` and `er_followers_range` per platform, and the `engagements` definition."
     ),
-    "dirty": (
-        "Dirty exports only: the `rate` of damaged rows, the damaged `table`, its `clean_rows` count and "
-        "how many rows each kind of damage hit (`injected`); the changes themselves are in `truth/dirty_log`."
-    ),
+    "dirty": DIRTY_TRUTH_DOC,
 }
 
 INTRO = """\
@@ -183,7 +180,8 @@ def render_markdown() -> str:
         "## Truth (the answers)\n\nPlanted per-row labels live in `truth/`, beside the tables, never inside them.",
         *(render_table(t, referenced_by) for t in TRUTH_TABLES.values()),
         render_table(DIRTY_LOG, referenced_by).replace(DIRTY_LOG.description, DIRTY_LOG.description
-                                                       + " Written for dirty exports only (`--dirty RATE`)."),
+                                                       + " Written for dirty exports only (`--dirty RATE`).")
+        + "\n\n" + dirty_exports_markdown(),
         "### `truth.json`\n\nThe planted effects of the world, as JSON. Top-level keys:\n\n"
         + "\n".join(f"- `{key}`: {text}" for key, text in TRUTH_KEYS.items()),
     ]

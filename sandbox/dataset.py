@@ -162,7 +162,9 @@ class staging_dir:
 def write_table(df: pd.DataFrame, path: Path, format: str) -> None:
     """Write one table deterministically (same frame -> same bytes)."""
     if format == "csv":
-        df.to_csv(path, index=False, lineterminator="\n")
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            f.writelines(line + "\n" for line in df.attrs.get("preamble", ()))  # dirty exports' description line
+            df.to_csv(f, index=False, lineterminator="\n")
     else:
         df.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
 
@@ -181,11 +183,23 @@ def read_table(path: Path, table: Table | None, raw: bool = False) -> pd.DataFra
     elif path.suffix == ".parquet":
         df = pd.read_parquet(path)
     elif raw:
-        return pd.read_csv(path, dtype="str", keep_default_na=False, na_values=[""])
+        return pd.read_csv(path, dtype="str", keep_default_na=False, na_values=[""], skiprows=preamble_lines(path))
     else:
         df = pd.read_csv(path, dtype={c.name: "str" for c in table.columns} if table else None,
                          keep_default_na=False, na_values=[""])
     return apply_schema(df, table) if table is not None and not raw else df
+
+
+def preamble_lines(path: Path) -> int:
+    """How many description lines a (dirty) CSV export has above its header row."""
+    table = TABLES.get(path.stem)
+    if table is None:
+        return 0
+    with open(path, encoding="utf-8") as f:
+        for i, line in zip(range(10), f):
+            if line.startswith(table.columns[0].name + ","):
+                return i
+    return 0
 
 
 def apply_schema(df: pd.DataFrame, table: Table) -> pd.DataFrame:

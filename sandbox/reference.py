@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .cleaning import clean  # noqa: F401  (the reference cleaner of dirty exports)
 from .exercises._analysis import er_impressions
 
 MIN_CELL_POSTS = 15       # ignore hours / hashtag counts with fewer posts than this...

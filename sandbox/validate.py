@@ -157,7 +157,9 @@ def validate_dir(path) -> Report:
         found = _read(directory / LABELS_DIR, name)
         if found[0] is not None:
             labels[name] = found
-    return _Checker(frames, labels, meta, truth).run()
+    from .validate_dirty import add_export_problems  # a dirty export: what is wrong, kind by kind
+
+    return add_export_problems(_Checker(frames, labels, meta, truth).run(), directory, meta)
 
 
 def _read(directory: Path, name: str):

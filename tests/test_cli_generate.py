@@ -29,7 +29,7 @@ def test_no_truth_leaves_the_answers_out(tmp_path):
 @pytest.mark.parametrize("args, message", [
     (["--scale", "huge"], "unknown --scale 'huge'; allowed: tiny, small, medium, large"),
     (["--seed", "-1"], "--seed must be a non-negative integer, got -1"),
-    (["--locale", "xx_XX"], "unknown --locale 'xx_XX'; allowed: en_US, fr_FR"),
+    (["--locale", "xx_XX"], "unknown --locale 'xx_XX'; allowed: en_US, es_ES, fr_FR"),
     (["--format", "xlsx"], "unknown --format 'xlsx'; allowed: csv, parquet"),
     (["--dirty", "2"], "--dirty must be a number between 0 and 0.5"),
 ])

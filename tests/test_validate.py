@@ -337,28 +337,6 @@ def test_cli_not_a_dataset_exits_2(tmp_path, capsys, make):
     assert "not a" in err and str(target) in err
 
 
-def test_dirty_export_reports_exactly_what_was_injected(tmp_path):
-    """Each kind of damage of dirty mode shows up as its rule, with the logged number of rows."""
-    ds = sandbox.generate(seed=3, scale="tiny", dirty=0.2)
-    log = ds.labels["dirty_log"]
-    out = ds.save(tmp_path / "dirty", format="csv")
-    found = {(v.rule, v.columns): v.n_rows for v in validate_dir(out).violations}
-
-    def logged(kind, column=None):
-        rows = log[(log["kind"] == kind) & ((log["column"] == column) if column else True)]
-        return len(rows)
-
-    assert found[("unique_key", ("post_id",))] == 2 * logged("duplicate_row")
-    assert found[("category", ("platform",))] == logged("label_variant")
-    for column in ("likes", "comments", "topic", "reach"):
-        assert found.get(("not_null", (column,)), 0) == logged("missing_value", column)
-    for column in ("impressions", "reach", "likes"):
-        assert found.get(("dtype", (column,)), 0) == logged("count_as_text", column)
-    assert found.get(("non_negative", ("likes",)), 0) == logged("impossible_value", "likes")
-    assert found.get(("reach_le_impressions", ("reach", "impressions")), 0) == logged("impossible_value", "reach")
-    assert logged("duplicate_row") and logged("label_variant") and logged("impossible_value")
-
-
 def test_committed_default_dataset_is_valid():
     from sandbox.dataset import repo_default_dir
 

@@ -1,31 +1,67 @@
-"""Small pools of words and names, built once per locale with Faker.
+"""Pools of names and rendered texts, built once per locale.
 
-Faker is slow per call, so it only builds these pools (a few thousand strings);
-the table generators then sample pool indices with numpy. Pools depend on the
-locale only (Faker is seeded with a constant), so they are cached per process;
-every world still differs because each world samples them with its own seed.
+Faker is slow per call, so it only builds the name pools (a few thousand
+strings), and the grammar (:mod:`sandbox.generator.grammar`) renders every
+template once for every noun; the table generators then sample pool indices
+with numpy. Pools depend on the locale only (Faker is seeded with a
+constant), so they are cached per process; every world still differs because
+each world samples them with its own seed.
 """
 
 from __future__ import annotations
 
-import json
 import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 
-LOCALES = ("en_US", "fr_FR")
+from .._schema import FORMATS, INDUSTRIES, TOPICS
+from .grammar import Grammar, available_locales, get_grammar, templates_for
 
-#: Countries a brand (and its audience) comes from, by locale, with weights.
-LOCALE_COUNTRIES = {
-    "en_US": (("US", "GB", "CA", "AU", "IE"), (0.55, 0.2, 0.12, 0.1, 0.03)),
-    "fr_FR": (("FR", "BE", "CH", "CA", "LU"), (0.6, 0.15, 0.12, 0.1, 0.03)),
-}
+LOCALES = available_locales()
 SENTIMENTS = ("negative", "neutral", "positive")
+#: Comment kinds whose templates are rendered for every noun (kind -> grammar key).
+COMMENT_KINDS = ("positive", "neutral", "negative", "crisis", "bot", "reply")
+STOCK_KINDS = ("positive", "neutral", "negative")
+#: Adjective variants rendered per (noun, template).
+VARIANTS = 3
 _POOL_SEED = 20250101
+
+
+TYPO_WORD = re.compile(r"[^\W\d_]{4,}")
+
+
+def with_typo(text: str, pos: float) -> str:
+    """``text`` with two letters swapped in the middle of one of its words of 4+ letters (chosen by ``pos``)."""
+    words = [m for m in TYPO_WORD.finditer(text)]
+    if not words:
+        return text
+    m = words[int(pos * len(words))]
+    i = m.start() + (m.end() - m.start()) // 2 - 1
+    return text[:i] + text[i + 1] + text[i] + text[i + 2:]
+
+
+@dataclass(frozen=True)
+class RenderedPool:
+    """The templates of one kind that fit each noun, rendered for it: noun ``i`` owns
+    ``text[start[i]:start[i] + count[i] * VARIANTS]`` (template-major), and ``typo``
+    holds the same texts with one typo each."""
+
+    text: np.ndarray       # object array of str
+    typo: np.ndarray       # same shape, with a typo
+    start: np.ndarray      # per noun: first text
+    count: np.ndarray      # per noun: number of templates
+
+    def pick(self, noun: np.ndarray, rng: np.random.Generator, typo: np.ndarray | None = None) -> np.ndarray:
+        """One rendered text per row for the given noun ids (uniform template and variant),
+        with a typo where ``typo`` is true."""
+        n = len(noun)
+        template = (rng.random(n) * self.count[noun]).astype(np.int64)
+        variant = rng.integers(0, VARIANTS, n)
+        index = self.start[noun] + template * VARIANTS + variant
+        return self.text[index] if typo is None else np.where(typo, self.typo[index], self.text[index])
 
 
 @dataclass(frozen=True)
@@ -33,11 +69,18 @@ class Pools:
     """Text pools for one locale. Arrays are numpy object arrays of str."""
 
     locale: str
+    grammar: Grammar
     companies: np.ndarray
     user_handles: np.ndarray
     words: np.ndarray
-    captions: dict  # topic -> array of captions
-    comments: dict  # kind (negative, neutral, positive, crisis, bot) -> array of texts
+    noun_industry: np.ndarray      # industry code (index into INDUSTRIES) of every noun
+    noun_tags: np.ndarray          # the noun as a hashtag word
+    industry_nouns: tuple          # per industry code: (first noun id, count)
+    captions: dict                 # topic -> RenderedPool
+    comments: dict                 # kind -> RenderedPool
+    stock: dict                    # sentiment -> array of short stock comments
+    stock_typo: dict               # the same with a typo each
+    emoji: dict                    # kind -> array of emoji
     countries: tuple
     country_weights: np.ndarray
 
@@ -54,9 +97,26 @@ def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", ascii_text.lower())
 
 
-def _fill(templates, words, rng, per_template):
-    out = [t.format(word=w) for t in templates for w in rng.choice(words, per_template)]
-    return np.array(out, dtype=object)
+def tag_word(text: str) -> str:
+    """A hashtag word: lowercase, letters and digits only, accents kept ('robe d'été' -> 'robedété')."""
+    return "".join(ch for ch in text.lower() if ch.isalnum())
+
+
+def _typos(texts, rng) -> np.ndarray:
+    return np.array([with_typo(t, p) for t, p in zip(texts, rng.random(len(texts)))], dtype=object)
+
+
+def _render_all(grammar: Grammar, entry, nouns, rng) -> RenderedPool:
+    text, count = [], []
+    for noun in nouns:
+        templates = templates_for(entry, noun)
+        if not templates:
+            raise ValueError(f"text_{grammar.locale}.json: no template fits the noun {noun.word!r}")
+        text += [grammar.render(t, noun, v) for t in templates for v in range(VARIANTS)]
+        count.append(len(templates))
+    count = np.array(count)
+    start = np.r_[0, np.cumsum(count * VARIANTS)[:-1]]
+    return RenderedPool(np.array(text, dtype=object), _typos(text, rng), start, count)
 
 
 @lru_cache(maxsize=None)
@@ -65,6 +125,21 @@ def get_pools(locale: str = "en_US") -> Pools:
     check_locale(locale)
     from faker import Faker
 
+    grammar = get_grammar(locale)
+    data = grammar.data
+    unknown = sorted(set(grammar.industries) ^ set(INDUSTRIES)) + sorted(set(data["captions"]) ^ set(TOPICS))
+    unknown += sorted(set(data["cta"]["format"]) - set(FORMATS))
+    if unknown:
+        raise ValueError(f"text_{locale}.json: nouns must cover exactly the industries {', '.join(INDUSTRIES)}, "
+                         f"captions exactly the topics {', '.join(TOPICS)}, cta.format only formats; "
+                         f"offending keys: {', '.join(unknown)}")
+    tags = data["tags"]
+    for industry, topic in ((i, t) for i in INDUSTRIES for t in TOPICS):
+        combined = tags["industry"][industry] + tags["topic"][topic] + tags["generic"]
+        if len(combined) != len(set(combined)):
+            twice = sorted({x for x in combined if combined.count(x) > 1})
+            raise ValueError(f"text_{locale}.json: tags of industry {industry!r}, topic {topic!r} and generic tags "
+                             f"overlap ({', '.join(twice)}); a post's hashtags must be distinct")
     fake = Faker(locale)
     fake.seed_instance(_POOL_SEED)
     rng = np.random.default_rng(_POOL_SEED)
@@ -83,18 +158,30 @@ def get_pools(locale: str = "en_US") -> Pools:
                for sep, num in zip(rng.choice(["", "_", "."], 6000), rng.integers(0, 999, 6000))}
     words = sorted({slug(w) for w in fake.words(1500, unique=False)} - {""})
 
-    text = json.loads(resources.files("sandbox.data").joinpath(f"text_{locale}.json").read_text("utf-8"))
-    captions = {topic: _fill(tpls, words, rng, 12) for topic, tpls in text["captions"].items()}
-    comments = {kind: _fill(tpls, words, rng, 6) if any("{word}" in t for t in tpls)
-                else np.array(tpls, dtype=object) for kind, tpls in text["comments"].items()}
-    countries, weights = LOCALE_COUNTRIES[locale]
+    industry_code = np.array([INDUSTRIES.index(grammar.industries[i]) for i in grammar.noun_industry])
+    counts = np.bincount(industry_code, minlength=len(INDUSTRIES))
+    starts = np.array([np.flatnonzero(industry_code == k).min() for k in range(len(INDUSTRIES))])
+    if not np.array_equal(np.argsort(industry_code, kind="stable"), np.arange(len(industry_code))):
+        raise ValueError(f"text_{locale}.json: list the nouns' industries in the order {', '.join(INDUSTRIES)}")
+    nouns = grammar.nouns
+    stock = {s: np.array([grammar.typography(t) for t in data["comments"][f"{s}_stock"]], dtype=object)
+             for s in STOCK_KINDS}
+    countries = data["countries"]
+    weights = np.array(list(countries.values()), dtype=float)
     return Pools(
         locale=locale,
+        grammar=grammar,
         companies=np.array(companies, dtype=object),
         user_handles=np.array(sorted(handles), dtype=object),
         words=np.array(words, dtype=object),
-        captions=captions,
-        comments=comments,
-        countries=countries,
-        country_weights=np.array(weights),
+        noun_industry=industry_code,
+        noun_tags=np.array([tag_word(n.word) for n in nouns], dtype=object),
+        industry_nouns=tuple(zip(starts.tolist(), counts.tolist())),
+        captions={t: _render_all(grammar, data["captions"][t], nouns, rng) for t in TOPICS},
+        comments={k: _render_all(grammar, data["comments"][k], nouns, rng) for k in COMMENT_KINDS},
+        stock=stock,
+        stock_typo={k: _typos(v, rng) for k, v in stock.items()},
+        emoji={k: np.array(v, dtype=object) for k, v in data["emoji"].items()},
+        countries=tuple(countries),
+        country_weights=weights / weights.sum(),
     )

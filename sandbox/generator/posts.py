@@ -29,10 +29,10 @@ from .._scales import Scale
 from .._schema import FORMATS, PLATFORM_FORMATS, PLATFORMS, POSTS, TOPICS, VIDEO_FORMATS
 from .effects import Effects
 from .ids import make_ids
+from .captions import make_post_text
 from .pools import Pools
 
 MAX_HASHTAGS = 20
-HASHTAG_POOL = 48       # distinct hashtag strings per hashtag count
 VIRAL_SHARE = 0.003
 VIRAL_RANGE = (8.0, 40.0)
 BOT_SPIKE_SHARE = 0.005
@@ -107,23 +107,6 @@ def _by_platform(plat_code: np.ndarray, values_by_platform) -> np.ndarray:
     return np.array([values_by_platform[p] for p in PLATFORMS])[plat_code]
 
 
-def _hashtag_strings(n_tags, pools: Pools, rng) -> np.ndarray:
-    """Hashtag text for each post: a string of ``n_tags`` tags from a per-count pool."""
-    words = pools.words
-    pool = np.empty((MAX_HASHTAGS + 1) * HASHTAG_POOL, dtype=object)
-    for k in range(MAX_HASHTAGS + 1):
-        picks = rng.integers(0, len(words), (HASHTAG_POOL, k))
-        pool[k * HASHTAG_POOL:(k + 1) * HASHTAG_POOL] = [" ".join("#" + words[j] for j in row) for row in picks]
-    return pool[n_tags * HASHTAG_POOL + rng.integers(0, HASHTAG_POOL, len(n_tags))]
-
-
-def _captions(topic_code, pools: Pools, rng) -> np.ndarray:
-    flat = np.concatenate([pools.captions[t] for t in TOPICS])
-    sizes = np.array([len(pools.captions[t]) for t in TOPICS])
-    offsets = np.cumsum(sizes) - sizes
-    return flat[offsets[topic_code] + (rng.random(len(topic_code)) * sizes[topic_code]).astype(np.int64)]
-
-
 def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects, crisis: Crisis,
                pools: Pools, scale: Scale, rng: np.random.Generator, account_offset: int):
     """Posts of ``accounts`` (a block of whole brands).
@@ -159,8 +142,9 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     fmt = np.array(FORMATS, dtype=object)[fmt_code]
     topic_code = rng.integers(0, len(TOPICS), n)
     n_tags = np.minimum(rng.poisson(_by_platform(plat_code, cal.HASHTAG_MEAN)), MAX_HASHTAGS)
-    hashtags = _hashtag_strings(n_tags, pools, rng)
-    captions = _captions(topic_code, pools, rng)
+    text = make_post_text(topic_code, fmt, accounts["_industry"].to_numpy(dtype=object)[acc], n_tags, pools,
+                          scale.start_ts.year, rng.spawn(1)[0])  # own stream: text never shifts the metrics
+    hashtags, captions = text["hashtags"], text["caption"]
 
     # 3-4. reach and impressions
     followers = accounts["followers_start"].to_numpy()[acc] * (1 + accounts["_growth"].to_numpy()[acc]) ** day
@@ -269,7 +253,8 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     })
     labels = pd.DataFrame({"post_id": post_ids, "is_bot_spike": o(is_bot_spike), "is_viral": o(is_viral)})
     hidden = {"day": o(day), "acc": o(acc), "plat_code": o(plat_code), "in_crisis": o(in_crisis),
-              "is_bot_spike": o(is_bot_spike), "post_number": post_number}
+              "is_bot_spike": o(is_bot_spike), "post_number": post_number,
+              "noun": o(text["noun"]), "account_handle": accounts["handle"].to_numpy(dtype=object)[o(acc)]}
     return posts, labels, hidden
 
 

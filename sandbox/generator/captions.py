@@ -1,0 +1,117 @@
+"""Caption and hashtag text of posts, from the locale's grammar pools.
+
+Each post talks about one noun of its brand's industry (a product or a
+service); the caption is a topic template rendered for that noun, followed by
+a call to action where the format calls for one (a link, a carousel, a
+document, a live, a reel or short) or, less often, where the topic does
+(promotions, community questions), and sometimes an emoji. Hashtags mix the
+noun, the industry's and the topic's tags, so they are relevant to the post.
+The comments table reuses the noun (``noun`` in the returned dict).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .._schema import FORMATS, INDUSTRIES, TOPICS
+from .pools import Pools
+
+FORMAT_CTA_SHARE = 0.85   # posts whose format calls for a call to action that carry one
+TOPIC_CTA_SHARE = 0.5     # same for topics that call for one
+CAPTION_EMOJI_SHARE = 0.35
+NOUN_TAG_SHARE = 0.7      # tagged posts whose first hashtag is the noun itself
+
+
+def _codes(values: np.ndarray, categories) -> np.ndarray:
+    """Index of each value in ``categories``."""
+    codes = pd.Categorical(values, categories=list(categories)).codes.astype(np.int64)
+    if (codes < 0).any():
+        raise ValueError(f"values outside {', '.join(categories)}")
+    return codes
+
+
+def _choice_table(lists_by_code: list, codes: np.ndarray, rng) -> np.ndarray:
+    """For each row, a uniform pick from ``lists_by_code[code]`` (None where the list is empty)."""
+    out = np.full(len(codes), None, dtype=object)
+    for code, options in enumerate(lists_by_code):
+        mask = codes == code
+        if options and mask.any():
+            out[mask] = np.array(options, dtype=object)[rng.integers(0, len(options), int(mask.sum()))]
+    return out
+
+
+def _hashtags(noun, industry_code, topic_code, n_tags, pools: Pools, year: int, rng) -> np.ndarray:
+    """Space-separated ``#tags``: ``n_tags`` distinct relevant tags per post.
+
+    Candidates are the noun's own tag (first, for most posts), then the
+    industry's, the topic's and the generic tags in random order, with the
+    "<industry tag><year>" variants last.
+    """
+    tags = pools.grammar.data["tags"]
+    vocab = sorted({*pools.noun_tags, *tags["generic"], *(t for ts in tags["topic"].values() for t in ts),
+                    *(t + w for ts in tags["industry"].values() for t in ts for w in ("", str(year)))})
+    index = {t: i for i, t in enumerate(vocab)}
+    groups = []  # per (industry, topic): candidate ids and their sort bias
+    for ind in INDUSTRIES:
+        for top in TOPICS:
+            ids = ([index[t] for t in tags["industry"][ind]] + [index[t] for t in tags["topic"][top]]
+                   + [index[t] for t in tags["generic"]] + [index[t + str(year)] for t in tags["industry"][ind]])
+            bias = ([-0.2] * len(tags["industry"][ind]) + [-0.3] * len(tags["topic"][top])
+                    + [0.0] * len(tags["generic"]) + [0.6] * len(tags["industry"][ind]))
+            groups.append((ids, bias))
+    width = max(len(ids) for ids, _ in groups)
+    table = np.array([ids + [-1] * (width - len(ids)) for ids, _ in groups])
+    biases = np.array([bias + [np.inf] * (width - len(bias)) for _, bias in groups])
+    combo = industry_code * len(TOPICS) + topic_code
+    noun_id = np.array([index[t] for t in pools.noun_tags])[noun]
+    cand = table[combo]
+    key = rng.random(cand.shape, dtype=np.float32) + biases[combo].astype(np.float32)
+    key[cand == noun_id[:, None]] = np.inf  # the noun's own tag may come first, never twice
+    cand = np.take_along_axis(cand, np.argsort(key, axis=1), axis=1)
+    first = rng.random(len(noun)) < NOUN_TAG_SHARE
+    cand = np.where(first[:, None], np.c_[noun_id, cand[:, :-1]], cand)
+    if len(noun) and (n_tags > (np.sort(key, axis=1) < np.inf).sum(axis=1) + first).any():
+        raise ValueError("more hashtags asked than the locale's tag lists offer")
+    first_tag = np.array(["#" + t for t in vocab], dtype=object)
+    next_tag = " " + first_tag
+    out = np.full(len(noun), "", dtype=object)
+    rows = np.flatnonzero(n_tags > 0)
+    out[rows] = first_tag[cand[rows, 0]]
+    for j in range(1, int(n_tags.max(initial=0))):
+        rows = rows[n_tags[rows] > j]
+        out[rows] = out[rows] + next_tag[cand[rows, j]]
+    return out
+
+
+def make_post_text(topic_code: np.ndarray, fmt: np.ndarray, industry: np.ndarray, n_tags: np.ndarray,
+                   pools: Pools, year: int, rng: np.random.Generator) -> dict:
+    """Captions, hashtags and the noun id of each post.
+
+    ``topic_code`` indexes TOPICS, ``fmt`` holds format names, ``industry``
+    the industry name of each post's brand and ``n_tags`` how many hashtags
+    each post carries. Returns ``{"caption", "hashtags", "noun"}`` arrays.
+    """
+    n = len(topic_code)
+    industry_code = _codes(industry, INDUSTRIES)
+    start, count = (np.array(a) for a in zip(*pools.industry_nouns))
+    noun = start[industry_code] + (rng.random(n) * count[industry_code]).astype(np.int64)
+
+    caption = np.empty(n, dtype=object)
+    for code, t in enumerate(TOPICS):
+        mask = topic_code == code
+        caption[mask] = pools.captions[t].pick(noun[mask], rng)
+
+    cta = pools.grammar.data["cta"]
+    typo = pools.grammar.typography
+    by_format = _choice_table([[typo(t) for t in cta["format"].get(f, [])] for f in FORMATS], _codes(fmt, FORMATS), rng)
+    by_topic = _choice_table([[typo(t) for t in cta["topic"].get(t, [])] for t in TOPICS], topic_code, rng)
+    use_format = (by_format != None) & (rng.random(n) < FORMAT_CTA_SHARE)  # noqa: E711
+    use_topic = ~use_format & (by_topic != None) & (rng.random(n) < TOPIC_CTA_SHARE)  # noqa: E711
+    for use, text in ((use_format, by_format), (use_topic, by_topic)):
+        caption[use] = caption[use] + " " + text[use]
+    emoji = pools.emoji["caption"]
+    with_emoji = rng.random(n) < CAPTION_EMOJI_SHARE
+    caption[with_emoji] = caption[with_emoji] + " " + emoji[rng.integers(0, len(emoji), int(with_emoji.sum()))]
+    hashtags = _hashtags(noun, industry_code, topic_code, n_tags, pools, year, rng)
+    return {"caption": caption, "hashtags": hashtags, "noun": noun}
