@@ -23,7 +23,8 @@ from nbgrader.api import Gradebook
 
 import sandbox
 from sandbox.exercises import CheckFailed, get_exercise
-from sandbox.exercises.release import ASSIGNMENT, run_nbgrader, write_course
+from sandbox.course.nbgrader_adapter import require, run_nbgrader
+from sandbox.exercises.release import ASSIGNMENT, write_course
 
 pytestmark = pytest.mark.slow
 
@@ -88,6 +89,10 @@ def noisy(nb) -> None:
     nb.cells.insert(cell_index(nb, "setup") + 1, cell)
 
 
+def nbgrader(root: Path, *args: str, timeout: float = 600):
+    return require(run_nbgrader(list(args), root, time_limit=timeout))
+
+
 def parallel(calls) -> list:
     """Run blocking calls (nbgrader processes) side by side: the machine has 2 cores and one kernel uses one."""
     with ThreadPoolExecutor(max_workers=len(calls)) as pool:
@@ -112,7 +117,7 @@ def course(tmp_path_factory, monkeypatch_module):
     monkeypatch_module.delenv("SANDBOX_DATASET", raising=False)
     base = tmp_path_factory.mktemp("nbgrader")
     right, wrong = new_course(base / "right"), new_course(base / "wrong")
-    parallel([lambda r=r: run_nbgrader(r, "generate_assignment", ASSIGNMENT, "--force") for r in (right, wrong)])
+    parallel([lambda r=r: nbgrader(r, "generate_assignment", ASSIGNMENT, "--force") for r in (right, wrong)])
     released = wrong / "release" / ASSIGNMENT
     default = sandbox.load_dataset()
     roots, expected_messages = {}, {}
@@ -142,8 +147,8 @@ def course(tmp_path_factory, monkeypatch_module):
                     expected_messages[(student, name, q.id)] = (message, q.mistakes[k].message)
         submit(wrong, student, edit=edit)
 
-    parallel([lambda r=r: run_nbgrader(r, "autograde", ASSIGNMENT, "--force", timeout=900) for r in (right, wrong)])
-    run_nbgrader(wrong, "generate_feedback", ASSIGNMENT, "--student=wrong_*", "--force")
+    parallel([lambda r=r: nbgrader(r, "autograde", ASSIGNMENT, "--force", timeout=900) for r in (right, wrong)])
+    nbgrader(wrong, "generate_feedback", ASSIGNMENT, "--student=wrong_*", "--force")
     return roots, released, expected_messages
 
 
