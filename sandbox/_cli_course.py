@@ -6,6 +6,20 @@ import os
 import sys
 
 from .cli import CliError, add_command
+from .exercises._policy import HINT_MODES
+
+_UNITS = {"K": 2**10, "M": 2**20, "G": 2**30}
+
+
+def memory_size(text: str) -> int:
+    """``4G``, ``512M`` or a number of bytes -> bytes (argparse type)."""
+    import argparse
+
+    t = text.strip().upper().removesuffix("B")
+    try:
+        return int(float(t[:-1]) * _UNITS[t[-1]]) if t and t[-1] in _UNITS else int(t)
+    except (ValueError, IndexError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a memory size; use e.g. 4G, 512M or bytes") from None
 
 
 def register(subparsers) -> None:
@@ -26,6 +40,9 @@ def register(subparsers) -> None:
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1, metavar="N",
                    help="worker processes generating students' worlds; the default is the number of cores")
     p.add_argument("--solutions", metavar="DIR", help="folder of nbgrader source notebooks; None: the project's solutions/")
+    p.add_argument("--show-solutions", action="store_true",
+                   help="let students' qN.solution() show the reference code (hidden by default)")
+    p.add_argument("--hints", choices=HINT_MODES, default="on", help="whether students' qN.hint() shows hints")
 
     p = add_command(sub, "autograde", "Grade every submission (submitted/<student>/<assignment>/) in parallel; "
                     "write the gradebook, grades.csv and feedback HTML.",
@@ -35,6 +52,10 @@ def register(subparsers) -> None:
                    help="worker processes, each grading one student at a time; the default is the number of cores")
     p.add_argument("--assignment", metavar="A", action="append",
                    help="grade only this assignment (repeatable); None: all of them")
+    p.add_argument("--memory", type=memory_size, metavar="SIZE",
+                   help="memory limit of each student's kernel, e.g. 4G or 512M; None: 4G")
+    p.add_argument("--allow-unknown-students", action="store_true",
+                   help="also grade submitted/<id>/ folders of ids not on the roster (reported and skipped by default)")
 
 
 def _help(parser) -> int:
@@ -48,7 +69,8 @@ def _build(args) -> int:
     exercises = [e for e in args.exercises.split(",") if e.strip()] if args.exercises else None
     result = build_course(args.course, roster=args.roster, salt=args.salt, exercises=exercises,
                           scale=args.scale, cell_timeout=args.timeout, solutions_dir=args.solutions,
-                          jobs=args.jobs, progress=sys.stderr.isatty())
+                          jobs=args.jobs, progress=sys.stderr.isatty(), show_solutions=args.show_solutions,
+                          hints=args.hints)
     s = result.settings
     print(f"course {result.course_dir}: {len(s.assignments)} assignment(s) ({', '.join(s.assignments)}), "
           f"{len(result.students)} student(s), {s.scale} worlds")
@@ -60,9 +82,11 @@ def _build(args) -> int:
 def _autograde(args) -> int:
     from .course import autograde_course
 
-    report = autograde_course(args.course, jobs=args.jobs, assignments=args.assignment)
+    limits = {"memory": args.memory} if args.memory else {}
+    report = autograde_course(args.course, jobs=args.jobs, assignments=args.assignment,
+                              allow_unknown_students=args.allow_unknown_students, **limits)
     graded = sum(o.status == "graded" for o in report.outcomes)
-    print(f"graded {graded} submission(s); grades: {report.grades_csv}")
+    print(f"graded {graded} submission(s) (isolation: {report.isolation}); grades: {report.grades_csv}")
     for o in report.problems():
         print(f"  {o.student_id} {o.assignment}: {o.status}" + (f" - {o.message.splitlines()[0]}" if o.message else ""))
     if not report.outcomes:

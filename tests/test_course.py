@@ -139,10 +139,10 @@ def test_nbgrader_config_uses_real_nbgrader_options(tmp_path):
 
     from sandbox.course import CourseSettings
     from sandbox.course.nbgrader_ext import CourseExecute, RestoreCells
-    from sandbox.course.settings import nbgrader_config_text
+    from sandbox.course.nbgrader_adapter import course_config_text
 
     settings = CourseSettings(course_id="c101", salt="s", assignments=["01_first_look"], cell_timeout=7)
-    (tmp_path / "nbgrader_config.py").write_text(nbgrader_config_text(settings))
+    (tmp_path / "nbgrader_config.py").write_text(course_config_text(settings))
     config = PyFileConfigLoader("nbgrader_config.py", path=str(tmp_path)).load_config()
     classes = {"CourseDirectory": CourseDirectory, "Autograde": Autograde, "GenerateFeedback": GenerateFeedback,
                "Execute": CourseExecute, "IgnorePattern": IgnorePattern, "RestoreCells": RestoreCells,
@@ -171,10 +171,38 @@ def test_a_second_autograde_on_the_same_course_is_refused(tmp_path):
 
 
 def test_an_overrunning_grading_process_is_killed(tmp_path):
-    from sandbox.course.nbgrader_cli import run_python
+    from sandbox.course.nbgrader_adapter import run_python
 
     run = run_python(["-c", "import subprocess, sys, time\n"
                             "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
                             "print('started', flush=True); time.sleep(60)"], tmp_path, time_limit=3)
     assert run.returncode is None and not run.ok
     assert "started" in run.stdout and "killed after 3 s" in run.output
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig", "utf-8"])
+@pytest.mark.parametrize("delimiter", [";", ",", "\t"])
+def test_roster_saved_by_excel_is_read_in_any_usual_dialect(tmp_path, encoding, delimiter):
+    path = tmp_path / "roster.csv"
+    rows = [["Student_ID", "First_Name", "Last Name", "EMAIL"], ["s1", "Zoé", "Lefèvre", "zoe@example.fr"],
+            ["s2", "Anaïs", "", ""]]
+    path.write_bytes("\r\n".join(delimiter.join(r) for r in rows).encode(encoding) + b"\r\n")
+    students = read_roster(path)
+    assert [s.student_id for s in students] == ["s1", "s2"]
+    assert students[0].first_name == "Zoé" and students[0].last_name == "Lefèvre"
+    assert students[0].email == "zoe@example.fr" and students[1].first_name == "Anaïs"
+
+
+def test_roster_in_another_encoding_is_refused_with_what_to_do(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_bytes("student_id\nñ1\n".encode("utf-16"))
+    with pytest.raises(RosterError) as e:
+        read_roster(path)
+    assert str(e.value) == (f"roster {path} is neither UTF-8 nor Windows-1252 (cp1252) text; "
+                            'save it from Excel as "CSV UTF-8 (comma delimited)"')
+
+
+def test_roster_without_an_id_column_names_the_separators(tmp_path):
+    path = write(tmp_path / "r.csv", "id|name\n1|a\n")
+    with pytest.raises(RosterError, match="no student_id column .*separated by commas or semicolons or tabs"):
+        read_roster(path)

@@ -69,7 +69,9 @@ def run_isolated(nb, data_dir: Path, variables: list[str], *, timeout: int, mode
         nbformat.write(nb, workdir / kernel_run.NOTEBOOK)
         write_learner_copy(data_dir, workdir / "data")
         policy.write(workdir)
-        (workdir / kernel_run.JOB_FILE).write_text(json.dumps({"timeout": timeout, "variables": variables}))
+        answer_cells = [i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("solution")]
+        job = {"timeout": timeout, "variables": variables, "export_after": answer_cells if variables else []}
+        (workdir / kernel_run.JOB_FILE).write_text(json.dumps(job))
         isolation.hand_over(workdir, mode)
         cells = sum(c.cell_type == "code" for c in nb.cells)
         env = isolation.minimal_env(workdir, {DATA_DIR_ENV: str(workdir / "data")})

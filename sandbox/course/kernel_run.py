@@ -1,7 +1,8 @@
 """Runs inside the isolation: ``python -I .../sandbox/course/kernel_run.py WORKDIR``.
 
-Executes ``WORKDIR/notebook.ipynb`` cell by cell in a fresh kernel, then has
-the kernel write the answer variables as data (:mod:`sandbox.course.answers`).
+Executes ``WORKDIR/notebook.ipynb`` cell by cell in a fresh kernel, and has
+the kernel write the answer variables as data (:mod:`sandbox.course.answers`)
+after each answer cell (so answers given before a fatal cell count) and at the end.
 Writes ``WORKDIR/out/cells.json`` (the outputs of each cell) and
 ``WORKDIR/out/run.json`` (what stopped the run, if anything). Everything here
 is as untrusted as the student's code: the grader only reads data back.
@@ -91,6 +92,8 @@ def main(argv=None) -> int:
         resources={"metadata": {"path": str(workdir)}},
     )
     stopped, dead = "", False
+    export_after = set(job.get("export_after", []))
+    export = export_cell(job["variables"], out / ANSWERS_DIR)
     with client.setup_kernel():
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
@@ -111,9 +114,15 @@ def main(argv=None) -> int:
                 stopped = (f"cell {index + 1} ran past the {timeout} s timeout and ignored the interrupt; "
                            "the kernel was killed and the remaining cells failed")
                 cell.outputs.append(nbformat.from_dict(error(KERNEL_KILLED, stopped)))
+            elif index in export_after:  # answers given so far survive a later kill
+                try:
+                    run_extra(client, export)
+                except DeadKernelError:
+                    dead = (KERNEL_DIED, "not run: the kernel died in an earlier cell")
+                    stopped = stopped or f"the kernel died after code cell {index + 1}"
         if not dead:
             try:
-                run_extra(client, export_cell(job["variables"], out / ANSWERS_DIR))
+                run_extra(client, export)
             except DeadKernelError:
                 stopped = stopped or "the kernel died while the answers were read"
     (out / CELLS_FILE).write_text(json.dumps([c.get("outputs", []) for c in nb.cells]))
