@@ -206,3 +206,23 @@ def test_roster_without_an_id_column_names_the_separators(tmp_path):
     path = write(tmp_path / "r.csv", "id|name\n1|a\n")
     with pytest.raises(RosterError, match="no student_id column .*separated by commas or semicolons or tabs"):
         read_roster(path)
+
+
+def test_course_policy_defaults_hide_solutions_and_keep_hints():
+    from sandbox.course import CourseSettings
+
+    default = CourseSettings(course_id="c", salt="s").policy()
+    assert not default.solutions and default.hints
+    assert not CourseSettings(course_id="c", salt="s", hints="off").policy().hints
+    assert CourseSettings(course_id="c", salt="s", show_solutions=True).policy().solutions
+    with pytest.raises(CourseError, match="hints must be one of on, off, got 'maybe'"):
+        CourseSettings(course_id="c", salt="s", hints="maybe")
+
+
+def test_memory_option_reads_sizes(capsys):
+    from sandbox._cli_course import memory_size
+
+    assert memory_size("4G") == 4 * 2**30 and memory_size("512m") == 512 * 2**20 and memory_size("1000") == 1000
+    with pytest.raises(SystemExit):
+        cli.main(["course", "autograde", "x", "--memory", "lots"])
+    assert "'lots' is not a memory size" in capsys.readouterr().err

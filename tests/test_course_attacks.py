@@ -14,7 +14,7 @@ import nbformat
 import pytest
 
 import sandbox
-from sandbox.course import autograde_course, build_course
+from sandbox.course import autograde_course, build_course, student_seed
 from sandbox.course.isolation import detect_mode
 from sandbox.exercises import get_exercise
 
@@ -79,6 +79,7 @@ def probe(course, sid) -> str:
             f"for _k, _p in {({k: str(v) for k, v in writes.items()})!r}.items():\n"
             "    try:\n        open(_p, 'ab').write(b'x')\n        print('WROTE', _k)\n"
             "    except OSError:\n        print('DENIED-WRITE', _k)\n"
+            "open('data/posts.csv', 'a').write('p_poison\\n')  # its own copy: allowed, and harmless\n"
             "print('OTHERS', len([p for p in glob.glob('/tmp/sandbox-kernel-*') if p != os.getcwd()])"
             f" + len(glob.glob({str(course / '*')!r})))")
 
@@ -187,6 +188,10 @@ def test_the_kernel_reads_no_secret_and_writes_nowhere(graded):
             assert "OTHERS 0" in text  # no other kernel's folder, nothing of the course
     assert digest(course / "submitted" / "honest" / A / f"{A}.ipynb") == before
     assert not (course / "planted.txt").exists()
+    # the kernel's copy of its tables is a copy: the grader's cached world is untouched
+    cached = sandbox.load_dataset(course / "grading_data" / "writer", tables=["posts"]).posts
+    fresh = sandbox.generate(seed=student_seed(SALT, "writer"), scale="tiny").posts
+    assert len(cached) == len(fresh) and "p_poison" not in set(cached["post_id"])
 
 
 def test_a_sigint_ignoring_loop_is_killed_and_named(graded):
@@ -210,3 +215,16 @@ def test_status_names_the_isolation_mode(graded):
     course, report, _, _ = graded
     status = json.loads((course / "autograde_status.json").read_text())
     assert status["_autograde"]["isolation"] == report.isolation == detect_mode()
+
+
+def test_a_built_course_hands_out_no_solutions_and_no_seed(graded, monkeypatch):
+    from sandbox.exercises._policy import SOLUTIONS_HIDDEN
+
+    course = graded[0]
+    folder = course / "release_students" / "honest" / A
+    monkeypatch.chdir(folder)
+    q1 = get_exercise(A).setup({})[0]
+    assert SOLUTIONS_HIDDEN in repr(q1.solution())
+    assert get_exercise(A).questions[0].solution not in repr(q1.solution())
+    meta = json.loads((folder / "data" / "dataset.json").read_text())
+    assert "seed" not in meta and not (folder / "data" / "truth.json").exists()

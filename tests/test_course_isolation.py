@@ -64,7 +64,7 @@ def test_a_sigint_ignoring_cell_ends_within_timeout_plus_15_s(data_dir):
 @pytest.mark.slow
 def test_an_interruptible_loop_only_fails_its_cell(data_dir):
     got = run(["x = 1", "while True:\n    pass", "y = 2"], data_dir, ["x", "y"], timeout=3)
-    assert got.outputs[1][0]["ename"] == "CellTimeoutError" and got.answers == {"x": 1, "y": 2}
+    assert "CellTimeoutError" in {o.get("ename") for o in got.outputs[1]} and got.answers == {"x": 1, "y": 2}
     assert got.stopped == ""
 
 

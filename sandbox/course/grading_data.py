@@ -8,7 +8,6 @@ from the world regenerated from (course salt, student id), cached in
 from __future__ import annotations
 
 import json
-import os
 import shutil
 from pathlib import Path
 
@@ -44,8 +43,9 @@ def student_dataset(course_dir, student_id: str) -> Path:
 def write_learner_copy(dataset_dir: Path, target: Path) -> Path:
     """Copy the learner files of ``dataset_dir`` into ``target``: no truth, and no seed in dataset.json.
 
-    Files are hard links where possible (read-only for anyone but the grader);
-    dataset.json is written anew without its seed, so the copy cannot regenerate the world.
+    Real copies, never hard links: the kernel may own or write the copy, and must not
+    reach the grader's cached world through it. dataset.json is written anew without
+    its seed, so the copy cannot regenerate the world.
     """
     dataset_dir, target = Path(dataset_dir), Path(target)
     for src in learner_files(dataset_dir):
@@ -53,10 +53,7 @@ def write_learner_copy(dataset_dir: Path, target: Path) -> Path:
         dest.parent.mkdir(parents=True, exist_ok=True)
         if src.name == META_FILE and src.parent == dataset_dir:
             continue
-        try:
-            os.link(src, dest)
-        except OSError:
-            shutil.copy2(src, dest)
+        shutil.copyfile(src, dest)
     strip_seed(dataset_dir / META_FILE, target / META_FILE)
     return target
 

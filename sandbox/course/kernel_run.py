@@ -74,9 +74,22 @@ def run_extra(client, source: str, timeout: int | None = None):
     return cell
 
 
+def timing_client(*args, **kwargs):
+    """An nbclient NotebookClient that remembers whether the last cell timed out (``timed_out``)."""
+    from nbclient import NotebookClient
+
+    class TimingClient(NotebookClient):
+        timed_out = False
+
+        async def _async_handle_timeout(self, timeout, cell=None):
+            self.timed_out = True
+            return await super()._async_handle_timeout(timeout, cell)
+
+    return TimingClient(*args, **kwargs)
+
+
 def main(argv=None) -> int:
     import nbformat
-    from nbclient import NotebookClient
     from nbclient.exceptions import DeadKernelError
 
     workdir = Path((argv or sys.argv[1:])[0]).resolve()
@@ -85,7 +98,7 @@ def main(argv=None) -> int:
     out.mkdir(exist_ok=True)
     nb = nbformat.read(workdir / NOTEBOOK, as_version=4)
     timeout = int(job["timeout"])
-    client = NotebookClient(
+    client = timing_client(
         nb, timeout=timeout, kernel_name="python3", allow_errors=True, interrupt_on_timeout=True,
         error_on_timeout={"ename": TIMEOUT_ERROR, "evalue": f"cell ran longer than {timeout} s", "traceback": []},
         raise_on_iopub_timeout=False, iopub_timeout=2, record_timing=False,
@@ -101,6 +114,7 @@ def main(argv=None) -> int:
             if dead:
                 cell.outputs = [nbformat.from_dict(error(*dead))]
                 continue
+            client.timed_out = False
             try:
                 client.execute_cell(cell, index)
             except DeadKernelError:
@@ -108,7 +122,9 @@ def main(argv=None) -> int:
                 stopped = stopped or f"the kernel died in code cell {index + 1}"
                 cell.outputs.append(nbformat.from_dict(error(KERNEL_DIED, "the kernel died while running this cell")))
                 continue
-            if any(o.get("ename") == TIMEOUT_ERROR for o in cell.outputs) and not responds(client):
+            if client.timed_out:
+                cell.outputs.append(nbformat.from_dict(error(TIMEOUT_ERROR, f"cell ran longer than {timeout} s")))
+            if client.timed_out and not responds(client):
                 kill_kernel(client)
                 dead = (KERNEL_KILLED, "not run: an earlier cell ignored the interrupt and the kernel was killed")
                 stopped = (f"cell {index + 1} ran past the {timeout} s timeout and ignored the interrupt; "
@@ -132,11 +148,12 @@ def main(argv=None) -> int:
 
 def responds(client) -> bool:
     """Whether the kernel runs a trivial cell within GRACE seconds (after an interrupt)."""
+    client.timed_out = False
     try:
-        probe = run_extra(client, "pass", timeout=GRACE)
+        run_extra(client, "pass", timeout=GRACE)
     except Exception:
         return False
-    return not any(o.get("ename") == TIMEOUT_ERROR for o in probe.outputs)
+    return not client.timed_out
 
 
 if __name__ == "__main__":
