@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import _view
+from ._policy import HINTS_OFF, SOLUTIONS_HIDDEN, current_policy
 from ._compare import Mismatch
 
 
@@ -250,8 +251,6 @@ class BoundQuestion:
 
     def hint(self, level: int = 1) -> _view.Hint:
         """Hint number ``level`` (1 is gentle, the last one nearly gives the code)."""
-        from ._policy import HINTS_OFF, current_policy
-
         hints = self.question.hints
         if not current_policy().hints:
             return _view.Hint(self.id, 1, 1, HINTS_OFF)
@@ -262,8 +261,6 @@ class BoundQuestion:
 
     def solution(self) -> _view.Solution:
         """The reference code for this question (unless the course hides solutions)."""
-        from ._policy import SOLUTIONS_HIDDEN, current_policy
-
         if not current_policy().solutions:
             return _view.Solution(self.id, f"# {SOLUTIONS_HIDDEN}")
         return _view.Solution(self.id, self.question.solution)
