@@ -226,3 +226,24 @@ def test_memory_option_reads_sizes(capsys):
     with pytest.raises(SystemExit):
         cli.main(["course", "autograde", "x", "--memory", "lots"])
     assert "'lots' is not a memory size" in capsys.readouterr().err
+
+
+def test_submission_folders_off_the_roster_are_graded_only_when_allowed(tmp_path, monkeypatch):
+    from nbgrader.api import Gradebook
+
+    from sandbox._environment import tool_env
+
+    from sandbox.course.autograde import UNKNOWN, find_students
+    from sandbox.course.gradebook import db_url
+
+    monkeypatch.setenv("PATH", tool_env()["PATH"])  # a new gradebook runs nbgrader's `alembic`
+    with Gradebook(db_url(tmp_path / "gradebook.db")) as gb:
+        gb.add_student("ann")
+    for sid in ("ann", "bob", "bad id"):
+        (tmp_path / "submitted" / sid).mkdir(parents=True)
+    students, refused = find_students(tmp_path)
+    assert students == ["ann"]
+    assert {(o.student_id, o.status) for o in refused} == {("bob", UNKNOWN), ("bad id", "ungradable")}
+    assert "--allow-unknown-students" in next(o.message for o in refused if o.student_id == "bob")
+    students, refused = find_students(tmp_path, allow_unknown=True)
+    assert students == ["ann", "bob"] and [o.student_id for o in refused] == ["bad id"]

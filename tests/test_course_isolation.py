@@ -43,9 +43,11 @@ def test_values_leave_the_kernel_as_plain_data(data_dir):
     assert "empty" not in a and "absent" not in a
     # the released copy of the world has no truth and no seed
     probe = run(["import json, os\nprint(sorted(os.listdir('data')))\n"
-                 "print('seed' in json.load(open('data/dataset.json')))"], data_dir)
+                 "print('seed' in json.load(open('data/dataset.json')))",
+                 "try:\n    big = bytearray(5 * 2**30)\nexcept MemoryError:\n    print('memory limited')"], data_dir)
     text = probe.outputs[0][0]["text"]
     assert "truth.json" not in text and "truth'" not in text and text.strip().endswith("False")
+    assert probe.outputs[1][0]["text"] == "memory limited\n"  # the default 4 GB limit
 
 
 @pytest.mark.slow
