@@ -115,7 +115,8 @@ def main() -> int:
         grades[jobs] = pd.read_csv(report.grades_csv, dtype=str)
         ungradable = [o for o in report.outcomes if o.status == "ungradable"]
         # CPU seconds of the grading processes / wall time: how many cores the run kept busy
-        # (the machine's load average says how many other processes competed for the 2 cores)
+        # (the machine's load average says how many other processes competed for the 2 cores).
+        # Kernels inside bubblewrap's pid namespace are not counted: their parent is not our child.
         print(f"--jobs {jobs}: {times[jobs]:.1f} s wall, {times[jobs] / n_submissions:.2f} s per submission "
               f"({n_submissions} submissions, {len(ungradable)} ungradable); grading CPU {cpu:.0f} s = "
               f"{cpu / times[jobs]:.2f} cores busy; load average before: {load:.2f}", flush=True)

@@ -101,7 +101,7 @@ def main(argv=None) -> int:
     client = timing_client(
         nb, timeout=timeout, kernel_name="python3", allow_errors=True, interrupt_on_timeout=True,
         error_on_timeout={"ename": TIMEOUT_ERROR, "evalue": f"cell ran longer than {timeout} s", "traceback": []},
-        raise_on_iopub_timeout=False, iopub_timeout=2, record_timing=False,
+        raise_on_iopub_timeout=False, iopub_timeout=2, record_timing=False, shutdown_kernel="immediate",
         resources={"metadata": {"path": str(workdir)}},
     )
     stopped, dead = "", False
