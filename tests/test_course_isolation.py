@@ -1,5 +1,6 @@
 """The isolated kernel and the values that leave it, without nbgrader."""
 
+import json
 import time
 
 import nbformat
@@ -85,3 +86,38 @@ def test_course_policy_hides_solutions_and_hints(tmp_path, monkeypatch, policy):
     assert (SOLUTIONS_HIDDEN in solution) != policy.solutions
     assert (HINTS_OFF in hint) != policy.hints
     assert (exercise.questions[0].hints[1] in hint) == policy.hints
+
+
+def test_files_the_kernel_planted_as_links_are_never_followed(tmp_path):
+    from sandbox.course.answers import Unsupported, load_answers
+    from sandbox.course.isolated_run import collect, read_untrusted
+
+    secret = tmp_path / "course.json"
+    secret.write_text('{"salt": "s3cret"}')
+    work = tmp_path / "work"
+    (work / "out" / "answers").mkdir(parents=True)
+    (work / "out" / "cells.json").symlink_to(secret)
+    (work / "out" / "answers" / "answers.json").write_text(json.dumps(
+        {"s": {"kind": "series", "file": "v0.parquet"}, "t": {"kind": "frame", "file": "../../x.parquet"},
+         "n": {"kind": "json", "value": {"not": "plain"}}, "ok": {"kind": "json", "value": 3}}))
+    (work / "out" / "answers" / "v0.parquet").symlink_to(secret)
+    assert read_untrusted(work, "out/cells.json", 1000) is None
+    answers = load_answers(lambda name, limit: read_untrusted(work / "out" / "answers", name, limit))
+    assert answers["ok"] == 3
+    assert all(isinstance(answers[k], Unsupported) for k in ("s", "t", "n"))
+    got = collect(work, isolation.SandboxRun(0, ""))
+    assert got.outputs is None
+
+
+def test_isolation_wrappers():
+    work = isolation.make_workdir("none")
+    try:
+        strong = isolation.wrapper("bwrap+nobody", work, [work])
+        assert "--unshare-net" in strong and strong[-5:] == ["setpriv", "--reuid=65534", "--regid=65534",
+                                                            "--clear-groups", "--"]
+        assert strong.index(str(work)) < strong.index("--bind")  # hidden folders are emptied
+        assert isolation.wrapper("none", work, []) == []
+        with pytest.raises(ValueError, match="unknown isolation mode 'x'; modes: bwrap\\+nobody, bwrap, nobody, none"):
+            isolation.wrapper("x", work, [])
+    finally:
+        isolation.remove_workdir(work)
