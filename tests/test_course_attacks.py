@@ -22,7 +22,7 @@ pytestmark = pytest.mark.slow
 
 A = "01_first_look"
 SALT = "attack-salt"
-CELL_TIMEOUT = 8
+CELL_TIMEOUT = 30  # generous: on a loaded machine, importing sandbox in a kernel can take 10 s
 QUESTIONS = ("q1", "q2", "q3", "q4", "q5", "q6")
 POINTS = {"q1": 1, "q2": 1, "q3": 1, "q4": 1, "q5": 1, "q6": 2}
 WRONG = {
