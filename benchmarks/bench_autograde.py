@@ -6,11 +6,14 @@ mistakes (every 4th student gets question 1 of the first exercise wrong, every
 5th misses the last exercise's question 2, one student submits nothing for
 the second exercise), regenerates every student's world once (the grading
 cache), then times ``autograde_course(jobs=1)`` and ``autograde_course(jobs=2)``
-on the same submissions, from the same empty state, in the same run.
+on the same submissions, from the same empty state, in the same run, and plain
+``nbgrader autograde`` (one process, checks inside the student's kernel, no
+isolation) on the same submissions as the baseline cost.
 
-Prints wall time, seconds per submission, the speed-up (target >= 1.7x on
-2 cores) and checks that both runs wrote identical grades that caught every
-planted mistake.
+Prints wall time, seconds per submission of each, the speed-up (target >= 1.7x
+on 2 cores), the cost per submission against plain nbgrader (target with
+isolation: no more), and checks that every run wrote the same scores, which
+caught every planted mistake.
 
     python benchmarks/bench_autograde.py                  # 30 students x 01-03
     python benchmarks/bench_autograde.py --students 4 --scale tiny   # quick
@@ -31,6 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import pandas as pd  # noqa: E402
 
 from sandbox.course import autograde_course, build_course  # noqa: E402
+from sandbox.course.grades import write_grades  # noqa: E402
+from sandbox.course.isolation import detect_mode  # noqa: E402
+from sandbox.course.nbgrader_adapter import require, run_nbgrader  # noqa: E402
 from sandbox.course.grading_data import student_dataset  # noqa: E402
 from sandbox.course.synthetic import submit  # noqa: E402
 
@@ -109,16 +115,38 @@ def main() -> int:
         grades[jobs] = pd.read_csv(report.grades_csv, dtype=str)
         ungradable = [o for o in report.outcomes if o.status == "ungradable"]
         # CPU seconds of the grading processes / wall time: how many cores the run kept busy
-        # (the machine's load average says how many other processes competed for the 2 cores)
+        # (the machine's load average says how many other processes competed for the 2 cores).
+        # Kernels inside bubblewrap's pid namespace are not counted: their parent is not our child.
         print(f"--jobs {jobs}: {times[jobs]:.1f} s wall, {times[jobs] / n_submissions:.2f} s per submission "
               f"({n_submissions} submissions, {len(ungradable)} ungradable); grading CPU {cpu:.0f} s = "
               f"{cpu / times[jobs]:.2f} cores busy; load average before: {load:.2f}", flush=True)
 
+    reset(course, gradebook_copy)
+    load = os.getloadavg()[0]
+    cpu = children_cpu()
+    t = time.perf_counter()
+    for a in assignments:
+        require(run_nbgrader(["autograde", a, "--force"], course, time_limit=24 * 3600))
+    plain = time.perf_counter() - t
+    cpu = children_cpu() - cpu
+    plain_grades = pd.read_csv(write_grades(course, built.settings, {}), dtype=str)
+    print(f"plain `nbgrader autograde` (1 process, in-kernel checks, no isolation): {plain:.1f} s wall, "
+          f"{plain / n_submissions:.2f} s per submission; CPU {cpu:.0f} s; load average before: {load:.2f}", flush=True)
+
     base = jobs_list[0]
-    print("\njobs  wall_s  speedup")
+    print(f"\nisolation: {detect_mode()}")
+    print("run                 wall_s  s/submission  vs plain nbgrader")
+    print(f"plain nbgrader      {plain:6.1f}  {plain / n_submissions:12.2f}  {1:16.2f}x")
     for jobs in jobs_list:
-        print(f"{jobs:>4}  {times[jobs]:6.1f}  {times[base] / times[jobs]:6.2f}x")
+        print(f"sandbox --jobs {jobs:<4} {times[jobs]:6.1f}  {times[jobs] / n_submissions:12.2f}  "
+              f"{times[jobs] / plain:16.2f}x")
+    per_1 = times[base] / plain
+    print(f"cost per submission, --jobs {base} vs plain nbgrader: {per_1:.2f}x "
+          f"({'meets' if per_1 <= 1 else 'MISSES'} the <= 1x target)")
     ok = True
+    scores = [c for c in plain_grades.columns if c != "status"]
+    same_as_plain = plain_grades[scores].equals(grades[base][scores])
+    print(f"plain nbgrader gave the same scores: {same_as_plain}")
     if len(jobs_list) > 1:
         speedup = times[base] / times[jobs_list[1]]
         verdict = "meets" if speedup >= TARGET_SPEEDUP else "MISSES"

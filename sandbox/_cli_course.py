@@ -6,10 +6,25 @@ import os
 import sys
 
 from .cli import CliError, add_command, add_library_option
+from .exercises._policy import HINT_MODES
 
 #: ``--jobs`` default of the course commands: every core (the library's default is 1 process).
 ALL_CORES = os.cpu_count() or 1
 BUILD = "sandbox.course.build:build_course"
+AUTOGRADE = "sandbox.course.autograde:autograde_course"
+
+_UNITS = {"K": 2**10, "M": 2**20, "G": 2**30}
+
+
+def memory_size(text: str) -> int:
+    """``4G``, ``512M`` or a number of bytes -> bytes (argparse type)."""
+    import argparse
+
+    t = text.strip().upper().removesuffix("B")
+    try:
+        return int(float(t[:-1]) * _UNITS[t[-1]]) if t and t[-1] in _UNITS else int(t)
+    except (ValueError, IndexError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a memory size; use e.g. 4G, 512M or bytes") from None
 
 
 def register(subparsers) -> None:
@@ -33,6 +48,9 @@ def register(subparsers) -> None:
                    help="worker processes generating students' worlds (default: the number of cores)")
     p.add_argument("--solutions", metavar="DIR", help="folder of nbgrader source notebooks; without it, the ones "
                    "shipped with sandbox")
+    add_library_option(p, "--show-solutions", target=BUILD, action="store_true",
+                       help="let students' qN.solution() show the reference code (hidden otherwise)")
+    add_library_option(p, "--hints", target=BUILD, choices=HINT_MODES, help="whether students' qN.hint() shows hints")
 
     p = add_command(sub, "autograde", "Grade every submission (submitted/<student>/<assignment>/) in parallel; "
                     "write the gradebook, grades.csv and feedback HTML.",
@@ -42,6 +60,10 @@ def register(subparsers) -> None:
                    help="worker processes, each grading one student at a time (default: the number of cores)")
     p.add_argument("--assignment", metavar="A", action="append",
                    help="grade only this assignment (repeatable); without it, all of them")
+    add_library_option(p, "--memory", target=AUTOGRADE, type=memory_size, metavar="SIZE",
+                       help="memory limit of each student's kernel in bytes, or e.g. 4G or 512M")
+    p.add_argument("--allow-unknown-students", action="store_true",
+                   help="also grade submitted/<id>/ folders of ids not on the roster (reported and skipped otherwise)")
 
 
 def _help(parser) -> int:
@@ -55,7 +77,8 @@ def _build(args) -> int:
     exercises = [e for e in args.exercises.split(",") if e.strip()] if args.exercises else None
     result = build_course(args.course, roster=args.roster, salt=args.salt, exercises=exercises,
                           scale=args.scale, cell_timeout=args.timeout, solutions_dir=args.solutions,
-                          jobs=args.jobs, progress=sys.stderr.isatty())
+                          jobs=args.jobs, progress=sys.stderr.isatty(), show_solutions=args.show_solutions,
+                          hints=args.hints)
     s = result.settings
     print(f"course {result.course_dir}: {len(s.assignments)} assignment(s) ({', '.join(s.assignments)}), "
           f"{len(result.students)} student(s), {s.scale} worlds")
@@ -67,9 +90,10 @@ def _build(args) -> int:
 def _autograde(args) -> int:
     from .course import autograde_course
 
-    report = autograde_course(args.course, jobs=args.jobs, assignments=args.assignment, progress=sys.stderr.isatty())
+    report = autograde_course(args.course, jobs=args.jobs, assignments=args.assignment, progress=sys.stderr.isatty(),
+                              memory=args.memory, allow_unknown_students=args.allow_unknown_students)
     graded = sum(o.status == "graded" for o in report.outcomes)
-    print(f"graded {graded} submission(s); grades: {report.grades_csv}")
+    print(f"graded {graded} submission(s) (isolation: {report.isolation}); grades: {report.grades_csv}")
     for o in report.problems():
         print(f"  {o.student_id} {o.assignment}: {o.status}" + (f" - {o.message.splitlines()[0]}" if o.message else ""))
     if not report.outcomes:

@@ -139,10 +139,10 @@ def test_nbgrader_config_uses_real_nbgrader_options(tmp_path):
 
     from sandbox.course import CourseSettings
     from sandbox.course.nbgrader_ext import CourseExecute, RestoreCells
-    from sandbox.course.settings import nbgrader_config_text
+    from sandbox.course.nbgrader_adapter import course_config_text
 
     settings = CourseSettings(course_id="c101", salt="s", assignments=["01_first_look"], cell_timeout=7)
-    (tmp_path / "nbgrader_config.py").write_text(nbgrader_config_text(settings))
+    (tmp_path / "nbgrader_config.py").write_text(course_config_text(settings))
     config = PyFileConfigLoader("nbgrader_config.py", path=str(tmp_path)).load_config()
     classes = {"CourseDirectory": CourseDirectory, "Autograde": Autograde, "GenerateFeedback": GenerateFeedback,
                "Execute": CourseExecute, "IgnorePattern": IgnorePattern, "RestoreCells": RestoreCells,
@@ -171,10 +171,79 @@ def test_a_second_autograde_on_the_same_course_is_refused(tmp_path):
 
 
 def test_an_overrunning_grading_process_is_killed(tmp_path):
-    from sandbox.course.nbgrader_cli import run_python
+    from sandbox.course.nbgrader_adapter import run_python
 
     run = run_python(["-c", "import subprocess, sys, time\n"
                             "subprocess.Popen([sys.executable, '-c', 'import time; time.sleep(60)'])\n"
                             "print('started', flush=True); time.sleep(60)"], tmp_path, time_limit=3)
     assert run.returncode is None and not run.ok
     assert "started" in run.stdout and "killed after 3 s" in run.output
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig", "utf-8"])
+@pytest.mark.parametrize("delimiter", [";", ",", "\t"])
+def test_roster_saved_by_excel_is_read_in_any_usual_dialect(tmp_path, encoding, delimiter):
+    path = tmp_path / "roster.csv"
+    rows = [["Student_ID", "First_Name", "Last Name", "EMAIL"], ["s1", "Zoé", "Lefèvre", "zoe@example.fr"],
+            ["s2", "Anaïs", "", ""]]
+    path.write_bytes("\r\n".join(delimiter.join(r) for r in rows).encode(encoding) + b"\r\n")
+    students = read_roster(path)
+    assert [s.student_id for s in students] == ["s1", "s2"]
+    assert students[0].first_name == "Zoé" and students[0].last_name == "Lefèvre"
+    assert students[0].email == "zoe@example.fr" and students[1].first_name == "Anaïs"
+
+
+def test_roster_in_another_encoding_is_refused_with_what_to_do(tmp_path):
+    path = tmp_path / "roster.csv"
+    path.write_bytes("student_id\nñ1\n".encode("utf-16"))
+    with pytest.raises(RosterError) as e:
+        read_roster(path)
+    assert str(e.value) == (f"roster {path} is neither UTF-8 nor Windows-1252 (cp1252) text; "
+                            'save it from Excel as "CSV UTF-8 (comma delimited)"')
+
+
+def test_roster_without_an_id_column_names_the_separators(tmp_path):
+    path = write(tmp_path / "r.csv", "id|name\n1|a\n")
+    with pytest.raises(RosterError, match="no student_id column .*separated by commas or semicolons or tabs"):
+        read_roster(path)
+
+
+def test_course_policy_defaults_hide_solutions_and_keep_hints():
+    from sandbox.course import CourseSettings
+
+    default = CourseSettings(course_id="c", salt="s").policy()
+    assert not default.solutions and default.hints
+    assert not CourseSettings(course_id="c", salt="s", hints="off").policy().hints
+    assert CourseSettings(course_id="c", salt="s", show_solutions=True).policy().solutions
+    with pytest.raises(CourseError, match="hints must be one of on, off, got 'maybe'"):
+        CourseSettings(course_id="c", salt="s", hints="maybe")
+
+
+def test_memory_option_reads_sizes(capsys):
+    from sandbox._cli_course import memory_size
+
+    assert memory_size("4G") == 4 * 2**30 and memory_size("512m") == 512 * 2**20 and memory_size("1000") == 1000
+    with pytest.raises(SystemExit):
+        cli.main(["course", "autograde", "x", "--memory", "lots"])
+    assert "'lots' is not a memory size" in capsys.readouterr().err
+
+
+def test_submission_folders_off_the_roster_are_graded_only_when_allowed(tmp_path, monkeypatch):
+    from nbgrader.api import Gradebook
+
+    from sandbox._environment import tool_env
+
+    from sandbox.course.autograde import UNKNOWN, find_students
+    from sandbox.course.gradebook import db_url
+
+    monkeypatch.setenv("PATH", tool_env()["PATH"])  # a new gradebook runs nbgrader's `alembic`
+    with Gradebook(db_url(tmp_path / "gradebook.db")) as gb:
+        gb.add_student("ann")
+    for sid in ("ann", "bob", "bad id"):
+        (tmp_path / "submitted" / sid).mkdir(parents=True)
+    students, refused = find_students(tmp_path)
+    assert students == ["ann"]
+    assert {(o.student_id, o.status) for o in refused} == {("bob", UNKNOWN), ("bad id", "ungradable")}
+    assert "--allow-unknown-students" in next(o.message for o in refused if o.student_id == "bob")
+    students, refused = find_students(tmp_path, allow_unknown=True)
+    assert students == ["ann", "bob"] and [o.student_id for o in refused] == ["bad id"]

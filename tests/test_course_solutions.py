@@ -55,7 +55,7 @@ def autograded_questions(course):
 
 def test_reference_solutions_get_every_autograded_point(graded):
     course, status, grades = graded
-    assert {s[A]["status"] for s in status.values()} == {"graded"}
+    assert {s[A]["status"] for sid, s in status.items() if sid != "_autograde"} == {"graded"}
     questions = autograded_questions(course)
     assert len(questions) >= 5
     for q, top in questions.items():
@@ -79,4 +79,4 @@ def test_feedback_of_the_real_notebook_hides_tests_and_the_expected_value(graded
                    f"{expected:.2%}", f"{expected:.1%}"):
         assert secret not in html, secret
     meta = json.loads((course / "release_students" / "slip" / A / "data" / "dataset.json").read_text())
-    assert meta["seed"] == world.meta["seed"]
+    assert "seed" not in meta and meta["rows"] == world.meta["rows"]  # their world, which cannot be regenerated

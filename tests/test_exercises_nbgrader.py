@@ -22,9 +22,9 @@ import pytest
 from nbgrader.api import Gradebook
 
 import sandbox
-from sandbox.course import nbgrader_cli
 from sandbox.exercises import CheckFailed, get_exercise
-from sandbox.exercises.release import ASSIGNMENT, run_nbgrader, write_course
+from sandbox.course.nbgrader_adapter import require, run_nbgrader
+from sandbox.exercises.release import ASSIGNMENT, write_course
 
 pytestmark = pytest.mark.slow
 
@@ -83,6 +83,10 @@ def noisy(nb) -> None:
     nb.cells.insert(cell_index(nb, "setup") + 1, cell)
 
 
+def nbgrader(root: Path, *args: str, timeout: float = 600):
+    return require(run_nbgrader(list(args), root, time_limit=timeout))
+
+
 def parallel(calls) -> list:
     """Run blocking calls (nbgrader processes) side by side: the machine has 2 cores and one kernel uses one."""
     with ThreadPoolExecutor(max_workers=len(calls)) as pool:
@@ -107,7 +111,7 @@ def course(tmp_path_factory, monkeypatch_module):
     monkeypatch_module.delenv("SANDBOX_DATASET", raising=False)
     base = tmp_path_factory.mktemp("nbgrader")
     right, wrong = new_course(base / "right"), new_course(base / "wrong")
-    parallel([lambda r=r: run_nbgrader(r, "generate_assignment", ASSIGNMENT, "--force") for r in (right, wrong)])
+    parallel([lambda r=r: nbgrader(r, "generate_assignment", ASSIGNMENT, "--force") for r in (right, wrong)])
     released = wrong / "release" / ASSIGNMENT
     default = sandbox.load_dataset()
     roots, expected_messages = {}, {}
@@ -137,9 +141,8 @@ def course(tmp_path_factory, monkeypatch_module):
                     expected_messages[(student, name, q.id)] = (message, q.mistakes[k].message)
         submit(wrong, student, edit=edit)
 
-    runs = parallel([lambda r=r: run_nbgrader(r, "autograde", ASSIGNMENT, "--force", timeout=900)
-                     for r in (right, wrong)])
-    run_nbgrader(wrong, "generate_feedback", ASSIGNMENT, "--student=wrong_*", "--force")
+    runs = parallel([lambda r=r: nbgrader(r, "autograde", ASSIGNMENT, "--force", timeout=900) for r in (right, wrong)])
+    nbgrader(wrong, "generate_feedback", ASSIGNMENT, "--student=wrong_*", "--force")
     AUTOGRADE_LOGS[:] = [run.output for run in runs]
     return roots, released, expected_messages
 
@@ -279,7 +282,7 @@ def test_validate_lists_exactly_the_wrong_questions(course, tmp_path):
             nb.cells[cell_index(nb, f"{qid}_answer")].source = code
     nb.cells[cell_index(nb, "q6_narrative")].source = "A year of posts by a few brands on six platforms."
     nbformat.write(nb, tmp_path / f"{name}.ipynb")
-    run = nbgrader_cli.run_nbgrader(["validate", f"{name}.ipynb"], tmp_path, time_limit=600)
+    run = run_nbgrader(["validate", f"{name}.ipynb"], tmp_path, time_limit=600)
     log = run.output
     assert "VALIDATION FAILED ON 3 CELL(S)" in log, log[-3000:]
     assert "q2 failed" in log and "q5 failed" in log and "q3 not attempted" in log

@@ -7,7 +7,8 @@ COURSE/
   gradebook.db                nbgrader's gradebook: assignments and students
   source/<assignment>/        the solution notebooks (nbgrader source)
   release/<assignment>/       the student version, made by nbgrader generate_assignment
-  release_students/<id>/<assignment>/   what to hand to one student: notebook + data/ (their world)
+  release_students/<id>/<assignment>/   what to hand to one student: notebook, data/ (their world,
+                              without truth or seed) and exercise_settings.json (solutions/hints shown?)
   submitted/                  where collected submissions go: submitted/<id>/<assignment>/
 
 Everything is written into a temporary sibling folder and renamed at the end,
@@ -25,12 +26,12 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .._notebooks import notebooks_dir
-from ..dataset import staging_dir
-from .grading_data import generate_student_world, learner_files
-from .nbgrader_cli import run_nbgrader
+from ..dataset import META_FILE, staging_dir
+from .grading_data import generate_student_world, learner_files, strip_seed
+from .nbgrader_adapter import course_config_text, run_nbgrader, write_config
 from .roster import SAFE_ID, Student, read_roster
 from .seeds import new_salt
-from .settings import CONFIG_FILE, STUDENT_RELEASE_DIR, CourseError, CourseSettings, nbgrader_config_text
+from .settings import STUDENT_RELEASE_DIR, CourseError, CourseSettings
 
 #: The nbgrader source notebooks this sandbox ships (or a checkout's solutions/).
 SOLUTIONS_DIR = notebooks_dir("solutions")
@@ -75,7 +76,7 @@ def check_course_target(course_dir) -> Path:
 
 def build_course(course_dir, roster=None, salt: str | None = None, exercises: list[str] | None = None,
                  scale: str = "small", cell_timeout: int = 60, solutions_dir=None, jobs: int = 1,
-                 progress: bool = True) -> BuildResult:
+                 progress: bool = True, show_solutions: bool = False, hints: str = "on") -> BuildResult:
     """Create the nbgrader course folder ``course_dir`` (see module docstring).
 
     Parameters
@@ -93,6 +94,10 @@ def build_course(course_dir, roster=None, salt: str | None = None, exercises: li
         Seconds a cell may run at autograde.
     jobs : int
         Worker processes generating the students' worlds.
+    show_solutions : bool
+        Let ``qN.solution()`` show the reference code; hidden by default.
+    hints : str
+        ``"on"`` (default) or ``"off"``: whether ``qN.hint()`` shows hints.
     """
     # Everything that can be refused is checked before anything is written.
     target = check_course_target(course_dir)
@@ -103,11 +108,12 @@ def build_course(course_dir, roster=None, salt: str | None = None, exercises: li
         raise CourseError(f"--jobs must be at least 1, got {jobs}")
     course_id = target.name if SAFE_ID.match(target.name) else "course"
     settings = CourseSettings(course_id=course_id, salt=salt or new_salt(), scale=scale,
-                              assignments=assignments, cell_timeout=cell_timeout)
+                              assignments=assignments, cell_timeout=cell_timeout,
+                              show_solutions=show_solutions, hints=hints)
 
     with staging_dir(target) as tmp:
         settings.save(tmp)
-        (tmp / CONFIG_FILE).write_text(nbgrader_config_text(settings))
+        write_config(tmp, course_config_text(settings))
         if roster is not None:
             shutil.copyfile(roster, tmp / "roster.csv")
         for name in assignments:
@@ -152,9 +158,11 @@ def release_one_student(course_dir: Path, settings: CourseSettings, student_id: 
     for name in settings.assignments:
         folder = base / name
         shutil.copytree(course_dir / "release" / name, folder)
+        settings.policy().write(folder)
         data = folder / "data"
         if first is None:
             generate_student_world(settings, student_id).save(data, format="csv", include_truth=False)
+            strip_seed(data / META_FILE, data / META_FILE)  # released data cannot regenerate the world
             first = data
         else:
             link_tree(first, data)

@@ -1,9 +1,13 @@
-"""One student's grading, run as its own process: ``python -m sandbox.course.grade_worker COURSE STUDENT A...``.
+"""One student's grading, run as its own process.
 
-Runs nbgrader's autograde and generate_feedback (through nbgrader's Python API,
-so nbgrader is imported once per student, not twice per assignment) for each
-assignment in turn, in the course folder COURSE (the worker's private copy),
-and prints one JSON line per assignment: {"assignment", "ok", "step", "log"}.
+``python -m sandbox.course.grade_worker COURSE STUDENT ISOLATION MEMORY A...``
+
+Runs nbgrader's autograde (with :class:`~sandbox.course.nbgrader_ext.IsolatedExecute`:
+the notebook runs in an isolated kernel, answers are judged here) and
+generate_feedback through nbgrader's Python API, so nbgrader is imported once
+per student, for each assignment in turn, in the course folder COURSE (the
+worker's private copy). Prints one JSON line per assignment:
+{"assignment", "ok", "step", "log", "stopped"}.
 """
 
 from __future__ import annotations
@@ -12,22 +16,15 @@ import json
 import sys
 from pathlib import Path
 
-
-def load_api(course_dir: Path):
-    from nbgrader.apps import NbGraderAPI
-    from nbgrader.coursedir import CourseDirectory
-    from traitlets.config.loader import PyFileConfigLoader
-
-    config = PyFileConfigLoader("nbgrader_config.py", path=str(course_dir)).load_config()
-    config.CourseDirectory.root = str(course_dir)
-    coursedir = CourseDirectory(config=config)
-    return NbGraderAPI(coursedir=coursedir, config=config)
+from .nbgrader_adapter import load_api
+from .nbgrader_ext import RUN_NOTES
 
 
 def main(argv=None) -> int:
-    course, student, *assignments = argv if argv is not None else sys.argv[1:]
-    api = load_api(Path(course).resolve())
+    course, student, mode, memory, *assignments = argv if argv is not None else sys.argv[1:]
+    api = load_api(Path(course).resolve(), isolation=mode, memory=int(memory))
     for assignment in assignments:
+        RUN_NOTES.clear()
         result = api.autograde(assignment, student, force=True, create=True)
         step = "autograde"
         if result["success"]:
@@ -35,7 +32,7 @@ def main(argv=None) -> int:
             result = api.generate_feedback(assignment, student, force=True)
         log = (result.get("log") or "") + (result.get("error") or "")
         print(json.dumps({"assignment": assignment, "ok": bool(result["success"]), "step": step,
-                          "log": log[-4000:]}), flush=True)
+                          "log": log[-4000:], "stopped": "; ".join(n for n in RUN_NOTES if n)}), flush=True)
     return 0
 
 

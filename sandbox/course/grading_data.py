@@ -8,6 +8,7 @@ from the world regenerated from (course salt, student id), cached in
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 
 from ..dataset import LABELS_DIR, META_FILE, TRUTH_FILE
@@ -37,6 +38,33 @@ def student_dataset(course_dir, student_id: str) -> Path:
             return target
     generate_student_world(settings, student_id).save(target, format="csv", force=True, include_truth=True)
     return target
+
+
+def write_learner_copy(dataset_dir: Path, target: Path) -> Path:
+    """Copy the learner files of ``dataset_dir`` into ``target``: no truth, and no seed in dataset.json.
+
+    Real copies, never hard links: the kernel may own or write the copy, and must not
+    reach the grader's cached world through it. dataset.json is written anew without
+    its seed, so the copy cannot regenerate the world.
+    """
+    dataset_dir, target = Path(dataset_dir), Path(target)
+    for src in learner_files(dataset_dir):
+        dest = target / src.relative_to(dataset_dir)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        if src.name == META_FILE and src.parent == dataset_dir:
+            continue
+        shutil.copyfile(src, dest)
+    strip_seed(dataset_dir / META_FILE, target / META_FILE)
+    return target
+
+
+def strip_seed(meta_file: Path, dest: Path) -> None:
+    """Write ``meta_file`` to ``dest`` without the seed (``dest`` may be ``meta_file``)."""
+    meta = json.loads(Path(meta_file).read_text())
+    meta.pop("seed", None)
+    if dest.exists() or dest.is_symlink():
+        dest.unlink()  # never write through a hard link into the original
+    dest.write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
 
 
 def learner_files(dataset_dir: Path) -> list[Path]:

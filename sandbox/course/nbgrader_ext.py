@@ -1,8 +1,13 @@
 """nbgrader preprocessors that make autograding robust; named in the course's nbgrader_config.py.
 
-- :class:`CourseExecute` runs a submission on the student's own world,
-  regenerated from (course salt, student id), and fails every cell left after
-  the kernel dies instead of aborting the notebook.
+- :class:`IsolatedExecute` (used by `sandbox course autograde`) runs a
+  submission in an isolated kernel and judges the answer values outside it,
+  against the student's own world; the verdicts become the outputs of the test
+  cells, which nbgrader's SaveAutoGrades turns into scores.
+- :class:`CourseExecute` (used by plain `nbgrader autograde`) runs a submission
+  in nbgrader's own kernel on the student's own world, regenerated from (course
+  salt, student id), and fails every cell left after the kernel dies instead of
+  aborting the notebook. Its checks run in the student's kernel.
 - :class:`DeduplicateCells` keeps one copy of a duplicated graded cell.
 - :class:`RestoreCells` puts back graded cells a student deleted, wherever the
   neighbouring cells went.
@@ -11,6 +16,7 @@
 
 from __future__ import annotations
 
+import copy
 import os
 import shutil
 from contextlib import contextmanager
@@ -21,9 +27,19 @@ from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
 from nbgrader.preprocessors import DeduplicateIds, Execute, NbGraderPreprocessor, OverwriteCells
+from traitlets import Integer, Unicode
 
-from ..dataset import DATA_DIR_ENV
+from ..dataset import DATA_DIR_ENV, load_dataset
+from . import isolation
+from .isolation import DEFAULT_MEMORY
 from .grading_data import learner_files, student_dataset
+from .isolated_run import run_isolated
+from .judge import answer_variables, exercise_of, judge
+from ..exercises._policy import Policy
+from .settings import CourseSettings
+
+#: What stopped each isolated run early ("" if nothing), read by the grade worker after each notebook.
+RUN_NOTES: list[str] = []
 
 KERNEL_DIED = "KernelDied"
 
@@ -80,6 +96,86 @@ class CourseExecute(Execute):
             self.log.warning("Kernel died in cell %d; the remaining cells fail", index)
             cell.outputs.append(error_output(KERNEL_DIED, "the kernel died while running this cell"))
             return cell, resources
+
+
+class IsolatedExecute(NbGraderPreprocessor):
+    """Run the notebook in an isolated kernel; judge its answer values here, outside it.
+
+    Test cells of the exercise's questions are emptied before the notebook
+    leaves (the kernel never runs a check), then get the trusted verdict as
+    their only output: a line of text when passed, a ``GradeFailure`` error with
+    the learner-facing message otherwise. Other cells keep what the kernel
+    printed. Expected values come from the world regenerated from (course salt,
+    student id), never from the submission or the kernel.
+    """
+
+    isolation = Unicode("none", help="isolation mode (sandbox.course.isolation.MODES)").tag(config=True)
+    memory = Integer(DEFAULT_MEMORY, help="memory limit of the kernel, bytes").tag(config=True)
+
+    def preprocess(self, nb, resources):
+        nbg = resources["nbgrader"]
+        course = course_root_from_db_url(nbg["db_url"])
+        settings = CourseSettings.load(course)
+        data = student_dataset(course, nbg["student"])
+        exercise = exercise_of(resources.get("unique_key", ""))
+        questions = {q.id for q in exercise.questions} if exercise else set()
+        judged = {i: grade_id(c) for i, c in enumerate(nb.cells) if is_test(c) and grade_id(c) in questions}
+        sent = copy.deepcopy(nb)
+        for i in judged:
+            sent.cells[i].source = ""
+        run = run_isolated(sent, data, answer_variables(exercise) if exercise else [],
+                           timeout=settings.cell_timeout, mode=self.isolation, limits=isolation.Limits(self.memory),
+                           hidden=hidden_folders(course), policy=settings.policy())
+        RUN_NOTES.append(run.stopped)
+        fill_outputs(nb, run.outputs, run.stopped)
+        if exercise:
+            verdicts = judge(exercise, run.answers, load_dataset(data, tables=exercise.tables))
+            for i, qid in judged.items():
+                nb.cells[i].outputs = [verdict_output(verdicts[qid])]
+        return nb, resources
+
+
+def grade_id(cell) -> str | None:
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
+
+
+def is_test(cell) -> bool:
+    return cell.cell_type == "code" and utils.is_grade(cell) and not utils.is_solution(cell)
+
+
+def hidden_folders(course: Path) -> list[Path]:
+    """Folders an isolated kernel must not see: this course, the real course it copies, the solutions."""
+    from .build import SOLUTIONS_DIR
+
+    folders = [course]
+    source = course / "source"
+    if source.is_symlink():
+        folders.append(source.resolve().parent)
+    return folders + [SOLUTIONS_DIR]
+
+
+def fill_outputs(nb, outputs, stopped: str) -> None:
+    """Give each code cell the outputs the kernel reported, when they are valid notebook outputs."""
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    if outputs is None or len(outputs) != len(nb.cells):
+        message = f"the notebook could not be run: {stopped or 'no outputs came back'}"
+        for cell in code:
+            cell.outputs = [error_output("NotebookNotRun", message)]
+        return
+    for cell, outs in zip(nb.cells, outputs):
+        if cell.cell_type == "code":
+            try:
+                cell.outputs = [nbformat.from_dict(o) for o in outs]
+                nbformat.validate(nbformat.v4.new_notebook(cells=[cell]))
+            except Exception:  # not valid notebook outputs: show nothing rather than break the notebook
+                cell.outputs = [error_output("InvalidOutput", "the output of this cell was not valid")]
+
+
+def verdict_output(result) -> NotebookNode:
+    """A test cell's output from the trusted verdict (nbgrader scores an error 0, anything else full)."""
+    if result.passed:
+        return NotebookNode(output_type="stream", name="stdout", text=f"✓ {result.question_id}: passed\n")
+    return error_output("GradeFailure", f"{result.question_id} {result.status}: {result.message}")
 
 
 def link_learner_tables(dataset_dir: Path, target: Path) -> None:

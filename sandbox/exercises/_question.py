@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from . import _view
+from ._policy import HINTS_OFF, SOLUTIONS_HIDDEN, current_policy
 from ._compare import Mismatch
 
 
@@ -287,12 +288,16 @@ class BoundQuestion:
     def hint(self, level: int = 1) -> _view.Hint:
         """Hint number ``level`` (1 is gentle, the last one nearly gives the code)."""
         hints = self.question.hints
+        if not current_policy().hints:
+            return _view.Hint(self.id, 1, 1, HINTS_OFF)
         if isinstance(level, bool) or not isinstance(level, int) or level < 1:
             raise ValueError(f"hint level must be 1..{len(hints)}, got {level!r}")
         level = min(level, len(hints))
         return _view.Hint(self.id, level, len(hints), hints[level - 1])
 
     def solution(self) -> _view.Solution:
-        """The reference code for this question."""
+        """The reference code for this question (unless the course hides solutions)."""
+        if not current_policy().solutions:
+            return _view.Solution(self.id, f"# {SOLUTIONS_HIDDEN}")
         return _view.Solution(self.id, self.question.solution)
 

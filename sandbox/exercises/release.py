@@ -14,22 +14,11 @@ import tempfile
 from pathlib import Path
 
 from .._notebooks import authored_dir
-from ..course import nbgrader_cli
+from ..course.nbgrader_adapter import plain_config_text, require, run_nbgrader, write_config
 
 
 ASSIGNMENT = "exercises"
-
-#: Course-level nbgrader settings shared by `sandbox exercises release` and the tests.
-#: The code stub keeps the `answer = ...` line above each solution runnable: an
-#: unanswered question reads as "not attempted" instead of stopping the notebook.
-NBGRADER_CONFIG = """\
-c = get_config()
-c.CourseDirectory.course_id = "social-analytics-sandbox"
-c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE"}
-c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
-c.Execute.timeout = 120
-c.Execute.startup_timeout = 120
-"""
+COURSE_ID = "social-analytics-sandbox"
 
 
 def solution_notebooks(solutions_dir: Path) -> list[Path]:
@@ -40,19 +29,9 @@ def solution_notebooks(solutions_dir: Path) -> list[Path]:
 
 
 def write_course(root: Path) -> Path:
-    """Create an nbgrader course folder with the shared config; returns it."""
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "nbgrader_config.py").write_text(NBGRADER_CONFIG)
+    """Create an nbgrader course folder with the plain course config; returns it."""
+    write_config(root, plain_config_text(COURSE_ID))
     return root
-
-
-def run_nbgrader(course: Path, *args: str, timeout: float = 600):
-    """Run ``nbgrader ARGS`` in ``course`` (see sandbox.course.nbgrader_cli); RuntimeError with its log on failure."""
-    run = nbgrader_cli.run_nbgrader(list(args), course, time_limit=timeout)
-    if not run.ok:
-        status = "timed out" if run.returncode is None else f"exit {run.returncode}"
-        raise RuntimeError(f"`nbgrader {' '.join(args)}` failed ({status}):\n{run.output}")
-    return run
 
 
 def generate(solutions: list[Path], workdir: Path) -> Path:
@@ -62,7 +41,7 @@ def generate(solutions: list[Path], workdir: Path) -> Path:
     source.mkdir(parents=True)
     for nb in solutions:
         shutil.copy(nb, source / nb.name)
-    run_nbgrader(course, "generate_assignment", ASSIGNMENT, "--force")
+    require(run_nbgrader(["generate_assignment", ASSIGNMENT, "--force"], course, time_limit=600))
     return course / "release" / ASSIGNMENT
 
 

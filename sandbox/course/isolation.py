@@ -1,0 +1,195 @@
+"""Where a student's kernel runs: a fresh folder it cannot leave, chosen by what the machine allows.
+
+Modes, strongest first (:func:`detect_mode` picks the first that works here):
+
+``bwrap+nobody``
+    Grading as root with bubblewrap: the kernel runs as ``nobody`` (no
+    capabilities) inside new mount, pid, network and ipc namespaces. It sees the file system
+    read-only, an empty ``/tmp`` and ``/root`` (but for the Python installation), the course folder and the project's
+    solutions replaced by empty folders, and has no network.
+``bwrap``
+    Not root, bubblewrap available: the same namespaces as the grading user.
+``nobody``
+    Root without bubblewrap: the kernel runs as ``nobody``; the course folder
+    is closed to other users (mode 700). The network stays reachable.
+``none``
+    No isolation: the kernel runs as the grading user. Answers are still judged
+    outside the kernel, but a student can read and write what the grader can.
+
+In every mode the kernel's folder holds only the notebook and the student's
+learner tables, and resource limits apply (memory, processes, file size).
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+MODES = ("bwrap+nobody", "bwrap", "nobody", "none")
+NOBODY = 65534
+#: Default memory limit of one kernel (bytes); ``--memory`` changes it.
+DEFAULT_MEMORY = 4 * 2**30
+MAX_PROCESSES = 1024
+MAX_FILE_BYTES = 1 * 2**30
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Resource limits of one sandboxed run."""
+
+    memory: int = DEFAULT_MEMORY
+    processes: int = MAX_PROCESSES
+    file_size: int = MAX_FILE_BYTES
+
+
+@dataclass
+class SandboxRun:
+    returncode: int | None  # None: killed after the time limit
+    output: str
+
+
+def is_root() -> bool:
+    return os.geteuid() == 0
+
+
+def needed_paths() -> list[str]:
+    """Folders the kernel must read: the Python installation, this environment, the sandbox package."""
+    from .nbgrader_adapter import PACKAGE_PARENT
+
+    return list(dict.fromkeys(str(Path(p).resolve()) for p in (sys.base_prefix, sys.prefix, PACKAGE_PARENT)))
+
+
+def bwrap_args(workdir: Path, hidden: list[Path], as_root: bool) -> list[str]:
+    """bubblewrap options: read-only system, private /tmp and /root, hidden folders, writable ``workdir`` only."""
+    args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/root"]
+    for path in needed_paths():
+        if path.startswith(("/tmp/", "/root/")):
+            for parent in reversed(Path(path).parents[:-2]):  # traversable mount points on the way
+                args += ["--perms", "0755", "--dir", str(parent)]
+            args += ["--ro-bind", path, path]
+    for path in hidden:
+        if Path(path).is_dir():
+            args += ["--tmpfs", str(path)]
+    args += ["--bind", str(workdir), str(workdir), "--chdir", str(workdir), "--die-with-parent", "--new-session"]
+    # As root, no user namespace: bwrap sets up the mounts, then setpriv drops to nobody for good.
+    if as_root:
+        return args + ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts", "--unshare-cgroup-try", "--"]
+    return args + ["--unshare-all", "--"]
+
+
+def wrapper(mode: str, workdir: Path, hidden: list[Path]) -> list[str]:
+    """The command prefix that runs a program in ``mode``."""
+    as_nobody = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--"]
+    if mode == "bwrap+nobody":
+        return bwrap_args(workdir, hidden, as_root=True) + as_nobody
+    if mode == "bwrap":
+        return bwrap_args(workdir, hidden, as_root=False)
+    if mode == "nobody":
+        return as_nobody
+    if mode == "none":
+        return []
+    raise ValueError(f"unknown isolation mode {mode!r}; modes: {', '.join(MODES)}")
+
+
+@lru_cache(maxsize=None)
+def detect_mode() -> str:
+    """The strongest mode that actually runs Python on this machine."""
+    candidates = (["bwrap+nobody", "nobody"] if is_root() else []) + ["bwrap"]
+    for mode in candidates:
+        if "bwrap" in mode and not shutil.which("bwrap"):
+            continue
+        if "nobody" in mode and not shutil.which("setpriv"):
+            continue
+        workdir = make_workdir(mode)
+        try:
+            run = run_sandboxed([sys.executable, "-c", "import sandbox"], workdir, mode, [], Limits(),
+                                time_limit=60, env=minimal_env(workdir))
+            if run.returncode == 0:
+                return mode
+        except OSError:
+            pass
+        finally:
+            remove_workdir(workdir)
+    return "none"
+
+
+def make_workdir(mode: str) -> Path:
+    """A fresh private folder for one kernel, owned by the user the kernel runs as."""
+    workdir = Path(tempfile.mkdtemp(prefix="sandbox-kernel-")).resolve()
+    if "nobody" in mode:
+        os.chown(workdir, NOBODY, NOBODY)
+    return workdir
+
+
+def hand_over(workdir: Path, mode: str) -> None:
+    """Give every file in ``workdir`` to the kernel's user (after the grader wrote them as root)."""
+    if "nobody" not in mode:
+        return
+    for root, dirs, files in os.walk(workdir):
+        for name in dirs + files:
+            os.lchown(os.path.join(root, name), NOBODY, NOBODY)
+
+
+def remove_workdir(workdir: Path) -> None:
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
+def close_to_others(folder: Path) -> None:
+    """As root, make ``folder`` unreadable to other users (the kernel's ``nobody``)."""
+    if is_root():
+        os.chmod(folder, 0o700)
+
+
+def minimal_env(workdir: Path, extra: dict | None = None) -> dict:
+    """The kernel's environment: this environment's tools and the sandbox package, nothing of the grader's."""
+    from .nbgrader_adapter import PACKAGE_PARENT
+    from .._environment import tool_env
+
+    home = workdir / ".home"
+    env = {
+        "PATH": tool_env({"PATH": "/usr/local/bin:/usr/bin:/bin"})["PATH"],
+        "PYTHONPATH": PACKAGE_PARENT,
+        "HOME": str(home),
+        "LANG": "C.UTF-8",
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+        "IPYTHONDIR": str(home / "ipython"),
+        "MPLCONFIGDIR": str(home / "matplotlib"),
+        "PYTHONDONTWRITEBYTECODE": "1",
+        "OPENBLAS_NUM_THREADS": "1",
+        "OMP_NUM_THREADS": "1",
+        "MKL_NUM_THREADS": "1",
+    }
+    env.update(extra or {})
+    return env
+
+
+def _limit(limits: Limits):
+    def apply():
+        resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
+        resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_size, limits.file_size))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    return apply
+
+
+def run_sandboxed(cmd: list[str], workdir: Path, mode: str, hidden: list[Path], limits: Limits,
+                  time_limit: float, env: dict) -> SandboxRun:
+    """Run ``cmd`` in ``workdir`` under ``mode``; kill its whole process group after ``time_limit`` s."""
+    proc = subprocess.Popen(wrapper(mode, workdir, hidden) + cmd, cwd=workdir, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
+                            start_new_session=True, preexec_fn=_limit(limits))
+    try:
+        out, _ = proc.communicate(timeout=time_limit)
+        return SandboxRun(proc.returncode, out[-20000:])
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate()
+        return SandboxRun(None, out[-20000:] + f"\n[killed after {time_limit:.0f} s]")

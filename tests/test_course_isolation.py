@@ -1,0 +1,123 @@
+"""The isolated kernel and the values that leave it, without nbgrader."""
+
+import json
+import time
+
+import nbformat
+import pandas as pd
+import pytest
+
+from sandbox.course import isolation
+from sandbox.course.isolated_run import run_isolated
+from sandbox.course.kernel_run import KERNEL_KILLED
+from sandbox.exercises._policy import HINTS_OFF, SOLUTIONS_HIDDEN, Policy
+
+STUBBORN = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory, tiny_dataset):
+    folder = tmp_path_factory.mktemp("world") / "data"
+    tiny_dataset.save(folder)
+    return folder
+
+
+def run(nb_cells, data_dir, variables=(), timeout=30, policy=Policy()):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in nb_cells])
+    return run_isolated(nb, data_dir, list(variables), timeout=timeout, mode=isolation.detect_mode(),
+                        limits=isolation.Limits(), hidden=[], policy=policy)
+
+
+@pytest.mark.slow
+def test_values_leave_the_kernel_as_plain_data(data_dir):
+    got = run(["import sandbox, pandas as pd\nds = sandbox.load_dataset()",
+               "n = len(ds.posts)\nts = ds.posts['posted_at'].min()\ns = ds.posts['platform'].value_counts()\n"
+               "f = ds.brands.head(2)\nnames = {'a', 'b'}\npair = (1.5, 'x')\nfn = lambda: 1\nempty = None"],
+              data_dir, ["n", "ts", "s", "f", "names", "pair", "fn", "empty", "absent"])
+    a = got.answers
+    assert a["n"] > 0 and isinstance(a["n"], int)
+    assert isinstance(a["ts"], pd.Timestamp) and str(a["ts"].tz) == "UTC"
+    assert isinstance(a["s"], pd.Series) and a["s"].sum() == a["n"] and a["s"].name == "count"
+    assert isinstance(a["f"], pd.DataFrame) and len(a["f"]) == 2
+    assert a["names"] == {"a", "b"} and a["pair"] == (1.5, "x")
+    assert a["fn"].type_name == "function"
+    assert "empty" not in a and "absent" not in a
+    # the released copy of the world has no truth and no seed
+    probe = run(["import json, os\nprint(sorted(os.listdir('data')))\n"
+                 "print('seed' in json.load(open('data/dataset.json')))",
+                 "try:\n    big = bytearray(5 * 2**30)\nexcept MemoryError:\n    print('memory limited')"], data_dir)
+    text = probe.outputs[0][0]["text"]
+    assert "truth.json" not in text and "truth'" not in text and text.strip().endswith("False")
+    assert probe.outputs[1][0]["text"] == "memory limited\n"  # the default 4 GB limit
+
+
+@pytest.mark.slow
+def test_a_sigint_ignoring_cell_ends_within_timeout_plus_15_s(data_dir):
+    start = time.monotonic()
+    run(["x = 1"], data_dir, ["x"], timeout=3)
+    baseline = time.monotonic() - start
+    start = time.monotonic()
+    got = run(["x = 1", STUBBORN, "y = 2"], data_dir, ["x", "y"], timeout=3)
+    elapsed = time.monotonic() - start
+    assert elapsed - baseline < 3 + 15, (elapsed, baseline)
+    assert got.outputs[1][-1]["ename"] == KERNEL_KILLED and got.outputs[2][0]["ename"] == KERNEL_KILLED
+    assert "ignored the interrupt" in got.stopped and got.answers == {}
+
+
+@pytest.mark.slow
+def test_an_interruptible_loop_only_fails_its_cell(data_dir):
+    got = run(["x = 1", "while True:\n    pass", "y = 2"], data_dir, ["x", "y"], timeout=3)
+    assert "CellTimeoutError" in {o.get("ename") for o in got.outputs[1]} and got.answers == {"x": 1, "y": 2}
+    assert got.stopped == ""
+
+
+@pytest.mark.parametrize("policy", [Policy(solutions=False, hints=True), Policy(solutions=True, hints=False),
+                                    Policy()])
+def test_course_policy_hides_solutions_and_hints(tmp_path, monkeypatch, policy):
+    from sandbox.exercises import get_exercise
+
+    policy.write(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    exercise = get_exercise("01_first_look")
+    q1 = exercise.setup({})[0]
+    solution, hint = repr(q1.solution()), repr(q1.hint(2))
+    reference = exercise.questions[0].solution
+    assert (reference in solution) == policy.solutions
+    assert (SOLUTIONS_HIDDEN in solution) != policy.solutions
+    assert (HINTS_OFF in hint) != policy.hints
+    assert (exercise.questions[0].hints[1] in hint) == policy.hints
+
+
+def test_files_the_kernel_planted_as_links_are_never_followed(tmp_path):
+    from sandbox.course.answers import Unsupported, load_answers
+    from sandbox.course.isolated_run import collect, read_untrusted
+
+    secret = tmp_path / "course.json"
+    secret.write_text('{"salt": "s3cret"}')
+    work = tmp_path / "work"
+    (work / "out" / "answers").mkdir(parents=True)
+    (work / "out" / "cells.json").symlink_to(secret)
+    (work / "out" / "answers" / "answers.json").write_text(json.dumps(
+        {"s": {"kind": "series", "file": "v0.parquet"}, "t": {"kind": "frame", "file": "../../x.parquet"},
+         "n": {"kind": "json", "value": {"not": "plain"}}, "ok": {"kind": "json", "value": 3}}))
+    (work / "out" / "answers" / "v0.parquet").symlink_to(secret)
+    assert read_untrusted(work, "out/cells.json", 1000) is None
+    answers = load_answers(lambda name, limit: read_untrusted(work / "out" / "answers", name, limit))
+    assert answers["ok"] == 3
+    assert all(isinstance(answers[k], Unsupported) for k in ("s", "t", "n"))
+    got = collect(work, isolation.SandboxRun(0, ""))
+    assert got.outputs is None
+
+
+def test_isolation_wrappers():
+    work = isolation.make_workdir("none")
+    try:
+        strong = isolation.wrapper("bwrap+nobody", work, [work])
+        assert "--unshare-net" in strong and strong[-5:] == ["setpriv", "--reuid=65534", "--regid=65534",
+                                                            "--clear-groups", "--"]
+        assert strong.index(str(work)) < strong.index("--bind")  # hidden folders are emptied
+        assert isolation.wrapper("none", work, []) == []
+        with pytest.raises(ValueError, match="unknown isolation mode 'x'; modes: bwrap\\+nobody, bwrap, nobody, none"):
+            isolation.wrapper("x", work, [])
+    finally:
+        isolation.remove_workdir(work)
