@@ -6,7 +6,6 @@ import os
 import sys
 
 from .cli import CliError, add_command, add_library_option
-from .exercises._policy import HINT_MODES
 
 #: ``--jobs`` default of the course commands: every core (the library's default is 1 process).
 ALL_CORES = os.cpu_count() or 1
@@ -25,6 +24,17 @@ def memory_size(text: str) -> int:
         return int(float(t[:-1]) * _UNITS[t[-1]]) if t and t[-1] in _UNITS else int(t)
     except (ValueError, IndexError):
         raise argparse.ArgumentTypeError(f"{text!r} is not a memory size; use e.g. 4G, 512M or bytes") from None
+
+
+def hint_mode(text: str) -> str:
+    """A value of ``--hints`` (argparse type); imports the policy only when the option is given."""
+    import argparse
+
+    from .exercises._policy import HINT_MODES
+
+    if text not in HINT_MODES:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a hint mode; use one of {', '.join(HINT_MODES)}")
+    return text
 
 
 def register(subparsers) -> None:
@@ -50,7 +60,8 @@ def register(subparsers) -> None:
                    "shipped with sandbox")
     add_library_option(p, "--show-solutions", target=BUILD, action="store_true",
                        help="let students' qN.solution() show the reference code (hidden otherwise)")
-    add_library_option(p, "--hints", target=BUILD, choices=HINT_MODES, help="whether students' qN.hint() shows hints")
+    add_library_option(p, "--hints", target=BUILD, type=hint_mode,
+                       help="whether students' qN.hint() shows hints: {sandbox.exercises._policy:HINT_MODES}")
 
     p = add_command(sub, "autograde", "Grade every submission (submitted/<student>/<assignment>/) in parallel; "
                     "write the gradebook, grades.csv and feedback HTML.",
