@@ -21,8 +21,11 @@ from types import MappingProxyType as _frozen
 
 # --- Engagement rate per impression (median post), by platform -------------------------------
 # Buffer 2025 (interactions / impressions) [secondary]. YouTube: assumption (no figure published).
+# Facebook: Buffer's 5.07% cannot be squared with Facebook's per-follower medians (0.06-0.15%)
+# and a realistic reach share, so Facebook uses the one real page of the UCI Facebook Metrics
+# data (Moro, Rita & Vala 2016): 1.26% of impressions, reach 4.9% of followers.
 ER_IMPRESSIONS = _frozen({
-    "tiktok": 0.0486, "instagram": 0.0116, "facebook": 0.0507,
+    "tiktok": 0.0486, "instagram": 0.0116, "facebook": 0.0126,
     "x": 0.0231, "linkedin": 0.0650, "youtube": 0.0300,
 })
 
@@ -47,17 +50,25 @@ ER_FOLLOWERS_RANGE = _frozen({
 # = impressions per follower), e.g. Instagram 0.48% / 1.16% = 0.41 impressions per follower.
 REACH_SIZE_EXPONENT = 0.224
 REACH_SHARE_AT_10K = _frozen({
-    "instagram": 0.48, "tiktok": 0.80, "facebook": 0.026,
+    "instagram": 0.48, "tiktok": 0.80, "facebook": 0.073,  # facebook: 4.9% at 60k followers (UCI)
     "x": 0.045, "linkedin": 0.50, "youtube": 0.30,  # youtube: assumption
 })
-# Impressions per reached account (repeat views). Assumption: 1.1-1.35.
+# Impressions per reached account (repeat views), median post. Facebook: the UCI Facebook
+# Metrics page (Moro et al. 2016) has lifetime impressions / reach with IQR 1.66-1.88, median
+# ~1.77. Other platforms: assumption (1.2-1.4). The ratio varies per post: (ratio - 1) is
+# log-normal with REPEAT_VIEW_SIGMA (Facebook 0.21 reproduces the UCI IQR; others assumption).
 IMPRESSIONS_PER_REACH = _frozen({
-    "instagram": 1.25, "tiktok": 1.35, "facebook": 1.15, "x": 1.10, "linkedin": 1.15, "youtube": 1.20,
+    "instagram": 1.25, "tiktok": 1.35, "facebook": 1.77, "x": 1.20, "linkedin": 1.20, "youtube": 1.40,
+})
+REPEAT_VIEW_SIGMA = _frozen({
+    "instagram": 0.35, "tiktok": 0.35, "facebook": 0.21, "x": 0.35, "linkedin": 0.35, "youtube": 0.35,
 })
 # Log-normal spread of reach per post around the account's expectation (heavy tail;
-# Van Mieghem et al.: popularity is close to log-normal). Account-level spread of the
-# reach share (some accounts are liked by the algorithm): assumption.
-REACH_POST_SIGMA = 0.55
+# Van Mieghem et al.: popularity is close to log-normal). 1.15 puts ~12% of an account's
+# engagements on its top 1% of posts and mean/median impressions near 2 before viral and
+# boosted posts add to the tail (UCI Facebook Metrics page: 13.4% and 3.27). Account-level
+# spread of the reach share (some accounts are liked by the algorithm): assumption.
+REACH_POST_SIGMA = 1.15
 REACH_ACCOUNT_SIGMA = 0.35
 ER_POST_SIGMA = 0.30
 ER_ACCOUNT_SIGMA = 0.20
@@ -98,6 +109,17 @@ ENGAGEMENT_MIX = _frozen({
 # Extra log-normal noise per metric, (likes, comments, shares, saves): sets the correlations.
 ENGAGEMENT_NOISE_SIGMA = (0.10, 1.00, 0.45, 0.50)
 
+# Paid impressions engage less than organic ones: the UCI Facebook Metrics page's paid posts
+# engage 0.88x as much per impression as its organic posts (Moro et al. 2016). Viral posts
+# reach people far outside the usual audience: their rate per impression falls as
+# viral_multiplier ** VIRAL_ER_EXPONENT (assumption).
+PAID_ER = 0.88
+VIRAL_ER_EXPONENT = -0.3
+
+# Platforms whose organic posts carry clickable links. Instagram and TikTok make links in
+# captions unclickable (platform help pages); there only boosted posts (ads with a call-to-action
+# button) get link clicks.
+LINK_PLATFORMS = frozenset({"facebook", "x", "linkedin", "youtube"})
 # Link clicks per impression for organic posts. Link posts: Facebook ads CTR 0.90% (WordStream
 # 2017) as the order of magnitude; other formats carry a profile/CTA link only (assumption).
 LINK_CTR = _frozen({"link": 0.009, "default": 0.0015})

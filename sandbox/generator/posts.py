@@ -202,8 +202,9 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     expected_reach = (followers * share * accounts["_reach_factor"].to_numpy()[acc] * fmt_reach
                       * window_reach * viral * boost * observed)
     reach = rng.poisson(np.minimum(expected_reach * rng.lognormal(0, cal.REACH_POST_SIGMA, n), MAX_IMPRESSIONS / 2))
-    repeat = (_by_platform(plat_code, cal.IMPRESSIONS_PER_REACH) - 1) * rng.lognormal(0, 0.1, n)
-    impressions = reach + rng.poisson(reach * repeat)
+    repeat = ((_by_platform(plat_code, cal.IMPRESSIONS_PER_REACH) - 1)
+              * np.exp(_by_platform(plat_code, cal.REPEAT_VIEW_SIGMA) * rng.standard_normal(n)))
+    impressions = reach + rng.poisson(np.minimum(reach * repeat, MAX_IMPRESSIONS / 2))
 
     # 5. engagements
     normaliser = np.array([er_normaliser(effects, p) for p in PLATFORMS])[plat_code]
@@ -211,6 +212,7 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     topic_er = np.array([effects.topic_er[t] for t in TOPICS])[topic_code]
     er = (_by_platform(plat_code, cal.ER_IMPRESSIONS) * accounts["_er_factor"].to_numpy()[acc]
           * fmt_er * topic_er * window_er * weekday_er * effects.hashtag_er(n_tags) / normaliser
+          * np.where(is_boosted, cal.PAID_ER, 1.0) * viral ** cal.VIRAL_ER_EXPONENT
           * rng.lognormal(0, cal.ER_POST_SIGMA, n))
     engagements = rng.binomial(impressions, np.minimum(er, 0.5))
     mix = np.stack([cal.ENGAGEMENT_MIX[p] for p in PLATFORMS])[plat_code]
@@ -224,14 +226,21 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     comments = comments + np.where(in_crisis, rng.poisson(CRISIS_EXTRA_COMMENTS * comments + 3), 0)
     is_bot_spike = (rng.random(n) < BOT_SPIKE_SHARE) & ~in_crisis & ~is_viral
     bot_likes = rng.poisson(np.maximum(likes * rng.uniform(*BOT_LIKES_RANGE, n), rng.uniform(*BOT_LIKES_MIN, n)))
-    likes = likes + np.where(is_bot_spike, bot_likes, 0)
+    bot_likes = np.where(is_bot_spike, bot_likes, 0)
+    likes = likes + bot_likes
+    # each bot account views the post once: it adds to reach and impressions alike
+    reach = reach + bot_likes
+    impressions = impressions + bot_likes
     others = comments + shares_n + saves
     comments = np.minimum(comments, impressions - shares_n - saves)
-    likes = np.minimum(likes, impressions - np.minimum(others, impressions))
+    likes = np.minimum(np.minimum(likes, impressions - np.minimum(others, impressions)), reach)
 
     # 7. clicks and views
+    # organic links are clickable only where the platform allows them; ads always carry a button
+    has_link = np.isin(plat_code, [PLATFORMS.index(p) for p in cal.LINK_PLATFORMS]) | is_boosted
     ctr = np.where(fmt == "link", cal.LINK_CTR["link"], cal.LINK_CTR["default"]) * rng.lognormal(0, 0.3, n)
-    link_clicks = rng.binomial(impressions, np.minimum(ctr * np.where(is_boosted, 1.5, 1.0), 0.5))
+    ctr = np.where(has_link, ctr * np.where(is_boosted, 1.5, 1.0), 0.0)
+    link_clicks = rng.binomial(impressions, np.minimum(ctr, 0.5))
     is_video = np.isin(fmt, list(VIDEO_FORMATS))
     view_rate = np.array([cal.VIDEO_VIEW_RATE.get(f, 0.0) for f in FORMATS])[fmt_code]
     views = rng.binomial(impressions, np.minimum(view_rate * rng.lognormal(0, 0.15, n), 0.95))
