@@ -51,7 +51,7 @@ ER_FOLLOWERS_RANGE = _frozen({
 REACH_SIZE_EXPONENT = 0.224
 REACH_SHARE_AT_10K = _frozen({
     "instagram": 0.48, "tiktok": 0.80, "facebook": 0.073,  # facebook: 4.9% at 60k followers (UCI)
-    "x": 0.045, "linkedin": 0.50, "youtube": 0.30,  # youtube: assumption
+    "x": 0.045, "linkedin": 0.42, "youtube": 0.30,  # youtube: assumption
 })
 # Impressions per reached account (repeat views), median post. Facebook: the UCI Facebook
 # Metrics page (Moro et al. 2016) has lifetime impressions / reach with IQR 1.66-1.88, median
@@ -135,13 +135,35 @@ POSTS_PER_WEEK = _frozen({
 PLATFORM_ADOPTION = _frozen({
     "instagram": 0.95, "facebook": 0.85, "x": 0.60, "linkedin": 0.60, "tiktok": 0.55, "youtube": 0.40,
 })
-# Posting hours (UTC): brands post in the working day, a few at night (assumption).
+# Posting hours in the brand's LOCAL time: brands post in the working day, a few at night
+# (assumption; Sprout Social's best times, 8:00-14:00 local, sit inside it). 2.7% of the weight
+# falls on 00:00-06:00, under the 5% the issue allows.
 POSTING_HOUR_WEIGHTS = (
     0.2, 0.1, 0.1, 0.1, 0.2, 0.5, 1.0, 2.0, 3.0, 3.4, 3.4, 3.2,
     3.2, 3.2, 3.2, 3.0, 2.8, 2.6, 2.4, 2.0, 1.6, 1.0, 0.6, 0.3,
 )
 # Posting weekdays Mon..Sun: fewer posts at weekends (assumption).
 POSTING_WEEKDAY_WEIGHTS = (1.0, 1.0, 1.0, 1.0, 1.0, 0.55, 0.45)
+# Habits: each account has two habitual local posting hours (drawn from the weights above) and
+# puts HABIT_SHARE of its posts there; its format and topic mix are Dirichlet draws around the
+# platform's format mix and the industry's topic mix with these concentrations (assumption:
+# social teams work to a schedule and a content calendar).
+HABIT_SHARE = 0.6
+FORMAT_MIX_CONCENTRATION = 12.0
+TOPIC_MIX_CONCENTRATION = 15.0
+# Topics an industry favours: weight INDUSTRY_TOPIC_WEIGHT against 1 for the others (assumption).
+INDUSTRY_TOPICS = _frozen({
+    "fashion": ("product", "user_generated", "promotion"), "beauty": ("product", "education", "user_generated"),
+    "food_beverage": ("product", "promotion", "behind_the_scenes"), "technology": ("product", "education", "news"),
+    "travel": ("entertainment", "user_generated", "behind_the_scenes"), "sports": ("community", "entertainment", "news"),
+    "finance": ("education", "news", "community"), "media": ("news", "entertainment", "education"),
+    "retail": ("promotion", "product", "community"), "health": ("education", "community", "behind_the_scenes"),
+})
+INDUSTRY_TOPIC_WEIGHT = 3.0
+# Seasonality of reach by month, Jan..Dec, scaled by a per-world amplitude: holiday peak in
+# November-December, summer dip in July-August (assumption; "modest": the amplitude is 5-15%).
+SEASON_SHAPE = (-0.2, -0.3, 0.0, 0.0, 0.1, -0.2, -0.8, -1.0, 0.0, 0.2, 0.8, 1.0)
+SEASON_AMPLITUDE = (0.05, 0.15)
 
 # --- Post life and hashtags -----------------------------------------------------------------
 # Mean hashtags per post by platform (assumption: Instagram and TikTok captions carry the most).
@@ -149,6 +171,10 @@ HASHTAG_MEAN = _frozen({"instagram": 5.0, "tiktok": 4.0, "linkedin": 3.0, "faceb
 # Daily decay rate of a post's impressions over its first days (share on day d ~ exp(-rate * d)):
 # X fastest, YouTube slowest (assumption).
 DECAY_RATE = _frozen({"x": 2.0, "facebook": 1.2, "instagram": 0.9, "linkedin": 0.7, "tiktok": 0.5, "youtube": 0.35})
+# New accounts reached decay faster than repeat views: reach / impressions falls day by day
+# (assumption). Impressions of day d = reach of day d + repeat views of day d.
+REACH_DECAY_FACTOR = 1.3
+REPEAT_DECAY_FACTOR = 0.7
 
 # --- Audience -------------------------------------------------------------------------------
 # Age mix of followers by platform, AGE_GROUPS order (assumption shaped on platform

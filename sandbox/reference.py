@@ -25,14 +25,30 @@ def min_cell(n_posts: int) -> int:
     return max(MIN_CELL_POSTS, int(n_posts * MIN_CELL_SHARE))
 
 
+def local_posted_at(ds) -> pd.Series:
+    """Each post's publication time on its brand's local clock (``brands.timezone``), as
+    naive local timestamps; UTC when the dataset has no time zones (data model v1)."""
+    posts = ds.posts
+    if "timezone" not in ds.brands.columns:
+        return posts["posted_at"].dt.tz_localize(None)
+    brand = posts["account_id"].map(ds.accounts.set_index("account_id")["brand_id"])
+    tz = brand.map(ds.brands.set_index("brand_id")["timezone"])
+    out = pd.Series(pd.NaT, index=posts.index, dtype="datetime64[us]")
+    for zone, rows in tz.groupby(tz).groups.items():
+        out[rows] = posts.loc[rows, "posted_at"].dt.tz_convert(zone).dt.tz_localize(None)
+    return out
+
+
 def _rates(ds) -> pd.DataFrame:
     posts = ds.posts
+    local = local_posted_at(ds)
     return pd.DataFrame({
+        "account_id": posts["account_id"],
         "platform": posts["platform"].astype(str),
         "format": posts["format"].astype(str),
         "topic": posts["topic"].astype(str),
-        "hour": posts["posted_at"].dt.hour,
-        "weekday": posts["posted_at"].dt.day_of_week,
+        "hour": local.dt.hour,
+        "weekday": local.dt.day_of_week,
         "n_hashtags": posts["n_hashtags"],
         "er": er_impressions(posts),
     })
@@ -61,7 +77,7 @@ def best_topic(ds) -> str:
 
 
 def best_hour(ds) -> dict:
-    """Per platform: the UTC hour with the highest median ER among hours with enough posts."""
+    """Per platform: the local hour with the highest median ER among hours with enough posts."""
     r = _rates(ds)
     out = {}
     for p in platforms_with_data(ds, MIN_TIMING_POSTS):

@@ -59,7 +59,10 @@ def well_sampled(ds, values: pd.Series) -> pd.Series:
 
 def best_hours(ds) -> set:
     planted = window(ds, "instagram")
-    lo, hi = planted["hours"] if planted else (0, 0)
+    # Data model v2 plants the window in each brand's local time, not in the UTC hours asked here:
+    # then only the data decides.
+    utc = planted and planted.get("clock", "UTC") == "UTC"
+    lo, hi = planted["hours"] if utc else (0, 0)
     return an.supported(well_sampled(ds, ig_er_by_hour(ds)), set(range(lo, hi)), k=max(hi - lo, 1))
 
 

@@ -13,7 +13,7 @@ from .pools import slug
 
 MIN_PLATFORMS = 2
 #: Hidden per-account columns (dropped before the table is shown): see make_accounts.
-HIDDEN = ("_brand", "_industry", "_country", "_n_posts", "_post_offset", "_reach_factor", "_er_factor", "_growth")
+HIDDEN = ("_brand", "_industry", "_country", "_timezone", "_n_posts", "_post_offset", "_reach_factor", "_er_factor", "_growth")
 
 
 def make_accounts(brands: pd.DataFrame, scale: Scale, rng: np.random.Generator) -> pd.DataFrame:
@@ -66,6 +66,7 @@ def make_accounts(brands: pd.DataFrame, scale: Scale, rng: np.random.Generator) 
         "_brand": brand_row,
         "_industry": brands["industry"].to_numpy(dtype=object)[brand_row],
         "_country": brands["country"].to_numpy(dtype=object)[brand_row],
+        "_timezone": brands["timezone"].to_numpy(dtype=object)[brand_row],
         "_n_posts": n_posts,
         "_post_offset": np.cumsum(n_posts) - n_posts,
         "_reach_factor": rng.lognormal(0, cal.REACH_ACCOUNT_SIGMA, n),

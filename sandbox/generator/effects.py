@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .. import _calibration as cal
 from .._schema import AGE_GROUPS, GENDERS, PLATFORM_FORMATS, PLATFORMS, TOPICS
 
 # Strength of each planted effect. Sized so the reference analysis (medians on the
@@ -38,15 +39,20 @@ class Effects:
     best_format: dict      # platform -> format
     topic_er: dict         # topic -> multiplier
     best_topic: str
-    window_start: dict     # platform -> first hour (UTC) of the best window
+    window_start: dict     # platform -> first hour (brand's local time) of the best window
     best_weekday: dict     # platform -> weekday (Monday=0)
     weekend_multiplier: float
     hashtag_sweet_spot: tuple  # (lo, hi) inclusive
     segment_engaged: dict  # (age_group, gender) -> multiplier
     best_segment: tuple
+    season_amplitude: float  # reach multiplier by month = 1 + amplitude * SEASON_SHAPE[month]
+
+    def season(self, months: np.ndarray) -> np.ndarray:
+        """Reach multiplier of calendar months (0 = January)."""
+        return 1 + self.season_amplitude * np.array(cal.SEASON_SHAPE)[months]
 
     def hour_er(self, platform: str, hours: np.ndarray) -> np.ndarray:
-        """Engagement-rate multiplier of posting hours (UTC) on ``platform``."""
+        """Engagement-rate multiplier of posting hours (the brand's local time) on ``platform``."""
         start = self.window_start[platform]
         inside = (hours >= start) & (hours < start + WINDOW_HOURS)
         return np.where(inside, WINDOW_ER, 1.0)
@@ -77,6 +83,7 @@ class Effects:
                     "best_format": self.best_format[p],
                     "format_multipliers": self.format_er[p],
                     "best_window": {
+                        "clock": "local",  # the brand's time zone (brands.timezone); see by_timezone
                         "weekdays": [self.best_weekday[p]],
                         "hours": [self.window_start[p], self.window_start[p] + WINDOW_HOURS],
                         "er_multiplier": WINDOW_ER,
@@ -91,6 +98,8 @@ class Effects:
             "best_weekday_multiplier": BEST_WEEKDAY_ER,
             "hashtag_sweet_spot": [lo, hi],
             "hashtag_sweet_multiplier": HASHTAG_SWEET_ER,
+            "seasonality": {"applies_to": "reach", "amplitude": self.season_amplitude,
+                            "month_multipliers": [round(float(m), 4) for m in self.season(np.arange(12))]},
             "best_segment": {"age_group": self.best_segment[0], "gender": self.best_segment[1],
                              "engaged_multiplier": BEST_SEGMENT_ENGAGED},
         }
@@ -122,5 +131,6 @@ def draw_effects(rng: np.random.Generator) -> Effects:
     seg_values = rng.uniform(0.7, 1.15, size=len(segments))
     segment_engaged = {s: float(v) for s, v in zip(segments, seg_values)}
     segment_engaged[best_segment] = BEST_SEGMENT_ENGAGED
+    season_amplitude = round(float(rng.uniform(*cal.SEASON_AMPLITUDE)), 3)
     return Effects(format_er, best_format, topic_er, best_topic, window_start, best_weekday,
-                   weekend_multiplier, hashtag_sweet_spot, segment_engaged, best_segment)
+                   weekend_multiplier, hashtag_sweet_spot, segment_engaged, best_segment, season_amplitude)

@@ -140,6 +140,9 @@ def world_truth_from_counts(plan: WorldPlan, counts: dict[str, int], bought_foll
     acc = plan.accounts.iloc[crisis.account]
     crisis_start = scale.start_ts + pd.Timedelta(days=crisis.start_day)
     truth = plan.effects.truth()
+    zones = sorted(set(plan.brands["timezone"]))
+    for p, info in truth["platforms"].items():
+        info["best_window"]["by_timezone"] = {tz: utc_window(info["best_window"]["hours"], tz, scale) for tz in zones}
     truth.update({
         "period": {"start": scale.start_ts.date().isoformat(),
                    "end": (scale.end_ts - pd.Timedelta(days=1)).date().isoformat(), "days": scale.days},
@@ -160,6 +163,16 @@ def world_truth_from_counts(plan: WorldPlan, counts: dict[str, int], bought_foll
         },
     })
     return truth
+
+
+def utc_window(hours: list, tz: str, scale: Scale) -> dict:
+    """A local window ``[start, end)`` in UTC hours, at the start and in the middle of the
+    period (they differ when daylight saving time changes in between)."""
+    out = {}
+    for when, day in (("utc_hours_at_start", 0), ("utc_hours_mid_period", scale.days // 2)):
+        offset = (scale.start_ts + pd.Timedelta(days=day)).tz_convert(tz).utcoffset().total_seconds() / 3600
+        out[when] = [int((h - offset) % 24) if offset == int(offset) else float((h - offset) % 24) for h in hours]
+    return out
 
 
 def world_meta(plan: WorldPlan) -> dict:
