@@ -230,20 +230,64 @@ MONTHLY_GROWTH = _frozen({
 })
 # Share of followers lost per month (churn). Assumption; follows = growth + churn.
 MONTHLY_CHURN = 0.008
+# Growth varies between accounts: log-normal spread around the platform rate, and a share of
+# stagnant accounts that lose followers (assumption: TrackMaven's 42% median growth hides a
+# long tail of brands that shrink). Their net monthly change is -DECLINE_RANGE.
+GROWTH_SIGMA = 0.5
+DECLINING_SHARE = 0.25
+DECLINE_RANGE = (0.005, 0.025)
+# Follows driven by posts: new followers per account reached (assumption), split 70/30 over the
+# posting day and the next. Viral posts reach people outside the usual audience, who follow far
+# more readily (assumption: VIRAL_FOLLOW_BOOST times).
+FOLLOWS_PER_REACH = 0.0005
+VIRAL_FOLLOW_BOOST = 8.0
+# Over-posting: each post beyond the first on one day adds this share to that day's unfollow rate
+# (assumption).
+OVERPOST_UNFOLLOW = 0.5
 
 # --- Paid campaigns -------------------------------------------------------------------------
-# Ad CTR (clicks / impressions) by platform: Facebook 0.90% (WordStream 2017); LinkedIn 0.4-0.8%
-# [secondary]; others assumption. Objective multipliers: traffic campaigns 1.71% and lead
-# campaigns 2.59% against ~0.9-1.0% overall [secondary].
+# Published per-platform ad benchmarks (CTR = clicks / impressions, CPC and CPM in USD). The
+# test range of each is [lowest source / 1.5, highest source * 1.5]. Sources: WordStream 2017
+# Facebook benchmarks (256 accounts: CTR 0.90%, CPC $1.72); ad-calc.com 2024 benchmark table
+# [secondary] (CPM / CPC / CTR: Facebook 7.19 / 1.72 / 0.90%, Instagram 6.70 / 1.35 / 1.08%,
+# LinkedIn 6.59 / 5.26 / 0.44%, YouTube 9.68 / 3.21 / 0.65%, TikTok 10.00 / 1.00 / 1.50%,
+# X 6.46 / 0.38 / 0.86%); Prooflytics 2026 CPM ranges [secondary] (Meta 6-15, TikTok 10-20,
+# LinkedIn 30-60, YouTube 5-15); wifitalents [secondary] (Facebook CPM 14.40); LinkedIn
+# sponsored content CTR 0.4-0.8% [secondary].
+AD_BENCHMARKS = _frozen({
+    "facebook": {"ctr": (0.0090,), "cpc": (1.72,), "cpm": (7.19, 14.40, 6.0, 15.0)},
+    "instagram": {"ctr": (0.0108,), "cpc": (1.35,), "cpm": (6.70, 7.91, 6.0, 15.0)},
+    "tiktok": {"ctr": (0.0150,), "cpc": (1.00,), "cpm": (10.0, 20.0)},
+    "x": {"ctr": (0.0086,), "cpc": (0.38,), "cpm": (6.46, 5.76)},
+    "linkedin": {"ctr": (0.0044, 0.004, 0.008), "cpc": (5.26,), "cpm": (6.59, 30.0, 60.0)},
+    "youtube": {"ctr": (0.0065,), "cpc": (3.21,), "cpm": (9.68, 5.0, 15.0)},
+})
+AD_BENCHMARK_RANGE = _frozen({
+    p: {k: (min(v) / 1.5, max(v) * 1.5) for k, v in m.items()} for p, m in AD_BENCHMARKS.items()
+})
+# The generator's values, chosen inside those ranges so that CPC = CPM / (1000 * CTR) lands
+# inside its range too (the sources cannot all be met at once). AD_CTR is the CTR of an
+# engagement campaign; the objective multiplies it (traffic campaigns 1.71% and lead campaigns
+# 2.59% against ~0.9-1.0% overall [secondary]).
 AD_CTR = _frozen({
-    "facebook": 0.0090, "instagram": 0.0080, "tiktok": 0.0085, "x": 0.0060, "linkedin": 0.0060, "youtube": 0.0050,
+    "facebook": 0.0075, "instagram": 0.0070, "tiktok": 0.0100, "x": 0.0085, "linkedin": 0.0042, "youtube": 0.0045,
 })
 OBJECTIVE_CTR_MULTIPLIER = _frozen({"awareness": 0.6, "engagement": 1.0, "traffic": 1.8, "conversions": 1.4})
-# Cost per thousand ad impressions, USD (assumption).
-AD_CPM = _frozen({"facebook": 8.0, "instagram": 9.0, "tiktok": 6.5, "x": 6.0, "linkedin": 30.0, "youtube": 9.5})
-# Conversion rate per click and average order value, USD (assumption).
-CONVERSION_RATE = 0.035
-ORDER_VALUE = 55.0
+AD_CPM = _frozen({"facebook": 13.0, "instagram": 10.0, "tiktok": 12.0, "x": 5.5, "linkedin": 30.0, "youtube": 13.0})
+# Conversions per click by objective: WordStream's Facebook average conversion rate is 9.21%
+# [secondary] (campaigns optimised for conversions); ad-calc's cross-platform average 3.75%
+# [secondary]. Lower-funnel objectives convert more (ordering: assumption).
+CONVERSION_RATE = _frozen({"awareness": 0.005, "engagement": 0.01, "traffic": 0.025, "conversions": 0.08})
+CONVERSION_RATE_SIGMA = 0.3
+# Revenue per conversion (average order or lead value), USD, by industry (assumption), with a
+# log-normal tail per campaign (sigma REVENUE_SIGMA: some campaigns sell the expensive items).
+ORDER_VALUE = _frozen({
+    "fashion": 80.0, "beauty": 45.0, "food_beverage": 35.0, "technology": 220.0, "travel": 380.0,
+    "sports": 90.0, "finance": 150.0, "media": 15.0, "retail": 60.0, "health": 70.0,
+})
+REVENUE_SIGMA = 0.6
+# A/B tests take a minority of paid spend (assumption; the issue asks for under 40%).
+AB_SPEND_SHARE_MAX = 0.40
 
 # --- Influencers ----------------------------------------------------------------------------
 # Engagement per follower falls with size (nano > micro > macro > mega); assumption in line

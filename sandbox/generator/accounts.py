@@ -47,7 +47,9 @@ def make_accounts(brands: pd.DataFrame, scale: Scale, rng: np.random.Generator) 
     created_days = rng.integers(60, 4000, n)
     created_at = scale.start_ts - pd.to_timedelta(created_days, unit="D") + pd.to_timedelta(rng.integers(0, 86400, n), unit="s")
 
-    monthly = np.array([cal.MONTHLY_GROWTH[p] for p in PLATFORMS])[plat_code] * rng.lognormal(0, 0.3, n)
+    monthly = np.array([cal.MONTHLY_GROWTH[p] for p in PLATFORMS])[plat_code] * rng.lognormal(0, cal.GROWTH_SIGMA, n)
+    declining = rng.random(n) < cal.DECLINING_SHARE
+    monthly = np.where(declining, -rng.uniform(*cal.DECLINE_RANGE, n), monthly)
     growth = (1 + monthly) ** (1 / 30.44) - 1
 
     names = brands["name"].to_numpy(dtype=object)[brand_row]

@@ -217,7 +217,9 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
 
     expected_reach = (followers * share * accounts["_reach_factor"].to_numpy()[acc] * fmt_reach
                       * window_reach * viral * boost * observed * effects.season(month))
-    reach = rng.poisson(np.minimum(expected_reach * rng.lognormal(0, cal.REACH_POST_SIGMA, n), MAX_IMPRESSIONS / 2))
+    noise = rng.lognormal(0, cal.REACH_POST_SIGMA, n)
+    noise = np.where(is_viral, np.maximum(noise, 1.0), noise)  # a viral post is never a dud as well
+    reach = rng.poisson(np.minimum(expected_reach * noise, MAX_IMPRESSIONS / 2))
     repeat = ((_by_platform(plat_code, cal.IMPRESSIONS_PER_REACH) - 1)
               * np.exp(_by_platform(plat_code, cal.REPEAT_VIEW_SIGMA) * rng.standard_normal(n)))
     impressions = reach + rng.poisson(np.minimum(reach * repeat, MAX_IMPRESSIONS / 2))

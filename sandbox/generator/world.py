@@ -30,7 +30,7 @@ from .brands import make_brands
 from .campaigns import ab_test_truth, make_campaigns
 from .comments import make_comments
 from .effects import Effects, draw_effects
-from .followers import make_followers_daily
+from .followers import make_followers_daily, post_activity
 from .ids import id_width
 from .influencers import make_influencers
 from .pools import Pools, check_locale, get_pools
@@ -39,6 +39,7 @@ from .posts import Crisis, make_posts
 
 BLOCK_TABLES = ("posts", "post_daily", "followers_daily", "audience", "comments")
 CRISIS_DAYS = 10
+CRISIS_UNFOLLOW_RANGE = (3.0, 8.0)  # the crisis multiplies the account's unfollow rate by this (graded by seed)
 CRISIS_PLATFORMS = ("instagram", "facebook", "x", "tiktok")
 
 
@@ -94,7 +95,8 @@ def pick_crisis(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generator) 
         eligible = np.array([int(np.argmax(followers))])
     account = int(eligible[rng.integers(len(eligible))])
     start = int(rng.integers(int(scale.days * 0.35), int(scale.days * 0.7)))
-    return Crisis(account=account, start_day=start, days=CRISIS_DAYS)
+    unfollow = round(float(rng.uniform(*CRISIS_UNFOLLOW_RANGE)), 2)
+    return Crisis(account=account, start_day=start, days=CRISIS_DAYS, unfollow_multiplier=unfollow)
 
 
 def generate_block(plan: WorldPlan, block: int) -> dict[str, pd.DataFrame]:
@@ -104,7 +106,9 @@ def generate_block(plan: WorldPlan, block: int) -> dict[str, pd.DataFrame]:
     posts, post_labels, hidden = make_posts(accounts, plan.campaigns, plan.effects, plan.crisis, plan.pools,
                                             scale, child_rng(seed, "posts", block), offset)
     post_daily = make_post_daily(posts, hidden, scale, child_rng(seed, "post_daily", block))
-    followers_daily = make_followers_daily(accounts, plan.crisis, scale, child_rng(seed, "followers_daily", block), offset)
+    post_follows, posts_per_day = post_activity(posts, hidden, post_labels, len(accounts), scale.days)
+    followers_daily = make_followers_daily(accounts, plan.crisis, scale, child_rng(seed, "followers_daily", block),
+                                           offset, post_follows, posts_per_day)
     last = followers_daily["followers"].to_numpy().reshape(len(accounts), scale.days)[:, -1] if len(accounts) else np.zeros(0, int)
     audience = make_audience(accounts, last, plan.effects, plan.pools, child_rng(seed, "audience", block))
     comments, comment_labels = make_comments(posts, hidden, plan.crisis, plan.pools, scale,
