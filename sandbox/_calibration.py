@@ -50,7 +50,7 @@ ER_FOLLOWERS_RANGE = _frozen({
 # = impressions per follower), e.g. Instagram 0.48% / 1.16% = 0.41 impressions per follower.
 REACH_SIZE_EXPONENT = 0.224
 REACH_SHARE_AT_10K = _frozen({
-    "instagram": 0.48, "tiktok": 0.80, "facebook": 0.073,  # facebook: 4.9% at 60k followers (UCI)
+    "instagram": 0.40, "tiktok": 0.80, "facebook": 0.073,  # facebook: 4.9% at 60k followers (UCI)
     "x": 0.045, "linkedin": 0.42, "youtube": 0.30,  # youtube: assumption
 })
 # Impressions per reached account (repeat views), median post. Facebook: the UCI Facebook

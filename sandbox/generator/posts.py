@@ -27,7 +27,7 @@ from scipy import stats
 from .. import _calibration as cal
 from .._scales import Scale
 from .._schema import FORMATS, PLATFORM_FORMATS, PLATFORMS, POSTS, TOPICS, VIDEO_FORMATS
-from .effects import Effects
+from .effects import DECOY_TOPIC_WEIGHT, HIGH_ER_PLATFORMS, WEEKEND_POSTING_WEIGHT, Effects
 from .ids import make_ids
 from .pools import Pools
 
@@ -143,8 +143,14 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     # 1. timing, in the brand's local time (habitual hours), then converted to UTC
     start = scale.start_ts
     day_weekday = (start.day_of_week + np.arange(scale.days)) % 7
-    day_w = np.array(cal.POSTING_WEEKDAY_WEIGHTS)[day_weekday]
-    local_day = rng.choice(scale.days, size=n, p=day_w / day_w.sum())
+    # confounder weekend_by_platform: one group of platforms posts far more at weekends
+    high = np.isin(plat_code, [PLATFORMS.index(p) for p in HIGH_ER_PLATFORMS])
+    heavy = high == effects.weekend_posting_high
+    local_day = np.zeros(n, dtype=np.int64)
+    for group, factor in ((heavy, WEEKEND_POSTING_WEIGHT[0]), (~heavy, WEEKEND_POSTING_WEIGHT[1])):
+        w = np.array(cal.POSTING_WEEKDAY_WEIGHTS) * np.where(np.arange(7) >= 5, factor, 1.0)
+        day_w = w[day_weekday]
+        local_day[group] = rng.choice(scale.days, size=int(group.sum()), p=day_w / day_w.sum())
     hour_w = np.array(cal.POSTING_HOUR_WEIGHTS) / np.sum(cal.POSTING_HOUR_WEIGHTS)
     habits = rng.choice(24, size=(len(accounts), 2), p=hour_w)
     hour = np.where(rng.random(n) < cal.HABIT_SHARE, habits[acc, rng.integers(0, 2, n)],
@@ -170,6 +176,9 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     fmt = np.array(FORMATS, dtype=object)[fmt_code]
     topic_base = np.array([[cal.INDUSTRY_TOPIC_WEIGHT if t in cal.INDUSTRY_TOPICS[i] else 1.0 for t in TOPICS]
                            for i in accounts["_industry"]]).reshape(len(accounts), len(TOPICS))
+    # confounder topic_by_platform: the decoy topic lives on the high-engagement platforms
+    acc_high = accounts["platform"].isin(HIGH_ER_PLATFORMS).to_numpy()
+    topic_base[:, TOPICS.index(effects.decoy_topic)] *= np.where(acc_high, *DECOY_TOPIC_WEIGHT)
     topic_base /= np.maximum(topic_base.sum(axis=1, keepdims=True), 1e-12)
     topic_mix = np.stack([rng.dirichlet(b * cal.TOPIC_MIX_CONCENTRATION) for b in topic_base]) if len(accounts) \
         else np.zeros((0, len(TOPICS)))

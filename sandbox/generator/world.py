@@ -29,6 +29,7 @@ from .audience import make_audience
 from .brands import make_brands
 from .campaigns import ab_test_truth, make_campaigns
 from .comments import make_comments
+from .detect import detectability
 from .effects import Effects, draw_effects
 from .followers import make_followers_daily, post_activity
 from .ids import id_width
@@ -79,7 +80,7 @@ def plan_world(seed: int = 0, scale="small", locale: str = "en_US") -> WorldPlan
     effects = draw_effects(effects_rng)
     pools = get_pools(locale)
     brands = make_brands(scale.n_brands, pools, child_rng(seed, "brands"))
-    accounts = make_accounts(brands, scale, child_rng(seed, "accounts"))
+    accounts = make_accounts(brands, scale, child_rng(seed, "accounts"), effects.platform_size)
     accounts.attrs["post_id_width"] = id_width(int(accounts["_n_posts"].sum()), 7)
     campaigns = make_campaigns(accounts, scale, child_rng(seed, "campaigns"))
     crisis = pick_crisis(accounts, scale, effects_rng)
@@ -146,8 +147,10 @@ def world_truth_from_counts(plan: WorldPlan, counts: dict[str, int], bought_foll
     truth = plan.effects.truth()
     zones = sorted(set(plan.brands["timezone"]))
     for p, info in truth["platforms"].items():
-        info["best_window"]["by_timezone"] = {tz: utc_window(info["best_window"]["hours"], tz, scale) for tz in zones}
+        info["best_window"]["by_timezone"] = [{"timezone": tz, **utc_window(info["best_window"]["hours"], tz, scale)}
+                                              for tz in zones]
     truth.update({
+        "detectable": detectability(plan.effects, plan.accounts),
         "period": {"start": scale.start_ts.date().isoformat(),
                    "end": (scale.end_ts - pd.Timedelta(days=1)).date().isoformat(), "days": scale.days},
         "ab_tests": ab_test_truth(plan.campaigns),
