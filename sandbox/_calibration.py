@@ -51,7 +51,7 @@ ER_FOLLOWERS_RANGE = _frozen({
 REACH_SIZE_EXPONENT = 0.224
 REACH_SHARE_AT_10K = _frozen({
     "instagram": 0.40, "tiktok": 0.80, "facebook": 0.073,  # facebook: 4.9% at 60k followers (UCI)
-    "x": 0.045, "linkedin": 0.42, "youtube": 0.30,  # youtube: assumption
+    "x": 0.045, "linkedin": 0.48, "youtube": 0.30,  # youtube: assumption
 })
 # Impressions per reached account (repeat views), median post. Facebook: the UCI Facebook
 # Metrics page (Moro et al. 2016) has lifetime impressions / reach with IQR 1.66-1.88, median
@@ -128,6 +128,7 @@ VIDEO_VIEW_RATE = _frozen({"reel": 0.55, "video": 0.40, "short": 0.60, "live": 0
 
 # --- Posting cadence ------------------------------------------------------------------------
 # Posts per week: Facebook 5.04, Instagram 4.5, X 3.9 (Rival IQ 2023); others assumption.
+POSTS_PER_WEEK_SOURCES = _frozen({"facebook": 5.04, "instagram": 4.5, "x": 3.9})
 POSTS_PER_WEEK = _frozen({
     "facebook": 5.04, "instagram": 4.5, "x": 3.9, "tiktok": 3.5, "linkedin": 2.5, "youtube": 1.5,
 })
@@ -144,7 +145,8 @@ POSTING_HOUR_WEIGHTS = (
 )
 # Posting weekdays Mon..Sun: fewer posts at weekends (assumption).
 POSTING_WEEKDAY_WEIGHTS = (1.0, 1.0, 1.0, 1.0, 1.0, 0.55, 0.45)
-# Habits: each account has two habitual local posting hours (drawn from the weights above) and
+# Habits: each account has two habitual local posting hours (drawn from the weights above, night
+# hours 00:00-06:00 excluded) and
 # puts HABIT_SHARE of its posts there; its format and topic mix are Dirichlet draws around the
 # platform's format mix and the industry's topic mix with these concentrations (assumption:
 # social teams work to a schedule and a content calendar).
@@ -225,6 +227,10 @@ FOLLOWERS_MEDIAN = _frozen({
 FOLLOWERS_SIGMA = 1.2
 # Net monthly growth: Instagram and LinkedIn 1-3%, X 0.3-1%, Facebook 0.2-0.8%, TikTok 10-20%+
 # for growing accounts [secondary]; YouTube assumption. Values are the middle of each range.
+MONTHLY_GROWTH_SOURCES = _frozen({
+    "instagram": (0.01, 0.03), "linkedin": (0.01, 0.03), "x": (0.003, 0.01), "facebook": (0.002, 0.008),
+    "tiktok": (0.10, 0.20),
+})
 MONTHLY_GROWTH = _frozen({
     "instagram": 0.020, "linkedin": 0.020, "x": 0.006, "facebook": 0.005, "tiktok": 0.12, "youtube": 0.015,
 })
@@ -270,10 +276,10 @@ AD_BENCHMARK_RANGE = _frozen({
 # engagement campaign; the objective multiplies it (traffic campaigns 1.71% and lead campaigns
 # 2.59% against ~0.9-1.0% overall [secondary]).
 AD_CTR = _frozen({
-    "facebook": 0.0075, "instagram": 0.0070, "tiktok": 0.0100, "x": 0.0085, "linkedin": 0.0042, "youtube": 0.0045,
+    "facebook": 0.0075, "instagram": 0.0080, "tiktok": 0.0115, "x": 0.0085, "linkedin": 0.0042, "youtube": 0.0048,
 })
 OBJECTIVE_CTR_MULTIPLIER = _frozen({"awareness": 0.6, "engagement": 1.0, "traffic": 1.8, "conversions": 1.4})
-AD_CPM = _frozen({"facebook": 13.0, "instagram": 10.0, "tiktok": 12.0, "x": 5.5, "linkedin": 30.0, "youtube": 13.0})
+AD_CPM = _frozen({"facebook": 15.0, "instagram": 12.0, "tiktok": 14.0, "x": 5.0, "linkedin": 30.0, "youtube": 19.5})
 # Conversions per click by objective: WordStream's Facebook average conversion rate is 9.21%
 # [secondary] (campaigns optimised for conversions); ad-calc's cross-platform average 3.75%
 # [secondary]. Lower-funnel objectives convert more (ordering: assumption).

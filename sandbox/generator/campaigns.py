@@ -16,10 +16,10 @@ from .._scales import Scale
 from .._schema import OBJECTIVES
 from .ids import id_width, make_ids
 
-AB_TEST_SHARE = 0.2       # share of campaign slots run as an A/B test (two campaigns)
+AB_TEST_SHARE = 0.18      # share of campaign slots run as an A/B test (two campaigns)
 #: Kinds of A/B test: (share of tests, |relative lift| range of the conversion rate).
 AB_KINDS = {"null": (0.3, (0.0, 0.0)), "small": (0.35, (0.05, 0.15)), "large": (0.35, (0.25, 0.6))}
-AB_BUDGET_MEDIAN = 4000.0  # per arm at a CPM of 8 USD, like any campaign
+AB_BUDGET_MEDIAN = 3000.0  # per arm at a CPM of 8 USD: a test costs 1.5 ordinary campaigns
 DETECTABLE_POWER = 0.8     # a test is "detectable" when a 5% two-sided z-test has this power
 
 

@@ -152,7 +152,8 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
         day_w = w[day_weekday]
         local_day[group] = rng.choice(scale.days, size=int(group.sum()), p=day_w / day_w.sum())
     hour_w = np.array(cal.POSTING_HOUR_WEIGHTS) / np.sum(cal.POSTING_HOUR_WEIGHTS)
-    habits = rng.choice(24, size=(len(accounts), 2), p=hour_w)
+    day_w_hours = np.where(np.arange(24) >= 6, hour_w, 0.0)
+    habits = rng.choice(24, size=(len(accounts), 2), p=day_w_hours / day_w_hours.sum())
     hour = np.where(rng.random(n) < cal.HABIT_SHARE, habits[acc, rng.integers(0, 2, n)],
                     rng.choice(24, size=n, p=hour_w))
     local_seconds = local_day * 86400 + hour * 3600 + rng.integers(0, 3600, n)
@@ -189,7 +190,10 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
 
     # 3-4. reach and impressions
     followers = accounts["followers_start"].to_numpy()[acc] * (1 + accounts["_growth"].to_numpy()[acc]) ** day
-    share = _by_platform(plat_code, cal.REACH_SHARE_AT_10K) * (followers / 1e4) ** -cal.REACH_SIZE_EXPONENT
+    # size relative to the platform's typical brand account in this world: a platform's popularity
+    # does not change how its feed distributes a post over an audience of a given relative size
+    typical = 1e4 * _by_platform(plat_code, effects.platform_size)
+    share = _by_platform(plat_code, cal.REACH_SHARE_AT_10K) * (followers / typical) ** -cal.REACH_SIZE_EXPONENT
     fmt_reach = _platform_format_table(format_reach_normalised)[plat_code, fmt_code]
     window_reach = np.ones(n)
     window_er = np.ones(n)
