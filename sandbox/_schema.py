@@ -257,11 +257,16 @@ INFLUENCERS = Table(
         Column("handle", "str", "Public handle."),
         Column("platform", "category", "Main platform.", categories=PLATFORMS),
         Column("niche", "category", "Content niche.", categories=NICHES),
+        Column("country", "str", "The creator's home country, ISO 3166-1 alpha-2."),
         _count("followers", "Followers as displayed (may include bought followers)."),
         Column("avg_likes", "float", "Average likes over the last 30 posts."),
         Column("avg_comments", "float", "Average comments over the last 30 posts."),
         _count("posts_30d", "Posts in the last 30 days."),
         Column("rate_per_post", "float", "Asking price for one sponsored post.", "USD"),
+        Column("max_weekly_gain_pct", "float", "Follower history: the largest week-on-week follower gain of the "
+               "last 26 weeks, in % of current followers.", "%"),
+        Column("audience_home_share", "float", "Share of the followers located in the creator's home country "
+               "(0-1).", "share"),
     ),
     primary_key=("influencer_id",),
 )
@@ -302,6 +307,8 @@ TRUTH_TABLES: dict[str, Table] = {
                 Column("influencer_id", "id", "The influencer.", references="influencers.influencer_id"),
                 Column("has_bought_followers", "bool", "Displayed followers include bought, inactive followers."),
                 _count("real_followers", "Followers who are real people."),
+                Column("bought_share", "float", "Share of the displayed followers that were bought (0 for honest "
+                       "creators, 0.1-0.7 for cheaters).", "share"),
             ),
             primary_key=("influencer_id",),
         ),

@@ -68,7 +68,7 @@ TRUTH_KEYS = {
         "One entry per A/B test: `test_id`, `platform`, the `metric` compared, `true_lift` (relative lift of B "
         "over A, 0 when there is no real difference), `has_effect`, its `kind` (`null`, `small` lift of 5-15% "
         "or `large` lift of 25-60%), the test's `power` (5% two-sided z-test) and whether it is `detectable` "
-        "(a real lift with power >= 0.8)."
+        "(a real lift with power >= 0.95)."
     ),
     "crisis": (
         "The planted crisis: `account_id`, `brand_id`, `platform`, `start_date`, `days`, the "

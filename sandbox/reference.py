@@ -220,27 +220,53 @@ def bot_spike_posts(ds, threshold: float = 3.5) -> set:
     return set(p.loc[z > threshold, "post_id"])
 
 
-def bought_follower_influencers(ds, threshold: float = 0.5) -> set:
-    """Influencers with far fewer likes than their follower count predicts.
+def _robust_z(x: pd.Series, groups=None) -> pd.Series:
+    """(x - median) / (1.4826 * MAD), within ``groups`` when given."""
+    if groups is None:
+        groups = pd.Series(0, index=x.index)
+    g = x.groupby(groups)
+    med = g.transform("median")
+    mad = (x - med).abs().groupby(groups).transform("median") * 1.4826
+    return (x - med) / mad.where(mad > 0, x.std() or 1.0)
 
-    Per platform, fit log(likes per follower) against log(followers) (bigger
-    creators engage less); flag those below ``threshold`` times the fit. The fit
-    is done twice, the second time without the first pass's suspects, so the
-    cheaters do not drag the line down.
+
+BOUGHT_SCORE_THRESHOLD = 4.0  # flag influencers whose bought_follower_score exceeds this
+
+
+def bought_follower_score(ds) -> pd.Series:
+    """How suspicious each influencer looks (higher: more likely bought followers), indexed like
+    ``ds.influencers``: a weighted sum of robust z-scores of four signals, each pointing up when suspicious.
+
+    - a jump in the follower history (``max_weekly_gain_pct``; bought followers arrive at once),
+    - few followers in the creator's home country (``audience_home_share``; bot farms sit elsewhere),
+    - few comments per like (bought likes bring no comments), within platform,
+    - few likes per follower for the creator's size (the raw engagement signal), within platform.
     """
     inf = ds.influencers
-    x = np.log(inf["followers"].to_numpy(dtype=float))
-    y = np.log(inf["avg_likes"].clip(lower=0.1).to_numpy(dtype=float)) - x
-    residual = np.full(len(inf), np.nan)
-    for platform in inf["platform"].unique():
-        m = (inf["platform"] == platform).to_numpy()
+    platform = inf["platform"].astype(str)
+    x = np.log(inf["followers"].clip(lower=1).astype(float))
+    er = np.log(inf["avg_likes"].clip(lower=0.1).astype(float)) - x
+    residual = pd.Series(np.nan, index=inf.index)
+    for p in platform.unique():
+        m = (platform == p).to_numpy()
         if m.sum() >= 3:
-            fit = m
-            for _ in range(2):
-                slope, intercept = np.polyfit(x[fit], y[fit], 1)
-                residual[m] = y[m] - (intercept + slope * x[m])
-                fit = m & (residual >= np.log(threshold))
-    return set(inf.loc[residual < np.log(threshold), "influencer_id"])
+            slope, intercept = np.polyfit(x[m], er[m], 1)
+            residual[m] = er[m] - (intercept + slope * x[m])
+    comment_ratio = np.log(inf["avg_comments"].clip(lower=0.1) / inf["avg_likes"].clip(lower=0.1))
+    # the follower-history and audience signals are the sharpest: the engagement ones count half
+    score = (_robust_z(np.log(inf["max_weekly_gain_pct"].clip(lower=0.01)))
+             - _robust_z(inf["audience_home_share"])
+             - 0.5 * _robust_z(comment_ratio, platform)
+             - 0.5 * _robust_z(residual.fillna(0), platform))
+    return score
+
+
+def auc(score: pd.Series, positive: pd.Series) -> float:
+    """Area under the ROC curve of ``score`` for the boolean ``positive`` (Mann-Whitney U)."""
+    pos, neg = score[positive.to_numpy()], score[~positive.to_numpy()]
+    if len(pos) == 0 or len(neg) == 0:
+        return float("nan")
+    return float(stats.mannwhitneyu(pos, neg).statistic / (len(pos) * len(neg)))
 
 
 def recover_all(ds) -> dict[str, bool]:
@@ -293,6 +319,7 @@ def recover_all(ds) -> dict[str, bool]:
     found["bot_spikes"] = len(planted & flagged) >= 0.8 * len(planted) and len(flagged - planted) <= len(planted)
     inf = ds.labels["influencer_labels"]
     cheats = set(inf.loc[inf["has_bought_followers"], "influencer_id"])
-    flagged = bought_follower_influencers(ds)
+    score = bought_follower_score(ds)
+    flagged = set(ds.influencers.loc[score > BOUGHT_SCORE_THRESHOLD, "influencer_id"])
     found["bought_followers"] = len(cheats & flagged) >= 0.6 * len(cheats) and len(flagged - cheats) <= len(cheats)
     return found

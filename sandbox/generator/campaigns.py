@@ -20,7 +20,7 @@ AB_TEST_SHARE = 0.18      # share of campaign slots run as an A/B test (two camp
 #: Kinds of A/B test: (share of tests, |relative lift| range of the conversion rate).
 AB_KINDS = {"null": (0.3, (0.0, 0.0)), "small": (0.35, (0.05, 0.15)), "large": (0.35, (0.25, 0.6))}
 AB_BUDGET_MEDIAN = 3000.0  # per arm at a CPM of 8 USD: a test costs 1.5 ordinary campaigns
-DETECTABLE_POWER = 0.8     # a test is "detectable" when a 5% two-sided z-test has this power
+DETECTABLE_POWER = 0.95    # a test is "detectable" when a 5% two-sided z-test has this power
 
 
 def make_campaigns(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generator) -> pd.DataFrame:
