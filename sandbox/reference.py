@@ -77,9 +77,16 @@ def best_topic(ds) -> str:
     return r.assign(rel=relative_er(r)).groupby("topic")["rel"].median().idxmax()
 
 
+def account_relative_er(r: pd.DataFrame) -> pd.Series:
+    """Engagement rate divided by its account's median: accounts keep habitual hours, so raw
+    rates per hour would partly compare accounts, not hours."""
+    return r["er"] / r.groupby("account_id")["er"].transform("median")
+
+
 def best_hour(ds) -> dict:
-    """Per platform: the local hour with the highest median ER among hours with enough posts."""
+    """Per platform: the local hour with the highest median account-relative ER among hours with enough posts."""
     r = _rates(ds)
+    r = r.assign(er=account_relative_er(r))
     out = {}
     for p in platforms_with_data(ds, MIN_TIMING_POSTS):
         g = r[r["platform"] == p].groupby("hour")["er"]
@@ -89,7 +96,9 @@ def best_hour(ds) -> dict:
 
 
 def best_weekday(ds) -> dict:
+    """Per platform: the local weekday with the highest median account-relative ER."""
     r = _rates(ds)
+    r = r.assign(er=account_relative_er(r))
     return {p: int(r[r["platform"] == p].groupby("weekday")["er"].median().idxmax())
             for p in platforms_with_data(ds, MIN_TIMING_POSTS)}
 
