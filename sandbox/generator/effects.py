@@ -223,7 +223,8 @@ def draw_effects(rng: np.random.Generator) -> Effects:
     best_segment = eligible[rng.integers(len(eligible))]
     seg_values = rng.uniform(0.7, 1.15, size=len(segments))
     segment_engaged = {s: float(v) for s, v in zip(segments, seg_values)}
-    segment_engaged[best_segment] = round(1.15 * _strength(rng, "segment") + 0.15, 3)
+    runner_up = max(v for s, v in segment_engaged.items() if s != best_segment)
+    segment_engaged[best_segment] = round(runner_up * _strength(rng, "segment"), 3)
     season_amplitude = round(float(rng.uniform(*cal.SEASON_AMPLITUDE)), 3)
     platform_size = {p: round(float(rng.lognormal(0, PLATFORM_SIZE_SIGMA)), 3) for p in PLATFORMS}
     decoys = [t for t in TOPICS if t != best_topic]
