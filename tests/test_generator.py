@@ -173,3 +173,18 @@ def test_every_invariant_holds_on_30_default_scale_seeds():
     for seed in range(100, 130):
         report = check_dataset(sandbox.generate(seed=seed, scale="small"))
         assert report.ok, (seed, report.format())
+
+
+@pytest.mark.parametrize("locale", ["en_US", "fr_FR", "es_ES"])
+def test_every_locale_country_has_real_time_zones(locale):
+    """A locale is a data file: its countries name their IANA zones there, and every brand gets one."""
+    from zoneinfo import ZoneInfo
+
+    from sandbox.generator.pools import LOCALES, get_pools
+
+    assert locale in LOCALES
+
+    pools = get_pools(locale)
+    assert set(pools.timezones) == set(pools.countries)
+    for zones in pools.timezones.values():
+        assert zones and all(ZoneInfo(zone) for zone in zones)

@@ -9,24 +9,16 @@ from .._schema import INDUSTRIES
 from .ids import id_width, make_ids
 from .pools import Pools
 
-#: IANA time zones of each home country, weighted by population (US: Eastern 47%, Central 29%,
-#: Mountain 7%, Pacific 17%; Canada and Australia likewise, rounded).
-COUNTRY_TIMEZONES = {
-    "US": (("America/New_York", 0.47), ("America/Chicago", 0.29), ("America/Denver", 0.07),
-           ("America/Los_Angeles", 0.17)),
-    "CA": (("America/Toronto", 0.62), ("America/Edmonton", 0.2), ("America/Vancouver", 0.18)),
-    "AU": (("Australia/Sydney", 0.6), ("Australia/Brisbane", 0.2), ("Australia/Perth", 0.2)),
-    "GB": (("Europe/London", 1.0),), "IE": (("Europe/Dublin", 1.0),), "FR": (("Europe/Paris", 1.0),),
-    "BE": (("Europe/Brussels", 1.0),), "CH": (("Europe/Zurich", 1.0),), "LU": (("Europe/Luxembourg", 1.0),),
-}
+def draw_timezones(countries: np.ndarray, timezones: dict, rng: np.random.Generator) -> np.ndarray:
+    """One IANA time zone per brand, drawn among its home country's zones.
 
-
-def draw_timezones(countries: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """One IANA time zone per brand, drawn among its home country's zones."""
+    ``timezones`` comes from the locale's data file: country -> {zone: weight}, the weights being
+    rounded population shares (US: Eastern 47%, Central 29%, Mountain 7%, Pacific 17%).
+    """
     u = rng.random(len(countries))
     out = np.empty(len(countries), dtype=object)
     for country in np.unique(countries):
-        zones, weights = zip(*COUNTRY_TIMEZONES[country])
+        zones, weights = zip(*timezones[country].items())
         m = countries == country
         out[m] = np.array(zones, dtype=object)[np.searchsorted(np.cumsum(weights) / sum(weights), u[m])]
     return out
@@ -47,6 +39,6 @@ def make_brands(n_brands: int, pools: Pools, rng: np.random.Generator) -> pd.Dat
         "name": names,
         "industry": industry,
         "country": country,
-        "timezone": draw_timezones(country, rng),
+        "timezone": draw_timezones(country, pools.timezones, rng),
         "currency": "USD",
     })

@@ -83,6 +83,7 @@ class Pools:
     emoji: dict                    # kind -> array of emoji
     countries: tuple
     country_weights: np.ndarray
+    timezones: dict                # country -> {IANA zone: share of the country's brands}
 
 
 def check_locale(locale: str) -> str:
@@ -168,6 +169,9 @@ def get_pools(locale: str = "en_US") -> Pools:
              for s in STOCK_KINDS}
     countries = data["countries"]
     weights = np.array(list(countries.values()), dtype=float)
+    missing = [c for c in countries if not data.get("timezones", {}).get(c)]
+    if missing:
+        raise ValueError(f"text_{locale}.json: give \"timezones\" for the countries {', '.join(missing)}")
     return Pools(
         locale=locale,
         grammar=grammar,
@@ -184,4 +188,5 @@ def get_pools(locale: str = "en_US") -> Pools:
         emoji={k: np.array(v, dtype=object) for k, v in data["emoji"].items()},
         countries=tuple(countries),
         country_weights=weights / weights.sum(),
+        timezones={c: data["timezones"][c] for c in countries},
     )
