@@ -21,8 +21,11 @@ from types import MappingProxyType as _frozen
 
 # --- Engagement rate per impression (median post), by platform -------------------------------
 # Buffer 2025 (interactions / impressions) [secondary]. YouTube: assumption (no figure published).
+# Facebook: Buffer's 5.07% cannot be squared with Facebook's per-follower medians (0.06-0.15%)
+# and a realistic reach share, so Facebook uses the one real page of the UCI Facebook Metrics
+# data (Moro, Rita & Vala 2016): 1.26% of impressions, reach 4.9% of followers.
 ER_IMPRESSIONS = _frozen({
-    "tiktok": 0.0486, "instagram": 0.0116, "facebook": 0.0507,
+    "tiktok": 0.0486, "instagram": 0.0116, "facebook": 0.0126,
     "x": 0.0231, "linkedin": 0.0650, "youtube": 0.0300,
 })
 
@@ -47,17 +50,25 @@ ER_FOLLOWERS_RANGE = _frozen({
 # = impressions per follower), e.g. Instagram 0.48% / 1.16% = 0.41 impressions per follower.
 REACH_SIZE_EXPONENT = 0.224
 REACH_SHARE_AT_10K = _frozen({
-    "instagram": 0.48, "tiktok": 0.80, "facebook": 0.026,
-    "x": 0.045, "linkedin": 0.50, "youtube": 0.30,  # youtube: assumption
+    "instagram": 0.40, "tiktok": 0.80, "facebook": 0.073,  # facebook: 4.9% at 60k followers (UCI)
+    "x": 0.045, "linkedin": 0.48, "youtube": 0.30,  # youtube: assumption
 })
-# Impressions per reached account (repeat views). Assumption: 1.1-1.35.
+# Impressions per reached account (repeat views), median post. Facebook: the UCI Facebook
+# Metrics page (Moro et al. 2016) has lifetime impressions / reach with IQR 1.66-1.88, median
+# ~1.77. Other platforms: assumption (1.2-1.4). The ratio varies per post: (ratio - 1) is
+# log-normal with REPEAT_VIEW_SIGMA (Facebook 0.21 reproduces the UCI IQR; others assumption).
 IMPRESSIONS_PER_REACH = _frozen({
-    "instagram": 1.25, "tiktok": 1.35, "facebook": 1.15, "x": 1.10, "linkedin": 1.15, "youtube": 1.20,
+    "instagram": 1.25, "tiktok": 1.35, "facebook": 1.77, "x": 1.20, "linkedin": 1.20, "youtube": 1.40,
+})
+REPEAT_VIEW_SIGMA = _frozen({
+    "instagram": 0.35, "tiktok": 0.35, "facebook": 0.21, "x": 0.35, "linkedin": 0.35, "youtube": 0.35,
 })
 # Log-normal spread of reach per post around the account's expectation (heavy tail;
-# Van Mieghem et al.: popularity is close to log-normal). Account-level spread of the
-# reach share (some accounts are liked by the algorithm): assumption.
-REACH_POST_SIGMA = 0.55
+# Van Mieghem et al.: popularity is close to log-normal). 1.15 puts ~12% of an account's
+# engagements on its top 1% of posts and mean/median impressions near 2 before viral and
+# boosted posts add to the tail (UCI Facebook Metrics page: 13.4% and 3.27). Account-level
+# spread of the reach share (some accounts are liked by the algorithm): assumption.
+REACH_POST_SIGMA = 1.15
 REACH_ACCOUNT_SIGMA = 0.35
 ER_POST_SIGMA = 0.30
 ER_ACCOUNT_SIGMA = 0.20
@@ -98,6 +109,17 @@ ENGAGEMENT_MIX = _frozen({
 # Extra log-normal noise per metric, (likes, comments, shares, saves): sets the correlations.
 ENGAGEMENT_NOISE_SIGMA = (0.10, 1.00, 0.45, 0.50)
 
+# Paid impressions engage less than organic ones: the UCI Facebook Metrics page's paid posts
+# engage 0.88x as much per impression as its organic posts (Moro et al. 2016). Viral posts
+# reach people far outside the usual audience: their rate per impression falls as
+# viral_multiplier ** VIRAL_ER_EXPONENT (assumption).
+PAID_ER = 0.88
+VIRAL_ER_EXPONENT = -0.3
+
+# Platforms whose organic posts carry clickable links. Instagram and TikTok make links in
+# captions unclickable (platform help pages); there only boosted posts (ads with a call-to-action
+# button) get link clicks.
+LINK_PLATFORMS = frozenset({"facebook", "x", "linkedin", "youtube"})
 # Link clicks per impression for organic posts. Link posts: Facebook ads CTR 0.90% (WordStream
 # 2017) as the order of magnitude; other formats carry a profile/CTA link only (assumption).
 LINK_CTR = _frozen({"link": 0.009, "default": 0.0015})
@@ -106,6 +128,7 @@ VIDEO_VIEW_RATE = _frozen({"reel": 0.55, "video": 0.40, "short": 0.60, "live": 0
 
 # --- Posting cadence ------------------------------------------------------------------------
 # Posts per week: Facebook 5.04, Instagram 4.5, X 3.9 (Rival IQ 2023); others assumption.
+POSTS_PER_WEEK_SOURCES = _frozen({"facebook": 5.04, "instagram": 4.5, "x": 3.9})
 POSTS_PER_WEEK = _frozen({
     "facebook": 5.04, "instagram": 4.5, "x": 3.9, "tiktok": 3.5, "linkedin": 2.5, "youtube": 1.5,
 })
@@ -113,13 +136,36 @@ POSTS_PER_WEEK = _frozen({
 PLATFORM_ADOPTION = _frozen({
     "instagram": 0.95, "facebook": 0.85, "x": 0.60, "linkedin": 0.60, "tiktok": 0.55, "youtube": 0.40,
 })
-# Posting hours (UTC): brands post in the working day, a few at night (assumption).
+# Posting hours in the brand's LOCAL time: brands post in the working day, a few at night
+# (assumption; Sprout Social's best times, 8:00-14:00 local, sit inside it). 2.7% of the weight
+# falls on 00:00-06:00, under the 5% the issue allows.
 POSTING_HOUR_WEIGHTS = (
     0.2, 0.1, 0.1, 0.1, 0.2, 0.5, 1.0, 2.0, 3.0, 3.4, 3.4, 3.2,
     3.2, 3.2, 3.2, 3.0, 2.8, 2.6, 2.4, 2.0, 1.6, 1.0, 0.6, 0.3,
 )
 # Posting weekdays Mon..Sun: fewer posts at weekends (assumption).
 POSTING_WEEKDAY_WEIGHTS = (1.0, 1.0, 1.0, 1.0, 1.0, 0.55, 0.45)
+# Habits: each account has two habitual local posting hours (drawn from the weights above, night
+# hours 00:00-06:00 excluded) and
+# puts HABIT_SHARE of its posts there; its format and topic mix are Dirichlet draws around the
+# platform's format mix and the industry's topic mix with these concentrations (assumption:
+# social teams work to a schedule and a content calendar).
+HABIT_SHARE = 0.6
+FORMAT_MIX_CONCENTRATION = 12.0
+TOPIC_MIX_CONCENTRATION = 15.0
+# Topics an industry favours: weight INDUSTRY_TOPIC_WEIGHT against 1 for the others (assumption).
+INDUSTRY_TOPICS = _frozen({
+    "fashion": ("product", "user_generated", "promotion"), "beauty": ("product", "education", "user_generated"),
+    "food_beverage": ("product", "promotion", "behind_the_scenes"), "technology": ("product", "education", "news"),
+    "travel": ("entertainment", "user_generated", "behind_the_scenes"), "sports": ("community", "entertainment", "news"),
+    "finance": ("education", "news", "community"), "media": ("news", "entertainment", "education"),
+    "retail": ("promotion", "product", "community"), "health": ("education", "community", "behind_the_scenes"),
+})
+INDUSTRY_TOPIC_WEIGHT = 3.0
+# Seasonality of reach by month, Jan..Dec, scaled by a per-world amplitude: holiday peak in
+# November-December, summer dip in July-August (assumption; "modest": the amplitude is 5-15%).
+SEASON_SHAPE = (-0.2, -0.3, 0.0, 0.0, 0.1, -0.2, -0.8, -1.0, 0.0, 0.2, 0.8, 1.0)
+SEASON_AMPLITUDE = (0.05, 0.15)
 
 # --- Post life and hashtags -----------------------------------------------------------------
 # Mean hashtags per post by platform (assumption: Instagram and TikTok captions carry the most).
@@ -127,6 +173,10 @@ HASHTAG_MEAN = _frozen({"instagram": 5.0, "tiktok": 4.0, "linkedin": 3.0, "faceb
 # Daily decay rate of a post's impressions over its first days (share on day d ~ exp(-rate * d)):
 # X fastest, YouTube slowest (assumption).
 DECAY_RATE = _frozen({"x": 2.0, "facebook": 1.2, "instagram": 0.9, "linkedin": 0.7, "tiktok": 0.5, "youtube": 0.35})
+# New accounts reached decay faster than repeat views: reach / impressions falls day by day
+# (assumption). Impressions of day d = reach of day d + repeat views of day d.
+REACH_DECAY_FACTOR = 1.3
+REPEAT_DECAY_FACTOR = 0.7
 
 # --- Audience -------------------------------------------------------------------------------
 # Age mix of followers by platform, AGE_GROUPS order (assumption shaped on platform
@@ -177,25 +227,73 @@ FOLLOWERS_MEDIAN = _frozen({
 FOLLOWERS_SIGMA = 1.2
 # Net monthly growth: Instagram and LinkedIn 1-3%, X 0.3-1%, Facebook 0.2-0.8%, TikTok 10-20%+
 # for growing accounts [secondary]; YouTube assumption. Values are the middle of each range.
+MONTHLY_GROWTH_SOURCES = _frozen({
+    "instagram": (0.01, 0.03), "linkedin": (0.01, 0.03), "x": (0.003, 0.01), "facebook": (0.002, 0.008),
+    "tiktok": (0.10, 0.20),
+})
 MONTHLY_GROWTH = _frozen({
     "instagram": 0.020, "linkedin": 0.020, "x": 0.006, "facebook": 0.005, "tiktok": 0.12, "youtube": 0.015,
 })
 # Share of followers lost per month (churn). Assumption; follows = growth + churn.
 MONTHLY_CHURN = 0.008
+# Growth varies between accounts: log-normal spread around the platform rate, and a share of
+# stagnant accounts that lose followers (assumption: TrackMaven's 42% median growth hides a
+# long tail of brands that shrink). Their net monthly change is -DECLINE_RANGE.
+GROWTH_SIGMA = 0.5
+DECLINING_SHARE = 0.25
+DECLINE_RANGE = (0.005, 0.025)
+# Follows driven by posts: new followers per account reached (assumption), split 70/30 over the
+# posting day and the next. Viral posts reach people outside the usual audience, who follow far
+# more readily (assumption: VIRAL_FOLLOW_BOOST times).
+FOLLOWS_PER_REACH = 0.0005
+VIRAL_FOLLOW_BOOST = 8.0
+# Over-posting: each post beyond the first on one day adds this share to that day's unfollow rate
+# (assumption).
+OVERPOST_UNFOLLOW = 0.5
 
 # --- Paid campaigns -------------------------------------------------------------------------
-# Ad CTR (clicks / impressions) by platform: Facebook 0.90% (WordStream 2017); LinkedIn 0.4-0.8%
-# [secondary]; others assumption. Objective multipliers: traffic campaigns 1.71% and lead
-# campaigns 2.59% against ~0.9-1.0% overall [secondary].
+# Published per-platform ad benchmarks (CTR = clicks / impressions, CPC and CPM in USD). The
+# test range of each is [lowest source / 1.5, highest source * 1.5]. Sources: WordStream 2017
+# Facebook benchmarks (256 accounts: CTR 0.90%, CPC $1.72); ad-calc.com 2024 benchmark table
+# [secondary] (CPM / CPC / CTR: Facebook 7.19 / 1.72 / 0.90%, Instagram 6.70 / 1.35 / 1.08%,
+# LinkedIn 6.59 / 5.26 / 0.44%, YouTube 9.68 / 3.21 / 0.65%, TikTok 10.00 / 1.00 / 1.50%,
+# X 6.46 / 0.38 / 0.86%); Prooflytics 2026 CPM ranges [secondary] (Meta 6-15, TikTok 10-20,
+# LinkedIn 30-60, YouTube 5-15); wifitalents [secondary] (Facebook CPM 14.40); LinkedIn
+# sponsored content CTR 0.4-0.8% [secondary].
+AD_BENCHMARKS = _frozen({
+    "facebook": {"ctr": (0.0090,), "cpc": (1.72,), "cpm": (7.19, 14.40, 6.0, 15.0)},
+    "instagram": {"ctr": (0.0108,), "cpc": (1.35,), "cpm": (6.70, 7.91, 6.0, 15.0)},
+    "tiktok": {"ctr": (0.0150,), "cpc": (1.00,), "cpm": (10.0, 20.0)},
+    "x": {"ctr": (0.0086,), "cpc": (0.38,), "cpm": (6.46, 5.76)},
+    "linkedin": {"ctr": (0.0044, 0.004, 0.008), "cpc": (5.26,), "cpm": (6.59, 30.0, 60.0)},
+    "youtube": {"ctr": (0.0065,), "cpc": (3.21,), "cpm": (9.68, 5.0, 15.0)},
+})
+AD_BENCHMARK_RANGE = _frozen({
+    p: {k: (min(v) / 1.5, max(v) * 1.5) for k, v in m.items()} for p, m in AD_BENCHMARKS.items()
+})
+# The generator's values, chosen inside those ranges so that CPC = CPM / (1000 * CTR) lands
+# inside its range too (the sources cannot all be met at once). AD_CTR is the CTR of an
+# engagement campaign; the objective multiplies it (traffic campaigns 1.71% and lead campaigns
+# 2.59% against ~0.9-1.0% overall [secondary]).
 AD_CTR = _frozen({
-    "facebook": 0.0090, "instagram": 0.0080, "tiktok": 0.0085, "x": 0.0060, "linkedin": 0.0060, "youtube": 0.0050,
+    "facebook": 0.0075, "instagram": 0.0080, "tiktok": 0.0115, "x": 0.0085, "linkedin": 0.0042, "youtube": 0.0048,
 })
 OBJECTIVE_CTR_MULTIPLIER = _frozen({"awareness": 0.6, "engagement": 1.0, "traffic": 1.8, "conversions": 1.4})
-# Cost per thousand ad impressions, USD (assumption).
-AD_CPM = _frozen({"facebook": 8.0, "instagram": 9.0, "tiktok": 6.5, "x": 6.0, "linkedin": 30.0, "youtube": 9.5})
-# Conversion rate per click and average order value, USD (assumption).
-CONVERSION_RATE = 0.035
-ORDER_VALUE = 55.0
+AD_CPM = _frozen({"facebook": 15.0, "instagram": 12.0, "tiktok": 14.0, "x": 5.0, "linkedin": 30.0, "youtube": 19.5})
+# Conversions per click by objective: WordStream's Facebook average conversion rate is 9.21%
+# [secondary] (campaigns optimised for conversions); ad-calc's cross-platform average 3.75%
+# [secondary]. Lower-funnel objectives convert more (ordering: assumption).
+CONVERSION_RATE = _frozen({"awareness": 0.005, "engagement": 0.01, "traffic": 0.025, "conversions": 0.08})
+CONVERSION_RATE_SIGMA = 0.3
+# Revenue per conversion (average order or lead value), USD, by industry (assumption), with a
+# log-normal tail per campaign (sigma REVENUE_SIGMA: some campaigns sell the expensive items).
+ORDER_VALUE = _frozen({
+    "fashion": 80.0, "beauty": 45.0, "food_beverage": 35.0, "technology": 220.0, "travel": 380.0,
+    "sports": 90.0, "finance": 150.0, "media": 15.0, "retail": 60.0, "health": 70.0,
+})
+REVENUE_SIGMA = 0.6
+# A/B tests take a minority of paid spend (assumption; the issue asks for under 40%).
+AB_SPEND_SHARE_MAX = 0.40
 
 # --- Influencers ----------------------------------------------------------------------------
 # Engagement per follower falls with size (nano > micro > macro > mega); assumption in line

@@ -24,6 +24,10 @@ def register(subparsers) -> None:
     d.add_argument("--write", metavar="FILE", help="with --dictionary: write it to FILE (e.g. datasets/README.md)")
     d.add_argument("--no-dictionary", dest="no_dictionary", action="store_true",
                    help="print the summary without the data dictionary")
+    d.add_argument("--calibration", action="store_true",
+                   help="print the calibration report instead: every calibrated figure measured in DIR, its "
+                        "published range and source, and whether it is in or out "
+                        "(e.g. sandbox describe datasets/default --calibration)")
 
 
 def cmd_validate(args) -> int:
@@ -51,6 +55,16 @@ def cmd_describe(args) -> int:
         raise CliError("DIR is required (the dataset folder to describe), unless --dictionary is given")
 
     from .dataset import load_dataset
+
+    if args.calibration:
+        from .calibration_report import calibration_report, format_report
+
+        ds = load_dataset(args.dir)
+        if ds.meta.get("dirty"):
+            raise CliError("a dirty export holds raw text: describe its clean twin with --calibration")
+        print(format_report(calibration_report(ds)), end="")
+        return 0
+
     from .describe import describe
 
     print(describe(load_dataset(args.dir), dictionary=not args.no_dictionary), end="")

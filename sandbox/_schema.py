@@ -118,6 +118,8 @@ BRANDS = Table(
         Column("name", "str", "Brand name (synthetic, built from Faker company names)."),
         Column("industry", "category", "Industry of the brand.", categories=INDUSTRIES),
         Column("country", "str", "Home country, ISO 3166-1 alpha-2 code."),
+        Column("timezone", "str", "IANA time zone of the brand's home (e.g. `Europe/Paris`). The brand posts in its "
+               "local working day, and the planted best posting windows are in this local time."),
         Column("currency", "str", "Currency of every money column for this brand's campaigns (always USD)."),
     ),
     primary_key=("brand_id",),
@@ -145,7 +147,8 @@ POSTS = Table(
         Column("post_id", "id", "Post identifier, `P` + digits."),
         Column("account_id", "id", "Publishing account.", references="accounts.account_id"),
         Column("platform", "category", "Platform of the account (repeated for convenience).", categories=PLATFORMS),
-        Column("posted_at", "timestamp", "Publication time. Hours are UTC, and the planted posting windows are in UTC too.", "UTC"),
+        Column("posted_at", "timestamp", "Publication time in UTC. Brands post by their local clock: convert with brands.timezone "
+               "(`posted_at.dt.tz_convert(tz)`) to see local hours.", "UTC"),
         Column("format", "category", "Post format; which formats exist depends on the platform.", categories=FORMATS),
         Column("topic", "category", "Content topic.", categories=TOPICS),
         Column("caption", "str", "Caption text without hashtags."),
@@ -155,11 +158,12 @@ POSTS = Table(
         Column("campaign_id", "id", "Campaign that boosted the post, missing for organic posts.", nullable=True, references="campaigns.campaign_id"),
         _count("impressions", "Times the post was displayed on screen, including repeat views (Instagram Insights definition)."),
         _count("reach", "Unique accounts that saw the post; reach <= impressions."),
-        _count("likes", "Likes / reactions."),
+        _count("likes", "Likes / reactions; likes <= reach."),
         _count("comments", "Comments (the `comments` table holds a sample of their text)."),
         _count("shares", "Shares, reposts, retweets."),
         _count("saves", "Saves / bookmarks."),
-        _count("link_clicks", "Clicks on the post's link or call-to-action; link CTR = link_clicks / impressions."),
+        _count("link_clicks", "Clicks on the post's link or call-to-action button; link CTR = link_clicks / impressions. "
+               "Organic posts on instagram and tiktok have no clickable link (always 0); boosted posts carry an ad button on every platform."),
         _count("video_views", "Video views (3+ seconds); missing exactly when the format is not a video format.", nullable=True),
     ),
     primary_key=("post_id",),

@@ -33,20 +33,42 @@ KIND_LABELS = {
 TRUTH_KEYS = {
     "period": "The simulated period: `start` and `end` (first and last day, UTC, inclusive) and its length in `days`.",
     "platforms": (
-        "Per platform: `best_format`, `format_multipliers` (engagement-rate multiplier of each format) and "
-        "`best_window`: `weekdays` (Monday = 0), `hours` [start, end) in UTC, and the window's "
-        "`er_multiplier` and `reach_multiplier`."
+        "Per platform: `best_format`, `format_multipliers` (engagement-rate multiplier of each format), "
+        "`best_window`: `clock` (always `local`: the brand's time zone, `brands.timezone`), `weekdays` "
+        "(Monday = 0, local), `hours` [start, end) in local time, the window's `er_multiplier` and "
+        "`reach_multiplier`, and `by_timezone`: for each `timezone` of the world the window in UTC hours, "
+        "`utc_hours_at_start` and `utc_hours_mid_period` (they differ across daylight saving time); "
+        "`weekday_multipliers` (Monday..Sunday), `weekend_ratio` (planted weekend / weekday multiplier) and "
+        "its label `weekend_effect` (`lower`, `higher` or `about the same` within 5%), and "
+        "`followers_multiplier` (how popular the platform is in this world)."
     ),
     "best_topic": "The topic with the highest engagement-rate multiplier.",
     "topic_multipliers": "Engagement-rate multiplier of each topic.",
-    "weekend_multiplier": "Engagement-rate multiplier of Sunday (Saturday sits between it and 1).",
-    "best_weekday_multiplier": "Engagement-rate multiplier of each platform's best weekday.",
+    "weekend_multiplier": "Geometric mean over platforms of the Sunday multiplier (Saturday sits between it and 1).",
+    "weekend_effect": "The weekend effect within platforms, averaged over platforms: `lower`, `higher` or `about the same`.",
     "hashtag_sweet_spot": "[lo, hi]: posts with lo to hi hashtags (inclusive) engage most.",
     "hashtag_sweet_multiplier": "Engagement-rate multiplier inside the hashtag sweet spot.",
+    "seasonality": (
+        "Reach by calendar month: it `applies_to` reach, with an `amplitude` and the resulting "
+        "`month_multipliers` (January..December; holiday peak, summer dip)."
+    ),
     "best_segment": "The most engaged audience segment: `age_group`, `gender` and its `engaged_multiplier`.",
+    "detectable": (
+        "Whether each planted effect is large enough to detect at this world's size (effect strengths vary "
+        "by seed, some are too small): `format`, `window`, `weekday` and `weekend` per platform; `topic`, "
+        "`hashtag` and `segment` for the world."
+    ),
+    "confounders": (
+        "Planted confounders, where a pooled comparison misleads: `topic_by_platform` (a `decoy` topic "
+        "posted mostly on the `decoy_platforms`) and `weekend_by_platform` (weekend posts come mostly from "
+        "the `weekend_heavy_platforms`). Each has the `question`, the `confounder` to stratify by and the "
+        "careful `answer`."
+    ),
     "ab_tests": (
         "One entry per A/B test: `test_id`, `platform`, the `metric` compared, `true_lift` (relative lift of B "
-        "over A, 0 when there is no real difference) and `has_effect`."
+        "over A, 0 when there is no real difference), `has_effect`, its `kind` (`null`, `small` lift of 5-15% "
+        "or `large` lift of 25-60%), the test's `power` (5% two-sided z-test) and whether it is `detectable` "
+        "(a real lift with power >= 0.8)."
     ),
     "crisis": (
         "The planted crisis: `account_id`, `brand_id`, `platform`, `start_date`, `days`, the "

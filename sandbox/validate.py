@@ -39,6 +39,7 @@ RULES = {
     "platform_matches_account": "posts.platform equals the platform of the post's account",
     "format_platform": "a post's format is one the platform offers",
     "reach_le_impressions": "reach <= impressions",
+    "likes_le_reach": "likes <= reach (an account likes a post at most once, and only after seeing it)",
     "engagements_le_impressions": "likes + comments + shares + saves <= impressions",
     "link_clicks_le_impressions": "link_clicks <= impressions",
     "video_views_null": "video_views is missing exactly for non-video formats",
@@ -506,6 +507,10 @@ class _Checker:
         if df is not None:
             self.check("posts", ("reach", "impressions"), "reach_le_impressions",
                        (df["reach"] > df["impressions"]).fillna(False), "reach > impressions")
+        df = self.get("posts", "likes", "reach")
+        if df is not None:
+            self.check("posts", ("likes", "reach"), "likes_le_reach",
+                       (df["likes"] > df["reach"]).fillna(False), "likes > reach")
         df = self.get("posts", "impressions", *ENGAGEMENT_COLUMNS)
         if df is not None:
             eng = sum(df[c] for c in ENGAGEMENT_COLUMNS)

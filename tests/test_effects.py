@@ -28,7 +28,99 @@ def test_recovery_fails_when_the_truth_is_wrong(tiny_dataset):
 
     ds = copy.copy(tiny_dataset)
     ds.truth = copy.deepcopy(tiny_dataset.truth)
+    ds.truth["detectable"]["topic"] = True  # ask for the topic even if the tiny world is too small to show it
     ds.truth["best_topic"] = next(t for t in ds.truth["topic_multipliers"] if t != ds.truth["best_topic"])
     ds.truth["crisis"]["account_id"] = "A99999"
     found = recover_all(ds)
     assert not found["best_topic"] and not found["crisis"]
+
+
+# ---------------------------------------------------------------- data model v2: graded effects, confounders
+
+import collections
+
+from sandbox import reference as ref
+
+TWENTY = range(20)
+
+
+@pytest.fixture(scope="module")
+def twenty_worlds():
+    """Twenty default-scale worlds, generated once for the many-seed checks below."""
+    return [sandbox.generate(seed=s, scale="small") for s in TWENTY]
+
+
+def test_each_confounder_misleads_the_pooled_answer_and_the_reference_is_right(twenty_worlds):
+    pooled_wrong, careful_right = collections.Counter(), collections.Counter()
+    for ds in twenty_worlds:
+        c = ds.truth["confounders"]
+        assert set(c) == {"topic_by_platform", "weekend_by_platform"}
+        topic, weekend = c["topic_by_platform"]["answer"], c["weekend_by_platform"]["answer"]
+        pooled_wrong["topic"] += ref.best_topic_pooled(ds) != topic
+        pooled_wrong["weekend"] += ref.weekend_pooled(ds) != weekend
+        careful_right["topic"] += ref.best_topic(ds) == topic
+        careful_right["weekend"] += ref.weekend_stratified(ds) == weekend
+    n = len(twenty_worlds)
+    assert all(v >= 0.8 * n for v in pooled_wrong.values()), pooled_wrong
+    assert all(v >= 0.95 * n for v in careful_right.values()), careful_right
+
+
+def test_insight_answers_vary_between_seeds(twenty_worlds):
+    """No answer to an insight question occurs on more than 60% of 20 seeds."""
+    answers = collections.defaultdict(collections.Counter)
+    for ds in twenty_worlds:
+        for p, h in ref.best_hour(ds).items():
+            answers[f"best hour {p}"][h] += 1
+        for p, label in ref.weekend_effects(ds).items():
+            answers[f"weekend {p}"][label] += 1
+        for p, f in ref.best_format(ds).items():
+            answers[f"best format {p}"][f] += 1
+        last = ds.followers_daily.groupby("account_id")["followers"].last()
+        answers["biggest platform"][last.groupby(ds.accounts.set_index("account_id")["platform"]).sum().idxmax()] += 1
+        answers["best segment"][ref.best_segment(ds)] += 1
+    too_common = {q: c.most_common(1)[0] for q, c in answers.items()
+                  if c.most_common(1)[0][1] > 0.6 * sum(c.values())}
+    assert not too_common, too_common
+    assert "image" not in answers["best format instagram"] or answers["best format instagram"]["image"] <= 2
+
+
+def test_effect_strengths_are_graded(twenty_worlds):
+    """Some planted effects are too small to detect on some seeds, and the truth says which."""
+    detectable = collections.Counter()
+    total = collections.Counter()
+    for ds in twenty_worlds:
+        for effect, value in ds.truth["detectable"].items():
+            for flag in (value.values() if isinstance(value, dict) else [value]):
+                detectable[effect] += flag
+                total[effect] += 1
+    for effect in ("format", "window", "weekday", "weekend"):
+        assert 0 < detectable[effect] < total[effect], (effect, detectable[effect], total[effect])
+    kinds = collections.Counter(t["kind"] for ds in twenty_worlds for t in ds.truth["ab_tests"])
+    assert set(kinds) == {"null", "small", "large"}
+
+
+def test_underpowered_ab_tests_usually_include_zero(twenty_worlds):
+    """Small true lifts (5-15%) are real but their 95% interval mostly includes 0."""
+    inside = []
+    for ds in twenty_worlds:
+        tests = ref.ab_tests(ds)
+        for t in ds.truth["ab_tests"]:
+            if t["kind"] == "small":
+                inside.append(tests.loc[t["test_id"], "lift_low"] <= 0 <= tests.loc[t["test_id"], "lift_high"])
+    assert len(inside) >= 20 and sum(inside) >= 0.6 * len(inside)
+
+
+def test_planted_weekend_directions_are_balanced():
+    """Cheap, over many seeds (effects only): no weekend direction is planted on most seeds."""
+    from sandbox._schema import PLATFORMS
+    from sandbox._seeding import child_rng
+    from sandbox.generator.effects import draw_effects, effect_label
+
+    labels = collections.defaultdict(collections.Counter)
+    for seed in range(300):
+        effects = draw_effects(child_rng(seed, "effects"))
+        for p in PLATFORMS:
+            labels[p][effect_label(effects.weekend_ratio(p))] += 1
+        labels["overall"][effects.truth()["weekend_effect"]] += 1
+    for what, counts in labels.items():
+        assert len(counts) == 3 and max(counts.values()) <= 0.45 * 300, (what, counts)

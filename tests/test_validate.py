@@ -127,8 +127,20 @@ def c_reach_le_impressions(ds):
 
 
 def c_engagements_le_impressions(ds):
-    raise_post_metric(ds, "likes", "engagements",
-                      lambda post: post["impressions"] - post["comments"] - post["shares"] - post["saves"])
+    raise_post_metric(ds, "shares", "engagements",
+                      lambda post: post["impressions"] - post["comments"] - post["likes"] - post["saves"])
+
+
+def c_likes_le_reach(ds):
+    """Likes above reach but engagements still within impressions (possible when impressions > reach)."""
+    posts = ds.posts
+    room = posts["impressions"] - posts[["likes", "comments", "shares", "saves"]].sum(axis=1) - (posts["reach"] - posts["likes"])
+    p = int(np.flatnonzero((room > 0).to_numpy() & (posts["post_id"].isin(ds.post_daily["post_id"])).to_numpy())[0])
+    post = posts.iloc[p]
+    delta = int(post["reach"] - post["likes"] + 1)
+    set_cell(posts, p, "likes", post["likes"] + delta)
+    r = int(np.flatnonzero((ds.post_daily["post_id"] == post["post_id"]).to_numpy())[0])
+    set_cell(ds.post_daily, r, "engagements", ds.post_daily["engagements"].iat[r] + delta)
 
 
 def c_link_clicks_le_impressions(ds):

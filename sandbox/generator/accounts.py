@@ -13,17 +13,19 @@ from .pools import slug
 
 MIN_PLATFORMS = 2
 #: Hidden per-account columns (dropped before the table is shown): see make_accounts.
-HIDDEN = ("_brand", "_industry", "_country", "_n_posts", "_post_offset", "_reach_factor", "_er_factor", "_growth")
+HIDDEN = ("_brand", "_industry", "_country", "_timezone", "_n_posts", "_post_offset", "_reach_factor", "_er_factor", "_growth")
 
 
-def make_accounts(brands: pd.DataFrame, scale: Scale, rng: np.random.Generator) -> pd.DataFrame:
+def make_accounts(brands: pd.DataFrame, scale: Scale, rng: np.random.Generator,
+                  platform_size: dict | None = None) -> pd.DataFrame:
     """One account per platform a brand uses (2-6 platforms per brand).
 
     Besides the public columns, the frame carries hidden traits (``HIDDEN``):
     the owning brand's row number, how many posts the account publishes and the
     number of posts before it (so post ids do not depend on partitioning), its
     reach and engagement-rate factors (some accounts simply do better) and its
-    daily follower growth rate.
+    daily follower growth rate. ``platform_size`` (platform -> multiplier, the
+    world's planted platform popularity) scales the followers.
     """
     n_brands = len(brands)
     adoption = np.array([cal.PLATFORM_ADOPTION[p] for p in PLATFORMS])
@@ -37,7 +39,8 @@ def make_accounts(brands: pd.DataFrame, scale: Scale, rng: np.random.Generator) 
 
     # Bigger brands are bigger everywhere: a brand effect shared by its accounts.
     brand_size = rng.normal(0, 0.9, n_brands)[brand_row]
-    median = np.array([cal.FOLLOWERS_MEDIAN[p] for p in PLATFORMS])[plat_code]
+    size = platform_size or {}
+    median = np.array([cal.FOLLOWERS_MEDIAN[p] * size.get(p, 1.0) for p in PLATFORMS])[plat_code]
     followers = np.exp(np.log(median) + brand_size + rng.normal(0, cal.FOLLOWERS_SIGMA * 0.6, n))
     followers = np.clip(np.round(followers), 200, 20_000_000).astype(np.int64)
 
@@ -47,7 +50,9 @@ def make_accounts(brands: pd.DataFrame, scale: Scale, rng: np.random.Generator) 
     created_days = rng.integers(60, 4000, n)
     created_at = scale.start_ts - pd.to_timedelta(created_days, unit="D") + pd.to_timedelta(rng.integers(0, 86400, n), unit="s")
 
-    monthly = np.array([cal.MONTHLY_GROWTH[p] for p in PLATFORMS])[plat_code] * rng.lognormal(0, 0.3, n)
+    monthly = np.array([cal.MONTHLY_GROWTH[p] for p in PLATFORMS])[plat_code] * rng.lognormal(0, cal.GROWTH_SIGMA, n)
+    declining = rng.random(n) < cal.DECLINING_SHARE
+    monthly = np.where(declining, -rng.uniform(*cal.DECLINE_RANGE, n), monthly)
     growth = (1 + monthly) ** (1 / 30.44) - 1
 
     names = brands["name"].to_numpy(dtype=object)[brand_row]
@@ -66,6 +71,7 @@ def make_accounts(brands: pd.DataFrame, scale: Scale, rng: np.random.Generator) 
         "_brand": brand_row,
         "_industry": brands["industry"].to_numpy(dtype=object)[brand_row],
         "_country": brands["country"].to_numpy(dtype=object)[brand_row],
+        "_timezone": brands["timezone"].to_numpy(dtype=object)[brand_row],
         "_n_posts": n_posts,
         "_post_offset": np.cumsum(n_posts) - n_posts,
         "_reach_factor": rng.lognormal(0, cal.REACH_ACCOUNT_SIGMA, n),

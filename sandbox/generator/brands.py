@@ -1,4 +1,4 @@
-"""The brands table."""
+"""The brands table: name, industry, home country and its time zone."""
 
 from __future__ import annotations
 
@@ -9,6 +9,28 @@ from .._schema import INDUSTRIES
 from .ids import id_width, make_ids
 from .pools import Pools
 
+#: IANA time zones of each home country, weighted by population (US: Eastern 47%, Central 29%,
+#: Mountain 7%, Pacific 17%; Canada and Australia likewise, rounded).
+COUNTRY_TIMEZONES = {
+    "US": (("America/New_York", 0.47), ("America/Chicago", 0.29), ("America/Denver", 0.07),
+           ("America/Los_Angeles", 0.17)),
+    "CA": (("America/Toronto", 0.62), ("America/Edmonton", 0.2), ("America/Vancouver", 0.18)),
+    "AU": (("Australia/Sydney", 0.6), ("Australia/Brisbane", 0.2), ("Australia/Perth", 0.2)),
+    "GB": (("Europe/London", 1.0),), "IE": (("Europe/Dublin", 1.0),), "FR": (("Europe/Paris", 1.0),),
+    "BE": (("Europe/Brussels", 1.0),), "CH": (("Europe/Zurich", 1.0),), "LU": (("Europe/Luxembourg", 1.0),),
+}
+
+
+def draw_timezones(countries: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One IANA time zone per brand, drawn among its home country's zones."""
+    u = rng.random(len(countries))
+    out = np.empty(len(countries), dtype=object)
+    for country in np.unique(countries):
+        zones, weights = zip(*COUNTRY_TIMEZONES[country])
+        m = countries == country
+        out[m] = np.array(zones, dtype=object)[np.searchsorted(np.cumsum(weights) / sum(weights), u[m])]
+    return out
+
 
 def make_brands(n_brands: int, pools: Pools, rng: np.random.Generator) -> pd.DataFrame:
     """``n_brands`` brands with unique names, an industry and a home country."""
@@ -18,10 +40,13 @@ def make_brands(n_brands: int, pools: Pools, rng: np.random.Generator) -> pd.Dat
     repeat = idx // len(order)
     if repeat.any():  # more brands than pool names: "Name 2", "Name 3"...
         names = np.where(repeat > 0, names + " " + (repeat + 1).astype(str), names)
+    industry = rng.choice(INDUSTRIES, size=n_brands)
+    country = rng.choice(pools.countries, size=n_brands, p=pools.country_weights)
     return pd.DataFrame({
         "brand_id": make_ids("B", idx + 1, id_width(n_brands, 4)),
         "name": names,
-        "industry": rng.choice(INDUSTRIES, size=n_brands),
-        "country": rng.choice(pools.countries, size=n_brands, p=pools.country_weights),
+        "industry": industry,
+        "country": country,
+        "timezone": draw_timezones(country, rng),
         "currency": "USD",
     })

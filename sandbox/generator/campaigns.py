@@ -1,25 +1,33 @@
-"""The campaigns table: paid campaigns, some run as A/B tests with a known true lift."""
+"""The campaigns table: paid campaigns, some run as A/B tests with a known true lift.
+
+A/B tests come in three kinds, drawn per test: true nulls, small lifts (5-15%,
+usually too small to detect with the test's traffic) and clear winners or losers
+(25-60%). The truth says for each test its power and whether it is detectable.
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from .. import _calibration as cal
 from .._scales import Scale
 from .._schema import OBJECTIVES
 from .ids import id_width, make_ids
 
-AB_TEST_SHARE = 0.5       # share of campaign slots run as an A/B test (two campaigns)
-NULL_LIFT_SHARE = 0.4     # A/B tests where B is no different from A
-LIFT_RANGE = (0.4, 0.7)  # |relative lift| of the conversion rate otherwise
-AB_BUDGET_MEDIAN = 15000.0  # per arm at a CPM of 8 USD; sized so real lifts are detected
+AB_TEST_SHARE = 0.18      # share of campaign slots run as an A/B test (two campaigns)
+#: Kinds of A/B test: (share of tests, |relative lift| range of the conversion rate).
+AB_KINDS = {"null": (0.3, (0.0, 0.0)), "small": (0.35, (0.05, 0.15)), "large": (0.35, (0.25, 0.6))}
+AB_BUDGET_MEDIAN = 3000.0  # per arm at a CPM of 8 USD: a test costs 1.5 ordinary campaigns
+DETECTABLE_POWER = 0.8     # a test is "detectable" when a 5% two-sided z-test has this power
 
 
 def make_campaigns(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generator) -> pd.DataFrame:
     """Campaigns of every brand. Returns the table plus hidden columns
-    ``_account`` (row of the boosted account) and ``_true_lift`` (0 for arm A and
-    for campaigns outside tests)."""
+    ``_account`` (row of the boosted account), ``_true_lift`` (0 for arm A and
+    for campaigns outside tests), ``_kind`` (A/B test kind, see ``AB_KINDS``) and
+    ``_power`` (the test's power, NaN outside tests)."""
     n_brands = int(accounts["_brand"].max()) + 1
     n_slots_per_brand = rng.poisson(cal.CAMPAIGNS_PER_BRAND_YEAR * scale.days / 365, n_brands)
     brand = np.repeat(np.arange(n_brands), n_slots_per_brand)
@@ -32,18 +40,25 @@ def make_campaigns(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generato
     platform = accounts["platform"].to_numpy(dtype=object)[account]
 
     is_test = rng.random(n_slots) < AB_TEST_SHARE
+    if n_slots and not is_test.any():  # every world has at least one A/B test to analyse
+        is_test[rng.integers(n_slots)] = True
     objective = rng.choice(OBJECTIVES, size=n_slots)
     objective = np.where(is_test, "conversions", objective)
     duration = rng.integers(7, 31, n_slots)
     start = (rng.random(n_slots) * (scale.days - duration)).astype(np.int64)
-    cpm = np.array([cal.AD_CPM[p] for p in platform])
+    cpm = np.array([cal.AD_CPM[p] for p in platform]) * rng.lognormal(0, 0.15, n_slots)
     budget = np.where(is_test, AB_BUDGET_MEDIAN, cal.CAMPAIGNS_BUDGET_MEDIAN) * (cpm / 8.0) * rng.lognormal(0, 0.35, n_slots)
     ctr = (np.array([cal.AD_CTR[p] for p in platform])
            * np.array([cal.OBJECTIVE_CTR_MULTIPLIER[o] for o in objective]) * rng.lognormal(0, 0.2, n_slots))
-    conv_rate = cal.CONVERSION_RATE * rng.lognormal(0, 0.25, n_slots)
-    lift = np.where(rng.random(n_slots) < NULL_LIFT_SHARE, 0.0,
-                    rng.choice([-1.0, 1.0], n_slots) * rng.uniform(*LIFT_RANGE, n_slots))
+    conv_rate = (np.array([cal.CONVERSION_RATE[o] for o in objective])
+                 * rng.lognormal(0, cal.CONVERSION_RATE_SIGMA, n_slots))
+    kinds = list(AB_KINDS)
+    kind = np.array(kinds)[rng.choice(len(kinds), n_slots, p=[AB_KINDS[k][0] for k in kinds])]
+    lo, hi = (np.array([AB_KINDS[k][1][i] for k in kind]) for i in (0, 1))
+    lift = rng.choice([-1.0, 1.0], n_slots) * rng.uniform(lo, hi)
     lift = np.where(is_test, np.round(lift, 3), 0.0)
+    order_value = np.array([cal.ORDER_VALUE[i] for i in accounts["_industry"].to_numpy(dtype=object)[account]])
+    order_value = order_value * rng.lognormal(0, cal.REVENUE_SIGMA, n_slots)
 
     # Expand: a test slot becomes two campaigns (A then B) sharing budget, dates and base rates.
     arms = np.where(is_test, 2, 1)
@@ -57,7 +72,10 @@ def make_campaigns(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generato
     impressions = rng.poisson(spend / cpm[row] * 1000 * rng.lognormal(0, 0.1, n))
     clicks = rng.binomial(impressions, np.minimum(ctr[row], 0.5))
     conversions = rng.binomial(clicks, np.minimum(conv_rate[row] * (1 + true_lift), 0.9))
-    revenue = np.round(conversions * cal.ORDER_VALUE * rng.lognormal(0, 0.08, n), 2)
+    revenue = np.round(conversions * order_value[row] * rng.lognormal(0, 0.08, n), 2)
+    # power of each test, from the traffic it was planned to get (expected clicks per arm)
+    planned_clicks = budget * 0.925 / cpm * 1000 * ctr
+    power = ab_power(conv_rate, lift, planned_clicks)
 
     start_date = scale.start_ts.tz_localize(None) + pd.to_timedelta(start[row], unit="D")
     test_ids = make_ids("T", test_number[row], id_width(int(test_number.max(initial=0)), 4))
@@ -81,7 +99,18 @@ def make_campaigns(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generato
         "revenue": revenue,
         "_account": account[row],
         "_true_lift": true_lift,
+        "_kind": np.where(is_test[row], kind[row], None) if n else np.array([], dtype=object),
+        "_power": np.where(is_test[row], power[row], np.nan) if n else np.array([]),
     })
+
+
+def ab_power(rate_a: np.ndarray, lift: np.ndarray, clicks_per_arm: np.ndarray, alpha: float = 0.05) -> np.ndarray:
+    """Power of a two-sided two-proportion z-test for a relative ``lift`` of ``rate_a``."""
+    rate_b = np.minimum(rate_a * (1 + lift), 0.9)
+    se = np.sqrt((rate_a * (1 - rate_a) + rate_b * (1 - rate_b)) / np.maximum(clicks_per_arm, 1))
+    z = np.abs(rate_b - rate_a) / se
+    q = stats.norm.ppf(1 - alpha / 2)
+    return np.where(lift == 0, alpha, stats.norm.sf(q - z) + stats.norm.cdf(-q - z))
 
 
 def ab_test_truth(campaigns: pd.DataFrame) -> list[dict]:
@@ -89,6 +118,8 @@ def ab_test_truth(campaigns: pd.DataFrame) -> list[dict]:
     tests = campaigns[campaigns["variant"] == "B"]
     return [
         {"test_id": t, "platform": p, "metric": "conversion_rate = conversions / clicks",
-         "true_lift": float(lift), "has_effect": bool(lift != 0)}
-        for t, p, lift in zip(tests["test_id"], tests["platform"], tests["_true_lift"])
+         "true_lift": float(lift), "has_effect": bool(lift != 0), "kind": kind,
+         "power": round(float(power), 3), "detectable": bool(lift != 0 and power >= DETECTABLE_POWER)}
+        for t, p, lift, kind, power in zip(tests["test_id"], tests["platform"], tests["_true_lift"],
+                                           tests["_kind"], tests["_power"])
     ]

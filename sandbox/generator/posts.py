@@ -27,7 +27,7 @@ from scipy import stats
 from .. import _calibration as cal
 from .._scales import Scale
 from .._schema import FORMATS, PLATFORM_FORMATS, PLATFORMS, POSTS, TOPICS, VIDEO_FORMATS
-from .effects import Effects
+from .effects import DECOY_TOPIC_WEIGHT, HIGH_ER_PLATFORMS, WEEKEND_POSTING_WEIGHT, Effects
 from .ids import make_ids
 from .pools import Pools
 
@@ -46,8 +46,9 @@ MAX_IMPRESSIONS = 500_000_000
 DAILY_DAYS = 7
 
 
-def daily_shares(platform: str) -> np.ndarray:
-    w = np.exp(-cal.DECAY_RATE[platform] * np.arange(DAILY_DAYS))
+def daily_shares(platform: str, factor: float = 1.0) -> np.ndarray:
+    """Share of a post's first-week impressions on each day (decaying ``factor`` times the platform rate)."""
+    w = np.exp(-cal.DECAY_RATE[platform] * factor * np.arange(DAILY_DAYS))
     return w / w.sum()
 
 
@@ -139,32 +140,60 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     world_acc = acc + account_offset
     plat_code = pd.Categorical(accounts["platform"], categories=PLATFORMS).codes.astype(np.int64)[acc]
 
-    # 1. timing
+    # 1. timing, in the brand's local time (habitual hours), then converted to UTC
     start = scale.start_ts
     day_weekday = (start.day_of_week + np.arange(scale.days)) % 7
-    day_w = np.array(cal.POSTING_WEEKDAY_WEIGHTS)[day_weekday]
-    day = rng.choice(scale.days, size=n, p=day_w / day_w.sum())
-    hour_w = np.array(cal.POSTING_HOUR_WEIGHTS)
-    hour = rng.choice(24, size=n, p=hour_w / hour_w.sum())
-    seconds = day * 86400 + hour * 3600 + rng.integers(0, 3600, n)
-    weekday = day_weekday[day]
+    # confounder weekend_by_platform: one group of platforms posts far more at weekends
+    high = np.isin(plat_code, [PLATFORMS.index(p) for p in HIGH_ER_PLATFORMS])
+    heavy = high == effects.weekend_posting_high
+    local_day = np.zeros(n, dtype=np.int64)
+    for group, factor in ((heavy, WEEKEND_POSTING_WEIGHT[0]), (~heavy, WEEKEND_POSTING_WEIGHT[1])):
+        w = np.array(cal.POSTING_WEEKDAY_WEIGHTS) * np.where(np.arange(7) >= 5, factor, 1.0)
+        day_w = w[day_weekday]
+        local_day[group] = rng.choice(scale.days, size=int(group.sum()), p=day_w / day_w.sum())
+    hour_w = np.array(cal.POSTING_HOUR_WEIGHTS) / np.sum(cal.POSTING_HOUR_WEIGHTS)
+    day_w_hours = np.where(np.arange(24) >= 6, hour_w, 0.0)
+    habits = rng.choice(24, size=(len(accounts), 2), p=day_w_hours / day_w_hours.sum())
+    hour = np.where(rng.random(n) < cal.HABIT_SHARE, habits[acc, rng.integers(0, 2, n)],
+                    rng.choice(24, size=n, p=hour_w))
+    local_seconds = local_day * 86400 + hour * 3600 + rng.integers(0, 3600, n)
+    seconds = local_to_utc(local_seconds, accounts["_timezone"].to_numpy(dtype=object)[acc], start)
+    # the period is UTC: posts pushed over either edge move one day inward
+    shift = np.where(seconds < 0, 1, np.where(seconds >= scale.days * 86400, -1, 0))
+    local_day, seconds = local_day + shift, seconds + shift * 86400
+    day = seconds // 86400  # UTC day index, for everything measured in UTC days
+    weekday = day_weekday[local_day]
+    month = (start.tz_localize(None) + pd.to_timedelta(local_day, unit="D")).month.to_numpy() - 1
 
-    # 2. content
+    # 2. content: each account has its own format mix and an industry-driven topic mix
     fmt_code = np.zeros(n, dtype=np.int64)  # index into FORMATS
     for code, p in enumerate(PLATFORMS):
         mask = plat_code == code
         fmts = PLATFORM_FORMATS[p]
-        local = rng.choice(len(fmts), size=int(mask.sum()), p=[cal.FORMAT_MIX[p][f] for f in fmts])
+        base = np.array([cal.FORMAT_MIX[p][f] for f in fmts])
+        mix = rng.dirichlet(base * cal.FORMAT_MIX_CONCENTRATION, len(accounts))
+        local = _draw_rows(mix, acc[mask], rng)
         fmt_code[mask] = np.array([FORMATS.index(f) for f in fmts])[local]
     fmt = np.array(FORMATS, dtype=object)[fmt_code]
-    topic_code = rng.integers(0, len(TOPICS), n)
+    topic_base = np.array([[cal.INDUSTRY_TOPIC_WEIGHT if t in cal.INDUSTRY_TOPICS[i] else 1.0 for t in TOPICS]
+                           for i in accounts["_industry"]]).reshape(len(accounts), len(TOPICS))
+    # confounder topic_by_platform: the decoy topic lives on the high-engagement platforms
+    acc_high = accounts["platform"].isin(HIGH_ER_PLATFORMS).to_numpy()
+    topic_base[:, TOPICS.index(effects.decoy_topic)] *= np.where(acc_high, *DECOY_TOPIC_WEIGHT)
+    topic_base /= np.maximum(topic_base.sum(axis=1, keepdims=True), 1e-12)
+    topic_mix = np.stack([rng.dirichlet(b * cal.TOPIC_MIX_CONCENTRATION) for b in topic_base]) if len(accounts) \
+        else np.zeros((0, len(TOPICS)))
+    topic_code = _draw_rows(topic_mix, acc, rng)
     n_tags = np.minimum(rng.poisson(_by_platform(plat_code, cal.HASHTAG_MEAN)), MAX_HASHTAGS)
     hashtags = _hashtag_strings(n_tags, pools, rng)
     captions = _captions(topic_code, pools, rng)
 
     # 3-4. reach and impressions
     followers = accounts["followers_start"].to_numpy()[acc] * (1 + accounts["_growth"].to_numpy()[acc]) ** day
-    share = _by_platform(plat_code, cal.REACH_SHARE_AT_10K) * (followers / 1e4) ** -cal.REACH_SIZE_EXPONENT
+    # size relative to the platform's typical brand account in this world: a platform's popularity
+    # does not change how its feed distributes a post over an audience of a given relative size
+    typical = 1e4 * _by_platform(plat_code, effects.platform_size)
+    share = _by_platform(plat_code, cal.REACH_SHARE_AT_10K) * (followers / typical) ** -cal.REACH_SIZE_EXPONENT
     fmt_reach = _platform_format_table(format_reach_normalised)[plat_code, fmt_code]
     window_reach = np.ones(n)
     window_er = np.ones(n)
@@ -200,10 +229,13 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     observed = np.where(np.arange(DAILY_DAYS) < days_left[:, None], shares, 0).sum(axis=1)
 
     expected_reach = (followers * share * accounts["_reach_factor"].to_numpy()[acc] * fmt_reach
-                      * window_reach * viral * boost * observed)
-    reach = rng.poisson(np.minimum(expected_reach * rng.lognormal(0, cal.REACH_POST_SIGMA, n), MAX_IMPRESSIONS / 2))
-    repeat = (_by_platform(plat_code, cal.IMPRESSIONS_PER_REACH) - 1) * rng.lognormal(0, 0.1, n)
-    impressions = reach + rng.poisson(reach * repeat)
+                      * window_reach * viral * boost * observed * effects.season(month))
+    noise = rng.lognormal(0, cal.REACH_POST_SIGMA, n)
+    noise = np.where(is_viral, np.maximum(noise, 1.0), noise)  # a viral post is never a dud as well
+    reach = rng.poisson(np.minimum(expected_reach * noise, MAX_IMPRESSIONS / 2))
+    repeat = ((_by_platform(plat_code, cal.IMPRESSIONS_PER_REACH) - 1)
+              * np.exp(_by_platform(plat_code, cal.REPEAT_VIEW_SIGMA) * rng.standard_normal(n)))
+    impressions = reach + rng.poisson(np.minimum(reach * repeat, MAX_IMPRESSIONS / 2))
 
     # 5. engagements
     normaliser = np.array([er_normaliser(effects, p) for p in PLATFORMS])[plat_code]
@@ -211,6 +243,7 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     topic_er = np.array([effects.topic_er[t] for t in TOPICS])[topic_code]
     er = (_by_platform(plat_code, cal.ER_IMPRESSIONS) * accounts["_er_factor"].to_numpy()[acc]
           * fmt_er * topic_er * window_er * weekday_er * effects.hashtag_er(n_tags) / normaliser
+          * np.where(is_boosted, cal.PAID_ER, 1.0) * viral ** cal.VIRAL_ER_EXPONENT
           * rng.lognormal(0, cal.ER_POST_SIGMA, n))
     engagements = rng.binomial(impressions, np.minimum(er, 0.5))
     mix = np.stack([cal.ENGAGEMENT_MIX[p] for p in PLATFORMS])[plat_code]
@@ -224,14 +257,21 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     comments = comments + np.where(in_crisis, rng.poisson(CRISIS_EXTRA_COMMENTS * comments + 3), 0)
     is_bot_spike = (rng.random(n) < BOT_SPIKE_SHARE) & ~in_crisis & ~is_viral
     bot_likes = rng.poisson(np.maximum(likes * rng.uniform(*BOT_LIKES_RANGE, n), rng.uniform(*BOT_LIKES_MIN, n)))
-    likes = likes + np.where(is_bot_spike, bot_likes, 0)
+    bot_likes = np.where(is_bot_spike, bot_likes, 0)
+    likes = likes + bot_likes
+    # each bot account views the post once: it adds to reach and impressions alike
+    reach = reach + bot_likes
+    impressions = impressions + bot_likes
     others = comments + shares_n + saves
     comments = np.minimum(comments, impressions - shares_n - saves)
-    likes = np.minimum(likes, impressions - np.minimum(others, impressions))
+    likes = np.minimum(np.minimum(likes, impressions - np.minimum(others, impressions)), reach)
 
     # 7. clicks and views
+    # organic links are clickable only where the platform allows them; ads always carry a button
+    has_link = np.isin(plat_code, [PLATFORMS.index(p) for p in cal.LINK_PLATFORMS]) | is_boosted
     ctr = np.where(fmt == "link", cal.LINK_CTR["link"], cal.LINK_CTR["default"]) * rng.lognormal(0, 0.3, n)
-    link_clicks = rng.binomial(impressions, np.minimum(ctr * np.where(is_boosted, 1.5, 1.0), 0.5))
+    ctr = np.where(has_link, ctr * np.where(is_boosted, 1.5, 1.0), 0.0)
+    link_clicks = rng.binomial(impressions, np.minimum(ctr, 0.5))
     is_video = np.isin(fmt, list(VIDEO_FORMATS))
     view_rate = np.array([cal.VIDEO_VIEW_RATE.get(f, 0.0) for f in FORMATS])[fmt_code]
     views = rng.binomial(impressions, np.minimum(view_rate * rng.lognormal(0, 0.15, n), 0.95))
@@ -271,6 +311,27 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     hidden = {"day": o(day), "acc": o(acc), "plat_code": o(plat_code), "in_crisis": o(in_crisis),
               "is_bot_spike": o(is_bot_spike), "post_number": post_number}
     return posts, labels, hidden
+
+
+def local_to_utc(local_seconds: np.ndarray, timezones: np.ndarray, start: pd.Timestamp) -> np.ndarray:
+    """Seconds since ``start`` (UTC midnight) of local wall-clock times given as seconds since
+    the local midnight of ``start``'s date, in each row's IANA time zone (DST-aware; a time
+    skipped by a spring-forward is shifted forward, an ambiguous one read as summer time)."""
+    out = np.zeros(len(local_seconds), dtype=np.int64)
+    naive = start.tz_localize(None)
+    for tz in np.unique(timezones):
+        m = timezones == tz
+        wall = pd.DatetimeIndex(naive + pd.to_timedelta(local_seconds[m], unit="s"))
+        utc = wall.tz_localize(tz, ambiguous=np.ones(int(m.sum()), dtype=bool), nonexistent="shift_forward")
+        out[m] = (utc.tz_convert("UTC") - start).total_seconds().to_numpy().astype(np.int64)
+    return out
+
+
+def _draw_rows(probs: np.ndarray, rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """For each entry of ``rows``, a category index drawn with probabilities ``probs[row]``."""
+    cum = np.cumsum(probs, axis=1)
+    u = rng.random(len(rows)) * cum[rows, -1] if len(rows) else np.zeros(0)
+    return np.minimum((u[:, None] >= cum[rows]).sum(axis=1), probs.shape[1] - 1)
 
 
 def _rank_within(groups: np.ndarray) -> np.ndarray:

@@ -29,8 +29,9 @@ from .audience import make_audience
 from .brands import make_brands
 from .campaigns import ab_test_truth, make_campaigns
 from .comments import make_comments
+from .detect import detectability
 from .effects import Effects, draw_effects
-from .followers import make_followers_daily
+from .followers import make_followers_daily, post_activity
 from .ids import id_width
 from .influencers import make_influencers
 from .pools import Pools, check_locale, get_pools
@@ -39,6 +40,7 @@ from .posts import Crisis, make_posts
 
 BLOCK_TABLES = ("posts", "post_daily", "followers_daily", "audience", "comments")
 CRISIS_DAYS = 10
+CRISIS_UNFOLLOW_RANGE = (3.0, 8.0)  # the crisis multiplies the account's unfollow rate by this (graded by seed)
 CRISIS_PLATFORMS = ("instagram", "facebook", "x", "tiktok")
 
 
@@ -78,7 +80,7 @@ def plan_world(seed: int = 0, scale="small", locale: str = "en_US") -> WorldPlan
     effects = draw_effects(effects_rng)
     pools = get_pools(locale)
     brands = make_brands(scale.n_brands, pools, child_rng(seed, "brands"))
-    accounts = make_accounts(brands, scale, child_rng(seed, "accounts"))
+    accounts = make_accounts(brands, scale, child_rng(seed, "accounts"), effects.platform_size)
     accounts.attrs["post_id_width"] = id_width(int(accounts["_n_posts"].sum()), 7)
     campaigns = make_campaigns(accounts, scale, child_rng(seed, "campaigns"))
     crisis = pick_crisis(accounts, scale, effects_rng)
@@ -94,7 +96,8 @@ def pick_crisis(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generator) 
         eligible = np.array([int(np.argmax(followers))])
     account = int(eligible[rng.integers(len(eligible))])
     start = int(rng.integers(int(scale.days * 0.35), int(scale.days * 0.7)))
-    return Crisis(account=account, start_day=start, days=CRISIS_DAYS)
+    unfollow = round(float(rng.uniform(*CRISIS_UNFOLLOW_RANGE)), 2)
+    return Crisis(account=account, start_day=start, days=CRISIS_DAYS, unfollow_multiplier=unfollow)
 
 
 def generate_block(plan: WorldPlan, block: int) -> dict[str, pd.DataFrame]:
@@ -104,7 +107,9 @@ def generate_block(plan: WorldPlan, block: int) -> dict[str, pd.DataFrame]:
     posts, post_labels, hidden = make_posts(accounts, plan.campaigns, plan.effects, plan.crisis, plan.pools,
                                             scale, child_rng(seed, "posts", block), offset)
     post_daily = make_post_daily(posts, hidden, scale, child_rng(seed, "post_daily", block))
-    followers_daily = make_followers_daily(accounts, plan.crisis, scale, child_rng(seed, "followers_daily", block), offset)
+    post_follows, posts_per_day = post_activity(posts, hidden, post_labels, len(accounts), scale.days)
+    followers_daily = make_followers_daily(accounts, plan.crisis, scale, child_rng(seed, "followers_daily", block),
+                                           offset, post_follows, posts_per_day)
     last = followers_daily["followers"].to_numpy().reshape(len(accounts), scale.days)[:, -1] if len(accounts) else np.zeros(0, int)
     audience = make_audience(accounts, last, plan.effects, plan.pools, child_rng(seed, "audience", block))
     comments, comment_labels = make_comments(posts, hidden, plan.crisis, plan.pools, scale,
@@ -140,7 +145,12 @@ def world_truth_from_counts(plan: WorldPlan, counts: dict[str, int], bought_foll
     acc = plan.accounts.iloc[crisis.account]
     crisis_start = scale.start_ts + pd.Timedelta(days=crisis.start_day)
     truth = plan.effects.truth()
+    zones = sorted(set(plan.brands["timezone"]))
+    for p, info in truth["platforms"].items():
+        info["best_window"]["by_timezone"] = [{"timezone": tz, **utc_window(info["best_window"]["hours"], tz, scale)}
+                                              for tz in zones]
     truth.update({
+        "detectable": detectability(plan.effects, plan.accounts),
         "period": {"start": scale.start_ts.date().isoformat(),
                    "end": (scale.end_ts - pd.Timedelta(days=1)).date().isoformat(), "days": scale.days},
         "ab_tests": ab_test_truth(plan.campaigns),
@@ -160,6 +170,16 @@ def world_truth_from_counts(plan: WorldPlan, counts: dict[str, int], bought_foll
         },
     })
     return truth
+
+
+def utc_window(hours: list, tz: str, scale: Scale) -> dict:
+    """A local window ``[start, end)`` in UTC hours, at the start and in the middle of the
+    period (they differ when daylight saving time changes in between)."""
+    out = {}
+    for when, day in (("utc_hours_at_start", 0), ("utc_hours_mid_period", scale.days // 2)):
+        offset = (scale.start_ts + pd.Timedelta(days=day)).tz_convert(tz).utcoffset().total_seconds() / 3600
+        out[when] = [int((h - offset) % 24) if offset == int(offset) else float((h - offset) % 24) for h in hours]
+    return out
 
 
 def world_meta(plan: WorldPlan) -> dict:
