@@ -86,6 +86,8 @@ def test_generic_wrong_answers_fail(notebook, worlds):
                 spoiled[name] = "not-" + value
             elif isinstance(value, pd.Timestamp):
                 spoiled[name] = value + pd.Timedelta("1D")
+            elif isinstance(value, dict):  # the facts of a chart: one fact missing
+                spoiled[name] = dict(list(value.items())[1:])
             else:
                 spoiled[name] = value + 1000
         with pytest.raises(CheckFailed):

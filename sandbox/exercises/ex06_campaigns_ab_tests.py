@@ -222,7 +222,7 @@ class BarChart:
 
 # ---------------------------------------------------------------- questions
 
-SOLUTION_Q3 = (
+SOLUTION_Q4 = (
     "from statsmodels.stats.proportion import confint_proportions_2indep\n"
     "tests = ds.campaigns.dropna(subset=['test_id'])\n"
     "arm_a = tests[tests['variant'] == 'A'].set_index('test_id').sort_index()\n"
@@ -282,7 +282,29 @@ Q2 = Question(
 )
 
 Q3 = Question(
-    "q3", "Per A/B test (index test_id): conversion rates rate_a and rate_b (conversions / clicks), the lift "
+    "q3", "Chart: draw a seaborn bar chart of ROAS per objective from your objective_kpis (one bar per objective, "
+    "x label 'objective', y label 'ROAS'), then give its facts: roas_chart = ex.chart_facts(ax).",
+    ("roas_chart",),
+    reference=roas_chart, comparison=BarChart(),
+    hints=("Plot the pooled table of q2, not the campaigns: sns.barplot over the campaigns would draw each "
+           "objective's MEAN campaign ROAS.",
+           "Draw on fresh axes from plt.subplots(): sns.barplot with x= the objectives (as text) and y= "
+           "the roas column, `ax=ax`; set the labels with `ax.set(xlabel=..., ylabel=...)`, then pass the axes "
+           "to ex.chart_facts."),
+    solution=("import matplotlib.pyplot as plt\n"
+              "import seaborn as sns\n"
+              "fig, ax = plt.subplots()\n"
+              "sns.barplot(x=objective_kpis.index.astype(str), y=objective_kpis['roas'], color='tab:blue', ax=ax)\n"
+              "ax.set(xlabel='objective', ylabel='ROAS', title='Return on ad spend per objective')\n"
+              "roas_chart = ex.chart_facts(ax)"),
+    mistakes=(
+        Mistake("the bars are each objective's MEAN campaign ROAS (what sns.barplot computes over the campaigns); "
+                "plot the pooled ROAS of objective_kpis", lambda ds: roas_chart(ds, "mean")),
+    ),
+)
+
+Q4 = Question(
+    "q4", "Per A/B test (index test_id): conversion rates rate_a and rate_b (conversions / clicks), the lift "
     "rate_b / rate_a - 1, and its 95% interval lift_low, lift_high from statsmodels' "
     "confint_proportions_2indep(..., compare='ratio') (B first, then A; subtract 1 from the ratio's bounds).",
     ("ab",),
@@ -293,7 +315,7 @@ Q3 = Question(
            "confint_proportions_2indep takes (count1, nobs1, count2, nobs2): conversions and clicks of B, then A.",
            "With compare='ratio' it returns the low and high bounds of rate_b / rate_a; the lift's bounds are "
            "those minus 1."),
-    solution=SOLUTION_Q3,
+    solution=SOLUTION_Q4,
     mistakes=(
         Mistake("these rates are conversions per IMPRESSION; a test compares conversions per click "
                 "(conversions / clicks)", lambda ds: ab_table(ds, per="impressions")),
@@ -307,8 +329,8 @@ Q3 = Question(
     points=2,
 )
 
-Q4 = Question(
-    "q4", "Judgement: a verdict per test (Series indexed by test_id): 'B wins' or 'A wins' when the interval "
+Q5 = Question(
+    "q5", "Judgement: a verdict per test (Series indexed by test_id): 'B wins' or 'A wins' when the interval "
     "excludes 0; otherwise 'underpowered' when the test had less than POWER (80%) to detect a MIN_LIFT (20%) "
     "lift of its A rate, else 'no difference'.",
     ("verdict",),
@@ -340,8 +362,8 @@ Q4 = Question(
     points=3,
 )
 
-Q5 = Question(
-    "q5", "Design the next creative test: the clicks per arm needed to detect a MIN_LIFT (20%) relative lift over "
+Q6 = Question(
+    "q6", "Design the next creative test: the clicks per arm needed to detect a MIN_LIFT (20%) relative lift over "
     "the baseline conversion rate of all A arms pooled (their conversions / their clicks), two-sided, ALPHA 5%, "
     "POWER 80%, equal arms; rounded up to a whole number.",
     ("clicks_per_arm",),
@@ -372,9 +394,9 @@ Q5 = Question(
     points=2,
 )
 
-Q6 = Question(
-    "q6", "Insight card: the tests to act on (a winner: roll out B, or keep A), the tests to rerun with more "
-    "traffic (underpowered), both as sorted lists of test_id, and the clicks per arm the rerun needs (your q5).",
+Q7 = Question(
+    "q7", "Insight card: the tests to act on (a winner: roll out B, or keep A), the tests to rerun with more "
+    "traffic (underpowered), both as sorted lists of test_id, and the clicks per arm the rerun needs (your q6).",
     ("act_on", "rerun", "rerun_clicks_per_arm"),
     reference=card, comparison=Several(("act_on", "rerun", "rerun_clicks_per_arm"),
                                        (Values(), Values(), Scalar(rtol=2e-4))),
@@ -394,25 +416,6 @@ Q6 = Question(
                 lambda ds: card(ds, labels=verdicts(ds, by_estimate=True))),
     ),
     points=3,
-)
-
-Q7 = Question(
-    "q7", "Chart: draw a seaborn bar chart of ROAS per objective from your objective_kpis (one bar per objective, "
-    "x label 'objective', y label 'ROAS'), then give its facts: chart = ex.chart_facts(ax).",
-    ("roas_chart",),
-    reference=roas_chart, comparison=BarChart(),
-    hints=("Plot the pooled table of q2, not the campaigns: sns.barplot over the campaigns would draw each "
-           "objective's MEAN campaign ROAS.",
-           "`sns.barplot(x=objective_kpis.index, y=objective_kpis['roas'])` returns the axes; set the labels with "
-           "`ax.set(xlabel=..., ylabel=...)`, then pass the axes to ex.chart_facts."),
-    solution=("import seaborn as sns\n"
-              "ax = sns.barplot(x=objective_kpis.index.astype(str), y=objective_kpis['roas'], color='tab:blue')\n"
-              "ax.set(xlabel='objective', ylabel='ROAS', title='Return on ad spend per objective')\n"
-              "roas_chart = ex.chart_facts(ax)"),
-    mistakes=(
-        Mistake("the bars are each objective's MEAN campaign ROAS (what sns.barplot computes over the campaigns); "
-                "plot the pooled ROAS of objective_kpis", lambda ds: roas_chart(ds, "mean")),
-    ),
 )
 
 EXERCISE = Exercise("06_campaigns_ab_tests", "Campaigns and creative A/B tests", (Q1, Q2, Q3, Q4, Q5, Q6, Q7),
