@@ -24,6 +24,8 @@ def solved_namespace(exercise, ds) -> dict:
     ns = {"ds": ds, "pd": pd, "ex": module}
     for q in exercise.questions:
         exec(q.solution, ns)
+    import matplotlib.pyplot as plt
+    plt.close("all")  # charts the solutions drew (a kernel closes them after each cell)
     return ns
 
 
