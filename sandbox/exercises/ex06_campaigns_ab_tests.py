@@ -67,7 +67,7 @@ def objective_kpis(ds, how: str | None = None) -> pd.DataFrame:
 # ---------------------------------------------------------------- A/B tests
 
 
-def arms(ds, per: str = "clicks") -> tuple[pd.DataFrame, pd.DataFrame]:
+def arms(ds) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Arm A and arm B of every A/B test, indexed by test_id in the same order."""
     c = ds.campaigns.dropna(subset=["test_id"])
     a = c[c["variant"] == "A"].set_index("test_id").sort_index()
