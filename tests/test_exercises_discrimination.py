@@ -62,3 +62,28 @@ def test_best_hour_is_judged_on_each_world(default_world, fresh_worlds):
     share = {h: sum(h in a for a in accepted) / len(worlds) for h in range(24)}
     print("\nshare of worlds accepting each hour:", {h: f"{s:.0%}" for h, s in share.items() if s})
     assert max(share.values()) <= 0.6, share
+
+
+#: Insight questions whose answer is a decision read off the data (EXERCISES.md, bar 4).
+INSIGHTS = [("06_campaigns_ab_tests", "q5"), ("06_campaigns_ab_tests", "q7")]
+MAX_SHARE = 0.6
+
+
+def answer_key(value) -> str:
+    """One hashable text per answer (Series by their values per label, tuples element by element)."""
+    if isinstance(value, tuple):
+        return "|".join(answer_key(v) for v in value)
+    if hasattr(value, "to_dict"):
+        return repr(sorted(value.to_dict().items()))
+    return repr(value)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook, qid", INSIGHTS)
+def test_insight_answers_vary_between_worlds(notebook, qid, default_world, fresh_worlds):
+    """No insight answer is right on more than 60% of the worlds: a copied answer fails elsewhere."""
+    q = get_exercise(notebook)[qid]
+    keys = [answer_key(q.reference(ds)) for ds in [default_world, *fresh_worlds]]
+    share = max(keys.count(k) for k in set(keys)) / len(keys)
+    print(f"\n{notebook} {qid}: most frequent answer on {share:.0%} of the worlds")
+    assert share <= MAX_SHARE
