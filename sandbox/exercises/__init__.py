@@ -22,6 +22,7 @@ NOTEBOOKS = {
     "01_first_look": "sandbox.exercises.ex01_first_look",
     "02_engagement_kpis": "sandbox.exercises.ex02_engagement_kpis",
     "03_when_to_post": "sandbox.exercises.ex03_when_to_post",
+    "04_what_to_post": "sandbox.exercises.ex04_what_to_post",
 }
 
 

@@ -82,6 +82,9 @@ class Question:
         Checked when the answer is wrong; a mistake's message is shown only when it is the
         only one that explains the answer.
     points : int
+    plain : callable(value) -> plain value, optional
+        Turns a variable's value into plain data (a chart's Axes into its bars and labels) before
+        it is compared, so answers leave the kernel as JSON/Arrow; must accept its own output.
     """
 
     id: str
@@ -93,6 +96,7 @@ class Question:
     solution: str
     mistakes: tuple[Mistake, ...] = ()
     points: int = 1
+    plain: Callable[[Any], Any] | None = None
 
     def __post_init__(self):
         if not self.hints:
@@ -107,8 +111,12 @@ class Question:
             value = namespace.get(name, None)
             if value is None or value is Ellipsis:
                 raise NotAttempted(f"set `{name}` to your answer, run the cell, then check again")
-            values.append(value)
+            values.append(self.plain_value(value))
         return values[0] if len(values) == 1 else tuple(values)
+
+    def plain_value(self, value):
+        """``value`` as plain data (see ``plain``); unchanged for questions without it."""
+        return self.plain(value) if self.plain is not None else value
 
     def verify(self, namespace: dict, dataset, expected=None) -> None:
         """Raise NotAttempted or CheckFailed unless the answer in ``namespace`` is right."""
