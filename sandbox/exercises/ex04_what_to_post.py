@@ -107,10 +107,12 @@ def chosen_formats(ds, choose) -> tuple:
 
 
 def one_format_for_all(ds) -> tuple:
-    """The pooled best format (over every platform) given to each platform (a mistake)."""
-    best = rated(ds).groupby("format")["rel_er"].median().idxmax()
-    values = format_cells(ds, min_posts=1)
-    return {p: {best} for p in format_cells(ds).index.unique("platform")}, values
+    """The pooled best format (over every platform) given to each platform with its pooled median (a mistake)."""
+    pooled = rated(ds).groupby("format")["rel_er"].median()
+    best = pooled.idxmax()
+    platforms = format_cells(ds).index.unique("platform")
+    values = pd.Series(float(pooled[best]), index=pd.MultiIndex.from_product([platforms, [best]]))
+    return {p: {best} for p in platforms}, values
 
 
 def most_posted_format(ds) -> tuple:
