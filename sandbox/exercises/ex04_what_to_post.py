@@ -220,13 +220,13 @@ Q6 = Question(
     "bars) with a title, and keep its Axes.", ("topic_chart",),
     reference=topic_chart, comparison=BarChart("topic"), plain=bar_chart,
     hints=("sns.barplot draws one bar per category; its `estimator` says how the bar summarises the values.",
-           "Pass x= the topics and y= rel_er, estimator='median' and errorbar=None; barplot returns the Axes.",
+           "Put rel_er on one axis and the topics on the other (topics on y give horizontal bars with "
+           "readable labels); pass estimator='median' and errorbar=None. barplot returns the Axes.",
            "The Axes has `set_title(...)`; store the Axes in topic_chart."),
-    solution=("topic_chart = sns.barplot(x=ds.posts['topic'].astype(str), y=rel_er, estimator='median', "
+    solution=("topic_chart = sns.barplot(x=rel_er, y=ds.posts['topic'].astype(str), estimator='median', "
               "errorbar=None)\n"
               "topic_chart.set(title='Median engagement relative to the account, by topic', "
-              "xlabel='topic', ylabel='median rel_er')\n"
-              "topic_chart.tick_params(axis='x', labelrotation=45)"),
+              "xlabel='median rel_er', ylabel='topic')"),
     mistakes=(
         Mistake("the bars show MEANS, seaborn's default estimator; pass estimator='median'",
                 lambda ds: topic_chart(ds, "mean")),
