@@ -150,3 +150,37 @@ def test_best_hour_rejects_local_time_off_by_one_and_totals(default_world):
     }
     for what, answer in wrong.items():
         assert q.mismatch(answer, (best, values)) is not None, what
+
+
+def test_topic_chart_is_read_from_the_axes(default_world):
+    """04.q6 checks the learner's Axes like learntools: bars per topic with the right heights and a title,
+    in either orientation; other kinds of chart, mean bars, split bars and untitled charts fail."""
+    ds, q = default_world, get_exercise("04_what_to_post")["q6"]
+    matplotlib.use("Agg")
+    topic = ds.posts["topic"].astype(str)
+    rel = get_exercise("04_what_to_post")["q4"].reference(ds)
+
+    def draw(plot, title="Fair comparison", **kw):
+        plt.close("all")
+        ax = plot(**kw)
+        ax.set_title(title)
+        return {"topic_chart": ax}
+
+    right = dict(estimator="median", errorbar=None)
+    q.verify(draw(sns.barplot, x=topic, y=rel, **right), ds)
+    q.verify(draw(sns.barplot, y=topic, x=rel, **right), ds)
+    wrong = {
+        "mean bars": draw(sns.barplot, x=topic, y=rel, errorbar=None),
+        "a line": draw(sns.lineplot, x=topic, y=rel, estimator="median", errorbar=None),
+        "bars split by platform": draw(sns.barplot, x=topic, y=rel, hue=ds.posts["platform"].astype(str), **right),
+        "no title": draw(sns.barplot, x=topic, y=rel, title="", **right),
+        "not a chart": {"topic_chart": rel.groupby(topic).median()},
+    }
+    messages = {}
+    for what, ns in wrong.items():
+        with pytest.raises(CheckFailed) as err:
+            q.verify(ns, ds)
+        messages[what] = str(err.value)
+    assert "MEANS" in messages["mean bars"] and "title" in messages["no title"]
+    assert "bar chart" in messages["a line"] and "bar chart" in messages["not a chart"]
+    plt.close("all")

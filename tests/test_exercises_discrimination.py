@@ -62,3 +62,30 @@ def test_best_hour_is_judged_on_each_world(default_world, fresh_worlds):
     share = {h: sum(h in a for a in accepted) / len(worlds) for h in range(24)}
     print("\nshare of worlds accepting each hour:", {h: f"{s:.0%}" for h, s in share.items() if s})
     assert max(share.values()) <= 0.6, share
+
+
+@pytest.mark.slow
+def test_what_to_post_insights_vary_between_worlds(default_world, fresh_worlds):
+    """04.q5 (topic) and 04.q8 (format per platform): no answer is accepted on more than 60% of the
+    worlds, and the pooled favourite of the confounded comparison is never accepted."""
+    ex = get_exercise("04_what_to_post")
+    worlds = [default_world, *fresh_worlds]
+    topics, formats, per_platform = {}, {}, {}
+    for ds in worlds:
+        accepted, values, _ = ex["q5"].reference(ds)
+        pooled = ex["q2"].reference(ds).idxmax()
+        assert pooled not in accepted, (ds.meta["seed"], pooled, accepted)
+        for t in accepted:
+            topics[t] = topics.get(t, 0) + 1
+        by_platform, _ = ex["q8"].reference(ds)
+        key = tuple(sorted((p, min(f)) for p, f in by_platform.items()))
+        formats[key] = formats.get(key, 0) + 1
+        for p, f in by_platform.items():
+            for label in f:
+                per_platform[(p, label)] = per_platform.get((p, label), 0) + 1
+    share = {t: n / len(worlds) for t, n in topics.items()}
+    print("\nshare of worlds accepting each topic:", {t: f"{s:.0%}" for t, s in sorted(share.items())})
+    print("share of worlds per (platform, format):",
+          {f"{p}/{f}": f"{n / len(worlds):.0%}" for (p, f), n in sorted(per_platform.items())})
+    assert max(share.values()) <= 0.6, share
+    assert max(formats.values()) / len(worlds) <= 0.6, formats

@@ -23,6 +23,7 @@ NOTEBOOKS = {
     "02_engagement_kpis": "sandbox.exercises.ex02_engagement_kpis",
     "03_when_to_post": "sandbox.exercises.ex03_when_to_post",
     "04_what_to_post": "sandbox.exercises.ex04_what_to_post",
+    "05_audience_local_time": "sandbox.exercises.ex05_audience_local_time",
 }
 
 

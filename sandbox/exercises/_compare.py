@@ -347,10 +347,14 @@ class LabelCard:
 
     describe: str = "topic"
     rtol: float = 1e-4
+    #: What the third answer is, and its tolerance (a count is exact; a share within ``size_rtol``).
+    size_name: str = "sample size"
+    size_rtol: float = 0.0
+    size_atol: float = 0.5
 
     def compare(self, answer, expected) -> None:
         if not isinstance(answer, (tuple, list)) or len(answer) != 3:
-            raise Mismatch(f"expected three answers (the {self.describe}, its evidence number and its sample size)")
+            raise Mismatch(f"expected three answers (the {self.describe}, its evidence number and its {self.size_name})")
         label, evidence, count = answer
         accepted, values, counts = expected
         MemberOf(str, self.describe).compare(label, accepted)
@@ -360,13 +364,14 @@ class LabelCard:
         except Mismatch as e:
             raise Mismatch(f"evidence: {e}") from None
         try:
-            Scalar(0, 0.5).compare(count, counts[key])
+            Scalar(self.size_rtol, self.size_atol).compare(count, counts[key])
         except Mismatch as e:
-            raise Mismatch(f"sample size: {e}") from None
+            raise Mismatch(f"{self.size_name}: {e}") from None
 
     def answers(self, expected) -> list:
         accepted, values, counts = expected
-        return [(k, float(values[k]), int(counts[k])) for k in sorted(accepted) if k in values.index]
+        size = int if self.size_atol >= 0.5 else float
+        return [(k, float(values[k]), size(counts[k])) for k in sorted(accepted) if k in values.index]
 
 
 @dataclass(frozen=True)
