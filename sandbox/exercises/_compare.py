@@ -338,11 +338,11 @@ class Several:
 
 @dataclass(frozen=True)
 class LabelCard:
-    """An insight card with a text label: the label, its evidence number and its sample size.
+    """An insight card with a text label: the label, its evidence number and its size.
 
-    ``expected`` is ``(accepted labels, value per label, count per label)``: the label must be one
+    ``expected`` is ``(accepted labels, value per label, size per label)``: the label must be one
     of the accepted ones (the best and its near-ties), the evidence that label's value within
-    ``rtol`` and the sample size that label's count, exactly.
+    ``rtol`` and the size that label's size (a sample size exactly, a share within ``size_rtol``).
     """
 
     describe: str = "topic"
