@@ -89,3 +89,21 @@ def test_what_to_post_insights_vary_between_worlds(default_world, fresh_worlds):
           {f"{p}/{f}": f"{n / len(worlds):.0%}" for (p, f), n in sorted(per_platform.items())})
     assert max(share.values()) <= 0.6, share
     assert max(formats.values()) / len(worlds) <= 0.6, formats
+
+
+@pytest.mark.slow
+def test_audience_insights_vary_between_worlds(default_world, fresh_worlds):
+    """05.q4 (segment to target) and 05.q7 (best local instagram hour): no answer on more than 60% of
+    the worlds."""
+    ex = get_exercise("05_audience_local_time")
+    worlds = [default_world, *fresh_worlds]
+    shares = {}
+    for qid in ("q4", "q7"):
+        counts = {}
+        for ds in worlds:
+            for label in ex[qid].reference(ds)[0]:
+                counts[label] = counts.get(label, 0) + 1
+        shares[qid] = {label: n / len(worlds) for label, n in counts.items()}
+        print(f"\n05.{qid} share of worlds accepting each answer:",
+              {k: f"{s:.0%}" for k, s in sorted(shares[qid].items(), key=lambda kv: -kv[1])})
+    assert all(max(s.values()) <= 0.6 for s in shares.values()), shares
