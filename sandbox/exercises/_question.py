@@ -85,6 +85,9 @@ class Question:
     plain : callable(value) -> plain value, optional
         Turns a variable's value into plain data (a chart's Axes into its bars and labels) before
         it is compared, so answers leave the kernel as JSON/Arrow; must accept its own output.
+    model_answer : str, optional
+        A model answer for the written (manually graded) cell ``<id>_narrative`` that follows this
+        question; ``solution()`` shows it once the learner's saved notebook has text in that cell.
     """
 
     id: str
@@ -97,6 +100,7 @@ class Question:
     mistakes: tuple[Mistake, ...] = ()
     points: int = 1
     plain: Callable[[Any], Any] | None = None
+    model_answer: str | None = None
 
     def __post_init__(self):
         if not self.hints:
@@ -301,6 +305,38 @@ class BoundQuestion:
         return _view.Hint(self.id, level, len(hints), hints[level - 1])
 
     def solution(self) -> _view.Solution:
-        """The reference code for this question."""
-        return _view.Solution(self.id, self.question.solution)
+        """The reference code for this question, and the model written answer once you wrote yours."""
+        q = self.question
+        if q.model_answer is None:
+            return _view.Solution(q.id, q.solution)
+        written = written_answer(self.session.namespace.get("__session__"), f"{q.id}_narrative")
+        if written:
+            return _view.Solution(q.id, q.solution, q.model_answer)
+        return _view.Solution(q.id, q.solution, note="write your own answer in the written-answer cell and save "
+                                                     "the notebook; then this shows a model answer too")
+
+
+#: What nbgrader leaves in a written-answer cell of the student copy (``ClearSolutions.text_stub``).
+TEXT_STUB = "YOUR ANSWER HERE"
+
+
+def written_answer(notebook_path, grade_id: str) -> str | None:
+    """The learner's text in the written-answer cell ``grade_id`` of their saved notebook, or None.
+
+    JupyterLab tells the kernel which notebook it runs (``__session__``); without it (a script,
+    ``sandbox check``) or while the cell still holds nbgrader's stub, there is no written answer.
+    """
+    if not notebook_path or not Path(notebook_path).is_file():
+        return None
+    import json
+
+    try:
+        cells = json.loads(Path(notebook_path).read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return None
+    for cell in cells:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id:
+            text = "".join(cell.get("source", "")).strip()
+            return text if text and text != TEXT_STUB else None
+    return None
 

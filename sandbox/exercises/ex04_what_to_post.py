@@ -248,6 +248,19 @@ Q7 = Question(
     ),
 )
 
+#: The model written answer, shown by ``q8.solution()`` once the learner wrote theirs.
+MODEL_ANSWER = (
+    "Post more on the topic that wins the fair comparison: judged against each account's own typical "
+    'post, its median post engages clearly better than any other topic, over several hundred posts. The '
+    'pooled median pointed to another topic only because that topic is posted mostly on the platforms '
+    'that engage best; within the same accounts it does no better than average. On each platform, favour '
+    'the format of the card (its median rel_er is the evidence); formats with fewer than 30 posts on a '
+    'platform are not judged, and close seconds within 2% are as good a bet. Hashtags: posts with a '
+    "moderate number of hashtags (the peak of the chart) do a few percent better than the account's "
+    'typical post and posts stuffed with hashtags clearly worse, so cap the count rather than add more. '
+    'Re-check in a quarter: medians of a few hundred posts move.'
+)
+
 Q8 = Question(
     "q8", "Insight card per platform: the format to recommend on each platform by median rel_er, among "
     "formats with at least MIN_POSTS (30) posts on that platform, and its evidence (that median); two "
@@ -273,6 +286,7 @@ Q8 = Question(
         Mistake("the evidence is the raw median post_er; compare with rel_er", raw_er_formats),
         Mistake("that evidence is a MEAN of rel_er; use the median", lambda ds: format_card(ds, "mean")),
     ),
+    model_answer=MODEL_ANSWER,
     points=3,
 )
 

@@ -232,6 +232,19 @@ Q6 = Question(
     ),
 )
 
+#: The model written answer, shown by ``q7.solution()`` once the learner wrote theirs.
+MODEL_ANSWER = (
+    'Write for the segment with the highest fair index: its followers engage clearly more than their '
+    "platform's typical follower (the index is the evidence), although it is only a modest share of the "
+    'audience (a few percent of the followers), so it is an engaged niche to delight next to the bulk of '
+    'the followers, not a replacement for it. The pooled rates mix platforms whose followers engage very '
+    "differently, so they partly measure the platform; comparing each segment with its own platform's "
+    'rate removes that. Schedule instagram posts at the best local hour of the card and its neighbours: '
+    'in local time the medians peak clearly, while per UTC hour the peak is smeared over several hours '
+    'because the brands sit in different time zones. Hours with few posts were left out, and a window '
+    'found in one year should be re-tested.'
+)
+
 Q7 = Question(
     "q7", "Insight card: the best LOCAL hour to post on instagram, among hours holding at least MIN_SHARE (2%) "
     "of the instagram posts, and its evidence: that hour's median ER by reach. Hours within NEAR_TIE (1%) of "
@@ -257,6 +270,7 @@ Q7 = Question(
                 lambda ds: (lambda values: card(values, set(values.index) - set(
                     well_sampled(ds, values, local_hour(ds)).index)))(instagram_by_hour(ds, local_hour(ds)))),
     ),
+    model_answer=MODEL_ANSWER,
     points=2,
 )
 

@@ -14,6 +14,7 @@ import tempfile
 from pathlib import Path
 
 from ..course import nbgrader_cli
+from ._question import TEXT_STUB
 
 
 ASSIGNMENT = "exercises"
@@ -21,11 +22,11 @@ ASSIGNMENT = "exercises"
 #: Course-level nbgrader settings shared by `sandbox exercises release` and the tests.
 #: The code stub keeps the `answer = ...` line above each solution runnable: an
 #: unanswered question reads as "not attempted" instead of stopping the notebook.
-NBGRADER_CONFIG = """\
+NBGRADER_CONFIG = f"""\
 c = get_config()
 c.CourseDirectory.course_id = "social-analytics-sandbox"
-c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE"}
-c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE"}}
+c.ClearSolutions.text_stub = "{TEXT_STUB}"
 c.Execute.timeout = 120
 c.Execute.startup_timeout = 120
 """
