@@ -3,8 +3,11 @@ with their targeted message. Plain pytest, no notebooks (see test_exercises_nbgr
 
 import copy
 
+import matplotlib
+import matplotlib.pyplot as plt
 import pandas as pd
 import pytest
+import seaborn as sns
 
 import sandbox
 from sandbox.exercises import NOTEBOOKS, CheckFailed, get_exercise
@@ -21,7 +24,9 @@ def worlds(tiny_datasets):
 def solved_namespace(exercise, ds) -> dict:
     """Run every question's solution snippet in order, as a learner working down the notebook would."""
     module = __import__(f"sandbox.exercises.ex{exercise.name}", fromlist=["EXERCISE"])
-    ns = {"ds": ds, "pd": pd, "ex": module}
+    matplotlib.use("Agg")
+    plt.close("all")  # a chart answer draws on the current figure: start each notebook on a fresh one
+    ns = {"ds": ds, "pd": pd, "plt": plt, "sns": sns, "ex": module}
     for q in exercise.questions:
         exec(q.solution, ns)
     import matplotlib.pyplot as plt
@@ -79,8 +84,10 @@ def test_generic_wrong_answers_fail(notebook, worlds):
     for q in exercise.questions:
         spoiled = dict(ns)
         for name in q.variables:
-            value = ns[name]
-            if isinstance(value, (pd.Series, pd.DataFrame)):
+            value = q.plain_value(ns[name])
+            if isinstance(value, dict):  # a chart as plain data: its bars without the first one
+                spoiled[name] = {**value, "labels": value["labels"][1:], "values": value["values"][1:]}
+            elif isinstance(value, (pd.Series, pd.DataFrame)):
                 spoiled[name] = value.iloc[1:]
             elif isinstance(value, list):
                 spoiled[name] = value + ["youtube"] if "youtube" not in value else value[:-1]
@@ -147,3 +154,37 @@ def test_best_hour_rejects_local_time_off_by_one_and_totals(default_world):
     }
     for what, answer in wrong.items():
         assert q.mismatch(answer, (best, values)) is not None, what
+
+
+def test_topic_chart_is_read_from_the_axes(default_world):
+    """04.q6 checks the learner's Axes like learntools: bars per topic with the right heights and a title,
+    in either orientation; other kinds of chart, mean bars, split bars and untitled charts fail."""
+    ds, q = default_world, get_exercise("04_what_to_post")["q6"]
+    matplotlib.use("Agg")
+    topic = ds.posts["topic"].astype(str)
+    rel = get_exercise("04_what_to_post")["q4"].reference(ds)
+
+    def draw(plot, title="Fair comparison", **kw):
+        plt.close("all")
+        ax = plot(**kw)
+        ax.set_title(title)
+        return {"topic_chart": ax}
+
+    right = dict(estimator="median", errorbar=None)
+    q.verify(draw(sns.barplot, x=topic, y=rel, **right), ds)
+    q.verify(draw(sns.barplot, y=topic, x=rel, **right), ds)
+    wrong = {
+        "mean bars": draw(sns.barplot, x=topic, y=rel, errorbar=None),
+        "a line": draw(sns.lineplot, x=topic, y=rel, estimator="median", errorbar=None),
+        "bars split by platform": draw(sns.barplot, x=topic, y=rel, hue=ds.posts["platform"].astype(str), **right),
+        "no title": draw(sns.barplot, x=topic, y=rel, title="", **right),
+        "not a chart": {"topic_chart": rel.groupby(topic).median()},
+    }
+    messages = {}
+    for what, ns in wrong.items():
+        with pytest.raises(CheckFailed) as err:
+            q.verify(ns, ds)
+        messages[what] = str(err.value)
+    assert "MEANS" in messages["mean bars"] and "title" in messages["no title"]
+    assert "bar chart" in messages["a line"] and "bar chart" in messages["not a chart"]
+    plt.close("all")

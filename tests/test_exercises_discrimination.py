@@ -87,3 +87,48 @@ def test_insight_answers_vary_between_worlds(notebook, qid, default_world, fresh
     share = max(keys.count(k) for k in set(keys)) / len(keys)
     print(f"\n{notebook} {qid}: most frequent answer on {share:.0%} of the worlds")
     assert share <= MAX_SHARE
+
+
+@pytest.mark.slow
+def test_what_to_post_insights_vary_between_worlds(default_world, fresh_worlds):
+    """04.q5 (topic) and 04.q8 (format per platform): no answer is accepted on more than 60% of the
+    worlds, and the pooled favourite of the confounded comparison is never accepted."""
+    ex = get_exercise("04_what_to_post")
+    worlds = [default_world, *fresh_worlds]
+    topics, formats, per_platform = {}, {}, {}
+    for ds in worlds:
+        accepted, values, _ = ex["q5"].reference(ds)
+        pooled = ex["q2"].reference(ds).idxmax()
+        assert pooled not in accepted, (ds.meta["seed"], pooled, accepted)
+        for t in accepted:
+            topics[t] = topics.get(t, 0) + 1
+        by_platform, _ = ex["q8"].reference(ds)
+        key = tuple(sorted((p, min(f)) for p, f in by_platform.items()))
+        formats[key] = formats.get(key, 0) + 1
+        for p, f in by_platform.items():
+            for label in f:
+                per_platform[(p, label)] = per_platform.get((p, label), 0) + 1
+    share = {t: n / len(worlds) for t, n in topics.items()}
+    print("\nshare of worlds accepting each topic:", {t: f"{s:.0%}" for t, s in sorted(share.items())})
+    print("share of worlds per (platform, format):",
+          {f"{p}/{f}": f"{n / len(worlds):.0%}" for (p, f), n in sorted(per_platform.items())})
+    assert max(share.values()) <= 0.6, share
+    assert max(formats.values()) / len(worlds) <= 0.6, formats
+
+
+@pytest.mark.slow
+def test_audience_insights_vary_between_worlds(default_world, fresh_worlds):
+    """05.q4 (segment to target) and 05.q7 (best local instagram hour): no answer on more than 60% of
+    the worlds."""
+    ex = get_exercise("05_audience_local_time")
+    worlds = [default_world, *fresh_worlds]
+    shares = {}
+    for qid in ("q4", "q7"):
+        counts = {}
+        for ds in worlds:
+            for label in ex[qid].reference(ds)[0]:
+                counts[label] = counts.get(label, 0) + 1
+        shares[qid] = {label: n / len(worlds) for label, n in counts.items()}
+        print(f"\n05.{qid} share of worlds accepting each answer:",
+              {k: f"{s:.0%}" for k, s in sorted(shares[qid].items(), key=lambda kv: -kv[1])})
+    assert all(max(s.values()) <= 0.6 for s in shares.values()), shares

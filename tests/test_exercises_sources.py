@@ -68,3 +68,25 @@ def test_markdown_names_only_this_notebooks_answer_variables(notebook):
     own = {v for q in get_exercise(notebook).questions for v in q.variables}
     named = {m for c in nb.cells if c.cell_type == "markdown" for m in re.findall(r"`(\w+) = \.\.\.`", c.source)}
     assert named and named <= own, named - own
+
+
+def test_solution_shows_the_model_written_answer_once_the_learner_wrote_theirs(tmp_path, default_world):
+    """qN.solution() of a question with a written part: the model answer only after the learner's saved
+    notebook (JupyterLab's ``__session__``) has text in the written-answer cell."""
+    from sandbox.exercises._question import TEXT_STUB  # what the student copy's cell starts with
+
+    exercise = get_exercise("04_what_to_post")
+    q = next(q for q in exercise.questions if q.model_answer)
+    nb = nbformat.read(ROOT / "solutions" / "04_what_to_post.ipynb", as_version=4)
+    cell = next(c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == f"{q.id}_narrative")
+    path = tmp_path / "04_what_to_post.ipynb"
+    ns = {"__session__": str(path)}
+    bound = {b.id: b for b in exercise.setup(ns, default_world)}[q.id]
+    shown = []
+    for text in (None, TEXT_STUB, "Post more behind-the-scenes content."):
+        if text is not None:
+            cell.source = text
+            nbformat.write(nb, path)
+        shown.append(bound.solution())
+    assert [s.model_answer for s in shown] == [None, None, q.model_answer]
+    assert shown[0].note and q.solution in repr(shown[0]) and q.model_answer in repr(shown[2])

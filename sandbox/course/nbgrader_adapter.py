@@ -21,6 +21,7 @@ from pathlib import Path
 import sandbox
 from sandbox._environment import tool_env
 from sandbox.dataset import DATA_DIR_ENV
+from sandbox.exercises._question import TEXT_STUB
 
 from .settings import CONFIG_FILE
 
@@ -96,11 +97,11 @@ def write_config(course_dir, text: str) -> Path:
     return path
 
 
-_STUBS = """\
+_STUBS = f"""\
 # Released notebooks keep `answer = ...` above each emptied solution, so an unanswered
 # question reads "not attempted" instead of raising NotImplementedError.
-c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE"}
-c.ClearSolutions.text_stub = "YOUR ANSWER HERE"
+c.ClearSolutions.code_stub = {{"python": "# YOUR CODE HERE"}}
+c.ClearSolutions.text_stub = {TEXT_STUB!r}
 """
 
 

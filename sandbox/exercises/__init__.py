@@ -22,6 +22,8 @@ NOTEBOOKS = {
     "01_first_look": "sandbox.exercises.ex01_first_look",
     "02_engagement_kpis": "sandbox.exercises.ex02_engagement_kpis",
     "03_when_to_post": "sandbox.exercises.ex03_when_to_post",
+    "04_what_to_post": "sandbox.exercises.ex04_what_to_post",
+    "05_audience_local_time": "sandbox.exercises.ex05_audience_local_time",
     "06_campaigns_ab_tests": "sandbox.exercises.ex06_campaigns_ab_tests",
 }
 

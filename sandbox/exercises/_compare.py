@@ -334,3 +334,90 @@ class Several:
                 part.compare(a, e)
             except Mismatch as err:
                 raise Mismatch(f"`{name}`: {err}") from None
+
+
+@dataclass(frozen=True)
+class LabelCard:
+    """An insight card with a text label: the label, its evidence number and its size.
+
+    ``expected`` is ``(accepted labels, value per label, size per label)``: the label must be one
+    of the accepted ones (the best and its near-ties), the evidence that label's value within
+    ``rtol`` and the size that label's size (a sample size exactly, a share within ``size_rtol``).
+    """
+
+    describe: str = "topic"
+    rtol: float = 1e-4
+    #: What the third answer is, and its tolerance (a count is exact; a share within ``size_rtol``).
+    size_name: str = "sample size"
+    size_rtol: float = 0.0
+    size_atol: float = 0.5
+
+    def compare(self, answer, expected) -> None:
+        if not isinstance(answer, (tuple, list)) or len(answer) != 3:
+            raise Mismatch(f"expected three answers (the {self.describe}, its evidence number and its {self.size_name})")
+        label, evidence, count = answer
+        accepted, values, counts = expected
+        MemberOf(str, self.describe).compare(label, accepted)
+        key = {norm_text(k): k for k in values.index}[norm_text(label)]
+        try:
+            Scalar(self.rtol).compare(evidence, values[key])
+        except Mismatch as e:
+            raise Mismatch(f"evidence: {e}") from None
+        try:
+            Scalar(self.size_rtol, self.size_atol).compare(count, counts[key])
+        except Mismatch as e:
+            raise Mismatch(f"{self.size_name}: {e}") from None
+
+    def answers(self, expected) -> list:
+        accepted, values, counts = expected
+        size = int if self.size_atol >= 0.5 else float
+        return [(k, float(values[k]), size(counts[k])) for k in sorted(accepted) if k in values.index]
+
+
+@dataclass(frozen=True)
+class BestPerGroup:
+    """An insight card per group (a format per platform): two Series indexed by group, the chosen
+    label and its evidence.
+
+    ``expected`` is ``(accepted labels per group (dict of sets), values indexed by (group, label))``:
+    every group must be answered, each label must be accepted and each evidence number must be
+    that label's value within ``rtol``.
+    """
+
+    group: str = "platform"
+    describe: str = "format"
+    rtol: float = 1e-4
+
+    def compare(self, answer, expected) -> None:
+        if not isinstance(answer, (tuple, list)) or len(answer) != 2:
+            raise Mismatch(f"expected two answers: the {self.describe} per {self.group} and its evidence")
+        labels, evidence = (SeriesMatch().to_series(a) for a in answer)
+        accepted, values = expected
+        for name, series in ((self.describe, labels), ("evidence", evidence)):
+            got = {norm_text(k) for k in series.index}
+            if got != {norm_text(g) for g in accepted}:
+                missing = sorted({norm_text(g) for g in accepted} - got)
+                extra = sorted(got - {norm_text(g) for g in accepted})
+                raise Mismatch(f"your {name} Series should have one row per {self.group} with enough posts"
+                               + (f"; unexpected: {', '.join(extra)}" if extra else "")
+                               + ("; some are missing" if missing else ""))
+        labels = {norm_text(k): v for k, v in labels.items()}
+        evidence = {norm_text(k): v for k, v in evidence.items()}
+        for g in sorted(accepted):
+            label = labels[norm_text(g)]
+            try:
+                MemberOf(str, self.describe).compare(label, accepted[g])
+            except Mismatch as e:
+                raise Mismatch(f"{g}: {e}") from None
+            want = {norm_text(k): v for k, v in values[g].items()}[norm_text(label)]
+            try:
+                Scalar(self.rtol).compare(evidence[norm_text(g)], want)
+            except Mismatch as e:
+                raise Mismatch(f"{g} evidence: {e}") from None
+
+    def answers(self, expected) -> list:
+        """The answer choosing the first accepted label of each group (ties are rare)."""
+        accepted, values = expected
+        chosen = {g: sorted(labels)[0] for g, labels in accepted.items()}
+        evidence = {g: float(values.get((g, f), np.nan)) for g, f in chosen.items()}
+        return [(pd.Series(chosen), pd.Series(evidence))]

@@ -3,9 +3,10 @@
 A question's points and solution code live in the Question only. The solution
 notebooks repeat them in three places (the "### Question N (P points)"
 heading, the answer cell between ``BEGIN/END SOLUTION`` and the test cell's
-nbgrader metadata); :func:`drift` lists where a notebook differs from its
-questions and :func:`sync` rewrites those cells from them. A test keeps the
-committed notebooks in sync.
+nbgrader metadata), and its model written answer in the ``<id>_narrative``
+cell; :func:`drift` lists where a notebook differs from its questions and
+:func:`sync` rewrites those cells from them. A test keeps the committed
+notebooks in sync.
 """
 
 from __future__ import annotations
@@ -67,6 +68,10 @@ def drift(nb, exercise: Exercise) -> list[str]:
         found = HEADING_RE.search(nb.cells[heading].source) if heading is not None else None
         if found is None or int(found.group(2)) != q.points:
             problems.append(f"{q.id}: the heading does not say '({points_text(q.points)})'")
+        if q.model_answer is not None:
+            narrative = cells.get(f"{q.id}_narrative")
+            if narrative is None or narrative[1].source != q.model_answer:
+                problems.append(f"{q.id}: the written-answer cell `{q.id}_narrative` differs from Question.model_answer")
     graded = {gid for gid, (_, c) in cells.items() if c.cell_type == "code" and c.metadata["nbgrader"].get("grade")}
     extra = graded - {q.id for q in exercise.questions}
     if extra:
@@ -83,6 +88,8 @@ def sync(nb, exercise: Exercise):
         answer.source = answer_source(q)
         test.source = test_source(q)
         test.metadata["nbgrader"]["points"] = q.points
+        if q.model_answer is not None and f"{q.id}_narrative" in cells:
+            cells[f"{q.id}_narrative"][1].source = q.model_answer
         heading = _heading_index(nb, answer_at)
         if heading is not None:
             cell = nb.cells[heading]

@@ -83,6 +83,12 @@ class Question:
         Checked when the answer is wrong; a mistake's message is shown only when it is the
         only one that explains the answer.
     points : int
+    plain : callable(value) -> plain value, optional
+        Turns a variable's value into plain data (a chart's Axes into its bars and labels) before
+        it is compared, so answers leave the kernel as JSON/Arrow; must accept its own output.
+    model_answer : str, optional
+        A model answer for the written (manually graded) cell ``<id>_narrative`` that follows this
+        question; ``solution()`` shows it once the learner's saved notebook has text in that cell.
     """
 
     id: str
@@ -94,6 +100,8 @@ class Question:
     solution: str
     mistakes: tuple[Mistake, ...] = ()
     points: int = 1
+    plain: Callable[[Any], Any] | None = None
+    model_answer: str | None = None
 
     def __post_init__(self):
         if not self.hints:
@@ -108,8 +116,12 @@ class Question:
             value = namespace.get(name, None)
             if value is None or value is Ellipsis:
                 raise NotAttempted(f"set `{name}` to your answer, run the cell, then check again")
-            values.append(value)
+            values.append(self.plain_value(value))
         return values[0] if len(values) == 1 else tuple(values)
+
+    def plain_value(self, value):
+        """``value`` as plain data (see ``plain``); unchanged for questions without it."""
+        return self.plain(value) if self.plain is not None else value
 
     def verify(self, namespace: dict, dataset, expected=None) -> None:
         """Raise NotAttempted or CheckFailed unless the answer in ``namespace`` is right."""
@@ -296,8 +308,40 @@ class BoundQuestion:
         return _view.Hint(self.id, level, len(hints), hints[level - 1])
 
     def solution(self) -> _view.Solution:
-        """The reference code for this question (unless the course hides solutions)."""
+        """The reference code, and the model written answer once you wrote yours (unless the course hides solutions)."""
+        q = self.question
         if not current_policy().solutions:
-            return _view.Solution(self.id, f"# {SOLUTIONS_HIDDEN}")
-        return _view.Solution(self.id, self.question.solution)
+            return _view.Solution(q.id, f"# {SOLUTIONS_HIDDEN}")
+        if q.model_answer is None:
+            return _view.Solution(q.id, q.solution)
+        written = written_answer(self.session.namespace.get("__session__"), f"{q.id}_narrative")
+        if written:
+            return _view.Solution(q.id, q.solution, q.model_answer)
+        return _view.Solution(q.id, q.solution, note="write your own answer in the written-answer cell and save "
+                                                     "the notebook; then this shows a model answer too")
+
+
+#: What nbgrader leaves in a written-answer cell of the student copy (``ClearSolutions.text_stub``).
+TEXT_STUB = "YOUR ANSWER HERE"
+
+
+def written_answer(notebook_path, grade_id: str) -> str | None:
+    """The learner's text in the written-answer cell ``grade_id`` of their saved notebook, or None.
+
+    JupyterLab tells the kernel which notebook it runs (``__session__``); without it (a script,
+    ``sandbox check``) or while the cell still holds nbgrader's stub, there is no written answer.
+    """
+    if not notebook_path or not Path(notebook_path).is_file():
+        return None
+    import json
+
+    try:
+        cells = json.loads(Path(notebook_path).read_text(encoding="utf-8")).get("cells", [])
+    except (OSError, ValueError):
+        return None
+    for cell in cells:
+        if cell.get("metadata", {}).get("nbgrader", {}).get("grade_id") == grade_id:
+            text = "".join(cell.get("source", "")).strip()
+            return text if text and text != TEXT_STUB else None
+    return None
 

@@ -86,17 +86,28 @@ class Hint:
 
 @dataclass(frozen=True)
 class Solution:
-    """The reference code of one question."""
+    """The reference code of one question, with a model written answer or a note about it."""
 
     question_id: str
     code: str
+    model_answer: str | None = None
+    note: str | None = None
 
     def __repr__(self) -> str:
-        return f"Solution for {self.question_id}:\n{self.code}"
+        text = f"Solution for {self.question_id}:\n{self.code}"
+        if self.model_answer:
+            text += f"\nModel written answer:\n{self.model_answer}"
+        if self.note:
+            text += f"\n({self.note})"
+        return text
 
     def _repr_html_(self) -> str:
-        return _box("#1f5fa8", f"Solution for {html.escape(self.question_id)}",
-                    f"<pre style='margin:0'>{html.escape(self.code)}</pre>")
+        body = f"<pre style='margin:0'>{html.escape(self.code)}</pre>"
+        if self.model_answer:
+            body += f"<p><b>Model written answer</b></p><p>{markdown_html(self.model_answer)}</p>"
+        if self.note:
+            body += f"<p><i>{markdown_html(self.note)}</i></p>"
+        return _box("#1f5fa8", f"Solution for {html.escape(self.question_id)}", body)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,79 @@
+"""Learner charts as plain data, and their check (the way learntools checks plots).
+
+A chart question reads the learner's matplotlib Axes (``ax = sns.barplot(...)``). :func:`bar_chart`
+turns it into plain data (bar labels and heights, title and axis labels) inside the kernel, so the
+answer can leave it as JSON like any other; :class:`BarChart` compares that with the bars the
+question asks for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from ._compare import Mismatch, SeriesMatch, norm_text
+
+KIND = "bar chart"
+
+
+def bar_chart(value):
+    """Plain data of a bar chart: ``{"kind", "labels", "values", "title", "xlabel", "ylabel"}``.
+
+    Bars are matched to the category tick nearest their centre, on x (vertical bars) or on y
+    (horizontal bars). A value that is already plain data is returned unchanged; anything else
+    that is not an Axes becomes ``{"kind": <its type>}`` so the check can say what it got.
+    """
+    if isinstance(value, dict):
+        return value
+    if not hasattr(value, "patches") or not hasattr(value, "get_xticks"):
+        return {"kind": type(value).__name__}
+    ax = value
+    bars = [p for p in ax.patches if p.get_visible() and p.get_width() and p.get_height()]
+    out = {"kind": KIND if bars else "chart without bars", "labels": [], "values": [],
+           "title": ax.get_title(), "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel()}
+    if not bars:
+        return out
+    widths = {round(abs(p.get_width()), 9) for p in bars}
+    vertical = len(widths) == 1  # categorical bars all have the same width; horizontal ones the same height
+    ticks = ax.get_xticks() if vertical else ax.get_yticks()
+    names = [t.get_text() for t in (ax.get_xticklabels() if vertical else ax.get_yticklabels())]
+    for p in bars:
+        centre = p.get_x() + p.get_width() / 2 if vertical else p.get_y() + p.get_height() / 2
+        i = int(np.argmin(np.abs(np.asarray(ticks) - centre))) if len(ticks) else None
+        out["labels"].append(names[i] if i is not None and i < len(names) else "")
+        out["values"].append(float(p.get_height() if vertical else p.get_width()))
+    return out
+
+
+@dataclass(frozen=True)
+class BarChart:
+    """A bar per label with the expected height; the chart needs a title and a value-axis label.
+
+    ``expected`` is a Series label -> bar height (from the data).
+    """
+
+    describe: str = "topic"
+    rtol: float = 1e-4
+
+    def compare(self, answer, expected: pd.Series) -> None:
+        answer = bar_chart(answer)
+        if answer.get("kind") != KIND:
+            got = answer.get("kind")
+            raise Mismatch(f"expected the Axes of a bar chart (what sns.barplot returns), got {got}")
+        labels, values = answer["labels"], answer["values"]
+        if len(set(map(norm_text, labels))) != len(labels):
+            raise Mismatch(f"some {self.describe}s have several bars; draw one bar per {self.describe} "
+                           "(no hue, errorbar=None)")
+        try:
+            SeriesMatch(self.rtol).compare(pd.Series(values, index=labels, dtype="float64"), expected)
+        except Mismatch as e:
+            raise Mismatch(f"bar heights: {e}") from None
+        if not str(answer.get("title", "")).strip():
+            raise Mismatch("the bars are right; give the chart a title that says what it shows (ax.set_title)")
+
+    def answers(self, expected: pd.Series) -> list:
+        return [{"kind": KIND, "labels": list(map(str, expected.index)), "values": [float(v) for v in expected],
+                 "title": "chart", "xlabel": self.describe, "ylabel": "value"}]
+
