@@ -47,12 +47,10 @@ def cell_index(nb, grade_id: str) -> int:
 
 def pick_mistake(question, ds):
     """(index, learner message) of the first mistake that is really wrong on ``ds``."""
-    expected = question.reference(ds)
-    for k, mistake in enumerate(question.mistakes):
-        wrong = [v for v in question.answers_of(mistake.answer(ds)) if question.mismatch(v, expected) is not None]
-        if not wrong:
+    for k in range(len(question.mistakes)):
+        value = question.mistake_answer(k, ds)
+        if value is None:
             continue
-        value = wrong[0]
         ns = dict(zip(question.variables, value)) if len(question.variables) > 1 else {question.variables[0]: value}
         try:
             question.verify(ns, ds)
@@ -68,7 +66,7 @@ def spoil(nb, notebook: str, question, k: int) -> None:
     answer.source += (
         "\nfrom sandbox.exercises import get_exercise as _get_exercise\n"
         f"_q = _get_exercise({notebook!r})[{question.id!r}]\n"
-        f"_wrong = [v for v in _q.answers_of(_q.mistakes[{k}].answer(ds)) if _q.mismatch(v, _q.reference(ds))][0]\n"
+        f"_wrong = _q.mistake_answer({k}, ds)\n"
         f"_right_{question.id} = ({names})\n"
         f"{names} = _wrong if isinstance(_wrong, tuple) else (_wrong,)\n")
     restore = nbformat.v4.new_code_cell(f"{names} = _right_{question.id}")

@@ -142,6 +142,17 @@ class Question:
         explained = [m for m in self.mistakes if self.mismatch(answer, m.answer(dataset)) is None]
         return explained[0].message if len(explained) == 1 else None
 
+    def mistake_answer(self, k: int, dataset):
+        """A learner answer that typical mistake ``k`` gives on ``dataset`` and that is wrong there.
+
+        Among several (ties), one that only this mistake explains comes first, so that its message is
+        the one shown. None when the mistake gives the right answer on this dataset.
+        """
+        mistake = self.mistakes[k]
+        wrong = [v for v in self.answers_of(mistake.answer(dataset)) if self.mismatch(v, self.reference(dataset))]
+        unique = [v for v in wrong if self.diagnose(v, dataset) == mistake.message]
+        return (unique or wrong or [None])[0]
+
     def answers_of(self, value) -> list:
         """The learner answers an expected-style ``value`` stands for (a reference or a mistake's answer).
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .. import reference
 from . import _analysis as an
 from ._compare import BestWithEvidence, FrameMatch, MemberOf, Scalar, Several, SeriesMatch
 from ._question import Exercise, Mistake, Question
@@ -101,6 +102,15 @@ def best_hour_by_total(ds) -> tuple[set, pd.Series]:
     """Best well-sampled hour by total engagements instead of the rate, totals as evidence (a mistake)."""
     ig = instagram(ds)
     return card(well_sampled(ds, an.engagements(ig).groupby(ig["hour"]).sum().astype(float)))
+
+
+def brand_local_best_hours(ds) -> tuple[set, pd.Series]:
+    """The best well-sampled hour on each brand's own clock (``brands.timezone``): notebook 05's question."""
+    ig = ds.posts["platform"] == "instagram"
+    hours = reference.local_posted_at(ds).dt.hour[ig]
+    values = an.er_reach(ds.posts[ig]).groupby(hours).median()
+    share = hours.value_counts(normalize=True)
+    return card(values[values.index.isin(share.index[share >= MIN_SHARE])])
 
 
 def thin_hours(ds) -> tuple[set, pd.Series]:
@@ -212,12 +222,11 @@ Q4 = Question(
                 lambda ds: local_best_hours(ds, LOCAL_ZONES["Paris"])),
         Mistake("that is the best hour in London time; the question asks for UTC, as posted_at is stored",
                 lambda ds: local_best_hours(ds, LOCAL_ZONES["London"])),
+        Mistake("that is the best hour on each brand's LOCAL clock (brands.timezone); this question asks for the "
+                "UTC hour, as posted_at stores it (notebook 05 works in local time)", brand_local_best_hours),
         Mistake("one hour off: that hour is next to the best one", off_by_one),
         Mistake("that is the hour with the most engagements in TOTAL (hours with many posts win); compare the "
                 "median engagement RATE", best_hour_by_total),
-        Mistake("that hour has the most instagram POSTS, not the highest engagement rate",
-                lambda ds: card(well_sampled(ds, ig_er_by_hour(ds)),
-                                an.top_labels(well_sampled(ds, instagram(ds)["hour"].value_counts())))),
         Mistake("that is the best hour by MEAN engagement rate, which a few viral posts can decide; use the median",
                 lambda ds: card(well_sampled(ds, ig_er_by_hour(ds, "mean")))),
         Mistake("that is the best hour over ALL platforms; the question is about instagram",
