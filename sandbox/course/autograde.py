@@ -118,12 +118,12 @@ def autograde_course(course_dir, jobs: int = 1, assignments: list[str] | None = 
         raise CourseError(f"unknown assignment {unknown[0]!r}; assignments: {', '.join(settings.assignments)}")
     with course_lock(course_dir):
         isolation.close_to_others(course_dir)
-        mode = mode or isolation.detect_mode()
-        if mode == "none":
+        if (mode or isolation.detect_mode()) == "none":
             print("autograde: no isolation available on this machine (no bubblewrap, not root): students' code "
                   "runs as this user and can read and write what you can; answers are still judged outside "
                   "their kernels", file=sys.stderr)
-        grading = Grading(settings, chosen, mode, memory, allow_unknown_students)
+        grading = Grading(settings, chosen, mode or isolation.detect_mode(), memory, allow_unknown_students,
+                          fixed_mode=mode is not None)
         return grade_all(course_dir, grading, jobs, progress, resume=resume, scheduler=scheduler)
 
 
@@ -136,6 +136,7 @@ class Grading:
     isolation: str
     memory: int
     allow_unknown_students: bool
+    fixed_mode: bool = False  # the isolation mode was chosen by the caller (else each machine detects its own)
 
 
 @contextmanager
@@ -173,6 +174,7 @@ def grade_all(course_dir: Path, grading: Grading, jobs: int, progress: bool, res
     written = time.monotonic()
     bar = tqdm(total=len(todo) * len(chosen), desc="autograde", unit="submission", disable=not progress,
                smoothing=0.1)
+    results = iter(())
     try:
         if scheduler:
             from .dask_grading import dask_results
@@ -189,6 +191,8 @@ def grade_all(course_dir: Path, grading: Grading, jobs: int, progress: bool, res
                 write_grades(course_dir, settings, students_status(status))
                 written = time.monotonic()
     finally:
+        if hasattr(results, "close"):
+            results.close()  # stops the workers now, even on Ctrl-C
         bar.close()
         shutil.rmtree(run_dir, ignore_errors=True)
         if work.is_dir() and not any(work.iterdir()):
