@@ -1,13 +1,16 @@
 """Grading at scale: grades.csv and status written as students finish, --resume after an
 interrupted run, and grading on a Dask cluster, each checked against one uninterrupted local run.
 
-The course is the tiny fixture notebook of test_course_autograde, for 4 students.
+The course is the tiny fixture notebook of test_course_autograde, for 3 students (the faults
+themselves are tested there).
 """
 
 import json
+import os
 import shutil
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 
@@ -20,14 +23,14 @@ from test_course_autograde import A, SALT, fixture_notebook, submit
 
 pytestmark = pytest.mark.slow
 
-STUDENTS = ["ann", "bob", "cem", "dia"]
+STUDENTS = ["ann", "bob", "dia"]
 VENV_SANDBOX = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "sandbox"
 OUTPUTS = ("grades.csv", "autograde_status.json", "autograded", "feedback")
 
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """A course with 4 submissions (one wrong answer, one endless loop), graded once locally with 2 jobs.
+    """A course with 3 submissions (two wrong answers), graded once locally with 2 jobs.
 
     Returns (course, grades.csv text of that run, clean gradebook copy).
     """
@@ -42,7 +45,6 @@ def graded(tmp_path_factory):
                  jobs=2, progress=False)
     submit(course, "ann")
     submit(course, "bob", {"q1_answer": "total_likes = 0"})
-    submit(course, "cem", {"q2_answer": "import time\nwhile True:\n    time.sleep(0.1)"})
     submit(course, "dia", {"q3_answer": "def engagement(df):\n    return df['likes']"})
     clean = base / "gradebook.clean.db"
     shutil.copyfile(course / "gradebook.db", clean)
@@ -62,7 +64,6 @@ def test_reference_run_scores_the_planted_mistakes(graded):
     rows = {line.split(",")[0]: line.split(",") for line in grades.splitlines()[1:]}
     assert rows["ann"][1:4] == ["1", "1", "2"]
     assert rows["bob"][1:4] == ["0", "1", "2"]
-    assert rows["cem"][1:4] == ["1", "0", "2"]  # the loop is timed out, the next question still graded
     assert rows["dia"][1:4] == ["1", "1", "0"]
 
 
@@ -96,14 +97,39 @@ def test_interrupted_run_resumes_without_regrading_and_gives_the_same_grades(gra
     assert (course / "grades.csv").read_text() == expected
 
 
-def test_dask_cluster_grades_like_local_workers(graded):
+def kill_a_busy_worker(cluster, after: float = 2.0, wait: float = 120) -> bool:
+    """SIGKILL the worker process of a grading task that has run ``after`` seconds; whether one was killed."""
+    seen, deadline = {}, time.monotonic() + wait
+    while time.monotonic() < deadline:
+        for key, task in list(cluster.scheduler.tasks.items()):
+            if str(key).startswith("grade-") and task.state == "processing" and task.processing_on:
+                first = seen.setdefault(key, time.monotonic())
+                if time.monotonic() - first >= after:
+                    address = task.processing_on.address
+                    nanny = next(n for n in cluster.workers.values() if n.worker_address == address)
+                    os.kill(nanny.process.process.pid, signal.SIGKILL)
+                    return True
+        time.sleep(0.1)
+    return False
+
+
+def test_dask_cluster_grades_like_local_workers_even_when_a_worker_is_lost(graded):
     distributed = pytest.importorskip("distributed")
     course, expected, clean = graded
     reset(course, clean)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None) as cluster:
-        report = autograde_course(course, progress=False, scheduler=cluster.scheduler_address)
+        done = {}
+        run = threading.Thread(target=lambda: done.update(
+            report=autograde_course(course, progress=False, scheduler=cluster.scheduler_address)))
+        run.start()
+        killed = kill_a_busy_worker(cluster)
+        run.join(timeout=600)
+    assert killed, "no grading task was seen running long enough to kill its worker"
+    report = done["report"]
+    # each student merged once: the lost worker's student was graded again elsewhere, not twice
     assert sorted(o.student_id for o in report.outcomes) == STUDENTS
+    assert all(o.status == "graded" for o in report.outcomes)
     assert (course / "grades.csv").read_text() == expected
     for sid in STUDENTS:
         html = (course / "feedback" / sid / A / f"{A}.html").read_text()

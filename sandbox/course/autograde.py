@@ -36,6 +36,7 @@ from tqdm import tqdm
 
 from . import isolation
 from .gradebook import course_students, merge_submission, record_zero_submission
+from .grade_worker import TEMPLATE_DB
 from .grades import write_grades
 from .roster import SAFE_ID
 from .settings import CourseError, CourseSettings
@@ -169,7 +170,7 @@ def grade_all(course_dir: Path, grading: Grading, jobs: int, progress: bool, res
     work = course_dir / WORK_DIR
     work.mkdir(exist_ok=True)
     run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=work))
-    shutil.copyfile(course_dir / "gradebook.db", run_dir / "gradebook.db")
+    shutil.copyfile(course_dir / "gradebook.db", run_dir / TEMPLATE_DB)
     limits = {a: time_limit(course_dir / "source" / a, settings) for a in chosen}
     written = time.monotonic()
     bar = tqdm(total=len(todo) * len(chosen), desc="autograde", unit="submission", disable=not progress,
@@ -207,7 +208,7 @@ def local_results(course_dir: Path, run_dir: Path, students: list[str], grading:
     if not students:
         return
     idle: queue.Queue[WarmWorker] = queue.Queue()
-    workers = [WarmWorker(course_dir, run_dir, grading.isolation, grading.memory, f"worker-{i}")
+    workers = [WarmWorker(course_dir, run_dir, grading.isolation, grading.memory, f".worker-{i}")
                for i in range(min(jobs, len(students)))]
     for w in workers:
         w.start()  # every worker imports nbgrader at the same time, once

@@ -33,6 +33,7 @@ except ImportError as e:  # pragma: no cover - depends on the installation
     raise ImportError('--scheduler needs the optional Dask dependencies: pip install ".[dask]"') from e
 
 from . import isolation
+from .grade_worker import TEMPLATE_DB
 from .settings import CONFIG_FILE, SETTINGS_FILE
 
 #: Folders of a student's private course that come back to the client.
@@ -65,7 +66,7 @@ def course_kit(course_dir: Path, run_dir: Path) -> dict:
     """What every worker needs of the course: config, settings, source assignments, the gradebook template."""
     files = {name: (course_dir / name).read_bytes() for name in (CONFIG_FILE, SETTINGS_FILE)}
     files.update(read_tree(course_dir / "source", course_dir))
-    files["gradebook.db"] = (run_dir / "gradebook.db").read_bytes()
+    files["gradebook.db"] = (run_dir / TEMPLATE_DB).read_bytes()
     key = hashlib.sha256(b"".join(k.encode() + v for k, v in sorted(files.items()))).hexdigest()[:16]
     return {"key": key, "files": files}
 
@@ -149,7 +150,7 @@ def unpacked_course(kit: dict) -> tuple[Path, Path]:
             isolation.close_to_others(base)
             write_tree(kit["files"], course_dir)
             run_dir.mkdir()
-            shutil.copyfile(course_dir / "gradebook.db", run_dir / "gradebook.db")
+            shutil.copyfile(course_dir / "gradebook.db", run_dir / TEMPLATE_DB)
             (base / "ready").touch()
             atexit.register(shutil.rmtree, base, True)
     return course_dir, run_dir
@@ -166,7 +167,7 @@ def warm_worker(key: str, course_dir: Path, run_dir: Path, mode: str, memory: in
         for old in workers.values():
             old.close()
         workers.clear()
-        worker = WarmWorker(course_dir, run_dir, mode, memory, f"dask-{threading.get_ident()}")
+        worker = WarmWorker(course_dir, run_dir, mode, memory, f".dask-{threading.get_ident()}")
         atexit.register(worker.close)
         workers[(key, mode, memory)] = worker
     return workers[(key, mode, memory)]

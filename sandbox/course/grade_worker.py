@@ -31,6 +31,8 @@ from .nbgrader_ext import RUN_NOTES
 from .settings import CONFIG_FILE, GRADING_DATA_DIR, SETTINGS_FILE
 
 GRADE_LINE = "@grade "
+#: The gradebook every private course starts from, in RUN_DIR (a dot name: no student id starts with a dot).
+TEMPLATE_DB = ".gradebook.template.db"
 DONE_LINE = "@done "
 
 
@@ -77,7 +79,7 @@ def make_private_course(course_dir: Path, run_dir: Path, private: Path) -> None:
     private.mkdir(parents=True)
     for name in (CONFIG_FILE, SETTINGS_FILE):
         shutil.copyfile(course_dir / name, private / name)
-    shutil.copyfile(run_dir / "gradebook.db", private / "gradebook.db")
+    shutil.copyfile(run_dir / TEMPLATE_DB, private / "gradebook.db")
     (private / "source").symlink_to(course_dir / "source")
     (course_dir / GRADING_DATA_DIR).mkdir(exist_ok=True)
     (private / GRADING_DATA_DIR).symlink_to(course_dir / GRADING_DATA_DIR)

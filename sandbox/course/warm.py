@@ -30,6 +30,7 @@ class WarmWorker:
     """One ``grade_worker`` process, started on first use and restarted after a failure."""
 
     def __init__(self, course_dir: Path, run_dir: Path, mode: str, memory: int, name: str):
+        """``name``: of the worker's stderr log in ``run_dir`` (start it with a dot: no student id does)."""
         self.args = [sys.executable, "-m", "sandbox.course.grade_worker", str(course_dir), str(run_dir),
                      mode, str(memory)]
         self.cwd = run_dir
