@@ -233,7 +233,7 @@ def local_results(course_dir: Path, run_dir: Path, students: list[str], grading:
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
         for w in workers:
-            w.stop()  # unblocks the threads still waiting on a worker
+            w.stop(final=True)  # unblocks the threads still waiting on a worker, and no thread restarts it
         pool.shutdown(wait=True)
 
 

@@ -15,6 +15,7 @@ import select
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -37,16 +38,20 @@ class WarmWorker:
         self.log_path = run_dir / f"{name}.log"
         self.proc: subprocess.Popen | None = None
         self.buffer = b""
+        self.closed = False
+        self.lock = threading.Lock()  # start and stop come from different threads on Ctrl-C
 
     def start(self) -> None:
         """Start the worker (its imports run now, while other workers grade)."""
-        if self.proc is not None and self.proc.poll() is None:
-            return
-        log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen(self.args, cwd=self.cwd, env=nbgrader_env(), stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=log, start_new_session=True)
-        log.close()
-        self.buffer = b""
+        with self.lock:
+            if self.closed:
+                raise WorkerStopped("the run is over")
+            if self.proc is not None and self.proc.poll() is None:
+                return
+            with open(self.log_path, "ab") as log:
+                self.proc = subprocess.Popen(self.args, cwd=self.cwd, env=nbgrader_env(), stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, stderr=log, start_new_session=True)
+            self.buffer = b""
 
     def grade(self, student_id: str, assignments: list[str], time_limit: float) -> dict[str, dict]:
         """Outcomes (assignment -> outcome dict) of one student; WorkerStopped if the worker fails first.
@@ -101,21 +106,23 @@ class WarmWorker:
             return ""
         return "\n".join(text.strip().splitlines()[-15:])
 
-    def stop(self) -> None:
-        """Kill the worker and whatever it started (kernels included)."""
-        if self.proc is None:
-            return
-        try:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-        self.proc.wait()
-        for stream in (self.proc.stdin, self.proc.stdout):
+    def stop(self, final: bool = False) -> None:
+        """Kill the worker and whatever it started (kernels included); ``final``: never start it again."""
+        with self.lock:
+            self.closed = self.closed or final
+            if self.proc is None:
+                return
             try:
-                stream.close()
-            except OSError:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
                 pass
-        self.proc = None
+            self.proc.wait()
+            for stream in (self.proc.stdin, self.proc.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+            self.proc = None
 
     def close(self) -> None:
         """End the worker: let it finish on end of input, kill it if it does not."""
