@@ -135,3 +135,14 @@ def test_dask_cluster_grades_like_local_workers_even_when_a_worker_is_lost(grade
         html = (course / "feedback" / sid / A / f"{A}.html").read_text()
         assert "HIDDEN-MARKER" not in html
     assert not (course / ".autograde_work").exists()
+
+
+def test_an_unreachable_scheduler_is_a_clear_error_and_changes_nothing(graded):
+    from sandbox.course.settings import CourseError
+
+    course, expected, _ = graded
+    before = (course / "gradebook.db").read_bytes()
+    with pytest.raises(CourseError, match="cannot use the Dask scheduler 'tcp://127.0.0.1:1'"):
+        autograde_course(course, progress=False, scheduler="tcp://127.0.0.1:1")
+    assert (course / "gradebook.db").read_bytes() == before
+    assert not (course / ".autograde_work").exists()

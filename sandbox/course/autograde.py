@@ -117,6 +117,11 @@ def autograde_course(course_dir, jobs: int = 1, assignments: list[str] | None = 
     unknown = [a for a in chosen if a not in settings.assignments]
     if unknown:
         raise CourseError(f"unknown assignment {unknown[0]!r}; assignments: {', '.join(settings.assignments)}")
+    if scheduler:
+        try:
+            from . import dask_grading  # noqa: F401
+        except ImportError as e:
+            raise CourseError(str(e)) from None
     with course_lock(course_dir):
         isolation.close_to_others(course_dir)
         if (mode or isolation.detect_mode()) == "none":
@@ -161,6 +166,11 @@ def grade_all(course_dir: Path, grading: Grading, jobs: int, progress: bool, res
     status are not graded again.
     """
     settings, chosen = grading.settings, grading.assignments
+    client = None
+    if scheduler:
+        from .dask_grading import connect, dask_results
+
+        client = connect(scheduler)  # an unreachable scheduler fails before anything is written
     students, outcomes = find_students(course_dir, grading.allow_unknown_students)
     status = save_status(course_dir, outcomes, run={
         "isolation": grading.isolation,
@@ -177,10 +187,8 @@ def grade_all(course_dir: Path, grading: Grading, jobs: int, progress: bool, res
                smoothing=0.1)
     results = iter(())
     try:
-        if scheduler:
-            from .dask_grading import dask_results
-
-            results = dask_results(scheduler, course_dir, run_dir, todo, grading, limits)
+        if client is not None:
+            results = dask_results(client, course_dir, run_dir, todo, grading, limits)
         else:
             results = local_results(course_dir, run_dir, todo, grading, limits, jobs)
         for results_of_student in results:
@@ -194,6 +202,8 @@ def grade_all(course_dir: Path, grading: Grading, jobs: int, progress: bool, res
     finally:
         if hasattr(results, "close"):
             results.close()  # stops the workers now, even on Ctrl-C
+        if client is not None:
+            client.close()
         bar.close()
         shutil.rmtree(run_dir, ignore_errors=True)
         if work.is_dir() and not any(work.iterdir()):

@@ -33,8 +33,8 @@ except ImportError as e:  # pragma: no cover - depends on the installation
     raise ImportError('--scheduler needs the optional Dask dependencies: pip install ".[dask]"') from e
 
 from . import isolation
-from .grade_worker import TEMPLATE_DB
-from .settings import CONFIG_FILE, SETTINGS_FILE
+from .grade_worker import TEMPLATE_DB, submission_ignore
+from .settings import CONFIG_FILE, SETTINGS_FILE, CourseError
 
 #: Folders of a student's private course that come back to the client.
 RESULT_DIRS = ("autograded", "feedback")
@@ -73,8 +73,6 @@ def course_kit(course_dir: Path, run_dir: Path) -> dict:
 
 def submission_files(course_dir: Path, student_id: str, assignments: list[str]) -> dict[str, bytes]:
     """The student's submitted files of ``assignments`` (relative to the course folder), data/ left out."""
-    from .grade_worker import submission_ignore
-
     files = {}
     for a in assignments:
         folder = course_dir / "submitted" / student_id / a
@@ -87,30 +85,38 @@ def submission_files(course_dir: Path, student_id: str, assignments: list[str]) 
     return files
 
 
-def dask_results(scheduler: str, course_dir: Path, run_dir: Path, students: list[str], grading,
+def connect(scheduler: str) -> Client:
+    """A client of the scheduler at ``scheduler``; CourseError if it cannot be reached."""
+    try:
+        return Client(scheduler, timeout="30s")
+    except (OSError, TimeoutError, ValueError) as e:
+        raise CourseError(f"cannot use the Dask scheduler {scheduler!r} (give its address, e.g. "
+                          f"tcp://10.0.0.5:8786): {e}") from None
+
+
+def dask_results(client: Client, course_dir: Path, run_dir: Path, students: list[str], grading,
                  limits: dict[str, float]) -> Iterator[list]:
     """Each student's outcomes as soon as a Dask worker has graded them; their files land in ``run_dir/ID``."""
     from .autograde import Outcome
 
     if not students:
         return
-    with Client(scheduler) as client:
-        [kit] = client.scatter([course_kit(course_dir, run_dir)], broadcast=True)
-        mode = grading.isolation if grading.fixed_mode else None
-        run = uuid.uuid4().hex[:8]
-        futures = {client.submit(grade_task, kit, sid, submission_files(course_dir, sid, grading.assignments),
-                                 grading.assignments, mode, grading.memory, limits, key=f"grade-{sid}-{run}"): sid
-                   for sid in students}
-        for future in as_completed(futures):
-            sid = futures[future]
-            try:
-                outcomes, files = future.result()
-            except Exception as e:  # the task failed on every worker it was given
-                yield [Outcome(sid, a, "ungradable", f"grading crashed: {e!r}") for a in grading.assignments]
-                continue
-            write_tree(files, run_dir / sid)
-            yield [Outcome(**o) for o in outcomes]
-            future.release()
+    [kit] = client.scatter([course_kit(course_dir, run_dir)], broadcast=True)
+    mode = grading.isolation if grading.fixed_mode else None
+    run = uuid.uuid4().hex[:8]
+    futures = {client.submit(grade_task, kit, sid, submission_files(course_dir, sid, grading.assignments),
+                             grading.assignments, mode, grading.memory, limits, key=f"grade-{sid}-{run}"): sid
+               for sid in students}
+    for future in as_completed(futures):
+        sid = futures[future]
+        try:
+            outcomes, files = future.result()
+        except Exception as e:  # the task failed on every worker it was given
+            yield [Outcome(sid, a, "ungradable", f"grading crashed: {e!r}") for a in grading.assignments]
+            continue
+        write_tree(files, run_dir / sid)
+        yield [Outcome(**o) for o in outcomes]
+        future.release()
 
 
 _local = threading.local()
