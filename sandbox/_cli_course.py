@@ -75,6 +75,11 @@ def register(subparsers) -> None:
                        help="memory limit of each student's kernel in bytes, or e.g. 4G or 512M")
     p.add_argument("--allow-unknown-students", action="store_true",
                    help="also grade submitted/<id>/ folders of ids not on the roster (reported and skipped otherwise)")
+    p.add_argument("--resume", action="store_true",
+                   help="after an interrupted run: grade only the students it did not finish")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="grade on the workers of this dask.distributed scheduler (e.g. tcp://10.0.0.5:8786) "
+                   "instead of local processes; needs the [dask] extra")
 
 
 def _help(parser) -> int:
@@ -101,10 +106,19 @@ def _build(args) -> int:
 def _autograde(args) -> int:
     from .course import autograde_course
 
+    import time
+
+    start = time.perf_counter()
     report = autograde_course(args.course, jobs=args.jobs, assignments=args.assignment, progress=sys.stderr.isatty(),
-                              memory=args.memory, allow_unknown_students=args.allow_unknown_students)
+                              memory=args.memory, allow_unknown_students=args.allow_unknown_students,
+                              resume=args.resume, scheduler=args.scheduler)
+    seconds = time.perf_counter() - start
     graded = sum(o.status == "graded" for o in report.outcomes)
-    print(f"graded {graded} submission(s) (isolation: {report.isolation}); grades: {report.grades_csv}")
+    done = sum(o.assignment != "*" and o.status != "unknown student" for o in report.outcomes)
+    print(f"graded {graded} submission(s) in {seconds:.0f} s ({done / seconds:.2f} submissions/s; "
+          f"isolation: {report.isolation}); grades: {report.grades_csv}")
+    if report.skipped:
+        print(f"left {len(report.skipped)} student(s) graded by the interrupted run as they were (--resume)")
     for o in report.problems():
         print(f"  {o.student_id} {o.assignment}: {o.status}" + (f" - {o.message.splitlines()[0]}" if o.message else ""))
     if not report.outcomes:

@@ -1,11 +1,14 @@
 """`sandbox course autograde`: grade every submission in parallel, safely.
 
-nbgrader's sqlite gradebook does not take concurrent writers, so each worker
-process grades one student in a private copy of the course (its own gradebook
-copy, a copy of the submission without its data/ folder), runs nbgrader's own
-autograde and generate_feedback there (:mod:`sandbox.course.grade_worker`, in a
-process that is killed if it overruns), and the parent merges the grades into
-the course's gradebook one student at a time.
+nbgrader's sqlite gradebook does not take concurrent writers, so each warm
+worker process (:mod:`sandbox.course.grade_worker`, nbgrader imported once,
+killed and replaced if it overruns) grades one student after another, each in
+a private copy of the course (its own gradebook copy, a copy of the submission
+without its data/ folder), running nbgrader's own autograde and
+generate_feedback there; the parent merges the grades into the course's
+gradebook one student at a time, as they finish. With a Dask scheduler, the
+students are tasks on the cluster's workers instead
+(:mod:`sandbox.course.dask_grading`).
 
 Inside the worker, each notebook runs in an isolated kernel (the strongest
 mode of :mod:`sandbox.course.isolation` this machine allows) and only its answer
@@ -17,10 +20,13 @@ from __future__ import annotations
 
 import fcntl
 import json
+import queue
 import shutil
 import sys
 import tempfile
-from concurrent.futures import ProcessPoolExecutor, as_completed
+import time
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,11 +36,11 @@ from tqdm import tqdm
 
 from . import isolation
 from .gradebook import course_students, merge_submission, record_zero_submission
+from .grade_worker import TEMPLATE_DB
 from .grades import write_grades
-from .grading_data import student_dataset
-from .nbgrader_adapter import run_python
 from .roster import SAFE_ID
-from .settings import CONFIG_FILE, GRADING_DATA_DIR, SETTINGS_FILE, CourseError, CourseSettings
+from .settings import CourseError, CourseSettings
+from .warm import WarmWorker, WorkerStopped
 
 WORK_DIR = ".autograde_work"
 LOCK_FILE = ".autograde.lock"
@@ -44,6 +50,10 @@ RUN_KEY = "_autograde"
 UNKNOWN = "unknown student"
 #: Seconds allowed to nbgrader itself (start-up, kernel start, bookkeeping) on top of the cells.
 NBGRADER_OVERHEAD = 120
+#: Seconds allowed, per student, to generate their world when it is not cached yet.
+WORLD_TIME = 600
+#: grades.csv is rewritten at most this often (seconds) while a run goes on, and at its end.
+GRADES_EVERY = 10
 
 
 @dataclass
@@ -62,6 +72,7 @@ class AutogradeReport:
     outcomes: list[Outcome] = field(default_factory=list)
     grades_csv: Path | None = None
     isolation: str = "none"
+    skipped: list[str] = field(default_factory=list)  # students left as they were (--resume)
 
     def problems(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.status != "graded" or o.message]
@@ -69,7 +80,8 @@ class AutogradeReport:
 
 def autograde_course(course_dir, jobs: int = 1, assignments: list[str] | None = None,
                      progress: bool = True, memory: int = isolation.DEFAULT_MEMORY,
-                     allow_unknown_students: bool = False, mode: str | None = None) -> AutogradeReport:
+                     allow_unknown_students: bool = False, mode: str | None = None, resume: bool = False,
+                     scheduler: str | None = None) -> AutogradeReport:
     """Grade ``submitted/<student>/<assignment>/`` for every student and assignment.
 
     Writes ``autograded/``, ``feedback/<student>/<assignment>/*.html``, the
@@ -86,6 +98,12 @@ def autograde_course(course_dir, jobs: int = 1, assignments: list[str] | None = 
     mode : str, optional
         Isolation mode (:data:`sandbox.course.isolation.MODES`); the strongest
         that works on this machine by default.
+    resume : bool
+        Leave alone the students whose every assignment already has a status
+        (an interrupted run's finished work) and grade the rest.
+    scheduler : str, optional
+        Address of a dask.distributed scheduler: grade on its workers
+        (``jobs`` is then unused).
     """
     course_dir = Path(course_dir).resolve()
     settings = CourseSettings.load(course_dir)
@@ -99,15 +117,20 @@ def autograde_course(course_dir, jobs: int = 1, assignments: list[str] | None = 
     unknown = [a for a in chosen if a not in settings.assignments]
     if unknown:
         raise CourseError(f"unknown assignment {unknown[0]!r}; assignments: {', '.join(settings.assignments)}")
+    if scheduler:
+        try:
+            from . import dask_grading  # noqa: F401
+        except ImportError as e:
+            raise CourseError(str(e)) from None
     with course_lock(course_dir):
         isolation.close_to_others(course_dir)
-        mode = mode or isolation.detect_mode()
-        if mode == "none":
+        if (mode or isolation.detect_mode()) == "none":
             print("autograde: no isolation available on this machine (no bubblewrap, not root): students' code "
                   "runs as this user and can read and write what you can; answers are still judged outside "
                   "their kernels", file=sys.stderr)
-        grading = Grading(settings, chosen, mode, memory, allow_unknown_students)
-        return grade_all(course_dir, grading, jobs, progress)
+        grading = Grading(settings, chosen, mode or isolation.detect_mode(), memory, allow_unknown_students,
+                          fixed_mode=mode is not None)
+        return grade_all(course_dir, grading, jobs, progress, resume=resume, scheduler=scheduler)
 
 
 @dataclass(frozen=True)
@@ -119,6 +142,7 @@ class Grading:
     isolation: str
     memory: int
     allow_unknown_students: bool
+    fixed_mode: bool = False  # the isolation mode was chosen by the caller (else each machine detects its own)
 
 
 @contextmanager
@@ -132,36 +156,112 @@ def course_lock(course_dir: Path):
         yield
 
 
-def grade_all(course_dir: Path, grading: Grading, jobs: int, progress: bool) -> AutogradeReport:
+def grade_all(course_dir: Path, grading: Grading, jobs: int, progress: bool, resume: bool = False,
+              scheduler: str | None = None) -> AutogradeReport:
+    """Grade every student's submissions with warm workers (or on a Dask cluster), merging as they finish.
+
+    The gradebook, ``autograde_status.json`` and (every few seconds) ``grades.csv``
+    are updated as each student finishes, so an interrupted run keeps what is
+    done; with ``resume``, students whose every chosen assignment already has a
+    status are not graded again.
+    """
     settings, chosen = grading.settings, grading.assignments
+    client = None
+    if scheduler:
+        from .dask_grading import connect, dask_results
+
+        client = connect(scheduler)  # an unreachable scheduler fails before anything is written
     students, outcomes = find_students(course_dir, grading.allow_unknown_students)
+    status = save_status(course_dir, outcomes, run={
+        "isolation": grading.isolation,
+        "unknown_students": sorted(o.student_id for o in outcomes if o.status == UNKNOWN)})
+    skipped = [s for s in students if resume and all(a in status.get(s, {}) for a in chosen)]
+    todo = [s for s in students if s not in set(skipped)]
     work = course_dir / WORK_DIR
     work.mkdir(exist_ok=True)
     run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=work))
-    template_db = run_dir / "gradebook.db"
-    shutil.copyfile(course_dir / "gradebook.db", template_db)
+    shutil.copyfile(course_dir / "gradebook.db", run_dir / TEMPLATE_DB)
+    limits = {a: time_limit(course_dir / "source" / a, settings) for a in chosen}
+    written = time.monotonic()
+    bar = tqdm(total=len(todo) * len(chosen), desc="autograde", unit="submission", disable=not progress,
+               smoothing=0.1)
+    results = iter(())
     try:
-        bar = tqdm(total=len(students), desc="autograde", unit="student", disable=not progress)
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(grade_student, course_dir, run_dir, sid, grading): sid
-                       for sid in students}
-            for future in as_completed(futures):
-                sid = futures[future]
-                try:
-                    results = future.result()
-                except Exception as e:  # a worker crash must not stop the others
-                    results = [Outcome(sid, a, "ungradable", f"grading crashed: {e!r}") for a in chosen]
-                collect_student(course_dir, run_dir, settings, results)
-                outcomes.extend(results)
-                bar.update()
-        bar.close()
+        if client is not None:
+            results = dask_results(client, course_dir, run_dir, todo, grading, limits)
+        else:
+            results = local_results(course_dir, run_dir, todo, grading, limits, jobs)
+        for results_of_student in results:
+            collect_student(course_dir, run_dir, settings, results_of_student)
+            outcomes.extend(results_of_student)
+            status = save_status(course_dir, results_of_student)
+            bar.update(len(results_of_student))
+            if time.monotonic() - written > GRADES_EVERY:
+                write_grades(course_dir, settings, students_status(status))
+                written = time.monotonic()
     finally:
+        if hasattr(results, "close"):
+            results.close()  # stops the workers now, even on Ctrl-C
+        if client is not None:
+            client.close()
+        bar.close()
         shutil.rmtree(run_dir, ignore_errors=True)
-        if not any(work.iterdir()):
+        if work.is_dir() and not any(work.iterdir()):
             work.rmdir()
-    status = save_status(course_dir, outcomes, grading.isolation)
-    grades_csv = write_grades(course_dir, settings, {k: v for k, v in status.items() if k != RUN_KEY})
-    return AutogradeReport(course_dir, outcomes, grades_csv, grading.isolation)
+    grades_csv = write_grades(course_dir, settings, students_status(status))
+    return AutogradeReport(course_dir, outcomes, grades_csv, grading.isolation, skipped)
+
+
+def local_results(course_dir: Path, run_dir: Path, students: list[str], grading: Grading,
+                  limits: dict[str, float], jobs: int) -> Iterator[list[Outcome]]:
+    """Each student's outcomes as soon as one of ``jobs`` warm workers has graded them."""
+    if not students:
+        return
+    idle: queue.Queue[WarmWorker] = queue.Queue()
+    workers = [WarmWorker(course_dir, run_dir, grading.isolation, grading.memory, f".worker-{i}")
+               for i in range(min(jobs, len(students)))]
+    for w in workers:
+        w.start()  # every worker imports nbgrader at the same time, once
+        idle.put(w)
+
+    def grade(sid: str) -> list[Outcome]:
+        worker = idle.get()
+        try:
+            return grade_with(worker, sid, grading.assignments, limits)
+        finally:
+            idle.put(worker)
+
+    pool = ThreadPoolExecutor(max_workers=len(workers))
+    try:
+        futures = {pool.submit(grade, sid): sid for sid in students}
+        for future in as_completed(futures):
+            try:
+                yield future.result()
+            except Exception as e:  # a failure of ours must not stop the others
+                yield [Outcome(futures[future], a, "ungradable", f"grading crashed: {e!r}")
+                       for a in grading.assignments]
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+        for w in workers:
+            w.stop(final=True)  # unblocks the threads still waiting on a worker, and no thread restarts it
+        pool.shutdown(wait=True)
+
+
+def grade_with(worker: WarmWorker, student_id: str, assignments: list[str],
+               limits: dict[str, float]) -> list[Outcome]:
+    """One student's outcomes from a warm worker; a worker that dies or overruns fails only the submission it was on."""
+    results, todo = {}, list(assignments)
+    while todo:
+        try:
+            results.update(worker.grade(student_id, todo, WORLD_TIME + sum(limits[a] for a in todo)))
+            break
+        except WorkerStopped as e:
+            results.update(e.partial)
+            todo = [a for a in todo if a not in results]
+            results[todo[0]] = {"status": "ungradable", "message": f"grading stopped:\n{e}"}
+            todo = todo[1:]
+    return [Outcome(student_id, a, results[a]["status"], results[a]["message"]) if a in results else
+            Outcome(student_id, a, "ungradable", "the grading worker gave no result") for a in assignments]
 
 
 def find_students(course_dir: Path, allow_unknown: bool = False) -> tuple[list[str], list[Outcome]]:
@@ -184,105 +284,6 @@ def find_students(course_dir: Path, allow_unknown: bool = False) -> tuple[list[s
                 rejected.append(Outcome(d.name, "*", UNKNOWN, f"submitted/{d.name}/ is not on the roster: not "
                                         "graded (add the student, or rerun with --allow-unknown-students)"))
     return sorted(students), rejected
-
-
-def grade_student(course_dir: Path, run_dir: Path, student_id: str, grading: Grading) -> list[Outcome]:
-    """Worker: grade one student's assignments in a private copy of the course."""
-    settings, assignments = grading.settings, grading.assignments
-    private = run_dir / student_id
-    make_private_course(course_dir, run_dir, private)
-    outcomes, ready, notes = {}, [], {}
-    for assignment in assignments:
-        refused = prepare_submission(course_dir, private, student_id, assignment, notes)
-        if refused:
-            outcomes[assignment] = refused
-        else:
-            ready.append(assignment)
-    if ready:
-        student_dataset(private, student_id)  # generated before nbgrader's clock starts
-    while ready:
-        limit = sum(time_limit(course_dir / "source" / a, settings) for a in ready)
-        results, run = run_grade_worker(private, student_id, ready, limit, grading)
-        for a in ready[: len(results)]:
-            r = results[a]
-            if r["ok"]:
-                said = notes.get(a, []) + ([r["stopped"]] if r.get("stopped") else [])
-                outcomes[a] = Outcome(student_id, a, "graded", "; ".join(said))
-            else:
-                tail = "\n".join(r["log"].strip().splitlines()[-15:])
-                outcomes[a] = Outcome(student_id, a, "ungradable", f"nbgrader {r['step']} failed:\n{tail}")
-        ready = ready[len(results):]
-        if ready:  # the process died or was killed while grading ready[0]
-            tail = "\n".join(run.output.strip().splitlines()[-15:])
-            outcomes[ready[0]] = Outcome(student_id, ready[0], "ungradable", f"grading stopped:\n{tail}")
-            ready = ready[1:]
-    return [outcomes[a] for a in assignments]
-
-
-def make_private_course(course_dir: Path, run_dir: Path, private: Path) -> None:
-    """A minimal course folder for one worker: config, settings, a gradebook copy, links to source and worlds."""
-    private.mkdir(parents=True)
-    for name in (CONFIG_FILE, SETTINGS_FILE):
-        shutil.copyfile(course_dir / name, private / name)
-    shutil.copyfile(run_dir / "gradebook.db", private / "gradebook.db")
-    (private / "source").symlink_to(course_dir / "source")
-    (course_dir / GRADING_DATA_DIR).mkdir(exist_ok=True)
-    (private / GRADING_DATA_DIR).symlink_to(course_dir / GRADING_DATA_DIR)
-
-
-def prepare_submission(course_dir: Path, private: Path, student_id: str, assignment: str,
-                       notes: dict) -> Outcome | None:
-    """Copy a submission (without its data/) into the private course; an Outcome if it cannot be graded."""
-    submission = course_dir / "submitted" / student_id / assignment
-    if not submission.is_dir():
-        return Outcome(student_id, assignment, "missing", f"no submission (submitted/{student_id}/{assignment}/)")
-    copy = private / "submitted" / student_id / assignment
-    shutil.copytree(submission, copy, symlinks=True, ignore=submission_ignore)
-    expected = sorted(p.name for p in (course_dir / "source" / assignment).glob("*.ipynb"))
-    problems, valid = [], []
-    for name in expected:
-        path = copy / name
-        if not path.is_file():
-            problems.append(f"{name} was not submitted (scored 0)")
-            continue
-        error = notebook_error(path)
-        if error:
-            path.unlink()  # nbgrader then scores it 0, like a missing notebook
-            problems.append(f"{name} is not a valid notebook ({error}) (scored 0)")
-        else:
-            valid.append(name)
-    if not valid:
-        return Outcome(student_id, assignment, "ungradable", "; ".join(problems) or "no notebooks submitted")
-    notes[assignment] = problems
-    return None
-
-
-def submission_ignore(folder: str, names: list[str]) -> list[str]:
-    """shutil.copytree ignore function: no data/, caches or symlinks (which could point at any file)."""
-    skip = {"data", ".ipynb_checkpoints", "__pycache__"}
-    return [n for n in names if n in skip or (Path(folder) / n).is_symlink()]
-
-
-def run_grade_worker(private: Path, student_id: str, assignments: list[str], limit: float, grading: Grading):
-    """Run grade_worker on ``assignments``; return ({assignment: result} in order, the run)."""
-    run = run_python(["-m", "sandbox.course.grade_worker", str(private), student_id, grading.isolation,
-                      str(grading.memory), *assignments], private, time_limit=limit)
-    results = {}
-    for line in run.stdout.splitlines():
-        if line.startswith('{"assignment"'):
-            r = json.loads(line)
-            results[r["assignment"]] = r
-    return results, run
-
-
-def notebook_error(path: Path) -> str | None:
-    """Why ``path`` cannot be graded as a notebook, or None."""
-    try:
-        nb = nbformat.read(path, as_version=4)
-        nbformat.validate(nb)
-    except Exception as e:  # NotJSONError, ValidationError, UnicodeDecodeError, ...
-        return f"{type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}"
-    return None
 
 
 def time_limit(source_dir: Path, settings: CourseSettings) -> float:
@@ -321,17 +322,25 @@ def only_html(folder: str, names: list[str]) -> list[str]:
     return [n for n in names if not n.endswith(".html") or (Path(folder) / n).is_symlink()]
 
 
-def save_status(course_dir: Path, outcomes: list[Outcome], mode: str = "none") -> dict:
+def save_status(course_dir: Path, outcomes: list[Outcome], run: dict | None = None) -> dict:
     """Update autograde_status.json (student -> assignment -> status, message) and return it.
 
-    The ``_autograde`` entry records the last run: its isolation mode and the
-    submission folders of students not on the roster.
+    ``run`` replaces the ``_autograde`` entry, which records the last run: its
+    isolation mode and the submission folders of students not on the roster.
+    The file is replaced whole, never left half-written.
     """
     path = course_dir / STATUS_FILE
     status = json.loads(path.read_text()) if path.is_file() else {}
-    status[RUN_KEY] = {"isolation": mode,
-                       "unknown_students": sorted(o.student_id for o in outcomes if o.status == UNKNOWN)}
+    if run is not None:
+        status[RUN_KEY] = run
     for o in outcomes:
         status.setdefault(o.student_id, {})[o.assignment] = {"status": o.status, "message": o.message}
-    path.write_text(json.dumps(status, indent=2, sort_keys=True) + "\n")
+    tmp = path.with_suffix(".json.tmp")
+    tmp.write_text(json.dumps(status, indent=2, sort_keys=True) + "\n")
+    tmp.replace(path)
     return status
+
+
+def students_status(status: dict) -> dict:
+    """autograde_status.json without its ``_autograde`` entry."""
+    return {k: v for k, v in status.items() if k != RUN_KEY}

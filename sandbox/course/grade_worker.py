@@ -1,39 +1,171 @@
-"""One student's grading, run as its own process.
+"""A warm grading worker: one process grades many students in turn.
 
-``python -m sandbox.course.grade_worker COURSE STUDENT ISOLATION MEMORY A...``
+``python -m sandbox.course.grade_worker COURSE RUN_DIR ISOLATION MEMORY``
 
-Runs nbgrader's autograde (with :class:`~sandbox.course.nbgrader_ext.IsolatedExecute`:
-the notebook runs in an isolated kernel, answers are judged here) and
-generate_feedback through nbgrader's Python API, so nbgrader is imported once
-per student, for each assignment in turn, in the course folder COURSE (the
-worker's private copy). Prints one JSON line per assignment:
-{"assignment", "ok", "step", "log", "stopped"}.
+nbgrader, pandas and the judge are imported once, when the worker starts. It
+then reads one job per line on stdin, ``{"student": ID, "assignments": [...]}``,
+and grades that student in a private copy of the course (``RUN_DIR/ID``: its
+own gradebook copy, the submission without its data/ folder): nbgrader's
+autograde (with :class:`~sandbox.course.nbgrader_ext.IsolatedExecute`: every
+notebook runs in a fresh isolated kernel, answers are judged here) and
+generate_feedback, through nbgrader's Python API. No student code ever runs in
+this process, and nothing of one student outlives its job but the imports.
+
+For each assignment it prints one line ``@grade {"student_id", "assignment",
+"status", "message"}`` as soon as it is done, then ``@done ID``. The parent
+(:class:`sandbox.course.warm.WarmWorker`) kills and restarts it if it overruns.
 """
 
 from __future__ import annotations
 
 import json
+import shutil
 import sys
 from pathlib import Path
 
+import nbformat
+
+from .grading_data import student_dataset
 from .nbgrader_adapter import load_api
 from .nbgrader_ext import RUN_NOTES
+from .settings import CONFIG_FILE, GRADING_DATA_DIR, SETTINGS_FILE
+
+GRADE_LINE = "@grade "
+#: The gradebook every private course starts from, in RUN_DIR (a dot name: no student id starts with a dot).
+TEMPLATE_DB = ".gradebook.template.db"
+DONE_LINE = "@done "
 
 
-def main(argv=None) -> int:
-    course, student, mode, memory, *assignments = argv if argv is not None else sys.argv[1:]
-    api = load_api(Path(course).resolve(), isolation=mode, memory=int(memory))
+def outcome(student_id: str, assignment: str, status: str, message: str = "") -> dict:
+    return {"student_id": student_id, "assignment": assignment, "status": status, "message": message}
+
+
+def grade_student(course_dir: Path, run_dir: Path, student_id: str, assignments: list[str], api_options: dict,
+                  emit) -> None:
+    """Grade one student's ``assignments`` in ``run_dir/student_id``; ``emit(outcome)`` for each as it ends."""
+    private = run_dir / student_id
+    if private.exists():  # left by a worker killed on this student
+        shutil.rmtree(private)
+    make_private_course(course_dir, run_dir, private)
+    ready, notes = [], {}
     for assignment in assignments:
+        refused = prepare_submission(course_dir, private, student_id, assignment, notes)
+        if refused:
+            emit(refused)
+        else:
+            ready.append(assignment)
+    if not ready:
+        return
+    student_dataset(private, student_id)  # generated (or found in the cache) before nbgrader starts
+    api = load_api(private, **api_options)
+    for assignment in ready:
         RUN_NOTES.clear()
-        result = api.autograde(assignment, student, force=True, create=True)
+        result = api.autograde(assignment, student_id, force=True, create=True)
         step = "autograde"
         if result["success"]:
             step = "generate_feedback"
-            result = api.generate_feedback(assignment, student, force=True)
-        log = (result.get("log") or "") + (result.get("error") or "")
-        print(json.dumps({"assignment": assignment, "ok": bool(result["success"]), "step": step,
-                          "log": log[-4000:], "stopped": "; ".join(n for n in RUN_NOTES if n)}), flush=True)
+            result = api.generate_feedback(assignment, student_id, force=True)
+        if result["success"]:
+            said = notes.get(assignment, []) + [n for n in RUN_NOTES if n]
+            emit(outcome(student_id, assignment, "graded", "; ".join(said)))
+        else:
+            log = (result.get("log") or "") + (result.get("error") or "")
+            tail = "\n".join(log.strip().splitlines()[-15:])
+            emit(outcome(student_id, assignment, "ungradable", f"nbgrader {step} failed:\n{tail}"))
+
+
+def make_private_course(course_dir: Path, run_dir: Path, private: Path) -> None:
+    """A minimal course folder for one student: config, settings, a gradebook copy, links to source and worlds."""
+    private.mkdir(parents=True)
+    for name in (CONFIG_FILE, SETTINGS_FILE):
+        shutil.copyfile(course_dir / name, private / name)
+    shutil.copyfile(run_dir / TEMPLATE_DB, private / "gradebook.db")
+    (private / "source").symlink_to(course_dir / "source")
+    (course_dir / GRADING_DATA_DIR).mkdir(exist_ok=True)
+    (private / GRADING_DATA_DIR).symlink_to(course_dir / GRADING_DATA_DIR)
+
+
+def prepare_submission(course_dir: Path, private: Path, student_id: str, assignment: str,
+                       notes: dict) -> dict | None:
+    """Copy a submission (without its data/) into the private course; an outcome if it cannot be graded."""
+    submission = course_dir / "submitted" / student_id / assignment
+    if not submission.is_dir():
+        return outcome(student_id, assignment, "missing", f"no submission (submitted/{student_id}/{assignment}/)")
+    copy = private / "submitted" / student_id / assignment
+    shutil.copytree(submission, copy, symlinks=True, ignore=submission_ignore)
+    expected = sorted(p.name for p in (course_dir / "source" / assignment).glob("*.ipynb"))
+    problems, valid = [], []
+    for name in expected:
+        path = copy / name
+        if not path.is_file():
+            problems.append(f"{name} was not submitted (scored 0)")
+            continue
+        error = notebook_error(path)
+        if error:
+            path.unlink()  # nbgrader then scores it 0, like a missing notebook
+            problems.append(f"{name} is not a valid notebook ({error}) (scored 0)")
+        else:
+            valid.append(name)
+    if not valid:
+        return outcome(student_id, assignment, "ungradable", "; ".join(problems) or "no notebooks submitted")
+    notes[assignment] = problems
+    return None
+
+
+def submission_ignore(folder: str, names: list[str]) -> list[str]:
+    """shutil.copytree ignore function: no data/, caches or symlinks (which could point at any file)."""
+    skip = {"data", ".ipynb_checkpoints", "__pycache__"}
+    return [n for n in names if n in skip or (Path(folder) / n).is_symlink()]
+
+
+def notebook_error(path: Path) -> str | None:
+    """Why ``path`` cannot be graded as a notebook, or None."""
+    try:
+        nb = nbformat.read(path, as_version=4)
+        nbformat.validate(nb)
+    except Exception as e:  # NotJSONError, ValidationError, UnicodeDecodeError, ...
+        return f"{type(e).__name__}: {str(e).splitlines()[0][:200] if str(e) else ''}"
+    return None
+
+
+def main(argv=None) -> int:
+    course, run_dir, mode, memory = argv if argv is not None else sys.argv[1:]
+    course_dir, run_dir = Path(course).resolve(), Path(run_dir).resolve()
+    options = {"isolation": mode, "memory": int(memory)}
+    out = sys.stdout
+
+    def emit(result: dict) -> None:
+        out.write(GRADE_LINE + json.dumps(result) + "\n")
+        out.flush()
+
+    # nbgrader and the converters print to stdout at times: keep our protocol lines apart
+    sys.stdout = sys.stderr
+    warm_up()
+    for line in sys.stdin:
+        job = json.loads(line)
+        sid, done = job["student"], set()
+
+        def emit_once(result: dict) -> None:
+            done.add(result["assignment"])
+            emit(result)
+
+        try:
+            grade_student(course_dir, run_dir, sid, job["assignments"], options, emit_once)
+        except Exception as e:  # a bug or a broken file must not take the worker (and its imports) down
+            for a in job["assignments"]:
+                if a not in done:
+                    emit(outcome(sid, a, "ungradable", f"grading crashed: {e!r}"))
+        out.write(f"{DONE_LINE}{sid}\n")
+        out.flush()
     return 0
+
+
+def warm_up() -> None:
+    """Import once what every job needs: nbgrader's apps and converters, pandas (the judge), the generator."""
+    import nbgrader.apps  # noqa: F401
+    import pandas  # noqa: F401
+
+    from .. import generator  # noqa: F401
 
 
 if __name__ == "__main__":

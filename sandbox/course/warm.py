@@ -1,0 +1,136 @@
+"""The parent's handle on one warm grading worker (:mod:`sandbox.course.grade_worker`).
+
+The worker process lives for the whole run and grades one student after
+another; :meth:`WarmWorker.grade` sends it a student and waits, at most a time
+limit, for that student's outcomes. A worker that overruns is killed with
+everything it started (its process group) and a new one takes its place, so a
+stuck submission costs one worker start, not the run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from .grade_worker import DONE_LINE, GRADE_LINE
+from .nbgrader_adapter import nbgrader_env
+
+
+class WorkerStopped(RuntimeError):
+    """The worker died or was killed before finishing a student; the message holds its last words."""
+
+
+class WarmWorker:
+    """One ``grade_worker`` process, started on first use and restarted after a failure."""
+
+    def __init__(self, course_dir: Path, run_dir: Path, mode: str, memory: int, name: str):
+        """``name``: of the worker's stderr log in ``run_dir`` (start it with a dot: no student id does)."""
+        self.args = [sys.executable, "-m", "sandbox.course.grade_worker", str(course_dir), str(run_dir),
+                     mode, str(memory)]
+        self.cwd = run_dir
+        self.log_path = run_dir / f"{name}.log"
+        self.proc: subprocess.Popen | None = None
+        self.buffer = b""
+        self.closed = False
+        self.lock = threading.Lock()  # start and stop come from different threads on Ctrl-C
+
+    def start(self) -> None:
+        """Start the worker (its imports run now, while other workers grade)."""
+        with self.lock:
+            if self.closed:
+                raise WorkerStopped("the run is over")
+            if self.proc is not None and self.proc.poll() is None:
+                return
+            with open(self.log_path, "ab") as log:
+                self.proc = subprocess.Popen(self.args, cwd=self.cwd, env=nbgrader_env(), stdin=subprocess.PIPE,
+                                             stdout=subprocess.PIPE, stderr=log, start_new_session=True)
+            self.buffer = b""
+
+    def grade(self, student_id: str, assignments: list[str], time_limit: float) -> dict[str, dict]:
+        """Outcomes (assignment -> outcome dict) of one student; WorkerStopped if the worker fails first.
+
+        Outcomes received before a failure are in the exception's ``partial``.
+        """
+        self.start()
+        log_start = self.log_path.stat().st_size
+        results: dict[str, dict] = {}
+        try:
+            self.proc.stdin.write((json.dumps({"student": student_id, "assignments": assignments}) + "\n").encode())
+            self.proc.stdin.flush()
+        except OSError:
+            pass  # it died; reading below says so
+        deadline = time.monotonic() + time_limit
+        while True:
+            line = self.read_line(deadline)
+            if line is None:
+                killed = time.monotonic() >= deadline
+                self.stop()
+                error = WorkerStopped(self.last_words(log_start) + (f"\n[killed after {time_limit:.0f} s]"
+                                                                    if killed else ""))
+                error.partial = results
+                raise error
+            if line.startswith(GRADE_LINE):
+                r = json.loads(line[len(GRADE_LINE):])
+                results[r["assignment"]] = r
+            elif line == f"{DONE_LINE}{student_id}":
+                return results
+
+    def read_line(self, deadline: float) -> str | None:
+        """The next line of the worker's stdout, or None if it ended or the deadline passed."""
+        fd = self.proc.stdout.fileno()
+        while b"\n" not in self.buffer:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                return None
+            chunk = os.read(fd, 65536)
+            if not chunk:
+                return None
+            self.buffer += chunk
+        line, self.buffer = self.buffer.split(b"\n", 1)
+        return line.decode("utf-8", "replace")
+
+    def last_words(self, since: int) -> str:
+        """The tail of what the worker wrote to stderr since byte ``since``."""
+        try:
+            with open(self.log_path, "rb") as f:
+                f.seek(since)
+                text = f.read().decode("utf-8", "replace")
+        except OSError:
+            return ""
+        return "\n".join(text.strip().splitlines()[-15:])
+
+    def stop(self, final: bool = False) -> None:
+        """Kill the worker and whatever it started (kernels included); ``final``: never start it again."""
+        with self.lock:
+            self.closed = self.closed or final
+            if self.proc is None:
+                return
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+            self.proc.wait()
+            for stream in (self.proc.stdin, self.proc.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+            self.proc = None
+
+    def close(self) -> None:
+        """End the worker: let it finish on end of input, kill it if it does not."""
+        if self.proc is None:
+            return
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=10)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        self.stop()
