@@ -1,13 +1,13 @@
 """Questions of notebook 03, when to post: hour x weekday, best windows, weekday vs weekend.
 
 The reference analysis is the median engagement rate by reach per posting
-hour / weekday (UTC, Monday = 0). The weekend effect (q7) is judged within platforms: weekend
-posts come mostly from some platforms (the planted confounder ``weekend_by_platform``), so the
-pooled ratio of q6 is the naive first look, not the answer. The best hour (q4) is judged on the data alone:
+hour / weekday (UTC, Monday = 0). The best hour (q4) is judged on the data alone:
 its best well-sampled hour and near-ties within NEAR_TIE, with that hour's median
-as evidence. The best weekday and the weekend effect also accept the planted
-truth (``ds.truth``) where the data ranks it near the top, see
-:func:`sandbox.exercises._analysis.supported`.
+as evidence. The best weekday (q5) also accepts the planted truth (``ds.truth``)
+where the data ranks it near the top, see :func:`sandbox.exercises._analysis.supported`.
+The weekend effect (q7) is judged on the data within platforms: weekend posts come
+mostly from some platforms (the planted confounder ``weekend_by_platform``), so the
+pooled ratio of q6 is the naive first look, and its label is q7's typical mistake.
 
 In the notebook: ``q1, q2, q3, q4, q5, q6, q7 = ex.setup(globals())``.
 """
