@@ -29,7 +29,6 @@ def solved_namespace(exercise, ds) -> dict:
     ns = {"ds": ds, "pd": pd, "plt": plt, "sns": sns, "ex": module}
     for q in exercise.questions:
         exec(q.solution, ns)
-    import matplotlib.pyplot as plt
     plt.close("all")  # charts the solutions drew (a kernel closes them after each cell)
     return ns
 

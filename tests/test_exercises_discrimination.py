@@ -69,7 +69,7 @@ def test_best_hour_is_judged_on_each_world(default_world, fresh_worlds):
 
 
 #: Insight questions whose answer is a decision read off the data (EXERCISES.md, bar 4).
-INSIGHTS = [("06_campaigns_ab_tests", "q5"), ("06_campaigns_ab_tests", "q7")]
+INSIGHTS = [("03_when_to_post", "q7"), ("06_campaigns_ab_tests", "q5"), ("06_campaigns_ab_tests", "q7")]
 MAX_SHARE = 0.6
 
 

@@ -3,15 +3,18 @@
 The reference analysis is the median engagement rate by reach per posting
 hour / weekday (UTC, Monday = 0). The best hour (q4) is judged on the data alone:
 its best well-sampled hour and near-ties within NEAR_TIE, with that hour's median
-as evidence. The best weekday and the weekend effect also accept the planted
-truth (``ds.truth``) where the data ranks it near the top, see
-:func:`sandbox.exercises._analysis.supported`.
+as evidence. The best weekday (q5) also accepts the planted truth (``ds.truth``)
+where the data ranks it near the top, see :func:`sandbox.exercises._analysis.supported`.
+The weekend effect (q7) is judged on the data within platforms: weekend posts come
+mostly from some platforms (the planted confounder ``weekend_by_platform``), so the
+pooled ratio of q6 is the naive first look, and its label is q7's typical mistake.
 
 In the notebook: ``q1, q2, q3, q4, q5, q6, q7 = ex.setup(globals())``.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .. import reference
@@ -139,14 +142,34 @@ def effect_label(ratio: float) -> str:
     return "lower" if ratio < lo else "higher" if ratio > hi else "about the same"
 
 
+def weekend_pooled(ds) -> set:
+    """The label of the pooled ratio (q6): the naive first look, a mistake for q7 (the platform mix decides it)."""
+    return {effect_label(weekend_ratio(ds))}
+
+
+def weekend_ratios_by_platform(ds) -> pd.Series:
+    """Per platform: median ER by reach of weekend posts / that of weekday posts."""
+    posts = ds.posts.assign(er=an.er_reach(ds.posts), weekend=ds.posts["posted_at"].dt.day_of_week >= 5)
+    by = posts.groupby(["platform", "weekend"], observed=True)["er"].median().unstack()
+    return by[True] / by[False]
+
+
+def weekend_within(ds) -> float:
+    """The weekend effect within platforms: geometric mean over platforms of their weekend / weekday ratios.
+
+    Each platform is compared with itself, so the platform mix of weekend posts drops out; the
+    geometric mean treats a ratio and its inverse symmetrically, as the planted truth does.
+    """
+    return float(np.exp(np.log(weekend_ratios_by_platform(ds)).mean()))  # a platform without weekend posts is skipped
+
+
 def weekend_effect(ds) -> set:
-    """The label the data shows, and the planted multiplier's label when they disagree (both defensible)."""
-    seen = effect_label(weekend_ratio(ds))
-    # data model v2 plants a weekend confounder: the planted (within-platform) effect answers another
-    # question than this pooled one, so only the data's label is right
-    if "weekend_multiplier" not in ds.truth or "confounders" in ds.truth:
-        return {seen}
-    return {seen, effect_label(ds.truth["weekend_multiplier"])}
+    """The label of the weekend effect within platforms (the careful answer).
+
+    Only the data decides: the planted label (``truth["confounders"]["weekend_by_platform"]["answer"]``)
+    is measured on ER by impressions relative to each account, a finer comparison than the notebook's.
+    """
+    return {effect_label(weekend_within(ds))}
 
 
 SERIES = SeriesMatch(rtol=1e-6)
@@ -268,17 +291,29 @@ Q6 = Question(
 )
 
 Q7 = Question(
-    "q7", "Insight: is engagement on weekends 'higher', 'lower' or 'about the same' (within 5%) compared with "
-    "weekdays?", ("weekend_effect",),
+    "q7", "Insight: within each platform, is engagement on weekends 'higher', 'lower' or 'about the same' "
+    "(within 5%) compared with weekdays? Judge it on the geometric mean over platforms of each platform's "
+    "weekend / weekday ratio of median ER by reach.", ("weekend_effect",),
     reference=weekend_effect, comparison=MemberOf(str, "choice", options=EFFECT_CHOICES),
-    hints=("Read it off your weekend_ratio.",
-           f"Below {SAME_BAND[0]} is 'lower', above {SAME_BAND[1]} 'higher', in between 'about the same'."),
-    solution=("weekend_effect = 'lower' if weekend_ratio < 0.95 else 'higher' if weekend_ratio > 1.05 "
+    hints=("Compare each platform with itself: weekend posts are not spread over the platforms like weekday posts.",
+           "Group the posts by platform and by a weekend flag, take the median er, `.unstack()` the flag and "
+           "divide the weekend column by the weekday column: one ratio per platform.",
+           f"Average those ratios geometrically (the product to the power 1 / their count), then read the label: below "
+           f"{SAME_BAND[0]} is 'lower', above {SAME_BAND[1]} 'higher', in between 'about the same'."),
+    solution=("posts = ds.posts.assign(er=er, weekend=weekend)\n"
+              "by_platform = posts.groupby(['platform', 'weekend'], observed=True)['er'].median().unstack()\n"
+              "platform_ratios = by_platform[True] / by_platform[False]\n"
+              "within_ratio = platform_ratios.prod() ** (1 / platform_ratios.count())\n"
+              "weekend_effect = 'lower' if within_ratio < 0.95 else 'higher' if within_ratio > 1.05 "
               "else 'about the same'"),
     mistakes=(
-        Mistake("read the ratio the right way round: weekend / weekday below 1 means weekends do worse",
-                lambda ds: {effect_label(1 / weekend_ratio(ds))}),
+        Mistake("that is the pooled answer of question 6: weekend posts come mostly from a few platforms, so "
+                "the pooled ratio measures the platform mix; compare weekends with weekdays within each platform",
+                weekend_pooled),
+        # the upside-down reading is not listed: it differs from the reference only when the effect is
+        # not 'about the same' (about half of the worlds), so no message could be trusted
     ),
+    points=2,
 )
 
 EXERCISE = Exercise("03_when_to_post", "When to post", (Q1, Q2, Q3, Q4, Q5, Q6, Q7), tables=("posts",))
