@@ -90,3 +90,13 @@ def test_solution_shows_the_model_written_answer_once_the_learner_wrote_theirs(t
         shown.append(bound.solution())
     assert [s.model_answer for s in shown] == [None, None, q.model_answer]
     assert shown[0].note and q.solution in repr(shown[0]) and q.model_answer in repr(shown[2])
+
+
+@pytest.mark.parametrize("name", [n for n in NOTEBOOKS if n >= "04"])
+def test_every_written_answer_has_a_model_answer(name):
+    """EXERCISES.md bar 3: qN.solution() can show a model answer for each written part (notebooks 04 on)."""
+    nb = nbformat.read(ROOT / "solutions" / f"{name}.ipynb", as_version=4)
+    written = {c.metadata["nbgrader"]["grade_id"].removesuffix("_narrative") for c in nb.cells
+               if c.metadata.get("nbgrader", {}).get("grade_id", "").endswith("_narrative")}
+    exercise = get_exercise(name)
+    assert written and all(exercise[qid].model_answer for qid in written), written

@@ -394,6 +394,17 @@ Q6 = Question(
     points=2,
 )
 
+#: The model written answer of question 7, shown by q7.solution() once the learner wrote theirs.
+MODEL_ANSWER = (
+    "Roll out the B creatives of the tests whose whole interval is above 0, for example a lift of +45% "
+    "(95% interval +20% to +75%), and keep the A creatives where the interval is below 0. The tests whose "
+    "interval crosses 0 with little traffic stay open: they had less than an 80% chance to see even a 20% "
+    "lift, so rerun them with the clicks per arm of question 6 before deciding. A crossing interval only "
+    "says the data cannot tell the creatives apart; with few clicks a real 20% lift would often look like "
+    "that too, so \"no winner\" is not \"no difference\" unless the test had the power to see one."
+)
+
+
 Q7 = Question(
     "q7", "Insight card: the tests to act on (a winner: roll out B, or keep A), the tests to rerun with more "
     "traffic (underpowered), both as sorted lists of test_id, and the clicks per arm the rerun needs (your q6).",
@@ -415,6 +426,7 @@ Q7 = Question(
         Mistake("you act on every test whose lift is above or below 0; only intervals that exclude 0 are results",
                 lambda ds: card(ds, labels=verdicts(ds, by_estimate=True))),
     ),
+    model_answer=MODEL_ANSWER,
     points=3,
 )
 
