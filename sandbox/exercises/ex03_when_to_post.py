@@ -268,6 +268,8 @@ Q5 = Question(
     mistakes=(
         Mistake("counted from 1? Monday is 0 here (dt.day_of_week)",
                 lambda ds: {d + 1 for d in best_weekdays(ds)}),
+        Mistake("that is the best weekday over ALL platforms; the question is about instagram",
+                lambda ds: an.top_labels(an.er_reach(ds.posts).groupby(ds.posts["posted_at"].dt.day_of_week).median(), 1)),
     ),
 )
 
