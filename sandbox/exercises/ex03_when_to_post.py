@@ -17,7 +17,6 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from .. import reference
 from . import _analysis as an
 from ._compare import BestWithEvidence, FrameMatch, MemberOf, Scalar, Several, SeriesMatch
 from ._question import Exercise, Mistake, Question
@@ -109,11 +108,9 @@ def best_hour_by_total(ds) -> tuple[set, pd.Series]:
 
 def brand_local_best_hours(ds) -> tuple[set, pd.Series]:
     """The best well-sampled hour on each brand's own clock (``brands.timezone``): notebook 05's question."""
-    ig = ds.posts["platform"] == "instagram"
-    hours = reference.local_posted_at(ds).dt.hour[ig]
-    values = an.er_reach(ds.posts[ig]).groupby(hours).median()
-    share = hours.value_counts(normalize=True)
-    return card(values[values.index.isin(share.index[share >= MIN_SHARE])])
+    from .ex05_audience_local_time import best_local_hours  # ex05 builds on this module
+
+    return best_local_hours(ds)
 
 
 def thin_hours(ds) -> tuple[set, pd.Series]:
