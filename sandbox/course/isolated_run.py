@@ -19,13 +19,16 @@ from pathlib import Path
 import nbformat
 
 from ..dataset import DATA_DIR_ENV
-from . import isolation, kernel_run
+from . import isolation, kernel_run, kernel_template
+from .kernel_template import KernelTemplate
 from .answers import load_answers
 from .grading_data import write_learner_copy
 from ..exercises._policy import Policy
 
 #: Largest cells.json read back (bytes); nbgrader's LimitOutput trims further.
 MAX_OUTPUT_BYTES = 32 * 2**20
+#: Largest part of the kernel's log read back (bytes), for the message of a run that stopped.
+MAX_LOG_BYTES = 2**20
 #: Seconds allowed on top of the cells (interpreter and kernel start, answer export).
 STARTUP = 60
 
@@ -62,8 +65,12 @@ def read_untrusted(base: Path, relative: str, max_bytes: int) -> bytes | None:
 
 
 def run_isolated(nb, data_dir: Path, variables: list[str], *, timeout: int, mode: str,
-                 limits: isolation.Limits, hidden: list[Path], policy: Policy) -> KernelRun:
-    """Execute ``nb`` on the learner tables of ``data_dir`` in an isolated kernel; see module docstring."""
+                 limits: isolation.Limits, hidden: list[Path], policy: Policy,
+                 template: KernelTemplate | None = None) -> KernelRun:
+    """Execute ``nb`` on the learner tables of ``data_dir`` in an isolated kernel; see module docstring.
+
+    ``template``: in ``bwrap+nobody`` mode, the kernel is forked from it (same sandbox, no imports to redo).
+    """
     workdir = isolation.make_workdir(mode)
     try:
         nbformat.write(nb, workdir / kernel_run.NOTEBOOK)
@@ -75,12 +82,31 @@ def run_isolated(nb, data_dir: Path, variables: list[str], *, timeout: int, mode
         isolation.hand_over(workdir, mode)
         cells = sum(c.cell_type == "code" for c in nb.cells)
         env = isolation.minimal_env(workdir, {DATA_DIR_ENV: str(workdir / "data")})
-        run = isolation.run_sandboxed([sys.executable, "-I", kernel_run.__file__, str(workdir)],
-                                      workdir, mode, hidden, limits,
-                                      time_limit=STARTUP + cells * (timeout + 2 * kernel_run.GRACE + 5), env=env)
+        time_limit = STARTUP + cells * (timeout + 2 * kernel_run.GRACE + 5)
+        if template is not None and mode == "bwrap+nobody":
+            run = run_from_template(template, workdir, hidden, limits, time_limit, env)
+        else:
+            run = isolation.run_sandboxed([sys.executable, "-I", kernel_run.__file__, str(workdir)],
+                                          workdir, mode, hidden, limits, time_limit=time_limit, env=env)
         return collect(workdir, run)
     finally:
         isolation.remove_workdir(workdir)
+
+
+def run_from_template(template: KernelTemplate, workdir: Path, hidden: list[Path], limits: isolation.Limits,
+                      time_limit: float, env: dict) -> isolation.SandboxRun:
+    """kernel_run in a bubblewrap sandbox around ``workdir``, forked from ``template`` (see kernel_template)."""
+    holder = isolation.Holder(workdir, hidden)
+    try:
+        job = {"holder": holder.pid, "workdir": str(workdir), "env": env, "uid": isolation.NOBODY,
+               "limits": [limits.memory, limits.processes, limits.file_size]}
+        code = template.run(job, time_limit, on_timeout=holder.kill)
+    finally:
+        holder.end()
+    log = (read_untrusted(workdir, kernel_template.LOG_FILE, MAX_LOG_BYTES) or b"").decode("utf-8", "replace")
+    if code is None:
+        return isolation.SandboxRun(None, log[-20000:] + f"\n[killed after {time_limit:.0f} s]")
+    return isolation.SandboxRun(code, log[-20000:])
 
 
 def collect(workdir: Path, run: isolation.SandboxRun) -> KernelRun:

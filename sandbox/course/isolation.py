@@ -22,8 +22,10 @@ learner tables, and resource limits apply (memory, processes, file size).
 
 from __future__ import annotations
 
+import json
 import os
 import resource
+import select
 import shutil
 import signal
 import subprocess
@@ -67,9 +69,12 @@ def needed_paths() -> list[str]:
     return list(dict.fromkeys(str(Path(p).resolve()) for p in (sys.base_prefix, sys.prefix, PACKAGE_PARENT)))
 
 
-def bwrap_args(workdir: Path, hidden: list[Path], as_root: bool) -> list[str]:
-    """bubblewrap options: read-only system, private /tmp and /root, hidden folders, writable ``workdir`` only."""
-    args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/root"]
+def bwrap_args(workdir: Path, hidden: list[Path], as_root: bool, info_fd: int | None = None) -> list[str]:
+    """bubblewrap options: read-only system, private /tmp and /root, hidden folders, writable ``workdir`` only.
+
+    ``info_fd``: a file descriptor bubblewrap writes its JSON info to (``child-pid``: pid 1 of the sandbox).
+    """
+    args = ["bwrap"] + (["--info-fd", str(info_fd)] if info_fd is not None else []) + ["--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--tmpfs", "/root"]
     for path in needed_paths():
         if path.startswith(("/tmp/", "/root/")):
             for parent in reversed(Path(path).parents[:-2]):  # traversable mount points on the way
@@ -85,15 +90,17 @@ def bwrap_args(workdir: Path, hidden: list[Path], as_root: bool) -> list[str]:
     return args + ["--unshare-all", "--"]
 
 
+AS_NOBODY = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--"]
+
+
 def wrapper(mode: str, workdir: Path, hidden: list[Path]) -> list[str]:
     """The command prefix that runs a program in ``mode``."""
-    as_nobody = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--"]
     if mode == "bwrap+nobody":
-        return bwrap_args(workdir, hidden, as_root=True) + as_nobody
+        return bwrap_args(workdir, hidden, as_root=True) + AS_NOBODY
     if mode == "bwrap":
         return bwrap_args(workdir, hidden, as_root=False)
     if mode == "nobody":
-        return as_nobody
+        return AS_NOBODY
     if mode == "none":
         return []
     raise ValueError(f"unknown isolation mode {mode!r}; modes: {', '.join(MODES)}")
@@ -193,3 +200,49 @@ def run_sandboxed(cmd: list[str], workdir: Path, mode: str, hidden: list[Path], 
         os.killpg(proc.pid, signal.SIGKILL)
         out, _ = proc.communicate()
         return SandboxRun(None, out[-20000:] + f"\n[killed after {time_limit:.0f} s]")
+
+
+class Holder:
+    """An empty ``bwrap+nobody`` sandbox around ``workdir`` for a kernel template's child to join.
+
+    It holds the namespaces bubblewrap made (mounts, pid, network, ipc, uts) until :meth:`end`; ending it
+    kills every process left inside (the sandbox's pid 1 exits).
+    """
+
+    def __init__(self, workdir: Path, hidden: list[Path], time_limit: float = 60):
+        read, write = os.pipe()
+        try:
+            self.proc = subprocess.Popen(
+                bwrap_args(workdir, hidden, as_root=True, info_fd=write) + AS_NOBODY
+                + ["/bin/sh", "-c", "echo ready && exec cat"],
+                cwd=workdir, env={"PATH": "/usr/bin:/bin"}, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT, pass_fds=(write,), start_new_session=True)
+        finally:
+            os.close(write)
+        with os.fdopen(read, "rb") as info:
+            text = info.read()  # bubblewrap closes it once the namespaces exist
+        ready = select.select([self.proc.stdout], [], [], time_limit)[0] and self.proc.stdout.readline()
+        if ready != b"ready\n":
+            output = (ready or b"") + (self.proc.stdout.read() if self.proc.poll() is not None else b"")
+            self.end()
+            raise OSError(f"bubblewrap did not start: {output.decode(errors='replace').strip()[-500:]}")
+        self.pid = int(json.loads(text)["child-pid"])
+
+    def kill(self) -> None:
+        """Kill everything in the sandbox now."""
+        for kill in (lambda: os.kill(self.pid, signal.SIGKILL), lambda: os.killpg(self.proc.pid, signal.SIGKILL)):
+            try:
+                kill()
+            except (ProcessLookupError, AttributeError):
+                pass
+
+    def end(self) -> None:
+        """Let the holder exit (closing its input), then make sure nothing of the sandbox is left."""
+        try:
+            self.proc.stdin.close()
+            self.proc.wait(timeout=5)
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+        self.kill()
+        self.proc.wait()
+        self.proc.stdout.close()

@@ -30,7 +30,7 @@ from nbgrader.preprocessors import DeduplicateIds, Execute, NbGraderPreprocessor
 from traitlets import Integer, Unicode
 
 from ..dataset import DATA_DIR_ENV, load_dataset
-from . import isolation
+from . import isolation, kernel_template
 from .isolation import DEFAULT_MEMORY
 from .grading_data import learner_files, student_dataset
 from .isolated_run import run_isolated
@@ -125,7 +125,8 @@ class IsolatedExecute(NbGraderPreprocessor):
             sent.cells[i].source = ""
         run = run_isolated(sent, data, answer_variables(exercise) if exercise else [],
                            timeout=settings.cell_timeout, mode=self.isolation, limits=isolation.Limits(self.memory),
-                           hidden=hidden_folders(course), policy=settings.policy())
+                           hidden=hidden_folders(course), policy=settings.policy(),
+                           template=kernel_template.shared() if self.isolation == "bwrap+nobody" else None)
         RUN_NOTES.append(run.stopped)
         fill_outputs(nb, run.outputs, run.stopped)
         if exercise:

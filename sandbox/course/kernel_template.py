@@ -1,0 +1,268 @@
+"""Kernel templates: import once what every graded notebook needs, then fork a fresh kernel per notebook.
+
+A fresh interpreter per notebook spends about 3 s of CPU before the first
+student line runs: ipykernel, nbclient, pandas, seaborn, scipy and the sandbox
+package are imported again each time. A template is a process that imports
+them once and never runs student code; for each notebook it forks a child that
+enters that notebook's bubblewrap sandbox, drops to ``nobody`` and runs
+:mod:`sandbox.course.kernel_run`, whose kernel is itself a fork
+(:mod:`sandbox.course.forked_kernel`). Every notebook still gets a new
+process, in new namespaces, with no state but the imports.
+
+How a child enters the sandbox (``bwrap+nobody`` only, where the grader is root):
+
+1. The grader starts bubblewrap around a *holder* (``cat``) with the same
+   options as for a kernel: the mounts, the pid, network, ipc and uts
+   namespaces are bubblewrap's, never ours.
+2. The template forks; the child joins the holder's namespaces with
+   ``setns`` and forks again, so that the grandchild is inside the sandbox's
+   pid namespace.
+3. The grandchild moves to its own session, sets the resource limits, sends
+   its output to a log, closes every other file, drops to ``nobody`` with no
+   capabilities and ``no_new_privs``, then runs the notebook.
+4. When the notebook is done (or its time is up) the grader ends the holder:
+   bubblewrap's pid 1 exits and the kernel kills every process left in the
+   namespace, including anything the student started in the background.
+
+The template talks to the grader over a pipe: one JSON job per line in, one
+``{"exit": code}`` line out. It holds no secret: it is started with a minimal
+environment, and its jobs carry only the kernel's folder and environment.
+"""
+
+from __future__ import annotations
+
+import builtins
+import contextlib
+import ctypes
+import importlib
+import json
+import os
+import select
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import traceback
+import types
+from pathlib import Path
+
+#: What graded notebooks import; a module missing here is simply imported by the kernel later.
+PRELOAD = (
+    "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "jupyter_client", "nbclient", "nbformat",
+    "numpy", "pandas", "pyarrow.parquet", "matplotlib.pyplot", "seaborn", "scipy.stats",
+    "statsmodels.stats.proportion", "statsmodels.stats.power", "sqlite3", "sandbox", "sandbox.exercises",
+)
+#: The order namespaces are joined in; the mount namespace last, as it changes what /proc shows.
+NAMESPACES = ("ipc", "uts", "net", "pid", "mnt")
+PR_SET_PDEATHSIG = 1
+PR_SET_NO_NEW_PRIVS = 38
+LOG_FILE = "kernel.log"
+#: Seconds the template's child has to exit once its sandbox was ended.
+STOP_GRACE = 30
+#: Exit code of a grandchild that failed before the notebook ran.
+SETUP_FAILED = 70
+
+
+def preload() -> None:
+    """Import what every graded notebook imports, the way a kernel would, without running any of it."""
+    # ipykernel would set this in each kernel; matplotlib reads it once, at import, here
+    os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
+    # as in kernel_run: an IRI grammar built at import by jsonschema, which no notebook needs
+    sys.modules.setdefault("rfc3987_syntax", None)
+    # Libraries that ask at import whether they run in a Jupyter kernel must hear yes, as they would in
+    # one (pandas then shows 20 columns of a wide frame, not the terminal's "fit the width").
+    builtins.get_ipython = lambda: types.SimpleNamespace(kernel=True)
+    try:
+        for name in PRELOAD:
+            try:
+                importlib.import_module(name)
+            except ImportError:
+                pass
+    finally:
+        del builtins.get_ipython
+    import forked_kernel  # noqa: F401  (what runs each notebook: siblings of this script)
+    import kernel_run  # noqa: F401
+    from sandbox.exercises import NOTEBOOKS, get_exercise
+
+    for notebook in NOTEBOOKS:
+        get_exercise(notebook)
+
+
+def libc_call(name: str, *args: int) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    if getattr(libc, name)(*args) != 0:
+        error = ctypes.get_errno()
+        raise OSError(error, f"{name}: {os.strerror(error)}")
+
+
+def enter_namespaces(pid: int) -> None:
+    """Join the namespaces of process ``pid`` (as root); the pid namespace applies to our next child."""
+    fds = [os.open(f"/proc/{pid}/ns/{ns}", os.O_RDONLY) for ns in NAMESPACES]
+    try:
+        for fd in fds:
+            libc_call("setns", fd, 0)
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+def become_kernel(job: dict) -> int:
+    """In the sandbox: isolate this process for good, then run the notebook. Returns kernel_run's exit code."""
+    import resource
+
+    workdir = job["workdir"]
+    os.setsid()
+    os.chdir(workdir)
+    log = os.open(os.path.join(workdir, LOG_FILE), os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.dup2(log, 1)
+    os.dup2(log, 2)
+    os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # the template's pipes above all
+    memory, processes, file_size = job["limits"]
+    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    uid = job["uid"]
+    os.setgroups([])
+    os.setresgid(uid, uid, uid)
+    os.setresuid(uid, uid, uid)  # from root: every capability is gone too
+    libc_call("prctl", PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
+    os.environ.clear()
+    os.environ.update(job["env"])
+    import kernel_run  # siblings of this file, which runs as a script (see KernelTemplate.start)
+    from forked_kernel import use_forked_kernels
+
+    sys.path[0] = workdir  # as for a kernel started in this folder
+    use_forked_kernels()
+    return kernel_run.main([workdir])
+
+
+def run_job(job: dict) -> None:
+    """The template's child: enter the sandbox, fork the kernel-to-be inside it, and exit with its code."""
+    code = SETUP_FAILED
+    try:
+        libc_call("prctl", PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        enter_namespaces(job["holder"])
+        pid = os.fork()
+        if pid == 0:
+            try:
+                code = become_kernel(job)
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        _, status = os.waitpid(pid, 0)
+        code = os.waitstatus_to_exitcode(status)
+    except BaseException:
+        traceback.print_exc()
+    finally:
+        os._exit(code if isinstance(code, int) and 0 <= code < 256 else SETUP_FAILED)
+
+
+def main(parent: int | None = None) -> int:
+    """The template process; ``parent``: the grader's pid, whose death ends the template."""
+    libc_call("prctl", PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if parent is not None and os.getppid() != parent:
+        return 0  # the grader is already gone
+    out = sys.stdout
+    sys.stdout = sys.stderr  # imports that print must not break the protocol
+    preload()
+    for line in sys.stdin:
+        job = json.loads(line)
+        pid = os.fork()
+        if pid == 0:
+            run_job(job)
+        _, status = os.waitpid(pid, 0)
+        out.write(json.dumps({"exit": os.waitstatus_to_exitcode(status)}) + "\n")
+        out.flush()
+    return 0
+
+
+
+class KernelTemplate:
+    """The grader's handle on one template process: started on first use, restarted if it died.
+
+    One job runs at a time: :meth:`run` holds a lock.
+    """
+
+    def __init__(self):
+        self.proc: subprocess.Popen | None = None
+        self.home: str | None = None
+        self.lock = threading.Lock()
+
+    def start(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            return
+        from .isolation import minimal_env
+
+        self.home = self.home or tempfile.mkdtemp(prefix="sandbox-template-")
+        env = minimal_env(Path(self.home))
+        # by path, not as sandbox.course.kernel_template: the course package imports nbgrader and pandas
+        command = [sys.executable, __file__, str(os.getpid())]
+        self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=self.home,
+                                     start_new_session=True)
+
+    def run(self, job: dict, time_limit: float, on_timeout) -> int | None:
+        """Run one job; its exit code, or None if the template died or ``time_limit`` passed.
+
+        ``on_timeout()`` must end the job's sandbox (the template's child then exits and we wait for it).
+        """
+        with self.lock:
+            return self._run(job, time_limit, on_timeout)
+
+    def _run(self, job: dict, time_limit: float, on_timeout) -> int | None:
+        self.start()
+        try:
+            self.proc.stdin.write((json.dumps(job) + "\n").encode())
+            self.proc.stdin.flush()
+        except OSError:
+            self.close()
+            return None
+        fd = self.proc.stdout.fileno()
+        ready = select.select([fd], [], [], time_limit)[0]
+        if not ready:
+            on_timeout()  # the child exits once its sandbox is gone
+            if not select.select([fd], [], [], STOP_GRACE)[0]:
+                self.close()
+                return None
+        line = self.proc.stdout.readline()
+        if not line:
+            self.close()
+            return None
+        return json.loads(line)["exit"] if ready else None
+
+    def close(self) -> None:
+        if self.proc is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            self.proc.wait()
+            for stream in (self.proc.stdin, self.proc.stdout):
+                with contextlib.suppress(OSError):
+                    stream.close()
+            self.proc = None
+        if self.home:
+            shutil.rmtree(self.home, ignore_errors=True)
+            self.home = None
+
+
+_shared: list[KernelTemplate] = []
+
+
+def shared() -> KernelTemplate:
+    """This process's template, started on first use and ended when the process exits."""
+    if not _shared:
+        import atexit
+
+        _shared.append(KernelTemplate())
+        atexit.register(_shared[0].close)
+    return _shared[0]
+
+
+if __name__ == "__main__":
+    sys.exit(main(int(sys.argv[1])))

@@ -1,0 +1,136 @@
+"""Kernels forked from a template: same results as a fresh interpreter, same isolation, nothing shared."""
+
+import copy
+import json
+
+import nbformat
+import psutil
+import pytest
+
+from sandbox.course import isolation
+from sandbox.course.isolated_run import run_isolated
+from sandbox.course.judge import answer_variables, exercise_of
+from sandbox.course.kernel_template import KernelTemplate
+from sandbox.course.synthetic import solution_answers
+from sandbox.exercises import NOTEBOOKS
+from sandbox.exercises._policy import Policy
+
+pytestmark = pytest.mark.skipif(isolation.detect_mode() != "bwrap+nobody",
+                                reason="kernel templates serve the bwrap+nobody mode (root with bubblewrap)")
+
+
+@pytest.fixture(scope="module")
+def data_dir(tmp_path_factory, tiny_dataset):
+    folder = tmp_path_factory.mktemp("world") / "data"
+    tiny_dataset.save(folder)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def template():
+    t = KernelTemplate()
+    yield t
+    t.close()
+
+
+def run(cells, data_dir, template, variables=(), timeout=30):
+    nb = cells if isinstance(cells, nbformat.NotebookNode) else \
+        nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    return run_isolated(nb, data_dir, list(variables), timeout=timeout, mode="bwrap+nobody",
+                        limits=isolation.Limits(), hidden=[], policy=Policy(), template=template)
+
+
+def shape(outputs):
+    """What a cell showed, without what may differ between two runs of the same code (images, timings)."""
+    return [[(o["output_type"], o.get("name"), sorted(o.get("data", {})), o.get("ename"),
+              o.get("data", {}).get("text/plain") if o["output_type"] == "execute_result" else None)
+             for o in cell] for cell in outputs]
+
+
+def solved(notebook: str):
+    """The solution notebook with its answer cells filled in, as a student hands it in."""
+    from sandbox._notebooks import authored_dir
+
+    return nbformat.read(authored_dir("solutions") / f"{notebook}.ipynb", as_version=4)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("notebook", sorted(NOTEBOOKS))
+def test_a_forked_kernel_gives_what_a_fresh_interpreter_gives(notebook, data_dir, template):
+    nb = solved(notebook)
+    variables = answer_variables(exercise_of(notebook))
+    fresh = run(copy.deepcopy(nb), data_dir, None, variables)
+    forked = run(copy.deepcopy(nb), data_dir, template, variables)
+    assert fresh.stopped == forked.stopped == ""
+    assert shape(forked.outputs) == shape(fresh.outputs)
+    images = [o for cell in forked.outputs for o in cell if "image/png" in o.get("data", {})]
+    assert len(images) == len([o for cell in fresh.outputs for o in cell if "image/png" in o.get("data", {})]) > 0
+    assert forked.answers.keys() == fresh.answers.keys() and forked.answers.keys()
+    for name, value in fresh.answers.items():
+        got = forked.answers[name]
+        assert got.equals(value) if hasattr(value, "equals") else got == value, name
+
+
+@pytest.mark.slow
+def test_nothing_of_one_notebook_reaches_the_next(data_dir, template):
+    run(["import pandas as pd, sandbox\npd.DataFrame.sum = lambda *a, **k: 42\nsandbox.LEFT_BEHIND = 1\n"
+         "import builtins\nbuiltins.len = lambda x: 0"], data_dir, template)
+    got = run(["import pandas as pd, sandbox\nclean = (int(pd.DataFrame({'a': [1, 2]}).sum().iloc[0]), "
+               "hasattr(sandbox, 'LEFT_BEHIND'), len([1, 2]))"], data_dir, template, ["clean"])
+    assert got.answers["clean"] == (3, False, 2)
+
+
+@pytest.mark.slow
+def test_a_forked_kernel_is_as_confined_as_a_fresh_one(data_dir, template):
+    probe = ("import os\n"
+             "status = dict(l.split(':\\t') for l in open('/proc/self/status').read().splitlines() if ':\\t' in l)\n"
+             "facts = {'uid': os.getuid(), 'caps': status['CapEff'].strip(), 'nnp': status['NoNewPrivs'].strip(),\n"
+             "         'pids': sorted(int(p) for p in os.listdir('/proc') if p.isdigit()),\n"
+             "         'tmp': os.listdir('/tmp'), 'cwd': os.getcwd()}\n"
+             "import socket\n"
+             "try:\n    socket.create_connection(('1.1.1.1', 53), timeout=2); facts['net'] = 'open'\n"
+             "except OSError:\n    facts['net'] = 'none'")
+    got = run([probe], data_dir, template, ["facts"]).answers["facts"]
+    assert got["uid"] == isolation.NOBODY and int(got["caps"], 16) == 0 and got["nnp"] == "1"
+    assert max(got["pids"]) < 50, got["pids"]  # its own pid namespace: no grader, no template, no other kernel
+    assert got["tmp"] == [got["cwd"].split("/")[-1]] and got["net"] == "none"  # /tmp: its own folder only
+
+
+@pytest.mark.slow
+def test_what_a_notebook_leaves_running_dies_with_its_sandbox(data_dir, template):
+    marker = "3217.25"
+    run([f"import subprocess\nsubprocess.Popen(['sleep', '{marker}'], start_new_session=True)\n"
+         f"import os\nif os.fork() == 0:\n    os.setsid()\n    os.execvp('sleep', ['sleep', '{marker}'])"],
+        data_dir, template)
+    left = [p.pid for p in psutil.process_iter(["cmdline"]) if marker in (p.info["cmdline"] or [])]
+    assert left == []
+
+
+@pytest.mark.slow
+def test_a_dead_template_is_replaced(data_dir, template):
+    template.start()
+    template.proc.kill()
+    template.proc.wait()
+    got = run(["x = 1"], data_dir, template, ["x"])
+    assert got.answers == {"x": 1}
+
+
+def test_the_template_runs_no_notebook_code_itself(tmp_path):
+    """Its job carries the kernel's folder and environment only: no salt, no course, no truth."""
+    from sandbox.course import isolated_run
+
+    seen = {}
+
+    class Recorder(KernelTemplate):
+        def run(self, job, time_limit, on_timeout):
+            seen.update(job)
+            return 0
+
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 1")])
+    world = tmp_path / "world"
+    world.mkdir()
+    (world / "dataset.json").write_text(json.dumps({}))
+    isolated_run.run_isolated(nb, world, ["x"], timeout=5, mode="bwrap+nobody", limits=isolation.Limits(),
+                              hidden=[], policy=Policy(), template=Recorder())
+    assert set(seen) == {"holder", "workdir", "env", "uid", "limits"}
+    assert seen["uid"] == isolation.NOBODY and not any("salt" in k.lower() for k in seen["env"])
