@@ -189,5 +189,7 @@ def load_api(course_dir: Path, isolation: str | None = None, memory: int | None 
         config.IsolatedExecute.isolation = isolation
         if memory is not None:
             config.IsolatedExecute.memory = memory
+        # the grading workers render feedback for one student after another: compile its templates once
+        config.GenerateFeedback.exporter_class = "sandbox.course.nbgrader_ext.FeedbackExporter"
     coursedir = CourseDirectory(config=config)
     return NbGraderAPI(coursedir=coursedir, config=config)

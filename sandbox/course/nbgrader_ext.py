@@ -12,6 +12,8 @@
 - :class:`RestoreCells` puts back graded cells a student deleted, wherever the
   neighbouring cells went.
 - :class:`HideTests` keeps hidden tests and tracebacks out of feedback.
+- :class:`FeedbackExporter` is nbgrader's feedback HTML exporter with its Jinja
+  templates compiled once per process (grading workers render many).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import nbformat
+from jinja2 import BytecodeCache
+from nbconvert.exporters import HTMLExporter
 from nbclient.exceptions import DeadKernelError
 from nbformat.notebooknode import NotebookNode
 from nbgrader import utils
@@ -276,3 +280,29 @@ class HideTests(NbGraderPreprocessor):
             elif not hidden:
                 kept.append(line)
         return "\n".join(kept)
+
+
+class MemoryBytecodeCache(BytecodeCache):
+    """Compiled Jinja templates kept in this process, keyed by Jinja on template name and source checksum."""
+
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+COMPILED_TEMPLATES = MemoryBytecodeCache()
+
+
+class FeedbackExporter(HTMLExporter):
+    """nbgrader's feedback exporter (HTML), sharing compiled templates between the exporters of a process."""
+
+    def _create_environment(self):
+        environment = super()._create_environment()
+        environment.bytecode_cache = COMPILED_TEMPLATES
+        return environment
