@@ -211,6 +211,8 @@ CLOCK_MESSAGES = {
     "every_brand": "these are every brand's posts on the market's clock; keep the posts of the market's brands "
                    "(zone == market_zone), which are the only ones on that clock",
     "own_zone": "that is Paris time (your own clock?); convert to the market's zone, market_zone",
+    "every_brand_utc": "these are every brand's posts per UTC hour: a UTC hour mixes the clocks of several time "
+                       "zones; keep the market's posts and convert them with .dt.tz_convert(market_zone)",
 }
 
 Q1 = Question(
@@ -239,6 +241,7 @@ Q1 = Question(
         Mistake(CLOCK_MESSAGES["utc"], lambda ds: timing(ds, UTC)),
         Mistake(CLOCK_MESSAGES["every_brand"], lambda ds: timing(ds, every_brand=True)),
         Mistake(CLOCK_MESSAGES["own_zone"], lambda ds: timing(ds, OWN_ZONE)),
+        Mistake(CLOCK_MESSAGES["every_brand_utc"], lambda ds: timing(ds, UTC, every_brand=True)),
     ),
 )
 
@@ -263,6 +266,7 @@ Q2 = Question(
         Mistake(CLOCK_MESSAGES["utc"], lambda ds: ig_er_by_hour(ds, clock=UTC)),
         Mistake(CLOCK_MESSAGES["every_brand"], lambda ds: ig_er_by_hour(ds, every_brand=True)),
         Mistake(CLOCK_MESSAGES["own_zone"], lambda ds: ig_er_by_hour(ds, clock=OWN_ZONE)),
+        Mistake(CLOCK_MESSAGES["every_brand_utc"], lambda ds: ig_er_by_hour(ds, clock=UTC, every_brand=True)),
     ),
 )
 
@@ -306,6 +310,9 @@ Q4 = Question(
         Mistake("that is the best hour with every brand on its own clock (notebook 05's question); this card is "
                 "for the market's brands only", brand_local_best_hours),
         Mistake(CLOCK_MESSAGES["own_zone"], lambda ds: best_hours(ds, clock=OWN_ZONE)),
+        Mistake("that is the best UTC hour over every brand: a UTC hour mixes the clocks of several time zones, "
+                "so no manager can schedule by it; use the market's posts on the market's clock",
+                lambda ds: best_hours(ds, clock=UTC, every_brand=True)),
         Mistake("one hour off: that hour is next to the best one", off_by_one),
         Mistake("that is the hour with the most engagements in TOTAL (hours with many posts win); compare the "
                 "median engagement RATE", best_hour_by_total),
