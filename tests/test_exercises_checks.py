@@ -138,18 +138,21 @@ def test_realistic_wrong_answers_get_the_right_diagnosis(default_world):
     assert "missing" in msg and not any(ch.isdigit() for ch in msg)
 
 
-def test_best_hour_rejects_local_time_off_by_one_and_totals(default_world):
+def test_best_hour_rejects_other_clocks_off_by_one_and_totals(default_world):
+    """03.q4 is the market's local hour: the old card (every brand, UTC), the market in UTC, every brand on
+    the market's clock, Paris time, a neighbour hour, totals and the right hour with the wrong evidence fail."""
     ds = default_world
     ex3 = __import__("sandbox.exercises.ex03_when_to_post", fromlist=["x"])
     q = get_exercise("03_when_to_post")["q4"]
     best, values = q.reference(ds)
-    ig = ex3.instagram(ds)
-    paris = ex3.local_best_hours(ds, "Europe/Paris")
     wrong = {
-        "Paris time": q.answers_of(paris)[0],
+        "every brand, UTC": q.answers_of(ex3.best_hours(ds, clock=ex3.UTC, every_brand=True))[0],
+        "market, UTC": q.answers_of(ex3.best_hours(ds, clock=ex3.UTC))[0],
+        "every brand, market clock": q.answers_of(ex3.best_hours(ds, every_brand=True))[0],
+        "Paris time": q.answers_of(ex3.best_hours(ds, clock=ex3.OWN_ZONE))[0],
         "off by one": (max(best) + 1, float(values.get(max(best) + 1, 0.0))),
         "total engagements": q.answers_of(ex3.best_hour_by_total(ds))[0],
-        "right hour, wrong evidence": (min(best), float(ig["er"].median())),
+        "right hour, wrong evidence": (min(best), float(ex3.instagram(ds)["er"].median())),
     }
     for what, answer in wrong.items():
         assert q.mismatch(answer, (best, values)) is not None, what

@@ -7,7 +7,7 @@ Definitions used in every notebook:
 - ER by reach = engagements / reach, by impressions = engagements /
   impressions, by followers = engagements / followers of the account on the
   posting day (``followers_daily.followers`` of the UTC day of ``posted_at``);
-- hours and weekdays are UTC, Monday = 0.
+- hours and weekdays are UTC as stored, Monday = 0 (notebooks 03 and 05 read them on local clocks).
 """
 
 from __future__ import annotations

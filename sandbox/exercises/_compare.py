@@ -106,7 +106,7 @@ class Scalar:
 class MemberOf:
     """The answer must be one of a set of accepted values (insight questions).
 
-    ``expected`` is that set, computed from the planted truth and the data.
+    ``expected`` is that set, computed from the planted truth and the data (or one text label).
     ``cast`` turns the learner's answer into a comparable value (int, str).
     """
 
@@ -127,7 +127,7 @@ class MemberOf:
         if self.options is not None and value not in self.options:
             raise Mismatch(f"{answer!r} is not one of the allowed answers: {', '.join(map(repr, self.options))}")
         if self.cast is str:
-            expected = {norm_text(e) for e in expected}
+            expected = {norm_text(e) for e in ([expected] if isinstance(expected, str) else expected)}
         if value not in expected:
             raise Mismatch(f"{fmt(answer)} is not the right {self.describe}")
 
