@@ -9,7 +9,9 @@ own gradebook copy, the submission without its data/ folder): nbgrader's
 autograde (with :class:`~sandbox.course.nbgrader_ext.IsolatedExecute`: every
 notebook runs in a fresh isolated kernel, answers are judged here) and
 generate_feedback, through nbgrader's Python API. No student code ever runs in
-this process, and nothing of one student outlives its job but the imports.
+this process, and nothing of one student outlives its job but the imports. In
+``bwrap+nobody`` mode the worker starts its kernel template
+(:mod:`sandbox.course.kernel_template`) ahead of need, as it starts.
 
 For each assignment it prints one line ``@grade {"student_id", "assignment",
 "status", "message"}`` as soon as it is done, then ``@done ID``. The parent
@@ -25,6 +27,7 @@ from pathlib import Path
 
 import nbformat
 
+from . import kernel_template
 from .grading_data import student_dataset
 from .nbgrader_adapter import load_api
 from .nbgrader_ext import RUN_NOTES
@@ -140,6 +143,8 @@ def main(argv=None) -> int:
 
     # nbgrader and the converters print to stdout at times: keep our protocol lines apart
     sys.stdout = sys.stderr
+    if mode == "bwrap+nobody":  # the kernel template imports while this worker does (kernel_template)
+        kernel_template.shared().start()
     warm_up()
     for line in sys.stdin:
         job = json.loads(line)
