@@ -187,3 +187,14 @@ def test_topic_chart_is_read_from_the_axes(default_world):
     assert "MEANS" in messages["mean bars"] and "title" in messages["no title"]
     assert "bar chart" in messages["a line"] and "bar chart" in messages["not a chart"]
     plt.close("all")
+
+
+def test_first_post_read_as_text_is_refused(default_world):
+    """01.q2 follows the lesson on parsing dates: timestamps read from the CSV as text are not yet an answer."""
+    ds, q = default_world, get_exercise("01_first_look")["q2"]
+    text = ds.posts["posted_at"].astype(str)
+    msg = learner_message("01_first_look", "q2", {"first_post": text.min(), "last_post": text.max()}, ds)
+    assert "is text, not a timestamp" in msg and "pd.to_datetime" in msg
+    parsed = pd.to_datetime(text, utc=True)
+    q.verify({"first_post": parsed.min(), "last_post": parsed.max()}, ds)
+
