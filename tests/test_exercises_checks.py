@@ -198,3 +198,21 @@ def test_first_post_read_as_text_is_refused(default_world):
     parsed = pd.to_datetime(text, utc=True)
     q.verify({"first_post": parsed.min(), "last_post": parsed.max()}, ds)
 
+
+def test_power_for_an_absolute_lift_is_not_told_to_compute_power(default_world):
+    """06.q5: a learner who computed power for 20 percentage points (or with impressions) finds every
+    test well powered; the message must not say they skipped power, only what power to compute."""
+    ds = default_world
+    ex6 = __import__("sandbox.exercises.ex06_campaigns_ab_tests", fromlist=["x"])
+    t, (a, b) = ex6.ab_table(ds), ex6.arms(ds)
+    wrong_power = {
+        "20 points": ex6.power_at(t["rate_a"], a["clicks"], b["clicks"], ex6.MIN_LIFT / t["rate_a"]),
+        "impressions": ex6.power_at(t["rate_a"], a["impressions"], b["impressions"], ex6.MIN_LIFT),
+    }
+    for what, power in wrong_power.items():
+        inconclusive = (t["lift_low"] <= 0) & (t["lift_high"] >= 0)
+        assert (power[inconclusive] >= ex6.POWER).all(), what  # the learner's power says: nothing underpowered
+        verdict = ex6.verdicts(ds).where(~inconclusive, "no difference")
+        msg = learner_message("06_campaigns_ab_tests", "q5", {"verdict": verdict}, ds)
+        assert "OF ITS A RATE" in msg and "relative" in msg and "check each" not in msg, what
+

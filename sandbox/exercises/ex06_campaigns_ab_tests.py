@@ -352,8 +352,11 @@ Q5 = Question(
               "                    np.where(ab['lift_high'] < 0, 'A wins',\n"
               "                    np.where(power < ex.POWER, 'underpowered', 'no difference'))), index=ab.index)"),
     mistakes=(
-        Mistake("an interval that contains 0 is not proof of no difference: a test with little traffic could not "
-                "have seen a 20% lift; check each inconclusive test's power", lambda ds: verdicts(ds, ignore_power=True)),
+        # also the answer of a power computed for 20 percentage points, or with impressions: say nothing of how
+        Mistake("none of your inconclusive tests is 'underpowered', yet an interval that contains 0 is not proof of "
+                f"no difference: compute each one's power to detect a lift of {MIN_LIFT:.0%} OF ITS A RATE (rate_a * "
+                f"{1 + MIN_LIFT:g}, a relative lift) with the clicks of its two arms; below {POWER:.0%} it is "
+                "underpowered", lambda ds: verdicts(ds, ignore_power=True)),
         Mistake("you judged the point estimate (lift above or below 0); a winner needs an interval that excludes 0",
                 lambda ds: verdicts(ds, by_estimate=True)),
         Mistake("winners are swapped: the lift is B over A, so an interval above 0 means B wins",
