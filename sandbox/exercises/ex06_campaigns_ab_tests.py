@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._chart import KIND, bar_chart
 from ._compare import FrameMatch, Mismatch, Scalar, SeriesMatch, Several, Values, norm_text
 from ._question import Exercise, Mistake, Question
 
@@ -172,13 +173,15 @@ def card(ds, act=("B wins", "A wins"), rerun=("underpowered",), labels=None, n=N
 
 
 def chart_facts(ax) -> dict:
-    """What a bar chart shows, as plain data (checked outside the kernel too): the kind of plot, the
-    category labels along x, the bar heights and the axis labels."""
-    bars = [p for p in ax.patches if getattr(p, "get_height", None) and p.get_width() > 0]
+    """What a bar chart shows, as plain data (checked outside the kernel too): the kind of plot, each
+    bar's category label and height (read as ``_chart.bar_chart`` reads them), whether the bars stand
+    upright, and the axis labels."""
+    bars = bar_chart(ax)
     return {
-        "kind": "bar" if bars else "lines" if ax.lines else "other",
-        "labels": [t.get_text() for t in ax.get_xticklabels()],
-        "heights": [float(p.get_height()) for p in sorted(bars, key=lambda p: p.get_x())],
+        "kind": "bar" if bars["kind"] == KIND else "lines" if ax.lines else "other",
+        "labels": bars.get("labels", []),
+        "heights": bars.get("values", []),
+        "vertical": bars.get("vertical", True),
         "xlabel": ax.get_xlabel(),
         "ylabel": ax.get_ylabel(),
     }
@@ -208,11 +211,13 @@ class BarChart:
             raise Mismatch("expected the facts of your chart: `ex.chart_facts(ax)` of the axes you drew on")
         if answer["kind"] != "bar":
             raise Mismatch(f"your chart is not a bar chart (found {answer['kind']}); draw it with sns.barplot")
+        if not answer.get("vertical", True):
+            raise Mismatch("your bars lie horizontally; the question puts the objectives along the x axis "
+                           "(x= the objectives, y= their ROAS)")
         labels = [norm_text(x) for x in answer["labels"]]
         heights = list(answer["heights"])
-        if len(heights) != len(labels):
-            raise Mismatch(f"your chart has {len(heights)} bars for {len(labels)} categories: draw one bar per "
-                           "objective (no hue, no error bars of several campaigns)")
+        if len(heights) != len(labels) or len(set(labels)) != len(labels):
+            raise Mismatch("some objectives have several bars: draw one bar per objective (no hue, on fresh axes)")
         SeriesMatch(self.rtol).compare(pd.Series(heights, index=labels, dtype="float64"),
                                        pd.Series(expected["heights"], index=expected["labels"]))
         for axis, name in (("xlabel", expected["xlabel"]), ("ylabel", expected["ylabel"])):
