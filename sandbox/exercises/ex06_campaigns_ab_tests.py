@@ -76,11 +76,12 @@ def arms(ds) -> tuple[pd.DataFrame, pd.DataFrame]:
     return a, b
 
 
-def ab_table(ds, per: str = "clicks", swap: bool = False, compare: str = "ratio") -> pd.DataFrame:
+def ab_table(ds, per: str = "clicks", swap: bool = False, compare: str = "ratio",
+             subtract_one: bool = True) -> pd.DataFrame:
     """Per test: conversion rates, relative lift of B over A and its 95% interval (statsmodels).
 
     ``per="impressions"``: rates per impression; ``swap``: A over B; ``compare="diff"``: the interval
-    of the difference of rates (mistakes).
+    of the difference of rates; ``subtract_one=False``: the bounds of the ratio kept as the lift's (mistakes).
     """
     from statsmodels.stats.proportion import confint_proportions_2indep
 
@@ -89,7 +90,7 @@ def ab_table(ds, per: str = "clicks", swap: bool = False, compare: str = "ratio"
         a, b = b, a
     low, high = confint_proportions_2indep(b["conversions"], b[per], a["conversions"], a[per],
                                            compare=compare, alpha=ALPHA)
-    shift = 1.0 if compare == "ratio" else 0.0
+    shift = 1.0 if compare == "ratio" and subtract_one else 0.0
     rate_a, rate_b = a["conversions"] / a[per], b["conversions"] / b[per]
     return pd.DataFrame({"rate_a": rate_a, "rate_b": rate_b, "lift": rate_b / rate_a - 1,
                          "lift_low": np.asarray(low) - shift, "lift_high": np.asarray(high) - shift},
@@ -330,6 +331,8 @@ Q4 = Question(
                 "use compare='ratio' and subtract 1", lambda ds: ab_table(ds, compare="diff")),
         Mistake("that interval is the hand-made normal approximation divided by A's rate; use statsmodels' "
                 "confint_proportions_2indep with compare='ratio'", ab_wald),
+        Mistake("lift_low and lift_high are the bounds of the RATIO rate_b / rate_a; subtract 1 from each to get "
+                "the bounds of the lift", lambda ds: ab_table(ds, subtract_one=False)),
     ),
     points=2,
 )
