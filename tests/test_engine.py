@@ -274,3 +274,24 @@ def test_backticks_render_as_code_in_html_only():
     assert "`n_posts`" in repr(r)
     h = Hint("q1", 1, 2, "use `len(df)`")
     assert "<code>len(df)</code>" in h._repr_html_() and "`len(df)`" in repr(h)
+
+
+def test_labels_and_text_values_are_matched_by_the_text_rule_and_shown_as_written():
+    """Labels and text values match trimmed and case-insensitive (``norm_text``); messages show the
+    learner's labels and the expected ones as they are written, not lowercased."""
+    want = pd.Series([3.0, 2.0], index=["Gutierrez PLC", "Scott Inc"])
+    msg = mismatch(SeriesMatch(), pd.Series([3.0, 1.0], index=["Gutierrez PLC", "Wilson Ltd"]), want)
+    assert "Scott Inc" in msg and "Wilson Ltd" in msg
+    msg = mismatch(SeriesMatch(), pd.Series([3.0, 1.0], index=["gutierrez plc", "SCOTT INC"]), want)
+    assert msg.startswith("1 of 2 values differ: SCOTT INC: 1.0 is too low")
+    verdicts = pd.Series(["B wins", "underpowered"], index=["T0001", "T0002"])
+    assert mismatch(SeriesMatch(), pd.Series([" b wins", "Underpowered"], index=["t0001", "T0002"]), verdicts) is None
+    msg = mismatch(SeriesMatch(), pd.Series(["A wins", "underpowered"], index=["T0001", "T0002"]), verdicts)
+    assert msg == "1 of 2 values differ: T0001: 'A wins' is not right"
+    assert "unexpected: T0009" in mismatch(Values(), ["T0001", "T0009"], ["T0001"])
+
+
+def test_a_moment_can_refuse_text():
+    ts = pd.Timestamp("2025-01-01 09:00", tz="UTC")
+    assert mismatch(Moment(text=False), ts, ts) is None
+    assert "is text, not a timestamp" in mismatch(Moment(text=False), "2025-01-01 09:00:00+00:00", ts)

@@ -190,3 +190,78 @@ def test_topic_chart_is_read_from_the_axes(default_world):
     assert "MEANS" in messages["mean bars"] and "title" in messages["no title"]
     assert "bar chart" in messages["a line"] and "bar chart" in messages["not a chart"]
     plt.close("all")
+
+
+def test_first_post_read_as_text_is_refused(default_world):
+    """01.q2 follows the lesson on parsing dates: timestamps read from the CSV as text are not yet an answer."""
+    ds, q = default_world, get_exercise("01_first_look")["q2"]
+    text = ds.posts["posted_at"].astype(str)
+    msg = learner_message("01_first_look", "q2", {"first_post": text.min(), "last_post": text.max()}, ds)
+    assert "is text, not a timestamp" in msg and "pd.to_datetime" in msg
+    parsed = pd.to_datetime(text, utc=True)
+    q.verify({"first_post": parsed.min(), "last_post": parsed.max()}, ds)
+
+
+def test_power_for_an_absolute_lift_is_not_told_to_compute_power(default_world):
+    """06.q5: a learner who computed power for 20 percentage points (or with impressions) finds every
+    test well powered; the message must not say they skipped power, only what power to compute."""
+    ds = default_world
+    ex6 = __import__("sandbox.exercises.ex06_campaigns_ab_tests", fromlist=["x"])
+    t, (a, b) = ex6.ab_table(ds), ex6.arms(ds)
+    wrong_power = {
+        "20 points": ex6.power_at(t["rate_a"], a["clicks"], b["clicks"], ex6.MIN_LIFT / t["rate_a"]),
+        "impressions": ex6.power_at(t["rate_a"], a["impressions"], b["impressions"], ex6.MIN_LIFT),
+    }
+    for what, power in wrong_power.items():
+        inconclusive = (t["lift_low"] <= 0) & (t["lift_high"] >= 0)
+        assert (power[inconclusive] >= ex6.POWER).all(), what  # the learner's power says: nothing underpowered
+        verdict = ex6.verdicts(ds).where(~inconclusive, "no difference")
+        msg = learner_message("06_campaigns_ab_tests", "q5", {"verdict": verdict}, ds)
+        assert "OF ITS A RATE" in msg and "relative" in msg and "check each" not in msg, what
+
+
+def test_roas_chart_is_read_like_the_other_charts(default_world):
+    """06.q3 reads its bars with the notebooks' one bar reader: upright bars pass however they are drawn;
+    horizontal bars and split bars are named as such, never miscounted as categories."""
+    ds, q = default_world, get_exercise("06_campaigns_ab_tests")["q3"]
+    ex6 = __import__("sandbox.exercises.ex06_campaigns_ab_tests", fromlist=["x"])
+    matplotlib.use("Agg")
+    roas = ex6.objective_kpis(ds)["roas"]
+    names = roas.index.astype(str)
+
+    def facts(draw):
+        plt.close("all")
+        fig, ax = plt.subplots()
+        draw(ax)
+        ax.set(xlabel="objective", ylabel="ROAS")
+        return {"roas_chart": ex6.chart_facts(ax)}
+
+    q.verify(facts(lambda ax: sns.barplot(x=names, y=roas.to_numpy(), ax=ax)), ds)
+    q.verify(facts(lambda ax: ax.bar(names, roas.to_numpy())), ds)
+    msg = learner_message("06_campaigns_ab_tests", "q3",
+                          facts(lambda ax: sns.barplot(y=names, x=roas.to_numpy(), ax=ax)), ds)
+    assert "horizontal" in msg and "bars for" not in msg
+    split = facts(lambda ax: sns.barplot(x=list(names) * 2, y=list(roas) * 2, hue=["a"] * 4 + ["b"] * 4, ax=ax))
+    assert "several bars" in learner_message("06_campaigns_ab_tests", "q3", split, ds)
+    plt.close("all")
+
+
+def test_hour_chart_on_a_numeric_axis_is_read_by_bar_position(default_world):
+    """05.q6: bars drawn at their hour on a numeric axis (plt.bar(hours, ...), barplot(native_scale=True))
+    are one bar per hour, not several bars sharing the axis's few round ticks."""
+    ds, q = default_world, get_exercise("05_audience_local_time")["q6"]
+    matplotlib.use("Agg")
+    by_hour = q.reference(ds)
+
+    def chart(draw):
+        plt.close("all")
+        fig, ax = plt.subplots()
+        draw(ax)
+        ax.set_title("Instagram: median ER by reach per local hour")
+        return {"hour_chart": ax}
+
+    q.verify(chart(lambda ax: ax.bar(by_hour.index, by_hour.to_numpy())), ds)
+    q.verify(chart(lambda ax: sns.barplot(x=by_hour.index, y=by_hour.to_numpy(), native_scale=True, ax=ax)), ds)
+    msg = learner_message("05_audience_local_time", "q6", chart(lambda ax: ax.bar(by_hour.index, by_hour * 2)), ds)
+    assert msg.startswith("bar heights:") and "several bars" not in msg
+    plt.close("all")

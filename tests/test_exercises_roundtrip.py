@@ -1,8 +1,9 @@
 """Answers read back from JSON or Arrow still pass: grading may run outside the kernel on plain data.
 
 H3's grader calls ``question.verify({var: value, ...}, dataset)`` in a separate process with values
-serialised by the kernel: numpy scalars become Python numbers, tuples lists, timestamps ISO strings,
-Series and DataFrames come back from Arrow (or JSON, with string labels).
+serialised by the kernel: numpy scalars become Python numbers, tuples lists, timestamps come back as
+timestamps (``export_answers`` gives them their own kind, so text stays distinguishable from a parsed
+date), Series and DataFrames come back from Arrow (or JSON, with string labels).
 """
 
 import io
@@ -18,12 +19,14 @@ from test_exercises_checks import solved_namespace
 
 
 def plain(value):
-    """A JSON round trip of a non-pandas value."""
+    """A JSON round trip of a non-pandas value; a timestamp is read back from its ISO text, as
+    ``sandbox.course.answers`` decodes the ``timestamp`` kind."""
+    if isinstance(value, pd.Timestamp):
+        return pd.Timestamp(value.isoformat())
+
     def default(x):
         if isinstance(x, np.generic):
             return x.item()
-        if isinstance(x, pd.Timestamp):
-            return x.isoformat()
         raise TypeError(type(x))
     return json.loads(json.dumps(value, default=default))
 

@@ -166,7 +166,8 @@ class Values:
     def compare(self, answer, expected) -> None:
         if isinstance(answer, (str, Number)) or answer is None:
             raise Mismatch(f"expected a list of values, got {type(answer).__name__} {fmt(answer)}")
-        got = [norm_text(x) for x in list(answer)]
+        answer = list(answer)
+        got = [norm_text(x) for x in answer]
         want = [norm_text(x) for x in list(expected)]
         missing = sorted(set(want) - set(got))
         extra = sorted(set(got) - set(want))
@@ -175,7 +176,8 @@ class Values:
             if missing:
                 parts.append("some expected values are missing")
             if extra:
-                parts.append("unexpected: " + ", ".join(extra[:SHOW_ROWS]))
+                shown = {norm_text(x): str(x) for x in answer}  # as the learner wrote them
+                parts.append("unexpected: " + ", ".join(shown[x] for x in extra[:SHOW_ROWS]))
             raise Mismatch("; ".join(parts))
         if len(got) != len(set(got)):
             raise Mismatch("some values are repeated; give each value once")
@@ -216,8 +218,9 @@ class SeriesMatch:
         want_keys = pd.Index(expected.index.map(norm_text))
         if got_keys.has_duplicates:
             raise Mismatch("your index has repeated labels; group so that each label appears once")
-        missing = list(want_keys[~want_keys.isin(got_keys)])
-        extra = list(got_keys[~got_keys.isin(want_keys)])
+        # labels are matched trimmed and case-insensitive, but shown as they are written
+        missing = [str(k) for k, n in zip(expected.index, want_keys) if n not in got_keys]
+        extra = [str(k) for k, n in zip(got.index, got_keys) if n not in want_keys]
         if missing or extra:
             parts = []
             if missing:
@@ -225,15 +228,20 @@ class SeriesMatch:
             if extra:
                 parts.append("unexpected labels: " + ", ".join(extra[:SHOW_ROWS]))
             raise Mismatch("index differs: " + "; ".join(parts))
+        names = list(got.index)
         got = pd.Series(got.to_numpy(), index=got_keys)
         want = pd.Series(expected.to_numpy(), index=want_keys)
-        self.compare_values(got, want.reindex(got.index))
+        self.compare_values(got, want.reindex(got.index), names)
         # ties may come in any order: the values, read in the learner's order, must match the sorted ones
         if self.ordered and not np.array_equal(want.reindex(got_keys).to_numpy(), want.to_numpy()):
             raise Mismatch("the right values in the wrong order; sort as the question asks "
                            "(sort_values(ascending=...))")
 
-    def compare_values(self, got: pd.Series, want: pd.Series) -> None:
+    def compare_values(self, got: pd.Series, want: pd.Series, names: list | None = None) -> None:
+        """Compare values aligned on the same index; ``names`` are the labels to show (default: the index).
+
+        Numbers within the tolerances; text by the one rule for text (trimmed, case-insensitive).
+        """
         numeric = pd.api.types.is_numeric_dtype(want.dtype) and not pd.api.types.is_bool_dtype(want.dtype)
         if numeric:
             if not pd.api.types.is_numeric_dtype(got.dtype) or pd.api.types.is_bool_dtype(got.dtype):
@@ -244,11 +252,11 @@ class SeriesMatch:
         else:
             g = got.astype("str").to_numpy()
             w = want.astype("str").to_numpy()
-            ok = g == w
+            ok = np.array([norm_text(a) == norm_text(b) for a, b in zip(g, w)], dtype=bool)
         if ok.all():
             return
         bad = np.flatnonzero(~ok)
-        keys = got.index
+        keys = got.index if names is None else names
         if numeric:
             hint = percent_hint_all(g, w, self.rtol)
             if hint:
@@ -304,11 +312,17 @@ class FrameMatch:
 
 @dataclass(frozen=True)
 class Moment:
-    """A point in time; a naive answer is read as UTC, strings are parsed."""
+    """A point in time; a naive answer is read as UTC, strings are parsed unless ``text`` is False."""
+
+    #: False where the question teaches parsing: text such as '2025-01-01 00:59:50+00:00' is refused.
+    text: bool = True
 
     def compare(self, answer, expected) -> None:
         if isinstance(answer, (pd.Series, pd.DataFrame, pd.Index, list, tuple, np.ndarray)):
             raise Mismatch(f"expected a single timestamp, got a {type(answer).__name__}")
+        if isinstance(answer, str) and not self.text:
+            raise Mismatch(f"{answer!r} is text, not a timestamp: parse the column with "
+                           "pd.to_datetime(..., utc=True) first (ds.posts['posted_at'] is already parsed)")
         try:
             ts = pd.Timestamp(answer)
         except (TypeError, ValueError):

@@ -63,7 +63,7 @@ Q1 = Question(
 
 Q2 = Question(
     "q2", "When was the first post published, and the last one?", ("first_post", "last_post"),
-    reference=date_range, comparison=Several(("first_post", "last_post"), (Moment(), Moment())),
+    reference=date_range, comparison=Several(("first_post", "last_post"), (Moment(text=False), Moment(text=False))),
     hints=("`posted_at` already holds timestamps (dtype datetime64, UTC).",
            "Use `.min()` and `.max()` of `ds.posts['posted_at']`."),
     solution="first_post = ds.posts['posted_at'].min()\nlast_post = ds.posts['posted_at'].max()",

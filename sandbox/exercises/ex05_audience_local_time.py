@@ -103,6 +103,16 @@ def utc_hours(ds) -> pd.Series:
     return ds.posts["posted_at"].dt.hour
 
 
+def fixed_offset_hours(ds) -> pd.Series:
+    """Local hours from one UTC offset per time zone, the one of the first post's day (a mistake: daylight
+    saving moves the offset during the year)."""
+    posted = ds.posts["posted_at"]
+    zone = ds.posts["account_id"].map(ds.accounts.set_index("account_id")["brand_id"]).map(
+        ds.brands.set_index("brand_id")["timezone"])
+    offset = zone.map({z: posted.min().tz_convert(z).utcoffset() for z in zone.unique()})
+    return (posted + offset).dt.hour
+
+
 SERIES = SeriesMatch(rtol=1e-6)
 #: The learner's working table (given in the notebook's text): one row per account and segment.
 AUD_CODE = ("aud = ds.audience.assign(\n"
@@ -207,6 +217,8 @@ Q5 = Question(
         Mistake("these are UTC hours; convert each post to its brand's time zone", utc_hours),
         Mistake("every post converted to London time; each brand has its own time zone (brands.timezone)",
                 lambda ds: ds.posts["posted_at"].dt.tz_convert("Europe/London").dt.hour),
+        Mistake("each time zone got one fixed UTC offset, but daylight saving moves it during the year; "
+                "`.dt.tz_convert(zone)` knows the offset of every date", fixed_offset_hours),
     ),
 )
 

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ._chart import KIND, bar_chart
 from ._compare import FrameMatch, Mismatch, Scalar, SeriesMatch, Several, Values, norm_text
 from ._question import Exercise, Mistake, Question
 
@@ -75,11 +76,12 @@ def arms(ds) -> tuple[pd.DataFrame, pd.DataFrame]:
     return a, b
 
 
-def ab_table(ds, per: str = "clicks", swap: bool = False, compare: str = "ratio") -> pd.DataFrame:
+def ab_table(ds, per: str = "clicks", swap: bool = False, compare: str = "ratio",
+             subtract_one: bool = True) -> pd.DataFrame:
     """Per test: conversion rates, relative lift of B over A and its 95% interval (statsmodels).
 
     ``per="impressions"``: rates per impression; ``swap``: A over B; ``compare="diff"``: the interval
-    of the difference of rates (mistakes).
+    of the difference of rates; ``subtract_one=False``: the bounds of the ratio kept as the lift's (mistakes).
     """
     from statsmodels.stats.proportion import confint_proportions_2indep
 
@@ -88,7 +90,7 @@ def ab_table(ds, per: str = "clicks", swap: bool = False, compare: str = "ratio"
         a, b = b, a
     low, high = confint_proportions_2indep(b["conversions"], b[per], a["conversions"], a[per],
                                            compare=compare, alpha=ALPHA)
-    shift = 1.0 if compare == "ratio" else 0.0
+    shift = 1.0 if compare == "ratio" and subtract_one else 0.0
     rate_a, rate_b = a["conversions"] / a[per], b["conversions"] / b[per]
     return pd.DataFrame({"rate_a": rate_a, "rate_b": rate_b, "lift": rate_b / rate_a - 1,
                          "lift_low": np.asarray(low) - shift, "lift_high": np.asarray(high) - shift},
@@ -172,13 +174,15 @@ def card(ds, act=("B wins", "A wins"), rerun=("underpowered",), labels=None, n=N
 
 
 def chart_facts(ax) -> dict:
-    """What a bar chart shows, as plain data (checked outside the kernel too): the kind of plot, the
-    category labels along x, the bar heights and the axis labels."""
-    bars = [p for p in ax.patches if getattr(p, "get_height", None) and p.get_width() > 0]
+    """What a bar chart shows, as plain data (checked outside the kernel too): the kind of plot, each
+    bar's category label and height (read as ``_chart.bar_chart`` reads them), whether the bars stand
+    upright, and the axis labels."""
+    bars = bar_chart(ax)
     return {
-        "kind": "bar" if bars else "lines" if ax.lines else "other",
-        "labels": [t.get_text() for t in ax.get_xticklabels()],
-        "heights": [float(p.get_height()) for p in sorted(bars, key=lambda p: p.get_x())],
+        "kind": "bar" if bars["kind"] == KIND else "lines" if ax.lines else "other",
+        "labels": bars.get("labels", []),
+        "heights": bars.get("values", []),
+        "vertical": bars.get("vertical", True),
         "xlabel": ax.get_xlabel(),
         "ylabel": ax.get_ylabel(),
     }
@@ -208,11 +212,13 @@ class BarChart:
             raise Mismatch("expected the facts of your chart: `ex.chart_facts(ax)` of the axes you drew on")
         if answer["kind"] != "bar":
             raise Mismatch(f"your chart is not a bar chart (found {answer['kind']}); draw it with sns.barplot")
+        if not answer.get("vertical", True):
+            raise Mismatch("your bars lie horizontally; the question puts the objectives along the x axis "
+                           "(x= the objectives, y= their ROAS)")
         labels = [norm_text(x) for x in answer["labels"]]
         heights = list(answer["heights"])
-        if len(heights) != len(labels):
-            raise Mismatch(f"your chart has {len(heights)} bars for {len(labels)} categories: draw one bar per "
-                           "objective (no hue, no error bars of several campaigns)")
+        if len(heights) != len(labels) or len(set(labels)) != len(labels):
+            raise Mismatch("some objectives have several bars: draw one bar per objective (no hue, on fresh axes)")
         SeriesMatch(self.rtol).compare(pd.Series(heights, index=labels, dtype="float64"),
                                        pd.Series(expected["heights"], index=expected["labels"]))
         for axis, name in (("xlabel", expected["xlabel"]), ("ylabel", expected["ylabel"])):
@@ -325,6 +331,8 @@ Q4 = Question(
                 "use compare='ratio' and subtract 1", lambda ds: ab_table(ds, compare="diff")),
         Mistake("that interval is the hand-made normal approximation divided by A's rate; use statsmodels' "
                 "confint_proportions_2indep with compare='ratio'", ab_wald),
+        Mistake("lift_low and lift_high are the bounds of the RATIO rate_b / rate_a; subtract 1 from each to get "
+                "the bounds of the lift", lambda ds: ab_table(ds, subtract_one=False)),
     ),
     points=2,
 )
@@ -352,8 +360,11 @@ Q5 = Question(
               "                    np.where(ab['lift_high'] < 0, 'A wins',\n"
               "                    np.where(power < ex.POWER, 'underpowered', 'no difference'))), index=ab.index)"),
     mistakes=(
-        Mistake("an interval that contains 0 is not proof of no difference: a test with little traffic could not "
-                "have seen a 20% lift; check each inconclusive test's power", lambda ds: verdicts(ds, ignore_power=True)),
+        # also the answer of a power computed for 20 percentage points, or with impressions: say nothing of how
+        Mistake("none of your inconclusive tests is 'underpowered', yet an interval that contains 0 is not proof of "
+                f"no difference: compute each one's power to detect a lift of {MIN_LIFT:.0%} OF ITS A RATE (rate_a * "
+                f"{1 + MIN_LIFT:g}, a relative lift) with the clicks of its two arms; below {POWER:.0%} it is "
+                "underpowered", lambda ds: verdicts(ds, ignore_power=True)),
         Mistake("you judged the point estimate (lift above or below 0); a winner needs an interval that excludes 0",
                 lambda ds: verdicts(ds, by_estimate=True)),
         Mistake("winners are swapped: the lift is B over A, so an interval above 0 means B wins",
