@@ -19,6 +19,7 @@ import os
 import signal
 import sys
 import traceback
+from typing import NoReturn
 
 
 class ForkedProcess:
@@ -64,24 +65,37 @@ def fork_kernel(cmd: list[str], env: dict | None = None, cwd: str | None = None,
         with contextlib.suppress(OSError):
             os.setpgid(pid, pid)
         return ForkedProcess(pid)
-    code = 1
-    try:
-        os.setpgid(0, 0)
-        if cwd:
-            os.chdir(cwd)
-        if env is not None:
-            os.environ.clear()
-            os.environ.update(env)
-        devnull = os.open(os.devnull, os.O_RDONLY)
-        os.dup2(devnull, 0)
-        os.close(devnull)
-        # the parent forked from inside nbclient's event loop: the child starts with none
-        asyncio.events._set_running_loop(None)
-        asyncio.set_event_loop(asyncio.new_event_loop())
-        from ipykernel.kernelapp import IPKernelApp
+    exit_with(lambda: run_kernel(argv, env, cwd))
 
-        IPKernelApp.launch_instance(argv=argv)
-        code = 0
+
+def run_kernel(argv: list[str], env: dict | None, cwd: str | None) -> int:
+    """In the forked child: become ipykernel with ``argv`` (``["-f", CONNECTION_FILE, ...]``)."""
+    os.setpgid(0, 0)
+    if cwd:
+        os.chdir(cwd)
+    if env is not None:
+        os.environ.clear()
+        os.environ.update(env)
+    devnull = os.open(os.devnull, os.O_RDONLY)
+    os.dup2(devnull, 0)
+    os.close(devnull)
+    # the parent forked from inside nbclient's event loop: the child starts with none
+    asyncio.events._set_running_loop(None)
+    asyncio.set_event_loop(asyncio.new_event_loop())
+    from ipykernel.kernelapp import IPKernelApp
+
+    IPKernelApp.launch_instance(argv=argv)
+    return 0
+
+
+def exit_with(body, failed: int = 1) -> NoReturn:
+    """In a forked child: run ``body()``, then end the process with its exit code (``failed`` if it raised).
+
+    Never returns, so that a child never runs its parent's code after the fork.
+    """
+    code = failed
+    try:
+        code = body()
     except SystemExit as e:
         code = e.code if isinstance(e.code, int) else 0
     except BaseException:
@@ -89,7 +103,7 @@ def fork_kernel(cmd: list[str], env: dict | None = None, cwd: str | None = None,
     finally:
         sys.stdout.flush()
         sys.stderr.flush()
-        os._exit(code)
+        os._exit(code if isinstance(code, int) and 0 <= code < 256 else failed)
 
 
 def use_forked_kernels() -> None:

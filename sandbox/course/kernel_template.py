@@ -44,7 +44,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import traceback
 import types
 from pathlib import Path
 
@@ -143,26 +142,18 @@ def become_kernel(job: dict) -> int:
 
 def run_job(job: dict) -> None:
     """The template's child: enter the sandbox, fork the kernel-to-be inside it, and exit with its code."""
-    code = SETUP_FAILED
-    try:
+    from forked_kernel import exit_with
+
+    def enter_and_wait() -> int:
         libc_call("prctl", PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
         enter_namespaces(job["holder"])
         pid = os.fork()
         if pid == 0:
-            try:
-                code = become_kernel(job)
-            except BaseException:
-                traceback.print_exc()
-            finally:
-                sys.stdout.flush()
-                sys.stderr.flush()
-                os._exit(code)
+            exit_with(lambda: become_kernel(job), SETUP_FAILED)
         _, status = os.waitpid(pid, 0)
-        code = os.waitstatus_to_exitcode(status)
-    except BaseException:
-        traceback.print_exc()
-    finally:
-        os._exit(code if isinstance(code, int) and 0 <= code < 256 else SETUP_FAILED)
+        return os.waitstatus_to_exitcode(status)
+
+    exit_with(enter_and_wait, SETUP_FAILED)
 
 
 def main(parent: int | None = None) -> int:
