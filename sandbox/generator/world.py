@@ -82,7 +82,7 @@ def plan_world(seed: int = 0, scale=DEFAULT_SCALE, locale: str = "en_US") -> Wor
     brands = make_brands(scale.n_brands, pools, child_rng(seed, "brands"))
     accounts = make_accounts(brands, scale, child_rng(seed, "accounts"), effects.platform_size)
     accounts.attrs["post_id_width"] = id_width(int(accounts["_n_posts"].sum()), 7)
-    campaigns = make_campaigns(accounts, scale, child_rng(seed, "campaigns"))
+    campaigns = make_campaigns(accounts, scale, child_rng(seed, "campaigns"), pools.currency)
     crisis = pick_crisis(accounts, scale, effects_rng)
     return WorldPlan(seed, scale, locale, effects, pools, brands, accounts, campaigns, crisis)
 
