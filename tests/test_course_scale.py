@@ -161,3 +161,19 @@ def test_an_unreachable_scheduler_is_a_clear_error_and_changes_nothing(graded):
         autograde_course(course, progress=False, scheduler="tcp://127.0.0.1:1")
     assert (course / "gradebook.db").read_bytes() == before
     assert not (course / ".autograde_work").exists()
+
+
+def test_a_dask_worker_keeps_its_folder_while_running_and_removes_it_when_it_closes():
+    """Registering the folder plugin again (a second run on the cluster) does not remove a running worker's
+    folder; closing the worker does."""
+    distributed = pytest.importorskip("distributed")
+    from sandbox.course import dask_grading
+
+    kit = {"key": "0123456789abcdef", "files": {"course.json": b"{}", "gradebook.db": b""}}
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        client.register_plugin(dask_grading.RemoveStaleFolders())
+        [(pid, folder)] = client.run(lambda: (os.getpid(), str(dask_grading.unpacked_course(kit)[0].parent))).values()
+        client.register_plugin(dask_grading.RemoveStaleFolders())
+        assert worker_folders([pid]) == [Path(folder)]
+    assert not worker_folders([pid])

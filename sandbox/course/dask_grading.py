@@ -39,6 +39,7 @@ from pathlib import Path
 try:
     import psutil
     from distributed import Client, WorkerPlugin, as_completed
+    from distributed.core import Status
 except ImportError as e:  # pragma: no cover - depends on the installation
     raise ImportError('--scheduler needs the optional Dask dependencies: pip install ".[dask]"') from e
 
@@ -133,7 +134,10 @@ def dask_results(client: Client, course_dir: Path, run_dir: Path, students: list
 
 
 class RemoveStaleFolders(WorkerPlugin):
-    """On each worker: remove stale folders when it starts, its own folders when it closes."""
+    """On each worker: remove stale folders when it starts, its own folders when it closes.
+
+    Registering the plugin again (the next run, maybe another course) tears the old one down
+    on running workers: their folders stay for the tasks they are grading."""
 
     name = "sandbox-grading-folders"
 
@@ -141,12 +145,13 @@ class RemoveStaleFolders(WorkerPlugin):
         remove_stale_folders()
 
     def teardown(self, worker) -> None:
-        clean_up()
+        if worker.status == Status.closing:
+            clean_up()
 
 
-def worker_folder(key: str, pid: int | None = None) -> Path:
-    """The private folder of worker process ``pid`` (this one by default) for the kit ``key``."""
-    return Path(tempfile.gettempdir()) / f"{FOLDER_PREFIX}-{os.getuid()}-{pid or os.getpid()}-{key}"
+def worker_folder(key: str) -> Path:
+    """This worker process's private folder for the kit ``key``."""
+    return Path(tempfile.gettempdir()) / f"{FOLDER_PREFIX}-{os.getuid()}-{os.getpid()}-{key}"
 
 
 def stale_folders() -> list[Path]:
