@@ -292,6 +292,10 @@ ORDER_VALUE = _frozen({
     "sports": 90.0, "finance": 150.0, "media": 15.0, "retail": 60.0, "health": 70.0,
 })
 REVENUE_SIGMA = 0.6
+# Amounts above are drawn in USD and written in the world's currency (its locale's "currency" in
+# sandbox/data/text_*.json): units of each currency per USD, about the 2024-2025 average of the ECB's
+# reference rates (1.08-1.13 USD per EUR), rounded (assumption).
+PER_USD = _frozen({"USD": 1.0, "EUR": 0.9})
 # A/B tests take a minority of paid spend (assumption; the issue asks for under 40%).
 AB_SPEND_SHARE_MAX = 0.40
 

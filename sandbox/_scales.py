@@ -54,6 +54,9 @@ SCALES = {
     "large": Scale("large", n_brands=1_100, days=365, n_influencers=20_000),
 }
 
+#: Scale of the default world (datasets/default) and of every function's ``scale`` default.
+DEFAULT_SCALE = "small"
+
 #: Average posts one brand publishes in a 365-day year (all platforms), measured on 5,000-brand
 #: worlds (accounts.py draws the cadence); used by --posts.
 POSTS_PER_BRAND_YEAR = 835

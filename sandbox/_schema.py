@@ -120,7 +120,8 @@ BRANDS = Table(
         Column("country", "str", "Home country, ISO 3166-1 alpha-2 code."),
         Column("timezone", "str", "IANA time zone of the brand's home (e.g. `Europe/Paris`). The brand posts in its "
                "local working day, and the planted best posting windows are in this local time."),
-        Column("currency", "str", "Currency of every money column for this brand's campaigns (always USD)."),
+        Column("currency", "str", "Currency of every money column of this brand's campaigns: the world's currency "
+               "(USD in en_US worlds, EUR in fr_FR and es_ES)."),
     ),
     primary_key=("brand_id",),
 )
@@ -262,7 +263,8 @@ INFLUENCERS = Table(
         Column("avg_likes", "float", "Average likes over the last 30 posts."),
         Column("avg_comments", "float", "Average comments over the last 30 posts."),
         _count("posts_30d", "Posts in the last 30 days."),
-        Column("rate_per_post", "float", "Asking price for one sponsored post.", "USD"),
+        Column("rate_per_post", "float", "Asking price for one sponsored post, in the world's currency "
+               "(brands.currency).", "currency"),
         Column("max_weekly_gain_pct", "float", "Follower history: the largest week-on-week follower gain of the "
                "last 26 weeks, in % of current followers.", "%"),
         Column("audience_home_share", "float", "Share of the followers located in the creator's home country "

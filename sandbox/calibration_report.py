@@ -106,7 +106,7 @@ def _viral_bump(ds) -> dict:
 
 
 def _ads(ds, what: str) -> dict:
-    c = ds.campaigns
+    c = ds.campaigns.assign(spend=lambda d: d["spend"] / d["currency"].astype(str).map(cal.PER_USD))  # in USD
     g = c.groupby(c["platform"].astype(str))[["spend", "impressions", "clicks"]].sum()
     n = c.groupby(c["platform"].astype(str)).size()
     value = {"ctr": g["clicks"] / g["impressions"], "cpc": g["spend"] / g["clicks"],

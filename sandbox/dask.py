@@ -37,7 +37,7 @@ try:
 except ImportError as e:  # pragma: no cover - depends on the installation
     raise ImportError('sandbox.dask needs the optional Dask dependencies: pip install ".[dask]"') from e
 
-from ._scales import Scale, get_scale, scale_for_posts
+from ._scales import DEFAULT_SCALE, Scale, get_scale, scale_for_posts
 from ._schema import TABLES, TRUTH_TABLES
 from .dataset import LABELS_DIR, DatasetError, empty_table, find_table_file, read_meta, read_table, read_truth
 from .generator.world import BLOCK_TABLES, WorldPlan, plan_world, world_meta, world_truth_from_counts
@@ -146,7 +146,7 @@ def read_world(seed: int = 0, scale=None, locale: str = "en_US", *, posts: int |
     seed, locale
         As for :func:`sandbox.generate`.
     scale : {"tiny", "small", "medium", "large"} or Scale, optional
-        Default "small". Do not combine with ``posts``.
+        Default :data:`sandbox._scales.DEFAULT_SCALE`. Do not combine with ``posts``.
     posts : int, optional
         About this many posts (a custom scale, as ``sandbox generate --posts``).
 
@@ -159,7 +159,7 @@ def read_world(seed: int = 0, scale=None, locale: str = "en_US", *, posts: int |
     """
     if posts is not None and scale is not None:
         raise ValueError("give either scale or posts, not both")
-    scale = scale_for_posts(posts) if posts is not None else get_scale(scale or "small")
+    scale = scale_for_posts(posts) if posts is not None else get_scale(scale or DEFAULT_SCALE)
     plan = plan_world(seed, scale, locale)
     args = (plan.seed, plan.scale, plan.locale)
     token = dask.base.tokenize(*args)

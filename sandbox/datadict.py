@@ -11,7 +11,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ._scales import SCALES
+from ._scales import DEFAULT_SCALE, SCALES
 from ._schema import PLATFORM_FORMATS, TABLES, TRUTH_TABLES, VIDEO_FORMATS, Column, Table
 from .generator.dirty import DIRTY_LOG, TRUTH_DOC as DIRTY_TRUTH_DOC, dictionary_markdown as dirty_exports_markdown
 
@@ -89,8 +89,8 @@ INTRO = """\
 # Datasets and data dictionary
 
 `datasets/default/` holds the default world: a synthetic social-media dataset made by
-`sandbox generate --seed 0 --scale small --format csv` ({small_brands} brands with one account on each
-of several platforms, {small_days} days from {small_start}). Every number comes from a model with planted
+`sandbox generate --seed 0 --scale {default_scale} --format csv` ({n_brands} brands with one account on each
+of several platforms, {days} days from {start}). Every number comes from a model with planted
 effects, so the answers of the exercises can be checked; nothing describes real brands or people.
 
 ```python
@@ -188,11 +188,11 @@ def render_invariants() -> str:
 
 def render_markdown() -> str:
     """The whole data dictionary (datasets/README.md) as Markdown text."""
-    small = SCALES["small"]
+    default = SCALES[DEFAULT_SCALE]
     everything = [*TABLES.values(), *TRUTH_TABLES.values()]
     referenced_by = _references(everything)
     parts = [
-        INTRO.format(small_brands=small.n_brands, small_days=small.days, small_start=small.start).strip(),
+        INTRO.format(default_scale=default.name, n_brands=default.n_brands, days=default.days, start=default.start).strip(),
         "## Platforms and formats\n\nWhich formats each platform offers; `video_views` is set exactly for video formats.\n\n"
         + render_formats(),
         "## Tables",

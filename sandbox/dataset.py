@@ -316,10 +316,11 @@ def default_dataset_dir() -> Path:
 def cached_default_dir() -> Path:
     """Regenerate the default world into a per-version cache folder (once)."""
     from . import __version__
+    from ._scales import DEFAULT_SCALE
     from .generator import generate
 
     base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "social-analytics-sandbox"
     target = base / f"default-{__version__}"
     if not (target / META_FILE).is_file():
-        generate(seed=0, scale="small").save(target, format="csv", force=True)
+        generate(seed=0, scale=DEFAULT_SCALE).save(target, format="csv", force=True)
     return target

@@ -50,3 +50,13 @@ def test_cli_describe_calibration(tiny_dataset, tmp_path, capsys):
     text = capsys.readouterr().out
     assert "calibrated figures inside their published range" in text
     assert "ER per impression" in text and "Buffer 2025" in text
+
+
+def test_a_euro_world_is_calibrated_in_usd_like_its_dollar_twin():
+    """A fr_FR world's money is in euros; the report compares it, back in USD, with the USD benchmarks."""
+    us = calibration_report(sandbox.generate(seed=0, scale="small"))
+    eu = calibration_report(sandbox.generate(seed=0, scale="small", locale="fr_FR"))
+    assert (eu["status"] == "in").all(), format_report(eu[eu["status"] == "out"])
+    for figure in ("ad CPC, USD", "ad CPM, USD"):
+        a, b = (r[r["figure"] == figure].set_index("platform")["measured"] for r in (us, eu))
+        assert len(a) == 6 and ((b - a).abs() / a).max() < 1e-3, (figure, a, b)

@@ -1,6 +1,8 @@
 """The isolated kernel and the values that leave it, without nbgrader."""
 
 import json
+import socket
+import sys
 import time
 
 import nbformat
@@ -117,7 +119,56 @@ def test_isolation_wrappers():
                                                             "--clear-groups", "--"]
         assert strong.index(str(work)) < strong.index("--bind")  # hidden folders are emptied
         assert isolation.wrapper("none", work, []) == []
-        with pytest.raises(ValueError, match="unknown isolation mode 'x'; modes: bwrap\\+nobody, bwrap, nobody, none"):
+        with pytest.raises(ValueError, match="unknown isolation mode 'x'; modes: bwrap\\+nobody, bwrap, netns\\+nobody, nobody, none"):
             isolation.wrapper("x", work, [])
     finally:
         isolation.remove_workdir(work)
+
+
+#: Connects to the port given, then to a port it listens on itself (the kernel's own ZMQ sockets need that).
+CONNECT = ("import socket, sys\n"
+           "for port in (int(sys.argv[1]), None):\n"
+           "    own = socket.create_server(('127.0.0.1', 0)) if port is None else None\n"
+           "    try:\n"
+           "        socket.create_connection(('127.0.0.1', port or own.getsockname()[1]), timeout=5).close()\n"
+           "        print('connected')\n"
+           "    except OSError as e:\n"
+           "        print('failed:', e)")
+
+
+@pytest.fixture
+def listening_port():
+    """A port listening on the machine's 127.0.0.1, outside any sandbox."""
+    with socket.create_server(("127.0.0.1", 0)) as server:
+        yield server.getsockname()[1]
+
+
+def connect_from(mode: str, port: int) -> list[str]:
+    """What CONNECT prints in ``mode``: [outside port, own port]."""
+    work = isolation.make_workdir(mode)
+    try:
+        run = isolation.run_sandboxed([sys.executable, "-I", "-c", CONNECT, str(port)], work, mode, [],
+                                      isolation.Limits(), time_limit=60, env=isolation.minimal_env(work))
+        assert run.returncode == 0, run.output
+        return run.output.splitlines()
+    finally:
+        isolation.remove_workdir(work)
+
+
+@pytest.mark.skipif(not isolation.is_root(), reason="the nobody modes need root")
+def test_netns_nobody_mode_has_its_own_loopback_but_not_the_machines(listening_port):
+    assert connect_from("nobody", listening_port) == ["connected", "connected"]  # the port is reachable
+    outside, own = connect_from("netns+nobody", listening_port)
+    assert outside == "failed: [Errno 111] Connection refused" and own == "connected"
+
+
+@pytest.mark.skipif(not isolation.is_root(), reason="the nobody modes need root")
+def test_root_without_bubblewrap_gets_netns_nobody_or_nobody_if_namespaces_are_refused(monkeypatch):
+    which = isolation.shutil.which
+    monkeypatch.setattr(isolation.shutil, "which", lambda name: None if name == "bwrap" else which(name))
+    assert isolation.detect_mode.__wrapped__() == "netns+nobody"
+
+    def refused(flags):
+        raise PermissionError(1, "unshare: Operation not permitted")
+    monkeypatch.setattr(isolation, "_unshare_function", lambda: refused)
+    assert isolation.detect_mode.__wrapped__() == "nobody"

@@ -10,6 +10,7 @@ import os
 import shutil
 import signal
 import subprocess
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -97,20 +98,30 @@ def test_interrupted_run_resumes_without_regrading_and_gives_the_same_grades(gra
     assert (course / "grades.csv").read_text() == expected
 
 
-def kill_a_busy_worker(cluster, after: float = 2.0, wait: float = 120) -> bool:
-    """SIGKILL the worker process of a grading task that has run ``after`` seconds; whether one was killed."""
+def worker_folders(pids) -> list[Path]:
+    """The private folders (course salt, students' worlds) of the Dask worker processes ``pids``."""
+    tmp = Path(tempfile.gettempdir())
+    return [path for pid in pids for path in tmp.glob(f"sandbox-grading-{os.getuid()}-{pid}-*")]
+
+
+def kill_a_busy_worker(cluster, after: float = 2.0, wait: float = 120) -> int | None:
+    """SIGKILL the worker process of a grading task that has run ``after`` seconds in the worker's unpacked
+    course (so it leaves a folder and a warm grader behind); its pid, None if none was seen grading."""
     seen, deadline = {}, time.monotonic() + wait
     while time.monotonic() < deadline:
         for key, task in list(cluster.scheduler.tasks.items()):
             if str(key).startswith("grade-") and task.state == "processing" and task.processing_on:
+                address = task.processing_on.address
+                nanny = next(n for n in cluster.workers.values() if n.worker_address == address)
+                pid = nanny.process.process.pid
+                if not worker_folders([pid]):
+                    continue
                 first = seen.setdefault(key, time.monotonic())
                 if time.monotonic() - first >= after:
-                    address = task.processing_on.address
-                    nanny = next(n for n in cluster.workers.values() if n.worker_address == address)
-                    os.kill(nanny.process.process.pid, signal.SIGKILL)
-                    return True
+                    os.kill(pid, signal.SIGKILL)
+                    return pid
         time.sleep(0.1)
-    return False
+    return None
 
 
 def test_dask_cluster_grades_like_local_workers_even_when_a_worker_is_lost(graded):
@@ -125,6 +136,9 @@ def test_dask_cluster_grades_like_local_workers_even_when_a_worker_is_lost(grade
         run.start()
         killed = kill_a_busy_worker(cluster)
         run.join(timeout=600)
+        pids = [killed] + [nanny.process.process.pid for nanny in cluster.workers.values() if nanny.process]
+        # the lost worker's folder is gone while the cluster still runs: its replacement removed it
+        assert not worker_folders([killed])
     assert killed, "no grading task was seen running long enough to kill its worker"
     report = done["report"]
     # each student merged once: the lost worker's student was graded again elsewhere, not twice
@@ -135,6 +149,7 @@ def test_dask_cluster_grades_like_local_workers_even_when_a_worker_is_lost(grade
         html = (course / "feedback" / sid / A / f"{A}.html").read_text()
         assert "HIDDEN-MARKER" not in html
     assert not (course / ".autograde_work").exists()
+    assert not worker_folders(pids), "a Dask worker left its folder (course salt) behind"
 
 
 def test_an_unreachable_scheduler_is_a_clear_error_and_changes_nothing(graded):
@@ -146,3 +161,19 @@ def test_an_unreachable_scheduler_is_a_clear_error_and_changes_nothing(graded):
         autograde_course(course, progress=False, scheduler="tcp://127.0.0.1:1")
     assert (course / "gradebook.db").read_bytes() == before
     assert not (course / ".autograde_work").exists()
+
+
+def test_a_dask_worker_keeps_its_folder_while_running_and_removes_it_when_it_closes():
+    """Registering the folder plugin again (a second run on the cluster) does not remove a running worker's
+    folder; closing the worker does."""
+    distributed = pytest.importorskip("distributed")
+    from sandbox.course import dask_grading
+
+    kit = {"key": "0123456789abcdef", "files": {"course.json": b"{}", "gradebook.db": b""}}
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
+        client.register_plugin(dask_grading.RemoveStaleFolders())
+        [(pid, folder)] = client.run(lambda: (os.getpid(), str(dask_grading.unpacked_course(kit)[0].parent))).values()
+        client.register_plugin(dask_grading.RemoveStaleFolders())
+        assert worker_folders([pid]) == [Path(folder)]
+    assert not worker_folders([pid])

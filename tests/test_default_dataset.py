@@ -44,3 +44,24 @@ def test_load_dataset_prefers_env_then_local_data_folder(monkeypatch, tmp_path, 
     assert sandbox.load_dataset().path == (tmp_path / "data").resolve()
     monkeypatch.setenv("SANDBOX_DATASET", str(other))
     assert sandbox.load_dataset().path == other
+
+
+def test_every_scale_default_is_the_one_default_scale(monkeypatch, tmp_path):
+    """The library, the course and the cached default world all default to ``DEFAULT_SCALE``."""
+    import inspect
+
+    from sandbox import dataset, generator
+    from sandbox._scales import DEFAULT_SCALE, SCALES
+    from sandbox.course import build_course
+    from sandbox.course.settings import CourseSettings
+    from sandbox.generator.world import plan_world
+
+    assert DEFAULT_SCALE in SCALES
+    for function in (sandbox.generate, plan_world, build_course):
+        assert inspect.signature(function).parameters["scale"].default == DEFAULT_SCALE, function.__qualname__
+    assert CourseSettings(course_id="c", salt="s").scale == DEFAULT_SCALE
+    asked = []
+    monkeypatch.setattr(generator, "generate", lambda **kw: asked.append(kw) or sandbox.generate(seed=0, scale="tiny"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    dataset.cached_default_dir()
+    assert asked == [{"seed": 0, "scale": DEFAULT_SCALE}]

@@ -69,7 +69,7 @@ def test_exports_look_like_platform_exports(saved):
     assert rows["engagement_rate"].str.contains("%").mean() > 0.9
     camp = read_export(out / "campaigns.csv")
     camp = camp[camp["campaign_id"].str.match(r"^CP\d+$")]
-    symbol = fmt.currency["USD"].replace("{amount}", "").strip()
+    symbol = fmt.currency[reference.brands["currency"].iat[0]].replace("{amount}", "").strip()
     assert camp["spend"].str.contains(symbol, regex=False).all()
     assert (posts["post_id"] == "post_id").sum() == 1 and (posts["post_id"] == fmt.total).sum() == 1
     # the date order is settled by the file itself, and it is the locale's

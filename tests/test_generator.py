@@ -188,3 +188,21 @@ def test_every_locale_country_has_real_time_zones(locale):
     assert set(pools.timezones) == set(pools.countries)
     for zones in pools.timezones.values():
         assert zones and all(ZoneInfo(zone) for zone in zones)
+
+
+@pytest.mark.parametrize("locale", ["fr_FR", "es_ES"])
+def test_euro_locales_report_euros_at_the_usd_amounts_converted(locale):
+    from sandbox.generator.grammar import get_grammar
+
+    us, eu = sandbox.generate(seed=4, scale="tiny"), sandbox.generate(seed=4, scale="tiny", locale=locale)
+    assert get_grammar(locale).data["currency"] == "EUR"
+    assert set(eu.brands["currency"]) == set(eu.campaigns["currency"]) == {"EUR"}
+    assert set(us.brands["currency"]) == set(us.campaigns["currency"]) == {"USD"}
+    # the same campaigns (drawn in USD), their amounts written in euros to the cent
+    pd.testing.assert_frame_equal(eu.campaigns[["impressions", "clicks", "conversions"]],
+                                  us.campaigns[["impressions", "clicks", "conversions"]])
+    for money in ("budget", "spend", "revenue"):
+        np.testing.assert_array_equal(eu.campaigns[money], np.round(us.campaigns[money] * cal.PER_USD["EUR"], 2))
+    assert (eu.campaigns["spend"] <= eu.campaigns["budget"]).all()
+    ratio = (eu.influencers["rate_per_post"] / us.influencers["rate_per_post"])[us.influencers["rate_per_post"] > 500]
+    assert ratio.between(0.85, 0.95).all()  # converted, then rounded to 10

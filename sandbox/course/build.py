@@ -26,6 +26,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .._notebooks import notebooks_dir
+from .._scales import DEFAULT_SCALE
 from ..dataset import META_FILE, staging_dir
 from .grading_data import generate_student_world, learner_files, strip_seed
 from .nbgrader_adapter import course_config_text, run_nbgrader, write_config
@@ -75,7 +76,7 @@ def check_course_target(course_dir) -> Path:
 
 
 def build_course(course_dir, roster=None, salt: str | None = None, exercises: list[str] | None = None,
-                 scale: str = "small", cell_timeout: int = 60, solutions_dir=None, jobs: int = 1,
+                 scale: str = DEFAULT_SCALE, cell_timeout: int = 60, solutions_dir=None, jobs: int = 1,
                  progress: bool = True, show_solutions: bool = False, hints: str = "on") -> BuildResult:
     """Create the nbgrader course folder ``course_dir`` (see module docstring).
 

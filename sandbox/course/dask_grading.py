@@ -13,6 +13,13 @@ student's gradebook copy and the autograded notebooks and feedback, as bytes.
 The client merges each finished task into the gradebook once: a task runs
 again elsewhere if its worker is lost (Dask's own retry), and only the result
 of the run that finished comes back, so nothing is lost or counted twice.
+
+A worker's private folder holds the course salt: it is named after the worker
+process (``sandbox-grading-UID-PID-KEY`` in the temporary folder) and removed
+when that process ends normally. A worker killed outright leaves it behind,
+so every worker that starts (a killed one's replacement included, through
+:class:`RemoveStaleFolders`) removes the folders whose process is gone, after
+killing the grading processes that still work in them.
 """
 
 from __future__ import annotations
@@ -20,7 +27,9 @@ from __future__ import annotations
 import atexit
 import hashlib
 import os
+import re
 import shutil
+import signal
 import tempfile
 import threading
 import uuid
@@ -28,7 +37,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 try:
-    from distributed import Client, as_completed
+    import psutil
+    from distributed import Client, WorkerPlugin, as_completed
+    from distributed.core import Status
 except ImportError as e:  # pragma: no cover - depends on the installation
     raise ImportError('--scheduler needs the optional Dask dependencies: pip install ".[dask]"') from e
 
@@ -38,6 +49,8 @@ from .settings import CONFIG_FILE, SETTINGS_FILE, CourseError
 
 #: Folders of a student's private course that come back to the client.
 RESULT_DIRS = ("autograded", "feedback")
+#: Start of the name of a worker's private folder: FOLDER_PREFIX-UID-PID-KEY in the temporary folder.
+FOLDER_PREFIX = "sandbox-grading"
 
 
 def read_tree(root: Path, relative_to: Path) -> dict[str, bytes]:
@@ -101,6 +114,7 @@ def dask_results(client: Client, course_dir: Path, run_dir: Path, students: list
 
     if not students:
         return
+    client.register_plugin(RemoveStaleFolders())
     [kit] = client.scatter([course_kit(course_dir, run_dir)], broadcast=True)
     mode = grading.isolation if grading.fixed_mode else None
     run = uuid.uuid4().hex[:8]
@@ -119,8 +133,89 @@ def dask_results(client: Client, course_dir: Path, run_dir: Path, students: list
         future.release()
 
 
+class RemoveStaleFolders(WorkerPlugin):
+    """On each worker: remove stale folders when it starts, its own folders when it closes.
+
+    Registering the plugin again (the next run, maybe another course) tears the old one down
+    on running workers: their folders stay for the tasks they are grading."""
+
+    name = "sandbox-grading-folders"
+
+    def setup(self, worker) -> None:
+        remove_stale_folders()
+
+    def teardown(self, worker) -> None:
+        if worker.status == Status.closing:
+            clean_up()
+
+
+def worker_folder(key: str) -> Path:
+    """This worker process's private folder for the kit ``key``."""
+    return Path(tempfile.gettempdir()) / f"{FOLDER_PREFIX}-{os.getuid()}-{os.getpid()}-{key}"
+
+
+def stale_folders() -> list[Path]:
+    """This user's worker folders whose worker process is gone (or whose pid now names a younger process)."""
+    pattern = re.compile(rf"{FOLDER_PREFIX}-{os.getuid()}-(\d+)-\w+")
+    stale = []
+    with os.scandir(tempfile.gettempdir()) as entries:
+        for entry in entries:
+            match = pattern.fullmatch(entry.name)
+            if not match or not entry.is_dir(follow_symlinks=False):
+                continue
+            info = entry.stat(follow_symlinks=False)
+            if info.st_uid != os.getuid():
+                continue
+            try:  # the folder is made once its process runs: a process started after it reuses a dead pid
+                alive = psutil.Process(int(match[1])).create_time() <= info.st_mtime + 1
+            except psutil.Error:
+                alive = False
+            if not alive:
+                stale.append(Path(entry.path))
+    return stale
+
+
+def kill_processes_in(folder: Path) -> None:
+    """SIGKILL this user's processes working in ``folder`` (a lost worker's warm grader) with their groups."""
+    for proc in psutil.process_iter(["uids", "cwd"]):
+        cwd, uids = proc.info["cwd"], proc.info["uids"]
+        if not cwd or not uids or uids.real != os.getuid() or not (cwd + "/").startswith(f"{folder}/"):
+            continue
+        try:
+            if os.getpgid(proc.pid) == proc.pid:  # a warm grader leads its group (bubblewrap kernels die with it)
+                os.killpg(proc.pid, signal.SIGKILL)
+            else:
+                proc.kill()
+            proc.wait(10)
+        except (OSError, psutil.Error):
+            pass
+
+
+def remove_stale_folders() -> None:
+    """Remove the folders (course salt, students' worlds) that killed workers left behind."""
+    for folder in stale_folders():
+        kill_processes_in(folder)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 _local = threading.local()
 _kits_lock = threading.Lock()
+_folders: list[Path] = []  # this process's worker folders
+_warm_workers: list = []  # and the warm workers grading in them
+
+
+def clean_up() -> None:
+    """End this process's warm workers and remove its folders (at exit, or when its Dask worker closes)."""
+    with _kits_lock:
+        for worker in _warm_workers:
+            worker.stop(final=True)
+        for folder in _folders:
+            shutil.rmtree(folder, ignore_errors=True)
+        _warm_workers.clear()
+        _folders.clear()
+
+
+atexit.register(clean_up)
 
 
 def grade_task(kit: dict, student_id: str, submission: dict[str, bytes], assignments: list[str],
@@ -147,7 +242,7 @@ def grade_task(kit: dict, student_id: str, submission: dict[str, bytes], assignm
 
 def unpacked_course(kit: dict) -> tuple[Path, Path]:
     """This worker's copy of the course kit (made once per kit): (course folder, run folder)."""
-    base = Path(tempfile.gettempdir()) / f"sandbox-grading-{os.getuid()}-{os.getpid()}-{kit['key']}"
+    base = worker_folder(kit["key"])
     course_dir, run_dir = base / "course", base / "run"
     with _kits_lock:
         if not (base / "ready").exists():
@@ -158,7 +253,7 @@ def unpacked_course(kit: dict) -> tuple[Path, Path]:
             run_dir.mkdir()
             shutil.copyfile(course_dir / "gradebook.db", run_dir / TEMPLATE_DB)
             (base / "ready").touch()
-            atexit.register(shutil.rmtree, base, True)
+            _folders.append(base)
     return course_dir, run_dir
 
 
@@ -172,8 +267,11 @@ def warm_worker(key: str, course_dir: Path, run_dir: Path, mode: str, memory: in
     if (key, mode, memory) not in workers:
         for old in workers.values():
             old.close()
+            with _kits_lock:
+                _warm_workers.remove(old)
         workers.clear()
         worker = WarmWorker(course_dir, run_dir, mode, memory, f".dask-{threading.get_ident()}")
-        atexit.register(worker.close)
+        with _kits_lock:
+            _warm_workers.append(worker)
         workers[(key, mode, memory)] = worker
     return workers[(key, mode, memory)]

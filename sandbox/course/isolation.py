@@ -9,9 +9,14 @@ Modes, strongest first (:func:`detect_mode` picks the first that works here):
     solutions replaced by empty folders, and has no network.
 ``bwrap``
     Not root, bubblewrap available: the same namespaces as the grading user.
+``netns+nobody``
+    Root without bubblewrap: the kernel runs as ``nobody`` in a network namespace
+    of its own (only its loopback, for the kernel's own sockets: no network, not
+    even the machine's 127.0.0.1); the course folder is closed to other users
+    (mode 700). It sees the rest of the file system as ``nobody`` does.
 ``nobody``
-    Root without bubblewrap: the kernel runs as ``nobody``; the course folder
-    is closed to other users (mode 700). The network stays reachable.
+    As ``netns+nobody`` where the kernel refuses a new network namespace (a
+    container without CAP_SYS_ADMIN, say): the network stays reachable.
 ``none``
     No isolation: the kernel runs as the grading user. Answers are still judged
     outside the kernel, but a student can read and write what the grader can.
@@ -22,12 +27,16 @@ learner tables, and resource limits apply (memory, processes, file size).
 
 from __future__ import annotations
 
+import ctypes
+import fcntl
 import json
 import os
 import resource
 import select
 import shutil
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
@@ -35,7 +44,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-MODES = ("bwrap+nobody", "bwrap", "nobody", "none")
+MODES = ("bwrap+nobody", "bwrap", "netns+nobody", "nobody", "none")
 NOBODY = 65534
 #: Default memory limit of one kernel (bytes); ``--memory`` changes it.
 DEFAULT_MEMORY = 4 * 2**30
@@ -99,7 +108,7 @@ def wrapper(mode: str, workdir: Path, hidden: list[Path]) -> list[str]:
         return bwrap_args(workdir, hidden, as_root=True) + AS_NOBODY
     if mode == "bwrap":
         return bwrap_args(workdir, hidden, as_root=False)
-    if mode == "nobody":
+    if mode in ("netns+nobody", "nobody"):  # netns: the namespace is made before exec (see run_sandboxed)
         return AS_NOBODY
     if mode == "none":
         return []
@@ -109,7 +118,7 @@ def wrapper(mode: str, workdir: Path, hidden: list[Path]) -> list[str]:
 @lru_cache(maxsize=None)
 def detect_mode() -> str:
     """The strongest mode that actually runs Python on this machine."""
-    candidates = (["bwrap+nobody", "nobody"] if is_root() else []) + ["bwrap"]
+    candidates = (["bwrap+nobody", "netns+nobody", "nobody"] if is_root() else []) + ["bwrap"]
     for mode in candidates:
         if "bwrap" in mode and not shutil.which("bwrap"):
             continue
@@ -121,7 +130,7 @@ def detect_mode() -> str:
                                 time_limit=60, env=minimal_env(workdir))
             if run.returncode == 0:
                 return mode
-        except OSError:
+        except (OSError, subprocess.SubprocessError):  # SubprocessError: the namespace was refused
             pass
         finally:
             remove_workdir(workdir)
@@ -178,8 +187,39 @@ def minimal_env(workdir: Path, extra: dict | None = None) -> dict:
     return env
 
 
-def _limit(limits: Limits):
+CLONE_NEWNET = 0x40000000
+SIOCSIFFLAGS = 0x8914
+IFF_UP, IFF_LOOPBACK, IFF_RUNNING = 0x1, 0x8, 0x40
+
+
+@lru_cache(maxsize=None)
+def _unshare_function():
+    """``unshare(flags)``: os.unshare (Python 3.12+) or libc's, loaded here, in the parent, not after fork."""
+    if hasattr(os, "unshare"):
+        return os.unshare
+    libc = ctypes.CDLL(None, use_errno=True)
+
+    def unshare(flags: int) -> None:
+        if libc.unshare(flags) != 0:
+            errno = ctypes.get_errno()
+            raise OSError(errno, f"unshare: {os.strerror(errno)}")
+    return unshare
+
+
+def _new_network(unshare) -> None:
+    """In the child, still root: a network namespace of its own with its loopback up (the kernel's sockets)."""
+    unshare(CLONE_NEWNET)
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:  # struct ifreq: name, flags, padding
+        fcntl.ioctl(s, SIOCSIFFLAGS, struct.pack("16sh22x", b"lo", IFF_UP | IFF_LOOPBACK | IFF_RUNNING))
+
+
+def _prepare(mode: str, limits: Limits):
+    """What the child does before exec: its own network in ``netns+nobody``, then the resource limits."""
+    unshare = _unshare_function() if mode == "netns+nobody" else None
+
     def apply():
+        if unshare:
+            _new_network(unshare)
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
         resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
         resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_size, limits.file_size))
@@ -192,7 +232,7 @@ def run_sandboxed(cmd: list[str], workdir: Path, mode: str, hidden: list[Path], 
     """Run ``cmd`` in ``workdir`` under ``mode``; kill its whole process group after ``time_limit`` s."""
     proc = subprocess.Popen(wrapper(mode, workdir, hidden) + cmd, cwd=workdir, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
-                            start_new_session=True, preexec_fn=_limit(limits))
+                            start_new_session=True, preexec_fn=_prepare(mode, limits))
     try:
         out, _ = proc.communicate(timeout=time_limit)
         return SandboxRun(proc.returncode, out[-20000:])

@@ -12,7 +12,7 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .._scales import get_scale
+from .._scales import DEFAULT_SCALE, get_scale
 from ..exercises._policy import HINT_MODES, Policy
 
 SETTINGS_FILE = "course.json"
@@ -51,7 +51,7 @@ class CourseSettings:
 
     course_id: str
     salt: str
-    scale: str = "small"
+    scale: str = DEFAULT_SCALE
     assignments: list[str] = field(default_factory=list)
     cell_timeout: int = 60
     show_solutions: bool = False

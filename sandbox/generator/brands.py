@@ -1,4 +1,4 @@
-"""The brands table: name, industry, home country and its time zone."""
+"""The brands table: name, industry, home country and its time zone, currency."""
 
 from __future__ import annotations
 
@@ -40,5 +40,5 @@ def make_brands(n_brands: int, pools: Pools, rng: np.random.Generator) -> pd.Dat
         "industry": industry,
         "country": country,
         "timezone": draw_timezones(country, pools.timezones, rng),
-        "currency": "USD",
+        "currency": pools.currency,
     })

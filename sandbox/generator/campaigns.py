@@ -23,8 +23,8 @@ AB_BUDGET_MEDIAN = 3000.0  # per arm at a CPM of 8 USD: a test costs 1.5 ordinar
 DETECTABLE_POWER = 0.95    # a test is "detectable" when a 5% two-sided z-test has this power
 
 
-def make_campaigns(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generator) -> pd.DataFrame:
-    """Campaigns of every brand. Returns the table plus hidden columns
+def make_campaigns(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generator, currency: str) -> pd.DataFrame:
+    """Campaigns of every brand, money in ``currency``. Returns the table plus hidden columns
     ``_account`` (row of the boosted account), ``_true_lift`` (0 for arm A and
     for campaigns outside tests), ``_kind`` (A/B test kind, see ``AB_KINDS``) and
     ``_power`` (the test's power, NaN outside tests)."""
@@ -77,6 +77,9 @@ def make_campaigns(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generato
     planned_clicks = budget * 0.925 / cpm * 1000 * ctr
     power = ab_power(conv_rate, lift, planned_clicks)
 
+    def money(usd):  # amounts drawn in USD, to the cent in the world's currency (monotone: spend <= budget holds)
+        return np.round(usd * cal.PER_USD[currency], 2)
+
     start_date = scale.start_ts.tz_localize(None) + pd.to_timedelta(start[row], unit="D")
     test_ids = make_ids("T", test_number[row], id_width(int(test_number.max(initial=0)), 4))
     in_test = is_test[row]
@@ -90,13 +93,13 @@ def make_campaigns(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generato
         "variant": np.where(in_test, np.where(arm == 0, "A", "B"), None) if n else np.array([], dtype=object),
         "start_date": start_date,
         "end_date": start_date + pd.to_timedelta(duration[row] - 1, unit="D"),
-        "currency": "USD",
-        "budget": np.round(budget[row], 2),
-        "spend": spend,
+        "currency": currency,
+        "budget": money(np.round(budget[row], 2)),
+        "spend": money(spend),
         "impressions": impressions,
         "clicks": clicks,
         "conversions": conversions,
-        "revenue": revenue,
+        "revenue": money(revenue),
         "_account": account[row],
         "_true_lift": true_lift,
         "_kind": np.where(is_test[row], kind[row], None) if n else np.array([], dtype=object),

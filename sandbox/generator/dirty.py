@@ -401,7 +401,7 @@ def dirty_table(name: str, clean: pd.DataFrame, meta: dict, fmt: ExportFormat, r
             totals[col.name] = fmt.integers([int(displayed[col.name].fillna(0).sum())])[0]
         elif col.name in spec.money:
             totals[col.name] = fmt.money([round(float(displayed[col.name].sum()), 2)],
-                                         [displayed["currency"].iat[0] if len(displayed) else "USD"])[0]
+                                         [get_grammar(fmt.locale).data["currency"]])[0]
     out = pd.concat([body.iloc[:n_a], desc_b, header, body.iloc[n_a:], pd.DataFrame([totals])], ignore_index=True)
     out.attrs["preamble"] = [description(exported_a)]
 

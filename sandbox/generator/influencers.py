@@ -41,7 +41,8 @@ def make_influencers(n: int, pools: Pools, rng: np.random.Generator) -> tuple[pd
     extra_likes = np.where(bought & (rng.random(n) < share), rng.uniform(*extra, n), 0.0)
     avg_likes = np.round(real * er * 0.93 * (1 + extra_likes), 1)
     avg_comments = np.round(real * er * 0.07 * rng.lognormal(0, 0.4, n), 1)
-    rate = np.round(displayed / 1000 * cal.INFLUENCER_RATE_PER_1K * rng.lognormal(0, 0.3, n), -1)
+    rate = np.round(displayed / 1000 * cal.INFLUENCER_RATE_PER_1K * cal.PER_USD[pools.currency]
+                    * rng.lognormal(0, 0.3, n), -1)
     # follower history: the largest week-on-week gain of the last 26 weeks, in % of followers
     median, sigma = WEEKLY_GROWTH
     organic = median * rng.lognormal(0, sigma, n) * rng.uniform(1.5, 3.0, n)  # the best organic week

@@ -84,6 +84,7 @@ class Pools:
     countries: tuple
     country_weights: np.ndarray
     timezones: dict                # country -> {IANA zone: share of the country's brands}
+    currency: str                  # of every amount of the world (ISO 4217 code)
 
 
 def check_locale(locale: str) -> str:
@@ -189,4 +190,5 @@ def get_pools(locale: str = "en_US") -> Pools:
         countries=tuple(countries),
         country_weights=weights / weights.sum(),
         timezones={c: data["timezones"][c] for c in countries},
+        currency=data["currency"],
     )

@@ -20,7 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
-from .._scales import Scale, get_scale
+from .._scales import DEFAULT_SCALE, Scale, get_scale
 from .._schema import TABLES, TRUTH_TABLES
 from .._seeding import BLOCK_BRANDS, check_seed, child_rng
 from ..dataset import Dataset, apply_schema
@@ -73,7 +73,7 @@ def check_args(seed, scale, locale) -> tuple[int, Scale, str]:
     return check_seed(seed), get_scale(scale), check_locale(locale)
 
 
-def plan_world(seed: int = 0, scale="small", locale: str = "en_US") -> WorldPlan:
+def plan_world(seed: int = 0, scale=DEFAULT_SCALE, locale: str = "en_US") -> WorldPlan:
     """Draw the world-wide part of a world (cheap even for large worlds)."""
     seed, scale, locale = check_args(seed, scale, locale)
     effects_rng = child_rng(seed, "effects")
@@ -82,7 +82,7 @@ def plan_world(seed: int = 0, scale="small", locale: str = "en_US") -> WorldPlan
     brands = make_brands(scale.n_brands, pools, child_rng(seed, "brands"))
     accounts = make_accounts(brands, scale, child_rng(seed, "accounts"), effects.platform_size)
     accounts.attrs["post_id_width"] = id_width(int(accounts["_n_posts"].sum()), 7)
-    campaigns = make_campaigns(accounts, scale, child_rng(seed, "campaigns"))
+    campaigns = make_campaigns(accounts, scale, child_rng(seed, "campaigns"), pools.currency)
     crisis = pick_crisis(accounts, scale, effects_rng)
     return WorldPlan(seed, scale, locale, effects, pools, brands, accounts, campaigns, crisis)
 
@@ -193,7 +193,7 @@ def world_meta(plan: WorldPlan) -> dict:
     }
 
 
-def generate(seed: int = 0, scale="small", locale: str = "en_US", dirty: float = 0.0,
+def generate(seed: int = 0, scale=DEFAULT_SCALE, locale: str = "en_US", dirty: float = 0.0,
              progress: bool = False) -> Dataset:
     """Generate a whole world in memory.
 
