@@ -44,6 +44,12 @@ def test_values_leave_the_kernel_as_plain_data(data_dir):
     assert a["names"] == {"a", "b"} and a["pair"] == (1.5, "x")
     assert a["fn"].type_name == "function"
     assert "empty" not in a and "absent" not in a
+    # a chart answer (the Axes seaborn returns) leaves as the data of its bars, which the chart questions check
+    chart = run(["import matplotlib\nmatplotlib.use('Agg')\nimport seaborn as sns",
+                 "ax = sns.barplot(x=['b', 'a'], y=[2.0, 1.0], errorbar=None)\nax.set_title('t')"],
+                data_dir, ["ax"]).answers["ax"]
+    assert chart["kind"] == "bar chart" and chart["title"] == "t"
+    assert dict(zip(chart["labels"], chart["values"])) == {"b": 2.0, "a": 1.0}
     # the released copy of the world has no truth and no seed
     probe = run(["import json, os\nprint(sorted(os.listdir('data')))\n"
                  "print('seed' in json.load(open('data/dataset.json')))",

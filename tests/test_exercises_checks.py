@@ -2,6 +2,7 @@
 with their targeted message. Plain pytest, no notebooks (see test_exercises_nbgrader.py for those)."""
 
 import copy
+import re
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -132,18 +133,18 @@ def test_realistic_wrong_answers_get_the_right_diagnosis(default_world):
     msg = learner_message("02_engagement_kpis", "q6", {"instagram_mean_to_median": empty.mean() / empty.median()}, ds)
     assert "no rows" in msg and "lowercase" in msg and "too low" not in msg
     # capitalised platform names pass; the message never tells how many platforms are expected
-    q7 = get_exercise("02_engagement_kpis")["q7"]
-    q7.verify({"vs_benchmark": ns["vs_benchmark"], "above_benchmark": [p.title() for p in ns["above_benchmark"]]}, ds)
-    msg = learner_message("02_engagement_kpis", "q7", {"vs_benchmark": ns["vs_benchmark"], "above_benchmark": []}, ds)
+    q8 = get_exercise("02_engagement_kpis")["q8"]
+    q8.verify({"vs_benchmark": ns["vs_benchmark"], "above_benchmark": [p.title() for p in ns["above_benchmark"]]}, ds)
+    msg = learner_message("02_engagement_kpis", "q8", {"vs_benchmark": ns["vs_benchmark"], "above_benchmark": []}, ds)
     assert "missing" in msg and not any(ch.isdigit() for ch in msg)
 
 
 def test_best_hour_rejects_other_clocks_off_by_one_and_totals(default_world):
-    """03.q4 is the market's local hour: the old card (every brand, UTC), the market in UTC, every brand on
+    """03.q5 is the market's local hour: the old card (every brand, UTC), the market in UTC, every brand on
     the market's clock, Paris time, a neighbour hour, totals and the right hour with the wrong evidence fail."""
     ds = default_world
     ex3 = __import__("sandbox.exercises.ex03_when_to_post", fromlist=["x"])
-    q = get_exercise("03_when_to_post")["q4"]
+    q = get_exercise("03_when_to_post")["q5"]
     best, values = q.reference(ds)
     wrong = {
         "every brand, UTC": q.answers_of(ex3.best_hours(ds, clock=ex3.UTC, every_brand=True))[0],
@@ -265,3 +266,29 @@ def test_hour_chart_on_a_numeric_axis_is_read_by_bar_position(default_world):
     msg = learner_message("05_audience_local_time", "q6", chart(lambda ax: ax.bar(by_hour.index, by_hour * 2)), ds)
     assert msg.startswith("bar heights:") and "several bars" not in msg
     plt.close("all")
+
+
+def test_learner_charts_of_notebooks_01_to_03_are_read_from_real_axes(default_world):
+    """01.q7, 02.q7 and 03.q4 on Axes drawn by seaborn: the solutions pass (02's on a log axis); bars drawn with
+    seaborn's default estimator (the mean) get the MEANS message, an untitled chart is told to add a title."""
+    ds = default_world
+    matplotlib.use("Agg")
+    for notebook, qid in (("01_first_look", "q7"), ("02_engagement_kpis", "q7"), ("03_when_to_post", "q4")):
+        ns = solved_namespace(get_exercise(notebook), ds)
+        q = get_exercise(notebook)[qid]
+        plt.close("all")
+        exec(q.solution, ns)
+        (name,) = q.variables
+        q.verify(ns, ds)
+        mean_bars = re.sub(r"estimator='median',\s*", "", q.solution)
+        assert mean_bars != q.solution
+        plt.close("all")
+        exec(mean_bars, ns)
+        with pytest.raises(CheckFailed, match="MEAN"):
+            q.verify(ns, ds)
+        plt.close("all")
+        exec(q.solution, ns)
+        ns[name].set_title("")
+        with pytest.raises(CheckFailed, match="title"):
+            q.verify(ns, ds)
+        plt.close("all")

@@ -47,10 +47,10 @@ def test_every_mistake_discriminates(default_world, fresh_worlds):
 
 @pytest.mark.slow
 def test_best_hour_is_judged_on_each_world(default_world, fresh_worlds):
-    """03.q4: no hour is accepted on more than 60% of the worlds (a hard-coded hour fails elsewhere),
+    """03.q5: no hour is accepted on more than 60% of the worlds (a hard-coded hour fails elsewhere),
     and the accepted hours are the data's best and its near-ties only, never a whole planted window
     (planted on each brand's local clock, the clock of the notebook's market)."""
-    q = get_exercise("03_when_to_post")["q4"]
+    q = get_exercise("03_when_to_post")["q5"]
     worlds = [default_world, *fresh_worlds]
     accepted = []
     for ds in worlds:
@@ -66,7 +66,7 @@ def test_best_hour_is_judged_on_each_world(default_world, fresh_worlds):
 
 
 #: Insight questions whose answer is a decision read off the data (EXERCISES.md, bar 4).
-INSIGHTS = [("03_when_to_post", "q7"), ("06_campaigns_ab_tests", "q5"), ("06_campaigns_ab_tests", "q7")]
+INSIGHTS = [("03_when_to_post", "q8"), ("06_campaigns_ab_tests", "q5"), ("06_campaigns_ab_tests", "q7")]
 MAX_SHARE = 0.6
 
 

@@ -273,6 +273,7 @@ def test_validate_lists_exactly_the_wrong_questions(course, tmp_path):
         "q4": exercise["q4"].solution,
         "q5": "boosted_share = int(ds.posts['is_boosted'].sum())",
         "q6": exercise["q6"].solution,
+        "q7": exercise["q7"].solution,
     }
     nb = read(released / f"{name}.ipynb")
     for qid, code in answers.items():
@@ -284,6 +285,6 @@ def test_validate_lists_exactly_the_wrong_questions(course, tmp_path):
     log = run.output
     assert "VALIDATION FAILED ON 3 CELL(S)" in log, log[-3000:]
     assert "q2 failed" in log and "q5 failed" in log and "q3 not attempted" in log
-    for qid in ("q1", "q4", "q6"):
+    for qid in ("q1", "q4", "q6", "q7"):
         assert f"{qid} failed" not in log and f"{qid} not attempted" not in log
     assert FLOAT_WARNING not in log

@@ -61,6 +61,9 @@ def _encode(value, out: Path, stem: str, depth: int) -> dict:
         kind = "set" if isinstance(value, (set, frozenset)) else "tuple" if isinstance(value, tuple) else "list"
         items = sorted(value, key=repr) if kind == "set" else list(value)
         return {"kind": kind, "items": [_encode(v, out, f"{stem}_{j}", depth + 1) for j, v in enumerate(items)]}
+    chart = globals().get("bar_chart")  # sandbox/exercises/_bars.py, run before this file by the export cell
+    if depth == 0 and chart is not None and globals()["is_axes"](value):
+        return _encode(chart(value), out, stem, depth)  # a chart answer leaves as the data of its bars
     if isinstance(value, dict) and depth < MAX_DEPTH:
         return {"kind": "dict", "items": [[_encode(k, out, stem, depth + 1), _encode(v, out, stem, depth + 1)]
                                           for k, v in value.items()]}

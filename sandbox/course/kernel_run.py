@@ -35,11 +35,14 @@ TIMEOUT_ERROR = "CellTimeoutError"
 KERNEL_DIED = "KernelDied"
 KERNEL_KILLED = "KernelKilled"
 EXPORT_SOURCE = Path(__file__).with_name("export_answers.py")
+#: Turns a chart answer (a matplotlib Axes) into plain data; run next to export_answers, which calls it.
+BARS_SOURCE = Path(__file__).parents[1] / "exercises" / "_bars.py"
 
 
 def export_cell(variables: list[str], out: Path) -> str:
-    """Source of the last cell: define export_answers in a private namespace, then call it."""
+    """Source of the last cell: define export_answers (and bar_chart) in a private namespace, then call it."""
     return ("_sandbox_export = {}\n"
+            f"exec(compile({BARS_SOURCE.read_text()!r}, 'bar_chart', 'exec'), _sandbox_export)\n"
             f"exec(compile({EXPORT_SOURCE.read_text()!r}, 'export_answers', 'exec'), _sandbox_export)\n"
             f"_sandbox_export['export_answers'](globals(), {list(variables)!r}, {str(out)!r})\n"
             "del _sandbox_export")

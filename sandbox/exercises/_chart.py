@@ -1,70 +1,21 @@
 """Learner charts as plain data, and their check (the way learntools checks plots).
 
 A chart question reads the learner's matplotlib Axes (``ax = sns.barplot(...)``). :func:`bar_chart`
-turns it into plain data (bar labels and heights, title and axis labels) inside the kernel, so the
-answer can leave it as JSON like any other; :class:`BarChart` compares that with the bars the
-question asks for.
+(in ``_bars.py``) turns it into plain data (bar labels and heights, title and axis labels) inside the
+kernel, so the answer can leave it as JSON like any other; :class:`BarChart` compares that with the
+bars the question asks for.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
+from ._bars import KIND, bar_chart
 from ._compare import Mismatch, SeriesMatch, norm_text
 
-KIND = "bar chart"
-
-
-def bar_chart(value):
-    """Plain data of a bar chart: ``{"kind", "labels", "values", "vertical", "title", "xlabel", "ylabel"}``.
-
-    Bars are matched to the category tick nearest their centre, on x (vertical bars) or on y
-    (horizontal bars); on a numeric axis a bar's label is its position. A value that is already plain data is returned unchanged; anything else
-    that is not an Axes becomes ``{"kind": <its type>}`` so the check can say what it got.
-    """
-    if isinstance(value, dict):
-        return value
-    if not hasattr(value, "patches") or not hasattr(value, "get_xticks"):
-        return {"kind": type(value).__name__}
-    ax = value
-    bars = [p for p in ax.patches if p.get_visible() and p.get_width() and p.get_height()]
-    out = {"kind": KIND if bars else "chart without bars", "labels": [], "values": [],
-           "title": ax.get_title(), "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel()}
-    if not bars:
-        return out
-    widths = {round(abs(p.get_width()), 9) for p in bars}
-    vertical = len(widths) == 1  # categorical bars all have the same width; horizontal ones the same height
-    ticks = np.asarray(ax.get_xticks() if vertical else ax.get_yticks(), dtype=float)
-    names = [t.get_text() for t in (ax.get_xticklabels() if vertical else ax.get_yticklabels())]
-    # bars drawn at their own numbers (plt.bar(hours, ...), barplot(native_scale=True)) sit on a numeric
-    # axis with a few round ticks: their position is their label, not the nearest tick's
-    numeric = not is_category_axis(ax.xaxis if vertical else ax.yaxis)
-    out["vertical"] = vertical
-    for p in bars:
-        centre = p.get_x() + p.get_width() / 2 if vertical else p.get_y() + p.get_height() / 2
-        i = int(np.argmin(np.abs(ticks - centre))) if len(ticks) else None
-        if numeric:
-            out["labels"].append(position_label(centre))
-        else:
-            out["labels"].append(names[i] if i is not None and i < len(names) else "")
-        out["values"].append(float(p.get_height() if vertical else p.get_width()))
-    return out
-
-
-def is_category_axis(axis) -> bool:
-    """True when the axis has one tick per category (seaborn, plt.bar of text, pandas .plot.bar)."""
-    from matplotlib.category import StrCategoryLocator
-    from matplotlib.ticker import FixedLocator
-
-    return isinstance(axis.get_major_locator(), (StrCategoryLocator, FixedLocator))
-
-
-def position_label(x: float) -> str:
-    """The label of a bar drawn at position ``x`` on a numeric axis: ``"14"`` for 14.0."""
-    return str(int(round(x))) if abs(x - round(x)) < 1e-6 else f"{x:g}"
+__all__ = ["KIND", "BarChart", "bar_chart"]
 
 
 @dataclass(frozen=True)

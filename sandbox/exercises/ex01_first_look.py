@@ -1,12 +1,13 @@
-"""Questions of notebook 01, first look: load the tables, dtypes, dates, shapes, counts.
+"""Questions of notebook 01, first look: load the tables, dtypes, dates, shapes, counts, a first chart.
 
-In the notebook: ``q1, q2, q3, q4, q5, q6 = ex.setup(globals())``.
+In the notebook: ``q1, ..., q7 = ex.setup(globals())``.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from ._chart import BarChart, bar_chart
 from ._compare import Moment, Scalar, Several, SeriesMatch
 from ._question import Exercise, Mistake, Question
 
@@ -44,8 +45,9 @@ def boosted_share(ds) -> float:
     return float(ds.posts["is_boosted"].mean())
 
 
-def median_followers_by_platform(ds) -> pd.Series:
-    return ds.accounts.groupby("platform", observed=True)["followers_start"].median()
+def followers_by_platform(ds, how: str = "median") -> pd.Series:
+    """``how`` of followers_start over each platform's accounts (the median is the typical account)."""
+    return ds.accounts.groupby("platform", observed=True)["followers_start"].agg(how)
 
 
 Q1 = Question(
@@ -127,7 +129,7 @@ Q5 = Question(
 Q6 = Question(
     "q6", "Insight: the typical account size per platform, the MEDIAN of followers_start, as a Series sorted "
     "from the biggest typical account to the smallest.", ("typical_followers",),
-    reference=lambda ds: median_followers_by_platform(ds).sort_values(ascending=False),
+    reference=lambda ds: followers_by_platform(ds).sort_values(ascending=False),
     comparison=SeriesMatch(rtol=1e-6, ordered=True),
     hints=("Follower counts live in `ds.accounts`, one row per account.",
            "Group accounts by platform (observed=True) and take the median of followers_start.",
@@ -138,19 +140,44 @@ Q6 = Question(
         Mistake("those are posts per platform; the question is about followers per account",
                 lambda ds: ds.posts["platform"].value_counts()),
         Mistake("those are MEAN followers; a few huge accounts pull the mean up, the question asks for the median",
-                lambda ds: ds.accounts.groupby("platform", observed=True)["followers_start"].mean()
-                .sort_values(ascending=False)),
+                lambda ds: followers_by_platform(ds, "mean").sort_values(ascending=False)),
         Mistake("those are followers in TOTAL; the question asks about the typical (median) account",
-                lambda ds: ds.accounts.groupby("platform", observed=True)["followers_start"].sum()
-                .sort_values(ascending=False)),
+                lambda ds: followers_by_platform(ds, "sum").sort_values(ascending=False)),
     ),
     points=2,
 )
 
-EXERCISE = Exercise("01_first_look", "First look at the data", (Q1, Q2, Q3, Q4, Q5, Q6),
+Q7 = Question(
+    "q7", "Chart: the typical account per platform for a manager, a seaborn bar chart of the median "
+    "followers_start of each platform's accounts (one bar per platform, no error bars) with a title; keep its Axes.",
+    ("followers_chart",),
+    reference=followers_by_platform, comparison=BarChart("platform"), plain=bar_chart,
+    hints=("sns.barplot draws one bar per category from the accounts table; its `estimator` says how a bar "
+           "summarises the accounts of its platform.",
+           "Give barplot data=ds.accounts, followers_start on one axis and platform on the other; pass "
+           "estimator='median' and errorbar=None (order=typical_followers.index sorts the bars).",
+           "barplot returns the Axes: give it a title with `set_title` (or `.set(title=...)`) and store it in "
+           "followers_chart."),
+    solution=("followers_chart = sns.barplot(data=ds.accounts, x='followers_start', y='platform',\n"
+              "                              order=typical_followers.index, estimator='median', errorbar=None)\n"
+              "followers_chart.set(title='The typical account per platform', xlabel='median followers at the start',\n"
+              "                    ylabel='')"),
+    mistakes=(
+        Mistake("the bars show MEAN followers, seaborn's default estimator; a few huge accounts pull it up, pass "
+                "estimator='median'", lambda ds: followers_by_platform(ds, "mean")),
+        Mistake("the bars add up each platform's followers (estimator='sum'); the typical account is the median",
+                lambda ds: followers_by_platform(ds, "sum")),
+        Mistake("the bars count posts per platform; chart the followers of the accounts (ds.accounts)",
+                lambda ds: posts_per_platform(ds).astype(float)),
+        Mistake("the bars count accounts per platform; chart their followers (followers_start)",
+                lambda ds: ds.accounts["platform"].value_counts().astype(float)),
+    ),
+)
+
+EXERCISE = Exercise("01_first_look", "First look at the data", (Q1, Q2, Q3, Q4, Q5, Q6, Q7),
                     tables=("brands", "accounts", "posts", "post_daily"))
 
 
 def setup(namespace: dict, dataset=None):
-    """Bind this notebook's questions: ``q1, q2, q3, q4, q5, q6 = ex.setup(globals())``."""
+    """Bind this notebook's questions: ``q1, ..., q7 = ex.setup(globals())``."""
     return EXERCISE.setup(namespace, dataset)

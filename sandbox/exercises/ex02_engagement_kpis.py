@@ -1,6 +1,6 @@
 """Questions of notebook 02, engagement KPIs: rate definitions, mean vs median, heavy tails, benchmarks.
 
-In the notebook: ``q1, q2, q3, q4, q5, q6, q7 = ex.setup(globals())``.
+In the notebook: ``q1, ..., q8 = ex.setup(globals())``.
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import _analysis as an
+from ._chart import BarChart, bar_chart
 from ._compare import FrameMatch, Scalar, SeriesMatch, Several, Values
 from ._question import Exercise, Mistake, Question
 
@@ -171,7 +172,35 @@ Q6 = Question(
 )
 
 Q7 = Question(
-    "q7", "Insight: for each platform the Rival IQ benchmark covers (BENCHMARK_PCT, in percent), your median "
+    "q7", "Chart: a seaborn bar chart of the median ER by followers per platform, drawn from the posts (one bar "
+    "per platform, no error bars), with a log-scaled value axis and a title; keep its Axes.", ("follower_rate_chart",),
+    reference=lambda ds: er_by_platform(ds)["er_followers"], comparison=BarChart("platform"), plain=bar_chart,
+    hints=("Each post's ER by followers is engagements / followers_at_post; sns.barplot summarises it per platform "
+           "with its `estimator`.",
+           "Give barplot the rates on one axis and ds.posts['platform'] on the other, estimator='median' and "
+           "errorbar=None. Set the value axis to a log scale AFTER drawing (`ax.set_xscale('log')`): "
+           "barplot(log_scale=True) draws no bars with recent matplotlib.",
+           "barplot returns the Axes: give it a title with `set_title` and store it in follower_rate_chart."),
+    solution=("er_followers = engagements / followers_at_post\n"
+              "follower_rate_chart = sns.barplot(x=er_followers, y=ds.posts['platform'], estimator='median',\n"
+              "                                  errorbar=None)\n"
+              "follower_rate_chart.set_xscale('log')\n"
+              "follower_rate_chart.set(title='Median engagement rate by followers per platform',\n"
+              "                        xlabel='median engagements / followers (log)', ylabel='')"),
+    mistakes=(
+        Mistake("the bars show MEAN rates, seaborn's default estimator; a few viral posts pull them up, pass "
+                "estimator='median'", lambda ds: er_by_platform(ds, "mean")["er_followers"]),
+        Mistake("the bars show ER by reach; this chart is about ER by followers, the rate of the benchmark",
+                lambda ds: er_by_platform(ds)["er_reach"]),
+        Mistake("the bars show ER by impressions; this chart is about ER by followers, the rate of the benchmark",
+                lambda ds: er_by_platform(ds)["er_impressions"]),
+        Mistake("the bars are percentages; keep the rates as fractions, as everywhere in this course",
+                lambda ds: er_by_platform(ds)["er_followers"] * 100),
+    ),
+)
+
+Q8 = Question(
+    "q8", "Insight: for each platform the Rival IQ benchmark covers (BENCHMARK_PCT, in percent), your median "
     "ER by followers divided by the benchmark (1.5 = 50% above it); and the list of platforms above it.",
     ("vs_benchmark", "above_benchmark"),
     reference=above_benchmark,
@@ -198,10 +227,10 @@ Q7 = Question(
     points=2,
 )
 
-EXERCISE = Exercise("02_engagement_kpis", "Engagement KPIs", (Q1, Q2, Q3, Q4, Q5, Q6, Q7),
+EXERCISE = Exercise("02_engagement_kpis", "Engagement KPIs", (Q1, Q2, Q3, Q4, Q5, Q6, Q7, Q8),
                     tables=("accounts", "posts", "followers_daily"))
 
 
 def setup(namespace: dict, dataset=None):
-    """Bind this notebook's questions: ``q1, ..., q7 = ex.setup(globals())``."""
+    """Bind this notebook's questions: ``q1, ..., q8 = ex.setup(globals())``."""
     return EXERCISE.setup(namespace, dataset)

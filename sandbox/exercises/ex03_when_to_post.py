@@ -8,15 +8,15 @@ zone with the most instagram posts (:func:`market_zone`), every time converted t
 simple case of one ``tz_convert``. Notebook 05 generalises to every brand on its own clock.
 
 The reference analysis is the median engagement rate by reach per posting hour / weekday of the
-market's posts (local time, Monday = 0). The best hour (q4) is judged on the data alone: its best
-well-sampled hour and near-ties within NEAR_TIE, with that hour's median as evidence. The best
-weekday (q5) also accepts the planted truth (``ds.truth``) where the data ranks it near the top,
-see :func:`sandbox.exercises._analysis.supported`. The weekend effect (q7) is judged on the data
+market's posts (local time, Monday = 0), which the learner also draws as a bar chart (q4). The best
+hour (q5) is judged on the data alone: its best well-sampled hour and near-ties within NEAR_TIE,
+with that hour's median as evidence. The best weekday (q6) also accepts the planted truth (``ds.truth``) where the data ranks it near the top,
+see :func:`sandbox.exercises._analysis.supported`. The weekend effect (q8) is judged on the data
 within platforms: weekend posts come mostly from some platforms (the planted confounder
-``weekend_by_platform``), so the pooled ratio of q6 is the naive first look, and its label is
-q7's typical mistake.
+``weekend_by_platform``), so the pooled ratio of q7 is the naive first look, and its label is
+q8's typical mistake.
 
-In the notebook: ``q1, q2, q3, q4, q5, q6, q7 = ex.setup(globals())``.
+In the notebook: ``q1, ..., q8 = ex.setup(globals())``.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from . import _analysis as an
+from ._chart import BarChart, bar_chart
 from ._compare import BestWithEvidence, FrameMatch, MemberOf, Scalar, Several, SeriesMatch
 from ._question import Exercise, Mistake, Question
 
@@ -170,7 +171,7 @@ def effect_label(ratio: float) -> str:
 
 
 def weekend_pooled(ds) -> set:
-    """The label of the pooled ratio (q6): the naive first look, a mistake for q7 (the platform mix decides it)."""
+    """The label of the pooled ratio (q7): the naive first look, a mistake for q8 (the platform mix decides it)."""
     return {effect_label(weekend_ratio(ds))}
 
 
@@ -286,7 +287,28 @@ Q3 = Question(
 )
 
 Q4 = Question(
-    "q4", "Insight card: the best local hour to post on instagram in the market, among hours holding at least "
+    "q4", "Chart: the market's instagram posts, a seaborn bar chart of the median ER by reach per local posting "
+    "hour (one bar per hour, no error bars) with a title; keep its Axes.", ("hour_chart",),
+    reference=ig_er_by_hour, comparison=BarChart("hour"), plain=bar_chart,
+    hints=("Your DataFrame ig holds the market's instagram posts with their er and local hour; sns.barplot "
+           "summarises er per hour with its `estimator`.",
+           "Give barplot data=ig, x='hour' and y='er', estimator='median' and errorbar=None.",
+           "barplot returns the Axes: give it a title with `set_title` and store it in hour_chart."),
+    solution=("hour_chart = sns.barplot(data=ig, x='hour', y='er', estimator='median', errorbar=None)\n"
+              "hour_chart.set(title=f'Instagram in {market_zone}: median ER by reach per local hour',\n"
+              "               xlabel='local hour', ylabel='median ER by reach')"),
+    mistakes=(
+        Mistake("the bars show MEAN rates, seaborn's default estimator; a few viral posts decide them, pass "
+                "estimator='median'", lambda ds: ig_er_by_hour(ds, "mean")),
+        Mistake(CLOCK_MESSAGES["utc"], lambda ds: ig_er_by_hour(ds, clock=UTC)),
+        Mistake("that chart holds all the market's platforms; keep its instagram posts only",
+                lambda ds: ig_er_by_hour(ds, platform_filter=False)),
+        Mistake(CLOCK_MESSAGES["every_brand"], lambda ds: ig_er_by_hour(ds, every_brand=True)),
+    ),
+)
+
+Q5 = Question(
+    "q5", "Insight card: the best local hour to post on instagram in the market, among hours holding at least "
     "MIN_SHARE (2%) of the market's instagram posts, and its evidence: that hour's median ER by reach. Hours "
     "within NEAR_TIE (1%) of the best median count as ties.", ("best_hour_instagram", "best_hour_er"),
     reference=best_hours, comparison=BestWithEvidence("hour"),
@@ -324,8 +346,8 @@ Q4 = Question(
     points=2,
 )
 
-Q5 = Question(
-    "q5", "Insight: which local weekday (Monday = 0) is best for instagram in the market, by median ER by reach?",
+Q6 = Question(
+    "q6", "Insight: which local weekday (Monday = 0) is best for instagram in the market, by median ER by reach?",
     ("best_weekday_instagram",),
     reference=best_weekdays, comparison=MemberOf(int, "weekday number"),
     hints=("Group the market's instagram posts by weekday instead of hour.",
@@ -339,8 +361,8 @@ Q5 = Question(
     ),
 )
 
-Q6 = Question(
-    "q6", "The market's posts, all platforms: median ER by reach of weekend posts (Saturday, Sunday, local time) "
+Q7 = Question(
+    "q7", "The market's posts, all platforms: median ER by reach of weekend posts (Saturday, Sunday, local time) "
     "divided by that of weekday posts.", ("weekend_ratio",),
     reference=weekend_ratio, comparison=Scalar(rtol=1e-4),
     hints=("Weekend posts have a local weekday of 5 or 6.",
@@ -361,8 +383,8 @@ Q6 = Question(
     ),
 )
 
-Q7 = Question(
-    "q7", "Insight: in the market, within each platform, is engagement on weekends 'higher', 'lower' or "
+Q8 = Question(
+    "q8", "Insight: in the market, within each platform, is engagement on weekends 'higher', 'lower' or "
     "'about the same' (within 5%) compared with weekdays? Judge it on the geometric mean over platforms of each "
     "platform's weekend / weekday ratio of median ER by reach.", ("weekend_effect",),
     reference=weekend_effect, comparison=MemberOf(str, "choice", options=EFFECT_CHOICES),
@@ -379,7 +401,7 @@ Q7 = Question(
               "weekend_effect = 'lower' if within_ratio < 0.95 else 'higher' if within_ratio > 1.05 "
               "else 'about the same'"),
     mistakes=(
-        Mistake("that is the pooled answer of question 6: weekend posts come mostly from a few platforms, so "
+        Mistake("that is the pooled answer of question 7: weekend posts come mostly from a few platforms, so "
                 "the pooled ratio measures the platform mix; compare weekends with weekdays within each platform",
                 weekend_pooled),
         # the upside-down reading is not listed: it differs from the reference only when the effect is
@@ -388,10 +410,10 @@ Q7 = Question(
     points=2,
 )
 
-EXERCISE = Exercise("03_when_to_post", "When to post", (Q1, Q2, Q3, Q4, Q5, Q6, Q7),
+EXERCISE = Exercise("03_when_to_post", "When to post", (Q1, Q2, Q3, Q4, Q5, Q6, Q7, Q8),
                     tables=("posts", "accounts", "brands"))
 
 
 def setup(namespace: dict, dataset=None):
-    """Bind this notebook's questions: ``q1, ..., q7 = ex.setup(globals())``."""
+    """Bind this notebook's questions: ``q1, ..., q8 = ex.setup(globals())``."""
     return EXERCISE.setup(namespace, dataset)
