@@ -34,12 +34,6 @@ def solved_namespace(exercise, ds) -> dict:
     return ns
 
 
-def wrong_value(question, mistake, ds, expected):
-    """The mistake's answer as a learner would type it, or None when it happens to be right here."""
-    wrong = [v for v in question.answers_of(mistake.answer(ds)) if question.mismatch(v, expected) is not None]
-    return wrong[0] if wrong else None
-
-
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_solutions_pass_on_20_seeds(notebook, worlds):
     exercise = get_exercise(notebook)
@@ -56,14 +50,16 @@ def test_typical_mistakes_fail_with_their_message_on_20_seeds(notebook, worlds):
     for ds in worlds:
         for q in exercise.questions:
             expected = q.reference(ds)
-            for m in q.mistakes:
-                value = wrong_value(q, m, ds, expected)
-                if value is None:
+            mistake_answers = [k.answer(ds) for k in q.mistakes]  # each computed once per world
+            for m, answer in zip(q.mistakes, mistake_answers):
+                wrong = [v for v in q.answers_of(answer) if q.mismatch(v, expected) is not None]
+                if not wrong:
                     continue
+                value = wrong[0]
                 ns = dict(zip(q.variables, value)) if len(q.variables) > 1 else {q.variables[0]: value}
                 with pytest.raises(CheckFailed) as err:
                     q.verify(ns, ds, expected)
-                explains = [k for k in q.mistakes if q.mismatch(value, k.answer(ds)) is None]
+                explains = [k for k, a in zip(q.mistakes, mistake_answers) if q.mismatch(value, a) is None]
                 # targeted only when exactly one mistake explains the answer, else the generic message
                 if len(explains) == 1:
                     assert str(err.value) == m.message
