@@ -18,7 +18,8 @@ import pytest
 
 from sandbox._notebooks import notebook_paths, notebooks_dir
 
-pytestmark = pytest.mark.slow
+# its module fixture builds and grades a course: built once, on one worker (pyproject: --dist loadgroup)
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group('cli_course')]
 
 #: The venv's console script, reached the way the README does (``.venv/bin/sandbox``).
 SANDBOX = Path(sys.executable).parent / "sandbox"

@@ -26,7 +26,8 @@ from sandbox.exercises import CheckFailed, get_exercise
 from sandbox.course.nbgrader_adapter import require, run_nbgrader
 from sandbox.exercises.release import ASSIGNMENT, write_course
 
-pytestmark = pytest.mark.slow
+# one worker builds the module's courses (about 200 s); split across workers, each would build them
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader_courses")]
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p.stem for p in (ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
