@@ -134,6 +134,7 @@ def main() -> int:
         print(f"{name}: {times[name]:.1f} s wall, {times[name] / n_submissions:.2f} s per submission "
               f"({n_submissions} submissions, {len(ungradable)} ungradable); CPU {cpu.seconds:.0f} s = "
               f"{cpu.seconds / n_submissions:.2f} s per submission; load average before: {load:.2f}", flush=True)
+        print(f"  CPU by process: {cpu.breakdown()}; the sampler thread (not counted): {cpu.own:.1f} s", flush=True)
 
     plain = plain_cpu = plain_grades = None
     if args.plain:
@@ -191,6 +192,20 @@ def main() -> int:
     return 0 if ok else 1
 
 
+def process_kind(p, me) -> str:
+    """What a process of the grading run is: this process, a worker, a kernel template, a kernel, bubblewrap..."""
+    if p.pid == me.pid:
+        return "bench (parent)"
+    cmd = " ".join(p.cmdline())
+    if "kernel_template" in cmd:
+        return "kernel" if p.uids().real != 0 else "template"
+    for needle, kind in (("grade_worker", "grade worker"), ("ipykernel", "kernel"), ("kernel_run", "kernel"),
+                         ("bwrap", "bubblewrap"), ("nbgrader", "nbgrader"), ("distributed", "dask")):
+        if needle in cmd:
+            return kind
+    return p.name() or "other"
+
+
 class TreeCPU:
     """CPU seconds (user + system) of this process and every descendant, sampled every 0.1 s.
 
@@ -203,6 +218,8 @@ class TreeCPU:
 
         self.me = psutil.Process()
         self.seen: dict[tuple[int, float], float] = {}
+        self.system: dict[tuple[int, float], float] = {}
+        self.kinds: dict[tuple[int, float], str] = {}
         self.stop = threading.Event()
         self.seconds = 0.0
 
@@ -212,7 +229,11 @@ class TreeCPU:
         for p in [self.me, *self.me.children(recursive=True)]:
             try:
                 t = p.cpu_times()
-                self.seen[(p.pid, p.create_time())] = t.user + t.system
+                key = (p.pid, p.create_time())
+                self.seen[key] = t.user + t.system
+                self.system[key] = t.system
+                if key not in self.kinds or self.kinds[key] == "template":  # a template's fork becomes a kernel
+                    self.kinds[key] = process_kind(p, self.me)
             except psutil.Error:
                 pass
 
@@ -224,6 +245,7 @@ class TreeCPU:
     def __enter__(self):
         self.sample()
         self.start = dict(self.seen)
+        self.start_system = dict(self.system)
         self.thread = threading.Thread(target=self.run, daemon=True)
         self.thread.start()
         return self
@@ -234,6 +256,18 @@ class TreeCPU:
         self.sample()
         # the sampler thread's own CPU is not the run's
         self.seconds = sum(self.seen.values()) - sum(self.start.values()) - self.own
+        self.by_kind: dict[str, list[float]] = {}  # kind -> [CPU s, of which system s, processes]
+        for key, seconds in self.seen.items():
+            row = self.by_kind.setdefault(self.kinds.get(key, "other"), [0.0, 0.0, 0])
+            before = self.start.get(key, 0.0)
+            row[0] += seconds - before - (self.own if key[0] == self.me.pid else 0.0)
+            row[1] += self.system[key] - (self.start_system.get(key, 0.0))
+            row[2] += key not in self.start
+
+    def breakdown(self) -> str:
+        """CPU seconds by kind of process (user+system, system, new processes), largest first."""
+        rows = sorted(self.by_kind.items(), key=lambda kv: -kv[1][0])
+        return "; ".join(f"{kind} {cpu:.1f} s (sys {sys_:.1f}, {n} procs)" for kind, (cpu, sys_, n) in rows)
 
 
 @contextlib.contextmanager
