@@ -18,8 +18,13 @@ import contextlib
 import os
 import signal
 import sys
+import time
 import traceback
 from typing import NoReturn
+
+
+#: Seconds ForkedProcess.kill waits for the killed child to be gone (it takes milliseconds).
+KILL_WAIT = 1.0
 
 
 class ForkedProcess:
@@ -49,7 +54,14 @@ class ForkedProcess:
             os.kill(self.pid, signum)
 
     def kill(self) -> None:
+        """SIGKILL, then reap the child for up to KILL_WAIT s.
+
+        jupyter_client polls a killed kernel every 0.1 s; reaped here, its first poll sees it gone.
+        """
         self.send_signal(signal.SIGKILL)
+        deadline = time.monotonic() + KILL_WAIT
+        while self.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.001)
 
     def terminate(self) -> None:
         self.send_signal(signal.SIGTERM)
