@@ -98,13 +98,33 @@ def submission_files(course_dir: Path, student_id: str, assignments: list[str]) 
     return files
 
 
+#: Seconds to wait for a scheduler that accepts the connection, and for a TCP port that does not answer.
+CONNECT_TIMEOUT = 30
+PROBE_TIMEOUT = 5
+
+
 def connect(scheduler: str) -> Client:
     """A client of the scheduler at ``scheduler``; CourseError if it cannot be reached."""
     try:
-        return Client(scheduler, timeout="30s")
+        refuse_unreachable(scheduler)
+        return Client(scheduler, timeout=f"{CONNECT_TIMEOUT}s")
     except (OSError, TimeoutError, ValueError) as e:
         raise CourseError(f"cannot use the Dask scheduler {scheduler!r} (give its address, e.g. "
                           f"tcp://10.0.0.5:8786): {e}") from None
+
+
+def refuse_unreachable(scheduler: str) -> None:
+    """OSError at once for a TCP address nothing listens on (Dask would retry it for CONNECT_TIMEOUT s)."""
+    import socket
+
+    from distributed.comm.addressing import parse_address, parse_host_port
+
+    protocol, location = parse_address(scheduler)
+    if protocol != "tcp":
+        return
+    host, port = parse_host_port(location)
+    with socket.create_connection((host, port), timeout=PROBE_TIMEOUT):
+        pass
 
 
 def dask_results(client: Client, course_dir: Path, run_dir: Path, students: list[str], grading,
