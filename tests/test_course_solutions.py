@@ -23,16 +23,19 @@ A = "01_first_look"
 
 @pytest.fixture(scope="module")
 def graded(tmp_path_factory):
-    """Built and graded through the command line, as an instructor would."""
+    """Built with every exercise and graded through the command line, as an instructor would.
+
+    ``clean`` hands in every notebook's solution, ``slip`` only notebook 01 with one mistake.
+    """
     base = tmp_path_factory.mktemp("solutions_course")
     roster = base / "roster.csv"
     roster.write_text("student_id\nclean\nslip\n")
     course = base / "course"
-    assert cli.main(["course", "build", str(course), "--roster", str(roster), "--salt", "s",
-                     "--exercises", "01", "--scale", "tiny"]) == 0
-    submit(course, "clean", A)
+    assert cli.main(["course", "build", str(course), "--roster", str(roster), "--salt", "s", "--scale", "tiny"]) == 0
+    for assignment in assignments(course):
+        submit(course, "clean", assignment)
     submit(course, "slip", A, {"q5_answer": "boosted_share = 0.999"})
-    assert cli.main(["course", "autograde", str(course), "--jobs", "2", "--assignment", A]) == 0
+    assert cli.main(["course", "autograde", str(course), "--jobs", "2"]) == 0
     status = json.loads((course / "autograde_status.json").read_text())
     with open(course / "grades.csv", newline="") as f:
         grades = {row["student_id"]: row for row in csv.DictReader(f)}
@@ -45,23 +48,31 @@ def test_released_notebooks_report_unanswered_questions_instead_of_raising(grade
     assert "NotImplementedError" not in released and "YOUR CODE HERE" in released
 
 
-def autograded_questions(course):
+def assignments(course) -> list[str]:
+    return sorted(p.name for p in (course / "source").iterdir() if p.is_dir())
+
+
+def autograded_questions(course, assignment=A):
     from nbgrader.api import Gradebook
 
     from sandbox.course.gradebook import db_url
 
     with Gradebook(db_url(course / "gradebook.db")) as gb:
-        nb = gb.find_notebook(A, A)
+        nb = gb.find_notebook(assignment, assignment)
         return {c.name: c.max_score for c in nb.grade_cells if c.cell_type == "code"}
 
 
-def test_reference_solutions_get_every_autograded_point(graded):
+def test_reference_solutions_get_every_autograded_point_in_every_notebook(graded):
+    """Every answer of every notebook leaves the isolated kernel and is judged right (charts included)."""
     course, status, grades = graded
-    assert {s[A]["status"] for sid, s in status.items() if sid != "_autograde"} == {"graded"}
-    questions = autograded_questions(course)
-    assert len(questions) >= 5
-    for q, top in questions.items():
-        assert float(grades["clean"][f"{A}:{q}"]) == top, q
+    every = assignments(course)
+    assert every == sorted(p.stem for p in SOLUTIONS_DIR.glob("[0-9][0-9]_*.ipynb"))
+    assert {status["clean"][a]["status"] for a in every} == {"graded"} and status["slip"][A]["status"] == "graded"
+    for assignment in every:
+        questions = autograded_questions(course, assignment)
+        assert len(questions) >= 5
+        for q, top in questions.items():
+            assert float(grades["clean"][f"{assignment}:{q}"]) == top, (assignment, q, status["clean"][assignment])
 
 
 def test_a_planted_mistake_costs_exactly_its_question(graded):
