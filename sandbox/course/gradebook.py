@@ -75,15 +75,31 @@ def assignment_grade_cells(gb: Gradebook, assignment: str) -> list[tuple[str, st
     return cells
 
 
-def submission_scores(gb: Gradebook, assignment: str, student_id: str) -> dict[tuple[str, str], float | None] | None:
-    """(notebook, grade cell) -> score of a submission (None: waiting for manual grading); None if no submission."""
-    try:
-        sub = gb.find_submission(assignment, student_id)
-    except MissingEntry:
-        return None
-    scores = {}
-    for nb in sub.notebooks:
-        for grade in nb.grades:
-            unscored = grade.auto_score is None and grade.manual_score is None
-            scores[(nb.name, grade.name)] = None if unscored else float(grade.score)
+def course_scores(gb: Gradebook, assignments: list[str]) -> dict[tuple[str, str], dict[tuple[str, str], float | None]]:
+    """(student, assignment) -> {(notebook, grade cell) -> score} of every submission of ``assignments``.
+
+    A score is None while its cell waits for manual grading; a submission that
+    is not in the gradebook has no key. One query for the whole class: asking
+    submission by submission took minutes on a class of a thousand.
+    """
+    from nbgrader.api import Assignment, BaseCell, Grade, Notebook, SubmittedAssignment, SubmittedNotebook
+
+    rows = (gb.db.query(SubmittedAssignment.student_id, Assignment.name, Notebook.name, BaseCell.name,
+                        Grade.auto_score, Grade.manual_score, Grade.score)
+            .select_from(Grade)
+            .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
+            .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+            .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+            .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
+            .join(BaseCell, Grade.cell_id == BaseCell.id)
+            .filter(Assignment.name.in_(assignments)))
+    scores: dict = {}
+    for student, assignment, notebook, cell, auto, manual, score in rows:
+        unscored = auto is None and manual is None
+        scores.setdefault((student, assignment), {})[(notebook, cell)] = None if unscored else float(score)
+    # a submission whose notebooks hold no grade cell still counts as handed in
+    for student, assignment in (gb.db.query(SubmittedAssignment.student_id, Assignment.name)
+                                .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+                                .filter(Assignment.name.in_(assignments))):
+        scores.setdefault((student, assignment), {})
     return scores

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from nbgrader.api import Gradebook
 
-from .gradebook import assignment_grade_cells, db_url, submission_scores
+from .gradebook import assignment_grade_cells, course_scores, db_url
 from .settings import CourseSettings
 
 GRADES_FILE = "grades.csv"
@@ -25,6 +25,7 @@ def write_grades(course_dir, settings: CourseSettings, status: dict) -> Path:
     path = course_dir / GRADES_FILE
     with Gradebook(db_url(course_dir / "gradebook.db"), settings.course_id) as gb:
         cells = {a: assignment_grade_cells(gb, a) for a in settings.assignments}
+        submitted = course_scores(gb, list(settings.assignments))
         students = sorted({s.id for s in gb.students} | set(status))
         header = ["student_id"]
         for a, acells in cells.items():
@@ -35,7 +36,7 @@ def write_grades(course_dir, settings: CourseSettings, status: dict) -> Path:
         for sid in students:
             row, total = [sid], 0.0
             for a, acells in cells.items():
-                scores = submission_scores(gb, a, sid) if sid in {s.id for s in gb.students} else None
+                scores = submitted.get((sid, a))
                 subtotal = 0.0
                 for nb, cell, _ in acells:
                     score = 0.0 if scores is None else scores.get((nb, cell))
