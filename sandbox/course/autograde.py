@@ -35,7 +35,7 @@ import nbformat
 from tqdm import tqdm
 
 from . import isolation
-from .gradebook import course_students, merge_submission, record_zero_submission
+from .gradebook import course_students, merge_submissions, record_zero_submission
 from .grade_worker import TEMPLATE_DB
 from .grades import write_grades
 from .roster import SAFE_ID
@@ -296,11 +296,13 @@ def time_limit(source_dir: Path, settings: CourseSettings) -> float:
 
 def collect_student(course_dir: Path, run_dir: Path, settings: CourseSettings, outcomes: list[Outcome]) -> None:
     """Parent: merge a worker's grades into the gradebook and move its notebooks and feedback in."""
+    graded = [o.assignment for o in outcomes if o.status == "graded"]
+    if graded:
+        merge_submissions(run_dir / outcomes[0].student_id / "gradebook.db", course_dir / "gradebook.db",
+                          settings.course_id, outcomes[0].student_id, graded)
     for o in outcomes:
         private = run_dir / o.student_id
         if o.status == "graded":
-            merge_submission(private / "gradebook.db", course_dir / "gradebook.db", settings.course_id,
-                             o.student_id, o.assignment)
             for kind in ("autograded", "feedback"):
                 src = private / kind / o.student_id / o.assignment
                 dest = course_dir / kind / o.student_id / o.assignment

@@ -26,29 +26,31 @@ def ensure_student(gb: Gradebook, student_id: str) -> None:
         gb.add_student(student_id)
 
 
-def merge_submission(src_db, dest_db, course_id: str, student_id: str, assignment: str) -> None:
-    """Copy one submission's automatic grades and comments from ``src_db`` into ``dest_db``.
+def merge_submissions(src_db, dest_db, course_id: str, student_id: str, assignments: list[str]) -> None:
+    """Copy a student's automatic grades and comments of ``assignments`` from ``src_db`` into ``dest_db``.
 
     Manual scores already in ``dest_db`` are kept; a changed automatic score of
-    a manually graded cell flags it for review again, as nbgrader does.
+    a manually graded cell flags it for review again, as nbgrader does. Both
+    gradebooks are opened once for all the assignments, in one transaction.
     """
     with Gradebook(db_url(src_db), course_id) as src, Gradebook(db_url(dest_db), course_id) as dest, \
             warnings.catch_warnings():
         # nbgrader's add_submission trips SQLAlchemy autoflush warnings; they are harmless
         warnings.simplefilter("ignore", SAWarning)
-        sub = src.find_submission(assignment, student_id)
         ensure_student(dest, student_id)
-        dest.update_or_create_submission(assignment, student_id, timestamp=sub.timestamp)
-        for nb in sub.notebooks:
-            dest_nb = dest.find_submission_notebook(nb.name, assignment, student_id)
-            dest_nb.late_submission_penalty = nb.late_submission_penalty
-            for grade in nb.grades:
-                g = dest.find_grade(grade.name, nb.name, assignment, student_id)
-                g.auto_score = grade.auto_score
-                g.needs_manual_grade = grade.needs_manual_grade or g.manual_score is not None
-            for comment in nb.comments:
-                c = dest.find_comment(comment.name, nb.name, assignment, student_id)
-                c.auto_comment = comment.auto_comment
+        for assignment in assignments:
+            sub = src.find_submission(assignment, student_id)
+            dest.update_or_create_submission(assignment, student_id, timestamp=sub.timestamp)
+            for nb in sub.notebooks:
+                dest_nb = dest.find_submission_notebook(nb.name, assignment, student_id)
+                dest_nb.late_submission_penalty = nb.late_submission_penalty
+                for grade in nb.grades:
+                    g = dest.find_grade(grade.name, nb.name, assignment, student_id)
+                    g.auto_score = grade.auto_score
+                    g.needs_manual_grade = grade.needs_manual_grade or g.manual_score is not None
+                for comment in nb.comments:
+                    c = dest.find_comment(comment.name, nb.name, assignment, student_id)
+                    c.auto_comment = comment.auto_comment
         dest.db.commit()
 
 
