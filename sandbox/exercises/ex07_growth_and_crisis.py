@@ -9,9 +9,13 @@ first day):
 - churn = unfollows over the year divided by the account's MEAN daily followers: the share of its
   audience an account loses in a year (dividing by the start count inflates the churn of accounts that
   grew);
-- a day's unfollow ratio = unfollows / the account's median daily unfollows (at least 1): how far the
-  day is above the account's own normal day; smoothed with a centred 3-day rolling median, so one bad
-  day (several posts that day) is not a crisis but several days in a row are.
+- a day's unfollow ratio = unfollows / the account's normal day (the day's followers times the account's
+  median unfollow rate, at least FLOOR unfollows): how far the day is above the account's own normal;
+  smoothed with a centred SMOOTH-day rolling median, so one bad day (several posts that day) is not a
+  crisis but several days in a row are. The crisis account has the highest smoothed ratio; its window is
+  the run of days at or above SPIKE around the peak, read to WINDOW_DAYS either way;
+- the crisis card: the window's net follows, the normal day's net follows (the average day outside the
+  window) and the claim they support (how long normal growth takes to win the loss back).
 
 Everything is judged on the learner's data; the planted truth plays no part.
 
