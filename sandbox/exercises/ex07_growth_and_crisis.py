@@ -274,8 +274,9 @@ Q2 = Question(
            "list."),
     solution="top_growers = list(growth['rate'].sort_values(ascending=False).index[:ex.TOP])",
     mistakes=(
-        Mistake("those accounts gained the most followers, mostly because they are big: rank the accounts by "
-                "their growth RATE, the net follows relative to their size", lambda ds: top_growers(ds, by="net")),
+        Mistake("those accounts gained the most followers, which a big account does even in a slow year: rank "
+                "the accounts by their growth RATE, the net follows relative to their size",
+                lambda ds: top_growers(ds, by="net")),
         Mistake("those are the slowest accounts: sort_values sorts from the smallest value up; pass "
                 "ascending=False", lambda ds: top_growers(ds, ascending=True)),
     ),
@@ -293,8 +294,8 @@ Q3 = Question(
     solution=("by_account = f.groupby('account_id')\n"
               "churn = by_account['unfollows'].sum() / by_account['followers'].mean()"),
     mistakes=(
-        Mistake("that divides by followers_start: an account that grew during the year looks as if it churned "
-                "more than it did; divide by its mean daily followers", lambda ds: churn(ds, "start")),
+        Mistake("that divides by followers_start: an account whose audience grew (or shrank) during the year gets "
+                "a churn too high (or too low); divide by its mean daily followers", lambda ds: churn(ds, "start")),
         Mistake("that divides by the followers at the end of the year; divide by the mean daily followers",
                 lambda ds: churn(ds, "end")),
         Mistake("that churn is a percentage (x 100); give a fraction such as 0.1",
@@ -315,8 +316,8 @@ Q4 = Question(
               "churn_chart.set(title='Median yearly churn per platform', xlabel='platform',\n"
               "                ylabel='unfollows / mean followers')"),
     mistakes=(
-        Mistake("the bars show MEANS, seaborn's default estimator, which a few shrinking accounts pull up; pass "
-                "estimator='median'", lambda ds: churn_by_platform(ds, "mean")),
+        Mistake("the bars show MEANS, seaborn's default estimator, which one account with an extreme churn can "
+                "move; pass estimator='median'", lambda ds: churn_by_platform(ds, "mean")),
         Mistake("the bars divide unfollows by followers_start: platforms whose accounts grew fast look as if they "
                 "churn more; chart your churn (over the mean daily followers)",
                 lambda ds: churn_by_platform(ds, denominator="start")),
@@ -343,8 +344,8 @@ Q5 = Question(
     solution=(CRISIS_CODE + "\n"
               "crisis_account = f.groupby('account_id')['smooth'].max().idxmax()"),
     mistakes=(
-        Mistake("that account lost the most followers on one day because it is one of the biggest: compare each "
-                "account with its own normal day", most_unfollows_account),
+        Mistake("that account lost the most followers in one day, which a big account does on ordinary days: "
+                "compare each account with its own normal day", most_unfollows_account),
         Mistake("that account shrank the most over the year, slowly: a crisis is a burst of unfollows over a few "
                 "days, far above the account's normal day", steepest_decline_account),
     ),
