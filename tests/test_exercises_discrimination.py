@@ -5,6 +5,7 @@ mistake's answer rejected by the check? The table is printed (``pytest -s`` show
 fails when a mistake is caught on fewer than 100% of the default world or 90% of the seeds.
 """
 
+import pandas as pd
 import pytest
 
 from sandbox.exercises import NOTEBOOKS, get_exercise
@@ -133,3 +134,58 @@ def test_audience_insights_vary_between_worlds(default_world, fresh_worlds):
         print(f"\n05.{qid} share of worlds accepting each answer:",
               {k: f"{s:.0%}" for k, s in sorted(shares[qid].items(), key=lambda kv: -kv[1])})
     assert all(max(s.values()) <= 0.6 for s in shares.values()), shares
+
+
+@pytest.mark.slow
+def test_growth_and_crisis_follows_each_world(default_world, fresh_worlds):
+    """07: on every world the crisis account is the planted one and its window is within WINDOW_DAYS of the
+    planted days (never a whole month); the fastest-growing account, the crisis account and the card's claim
+    are each right on at most 60% of the worlds."""
+    ex7 = __import__("sandbox.exercises.ex07_growth_and_crisis", fromlist=["x"])
+    worlds = [default_world, *fresh_worlds]
+    band = pd.Timedelta(days=ex7.WINDOW_DAYS)
+    counts = {qid: {} for qid in ("q2", "q5", "q7")}
+    for ds in worlds:
+        planted = ds.truth["crisis"]
+        first = pd.Timestamp(planted["start_date"], tz="UTC")
+        last = first + pd.Timedelta(days=planted["days"] - 1)
+        assert ex7.crisis_accounts(ds) == {planted["account_id"]}, ds.meta["seed"]
+        start, end = ex7.crisis_window(ds)
+        assert abs(start - first) <= band and abs(end - last) <= band, (ds.meta["seed"], start, end)
+        accepted = {"q2": ex7.Q2.reference(ds)[:1], "q5": ex7.Q5.reference(ds), "q7": ex7.Q7.reference(ds)[0][0]}
+        for qid, labels in accepted.items():
+            for label in labels:
+                counts[qid][label] = counts[qid].get(label, 0) + 1
+    shares = {qid: {k: n / len(worlds) for k, n in c.items()} for qid, c in counts.items()}
+    print("\n07 share of worlds accepting each claim:", {k: f"{s:.0%}" for k, s in shares["q7"].items()})
+    assert all(max(s.values()) <= MAX_SHARE for s in shares.values()), shares
+
+
+@pytest.mark.slow
+def test_growth_and_crisis_rejects_beginner_answers(default_world, fresh_worlds):
+    """07 on the answers a beginner gives: default-world answers copied onto another world fail; the window
+    is read to a day (one day off passes, two days or the whole month fail); dates as text and capitalised
+    claims pass; a claim that is not an option is named as such; pooled churn per platform fails."""
+    ex7 = __import__("sandbox.exercises.ex07_growth_and_crisis", fromlist=["x"])
+    ds, other = default_world, fresh_worlds[0]
+    ex = get_exercise("07_growth_and_crisis")
+    copied = {"q2": ex["q2"].answers_of(ex["q2"].reference(ds))[0], "q5": ex7.crisis_account(ds),
+              "q6": ex7.crisis_window(ds), "q7": ex["q7"].answers_of(ex["q7"].reference(ds))[0]}
+    for qid, answer in copied.items():
+        assert ex[qid].mismatch(answer, ex[qid].reference(other)) is not None, qid
+    q6, (start, end) = ex["q6"], ex7.crisis_window(ds)
+    day = pd.Timedelta(days=1)
+    assert q6.mismatch((start, end + day), q6.reference(ds)) is None
+    assert q6.mismatch((str(start.date()), str(end.date())), q6.reference(ds)) is None
+    assert q6.mismatch((start, end + 2 * day), q6.reference(ds)) is not None
+    month = (start.replace(day=1), start.replace(day=1) + pd.offsets.MonthEnd(1))
+    assert q6.mismatch(month, q6.reference(ds)) is not None
+    q7 = ex["q7"]
+    claim, net, normal = q7.answers_of(q7.reference(ds))[0]
+    assert q7.mismatch((claim.upper(), net, normal), q7.reference(ds)) is None
+    assert "allowed answers" in q7.mismatch(("back within a month", net, normal), q7.reference(ds))
+    f = ds.followers_daily.assign(platform=ds.followers_daily["account_id"].map(ex7.platform_of(ds)))
+    pooled = (f.groupby("platform")["unfollows"].sum()
+              / f.groupby(["platform", "account_id"])["followers"].mean().groupby("platform").sum())
+    chart = {"kind": "bar chart", "labels": list(pooled.index), "values": list(pooled), "title": "churn"}
+    assert ex["q4"].mismatch(chart, ex["q4"].reference(ds)) is not None

@@ -25,6 +25,7 @@ NOTEBOOKS = {
     "04_what_to_post": "sandbox.exercises.ex04_what_to_post",
     "05_audience_local_time": "sandbox.exercises.ex05_audience_local_time",
     "06_campaigns_ab_tests": "sandbox.exercises.ex06_campaigns_ab_tests",
+    "07_growth_and_crisis": "sandbox.exercises.ex07_growth_and_crisis",
 }
 
 

@@ -11,6 +11,7 @@ values: the same messages end up in nbgrader feedback.
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 from numbers import Number
@@ -316,6 +317,8 @@ class Moment:
 
     #: False where the question teaches parsing: text such as '2025-01-01 00:59:50+00:00' is refused.
     text: bool = True
+    #: Whole days either way that still count as right (a noise band for dates read off noisy data).
+    days: int = 0
 
     def compare(self, answer, expected) -> None:
         if isinstance(answer, (pd.Series, pd.DataFrame, pd.Index, list, tuple, np.ndarray)):
@@ -331,7 +334,7 @@ class Moment:
             raise Mismatch("your timestamp is missing (NaT)")
         if ts.tzinfo is None:
             ts = ts.tz_localize("UTC")
-        if ts != expected:
+        if abs(ts - expected) > pd.Timedelta(days=self.days):
             raise Mismatch(f"{ts} is too {'late' if ts > expected else 'early'}")
 
 
@@ -348,6 +351,43 @@ class Several:
                 part.compare(a, e)
             except Mismatch as err:
                 raise Mismatch(f"`{name}`: {err}") from None
+
+    def answers(self, expected) -> list:
+        """Every answer ``expected`` accepts: a part whose expected value is a set of accepted labels
+        (near-ties) stands for each of them."""
+        options = [sorted(e, key=str) if isinstance(e, set) else [e] for e in expected]
+        return [tuple(combo) for combo in itertools.product(*options)]
+
+
+@dataclass(frozen=True)
+class AnyOf:
+    """The answer matches one of several expected values, each compared with ``part``.
+
+    ``expected`` is a list, the data's own reading first: the other items are the readings within a
+    noise band (a crisis window a day longer or shorter), and an answer consistent with any of them is
+    right. A wrong answer gets the message of the comparison with the first.
+    """
+
+    part: object
+
+    def compare(self, answer, expected: list) -> None:
+        try:
+            self.part.compare(answer, expected[0])
+        except Mismatch:
+            for item in expected[1:]:
+                try:
+                    self.part.compare(answer, item)
+                    return
+                except Mismatch:
+                    continue
+            raise
+
+    def answers(self, expected: list) -> list:
+        """The answers the data's own reading stands for."""
+        first = expected[0]
+        if hasattr(self.part, "answers"):
+            return self.part.answers(first)
+        return [first]
 
 
 @dataclass(frozen=True)

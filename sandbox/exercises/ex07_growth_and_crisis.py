@@ -1,0 +1,436 @@
+"""Questions of notebook 07, growth and crisis: net growth, churn, and a follower crisis read off the data.
+
+Definitions used throughout (``ds.followers_daily`` has one row per account and UTC day; ``followers``
+is the count at the END of that day, so ``followers_start`` in ``ds.accounts`` is the count before the
+first day):
+
+- net follows = follows - unfollows; an account's growth rate = its net follows over the year divided by
+  ``followers_start`` (a fraction: 0.25 is +25%), the fair comparison across account sizes;
+- churn = unfollows over the year divided by the account's MEAN daily followers: the share of its
+  audience an account loses in a year (dividing by the start count inflates the churn of accounts that
+  grew);
+- a day's unfollow ratio = unfollows / the account's normal day (the day's followers times the account's
+  median unfollow rate, at least FLOOR unfollows): how far the day is above the account's own normal;
+  smoothed with a centred SMOOTH-day rolling median, so one bad day (several posts that day) is not a
+  crisis but several days in a row are. The crisis account has the highest smoothed ratio; its window is
+  the run of days at or above SPIKE around the peak, read to WINDOW_DAYS either way;
+- the crisis card: the window's net follows, the normal day's net follows (the average day outside the
+  window) and the claim they support (how long normal growth takes to win the loss back).
+
+Everything is judged on the learner's data; the planted truth plays no part.
+
+In the notebook: ``q1, ..., q7 = ex.setup(globals())``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ._chart import BarChart, bar_chart
+from ._compare import AnyOf, FrameMatch, MemberOf, Moment, Scalar, SeriesMatch, Several, Values
+from ._question import Exercise, Mistake, Question
+from .ex05_audience_local_time import near_best
+
+#: How many of the fastest-growing accounts the report lists.
+TOP = 3
+#: Days whose smoothed unfollow ratio reaches SPIKE times the account's normal day are crisis days.
+SPIKE = 2.5
+#: A normal day counts at least this many unfollows, so that 3 unfollows on an account that loses one
+#: every few days is not a crisis.
+FLOOR = 5
+#: Rolling window (days, centred) that smooths the daily unfollow ratio.
+SMOOTH = 5
+#: Noise band of the crisis window: its first and last day are read to within this many days either way
+#: (a day at the edge can sit on either side of SPIKE by chance).
+WINDOW_DAYS = 1
+#: Noise band of the crisis account: accounts whose peak smoothed ratio is within 10% of the highest are ties.
+CRISIS_TIE = 0.10
+#: The manager's question about the crisis: will normal growth win the lost followers back within HORIZON days?
+HORIZON = 60
+#: Recovery times within this factor of HORIZON are near-ties: both claims around it are accepted.
+CLAIM_BAND = 1.2
+CLAIMS = ("kept growing", "back within two months", "more than two months", "not growing anyway")
+
+
+# ---------------------------------------------------------------- growth and churn
+
+
+def daily(ds) -> pd.DataFrame:
+    """ds.followers_daily sorted by account and date, with ``net`` = follows - unfollows."""
+    f = ds.followers_daily.sort_values(["account_id", "date"], kind="stable")
+    return f.assign(net=f["follows"] - f["unfollows"]).reset_index(drop=True)
+
+
+def start_followers(ds) -> pd.Series:
+    return ds.accounts.set_index("account_id")["followers_start"]
+
+
+def growth(ds, first_row: bool = False, denominator: str = "start", percent: bool = False) -> pd.DataFrame:
+    """Per account: net follows over the year and the growth rate (net / followers_start).
+
+    ``first_row``: the net as last minus first row of followers, which misses the first day's change;
+    ``denominator="end"``: the rate over the year-end followers; ``percent``: the rate x 100 (mistakes).
+    """
+    f = daily(ds)
+    by = f.groupby("account_id")
+    if first_row:
+        net = by["followers"].last() - by["followers"].first()
+    else:
+        net = by["net"].sum()
+    base = by["followers"].last() if denominator == "end" else start_followers(ds).reindex(net.index)
+    rate = net / base * (100 if percent else 1)
+    return pd.DataFrame({"net": net, "rate": rate})
+
+
+def churn(ds, denominator: str = "mean", percent: bool = False) -> pd.Series:
+    """Per account: unfollows over the year / mean daily followers (``denominator``: "start", "end": mistakes)."""
+    f = daily(ds)
+    by = f.groupby("account_id")
+    if denominator == "start":
+        base = start_followers(ds).reindex(by.size().index)
+    elif denominator == "end":
+        base = by["followers"].last()
+    else:
+        base = by["followers"].mean()
+    return by["unfollows"].sum() / base * (100 if percent else 1)
+
+
+def platform_of(ds) -> pd.Series:
+    return ds.accounts.set_index("account_id")["platform"].astype(str)
+
+
+def churn_by_platform(ds, how: str = "median", denominator: str = "mean") -> pd.Series:
+    """The chart's bars: ``how`` of the accounts' churn per platform."""
+    values = churn(ds, denominator)
+    return values.groupby(platform_of(ds).reindex(values.index)).agg(how)
+
+
+def top_growers(ds, by: str = "rate", ascending: bool = False) -> list:
+    """The TOP accounts with the highest growth rate, fastest first; ``by="net"`` (the most followers
+    gained) and ``ascending`` (the slowest) are mistakes."""
+    return list(growth(ds)[by].sort_values(ascending=ascending, kind="stable").index[:TOP])
+
+
+# ---------------------------------------------------------------- the crisis
+
+
+def expected_unfollows(ds) -> pd.Series:
+    """Each day's normal unfollows: the day's followers times the account's median daily unfollow rate
+    (unfollows / followers), at least FLOOR; aligned with :func:`daily`.
+
+    A rate, not a count: an account that doubled its audience loses twice as many followers on a
+    normal day at the end of the year as at the start."""
+    f = daily(ds)
+    rate = (f["unfollows"] / f["followers"]).groupby(f["account_id"]).transform("median")
+    return (f["followers"] * rate).clip(lower=FLOOR)
+
+
+def unfollow_ratio(ds, center: bool = True) -> pd.Series:
+    """Each day's unfollows over its normal unfollows (:func:`expected_unfollows`), smoothed with a
+    SMOOTH-day rolling median (centred unless ``center`` is False), aligned with :func:`daily`."""
+    f = daily(ds)
+    ratio = f["unfollows"] / expected_unfollows(ds)
+    return ratio.groupby(f["account_id"]).rolling(SMOOTH, center=center).median().droplevel(0).reindex(f.index)
+
+
+def peaks(ds) -> pd.Series:
+    """Each account's highest smoothed unfollow ratio."""
+    return unfollow_ratio(ds).groupby(daily(ds)["account_id"]).max()
+
+
+def crisis_accounts(ds) -> set:
+    """The account whose smoothed unfollow ratio peaks highest, and its near-ties (CRISIS_TIE)."""
+    return near_best(peaks(ds), CRISIS_TIE)
+
+
+def crisis_account(ds) -> str:
+    """The one crisis account the window and card questions follow (the highest peak)."""
+    return str(peaks(ds).idxmax())
+
+
+def most_unfollows_account(ds) -> set:
+    """The account with the most unfollows on one day (a mistake: the biggest accounts lose most)."""
+    f = daily(ds)
+    return {f.loc[f["unfollows"].idxmax(), "account_id"]}
+
+
+def steepest_decline_account(ds) -> set:
+    """The account with the lowest growth rate over the year (a mistake: a slow decline is no crisis)."""
+    return {growth(ds)["rate"].idxmin()}
+
+
+def crisis_frame(ds, center: bool = True) -> pd.DataFrame:
+    """The crisis account's rows of :func:`daily`, indexed by date, with the smoothed unfollow ratio
+    ``smooth`` (``center=False``: from a trailing rolling window, a mistake)."""
+    f = daily(ds)
+    ratio = unfollow_ratio(ds)
+    mine = f["account_id"] == ratio.groupby(f["account_id"]).max().idxmax()
+    if not center:
+        ratio = unfollow_ratio(ds, center=False)
+    return f[mine].assign(smooth=ratio[mine]).set_index("date")
+
+
+def utc(day) -> pd.Timestamp:
+    return pd.Timestamp(day).tz_localize("UTC")
+
+
+def window_of(mine: pd.DataFrame, peak_only: bool = False) -> tuple:
+    """(first day, last day), as UTC timestamps, of the run of consecutive days of ``mine`` whose smoothed
+    ratio reaches SPIKE, the run that holds the peak day (``peak_only``: the peak day alone, a mistake)."""
+    peak = mine["smooth"].idxmax()
+    if peak_only:
+        return utc(peak), utc(peak)
+    spike = mine["smooth"] >= SPIKE
+    run = (spike != spike.shift()).cumsum()
+    days = mine.index[run == run[peak]]
+    return utc(days.min()), utc(days.max())
+
+
+def crisis_window(ds, center: bool = True, peak_only: bool = False) -> tuple:
+    """(first day, last day) of the crisis as UTC timestamps; ``center=False`` (a trailing window) and
+    ``peak_only`` (the peak day alone) are mistakes."""
+    return window_of(crisis_frame(ds, center), peak_only)
+
+
+def windows(start: pd.Timestamp, end: pd.Timestamp) -> list[tuple]:
+    """The window (start, end) first, then every window whose ends are within WINDOW_DAYS of it."""
+    shifts = [pd.Timedelta(days=d) for d in range(-WINDOW_DAYS, WINDOW_DAYS + 1)]
+    others = [(start + a, end + b) for a in shifts for b in shifts if a or b]
+    return [(start, end)] + others
+
+
+def crisis_cards(ds, normal: str = "outside", lost: str = "net") -> list[tuple]:
+    """(accepted claims, net follows during the crisis, normal daily net follows) of the crisis account, for
+    the data's crisis window and then each window within the noise band (:func:`windows`).
+
+    The normal day is the average day outside the window: its net follows divided by its days (viral
+    days are part of normal growth). ``normal="median"`` (the median day outside), ``normal="all"`` (the
+    average day of the whole year, crisis included) and ``lost="unfollows"`` (the unfollows alone, as a
+    loss) are mistakes.
+    """
+    mine = crisis_frame(ds)
+    cards = []
+    for start, end in windows(*window_of(mine)):
+        inside = (mine.index >= start.tz_localize(None)) & (mine.index <= end.tz_localize(None))
+        net = float(-mine.loc[inside, "unfollows"].sum() if lost == "unfollows" else mine.loc[inside, "net"].sum())
+        days = mine["net"] if normal == "all" else mine.loc[~inside, "net"]
+        usual = float(days.median() if normal == "median" else days.mean())
+        cards.append((claims_for(net, usual), net, usual))
+    return cards
+
+
+def claims_for(crisis_net: float, normal_net: float) -> set:
+    """The claims the evidence supports; recovery times near HORIZON accept both claims around it."""
+    if crisis_net >= 0:
+        return {"kept growing"}
+    if normal_net <= 0:
+        return {"not growing anyway"}
+    days = -crisis_net / normal_net
+    accepted = set()
+    if days <= HORIZON * CLAIM_BAND:
+        accepted.add("back within two months")
+    if days > HORIZON / CLAIM_BAND:
+        accepted.add("more than two months")
+    return accepted
+
+
+# ---------------------------------------------------------------- questions
+
+#: The working table of the notebook (given in its text and in q1's solution): one row per account and day.
+DAILY_CODE = ("f = ds.followers_daily.sort_values(['account_id', 'date'])\n"
+              "f['net'] = f['follows'] - f['unfollows']")
+
+Q1 = Question(
+    "q1", "Per account over the year: net follows (follows - unfollows) and the growth rate (net follows / "
+    "followers_start, a fraction), a DataFrame indexed by account_id with columns net and rate.",
+    ("growth",),
+    reference=growth, comparison=FrameMatch(rtol=1e-6),
+    hints=("followers is counted at the END of each day, so the first row already holds the first day's "
+           "change; ds.accounts['followers_start'] is the count before it.",
+           "Sum the net column per account (`groupby('account_id')`), then divide by followers_start indexed by "
+           "account_id (`ds.accounts.set_index('account_id')`): pandas lines the two up by account."),
+    solution=(DAILY_CODE + "\n"
+              "start = ds.accounts.set_index('account_id')['followers_start']\n"
+              "growth = pd.DataFrame({'net': f.groupby('account_id')['net'].sum()})\n"
+              "growth['rate'] = growth['net'] / start"),
+    mistakes=(
+        Mistake("your net is the last day's followers minus the first day's, which misses the first day's change "
+                "(followers is counted at the end of the day): add up follows - unfollows instead",
+                lambda ds: growth(ds, first_row=True)),
+        Mistake("the rate divides by the followers at the END of the year; growth is relative to where the "
+                "account started, followers_start", lambda ds: growth(ds, denominator="end")),
+        Mistake("the rate is a percentage (x 100); give a fraction such as 0.25 for +25%",
+                lambda ds: growth(ds, percent=True)),
+    ),
+)
+
+Q2 = Question(
+    "q2", "Judgement: the TOP (3) fastest-growing accounts, compared fairly across account sizes, as a list of "
+    "account_id, fastest first.", ("top_growers",),
+    reference=top_growers, comparison=Values(ordered=True),
+    hints=("An account of 400,000 followers gains more followers in a slow year than an account of 2,000 in a "
+           "great one. Which column of growth puts them on the same scale?",
+           "Sort that column from the largest value down and keep the first ex.TOP labels of its index, as a "
+           "list."),
+    solution="top_growers = list(growth['rate'].sort_values(ascending=False).index[:ex.TOP])",
+    mistakes=(
+        Mistake("those accounts gained the most followers, which a big account does even in a slow year: rank "
+                "the accounts by their growth RATE, the net follows relative to their size",
+                lambda ds: top_growers(ds, by="net")),
+        Mistake("those are the slowest accounts: sort_values sorts from the smallest value up; pass "
+                "ascending=False", lambda ds: top_growers(ds, ascending=True)),
+    ),
+    points=2,
+)
+
+Q3 = Question(
+    "q3", "Per account: churn over the year, its unfollows divided by its MEAN daily followers (the share of its "
+    "audience it lost in the year, a fraction), a Series indexed by account_id.",
+    ("churn",),
+    reference=churn, comparison=SeriesMatch(rtol=1e-6),
+    hints=("An account that tripled its audience loses more followers in December than in January simply because "
+           "it has more of them; the year's average audience is the fair base.",
+           "Group f by account_id: the sum of unfollows divided by the mean of followers."),
+    solution=("by_account = f.groupby('account_id')\n"
+              "churn = by_account['unfollows'].sum() / by_account['followers'].mean()"),
+    mistakes=(
+        Mistake("that divides by followers_start: an account whose audience grew (or shrank) during the year gets "
+                "a churn too high (or too low); divide by its mean daily followers", lambda ds: churn(ds, "start")),
+        Mistake("that divides by the followers at the end of the year; divide by the mean daily followers",
+                lambda ds: churn(ds, "end")),
+        Mistake("that churn is a percentage (x 100); give a fraction such as 0.1",
+                lambda ds: churn(ds, percent=True)),
+    ),
+)
+
+Q4 = Question(
+    "q4", "Chart: a seaborn bar chart of the median churn per platform from your churn Series (one bar per "
+    "platform, no error bars) with a title; keep its Axes.", ("churn_chart",),
+    reference=churn_by_platform, comparison=BarChart("platform"), plain=bar_chart,
+    hints=("Each account has one platform (ds.accounts); give sns.barplot the platform of each account of churn "
+           "as x and the churn as y.",
+           "A bar's `estimator` says how it summarises the accounts of a platform; errorbar=None drops the error "
+           "bars. barplot returns the Axes: give it a title with `set_title` and store it in churn_chart."),
+    solution=("platform = ds.accounts.set_index('account_id')['platform'].astype(str)\n"
+              "churn_chart = sns.barplot(x=platform[churn.index], y=churn, estimator='median', errorbar=None)\n"
+              "churn_chart.set(title='Median yearly churn per platform', xlabel='platform',\n"
+              "                ylabel='unfollows / mean followers')"),
+    mistakes=(
+        Mistake("the bars show MEANS, seaborn's default estimator, which one account with an extreme churn can "
+                "move; pass estimator='median'", lambda ds: churn_by_platform(ds, "mean")),
+        Mistake("the bars divide unfollows by followers_start: platforms whose accounts grew fast look as if they "
+                "churn more; chart your churn (over the mean daily followers)",
+                lambda ds: churn_by_platform(ds, denominator="start")),
+    ),
+)
+
+CRISIS_CODE = (
+    "normal = f['followers'] * (f['unfollows'] / f['followers']).groupby(f['account_id']).transform('median')\n"
+    "f['ratio'] = f['unfollows'] / normal.clip(lower=ex.FLOOR)\n"
+    "f['smooth'] = f.groupby('account_id')['ratio'].transform(lambda s: s.rolling(ex.SMOOTH, center=True).median())")
+
+Q5 = Question(
+    "q5", "Judgement: the account that had a crisis, several days in a row of unfollows far above its own normal "
+    "day. Accounts whose peak is within CRISIS_TIE (10%) of the highest are ties.", ("crisis_account",),
+    reference=crisis_accounts, comparison=MemberOf(str, "account"),
+    hints=("A big account loses hundreds of followers on an ordinary day; a crisis is an account losing far more "
+           "than ITS normal, for days. Normal is the account's median unfollow rate (unfollows / followers) times "
+           "the day's followers.",
+           "Divide each day's unfollows by that normal (at least ex.FLOOR unfollows, so that an account losing one "
+           "follower a week is not in crisis over 3 unfollows), then smooth each account's ratio with a centred "
+           "rolling median over ex.SMOOTH days, so that one bad day does not count.",
+           "`groupby('account_id')[...].transform('median')` keeps the shape of f; `.transform(lambda s: "
+           "s.rolling(...).median())` smooths per account. The crisis account has the highest smoothed ratio."),
+    solution=(CRISIS_CODE + "\n"
+              "crisis_account = f.groupby('account_id')['smooth'].max().idxmax()"),
+    mistakes=(
+        Mistake("that account lost the most followers in one day, which a big account does on ordinary days: "
+                "compare each account with its own normal day", most_unfollows_account),
+        Mistake("that account shrank the most over the year, slowly: a crisis is a burst of unfollows over a few "
+                "days, far above the account's normal day", steepest_decline_account),
+    ),
+    points=2,
+)
+
+Q6 = Question(
+    "q6", "The crisis window: the first and last day of the crisis account's run of consecutive days whose "
+    "smoothed ratio is at least SPIKE (2.5), the run around its peak day. Each end is read to within "
+    "WINDOW_DAYS (1) day.", ("crisis_start", "crisis_end"),
+    reference=crisis_window,
+    comparison=Several(("crisis_start", "crisis_end"), (Moment(days=WINDOW_DAYS), Moment(days=WINDOW_DAYS))),
+    hints=("Keep the crisis account's rows of f, indexed by date. Its crisis is the stretch of days around the "
+           "peak of the smoothed ratio where the ratio stays at or above ex.SPIKE.",
+           "Mark the days at or above ex.SPIKE; `(flag != flag.shift()).cumsum()` numbers the runs of equal "
+           "marks; keep the run that holds the peak day (`idxmax` of the smoothed ratio).",
+           "The first and last dates of that run are the answer (`.min()`, `.max()` of its index)."),
+    solution=("mine = f[f['account_id'] == crisis_account].set_index('date')\n"
+              "flag = mine['smooth'] >= ex.SPIKE\n"
+              "run = (flag != flag.shift()).cumsum()\n"
+              "days = mine.index[run == run[mine['smooth'].idxmax()]]\n"
+              "crisis_start, crisis_end = days.min(), days.max()"),
+    mistakes=(
+        Mistake(f"your window is late: a rolling window that is not centred looks back {SMOOTH - 1} days, so the "
+                "smoothed ratio rises after the crisis starts; pass center=True",
+                lambda ds: crisis_window(ds, center=False)),
+        Mistake("that is the peak day alone; the crisis is the run of days around it whose smoothed ratio stays at "
+                "or above ex.SPIKE", lambda ds: crisis_window(ds, peak_only=True)),
+    ),
+    points=2,
+)
+
+#: The model written answer of question 7, shown by q7.solution() once the learner wrote theirs.
+MODEL_ANSWER = (
+    "One account had a real crisis: for about ten days it lost several times its normal number of followers "
+    "while fewer people followed it, so it lost about 280 followers in net where a normal ten days bring about "
+    "225. On its average day outside the crisis it gains about 23 followers, so normal growth wins the loss "
+    "back in about two weeks: a dent, not a lasting loss, provided the cause is fixed. It was this account, "
+    "not its platform: the biggest accounts lose more followers every day, and the account with the steepest "
+    "decline over the year shrank slowly, without a burst. Review what the account posted and how it answered "
+    "in the days before the crisis started."
+)
+
+Q7 = Question(
+    "q7", "Insight card for the manager: the claim that fits (one of CLAIMS), the crisis account's net follows "
+    "during your crisis window, and its normal daily net follows (net follows outside the window divided by "
+    "the number of days outside it). Recovery times within 20% of HORIZON (60 days) accept both claims "
+    "around it.", ("claim", "crisis_net", "normal_net"),
+    reference=crisis_cards,
+    comparison=AnyOf(Several(("claim", "crisis_net", "normal_net"),
+                             (MemberOf(str, "claim", options=CLAIMS), Scalar(rtol=1e-6), Scalar(rtol=1e-6)))),
+    hints=("Split the crisis account's days into the crisis window (your q6) and the rest. How many followers "
+           "did the window cost, and how many does a normal day bring?",
+           "crisis_net: the net column summed over the window's days; normal_net: the net of the other days "
+           "divided by how many they are (their mean). At that pace, how many days win the loss back?",
+           "The claims are checked in the order of the list above: a window that cost nothing, then a normal "
+           "day that gains nothing; otherwise compare -crisis_net / normal_net with ex.HORIZON days."),
+    solution=("inside = (mine.index >= crisis_start) & (mine.index <= crisis_end)\n"
+              "crisis_net = mine.loc[inside, 'net'].sum()\n"
+              "normal_net = mine.loc[~inside, 'net'].mean()\n"
+              "if crisis_net >= 0:\n"
+              "    claim = 'kept growing'\n"
+              "elif normal_net <= 0:\n"
+              "    claim = 'not growing anyway'\n"
+              "elif -crisis_net / normal_net <= ex.HORIZON:\n"
+              "    claim = 'back within two months'\n"
+              "else:\n"
+              "    claim = 'more than two months'"),
+    mistakes=(
+        Mistake("your normal day includes the crisis days; a normal day is measured outside the crisis window",
+                lambda ds: crisis_cards(ds, normal="all")),
+        Mistake("that normal day is the MEDIAN day; the pace that wins followers back is the average day outside "
+                "the crisis (viral days are part of normal growth): their net divided by their number",
+                lambda ds: crisis_cards(ds, normal="median")),
+        Mistake("crisis_net counts the unfollows only; the net change is follows minus unfollows (fewer people "
+                "followed the account during the crisis too)", lambda ds: crisis_cards(ds, lost="unfollows")),
+    ),
+    model_answer=MODEL_ANSWER,
+    points=3,
+)
+
+EXERCISE = Exercise("07_growth_and_crisis", "Growth and crisis", (Q1, Q2, Q3, Q4, Q5, Q6, Q7),
+                    tables=("followers_daily", "accounts"))
+
+
+def setup(namespace: dict, dataset=None):
+    """Bind this notebook's questions: ``q1, ..., q7 = ex.setup(globals())``."""
+    return EXERCISE.setup(namespace, dataset)
