@@ -225,6 +225,7 @@ Q8 = Question(
                 lambda ds: above_benchmark(ds, how="mean")),
     ),
     points=2,
+    judgement=True,
 )
 
 EXERCISE = Exercise("02_engagement_kpis", "Engagement KPIs", (Q1, Q2, Q3, Q4, Q5, Q6, Q7, Q8),

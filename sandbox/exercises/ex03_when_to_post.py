@@ -344,6 +344,7 @@ Q5 = Question(
                 lambda ds: card(ig_er_by_hour(ds, platform_filter=False))),
     ),
     points=2,
+    judgement=True,
 )
 
 Q6 = Question(
@@ -359,6 +360,7 @@ Q6 = Question(
         Mistake("that is the best weekday over ALL the market's platforms; the question is about instagram",
                 lambda ds: an.top_labels(ig_er_by_weekday(ds, platform_filter=False), 1)),
     ),
+    judgement=True,
 )
 
 Q7 = Question(
@@ -408,6 +410,7 @@ Q8 = Question(
         # not 'about the same' (about half of the worlds), so no message could be trusted
     ),
     points=2,
+    judgement=True,
 )
 
 EXERCISE = Exercise("03_when_to_post", "When to post", (Q1, Q2, Q3, Q4, Q5, Q6, Q7, Q8),

@@ -213,6 +213,7 @@ Q5 = Question(
                 lambda ds: (lambda c: (c[0], c[1], c[2] * 0 + len(ds.posts)))(topic_card(ds))),
     ),
     points=2,
+    judgement=True,
 )
 
 Q6 = Question(
@@ -288,6 +289,7 @@ Q8 = Question(
     ),
     model_answer=MODEL_ANSWER,
     points=3,
+    judgement=True,
 )
 
 EXERCISE = Exercise("04_what_to_post", "What to post", (Q1, Q2, Q3, Q4, Q5, Q6, Q7, Q8), tables=("posts",))

@@ -201,6 +201,7 @@ Q4 = Question(
                 lambda ds: segment_card(ds, share=follower_share(ds) * 100)),
     ),
     points=2,
+    judgement=True,
 )
 
 Q5 = Question(
@@ -284,6 +285,7 @@ Q7 = Question(
     ),
     model_answer=MODEL_ANSWER,
     points=2,
+    judgement=True,
 )
 
 EXERCISE = Exercise("05_audience_local_time", "Audience and local time", (Q1, Q2, Q3, Q4, Q5, Q6, Q7),
