@@ -288,12 +288,14 @@ Q3 = Question(
 
 Q4 = Question(
     "q4", "Chart: the market's instagram posts, a seaborn bar chart of the median ER by reach per local posting "
-    "hour (one bar per hour, no error bars) with a title; keep its Axes.", ("hour_chart",),
+    "hour (one bar per hour, no error bars) with a title and a label on the value "
+    "axis; keep its Axes.", ("hour_chart",),
     reference=ig_er_by_hour, comparison=BarChart("hour"), plain=bar_chart,
     hints=("Your DataFrame ig holds the market's instagram posts with their er and local hour; sns.barplot "
            "summarises er per hour with its `estimator`.",
            "Give barplot data=ig, x='hour' and y='er', estimator='median' and errorbar=None.",
-           "barplot returns the Axes: give it a title with `set_title` and store it in hour_chart."),
+           "barplot returns the Axes: give it a title and axis labels that say what they show "
+           "(`.set(title=..., xlabel=..., ylabel=...)`) and store it in hour_chart."),
     solution=("hour_chart = sns.barplot(data=ig, x='hour', y='er', estimator='median', errorbar=None)\n"
               "hour_chart.set(title=f'Instagram in {market_zone}: median ER by reach per local hour',\n"
               "               xlabel='local hour', ylabel='median ER by reach')"),
