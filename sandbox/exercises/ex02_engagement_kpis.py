@@ -238,9 +238,9 @@ MODEL_ANSWER = (
     "is far lower than per reach or per impression, and platforms differ in how much of their following\n"
     "they reach. Medians rather than means, because a few viral posts dominate the mean. For a client I\n"
     "would report ER by reach (how engaging the content was for the people who saw it): big accounts\n"
-    "reach a smaller share of their followers, so ER by followers flatters small accounts and can put\n"
-    "another account on top (question 9). I would give ER by followers only next to a benchmark that uses\n"
-    "the same definition."
+    "tend to reach a smaller share of their followers, so ER by followers mixes reach with content and\n"
+    "can put another account on top (question 9). I would give ER by followers only next to a benchmark\n"
+    "that uses the same definition."
 )
 
 Q8 = Question(
@@ -281,8 +281,8 @@ Q9 = Question(
     ("fair_rate", "best_account", "best_account_er"),
     reference=best_account,
     comparison=ChoiceAndBest(ACCOUNT_RATES, choice="fair rate", describe="account"),
-    hints=("Look at the chart above: which rate falls as accounts grow? A fair comparison of content should not "
-           "reward an account for being small.",
+    hints=("Which of the two rates counts, in its denominator, people who never saw the post? A fair comparison "
+           "of content should not reward an account for reaching a larger share of a smaller audience.",
            "ER by followers counts followers who never saw the post, and big accounts reach a smaller share of "
            "theirs. Choose the rate whose denominator is the people who saw the post, keep the instagram posts "
            "and take the median of that rate per account_id.",
@@ -296,8 +296,9 @@ Q9 = Question(
               "best_account = account_medians.idxmax()\n"
               "best_account_er = account_medians.max()"),
     mistakes=(
-        Mistake("ER by followers divides by every follower, and big accounts reach a smaller share of theirs, so it "
-                "ranks accounts by size as much as by content; compare what the people who saw the posts did",
+        Mistake("ER by followers divides by every follower, also those a post never reached (big accounts tend to "
+                "reach a smaller share of theirs), so it mixes reach with content; compare what the people who saw "
+                "the posts did",
                 lambda ds: best_account(ds, "er_followers")),
         Mistake("you compared the accounts of every platform; typical rates differ a lot between platforms, keep "
                 "the instagram posts only", lambda ds: best_account(ds, platform=None)),
