@@ -254,7 +254,7 @@ def test_hour_chart_on_a_numeric_axis_is_read_by_bar_position(default_world):
         plt.close("all")
         fig, ax = plt.subplots()
         draw(ax)
-        ax.set_title("Instagram: median ER by reach per local hour")
+        ax.set(title="Instagram: median ER by reach per local hour", ylabel="median ER by reach")
         return {"hour_chart": ax}
 
     q.verify(chart(lambda ax: ax.bar(by_hour.index, by_hour.to_numpy())), ds)
@@ -288,3 +288,27 @@ def test_learner_charts_of_notebooks_01_to_03_are_read_from_real_axes(default_wo
         with pytest.raises(CheckFailed, match="title"):
             q.verify(ns, ds)
         plt.close("all")
+
+
+#: The learner bar charts read by ``_chart.BarChart`` (06.q3 checks its labels with its own BarChart).
+BAR_CHARTS = [("01_first_look", "q7"), ("02_engagement_kpis", "q7"), ("03_when_to_post", "q4"),
+              ("04_what_to_post", "q6"), ("05_audience_local_time", "q6")]
+
+
+@pytest.mark.parametrize("notebook, qid", BAR_CHARTS)
+def test_a_chart_without_a_value_axis_label_is_told_to_label_it(notebook, qid, default_world):
+    """A manager's chart says what its bars measure: with the right bars and a title but no label on the
+    value axis (x for horizontal bars, y for upright ones), the check names that axis; the category axis
+    label alone does not count."""
+    ds, q = default_world, get_exercise(notebook)[qid]
+    ns = solved_namespace(get_exercise(notebook), ds)
+    (name,) = q.variables
+    exec(q.solution, ns)
+    ax = ns[name]
+    q.verify(ns, ds)
+    axis = "y" if q.plain(ax)["vertical"] else "x"
+    getattr(ax, f"set_{axis}label")("")
+    msg = learner_message(notebook, qid, ns, ds)
+    assert msg == (f"the bars are right; the value axis (the {axis} axis) has no label: say what the bar heights "
+                   f"measure (ax.set_{axis}label)"), msg
+    plt.close("all")

@@ -189,3 +189,22 @@ def test_growth_and_crisis_rejects_beginner_answers(default_world, fresh_worlds)
               / f.groupby(["platform", "account_id"])["followers"].mean().groupby("platform").sum())
     chart = {"kind": "bar chart", "labels": list(pooled.index), "values": list(pooled), "title": "churn"}
     assert ex["q4"].mismatch(chart, ex["q4"].reference(ds)) is not None
+
+
+@pytest.mark.slow
+def test_fair_account_card_varies_between_worlds(default_world, fresh_worlds):
+    """02.q9 (the best instagram account by the fair rate): no account is accepted on more than 60% of the
+    worlds; prints how often ER by followers would have named another account (the ranking flips)."""
+    q = get_exercise("02_engagement_kpis")["q9"]
+    worlds = [default_world, *fresh_worlds]
+    counts, flips = {}, 0
+    for ds in worlds:
+        _, accepted, _ = q.reference(ds)
+        for account in accepted:
+            counts[account] = counts.get(account, 0) + 1
+        _, by_followers, _ = q.mistakes[0].answer(ds)
+        flips += not (accepted & by_followers)
+    share = {a: n / len(worlds) for a, n in counts.items()}
+    print(f"\n02.q9: most accepted account on {max(share.values()):.0%} of the worlds; ER by followers names "
+          f"another best account on {flips}/{len(worlds)}")
+    assert max(share.values()) <= MAX_SHARE, share

@@ -77,3 +77,8 @@ def supported(data_values: pd.Series, planted: set, k: int) -> set:
     planted label is right too when the data ranks it near the top.
     """
     return top_labels(data_values, 1) | (set(planted) & top_labels(data_values, k))
+
+
+def near_best(values: pd.Series, tie: float) -> set:
+    """Labels within ``tie`` (relative) of the largest value: the data cannot tell them apart."""
+    return set(values.index[values >= values.max() * (1 - tie)])

@@ -20,7 +20,10 @@ __all__ = ["KIND", "BarChart", "bar_chart"]
 
 @dataclass(frozen=True)
 class BarChart:
-    """A bar per label with the expected height; the chart needs a title.
+    """A bar per label with the expected height; the chart needs a title and a value-axis label.
+
+    A manager reads a chart without its code: the title says what it shows, the value axis (y for
+    upright bars, x for horizontal ones) says what the bar heights measure.
 
     ``expected`` is a Series label -> bar height (from the data).
     """
@@ -43,6 +46,10 @@ class BarChart:
             raise Mismatch(f"bar heights: {e}") from None
         if not str(answer.get("title", "")).strip():
             raise Mismatch("the bars are right; give the chart a title that says what it shows (ax.set_title)")
+        axis = "y" if answer.get("vertical", True) else "x"
+        if not str(answer.get(f"{axis}label", "")).strip():
+            raise Mismatch(f"the bars are right; the value axis (the {axis} axis) has no label: say what the bar "
+                           f"heights measure (ax.set_{axis}label)")
 
     def answers(self, expected: pd.Series) -> list:
         return [{"kind": KIND, "labels": list(map(str, expected.index)), "values": [float(v) for v in expected],

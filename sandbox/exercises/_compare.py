@@ -429,6 +429,39 @@ class LabelCard:
 
 
 @dataclass(frozen=True)
+class ChoiceAndBest:
+    """A decision, then the best label it leads to and that label's evidence: ``(choice, label, evidence)``.
+
+    ``expected`` is ``(accepted choices, accepted labels, value per label)``: the choice must be one of
+    ``options`` and accepted, the label one of the accepted ones (the best and its near-ties) and the
+    evidence that label's value within ``rtol``.
+    """
+
+    options: tuple[str, ...]
+    choice: str = "choice"
+    describe: str = "label"
+    rtol: float = 1e-4
+
+    def compare(self, answer, expected) -> None:
+        if not isinstance(answer, (tuple, list)) or len(answer) != 3:
+            raise Mismatch(f"expected three answers (the {self.choice}, the {self.describe} and its evidence number)")
+        choice, label, evidence = answer
+        choices, accepted, values = expected
+        MemberOf(str, self.choice, tuple(map(norm_text, self.options))).compare(choice, choices)
+        MemberOf(str, self.describe).compare(label, accepted)
+        key = {norm_text(k): k for k in values.index}[norm_text(label)]
+        try:
+            Scalar(self.rtol).compare(evidence, values[key])
+        except Mismatch as e:
+            raise Mismatch(f"evidence: {e}") from None
+
+    def answers(self, expected) -> list:
+        """Every answer ``expected`` accepts, as a learner would give it."""
+        choices, accepted, values = expected
+        return [(c, k, float(values[k])) for c in sorted(choices) for k in sorted(accepted) if k in values.index]
+
+
+@dataclass(frozen=True)
 class BestPerGroup:
     """An insight card per group (a format per platform): two Series indexed by group, the chosen
     label and its evidence.

@@ -96,3 +96,22 @@ def sync(nb, exercise: Exercise):
             cell.source = HEADING_RE.sub(lambda m: f"### Question {m.group(1)} ({points_text(q.points)})",
                                          cell.source, count=1)
     return nb
+
+
+def judgement_points(nb, exercise: Exercise) -> tuple[int, int]:
+    """(points of judgement questions, all points) of notebook ``nb`` (EXERCISES.md, bar 1).
+
+    Every graded cell counts: a question's test cell with its Question's points, and a written answer
+    ``<id>_narrative`` with the points in its nbgrader metadata, as judgement when question ``<id>`` is.
+    """
+    judged = {q.id for q in exercise.questions if q.judgement}
+    total = judgement = 0
+    for gid, (_, cell) in _cells_by_grade_id(nb).items():
+        meta = cell.metadata["nbgrader"]
+        if not meta.get("grade"):
+            continue
+        points = int(meta.get("points") or 0)
+        total += points
+        if gid.removesuffix("_narrative") in judged:
+            judgement += points
+    return judgement, total

@@ -89,6 +89,11 @@ class Question:
     model_answer : str, optional
         A model answer for the written (manually graded) cell ``<id>_narrative`` that follows this
         question; ``solution()`` shows it once the learner's saved notebook has text in that cell.
+    judgement : bool
+        True when the learner must decide something (EXERCISES.md, bar 1): which comparison is fair,
+        whether an effect is real, what to do next (insight cards, verdicts, a choice between rates, a
+        test design). Counting, reshaping, computing a prescribed rate or drawing a prescribed chart
+        is not. The written answer ``<id>_narrative`` that follows the question counts with it.
     """
 
     id: str
@@ -102,6 +107,7 @@ class Question:
     points: int = 1
     plain: Callable[[Any], Any] | None = None
     model_answer: str | None = None
+    judgement: bool = False
 
     def __post_init__(self):
         if not self.hints:

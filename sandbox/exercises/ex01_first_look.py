@@ -149,19 +149,20 @@ Q6 = Question(
 
 Q7 = Question(
     "q7", "Chart: the typical account per platform for a manager, a seaborn bar chart of the median "
-    "followers_start of each platform's accounts (one bar per platform, no error bars) with a title; keep its Axes.",
+    "followers_start of each platform's accounts (one bar per platform, no error bars) with a title and a label on the "
+    "value axis; keep its Axes.",
     ("followers_chart",),
     reference=followers_by_platform, comparison=BarChart("platform"), plain=bar_chart,
     hints=("sns.barplot draws one bar per category from the accounts table; its `estimator` says how a bar "
            "summarises the accounts of its platform.",
            "Give barplot data=ds.accounts, followers_start on one axis and platform on the other; pass "
            "estimator='median' and errorbar=None (order=typical_followers.index sorts the bars).",
-           "barplot returns the Axes: give it a title with `set_title` (or `.set(title=...)`) and store it in "
-           "followers_chart."),
+           "barplot returns the Axes: give it a title and axis labels that say what they show with `.set(title=..., "
+           "xlabel=..., ylabel=...)` and store it in followers_chart."),
     solution=("followers_chart = sns.barplot(data=ds.accounts, x='followers_start', y='platform',\n"
               "                              order=typical_followers.index, estimator='median', errorbar=None)\n"
               "followers_chart.set(title='The typical account per platform', xlabel='median followers at the start',\n"
-              "                    ylabel='')"),
+              "                    ylabel='platform')"),
     mistakes=(
         Mistake("the bars show MEAN followers, seaborn's default estimator; a few huge accounts pull it up, pass "
                 "estimator='median'", lambda ds: followers_by_platform(ds, "mean")),

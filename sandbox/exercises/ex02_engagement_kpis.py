@@ -1,6 +1,7 @@
-"""Questions of notebook 02, engagement KPIs: rate definitions, mean vs median, heavy tails, benchmarks.
+"""Questions of notebook 02, engagement KPIs: rate definitions, mean vs median, heavy tails, benchmarks,
+and the fair rate to compare accounts of different sizes.
 
-In the notebook: ``q1, ..., q8 = ex.setup(globals())``.
+In the notebook: ``q1, ..., q9 = ex.setup(globals())``.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ import pandas as pd
 
 from . import _analysis as an
 from ._chart import BarChart, bar_chart
-from ._compare import FrameMatch, Scalar, SeriesMatch, Several, Values
+from ._compare import ChoiceAndBest, FrameMatch, Scalar, SeriesMatch, Several, Values
 from ._question import Exercise, Mistake, Question
 
 #: Median engagement rate per post by followers, Rival IQ 2023 Social Media Industry
@@ -18,6 +19,10 @@ BENCHMARK_PCT = pd.Series({"tiktok": 5.69, "instagram": 0.47, "facebook": 0.06, 
                           name="median_er_followers_pct")
 
 RATE_COLUMNS = ["er_reach", "er_impressions", "er_followers"]
+
+#: q9: the two rates offered to compare accounts of different sizes, and the near-tie band of the best account.
+ACCOUNT_RATES = ("er_followers", "er_reach")
+NEAR_TIE = 0.02
 
 
 def per_post(posts: pd.DataFrame, values) -> pd.Series:
@@ -52,6 +57,32 @@ def mean_to_median(values: pd.Series) -> float:
 def instagram_engagements(ds) -> pd.Series:
     posts = ds.posts[ds.posts["platform"] == "instagram"]
     return an.engagements(posts)
+
+
+def per_account(ds, how: str = "median", platform: str | None = "instagram") -> pd.DataFrame:
+    """Per account_id of ``platform`` (every platform when None): the ``how`` over its posts of
+    engagements and of the per-post rates."""
+    rates = an.with_rates(ds)
+    if platform is not None:
+        rates = rates[rates["platform"] == platform]
+    return rates.groupby("account_id", observed=True)[["engagements", *RATE_COLUMNS]].agg(how)
+
+
+def best_account(ds, rate: str = "er_reach", how: str = "median", platform: str | None = "instagram",
+                 chosen: str | None = None) -> tuple:
+    """q9's card: (accepted rates, the accounts with the best ``how`` of ``rate`` and their near-ties, that
+    value per account). ``chosen``: the rate the learner names, when it is not the one ranked by."""
+    values = per_account(ds, how, platform)[rate]
+    return {chosen or rate}, an.near_best(values, NEAR_TIE), values
+
+
+def best_account_pooled(ds) -> tuple:
+    """q9 done with a pooled rate per account: its total engagements / its total reach."""
+    posts = ds.posts[ds.posts["platform"] == "instagram"]
+    sums = posts.assign(engagements=an.engagements(posts)).groupby("account_id", observed=True)[
+        ["engagements", "reach"]].sum()
+    values = sums["engagements"] / sums["reach"]
+    return {"er_reach"}, an.near_best(values, NEAR_TIE), values
 
 
 SERIES = SeriesMatch(rtol=1e-6)
@@ -173,20 +204,22 @@ Q6 = Question(
 
 Q7 = Question(
     "q7", "Chart: a seaborn bar chart of the median ER by followers per platform, drawn from the posts (one bar "
-    "per platform, no error bars), with a log-scaled value axis and a title; keep its Axes.", ("follower_rate_chart",),
+    "per platform, no error bars), with a log-scaled value axis, a title and a label on the value axis; "
+    "keep its Axes.", ("follower_rate_chart",),
     reference=lambda ds: er_by_platform(ds)["er_followers"], comparison=BarChart("platform"), plain=bar_chart,
     hints=("Each post's ER by followers is engagements / followers_at_post; sns.barplot summarises it per platform "
            "with its `estimator`.",
            "Give barplot the rates on one axis and ds.posts['platform'] on the other, estimator='median' and "
            "errorbar=None. Set the value axis to a log scale AFTER drawing (`ax.set_xscale('log')`): "
            "barplot(log_scale=True) draws no bars with recent matplotlib.",
-           "barplot returns the Axes: give it a title with `set_title` and store it in follower_rate_chart."),
+           "barplot returns the Axes: give it a title and axis labels that say what they show "
+           "(`.set(title=..., xlabel=..., ylabel=...)`) and store it in follower_rate_chart."),
     solution=("er_followers = engagements / followers_at_post\n"
               "follower_rate_chart = sns.barplot(x=er_followers, y=ds.posts['platform'], estimator='median',\n"
               "                                  errorbar=None)\n"
               "follower_rate_chart.set_xscale('log')\n"
               "follower_rate_chart.set(title='Median engagement rate by followers per platform',\n"
-              "                        xlabel='median engagements / followers (log)', ylabel='')"),
+              "                        xlabel='median engagements / followers (log)', ylabel='platform')"),
     mistakes=(
         Mistake("the bars show MEAN rates, seaborn's default estimator; a few viral posts pull them up, pass "
                 "estimator='median'", lambda ds: er_by_platform(ds, "mean")["er_followers"]),
@@ -197,6 +230,17 @@ Q7 = Question(
         Mistake("the bars are percentages; keep the rates as fractions, as everywhere in this course",
                 lambda ds: er_by_platform(ds)["er_followers"] * 100),
     ),
+)
+
+#: The model answer of the written part after q8 (``q8.solution()`` shows it once the learner wrote theirs).
+MODEL_ANSWER = (
+    "The rates differ mainly by denominator: per follower counts people who may never see a post, so it\n"
+    "is far lower than per reach or per impression, and platforms differ in how much of their following\n"
+    "they reach. Medians rather than means, because a few viral posts dominate the mean. For a client I\n"
+    "would report ER by reach (how engaging the content was for the people who saw it): big accounts\n"
+    "tend to reach a smaller share of their followers, so ER by followers mixes reach with content and\n"
+    "can put another account on top (question 9). I would give ER by followers only next to a benchmark\n"
+    "that uses the same definition."
 )
 
 Q8 = Question(
@@ -225,12 +269,54 @@ Q8 = Question(
                 lambda ds: above_benchmark(ds, how="mean")),
     ),
     points=2,
+    model_answer=MODEL_ANSWER,
+    judgement=True,
 )
 
-EXERCISE = Exercise("02_engagement_kpis", "Engagement KPIs", (Q1, Q2, Q3, Q4, Q5, Q6, Q7, Q8),
+Q9 = Question(
+    "q9", "Insight card: whose instagram posts engage best? Accounts differ a lot in size: decide which rate "
+    "compares accounts of different sizes fairly, 'er_followers' or 'er_reach' (fair_rate); then the account_id "
+    "with the highest median of that rate over its instagram posts (best_account) and that median, its evidence "
+    "(best_account_er). Accounts within NEAR_TIE (2%) of the best median are ties.",
+    ("fair_rate", "best_account", "best_account_er"),
+    reference=best_account,
+    comparison=ChoiceAndBest(ACCOUNT_RATES, choice="fair rate", describe="account"),
+    hints=("Which of the two rates counts, in its denominator, people who never saw the post? A fair comparison "
+           "of content should not reward an account for reaching a larger share of a smaller audience.",
+           "ER by followers counts followers who never saw the post, and big accounts reach a smaller share of "
+           "theirs. Choose the rate whose denominator is the people who saw the post, keep the instagram posts "
+           "and take the median of that rate per account_id.",
+           "A DataFrame of account_id and your per-post rate, filtered to instagram and grouped by account_id, "
+           "gives one median per account; `idxmax()` names the best one and `max()` is its evidence."),
+    solution=("fair_rate = 'er_reach'\n"
+              "on_instagram = ds.posts['platform'] == 'instagram'\n"
+              "rates = pd.DataFrame({'account_id': ds.posts['account_id'], 'er_reach': er_reach,\n"
+              "                      'er_followers': engagements / followers_at_post})[on_instagram]\n"
+              "account_medians = rates.groupby('account_id')[fair_rate].median()\n"
+              "best_account = account_medians.idxmax()\n"
+              "best_account_er = account_medians.max()"),
+    mistakes=(
+        Mistake("ER by followers divides by every follower, also those a post never reached (big accounts tend to "
+                "reach a smaller share of theirs), so it mixes reach with content; compare what the people who saw "
+                "the posts did",
+                lambda ds: best_account(ds, "er_followers")),
+        Mistake("you compared the accounts of every platform; typical rates differ a lot between platforms, keep "
+                "the instagram posts only", lambda ds: best_account(ds, platform=None)),
+        Mistake("you ranked the accounts by their MEAN rate; a few viral posts pull a mean up, take the median",
+                lambda ds: best_account(ds, how="mean")),
+        Mistake("you ranked the accounts by engagements per post, which grow with the audience; rank them by the "
+                "rate you chose", lambda ds: best_account(ds, "engagements", chosen="er_reach")),
+        Mistake("that is each account's total engagements / total reach, a pooled rate its viral posts dominate; "
+                "take the median of the per-post rates", best_account_pooled),
+    ),
+    points=3,
+    judgement=True,
+)
+
+EXERCISE = Exercise("02_engagement_kpis", "Engagement KPIs", (Q1, Q2, Q3, Q4, Q5, Q6, Q7, Q8, Q9),
                     tables=("accounts", "posts", "followers_daily"))
 
 
 def setup(namespace: dict, dataset=None):
-    """Bind this notebook's questions: ``q1, ..., q8 = ex.setup(globals())``."""
+    """Bind this notebook's questions: ``q1, ..., q9 = ex.setup(globals())``."""
     return EXERCISE.setup(namespace, dataset)

@@ -288,12 +288,14 @@ Q3 = Question(
 
 Q4 = Question(
     "q4", "Chart: the market's instagram posts, a seaborn bar chart of the median ER by reach per local posting "
-    "hour (one bar per hour, no error bars) with a title; keep its Axes.", ("hour_chart",),
+    "hour (one bar per hour, no error bars) with a title and a label on the value "
+    "axis; keep its Axes.", ("hour_chart",),
     reference=ig_er_by_hour, comparison=BarChart("hour"), plain=bar_chart,
     hints=("Your DataFrame ig holds the market's instagram posts with their er and local hour; sns.barplot "
            "summarises er per hour with its `estimator`.",
            "Give barplot data=ig, x='hour' and y='er', estimator='median' and errorbar=None.",
-           "barplot returns the Axes: give it a title with `set_title` and store it in hour_chart."),
+           "barplot returns the Axes: give it a title and axis labels that say what they show "
+           "(`.set(title=..., xlabel=..., ylabel=...)`) and store it in hour_chart."),
     solution=("hour_chart = sns.barplot(data=ig, x='hour', y='er', estimator='median', errorbar=None)\n"
               "hour_chart.set(title=f'Instagram in {market_zone}: median ER by reach per local hour',\n"
               "               xlabel='local hour', ylabel='median ER by reach')"),
@@ -344,6 +346,7 @@ Q5 = Question(
                 lambda ds: card(ig_er_by_hour(ds, platform_filter=False))),
     ),
     points=2,
+    judgement=True,
 )
 
 Q6 = Question(
@@ -359,6 +362,7 @@ Q6 = Question(
         Mistake("that is the best weekday over ALL the market's platforms; the question is about instagram",
                 lambda ds: an.top_labels(ig_er_by_weekday(ds, platform_filter=False), 1)),
     ),
+    judgement=True,
 )
 
 Q7 = Question(
@@ -408,6 +412,7 @@ Q8 = Question(
         # not 'about the same' (about half of the worlds), so no message could be trusted
     ),
     points=2,
+    judgement=True,
 )
 
 EXERCISE = Exercise("03_when_to_post", "When to post", (Q1, Q2, Q3, Q4, Q5, Q6, Q7, Q8),

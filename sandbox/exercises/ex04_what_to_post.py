@@ -213,16 +213,18 @@ Q5 = Question(
                 lambda ds: (lambda c: (c[0], c[1], c[2] * 0 + len(ds.posts)))(topic_card(ds))),
     ),
     points=2,
+    judgement=True,
 )
 
 Q6 = Question(
     "q6", "Chart: draw the median rel_er per topic as a seaborn bar chart (one bar per topic, no error "
-    "bars) with a title, and keep its Axes.", ("topic_chart",),
+    "bars) with a title and a label on the value axis, and keep its Axes.", ("topic_chart",),
     reference=topic_chart, comparison=BarChart("topic"), plain=bar_chart,
     hints=("sns.barplot draws one bar per category; its `estimator` says how the bar summarises the values.",
            "Put rel_er on one axis and the topics on the other (topics on y give horizontal bars with "
            "readable labels); pass estimator='median' and errorbar=None. barplot returns the Axes.",
-           "The Axes has `set_title(...)`; store the Axes in topic_chart."),
+           "The Axes has `.set(title=..., xlabel=..., ylabel=...)` for a title and axis labels that say what they "
+           "show; store the Axes in topic_chart."),
     solution=("topic_chart = sns.barplot(x=rel_er, y=ds.posts['topic'].astype(str), estimator='median', "
               "errorbar=None)\n"
               "topic_chart.set(title='Median engagement relative to the account, by topic', "
@@ -288,6 +290,7 @@ Q8 = Question(
     ),
     model_answer=MODEL_ANSWER,
     points=3,
+    judgement=True,
 )
 
 EXERCISE = Exercise("04_what_to_post", "What to post", (Q1, Q2, Q3, Q4, Q5, Q6, Q7, Q8), tables=("posts",))

@@ -201,6 +201,7 @@ Q4 = Question(
                 lambda ds: segment_card(ds, share=follower_share(ds) * 100)),
     ),
     points=2,
+    judgement=True,
 )
 
 Q5 = Question(
@@ -224,12 +225,13 @@ Q5 = Question(
 
 Q6 = Question(
     "q6", "Chart: instagram posts only, a seaborn bar chart of the median ER by reach per local hour (one bar "
-    "per hour, no error bars) with a title; keep its Axes.", ("hour_chart",),
+    "per hour, no error bars) with a title and a label on the value axis; keep its Axes.", ("hour_chart",),
     reference=lambda ds: instagram_by_hour(ds, local_hour(ds)), comparison=BarChart("hour"), plain=bar_chart,
     hints=("Keep the instagram rows of ds.posts, their ER by reach and their local_hour.",
            "sns.barplot takes x= the local hours and y= the ER by reach; a bar's `estimator` says how it "
            "summarises, and errorbar=None drops the error bars.",
-           "barplot returns the Axes; give it a title with `set_title` and store it in hour_chart."),
+           "barplot returns the Axes; give it a title and axis labels that say what they show "
+           "(`.set(title=..., xlabel=..., ylabel=...)`) and store it in hour_chart."),
     solution=("ig = ds.posts['platform'] == 'instagram'\n"
               "ig_er = ds.posts[['likes', 'comments', 'shares', 'saves']].sum(axis=1)[ig] / ds.posts['reach'][ig]\n"
               "hour_chart = sns.barplot(x=local_hour[ig], y=ig_er, estimator='median', errorbar=None)\n"
@@ -284,6 +286,7 @@ Q7 = Question(
     ),
     model_answer=MODEL_ANSWER,
     points=2,
+    judgement=True,
 )
 
 EXERCISE = Exercise("05_audience_local_time", "Audience and local time", (Q1, Q2, Q3, Q4, Q5, Q6, Q7),

@@ -371,6 +371,7 @@ Q5 = Question(
                 lambda ds: verdicts(ds, swap=True)),
     ),
     points=3,
+    judgement=True,
 )
 
 Q6 = Question(
@@ -403,6 +404,7 @@ Q6 = Question(
                 lambda ds: clicks_needed(ds, per="impressions")),
     ),
     points=2,
+    judgement=True,
 )
 
 #: The model written answer of question 7, shown by q7.solution() once the learner wrote theirs.
@@ -439,6 +441,7 @@ Q7 = Question(
     ),
     model_answer=MODEL_ANSWER,
     points=3,
+    judgement=True,
 )
 
 EXERCISE = Exercise("06_campaigns_ab_tests", "Campaigns and creative A/B tests", (Q1, Q2, Q3, Q4, Q5, Q6, Q7),

@@ -281,6 +281,7 @@ Q2 = Question(
                 "ascending=False", lambda ds: top_growers(ds, ascending=True)),
     ),
     points=2,
+    judgement=True,
 )
 
 Q3 = Question(
@@ -305,12 +306,14 @@ Q3 = Question(
 
 Q4 = Question(
     "q4", "Chart: a seaborn bar chart of the median churn per platform from your churn Series (one bar per "
-    "platform, no error bars) with a title; keep its Axes.", ("churn_chart",),
+    "platform, no error bars) with a title and a label on the churn axis that says what the bars measure; keep "
+    "its Axes.", ("churn_chart",),
     reference=churn_by_platform, comparison=BarChart("platform"), plain=bar_chart,
     hints=("Each account has one platform (ds.accounts); give sns.barplot the platform of each account of churn "
            "as x and the churn as y.",
            "A bar's `estimator` says how it summarises the accounts of a platform; errorbar=None drops the error "
-           "bars. barplot returns the Axes: give it a title with `set_title` and store it in churn_chart."),
+           "bars. barplot returns the Axes: give it a title and axis labels that say what they show with "
+           "`.set(title=..., xlabel=..., ylabel=...)` and store it in churn_chart."),
     solution=("platform = ds.accounts.set_index('account_id')['platform'].astype(str)\n"
               "churn_chart = sns.barplot(x=platform[churn.index], y=churn, estimator='median', errorbar=None)\n"
               "churn_chart.set(title='Median yearly churn per platform', xlabel='platform',\n"
@@ -350,6 +353,7 @@ Q5 = Question(
                 "days, far above the account's normal day", steepest_decline_account),
     ),
     points=2,
+    judgement=True,
 )
 
 Q6 = Question(
@@ -425,6 +429,7 @@ Q7 = Question(
     ),
     model_answer=MODEL_ANSWER,
     points=3,
+    judgement=True,
 )
 
 EXERCISE = Exercise("07_growth_and_crisis", "Growth and crisis", (Q1, Q2, Q3, Q4, Q5, Q6, Q7),
