@@ -39,3 +39,19 @@ def default_world():
 def fresh_worlds():
     """Small worlds of FRESH_SEEDS, generated once per session (about 5 s in all)."""
     return [sandbox.generate(seed=s, scale="small") for s in FRESH_SEEDS]
+
+
+
+#: Test files that take longest (pytest --durations), started first: with --dist loadfile (pyproject) a
+#: file runs on one worker, and a long file left for the end would run alone while the other core idles.
+LONGEST_FILES_FIRST = ("test_exercises_nbgrader.py", "test_exercises_checks.py", "test_course_attacks.py",
+                       "test_exercises_discrimination.py", "test_course_solutions.py", "test_course_scale.py",
+                       "test_course_autograde.py", "test_install.py", "test_cli_as_user.py")
+
+
+def pytest_collection_modifyitems(items):
+    """Run the longest test files first (the same order on every worker, as xdist requires)."""
+    def rank(item) -> int:
+        name = item.path.name
+        return LONGEST_FILES_FIRST.index(name) if name in LONGEST_FILES_FIRST else len(LONGEST_FILES_FIRST)
+    items.sort(key=rank)  # stable: the collection order within each rank

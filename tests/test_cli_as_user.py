@@ -18,8 +18,7 @@ import pytest
 
 from sandbox._notebooks import notebook_paths, notebooks_dir
 
-# its module fixture builds and grades a course: built once, on one worker (pyproject: --dist loadgroup)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group('cli_course')]
+pytestmark = pytest.mark.slow
 
 #: The venv's console script, reached the way the README does (``.venv/bin/sandbox``).
 SANDBOX = Path(sys.executable).parent / "sandbox"

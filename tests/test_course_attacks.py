@@ -18,8 +18,7 @@ from sandbox.course import autograde_course, build_course, student_seed
 from sandbox.course.isolation import detect_mode
 from sandbox.exercises import get_exercise
 
-# its module fixture builds and grades a course: built once, on one worker (pyproject: --dist loadgroup)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group('attack_course')]
+pytestmark = pytest.mark.slow
 
 A = "01_first_look"
 SALT = "attack-salt"

@@ -22,8 +22,7 @@ from sandbox.course import autograde_course, build_course, student_seed
 from sandbox.course.gradebook import db_url
 from sandbox.course.nbgrader_adapter import nbgrader_env
 
-# its module fixture builds and grades a course: built once, on one worker (pyproject: --dist loadgroup)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group('autograde_course')]
+pytestmark = pytest.mark.slow
 
 A = "01_fixture"
 SALT = "test-salt"

@@ -22,8 +22,7 @@ from sandbox.course import autograde_course, build_course
 from sandbox.course.nbgrader_adapter import nbgrader_env
 from test_course_autograde import A, SALT, fixture_notebook, submit
 
-# its module fixture builds and grades a course: built once, on one worker (pyproject: --dist loadgroup)
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group('scale_course')]
+pytestmark = pytest.mark.slow
 
 STUDENTS = ["ann", "bob", "dia"]
 VENV_SANDBOX = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "sandbox"

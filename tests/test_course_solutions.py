@@ -11,10 +11,8 @@ from sandbox import cli
 from sandbox.course.build import SOLUTIONS_DIR
 from sandbox.course.synthetic import submit
 
-# its module fixture builds a course: built once, on one worker (pyproject: --dist loadgroup)
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.xdist_group("solutions_course"),
     pytest.mark.skipif(not (SOLUTIONS_DIR / "01_first_look.ipynb").is_file(), reason="solutions/ not present"),
 ]
 

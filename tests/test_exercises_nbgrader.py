@@ -26,8 +26,7 @@ from sandbox.exercises import CheckFailed, get_exercise
 from sandbox.course.nbgrader_adapter import require, run_nbgrader
 from sandbox.exercises.release import ASSIGNMENT, write_course
 
-# one worker builds the module's courses (about 200 s); split across workers, each would build them
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("nbgrader_courses")]
+pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p.stem for p in (ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
