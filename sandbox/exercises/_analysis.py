@@ -80,5 +80,9 @@ def supported(data_values: pd.Series, planted: set, k: int) -> set:
 
 
 def near_best(values: pd.Series, tie: float) -> set:
-    """Labels within ``tie`` (relative) of the largest value: the data cannot tell them apart."""
+    """Labels within ``tie`` (relative) of the largest value: the data cannot tell them apart.
+
+    Missing values are never near the best; an empty or all-missing Series gives no label.
+    """
+    values = values.dropna()
     return set(values.index[values >= values.max() * (1 - tie)])

@@ -104,11 +104,8 @@ def well_sampled(values: pd.Series, hours: pd.Series) -> pd.Series:
 
 
 def near_best(values: pd.Series) -> set:
-    """Labels within NEAR_TIE (relative) of the largest value: the data cannot tell them apart."""
-    values = values.dropna()
-    if values.empty:
-        return set()
-    return {int(h) for h in values.index[values >= values.max() * (1 - NEAR_TIE)]}
+    """Hours within NEAR_TIE (relative) of the largest value: the data cannot tell them apart."""
+    return {int(h) for h in an.near_best(values, NEAR_TIE)}
 
 
 def card(values: pd.Series, accepted: set | None = None) -> tuple[set, pd.Series]:

@@ -56,8 +56,7 @@ def rel_er(ds, by: str = "account_id", how: str = "median") -> pd.Series:
 
 def near_best(values: pd.Series) -> set:
     """Labels within NEAR_TIE (relative) of the largest value: the data cannot tell them apart."""
-    values = values.dropna()
-    return set(values.index[values >= values.max() * (1 - NEAR_TIE)])
+    return an.near_best(values, NEAR_TIE)
 
 
 def topic_rel(ds, by: str = "account_id", how: str = "median") -> pd.Series:

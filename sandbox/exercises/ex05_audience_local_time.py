@@ -63,8 +63,7 @@ def unadjusted_index(ds) -> pd.Series:
 
 
 def near_best(values: pd.Series, tie: float = SEGMENT_TIE) -> set:
-    values = values.dropna()
-    return set(values.index[values >= values.max() * (1 - tie)])
+    return an.near_best(values, tie)
 
 
 def follower_share(ds) -> pd.Series:

@@ -26,10 +26,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from . import _analysis as an
 from ._chart import BarChart, bar_chart
 from ._compare import AnyOf, FrameMatch, MemberOf, Moment, Scalar, SeriesMatch, Several, Values
 from ._question import Exercise, Mistake, Question
-from .ex05_audience_local_time import near_best
 
 #: How many of the fastest-growing accounts the report lists.
 TOP = 3
@@ -140,7 +140,7 @@ def peaks(ds) -> pd.Series:
 
 def crisis_accounts(ds) -> set:
     """The account whose smoothed unfollow ratio peaks highest, and its near-ties (CRISIS_TIE)."""
-    return near_best(peaks(ds), CRISIS_TIE)
+    return an.near_best(peaks(ds), CRISIS_TIE)
 
 
 def crisis_account(ds) -> str:
