@@ -247,3 +247,32 @@ def test_submission_folders_off_the_roster_are_graded_only_when_allowed(tmp_path
     assert "--allow-unknown-students" in next(o.message for o in refused if o.student_id == "bob")
     students, refused = find_students(tmp_path, allow_unknown=True)
     assert students == ["ann", "bob"] and [o.student_id for o in refused] == ["bad id"]
+
+
+def test_a_world_needed_by_two_graders_at_once_is_generated_once(tmp_path, monkeypatch):
+    """Two submissions of one student graded at the same time wait for one world, not make two."""
+    import threading
+    import time
+
+    from sandbox.course import CourseSettings, grading_data
+
+    CourseSettings(course_id="c", salt="s", scale="tiny").save(tmp_path)
+    made = []
+    generate = grading_data.generate_student_world
+
+    def slow_generate(settings, student_id):
+        made.append(student_id)
+        time.sleep(0.5)  # long enough for the other grader to ask meanwhile
+        return generate(settings, student_id)
+
+    monkeypatch.setattr(grading_data, "generate_student_world", slow_generate)
+    folders = []
+    graders = [threading.Thread(target=lambda: folders.append(grading_data.student_dataset(tmp_path, "s1")))
+               for _ in range(2)]
+    for t in graders:
+        t.start()
+    for t in graders:
+        t.join()
+    assert made == ["s1"]
+    assert folders[0] == folders[1] and (folders[0] / "truth.json").is_file()
+    assert grading_data.student_dataset(tmp_path, "s1") == folders[0] and made == ["s1"]

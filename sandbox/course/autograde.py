@@ -2,13 +2,15 @@
 
 nbgrader's sqlite gradebook does not take concurrent writers, so each warm
 worker process (:mod:`sandbox.course.grade_worker`, nbgrader imported once,
-killed and replaced if it overruns) grades one student after another, each in
-a private copy of the course (its own gradebook copy, a copy of the submission
-without its data/ folder), running nbgrader's own autograde and
+killed and replaced if it overruns) grades one submission after another, each
+in a private copy of the course (its own gradebook copy, a copy of the
+submission without its data/ folder), running nbgrader's own autograde and
 generate_feedback there; the parent merges the grades into the course's
-gradebook one student at a time, as they finish. With a Dask scheduler, the
-students are tasks on the cluster's workers instead
-(:mod:`sandbox.course.dask_grading`).
+gradebook one submission at a time, as they finish. Jobs go assignment by
+assignment (every student's first assignment, then every student's second), so
+that a student's submissions rarely run at once and the last job of a run is
+one submission, not a whole student. With a Dask scheduler, the students are
+tasks on the cluster's workers instead (:mod:`sandbox.course.dask_grading`).
 
 Inside the worker, each notebook runs in an isolated kernel (the strongest
 mode of :mod:`sandbox.course.isolation` this machine allows) and only its answer
@@ -191,11 +193,11 @@ def grade_all(course_dir: Path, grading: Grading, jobs: int, progress: bool, res
             results = dask_results(client, course_dir, run_dir, todo, grading, limits)
         else:
             results = local_results(course_dir, run_dir, todo, grading, limits, jobs)
-        for results_of_student in results:
-            collect_student(course_dir, run_dir, settings, results_of_student)
-            outcomes.extend(results_of_student)
-            status = save_status(course_dir, results_of_student)
-            bar.update(len(results_of_student))
+        for private, finished in results:
+            collect(course_dir, private, settings, finished)
+            outcomes.extend(finished)
+            status = save_status(course_dir, finished)
+            bar.update(len(finished))
             if time.monotonic() - written > GRADES_EVERY:
                 write_grades(course_dir, settings, students_status(status))
                 written = time.monotonic()
@@ -213,33 +215,34 @@ def grade_all(course_dir: Path, grading: Grading, jobs: int, progress: bool, res
 
 
 def local_results(course_dir: Path, run_dir: Path, students: list[str], grading: Grading,
-                  limits: dict[str, float], jobs: int) -> Iterator[list[Outcome]]:
-    """Each student's outcomes as soon as one of ``jobs`` warm workers has graded them."""
-    if not students:
+                  limits: dict[str, float], jobs: int) -> Iterator[tuple[Path, list[Outcome]]]:
+    """(private course folder, outcomes) of each submission as soon as one of ``jobs`` warm workers has graded it."""
+    todo = [(sid, a) for a in grading.assignments for sid in students]
+    if not todo:
         return
     idle: queue.Queue[WarmWorker] = queue.Queue()
     workers = [WarmWorker(course_dir, run_dir, grading.isolation, grading.memory, f".worker-{i}")
-               for i in range(min(jobs, len(students)))]
+               for i in range(min(jobs, len(todo)))]
     for w in workers:
         w.start()  # every worker imports nbgrader at the same time, once
         idle.put(w)
 
-    def grade(sid: str) -> list[Outcome]:
+    def grade(job: int, sid: str, assignment: str) -> tuple[Path, list[Outcome]]:
         worker = idle.get()
         try:
-            return grade_with(worker, sid, grading.assignments, limits)
+            return run_dir / f"job-{job}", grade_with(worker, sid, [assignment], limits, f"job-{job}")
         finally:
             idle.put(worker)
 
     pool = ThreadPoolExecutor(max_workers=len(workers))
     try:
-        futures = {pool.submit(grade, sid): sid for sid in students}
+        futures = {pool.submit(grade, i, sid, a): (i, sid, a) for i, (sid, a) in enumerate(todo)}
         for future in as_completed(futures):
+            i, sid, a = futures[future]
             try:
                 yield future.result()
             except Exception as e:  # a failure of ours must not stop the others
-                yield [Outcome(futures[future], a, "ungradable", f"grading crashed: {e!r}")
-                       for a in grading.assignments]
+                yield run_dir / f"job-{i}", [Outcome(sid, a, "ungradable", f"grading crashed: {e!r}")]
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
         for w in workers:
@@ -248,12 +251,15 @@ def local_results(course_dir: Path, run_dir: Path, students: list[str], grading:
 
 
 def grade_with(worker: WarmWorker, student_id: str, assignments: list[str],
-               limits: dict[str, float]) -> list[Outcome]:
-    """One student's outcomes from a warm worker; a worker that dies or overruns fails only the submission it was on."""
+               limits: dict[str, float], folder: str | None = None) -> list[Outcome]:
+    """One student's outcomes from a warm worker, graded in ``run_dir/folder`` (``run_dir/student_id`` by default).
+
+    A worker that dies or overruns fails only the submission it was on.
+    """
     results, todo = {}, list(assignments)
     while todo:
         try:
-            results.update(worker.grade(student_id, todo, WORLD_TIME + sum(limits[a] for a in todo)))
+            results.update(worker.grade(student_id, todo, WORLD_TIME + sum(limits[a] for a in todo), folder))
             break
         except WorkerStopped as e:
             results.update(e.partial)
@@ -294,14 +300,13 @@ def time_limit(source_dir: Path, settings: CourseSettings) -> float:
     return NBGRADER_OVERHEAD + cells * (settings.cell_timeout + 15)
 
 
-def collect_student(course_dir: Path, run_dir: Path, settings: CourseSettings, outcomes: list[Outcome]) -> None:
-    """Parent: merge a worker's grades into the gradebook and move its notebooks and feedback in."""
+def collect(course_dir: Path, private: Path, settings: CourseSettings, outcomes: list[Outcome]) -> None:
+    """Parent: merge one student's grades from the private course ``private`` and move its notebooks and feedback in."""
     graded = [o.assignment for o in outcomes if o.status == "graded"]
     if graded:
-        merge_submissions(run_dir / outcomes[0].student_id / "gradebook.db", course_dir / "gradebook.db",
+        merge_submissions(private / "gradebook.db", course_dir / "gradebook.db",
                           settings.course_id, outcomes[0].student_id, graded)
     for o in outcomes:
-        private = run_dir / o.student_id
         if o.status == "graded":
             for kind in ("autograded", "feedback"):
                 src = private / kind / o.student_id / o.assignment
@@ -315,8 +320,7 @@ def collect_student(course_dir: Path, run_dir: Path, settings: CourseSettings, o
                     shutil.copytree(src, dest, symlinks=True, ignore=keep)
         elif o.status == "ungradable" and o.assignment in settings.assignments:
             record_zero_submission(course_dir / "gradebook.db", settings.course_id, o.student_id, o.assignment)
-    if outcomes:
-        shutil.rmtree(run_dir / outcomes[0].student_id, ignore_errors=True)
+    shutil.rmtree(private, ignore_errors=True)
 
 
 def only_html(folder: str, names: list[str]) -> list[str]:

@@ -128,8 +128,8 @@ def refuse_unreachable(scheduler: str) -> None:
 
 
 def dask_results(client: Client, course_dir: Path, run_dir: Path, students: list[str], grading,
-                 limits: dict[str, float]) -> Iterator[list]:
-    """Each student's outcomes as soon as a Dask worker has graded them; their files land in ``run_dir/ID``."""
+                 limits: dict[str, float]) -> Iterator[tuple[Path, list]]:
+    """(``run_dir/ID``, outcomes) of each student as soon as a Dask worker has graded them; their files land there."""
     from .autograde import Outcome
 
     if not students:
@@ -146,10 +146,10 @@ def dask_results(client: Client, course_dir: Path, run_dir: Path, students: list
         try:
             outcomes, files = future.result()
         except Exception as e:  # the task failed on every worker it was given
-            yield [Outcome(sid, a, "ungradable", f"grading crashed: {e!r}") for a in grading.assignments]
+            yield run_dir / sid, [Outcome(sid, a, "ungradable", f"grading crashed: {e!r}") for a in grading.assignments]
             continue
         write_tree(files, run_dir / sid)
-        yield [Outcome(**o) for o in outcomes]
+        yield run_dir / sid, [Outcome(**o) for o in outcomes]
         future.release()
 
 

@@ -3,9 +3,10 @@
 ``python -m sandbox.course.grade_worker COURSE RUN_DIR ISOLATION MEMORY``
 
 nbgrader, pandas and the judge are imported once, when the worker starts. It
-then reads one job per line on stdin, ``{"student": ID, "assignments": [...]}``,
-and grades that student in a private copy of the course (``RUN_DIR/ID``: its
-own gradebook copy, the submission without its data/ folder): nbgrader's
+then reads one job per line on stdin, ``{"student": ID, "assignments": [...],
+"folder": NAME}``, and grades that student's submissions in a private copy of
+the course (``RUN_DIR/NAME``, ``RUN_DIR/ID`` without a folder: its own
+gradebook copy, the submission without its data/ folder): nbgrader's
 autograde (with :class:`~sandbox.course.nbgrader_ext.IsolatedExecute`: every
 notebook runs in a fresh isolated kernel, answers are judged here) and
 generate_feedback, through nbgrader's Python API. No student code ever runs in
@@ -44,10 +45,13 @@ def outcome(student_id: str, assignment: str, status: str, message: str = "") ->
 
 
 def grade_student(course_dir: Path, run_dir: Path, student_id: str, assignments: list[str], api_options: dict,
-                  emit) -> None:
-    """Grade one student's ``assignments`` in ``run_dir/student_id``; ``emit(outcome)`` for each as it ends."""
-    private = run_dir / student_id
-    if private.exists():  # left by a worker killed on this student
+                  emit, folder: str | None = None) -> None:
+    """Grade one student's ``assignments`` in ``run_dir/folder`` (``run_dir/student_id`` by default).
+
+    ``emit(outcome)`` is called for each assignment as it ends.
+    """
+    private = run_dir / (folder or student_id)
+    if private.exists():  # left by a worker killed on this job
         shutil.rmtree(private)
     make_private_course(course_dir, run_dir, private)
     ready, notes = [], {}
@@ -155,7 +159,7 @@ def main(argv=None) -> int:
             emit(result)
 
         try:
-            grade_student(course_dir, run_dir, sid, job["assignments"], options, emit_once)
+            grade_student(course_dir, run_dir, sid, job["assignments"], options, emit_once, job.get("folder"))
         except Exception as e:  # a bug or a broken file must not take the worker (and its imports) down
             for a in job["assignments"]:
                 if a not in done:

@@ -7,6 +7,7 @@ from the world regenerated from (course salt, student id), cached in
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 from pathlib import Path
@@ -25,19 +26,32 @@ def generate_student_world(settings: CourseSettings, student_id: str):
 
 
 def student_dataset(course_dir, student_id: str) -> Path:
-    """The folder of ``student_id``'s regenerated world (truth included), made on first use."""
+    """The folder of ``student_id``'s regenerated world (truth included), made on first use.
+
+    Grading processes that need the same world at once make it once: the
+    others wait for it on a lock file (``grading_data/.ID.lock``).
+    """
     course_dir = Path(course_dir)
     check_student_id(student_id)
     settings = CourseSettings.load(course_dir)
     target = course_dir / GRADING_DATA_DIR / student_id
-    seed = student_seed(settings.salt, student_id)
-    meta = target / META_FILE
-    if meta.is_file():
-        made = json.loads(meta.read_text())
-        if made.get("seed") == seed and made.get("scale") == settings.scale and (target / TRUTH_FILE).is_file():
-            return target
-    generate_student_world(settings, student_id).save(target, format="csv", force=True, include_truth=True)
+    if is_current(target, settings, student_id):
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with open(target.parent / f".{student_id}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not is_current(target, settings, student_id):
+            generate_student_world(settings, student_id).save(target, format="csv", force=True, include_truth=True)
     return target
+
+
+def is_current(target: Path, settings: CourseSettings, student_id: str) -> bool:
+    """``target`` holds ``student_id``'s world of this course (its seed and scale), truth included."""
+    meta = target / META_FILE
+    if not meta.is_file() or not (target / TRUTH_FILE).is_file():
+        return False
+    made = json.loads(meta.read_text())
+    return made.get("seed") == student_seed(settings.salt, student_id) and made.get("scale") == settings.scale
 
 
 def write_learner_copy(dataset_dir: Path, target: Path) -> Path:

@@ -53,16 +53,19 @@ class WarmWorker:
                                              stdout=subprocess.PIPE, stderr=log, start_new_session=True)
             self.buffer = b""
 
-    def grade(self, student_id: str, assignments: list[str], time_limit: float) -> dict[str, dict]:
+    def grade(self, student_id: str, assignments: list[str], time_limit: float,
+              folder: str | None = None) -> dict[str, dict]:
         """Outcomes (assignment -> outcome dict) of one student; WorkerStopped if the worker fails first.
 
+        The worker grades in ``RUN_DIR/folder`` (``RUN_DIR/student_id`` by default).
         Outcomes received before a failure are in the exception's ``partial``.
         """
         self.start()
         log_start = self.log_path.stat().st_size
         results: dict[str, dict] = {}
         try:
-            self.proc.stdin.write((json.dumps({"student": student_id, "assignments": assignments}) + "\n").encode())
+            job = {"student": student_id, "assignments": assignments, "folder": folder}
+            self.proc.stdin.write((json.dumps(job) + "\n").encode())
             self.proc.stdin.flush()
         except OSError:
             pass  # it died; reading below says so
