@@ -12,8 +12,12 @@ autograde`` + ``generate_feedback`` (one process, checks inside the student's
 kernel, no isolation) on the same submissions as the baseline cost.
 
 CPU is the user + system time of every process of the run (this one, the
-workers, nbgrader, bubblewrap and the kernels inside it), sampled from /proc
-every 0.1 s: kernels in bubblewrap's pid namespace never reach our rusage.
+workers, nbgrader, bubblewrap and the kernels inside it): counted exactly by a
+cpuacct cgroup where the benchmark may make one (as root), else sampled from
+/proc every 0.1 s (kernels in bubblewrap's pid namespace never reach our
+rusage). Each run also prints the whole machine's busy, idle and stolen CPU
+(other work on the machine shows there) and, for local workers, when each was
+busy and how long one waited for the other at the end.
 
 Prints wall time, seconds per submission of each, CPU per submission against
 plain nbgrader (target <= 0.6x), the speed-up of --jobs 2 (target >= 1.8x on
@@ -124,7 +128,7 @@ def main() -> int:
     for name, options in runs:
         reset(course, gradebook_copy)
         load = os.getloadavg()[0]
-        with TreeCPU() as cpu, cluster_for(options) as options:
+        with TreeCPU() as cpu, cluster_for(options) as options, WorkerTimeline() as timeline, MachineCPU() as machine:
             t = time.perf_counter()
             report = autograde_course(course, progress=False, **options)
             times[name] = time.perf_counter() - t
@@ -135,6 +139,9 @@ def main() -> int:
               f"({n_submissions} submissions, {len(ungradable)} ungradable); CPU {cpu.seconds:.0f} s = "
               f"{cpu.seconds / n_submissions:.2f} s per submission; load average before: {load:.2f}", flush=True)
         print(f"  CPU by process: {cpu.breakdown()}; the sampler thread (not counted): {cpu.own:.1f} s", flush=True)
+        print(f"  machine: {machine.summary()}", flush=True)
+        if timeline.jobs:
+            print(f"  workers: {timeline.summary(t, times[name])}", flush=True)
 
     plain = plain_cpu = plain_grades = None
     if args.plain:
@@ -174,6 +181,10 @@ def main() -> int:
         speedup = times[base] / times[runs[1][0]]
         verdict = "meets" if speedup >= TARGET_SPEEDUP else "MISSES"
         print(f"speed-up {runs[1][0]} vs {base}: {speedup:.2f}x ({verdict} the {TARGET_SPEEDUP}x target)")
+        cores = min(jobs_list[1], os.cpu_count())
+        used = cpus[base] / times[base]
+        print(f"  {base} kept {used:.2f} cores busy on average, so {cores} cores can give at most "
+              f"{cores / used:.2f}x (if more jobs add no CPU)")
     same = all(g.equals(grades[base]) for g in grades.values())
     print(f"identical grades.csv across runs: {same}")
     ok &= same
@@ -206,17 +217,27 @@ def process_kind(p, me) -> str:
     return p.name() or "other"
 
 
-class TreeCPU:
-    """CPU seconds (user + system) of this process and every descendant, sampled every 0.1 s.
+CGROUP_CPUACCT = Path("/sys/fs/cgroup/cpuacct")
 
-    A process's last sample before it exits counts, so up to 0.1 s of each
-    process's life may be missed; the same holds for every run compared.
+
+class TreeCPU:
+    """CPU seconds (user + system) of this process and every descendant.
+
+    Exact where this process may make a cgroup (v1 cpuacct, as root): the run's
+    processes are counted by the kernel, the short-lived ones and those in
+    bubblewrap's pid namespace included. The breakdown by kind of process is
+    sampled (every 0.5 s then, else every 0.1 s, which is also the total):
+    a process's last sample before it exits counts, so some of each process's
+    life may be missed there; the same holds for every run compared.
     """
 
     def __init__(self):
         import psutil
 
         self.me = psutil.Process()
+        self.group = None  # the cgroup folder while the run is counted there
+        self.exact = None  # its CPU seconds (None without a cgroup)
+        self.interval = 0.1
         self.seen: dict[tuple[int, float], float] = {}
         self.system: dict[tuple[int, float], float] = {}
         self.kinds: dict[tuple[int, float], str] = {}
@@ -238,11 +259,36 @@ class TreeCPU:
                 pass
 
     def run(self) -> None:
-        while not self.stop.wait(0.1):
+        while not self.stop.wait(self.interval):
             self.sample()
         self.own = time.thread_time()
 
+    def enter_cgroup(self) -> None:
+        """Move this process into a new cpuacct cgroup (its children then start there); no-op where not allowed."""
+        group = CGROUP_CPUACCT / f"sandbox-bench-{os.getpid()}"
+        try:
+            group.mkdir()
+            (group / "cgroup.procs").write_text(str(os.getpid()))
+        except OSError:
+            with contextlib.suppress(OSError):
+                group.rmdir()
+            return
+        self.group, self.interval = group, 0.5
+        self.usage_start = int((group / "cpuacct.usage").read_text())
+
+    def leave_cgroup(self) -> None:
+        """The cgroup's CPU seconds since entering; move back and remove it (once its processes are gone)."""
+        self.exact = (int((self.group / "cpuacct.usage").read_text()) - self.usage_start) / 1e9
+        (CGROUP_CPUACCT / "cgroup.procs").write_text(str(os.getpid()))
+        for _ in range(50):
+            try:
+                self.group.rmdir()
+                break
+            except OSError:
+                time.sleep(0.1)  # a process of the run still exiting
+
     def __enter__(self):
+        self.enter_cgroup()
         self.sample()
         self.start = dict(self.seen)
         self.start_system = dict(self.system)
@@ -255,7 +301,11 @@ class TreeCPU:
         self.thread.join()
         self.sample()
         # the sampler thread's own CPU is not the run's
-        self.seconds = sum(self.seen.values()) - sum(self.start.values()) - self.own
+        self.sampled = sum(self.seen.values()) - sum(self.start.values()) - self.own
+        if self.group is not None:
+            self.leave_cgroup()
+            self.exact -= self.own
+        self.seconds = self.exact if self.exact is not None else self.sampled
         self.by_kind: dict[str, list[float]] = {}  # kind -> [CPU s, of which system s, processes]
         for key, seconds in self.seen.items():
             row = self.by_kind.setdefault(self.kinds.get(key, "other"), [0.0, 0.0, 0])
@@ -267,7 +317,84 @@ class TreeCPU:
     def breakdown(self) -> str:
         """CPU seconds by kind of process (user+system, system, new processes), largest first."""
         rows = sorted(self.by_kind.items(), key=lambda kv: -kv[1][0])
-        return "; ".join(f"{kind} {cpu:.1f} s (sys {sys_:.1f}, {n} procs)" for kind, (cpu, sys_, n) in rows)
+        text = "; ".join(f"{kind} {cpu:.1f} s (sys {sys_:.1f}, {n} procs)" for kind, (cpu, sys_, n) in rows)
+        if self.exact is not None:
+            text += f"; not seen by sampling (exits, short lives) {self.exact - self.sampled:.1f} s"
+        return text
+
+
+class MachineCPU:
+    """The whole machine's CPU time during a run, from /proc/stat: busy, idle and stolen core-seconds.
+
+    Shows what the process tree's CPU cannot: cores left idle (waits) and time the
+    hypervisor gave to others (steal), which a per-process count never sees.
+    """
+
+    FIELDS = ("user", "nice", "system", "idle", "iowait", "irq", "softirq", "steal")
+
+    def read(self) -> dict[str, float]:
+        ticks = os.sysconf("SC_CLK_TCK")
+        values = Path("/proc/stat").read_text().splitlines()[0].split()[1:1 + len(self.FIELDS)]
+        return {k: int(v) / ticks for k, v in zip(self.FIELDS, values)}
+
+    def __enter__(self):
+        self.start, self.t0 = self.read(), time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        end = self.read()
+        self.wall = time.perf_counter() - self.t0
+        self.delta = {k: end[k] - self.start[k] for k in self.FIELDS}
+
+    def summary(self) -> str:
+        d = self.delta
+        busy = d["user"] + d["nice"] + d["system"] + d["irq"] + d["softirq"]
+        idle = d["idle"] + d["iowait"]
+        cores = os.cpu_count() or 1
+        return (f"busy {busy:.1f} core-s, idle {idle:.1f} core-s ({idle / (cores * self.wall):.0%} of "
+                f"{cores} cores x {self.wall:.1f} s), stolen {d['steal']:.1f} core-s")
+
+
+class WorkerTimeline:
+    """When each local warm worker graded which student: where a run's wall time goes besides grading."""
+
+    def __init__(self):
+        self.jobs: list[tuple[str, float, float]] = []  # (worker log name, start, end), perf_counter
+
+    def __enter__(self):
+        from sandbox.course.warm import WarmWorker
+
+        self.original = original = WarmWorker.grade
+        jobs = self.jobs
+
+        def timed(worker, *args, **kwargs):
+            start = time.perf_counter()
+            try:
+                return original(worker, *args, **kwargs)
+            finally:
+                jobs.append((worker.log_path.name, start, time.perf_counter()))
+
+        WarmWorker.grade = timed
+        return self
+
+    def __exit__(self, *exc):
+        from sandbox.course.warm import WarmWorker
+
+        WarmWorker.grade = self.original
+
+    def summary(self, t0: float, wall: float) -> str:
+        """First student's start, busy share of each worker, and the tail (one worker idle, the other not)."""
+        workers = sorted({w for w, _, _ in self.jobs})
+        first = min(s for _, s, _ in self.jobs) - t0
+        ends = {w: max(e for v, _, e in self.jobs if v == w) - t0 for w in workers}
+        busy = {w: sum(e - s for v, s, e in self.jobs if v == w) for w in workers}
+        parts = [f"first student sent at {first:.1f} s"]
+        parts += [f"{w.lstrip('.')} busy {busy[w]:.1f} s ({busy[w] / wall:.0%}), last done at {ends[w]:.1f} s"
+                  for w in workers]
+        if len(workers) > 1:
+            parts.append(f"tail (a worker idle, another grading) {max(ends.values()) - min(ends.values()):.1f} s")
+        parts.append(f"after the last student {wall - max(ends.values()):.1f} s")
+        return "; ".join(parts)
 
 
 @contextlib.contextmanager
