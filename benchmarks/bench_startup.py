@@ -26,11 +26,15 @@ SANDBOX = Path(sys.executable).parent / "sandbox"
 NOTEBOOK_START = ("import sandbox\n"
                   "from sandbox.exercises import ex01_first_look as ex\n"
                   "questions = ex.setup(globals())\n")
+#: What a warm grading worker imports before its first submission (grade_worker.warm_up).
+GRADING_WORKER_START = "from sandbox.course import grade_worker\ngrade_worker.warm_up()\n"
 CASES = [
     # name, command, target seconds
     ("python -c pass (baseline)", [sys.executable, "-c", "pass"], None),
     ("sandbox --help", [str(SANDBOX), "--help"], 0.3),
     ("import sandbox + ex.setup()", [sys.executable, "-c", NOTEBOOK_START], 0.6),
+    # paid once per warm grading worker (and by every `sandbox course` command's course imports)
+    ("grading worker imports", [sys.executable, "-c", GRADING_WORKER_START], None),
 ]
 
 

@@ -69,8 +69,9 @@ def preload() -> None:
     """Import what every graded notebook imports, the way a kernel would, without running any of it."""
     # ipykernel would set this in each kernel; matplotlib reads it once, at import, here
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    # as in kernel_run: an IRI grammar built at import by jsonschema, which no notebook needs
-    sys.modules.setdefault("rfc3987_syntax", None)
+    from kernel_run import skip_iri_grammar  # a sibling of this script (see KernelTemplate.start)
+
+    skip_iri_grammar()
     # Libraries that ask at import whether they run in a Jupyter kernel must hear yes, as they would in
     # one (pandas then shows 20 columns of a wide frame, not the terminal's "fit the width").
     builtins.get_ipython = lambda: types.SimpleNamespace(kernel=True)
