@@ -170,11 +170,13 @@ def main(argv=None) -> int:
 
 
 def warm_up() -> None:
-    """Import once what every job needs: nbgrader's apps and converters, pandas (the judge), the generator."""
+    """Import once what every job needs: nbgrader's apps and converters, pandas (the judge).
+
+    Not the generator: the students' worlds are usually cached (``grading_data/``) from
+    an earlier run, and a worker that must make one imports it then, once.
+    """
     import nbgrader.apps  # noqa: F401
     import pandas  # noqa: F401
-
-    from .. import generator  # noqa: F401
 
 
 if __name__ == "__main__":
