@@ -178,3 +178,48 @@ def test_root_without_bubblewrap_gets_netns_nobody_or_nobody_if_namespaces_are_r
         raise PermissionError(1, "unshare: Operation not permitted")
     monkeypatch.setattr(isolation, "_unshare_function", lambda: refused)
     assert isolation.detect_mode.__wrapped__() == "nobody"
+
+
+#: Starts a process in a session of its own that outlives this one, and writes its pid down.
+ESCAPE = ("import subprocess\n"
+          "p = subprocess.Popen(['sleep', '300'], start_new_session=True, stdout=subprocess.DEVNULL,\n"
+          "                     stderr=subprocess.DEVNULL)\n"
+          "open('escaped.pid', 'w').write(str(p.pid))")
+
+
+def escaped_pid_after_run(mode: str) -> int:
+    work = isolation.make_workdir(mode)
+    try:
+        run = isolation.run_sandboxed([sys.executable, "-I", "-c", ESCAPE], work, mode, [], isolation.Limits(),
+                                      time_limit=60, env=isolation.minimal_env(work))
+        assert run.returncode == 0, run.output
+        return int((work / "escaped.pid").read_text())
+    finally:
+        isolation.remove_workdir(work)
+
+
+def alive(pid: int) -> bool:
+    try:
+        state = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not isolation.is_root(), reason="the nobody modes need root")
+@pytest.mark.parametrize("mode", ["nobody", "netns+nobody"])
+def test_what_a_run_leaves_running_is_killed_when_it_ends(mode, monkeypatch):
+    """A background process in its own session would outlive the run as nobody, next to the next kernels."""
+    probe = isolation.RunCgroup(1)
+    made, _ = probe.path is not None, probe.kill_all()  # kill_all also removes it
+    if not made:
+        pytest.skip("no cgroup can be made on this machine")
+    assert not alive(escaped_pid_after_run(mode))
+    monkeypatch.setattr(isolation, "CGROUP_ROOTS", ())  # without the run's cgroup, it does outlive the run
+    pid = escaped_pid_after_run(mode)
+    try:
+        assert alive(pid)
+    finally:
+        import os
+        import signal
+        os.kill(pid, signal.SIGKILL)

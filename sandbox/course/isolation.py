@@ -23,6 +23,12 @@ Modes, strongest first (:func:`detect_mode` picks the first that works here):
 
 In every mode the kernel's folder holds only the notebook and the student's
 learner tables, and resource limits apply (memory, processes, file size).
+
+As root, a run also gets a cgroup of its own (:class:`RunCgroup`): what the
+student's code starts stays in it, whatever session it makes, and is killed
+when the run ends. In the ``nobody`` modes (no pid namespace) a background
+process would otherwise outlive the run, as ``nobody``, next to the next
+students' kernels and folders.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -213,11 +220,79 @@ def _new_network(unshare) -> None:
         fcntl.ioctl(s, SIOCSIFFLAGS, struct.pack("16sh22x", b"lo", IFF_UP | IFF_LOOPBACK | IFF_RUNNING))
 
 
-def _prepare(mode: str, limits: Limits):
-    """What the child does before exec: its own network in ``netns+nobody``, then the resource limits."""
+#: cgroup hierarchies a run's cgroup may go in, first choice first (v1 pids also caps the processes).
+CGROUP_ROOTS = ("/sys/fs/cgroup/pids", "/sys/fs/cgroup/unified", "/sys/fs/cgroup")
+#: Rounds of SIGKILL to every process of a run's cgroup (processes forking meanwhile need more than one).
+KILL_ROUNDS = 100
+
+
+class RunCgroup:
+    """A cgroup of its own for one sandboxed run, as root, where the machine lets us make one.
+
+    The run's first process joins it before exec (:meth:`join`); everything it
+    starts stays in it (only root may move a process out), and :meth:`kill_all`
+    ends them all, whatever sessions or process groups they made. Where the
+    hierarchy counts processes (v1 ``pids``, or v2 with it enabled), the run
+    may have at most ``processes`` at once, so one kernel's fork bomb does not
+    take the processes of another running as the same ``nobody``.
+    """
+
+    def __init__(self, processes: int):
+        self.path: Path | None = None
+        if not is_root():
+            return
+        for root in map(Path, CGROUP_ROOTS):
+            if not (root / "cgroup.procs").is_file():
+                continue
+            try:
+                self.path = Path(tempfile.mkdtemp(prefix="sandbox-run-", dir=root))
+            except OSError:
+                continue
+            try:
+                (self.path / "pids.max").write_text(str(processes))
+            except OSError:
+                pass  # no pids controller here: RLIMIT_NPROC still applies
+            return
+
+    def join(self) -> None:
+        """In the run's process, before exec: move into the cgroup (plain system calls: we are a fork)."""
+        if self.path is None:
+            return
+        fd = os.open(self.path / "cgroup.procs", os.O_WRONLY)
+        try:
+            os.write(fd, str(os.getpid()).encode())
+        finally:
+            os.close(fd)
+
+    def kill_all(self) -> None:
+        """SIGKILL every process left in the cgroup until none is, then remove it."""
+        if self.path is None:
+            return
+        for _ in range(KILL_ROUNDS):
+            pids = [int(p) for p in (self.path / "cgroup.procs").read_text().split()]
+            if not pids:
+                break
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            time.sleep(0.01)
+        for _ in range(KILL_ROUNDS):
+            try:
+                self.path.rmdir()
+                break
+            except OSError:
+                time.sleep(0.01)  # the last processes are still exiting
+        self.path = None
+
+
+def _prepare(mode: str, limits: Limits, cgroup: RunCgroup):
+    """What the child does before exec: join its cgroup, its own network in ``netns+nobody``, the resource limits."""
     unshare = _unshare_function() if mode == "netns+nobody" else None
 
     def apply():
+        cgroup.join()
         if unshare:
             _new_network(unshare)
         resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
@@ -229,17 +304,25 @@ def _prepare(mode: str, limits: Limits):
 
 def run_sandboxed(cmd: list[str], workdir: Path, mode: str, hidden: list[Path], limits: Limits,
                   time_limit: float, env: dict) -> SandboxRun:
-    """Run ``cmd`` in ``workdir`` under ``mode``; kill its whole process group after ``time_limit`` s."""
-    proc = subprocess.Popen(wrapper(mode, workdir, hidden) + cmd, cwd=workdir, env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
-                            start_new_session=True, preexec_fn=_prepare(mode, limits))
+    """Run ``cmd`` in ``workdir`` under ``mode``; kill its whole process group after ``time_limit`` s.
+
+    As root, whatever the run started and left behind is killed when it ends (:class:`RunCgroup`).
+    """
+    cgroup = RunCgroup(limits.processes)
     try:
-        out, _ = proc.communicate(timeout=time_limit)
-        return SandboxRun(proc.returncode, out[-20000:])
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, _ = proc.communicate()
-        return SandboxRun(None, out[-20000:] + f"\n[killed after {time_limit:.0f} s]")
+        proc = subprocess.Popen(wrapper(mode, workdir, hidden) + cmd, cwd=workdir, env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
+                                start_new_session=True, preexec_fn=_prepare(mode, limits, cgroup))
+        try:
+            out, _ = proc.communicate(timeout=time_limit)
+            return SandboxRun(proc.returncode, out[-20000:])
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            cgroup.kill_all()  # also what holds the output pipe open from another session
+            out, _ = proc.communicate()
+            return SandboxRun(None, out[-20000:] + f"\n[killed after {time_limit:.0f} s]")
+    finally:
+        cgroup.kill_all()
 
 
 class Holder:
