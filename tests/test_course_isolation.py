@@ -24,6 +24,15 @@ def data_dir(tmp_path_factory, tiny_dataset):
     return folder
 
 
+def others_can_run_this_python() -> bool:
+    """Every folder on the way to this Python is open to other users (not so for a Python under /root)."""
+    import os
+    from pathlib import Path
+
+    real = Path(os.path.realpath(sys.executable))
+    return all(p.stat().st_mode & 0o001 for p in real.parents) and bool(real.stat().st_mode & 0o001)
+
+
 def run(nb_cells, data_dir, variables=(), timeout=30, policy=Policy()):
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in nb_cells])
     return run_isolated(nb, data_dir, list(variables), timeout=timeout, mode=isolation.detect_mode(),
@@ -172,6 +181,9 @@ def test_netns_nobody_mode_has_its_own_loopback_but_not_the_machines(listening_p
 def test_root_without_bubblewrap_gets_netns_nobody_or_nobody_if_namespaces_are_refused(monkeypatch):
     which = isolation.shutil.which
     monkeypatch.setattr(isolation.shutil, "which", lambda name: None if name == "bwrap" else which(name))
+    if not others_can_run_this_python():  # a kernel could not start its kernel: no nobody mode works here
+        assert isolation.detect_mode.__wrapped__() == "none"
+        return
     assert isolation.detect_mode.__wrapped__() == "netns+nobody"
 
     def refused(flags):
@@ -223,3 +235,59 @@ def test_what_a_run_leaves_running_is_killed_when_it_ends(mode, monkeypatch):
         import os
         import signal
         os.kill(pid, signal.SIGKILL)
+
+
+@pytest.mark.skipif(not isolation.is_root(), reason="the nobody modes need root")
+@pytest.mark.parametrize("mode", ["nobody", "netns+nobody"])
+def test_kernels_without_bubblewrap_cannot_reach_each_others_folders(mode, tmp_path):
+    """Without namespaces, kernels grading at the same time must not share a user (they would as nobody)."""
+    other = isolation.make_workdir(mode)
+    work = isolation.make_workdir(mode)
+    try:
+        (other / "answers.json").write_text("{}")
+        isolation.hand_over(other, mode)
+        assert other.stat().st_uid != work.stat().st_uid and other.stat().st_mode & 0o777 == 0o700
+        probe = (f"import os\n"
+                 f"for act in (lambda: os.listdir({str(other)!r}), lambda: open({str(other)!r} + '/answers.json', 'w')):\n"
+                 f"    try:\n        act()\n        print('reached')\n"
+                 f"    except PermissionError:\n        print('refused')\n"
+                 f"print(os.getuid())")
+        run = isolation.run_sandboxed([sys.executable, "-I", "-c", probe], work, mode, [], isolation.Limits(),
+                                      time_limit=60, env=isolation.minimal_env(work))
+        assert run.output.split() == ["refused", "refused", str(work.stat().st_uid)], run.output
+    finally:
+        isolation.remove_workdir(other)
+        isolation.remove_workdir(work)
+
+
+@pytest.mark.skipif(not isolation.is_root(), reason="the nobody modes need root")
+def test_a_user_without_an_account_can_run_what_a_kernel_runs():
+    """No passwd entry for the kernel's user: what a kernel imports and makes must not need one."""
+    work = isolation.make_workdir("netns+nobody")
+    probe = ("import os, getpass, IPython, ipykernel.ipkernel, matplotlib.pyplot as plt, sandbox\n"
+             "IPython.core.interactiveshell.InteractiveShell.instance()\n"
+             "plt.figure(); plt.savefig('chart.png')\n"
+             "print(os.getuid(), os.path.expanduser('~'), getpass.getuser())")
+    try:
+        run = isolation.run_sandboxed([sys.executable, "-I", "-c", probe], work, "netns+nobody", [],
+                                      isolation.Limits(), time_limit=120, env=isolation.minimal_env(work))
+        assert run.returncode == 0, run.output
+        uid, home, _ = run.output.split()[-3:]
+        assert int(uid) == work.stat().st_uid >= isolation.RUN_UID_BASE and home.startswith(str(work))
+    finally:
+        isolation.remove_workdir(work)
+
+
+def test_a_run_ends_with_its_process_even_if_another_holds_its_output():
+    """A background process keeping the output pipe open must not hold the grader until the time limit."""
+    work = isolation.make_workdir("none")
+    holder = "import subprocess\nsubprocess.Popen(['sleep', '60'], start_new_session=True)\nprint('done')"
+    try:
+        start = time.monotonic()
+        run = isolation.run_sandboxed([sys.executable, "-I", "-c", holder], work, "none", [], isolation.Limits(),
+                                      time_limit=50, env=isolation.minimal_env(work))
+        took = time.monotonic() - start
+        assert run.returncode == 0 and run.output.strip() == "done"
+        assert took < isolation.OUTPUT_GRACE + 5, took
+    finally:
+        isolation.remove_workdir(work)

@@ -10,10 +10,13 @@ Modes, strongest first (:func:`detect_mode` picks the first that works here):
 ``bwrap``
     Not root, bubblewrap available: the same namespaces as the grading user.
 ``netns+nobody``
-    Root without bubblewrap: the kernel runs as ``nobody`` in a network namespace
-    of its own (only its loopback, for the kernel's own sockets: no network, not
-    even the machine's 127.0.0.1); the course folder is closed to other users
-    (mode 700). It sees the rest of the file system as ``nobody`` does.
+    Root without bubblewrap: the kernel runs as a user of its own, drawn afresh
+    for each kernel from a range no account uses (:func:`kernel_uid`), in a
+    network namespace of its own (only its loopback, for the kernel's own
+    sockets: no network, not even the machine's 127.0.0.1); the course folder is
+    closed to other users (mode 700). It sees the rest of the file system as
+    ``nobody`` would, but not the folders of other kernels (each mode 700, of its
+    own user).
 ``nobody``
     As ``netns+nobody`` where the kernel refuses a new network namespace (a
     container without CAP_SYS_ADMIN, say): the network stays reachable.
@@ -38,6 +41,7 @@ import fcntl
 import json
 import os
 import resource
+import secrets
 import select
 import shutil
 import signal
@@ -46,6 +50,7 @@ import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from dataclasses import dataclass
 from functools import lru_cache
@@ -53,6 +58,9 @@ from pathlib import Path
 
 MODES = ("bwrap+nobody", "bwrap", "netns+nobody", "nobody", "none")
 NOBODY = 65534
+#: Kernels of the nobody modes without bubblewrap each run as a fresh user of this range (no account has one).
+RUN_UID_BASE = 2_000_000_000
+RUN_UID_COUNT = 2**27
 #: Default memory limit of one kernel (bytes); ``--memory`` changes it.
 DEFAULT_MEMORY = 4 * 2**30
 MAX_PROCESSES = 1024
@@ -106,20 +114,46 @@ def bwrap_args(workdir: Path, hidden: list[Path], as_root: bool, info_fd: int | 
     return args + ["--unshare-all", "--"]
 
 
-AS_NOBODY = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", "--"]
+def as_user(uid: int) -> list[str]:
+    """The command prefix that drops from root to ``uid`` for good: its own group, no other group."""
+    return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--"]
+
+
+AS_NOBODY = as_user(NOBODY)
+
+
+def kernel_uid(mode: str) -> int | None:
+    """The user a kernel of ``mode`` runs as; None: the grading user.
+
+    Without bubblewrap's namespaces, kernels that run at the same time share the
+    file system and see each other's processes: as one ``nobody`` they could read
+    or rewrite each other's folders (answers included), or signal each other. So
+    each gets a user of its own, drawn afresh from a range no account uses; with
+    bubblewrap, each kernel sees only its own folder and processes, as ``nobody``.
+    """
+    if mode == "bwrap+nobody":
+        return NOBODY
+    if mode in ("netns+nobody", "nobody"):
+        return RUN_UID_BASE + secrets.randbelow(RUN_UID_COUNT)
+    return None
 
 
 def wrapper(mode: str, workdir: Path, hidden: list[Path]) -> list[str]:
-    """The command prefix that runs a program in ``mode``."""
+    """The command prefix that runs a program in ``mode`` (as the owner of ``workdir`` in the nobody modes)."""
     if mode == "bwrap+nobody":
         return bwrap_args(workdir, hidden, as_root=True) + AS_NOBODY
     if mode == "bwrap":
         return bwrap_args(workdir, hidden, as_root=False)
     if mode in ("netns+nobody", "nobody"):  # netns: the namespace is made before exec (see run_sandboxed)
-        return AS_NOBODY
+        return as_user(workdir.stat().st_uid)
     if mode == "none":
         return []
     raise ValueError(f"unknown isolation mode {mode!r}; modes: {', '.join(MODES)}")
+
+
+#: What a mode must allow: the package imports, and Python starts Python (as the kernel's runner starts the kernel).
+#: The first start is setpriv's, which may still pass where the kernel's user may not (a Python under /root).
+WORKS_PROBE = "import sandbox, subprocess, sys; subprocess.run([sys.executable, '-c', 'pass'], check=True)"
 
 
 @lru_cache(maxsize=None)
@@ -133,7 +167,7 @@ def detect_mode() -> str:
             continue
         workdir = make_workdir(mode)
         try:
-            run = run_sandboxed([sys.executable, "-c", "import sandbox"], workdir, mode, [], Limits(),
+            run = run_sandboxed([sys.executable, "-c", WORKS_PROBE], workdir, mode, [], Limits(),
                                 time_limit=60, env=minimal_env(workdir))
             if run.returncode == 0:
                 return mode
@@ -145,20 +179,22 @@ def detect_mode() -> str:
 
 
 def make_workdir(mode: str) -> Path:
-    """A fresh private folder for one kernel, owned by the user the kernel runs as."""
+    """A fresh private folder (mode 700) for one kernel, owned by the user the kernel runs as (:func:`kernel_uid`)."""
     workdir = Path(tempfile.mkdtemp(prefix="sandbox-kernel-")).resolve()
-    if "nobody" in mode:
-        os.chown(workdir, NOBODY, NOBODY)
+    uid = kernel_uid(mode)
+    if uid is not None:
+        os.chown(workdir, uid, uid)
     return workdir
 
 
 def hand_over(workdir: Path, mode: str) -> None:
-    """Give every file in ``workdir`` to the kernel's user (after the grader wrote them as root)."""
+    """Give every file in ``workdir`` to the kernel's user, its owner (after the grader wrote them as root)."""
     if "nobody" not in mode:
         return
+    uid = workdir.stat().st_uid
     for root, dirs, files in os.walk(workdir):
         for name in dirs + files:
-            os.lchown(os.path.join(root, name), NOBODY, NOBODY)
+            os.lchown(os.path.join(root, name), uid, uid)
 
 
 def remove_workdir(workdir: Path) -> None:
@@ -181,6 +217,9 @@ def minimal_env(workdir: Path, extra: dict | None = None) -> dict:
         "PATH": tool_env({"PATH": "/usr/local/bin:/usr/bin:/bin"})["PATH"],
         "PYTHONPATH": PACKAGE_PARENT,
         "HOME": str(home),
+        # the kernel's user may have no account (kernel_uid): getpass.getuser() reads these first
+        "USER": "student",
+        "LOGNAME": "student",
         "LANG": "C.UTF-8",
         "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
         "IPYTHONDIR": str(home / "ipython"),
@@ -302,27 +341,56 @@ def _prepare(mode: str, limits: Limits, cgroup: RunCgroup):
     return apply
 
 
+#: Characters of a run's output kept (its end).
+OUTPUT_TAIL = 20000
+#: Seconds a finished run's output may stay open (held by a process it left where no cgroup ends it).
+OUTPUT_GRACE = 5
+
+
 def run_sandboxed(cmd: list[str], workdir: Path, mode: str, hidden: list[Path], limits: Limits,
                   time_limit: float, env: dict) -> SandboxRun:
     """Run ``cmd`` in ``workdir`` under ``mode``; kill its whole process group after ``time_limit`` s.
 
-    As root, whatever the run started and left behind is killed when it ends (:class:`RunCgroup`).
+    The run ends when its first process does: as root, whatever it started and
+    left behind is killed then (:class:`RunCgroup`); elsewhere a process left
+    holding its output delays the result by at most :data:`OUTPUT_GRACE` s.
     """
     cgroup = RunCgroup(limits.processes)
     try:
         proc = subprocess.Popen(wrapper(mode, workdir, hidden) + cmd, cwd=workdir, env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace",
+                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                 start_new_session=True, preexec_fn=_prepare(mode, limits, cgroup))
+        output = OutputTail(proc.stdout, OUTPUT_TAIL)
         try:
-            out, _ = proc.communicate(timeout=time_limit)
-            return SandboxRun(proc.returncode, out[-20000:])
+            proc.wait(timeout=time_limit)
+            code, note = proc.returncode, ""
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
-            cgroup.kill_all()  # also what holds the output pipe open from another session
-            out, _ = proc.communicate()
-            return SandboxRun(None, out[-20000:] + f"\n[killed after {time_limit:.0f} s]")
+            proc.wait()
+            code, note = None, f"\n[killed after {time_limit:.0f} s]"
+        cgroup.kill_all()  # what it left behind, which may hold its output open
+        return SandboxRun(code, output.text(OUTPUT_GRACE) + note)
     finally:
         cgroup.kill_all()
+
+
+class OutputTail:
+    """Reads a pipe to its end in a thread, keeping only its last ``keep`` bytes (a run may print gigabytes)."""
+
+    def __init__(self, pipe, keep: int):
+        self.pipe, self.keep, self.data = pipe, keep, b""
+        self.thread = threading.Thread(target=self.read, daemon=True)
+        self.thread.start()
+
+    def read(self) -> None:
+        with self.pipe:
+            for chunk in iter(lambda: self.pipe.read1(65536), b""):
+                self.data = (self.data + chunk)[-self.keep:]
+
+    def text(self, grace: float) -> str:
+        """What was read, once the pipe ended or ``grace`` seconds passed."""
+        self.thread.join(grace)
+        return self.data.decode("utf-8", "replace")
 
 
 class Holder:
