@@ -38,7 +38,7 @@ from tqdm import tqdm
 
 from . import isolation
 from .gradebook import course_students, merge_submissions, record_zero_submission
-from .grade_worker import TEMPLATE_DB
+from .grade_worker import TEMPLATE_DB, job_folder
 from .grades import write_grades
 from .roster import SAFE_ID
 from .settings import CourseError, CourseSettings
@@ -227,22 +227,23 @@ def local_results(course_dir: Path, run_dir: Path, students: list[str], grading:
         w.start()  # every worker imports nbgrader at the same time, once
         idle.put(w)
 
-    def grade(job: int, sid: str, assignment: str) -> tuple[Path, list[Outcome]]:
+    def grade(sid: str, assignment: str) -> list[Outcome]:
         worker = idle.get()
         try:
-            return run_dir / f"job-{job}", grade_with(worker, sid, [assignment], limits, f"job-{job}")
+            return grade_with(worker, sid, [assignment], limits, job_folder(sid, assignment))
         finally:
             idle.put(worker)
 
     pool = ThreadPoolExecutor(max_workers=len(workers))
     try:
-        futures = {pool.submit(grade, i, sid, a): (i, sid, a) for i, (sid, a) in enumerate(todo)}
+        futures = {pool.submit(grade, sid, a): (sid, a) for sid, a in todo}
         for future in as_completed(futures):
-            i, sid, a = futures[future]
+            sid, a = futures[future]
             try:
-                yield future.result()
+                outcomes = future.result()
             except Exception as e:  # a failure of ours must not stop the others
-                yield run_dir / f"job-{i}", [Outcome(sid, a, "ungradable", f"grading crashed: {e!r}")]
+                outcomes = [Outcome(sid, a, "ungradable", f"grading crashed: {e!r}")]
+            yield run_dir / job_folder(sid, a), outcomes
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
         for w in workers:

@@ -1,5 +1,10 @@
 """Grade on a dask.distributed cluster: each student is a task, the gradebook stays on the client.
 
+A task is a student, not a submission (as local workers take), because a worker
+regenerates the student's world for grading: one task per submission would make
+it on as many workers as the student has submissions. On a cluster grading
+hundreds of students, the last task alone at the end is a small share of a run.
+
 Optional: ``pip install ".[dask]"``. Workers need only the installed project:
 the client ships them the course *kit* once (nbgrader_config.py, course.json,
 the source assignments and a gradebook template, scattered to every worker)

@@ -40,6 +40,11 @@ TEMPLATE_DB = ".gradebook.template.db"
 DONE_LINE = "@done "
 
 
+def job_folder(student_id: str, assignment: str) -> str:
+    """The private course folder of one submission in a run folder (the run's own files start with a dot)."""
+    return f"job-{assignment}-{student_id}"
+
+
 def outcome(student_id: str, assignment: str, status: str, message: str = "") -> dict:
     return {"student_id": student_id, "assignment": assignment, "status": status, "message": message}
 
