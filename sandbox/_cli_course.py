@@ -76,7 +76,7 @@ def register(subparsers) -> None:
     p.add_argument("--allow-unknown-students", action="store_true",
                    help="also grade submitted/<id>/ folders of ids not on the roster (reported and skipped otherwise)")
     p.add_argument("--resume", action="store_true",
-                   help="after an interrupted run: grade only the students it did not finish")
+                   help="after an interrupted run: grade only the submissions it did not finish")
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="grade on the workers of this dask.distributed scheduler (e.g. tcp://10.0.0.5:8786) "
                    "instead of local processes; needs the [dask] extra")
@@ -118,7 +118,7 @@ def _autograde(args) -> int:
     print(f"graded {graded} submission(s) in {seconds:.0f} s ({done / seconds:.2f} submissions/s; "
           f"isolation: {report.isolation}); grades: {report.grades_csv}")
     if report.skipped:
-        print(f"left {len(report.skipped)} student(s) graded by the interrupted run as they were (--resume)")
+        print(f"left {len(report.skipped)} submission(s) graded by the interrupted run as they were (--resume)")
     for o in report.problems():
         print(f"  {o.student_id} {o.assignment}: {o.status}" + (f" - {o.message.splitlines()[0]}" if o.message else ""))
     if not report.outcomes:

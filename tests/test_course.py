@@ -276,3 +276,13 @@ def test_a_world_needed_by_two_graders_at_once_is_generated_once(tmp_path, monke
     assert made == ["s1"]
     assert folders[0] == folders[1] and (folders[0] / "truth.json").is_file()
     assert grading_data.student_dataset(tmp_path, "s1") == folders[0] and made == ["s1"]
+
+
+def test_resume_grades_only_the_submissions_without_a_status_assignment_by_assignment():
+    from sandbox.course.autograde import plan
+
+    status = {"ann": {"a1": {"status": "graded"}}, "bob": {"a1": {"status": "missing"}, "a2": {"status": "graded"}}}
+    done, todo = plan(["ann", "bob", "cy"], ["a1", "a2"], status)
+    assert done == [("ann", "a1"), ("bob", "a1"), ("bob", "a2")]
+    assert todo == [("cy", "a1"), ("ann", "a2"), ("cy", "a2")]
+    assert plan(["ann", "bob"], ["a1", "a2"], {})[1] == [("ann", "a1"), ("bob", "a1"), ("ann", "a2"), ("bob", "a2")]

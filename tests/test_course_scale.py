@@ -90,7 +90,7 @@ def test_interrupted_run_resumes_without_regrading_and_gives_the_same_grades(gra
 
     run = subprocess.run(cmd + ["--resume"], env=nbgrader_env(), capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
-    assert f"left {len(first)} student(s)" in run.stdout
+    assert f"left {len(first)} submission(s)" in run.stdout
     assert f"graded {len(STUDENTS) - len(first)} submission(s)" in run.stdout
     assert "submissions/s" in run.stdout
     for sid, mtime in kept.items():  # what the interrupted run finished was not graded again

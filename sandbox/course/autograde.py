@@ -74,7 +74,7 @@ class AutogradeReport:
     outcomes: list[Outcome] = field(default_factory=list)
     grades_csv: Path | None = None
     isolation: str = "none"
-    skipped: list[str] = field(default_factory=list)  # students left as they were (--resume)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (student, assignment) left as they were (--resume)
 
     def problems(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.status != "graded" or o.message]
@@ -101,8 +101,8 @@ def autograde_course(course_dir, jobs: int = 1, assignments: list[str] | None = 
         Isolation mode (:data:`sandbox.course.isolation.MODES`); the strongest
         that works on this machine by default.
     resume : bool
-        Leave alone the students whose every assignment already has a status
-        (an interrupted run's finished work) and grade the rest.
+        Leave alone the submissions that already have a status (an interrupted
+        run's finished work) and grade the rest.
     scheduler : str, optional
         Address of a dask.distributed scheduler: grade on its workers
         (``jobs`` is then unused).
@@ -163,9 +163,9 @@ def grade_all(course_dir: Path, grading: Grading, jobs: int, progress: bool, res
     """Grade every student's submissions with warm workers (or on a Dask cluster), merging as they finish.
 
     The gradebook, ``autograde_status.json`` and (every few seconds) ``grades.csv``
-    are updated as each student finishes, so an interrupted run keeps what is
-    done; with ``resume``, students whose every chosen assignment already has a
-    status are not graded again.
+    are updated as each submission finishes (each student, on Dask), so an
+    interrupted run keeps what is done; with ``resume``, submissions that
+    already have a status are not graded again.
     """
     settings, chosen = grading.settings, grading.assignments
     client = None
@@ -177,20 +177,22 @@ def grade_all(course_dir: Path, grading: Grading, jobs: int, progress: bool, res
     status = save_status(course_dir, outcomes, run={
         "isolation": grading.isolation,
         "unknown_students": sorted(o.student_id for o in outcomes if o.status == UNKNOWN)})
-    skipped = [s for s in students if resume and all(a in status.get(s, {}) for a in chosen)]
-    todo = [s for s in students if s not in set(skipped)]
+    skipped, todo = plan(students, chosen, status if resume else {})
     work = course_dir / WORK_DIR
     work.mkdir(exist_ok=True)
     run_dir = Path(tempfile.mkdtemp(prefix="run-", dir=work))
     shutil.copyfile(course_dir / "gradebook.db", run_dir / TEMPLATE_DB)
     limits = {a: time_limit(course_dir / "source" / a, settings) for a in chosen}
     written = time.monotonic()
-    bar = tqdm(total=len(todo) * len(chosen), desc="autograde", unit="submission", disable=not progress,
+    bar = tqdm(total=len(todo), desc="autograde", unit="submission", disable=not progress,
                smoothing=0.1)
     results = iter(())
     try:
         if client is not None:
-            results = dask_results(client, course_dir, run_dir, todo, grading, limits)
+            by_student: dict[str, list[str]] = {}
+            for sid, a in todo:
+                by_student.setdefault(sid, []).append(a)
+            results = dask_results(client, course_dir, run_dir, by_student, grading, limits)
         else:
             results = local_results(course_dir, run_dir, todo, grading, limits, jobs)
         for private, finished in results:
@@ -214,10 +216,21 @@ def grade_all(course_dir: Path, grading: Grading, jobs: int, progress: bool, res
     return AutogradeReport(course_dir, outcomes, grades_csv, grading.isolation, skipped)
 
 
-def local_results(course_dir: Path, run_dir: Path, students: list[str], grading: Grading,
+def plan(students: list[str], assignments: list[str], status: dict) -> tuple[list, list]:
+    """(submissions left as they are, submissions to grade), each as (student, assignment).
+
+    A submission with a status in ``status`` is left; the rest go assignment by
+    assignment (every student's first, then every student's second...).
+    """
+    pairs = [(s, a) for a in assignments for s in students]
+    done = [(s, a) for s, a in pairs if a in status.get(s, {})]
+    return done, [p for p in pairs if p not in set(done)]
+
+
+def local_results(course_dir: Path, run_dir: Path, todo: list[tuple[str, str]], grading: Grading,
                   limits: dict[str, float], jobs: int) -> Iterator[tuple[Path, list[Outcome]]]:
-    """(private course folder, outcomes) of each submission as soon as one of ``jobs`` warm workers has graded it."""
-    todo = [(sid, a) for a in grading.assignments for sid in students]
+    """(private course folder, outcomes) of each (student, assignment) of ``todo``, in turn given to one of
+    ``jobs`` warm workers, as soon as it is graded."""
     if not todo:
         return
     idle: queue.Queue[WarmWorker] = queue.Queue()

@@ -132,9 +132,10 @@ def refuse_unreachable(scheduler: str) -> None:
         pass
 
 
-def dask_results(client: Client, course_dir: Path, run_dir: Path, students: list[str], grading,
+def dask_results(client: Client, course_dir: Path, run_dir: Path, students: dict[str, list[str]], grading,
                  limits: dict[str, float]) -> Iterator[tuple[Path, list]]:
-    """(``run_dir/ID``, outcomes) of each student as soon as a Dask worker has graded them; their files land there."""
+    """(``run_dir/ID``, outcomes) of each student (id -> the assignments to grade) as soon as a Dask worker
+    has graded them; their files land there."""
     from .autograde import Outcome
 
     if not students:
@@ -143,15 +144,15 @@ def dask_results(client: Client, course_dir: Path, run_dir: Path, students: list
     [kit] = client.scatter([course_kit(course_dir, run_dir)], broadcast=True)
     mode = grading.isolation if grading.fixed_mode else None
     run = uuid.uuid4().hex[:8]
-    futures = {client.submit(grade_task, kit, sid, submission_files(course_dir, sid, grading.assignments),
-                             grading.assignments, mode, grading.memory, limits, key=f"grade-{sid}-{run}"): sid
-               for sid in students}
+    futures = {client.submit(grade_task, kit, sid, submission_files(course_dir, sid, assignments),
+                             assignments, mode, grading.memory, limits, key=f"grade-{sid}-{run}"): sid
+               for sid, assignments in students.items()}
     for future in as_completed(futures):
         sid = futures[future]
         try:
             outcomes, files = future.result()
         except Exception as e:  # the task failed on every worker it was given
-            yield run_dir / sid, [Outcome(sid, a, "ungradable", f"grading crashed: {e!r}") for a in grading.assignments]
+            yield run_dir / sid, [Outcome(sid, a, "ungradable", f"grading crashed: {e!r}") for a in students[sid]]
             continue
         write_tree(files, run_dir / sid)
         yield run_dir / sid, [Outcome(**o) for o in outcomes]
