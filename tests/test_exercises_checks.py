@@ -312,3 +312,19 @@ def test_a_chart_without_a_value_axis_label_is_told_to_label_it(notebook, qid, d
     assert msg == (f"the bars are right; the value axis (the {axis} axis) has no label: say what the bar heights "
                    f"measure (ax.set_{axis}label)"), msg
     plt.close("all")
+
+
+@pytest.mark.parametrize("notebook, qid", BAR_CHARTS)
+def test_bars_on_a_log_axis_are_refused(notebook, qid, default_world):
+    """On a log axis a bar's length is not proportional to its value (it depends on where the axis starts)."""
+    ds, q = default_world, get_exercise(notebook)[qid]
+    ns = solved_namespace(get_exercise(notebook), ds)
+    (name,) = q.variables
+    exec(q.solution, ns)
+    ax = ns[name]
+    axis = "y" if q.plain(ax)["vertical"] else "x"
+    getattr(ax, f"set_{axis}scale")("log")
+    msg = learner_message(notebook, qid, ns, ds)
+    assert msg == (f"the bars are right, on a log axis: there a bar's length is not proportional to its value; "
+                   f"keep the value axis linear (ax.set_{axis}scale('linear'))"), msg
+    plt.close("all")

@@ -9,7 +9,8 @@ KIND = "bar chart"
 
 
 def bar_chart(value):
-    """Plain data of a bar chart: ``{"kind", "labels", "values", "vertical", "title", "xlabel", "ylabel"}``.
+    """Plain data of a bar chart: ``{"kind", "labels", "values", "vertical", "value_scale", "title", "xlabel",
+    "ylabel"}`` (``value_scale``: "linear", "log"... of the axis the bar lengths run along).
 
     Bars are matched to the category tick nearest their centre, on x (vertical bars) or on y
     (horizontal bars); on a numeric axis a bar's label is its position. A value that is already plain
@@ -36,6 +37,7 @@ def bar_chart(value):
     # axis with a few round ticks: their position is their label, not the nearest tick's
     numeric = not is_category_axis(ax.xaxis if vertical else ax.yaxis)
     out["vertical"] = vertical
+    out["value_scale"] = ax.get_yscale() if vertical else ax.get_xscale()
     for p in bars:
         centre = p.get_x() + p.get_width() / 2 if vertical else p.get_y() + p.get_height() / 2
         i = int(np.argmin(np.abs(ticks - centre))) if len(ticks) else None

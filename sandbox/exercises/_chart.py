@@ -20,10 +20,11 @@ __all__ = ["KIND", "BarChart", "bar_chart"]
 
 @dataclass(frozen=True)
 class BarChart:
-    """A bar per label with the expected height; the chart needs a title and a value-axis label.
+    """A bar per label with the expected height, on a linear axis; the chart needs a title and a value-axis label.
 
     A manager reads a chart without its code: the title says what it shows, the value axis (y for
-    upright bars, x for horizontal ones) says what the bar heights measure.
+    upright bars, x for horizontal ones) says what the bar heights measure, and a bar's length is
+    proportional to its value (not so on a log axis, where it depends on where the axis starts).
 
     ``expected`` is a Series label -> bar height (from the data).
     """
@@ -44,6 +45,11 @@ class BarChart:
             SeriesMatch(self.rtol).compare(pd.Series(values, index=labels, dtype="float64"), expected)
         except Mismatch as e:
             raise Mismatch(f"bar heights: {e}") from None
+        scale = answer.get("value_scale", "linear")
+        if scale != "linear":
+            axis = "y" if answer.get("vertical", True) else "x"
+            raise Mismatch(f"the bars are right, on a {scale} axis: there a bar's length is not proportional to "
+                           f"its value; keep the value axis linear (ax.set_{axis}scale('linear'))")
         if not str(answer.get("title", "")).strip():
             raise Mismatch("the bars are right; give the chart a title that says what it shows (ax.set_title)")
         axis = "y" if answer.get("vertical", True) else "x"
@@ -53,5 +59,5 @@ class BarChart:
 
     def answers(self, expected: pd.Series) -> list:
         return [{"kind": KIND, "labels": list(map(str, expected.index)), "values": [float(v) for v in expected],
-                 "title": "chart", "xlabel": self.describe, "ylabel": "value"}]
+                 "value_scale": "linear", "title": "chart", "xlabel": self.describe, "ylabel": "value"}]
 

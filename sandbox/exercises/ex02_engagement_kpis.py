@@ -204,22 +204,20 @@ Q6 = Question(
 
 Q7 = Question(
     "q7", "Chart: a seaborn bar chart of the median ER by followers per platform, drawn from the posts (one bar "
-    "per platform, no error bars), with a log-scaled value axis, a title and a label on the value axis; "
+    "per platform, no error bars), on a linear value axis, with a title and a label on the value axis; "
     "keep its Axes.", ("follower_rate_chart",),
     reference=lambda ds: er_by_platform(ds)["er_followers"], comparison=BarChart("platform"), plain=bar_chart,
     hints=("Each post's ER by followers is engagements / followers_at_post; sns.barplot summarises it per platform "
            "with its `estimator`.",
            "Give barplot the rates on one axis and ds.posts['platform'] on the other, estimator='median' and "
-           "errorbar=None. Set the value axis to a log scale AFTER drawing (`ax.set_xscale('log')`): "
-           "barplot(log_scale=True) draws no bars with recent matplotlib.",
+           "errorbar=None. Leave the value axis linear: a bar's length must be proportional to its value.",
            "barplot returns the Axes: give it a title and axis labels that say what they show "
            "(`.set(title=..., xlabel=..., ylabel=...)`) and store it in follower_rate_chart."),
     solution=("er_followers = engagements / followers_at_post\n"
               "follower_rate_chart = sns.barplot(x=er_followers, y=ds.posts['platform'], estimator='median',\n"
               "                                  errorbar=None)\n"
-              "follower_rate_chart.set_xscale('log')\n"
               "follower_rate_chart.set(title='Median engagement rate by followers per platform',\n"
-              "                        xlabel='median engagements / followers (log)', ylabel='platform')"),
+              "                        xlabel='median engagements / followers', ylabel='platform')"),
     mistakes=(
         Mistake("the bars show MEAN rates, seaborn's default estimator; a few viral posts pull them up, pass "
                 "estimator='median'", lambda ds: er_by_platform(ds, "mean")["er_followers"]),
