@@ -217,32 +217,6 @@ def test_power_for_an_absolute_lift_is_not_told_to_compute_power(default_world):
         assert "OF ITS A RATE" in msg and "relative" in msg and "check each" not in msg, what
 
 
-def test_roas_chart_is_read_like_the_other_charts(default_world):
-    """06.q3 reads its bars with the notebooks' one bar reader: upright bars pass however they are drawn;
-    horizontal bars and split bars are named as such, never miscounted as categories."""
-    ds, q = default_world, get_exercise("06_campaigns_ab_tests")["q3"]
-    ex6 = __import__("sandbox.exercises.ex06_campaigns_ab_tests", fromlist=["x"])
-    matplotlib.use("Agg")
-    roas = ex6.objective_kpis(ds)["roas"]
-    names = roas.index.astype(str)
-
-    def facts(draw):
-        plt.close("all")
-        fig, ax = plt.subplots()
-        draw(ax)
-        ax.set(xlabel="objective", ylabel="ROAS")
-        return {"roas_chart": ex6.chart_facts(ax)}
-
-    q.verify(facts(lambda ax: sns.barplot(x=names, y=roas.to_numpy(), ax=ax)), ds)
-    q.verify(facts(lambda ax: ax.bar(names, roas.to_numpy())), ds)
-    msg = learner_message("06_campaigns_ab_tests", "q3",
-                          facts(lambda ax: sns.barplot(y=names, x=roas.to_numpy(), ax=ax)), ds)
-    assert "horizontal" in msg and "bars for" not in msg
-    split = facts(lambda ax: sns.barplot(x=list(names) * 2, y=list(roas) * 2, hue=["a"] * 4 + ["b"] * 4, ax=ax))
-    assert "several bars" in learner_message("06_campaigns_ab_tests", "q3", split, ds)
-    plt.close("all")
-
-
 def test_hour_chart_on_a_numeric_axis_is_read_by_bar_position(default_world):
     """05.q6: bars drawn at their hour on a numeric axis (plt.bar(hours, ...), barplot(native_scale=True))
     are one bar per hour, not several bars sharing the axis's few round ticks."""
@@ -290,9 +264,9 @@ def test_learner_charts_of_notebooks_01_to_03_are_read_from_real_axes(default_wo
         plt.close("all")
 
 
-#: The learner bar charts read by ``_chart.BarChart`` (06.q3 checks its labels with its own BarChart).
+#: The learner bar charts, all read and checked by ``_chart.BarChart``.
 BAR_CHARTS = [("01_first_look", "q7"), ("02_engagement_kpis", "q7"), ("03_when_to_post", "q4"),
-              ("04_what_to_post", "q6"), ("05_audience_local_time", "q6")]
+              ("04_what_to_post", "q6"), ("05_audience_local_time", "q6"), ("06_campaigns_ab_tests", "q3")]
 
 
 @pytest.mark.parametrize("notebook, qid", BAR_CHARTS)

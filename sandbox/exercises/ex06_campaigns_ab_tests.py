@@ -18,13 +18,12 @@ In the notebook: ``q1, ..., q7 = ex.setup(globals())``.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-from ._chart import KIND, bar_chart
-from ._compare import FrameMatch, Mismatch, Scalar, SeriesMatch, Several, Values, norm_text
+from ._chart import BarChart, bar_chart
+from ._compare import FrameMatch, Scalar, SeriesMatch, Several, Values
 from ._question import Exercise, Mistake, Question
 
 #: The smallest relative lift worth acting on: tests are planned (and judged underpowered) against it.
@@ -170,62 +169,6 @@ def card(ds, act=("B wins", "A wins"), rerun=("underpowered",), labels=None, n=N
     return (tests_with(labels, *act), tests_with(labels, *rerun), clicks_needed(ds) if n is None else n)
 
 
-# ---------------------------------------------------------------- the learner's chart
-
-
-def chart_facts(ax) -> dict:
-    """What a bar chart shows, as plain data (checked outside the kernel too): the kind of plot, each
-    bar's category label and height (read as ``_chart.bar_chart`` reads them), whether the bars stand
-    upright, and the axis labels."""
-    bars = bar_chart(ax)
-    return {
-        "kind": "bar" if bars["kind"] == KIND else "lines" if ax.lines else "other",
-        "labels": bars.get("labels", []),
-        "heights": bars.get("values", []),
-        "vertical": bars.get("vertical", True),
-        "xlabel": ax.get_xlabel(),
-        "ylabel": ax.get_ylabel(),
-    }
-
-
-def expected_chart(values: pd.Series) -> dict:
-    """Facts of a bar chart of ``values`` (one bar per label, in the order of ``values``)."""
-    return {"kind": "bar", "labels": [str(x) for x in values.index], "heights": [float(v) for v in values],
-            "xlabel": "objective", "ylabel": "roas"}
-
-
-def roas_chart(ds, how: str | None = None) -> dict:
-    return expected_chart(objective_kpis(ds, how)["roas"])
-
-
-@dataclass(frozen=True)
-class BarChart:
-    """A bar chart, checked like learntools checks plots: kind, one bar per category, heights, labels.
-
-    Bars may come in any order; the axis labels must name the objective (x) and ROAS (y).
-    """
-
-    rtol: float = 1e-4
-
-    def compare(self, answer, expected) -> None:
-        if not isinstance(answer, dict) or not {"kind", "labels", "heights"} <= set(answer):
-            raise Mismatch("expected the facts of your chart: `ex.chart_facts(ax)` of the axes you drew on")
-        if answer["kind"] != "bar":
-            raise Mismatch(f"your chart is not a bar chart (found {answer['kind']}); draw it with sns.barplot")
-        if not answer.get("vertical", True):
-            raise Mismatch("your bars lie horizontally; the question puts the objectives along the x axis "
-                           "(x= the objectives, y= their ROAS)")
-        labels = [norm_text(x) for x in answer["labels"]]
-        heights = list(answer["heights"])
-        if len(heights) != len(labels) or len(set(labels)) != len(labels):
-            raise Mismatch("some objectives have several bars: draw one bar per objective (no hue, on fresh axes)")
-        SeriesMatch(self.rtol).compare(pd.Series(heights, index=labels, dtype="float64"),
-                                       pd.Series(expected["heights"], index=expected["labels"]))
-        for axis, name in (("xlabel", expected["xlabel"]), ("ylabel", expected["ylabel"])):
-            if name not in norm_text(answer.get(axis, "")):
-                raise Mismatch(f"label the axes: the {axis[0]} axis label should mention {name!r}")
-
-
 # ---------------------------------------------------------------- questions
 
 SOLUTION_Q4 = (
@@ -289,23 +232,20 @@ Q2 = Question(
 
 Q3 = Question(
     "q3", "Chart: draw a seaborn bar chart of ROAS per objective from your objective_kpis (one bar per objective, "
-    "x label 'objective', y label 'ROAS'), then give its facts: roas_chart = ex.chart_facts(ax).",
+    "on a linear value axis), with a title and a label on the value axis; keep its Axes.",
     ("roas_chart",),
-    reference=roas_chart, comparison=BarChart(),
+    reference=lambda ds: objective_kpis(ds)["roas"], comparison=BarChart("objective"), plain=bar_chart,
     hints=("Plot the pooled table of q2, not the campaigns: sns.barplot over the campaigns would draw each "
            "objective's MEAN campaign ROAS.",
-           "Draw on fresh axes from plt.subplots(): sns.barplot with x= the objectives (as text) and y= "
-           "the roas column, `ax=ax`; set the labels with `ax.set(xlabel=..., ylabel=...)`, then pass the axes "
-           "to ex.chart_facts."),
-    solution=("import matplotlib.pyplot as plt\n"
-              "import seaborn as sns\n"
-              "fig, ax = plt.subplots()\n"
-              "sns.barplot(x=objective_kpis.index.astype(str), y=objective_kpis['roas'], color='tab:blue', ax=ax)\n"
-              "ax.set(xlabel='objective', ylabel='ROAS', title='Return on ad spend per objective')\n"
-              "roas_chart = ex.chart_facts(ax)"),
+           "sns.barplot with x= the objectives (as text) and y= the roas column of objective_kpis; it returns "
+           "the Axes. Set a title and the axis labels with `.set(title=..., xlabel=..., ylabel=...)`."),
+    solution=("roas_chart = sns.barplot(x=objective_kpis.index.astype(str), y=objective_kpis['roas'],\n"
+              "                         color='tab:blue')\n"
+              "roas_chart.set(xlabel='objective', ylabel='ROAS (revenue / spend)',\n"
+              "               title='Return on ad spend per objective')"),
     mistakes=(
         Mistake("the bars are each objective's MEAN campaign ROAS (what sns.barplot computes over the campaigns); "
-                "plot the pooled ROAS of objective_kpis", lambda ds: roas_chart(ds, "mean")),
+                "plot the pooled ROAS of objective_kpis", lambda ds: objective_kpis(ds, "mean")["roas"]),
     ),
 )
 
