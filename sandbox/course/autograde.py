@@ -224,7 +224,8 @@ def plan(students: list[str], assignments: list[str], status: dict) -> tuple[lis
     """
     pairs = [(s, a) for a in assignments for s in students]
     done = [(s, a) for s, a in pairs if a in status.get(s, {})]
-    return done, [p for p in pairs if p not in set(done)]
+    left = set(done)
+    return done, [p for p in pairs if p not in left]
 
 
 def local_results(course_dir: Path, run_dir: Path, todo: list[tuple[str, str]], grading: Grading,
