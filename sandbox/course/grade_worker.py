@@ -41,8 +41,9 @@ DONE_LINE = "@done "
 
 
 def job_folder(student_id: str, assignment: str) -> str:
-    """The private course folder of one submission in a run folder (the run's own files start with a dot)."""
-    return f"job-{assignment}-{student_id}"
+    """The private course folder of one submission in a run folder: ASSIGNMENT/ID, never ambiguous (ids and
+    assignment names hold no "/"; the run's own files start with a dot)."""
+    return f"{assignment}/{student_id}"
 
 
 def outcome(student_id: str, assignment: str, status: str, message: str = "") -> dict:
