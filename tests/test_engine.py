@@ -295,3 +295,16 @@ def test_a_moment_can_refuse_text():
     ts = pd.Timestamp("2025-01-01 09:00", tz="UTC")
     assert mismatch(Moment(text=False), ts, ts) is None
     assert "is text, not a timestamp" in mismatch(Moment(text=False), "2025-01-01 09:00:00+00:00", ts)
+
+
+def test_a_rounded_number_is_told_to_keep_its_precision_not_that_it_is_too_low():
+    from sandbox.exercises._compare import Scalar
+
+    expected = 1.72345
+    for rounded in (1.72, 1.7, 1.723):
+        assert "looks rounded: keep the full precision" in mismatch(Scalar(rtol=1e-6), rounded, expected)
+    assert "looks a rounded percentage" in mismatch(Scalar(), 43.8, 0.43777)
+    assert mismatch(Scalar(), 1.69, expected).endswith("is too low")  # not a rounding of it
+    assert mismatch(Scalar(), 1.8, expected).endswith("is too high")
+    assert mismatch(Scalar(), 2.0, expected).endswith("is too high")  # one digit: a guess is not told it is close
+    assert "percentage (x 100)" in mismatch(Scalar(), 172.345, expected)

@@ -61,6 +61,25 @@ def percent_hint(answer: float, expected: float, rtol: float) -> str | None:
     return None
 
 
+def rounding_hint(answer: float, expected: float) -> str | None:
+    """A message when ``answer`` is ``expected`` (or its percentage) rounded to 2-4 significant digits.
+
+    A rounded answer is right but for its precision: "too low" would send the learner after a wrong
+    method. One significant digit is left out: a guess such as 0.05 would be told it is close.
+    """
+    if expected == 0 or not math.isfinite(expected) or not math.isfinite(answer):
+        return None
+    for scale, what in ((1, "rounded"), (100, "a rounded percentage")):
+        target = expected * scale
+        for digits in range(2, 5):
+            places = digits - 1 - math.floor(math.log10(abs(target)))
+            if math.isclose(answer, round(target, places), rel_tol=1e-9, abs_tol=1e-15):
+                fix = "give the fraction, such as 0.05, at full precision" if scale == 100 else \
+                    "keep the full precision (round only what you show a reader, not the answer)"
+                return f"looks {what}: {fix}"
+    return None
+
+
 def percent_hint_all(answer: np.ndarray, expected: np.ndarray, rtol: float) -> str | None:
     """:func:`percent_hint` for arrays: a message when every value is scaled the same way.
 
@@ -96,7 +115,7 @@ class Scalar:
             return
         if math.isnan(a):
             raise Mismatch(self.nan_message)
-        hint = percent_hint(a, e, self.rtol)
+        hint = percent_hint(a, e, self.rtol) or rounding_hint(a, e)
         if hint:
             raise Mismatch(f"your value {fmt(answer)} {hint}")
         direction = "too high" if a > e else "too low"
