@@ -238,13 +238,13 @@ def test_ordered_series_accepts_ties_in_any_order():
 def test_best_with_evidence_card():
     from sandbox.exercises._compare import BestWithEvidence
 
-    values = pd.Series({12: 0.010, 13: 0.020, 14: 0.0199})
+    values = pd.Series({12: 0.010, 13: 0.020, 14: 0.0193})  # 0.0193: no rounding of it gives 0.020
     card = BestWithEvidence("hour")
     assert mismatch(card, (13, 0.020), ({13, 14}, values)) is None
-    assert mismatch(card, (14, 0.0199), ({13, 14}, values)) is None
+    assert mismatch(card, (14, 0.0193), ({13, 14}, values)) is None
     assert "too high" in mismatch(card, (14, 0.020), ({13, 14}, values))  # evidence of another hour
     assert "not the right hour" in mismatch(card, (12, 0.010), ({13, 14}, values))
-    assert card.answers(({13, 14}, values)) == [(13, 0.020), (14, 0.0199)]
+    assert card.answers(({13, 14}, values)) == [(13, 0.020), (14, 0.0193)]
 
 
 # --- nbgrader and the HTML view -----------------------------------------------
