@@ -280,12 +280,12 @@ Q8 = Question(
     mistakes=(
         Mistake("that brand has the most posts in total, which grow with its number of accounts; divide each "
                 "brand's posts by its accounts", lambda ds: activity_card(ds, brand_post_counts(ds))),
-        Mistake("those are the posts of each brand's single most active account; divide all the brand's posts by "
-                "its number of accounts", lambda ds: activity_card(ds, most_active_account_posts(ds))),
+        Mistake("your figure counts the posts of the brand's single most active account; divide all the brand's "
+                "posts by its number of accounts", lambda ds: activity_card(ds, most_active_account_posts(ds))),
         Mistake("you divided by every account of the group; divide each brand's posts by that brand's accounts",
                 lambda ds: activity_card(ds, posts_per_account(ds, divide_by="all"))),
-        Mistake("those are the accounts' planned posts per week (ds.accounts.posts_per_week), a plan; count the "
-                "posts they published over the period (ds.posts)", lambda ds: activity_card(ds, planned_cadence(ds))),
+        Mistake("your figure is the accounts' planned posts per week (ds.accounts.posts_per_week), a plan; count "
+                "the posts they published over the period (ds.posts)", lambda ds: activity_card(ds, planned_cadence(ds))),
         Mistake("that is a brand_id; give the brand's name (from ds.brands)",
                 lambda ds: activity_card(ds, posts_per_account(ds, by_id=True), by_id=True)),
     ),
