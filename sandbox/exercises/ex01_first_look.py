@@ -296,9 +296,9 @@ Q8 = Question(
 #: The model written answer of question 9, shown by q9.solution() once the learner wrote theirs.
 MODEL_ANSWER = (
     "The data covers one year, 2025 (UTC), of 11,512 posts by 16 brands through 57 accounts on six platforms. "
-    "Martinez PLC publishes the most posts only because it runs five accounts: per account, Paul and Sons (275 "
-    "posts a year on each of its 2 accounts) and Jones Inc (268 on each of 4) are the most active, against 219 for "
-    "Martinez PLC. Accounts differ enormously in size, so the median describes the typical account; and "
+    "Martinez PLC publishes the most posts because it runs five accounts: per account, Paul and Sons (275 posts "
+    "per account over the year, 2 accounts) and Jones Inc (about 268, 4 accounts) are the most active, against "
+    "219 for Martinez PLC. Accounts differ enormously in size, so the median describes the typical account; and "
     "followers_start is a year old: today instagram holds the biggest audience, about 1.19 million followers or "
     "44% of all the group's followers (38% at the start). Only about 2% of the posts were boosted, so paid reach "
     "will not distort organic comparisons much. (Model answer for the default world.)"
