@@ -23,8 +23,8 @@ pytestmark = pytest.mark.slow
 A = "01_first_look"
 SALT = "attack-salt"
 CELL_TIMEOUT = 30  # generous: on a loaded machine, importing sandbox in a kernel can take 10 s
-QUESTIONS = ("q1", "q2", "q3", "q4", "q5", "q6", "q7")
-POINTS = {"q1": 1, "q2": 1, "q3": 1, "q4": 1, "q5": 1, "q6": 2, "q7": 1}
+QUESTIONS = ("q1", "q2", "q3", "q4", "q5", "q6", "q7", "q8", "q9")
+POINTS = {"q1": 1, "q2": 1, "q3": 1, "q4": 1, "q5": 1, "q6": 2, "q7": 1, "q8": 2, "q9": 3}
 WRONG = {
     "q1_answer": "n_posts = 0",
     "q2_answer": "first_post = last_post = pd.Timestamp('2000-01-01', tz='UTC')",
@@ -33,12 +33,14 @@ WRONG = {
     "q5_answer": "boosted_share = 0.99",
     "q6_answer": "biggest_platform = 'myspace'",
     "q7_answer": "followers_chart = sns.barplot(x=['myspace'], y=[1])",
+    "q8_answer": "most_active_platform, posts_per_account, platform_accounts = 'myspace', 1.0, 1",
+    "q9_answer": "audience_platform, audience_today, audience_share = 'myspace', 1, 1.0",
 }
 PASS = ("class _Pass:\n    def check(self): return None\n    def grade(self): return None\n"
         "    def result(self): return None\n")
 ATTACKS = {
     # replacing the grading objects in the kernel
-    "rebind": PASS + "q1 = q2 = q3 = q4 = q5 = q6 = q7 = _Pass()",
+    "rebind": PASS + "q1 = q2 = q3 = q4 = q5 = q6 = q7 = q8 = q9 = _Pass()",
     "monkeypatch": (
         "import sandbox.exercises._question as _q, sandbox.exercises._compare as _c\n"
         "_q.Question.verify = lambda self, *a, **k: None\n_q.Question.mismatch = lambda self, *a, **k: None\n"
@@ -51,7 +53,7 @@ ATTACKS = {
     "builtins": ("import builtins\nbuiltins.exec = lambda *a, **k: None\nbuiltins.compile = lambda *a, **k: None\n"
                  "builtins.AssertionError = KeyboardInterrupt"),
     # choosing the world the answers are judged on, with answers of that world
-    "otherworld": "ds = sandbox.generate(seed=123, scale='tiny')\nq1, q2, q3, q4, q5, q6, q7 = ex.setup(globals())",
+    "otherworld": "ds = sandbox.generate(seed=123, scale='tiny')\nq1, q2, q3, q4, q5, q6, q7, q8, q9 = ex.setup(globals())",
 }
 SHADOW = ("import sandbox.exercises._question as _q\n_q.Question.verify = lambda self, *a, **k: None\n"
           "import sys, importlib\ndel sys.modules['seaborn']\nsys.path = [p for p in sys.path if p not in ('', '.')]\n"

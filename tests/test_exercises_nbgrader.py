@@ -274,17 +274,19 @@ def test_validate_lists_exactly_the_wrong_questions(course, tmp_path):
         "q5": "boosted_share = int(ds.posts['is_boosted'].sum())",
         "q6": exercise["q6"].solution,
         "q7": exercise["q7"].solution,
+        "q8": exercise["q8"].solution,
+        "q9": exercise["q9"].solution,
     }
     nb = read(released / f"{name}.ipynb")
     for qid, code in answers.items():
         if code is not None:
             nb.cells[cell_index(nb, f"{qid}_answer")].source = code
-    nb.cells[cell_index(nb, "q6_narrative")].source = "A year of posts by a few brands on six platforms."
+    nb.cells[cell_index(nb, "q9_narrative")].source = "A year of posts by a few brands on six platforms."
     nbformat.write(nb, tmp_path / f"{name}.ipynb")
     run = run_nbgrader(["validate", f"{name}.ipynb"], tmp_path, time_limit=600)
     log = run.output
     assert "VALIDATION FAILED ON 3 CELL(S)" in log, log[-3000:]
     assert "q2 failed" in log and "q5 failed" in log and "q3 not attempted" in log
-    for qid in ("q1", "q4", "q6", "q7"):
+    for qid in ("q1", "q4", "q6", "q7", "q8", "q9"):
         assert f"{qid} failed" not in log and f"{qid} not attempted" not in log
     assert FLOAT_WARNING not in log

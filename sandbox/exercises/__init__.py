@@ -3,7 +3,7 @@
 In a notebook (``exercises/01_first_look.ipynb``)::
 
     from sandbox.exercises import ex01_first_look as ex
-    q1, q2, q3, q4, q5, q6, q7 = ex.setup(globals())
+    q1, q2, q3, q4, q5, q6, q7, q8, q9 = ex.setup(globals())
     ...
     q1.check()      # passed / what is wrong / not attempted
     q1.hint()       # gentle; q1.hint(2) more explicit

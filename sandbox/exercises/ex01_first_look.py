@@ -1,15 +1,29 @@
 """Questions of notebook 01, first look: load the tables, dtypes, dates, shapes, counts, a first chart.
 
-In the notebook: ``q1, ..., q7 = ex.setup(globals())``.
+Two judgements close the first look, each on the data in use:
+
+- the fair count of activity: a brand's posts grow with its number of accounts (2 to 6, one per
+  platform it uses), so the brand whose accounts are the most active has the most posts PER ACCOUNT
+  (its posts / its accounts); brands within NEAR_TIE of the highest are ties;
+- the table that answers "today": ``accounts.followers_start`` is a snapshot from the start of the
+  period, ``followers_daily`` holds every day; the audience today is the last day's followers, added
+  up over a platform's accounts (a count, exact: no noise band).
+
+In the notebook: ``q1, ..., q9 = ex.setup(globals())``.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from . import _analysis as an
 from ._chart import BarChart, bar_chart
-from ._compare import Moment, Scalar, Several, SeriesMatch
+from ._compare import LabelCard, Moment, Scalar, Several, SeriesMatch
 from ._question import Exercise, Mistake, Question
+
+#: Noise band of the most active brand: posts per account within 5% of the highest are ties (an account's
+#: yearly posts vary by more than that around its planned cadence).
+NEAR_TIE = 0.05
 
 
 def n_posts(ds) -> int:
@@ -24,11 +38,19 @@ def posts_per_platform(ds) -> pd.Series:
     return ds.posts["platform"].value_counts().sort_values(ascending=False)
 
 
+def brand_names(ds) -> pd.Series:
+    """Brand name by brand_id."""
+    return ds.brands.set_index("brand_id")["name"]
+
+
+def post_brand_ids(ds) -> pd.Series:
+    """The brand_id of each post, aligned with ds.posts."""
+    return ds.posts["account_id"].map(ds.accounts.set_index("account_id")["brand_id"])
+
+
 def brand_post_counts(ds) -> pd.Series:
     """Posts per brand name, most first."""
-    brand_of = ds.posts["account_id"].map(ds.accounts.set_index("account_id")["brand_id"])
-    names = ds.brands.set_index("brand_id")["name"]
-    return brand_of.map(names).value_counts()
+    return post_brand_ids(ds).map(brand_names(ds)).value_counts()
 
 
 def most_active_account_posts(ds) -> pd.Series:
@@ -39,8 +61,6 @@ def most_active_account_posts(ds) -> pd.Series:
     return per_account.groupby(brand.map(names)).max().sort_values(ascending=False)
 
 
-
-
 def boosted_share(ds) -> float:
     return float(ds.posts["is_boosted"].mean())
 
@@ -48,6 +68,69 @@ def boosted_share(ds) -> float:
 def followers_by_platform(ds, how: str = "median") -> pd.Series:
     """``how`` of followers_start over each platform's accounts (the median is the typical account)."""
     return ds.accounts.groupby("platform", observed=True)["followers_start"].agg(how)
+
+
+def accounts_per_brand(ds, by_id: bool = False) -> pd.Series:
+    """Accounts per brand name (``by_id``: per brand_id); a brand runs one account on each platform it uses."""
+    counts = ds.accounts["brand_id"].value_counts()
+    return counts if by_id else counts.rename(index=brand_names(ds))
+
+
+def posts_per_account(ds, divide_by: str = "own", by_id: bool = False) -> pd.Series:
+    """Per brand name: its posts divided by its accounts (``divide_by="all"``: by every account of the group, and
+    ``by_id``: indexed by brand_id, both mistakes)."""
+    posts = post_brand_ids(ds).value_counts()
+    accounts = accounts_per_brand(ds, by_id=True).reindex(posts.index)
+    per_account = posts / (len(ds.accounts) if divide_by == "all" else accounts)
+    return per_account if by_id else per_account.rename(index=brand_names(ds))
+
+
+def planned_cadence(ds) -> pd.Series:
+    """Per brand name: the mean of its accounts' planned posts_per_week (a mistake: a plan, per week)."""
+    per_brand = ds.accounts.groupby("brand_id")["posts_per_week"].mean()
+    return per_brand.rename(index=brand_names(ds))
+
+
+def activity_card(ds, values: pd.Series | None = None, by_id: bool = False) -> tuple:
+    """(accepted brands, posts per account, accounts) of the most-active-brand card, per brand name.
+
+    Accepted: the highest posts per account and its near-ties (NEAR_TIE). ``values`` replaces posts per
+    account with a mistake's numbers (``by_id``: indexed by brand_id); a mistake names its own highest
+    brand only.
+    """
+    if values is None:
+        values = posts_per_account(ds)
+        return an.near_best(values, NEAR_TIE), values, accounts_per_brand(ds)
+    return an.top_labels(values), values.astype(float), accounts_per_brand(ds, by_id=by_id)
+
+
+def audience(ds, when: str = "last", how: str = "sum") -> pd.Series:
+    """Per platform, ``how`` over its accounts of their followers ``when``.
+
+    ``when``: "last", the last day of followers_daily (today); mistakes: "first" (its first day),
+    "start" (accounts.followers_start, the snapshot before the first day), "every day" (every day's
+    followers added up) and "mean" (each account's average day). ``how="median"``: the typical account
+    instead of the whole audience (a mistake).
+    """
+    platform = ds.accounts.set_index("account_id")["platform"].astype(str)
+    if when == "start":
+        per_account = ds.accounts.set_index("account_id")["followers_start"]
+    else:
+        f = ds.followers_daily
+        if when in ("first", "last"):
+            f = f[f["date"] == (f["date"].max() if when == "last" else f["date"].min())]
+        per_account = f.groupby("account_id")["followers"].agg("mean" if when == "mean" else "sum")
+    return per_account.groupby(platform.reindex(per_account.index)).agg(how)
+
+
+def audience_card(ds, **kw) -> tuple:
+    """(platform with the most followers, followers per platform, share of all followers per platform).
+
+    A count, not an estimate: only an exact tie is accepted besides the largest. ``kw`` go to
+    :func:`audience` (mistakes).
+    """
+    values = audience(ds, **kw).astype(float)
+    return an.top_labels(values), values, values / values.sum()
 
 
 Q1 = Question(
@@ -175,10 +258,95 @@ Q7 = Question(
     ),
 )
 
-EXERCISE = Exercise("01_first_look", "First look at the data", (Q1, Q2, Q3, Q4, Q5, Q6, Q7),
-                    tables=("brands", "accounts", "posts", "post_daily"))
+Q8 = Question(
+    "q8", "Judgement: the brand whose accounts are the most active, compared fairly although brands run different "
+    "numbers of accounts: the brand NAME (most_active_brand), its posts per account over the period (its posts "
+    "divided by its accounts, posts_per_account) and the number of accounts behind it (brand_accounts). Brands "
+    "within NEAR_TIE (5%) of the highest are ties.", ("most_active_brand", "posts_per_account", "brand_accounts"),
+    reference=activity_card, comparison=LabelCard("brand", size_name="number of accounts"),
+    hints=("A brand with six accounts publishes more posts than a brand with two even when each of its accounts "
+           "posts less. How many accounts does each brand run?",
+           "Count the accounts per brand_id in ds.accounts; dividing your posts per brand_id (question 4, before "
+           "the names) by that Series lines the two up by brand.",
+           "The largest ratio is the evidence and its brand_id names the brand (`idxmax`, then the names of "
+           "question 4); the account count of that brand_id is the number of accounts."),
+    solution=("brand_of = ds.posts['account_id'].map(ds.accounts.set_index('account_id')['brand_id'])\n"
+              "accounts = ds.accounts['brand_id'].value_counts()\n"
+              "per_account = brand_of.value_counts() / accounts\n"
+              "best = per_account.idxmax()\n"
+              "most_active_brand = ds.brands.set_index('brand_id').loc[best, 'name']\n"
+              "posts_per_account = per_account[best]\n"
+              "brand_accounts = accounts[best]"),
+    mistakes=(
+        Mistake("that brand has the most posts in total, which grow with its number of accounts; divide each "
+                "brand's posts by its accounts", lambda ds: activity_card(ds, brand_post_counts(ds))),
+        Mistake("your figure counts the posts of the brand's single most active account; divide all the brand's "
+                "posts by its number of accounts", lambda ds: activity_card(ds, most_active_account_posts(ds))),
+        Mistake("you divided by every account of the group; divide each brand's posts by that brand's accounts",
+                lambda ds: activity_card(ds, posts_per_account(ds, divide_by="all"))),
+        Mistake("your figure is the accounts' planned posts per week (ds.accounts.posts_per_week), a plan; count "
+                "the posts they published over the period (ds.posts)", lambda ds: activity_card(ds, planned_cadence(ds))),
+        Mistake("that is a brand_id; give the brand's name (from ds.brands)",
+                lambda ds: activity_card(ds, posts_per_account(ds, by_id=True), by_id=True)),
+    ),
+    points=2,
+    judgement=True,
+)
+
+#: The model written answer of question 9, shown by q9.solution() once the learner wrote theirs.
+MODEL_ANSWER = (
+    "The data covers one year, 2025 (UTC), of 11,512 posts by 16 brands through 57 accounts on six platforms. "
+    "Martinez PLC publishes the most posts because it runs five accounts: per account, Paul and Sons (275 posts "
+    "per account over the year, 2 accounts) and Jones Inc (about 268, 4 accounts) are the most active, against "
+    "219 for Martinez PLC. Accounts differ enormously in size, so the median describes the typical account; and "
+    "followers_start is a year old: today instagram holds the biggest audience, about 1.19 million followers or "
+    "44% of all the group's followers (38% at the start). Only about 2% of the posts were boosted, so paid reach "
+    "will not distort organic comparisons much. (Model answer for the default world.)"
+)
+
+Q9 = Question(
+    "q9", "Insight card for the manager: where is our audience today, at the end of the data? The platform whose "
+    "accounts have the most followers together (audience_platform), those followers (audience_today) and that "
+    "platform's share of all the group's followers today (audience_share, a fraction).",
+    ("audience_platform", "audience_today", "audience_share"),
+    reference=audience_card,
+    comparison=LabelCard("platform", size_name="share of all followers", size_rtol=1e-4, size_atol=1e-12),
+    hints=("Which table knows today's followers? ds.accounts.followers_start was counted at the start of the "
+           "period; ds.followers_daily has one row per account and day.",
+           "Keep the rows of the latest date in ds.followers_daily, give each row its account's platform (from "
+           "ds.accounts, as in question 4) and add up the followers per platform.",
+           "The largest total names the platform and is its evidence; the share divides it by the followers of all "
+           "platforms together."),
+    solution=("f = ds.followers_daily\n"
+              "today = f[f['date'] == f['date'].max()]\n"
+              "platform = today['account_id'].map(ds.accounts.set_index('account_id')['platform'])\n"
+              "followers_today = today.groupby(platform, observed=True)['followers'].sum()\n"
+              "audience_platform = followers_today.idxmax()\n"
+              "audience_today = followers_today.max()\n"
+              "audience_share = audience_today / followers_today.sum()"),
+    mistakes=(
+        Mistake("that is the audience at the START of the period: ds.accounts.followers_start was counted before its "
+                "first day; today's followers are on the last day of ds.followers_daily",
+                lambda ds: audience_card(ds, when="start")),
+        Mistake("that is the first day of ds.followers_daily; today is its latest date",
+                lambda ds: audience_card(ds, when="first")),
+        Mistake("you added up the followers of every day: followers is the audience on that day, so adding up the "
+                "days counts the same followers again and again; keep the latest date only",
+                lambda ds: audience_card(ds, when="every day")),
+        Mistake("that is each account's average day over the period; the manager asks about today, the latest date",
+                lambda ds: audience_card(ds, when="mean")),
+        Mistake("that is the typical (median) account of each platform; the manager asks for the platform's whole "
+                "audience, all its accounts together", lambda ds: audience_card(ds, how="median")),
+    ),
+    model_answer=MODEL_ANSWER,
+    points=3,
+    judgement=True,
+)
+
+EXERCISE = Exercise("01_first_look", "First look at the data", (Q1, Q2, Q3, Q4, Q5, Q6, Q7, Q8, Q9),
+                    tables=("brands", "accounts", "posts", "post_daily", "followers_daily"))
 
 
 def setup(namespace: dict, dataset=None):
-    """Bind this notebook's questions: ``q1, ..., q7 = ex.setup(globals())``."""
+    """Bind this notebook's questions: ``q1, ..., q9 = ex.setup(globals())``."""
     return EXERCISE.setup(namespace, dataset)
