@@ -237,7 +237,7 @@ Q2 = Question(
            "rows whose z-score is above ex.BOT_Z, as a list."),
     solution=BOT_CODE + "\nbot_posts = list(p.loc[p['bot_z'] > ex.BOT_Z, 'post_id'])",
     mistakes=(
-        Mistake("those are the dashboard's flags, likes measured against every account's posts together (the "
+        Mistake("those are the dashboard's flags, likes measured against every account's posts together (mostly "
                 "ordinary posts of accounts that get many likes anyway); compare likes per reach with the post's "
                 "own account",
                 lambda ds: bot_posts(ds, dashboard=True)),
@@ -248,7 +248,7 @@ Q2 = Question(
                 "spikes hides them); use the median and 1.4826 x the MAD", lambda ds: bot_posts(ds, how="mean")),
         Mistake("the MAD needs the factor 1.4826 to be on the scale of a standard deviation; without it the "
                 "z-scores are 1.48 times too large", lambda ds: bot_posts(ds, how="mad")),
-        Mistake("that z-score is of the likes alone, which also flags posts that many people saw (viral ones); "
+        Mistake("that z-score is of the likes alone, which also rise when many people see a post (viral ones); "
                 "bought likes are likes the reach does not explain: use x = log((likes + 1) / (reach + 1))",
                 lambda ds: bot_posts(ds, signal="likes")),
     ),
@@ -271,8 +271,9 @@ Q3 = Question(
               "viral = (p['reach_z'] > ex.VIRAL_Z) & ~p['post_id'].isin(bot_posts)\n"
               "viral_posts = list(p.loc[viral, 'post_id'])"),
     mistakes=(
-        Mistake("that z-score measures each post's reach against ALL accounts' posts: the big accounts' ordinary "
-                "posts; compute the median and MAD within each account", lambda ds: viral_posts(ds, pooled=True)),
+        Mistake("that z-score measures each post's reach against ALL accounts' posts, where the accounts with the "
+                "widest reach set the scale; compute the median and MAD within each account",
+                lambda ds: viral_posts(ds, pooled=True)),
         Mistake("that z-score uses the mean and SD of each account's log reach; use the median and 1.4826 x the "
                 "MAD, which the viral posts cannot inflate", lambda ds: viral_posts(ds, how="mean")),
     ),
