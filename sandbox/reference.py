@@ -13,7 +13,7 @@ import pandas as pd
 from scipy import stats
 
 from .cleaning import clean  # noqa: F401  (the reference cleaner of dirty exports)
-from .exercises._analysis import er_impressions
+from .exercises._analysis import er_impressions, robust_z as _robust_z
 from .generator.effects import effect_label
 
 MIN_CELL_POSTS = 15       # ignore hours / hashtag counts with fewer posts than this...
@@ -228,16 +228,6 @@ def bot_spike_posts(ds, threshold: float = 3.5) -> set:
     mad = by_acc.transform(lambda s: (s - s.median()).abs().median()) * 1.4826
     z = (ratio - med) / mad.replace(0, np.nan)
     return set(p.loc[z > threshold, "post_id"])
-
-
-def _robust_z(x: pd.Series, groups=None) -> pd.Series:
-    """(x - median) / (1.4826 * MAD), within ``groups`` when given."""
-    if groups is None:
-        groups = pd.Series(0, index=x.index)
-    g = x.groupby(groups)
-    med = g.transform("median")
-    mad = (x - med).abs().groupby(groups).transform("median") * 1.4826
-    return (x - med) / mad.where(mad > 0, x.std() or 1.0)
 
 
 BOUGHT_SCORE_THRESHOLD = 4.0  # flag influencers whose bought_follower_score exceeds this

@@ -7,7 +7,9 @@ Definitions used in every notebook:
 - ER by reach = engagements / reach, by impressions = engagements /
   impressions, by followers = engagements / followers of the account on the
   posting day (``followers_daily.followers`` of the UTC day of ``posted_at``);
-- hours and weekdays are UTC as stored, Monday = 0 (notebooks 03 and 05 read them on local clocks).
+- hours and weekdays are UTC as stored, Monday = 0 (notebooks 03 and 05 read them on local clocks);
+- a robust z-score = (x - median) / (MAD_TO_SD x MAD), the median absolute deviation scaled to match
+  the standard deviation of normal data, so that the outliers it looks for cannot inflate its scale.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ import pandas as pd
 
 from .._schema import ENGAGEMENT_COLUMNS
 
+#: The MAD of normally distributed data times this is its standard deviation.
+MAD_TO_SD = 1.4826
 
 
 def engagements(posts: pd.DataFrame) -> pd.Series:
@@ -86,3 +90,15 @@ def near_best(values: pd.Series, tie: float) -> set:
     """
     values = values.dropna()
     return set(values.index[values >= values.max() * (1 - tie)])
+
+
+def robust_z(x: pd.Series, groups=None) -> pd.Series:
+    """(x - median) / (MAD_TO_SD * MAD), within ``groups`` when given, aligned with ``x``.
+
+    A group whose MAD is 0 (most of its values equal) is scaled by the standard deviation of ``x`` instead.
+    """
+    if groups is None:
+        groups = pd.Series(0, index=x.index)
+    med = x.groupby(groups).transform("median")
+    mad = (x - med).abs().groupby(groups).transform("median") * MAD_TO_SD
+    return (x - med) / mad.where(mad > 0, x.std() or 1.0)
