@@ -295,7 +295,7 @@ def test_anomalies_find_the_planted_posts_and_vary_between_worlds(default_world,
         (bp, br), (vp, vr) = rates
         print(f"  {ds.meta['seed']:>2}: bots {bp:.0%}/{br:.0%}, viral {vp:.0%}/{vr:.0%}")
         assert bp >= 0.75 and br >= 0.75, ds.meta["seed"]
-        for qid, labels_ in (("q5", ex8.Q5.reference(ds)), ("q6", ex8.Q6.reference(ds)[0])):
+        for qid, labels_ in (("q5", ex8.Q5.reference(ds)), ("q6", ex8.Q6.reference(ds)[0][0])):
             for label in labels_:
                 counts[qid][label] = counts[qid].get(label, 0) + 1
     pooled = {kind: (both / flagged, both / planted) for kind, (flagged, planted, both) in totals.items()}
@@ -326,3 +326,21 @@ def test_anomalies_reject_beginner_answers(default_world, fresh_worlds):
     labels = ds.labels["post_labels"]
     planted = list(labels.loc[labels["is_viral"], "post_id"])
     assert ex["q3"].mismatch(planted, ex8.viral_posts(ds)) is not None
+
+
+@pytest.mark.slow
+def test_anomalies_card_follows_the_account_the_learner_named(fresh_worlds):
+    """08.q5 accepts near-ties; the card of q6 is about the account the learner named, so each accepted
+    account's card passes, and another account's card fails."""
+    ex8 = __import__("sandbox.exercises.ex08_anomalies", fromlist=["x"])
+    q5, q6 = ex8.Q5, ex8.Q6
+    tied = [ds for ds in fresh_worlds if len(q5.reference(ds)) > 1]
+    assert tied, "no world with near-tied accounts among the fresh worlds"
+    for ds in tied:
+        expected = q6.reference(ds)
+        for account in q5.reference(ds):
+            claims, *numbers = ex8.inflation_card(ds, account=account)
+            assert q6.mismatch((sorted(claims)[0], *numbers), expected) is None, (ds.meta["seed"], account)
+        other = ex8.inflation(ds).drop(list(q5.reference(ds))).idxmax()
+        claims, *numbers = ex8.inflation_card(ds, account=other)
+        assert q6.mismatch((sorted(claims)[0], *numbers), expected) is not None

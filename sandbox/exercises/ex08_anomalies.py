@@ -27,7 +27,7 @@ import pandas as pd
 
 from . import _analysis as an
 from ._chart import BarChart, bar_chart
-from ._compare import MemberOf, Scalar, SeriesMatch, Several, Values
+from ._compare import AnyOf, MemberOf, Scalar, SeriesMatch, Several, Values
 from ._question import Exercise, Mistake, Question
 
 #: A post whose likes per reach has a robust z-score above this within its account is a bot spike; the
@@ -173,15 +173,27 @@ def claims_for(reported: float, clean: float, line: float) -> set:
     return accepted
 
 
-def inflation_card(ds, how: str = "mean", line_from: str = "clean", over: str = "accounts") -> tuple:
-    """(accepted claims, reported ER, clean ER, top-third line) of the most inflated account.
+def inflation_cards(ds, **kw) -> list[tuple]:
+    """The card of each account question 5 accepts, the most inflated first (:func:`inflation_card`).
+
+    A learner who named a near-tie in question 5 writes that account's card: it is as right as the first.
+    ``kw`` go to :func:`inflation_card` (mistakes).
+    """
+    top = inflated_account(ds)
+    ties = sorted(inflated_accounts(ds) - {top})
+    return [inflation_card(ds, account=a, **kw) for a in [top, *ties]]
+
+
+def inflation_card(ds, how: str = "mean", line_from: str = "clean", over: str = "accounts",
+                   account: str | None = None) -> tuple:
+    """(accepted claims, reported ER, clean ER, top-third line) of ``account`` (the most inflated by default).
 
     reported and clean: its mean ER per post with and without its bot spikes; the line: the TOP_THIRD quantile
     of the mean ER of its platform's accounts, every account without its bot spikes. ``how="median"`` (median
     ER per post), ``line_from="reported"`` (the other accounts' bought likes left in) and ``over="posts"`` (the
     quantile of the platform's posts, not accounts) are mistakes.
     """
-    account = inflated_account(ds)
+    account = account or inflated_account(ds)
     bots = bot_posts(ds)
     reported = float(account_er(ds, how=how)[account])
     clean = float(account_er(ds, bots, how)[account])
@@ -343,10 +355,10 @@ Q6 = Question(
     "the TOP_THIRD (2/3) quantile of the mean ER of the platform's accounts, every account without its bot "
     "spikes), and the claim that fits, one of CLAIMS. An ER within CLAIM_BAND (5%) of the line accepts both sides.",
     ("claim", "reported_er", "clean_er", "top_third_er"),
-    reference=inflation_card,
-    comparison=Several(("claim", "reported_er", "clean_er", "top_third_er"),
-                       (MemberOf(str, "claim", options=CLAIMS), Scalar(rtol=1e-6), Scalar(rtol=1e-6),
-                        Scalar(rtol=1e-6))),
+    reference=inflation_cards,
+    comparison=AnyOf(Several(("claim", "reported_er", "clean_er", "top_third_er"),
+                             (MemberOf(str, "claim", options=CLAIMS), Scalar(rtol=1e-6), Scalar(rtol=1e-6),
+                              Scalar(rtol=1e-6)))),
     hints=("You have reported and clean from question 5. For the line, take the accounts of the inflated "
            "account's platform (itself included), each with its clean mean ER, and the quantile ex.TOP_THIRD of "
            "those ERs.",
@@ -366,12 +378,12 @@ Q6 = Question(
     mistakes=(
         Mistake("your reported and clean ERs are MEDIANS; the dashboard reports the mean ER per post (the median "
                 "hardly moves with a few posts, which is why it is the safer number to report next time)",
-                lambda ds: inflation_card(ds, how="median")),
+                lambda ds: inflation_cards(ds, how="median")),
         Mistake("top_third_er keeps the other accounts' bot spikes in: compare the clean ER with a line measured "
                 "the same way, every account without its bot spikes",
-                lambda ds: inflation_card(ds, line_from="reported")),
+                lambda ds: inflation_cards(ds, line_from="reported")),
         Mistake("top_third_er is a quantile of the platform's POSTS; the question ranks accounts: the quantile of "
-                "the accounts' mean ERs", lambda ds: inflation_card(ds, over="posts")),
+                "the accounts' mean ERs", lambda ds: inflation_cards(ds, over="posts")),
     ),
     model_answer=MODEL_ANSWER,
     points=3,
