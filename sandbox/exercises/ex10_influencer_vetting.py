@@ -365,8 +365,8 @@ Q7 = Question(
            "engagements cost compared with your hire's?",
            "CPM = rate_per_post / followers x 1,000 over the instagram creators; `idxmin()` is the pick. The "
            "ratio is the pick's cpe over hire_cpe.",
-           "The claims are checked in the order of the list: 'bought followers' when the pick is suspicious; "
-           "otherwise 'poor value' from a ratio of ex.POOR up, else 'good value'."),
+           "The claims are checked in the order of ex.CLAIMS: the first when the pick is in suspicious; otherwise "
+           "the second from a ratio of ex.POOR up, else the third."),
     solution=("cpm = inf.loc[mine, 'rate_per_post'] / inf.loc[mine, 'followers'] * 1000\n"
               "cpm_pick = cpm.idxmin()\n"
               "cpm_ratio = cpe[cpm_pick] / hire_cpe\n"
