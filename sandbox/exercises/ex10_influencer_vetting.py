@@ -13,8 +13,8 @@ the world's currency, ``ds.brands['currency']``):
   that the cheaters' own jumps do not move the yardstick. A low ER is NOT the tell: most cheaters bought
   likes too;
 - cost per engagement (CPE) = rate_per_post / (avg_likes + avg_comments), what one engagement costs; the
-  marketplace sorts by CPM, rate_per_post per 1,000 displayed followers, which bought followers make look
-  cheap and which ignores how many followers engage;
+  marketplace sorts by CPM, rate_per_post per 1,000 displayed followers, which counts bought followers as
+  real ones and ignores how many followers engage;
 - the hire: the instagram creator (the brand's platform) with the lowest CPE among those not flagged;
   creators within NEAR_TIE of the best value (engagements per unit of money) are ties;
 - the card: is the marketplace's cheapest instagram creator by CPM a deal? 'bought followers' when it is
