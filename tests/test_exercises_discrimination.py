@@ -304,6 +304,47 @@ def test_anomalies_find_the_planted_posts_and_vary_between_worlds(default_world,
     assert pooled["viral"][0] >= 0.3 and pooled["viral"][1] >= 0.3, pooled
     shares = {qid: {k: n / len(worlds) for k, n in c.items()} for qid, c in counts.items()}
     print("08 share of worlds accepting each claim:", {k: f"{s:.0%}" for k, s in shares["q6"].items()})
+
+
+def test_influencer_vetting_follows_each_world(default_world, fresh_worlds):
+    """10: q4's rule finds the planted buyers (precision and recall against the truth labels on every world)
+    where a low-engagement rule would miss most of them, as the notebook says; ER falls from nano to macro; the
+    mean yardsticks flag a subset (the q4 message); the best creator for its size (q3), the hire (q6) and the
+    card's claim (q7) are each accepted on at most 60% of the worlds."""
+    ex10 = __import__("sandbox.exercises.ex10_influencer_vetting", fromlist=["x"])
+    worlds = [default_world, *fresh_worlds]
+    counts = {qid: {} for qid in ("q3", "q6", "q7")}
+    rule, low_er = {"hits": 0, "flagged": 0, "buyers": 0}, {"hits": 0, "flagged": 0}
+    for ds in worlds:
+        seed = ds.meta["seed"]
+        labels = ds.labels["influencer_labels"].set_index("influencer_id")["has_bought_followers"]
+        buyers = set(labels.index[labels])
+        flagged = set(ex10.suspicious(ds))
+        hits = len(flagged & buyers)
+        assert hits >= 0.9 * len(flagged) and hits >= 0.85 * len(buyers), (seed, hits, len(flagged), len(buyers))
+        rule["hits"] += hits
+        rule["flagged"] += len(flagged)
+        rule["buyers"] += len(buyers)
+        # the tell the notebook warns against: an ER below half the median of its platform and band
+        er = ex10.engagement_rate(ds)
+        platform = ex10.table(ds)["platform"].astype(str)
+        low = set(er.index[er < 0.5 * er.groupby([platform, ex10.band(ds)], observed=True).transform("median")])
+        low_er["hits"] += len(low & buyers)
+        low_er["flagged"] += len(low)
+        bars = ex10.er_by_band(ds)
+        assert bars["nano"] > bars["micro"] > bars["macro"], (seed, bars)
+        assert set(ex10.suspicious(ds, "mean")) < flagged, seed
+        accepted = {"q3": ex10.Q3.reference(ds)[1], "q6": ex10.Q6.reference(ds)[1], "q7": ex10.Q7.reference(ds)[0][1]}
+        for qid, labels_ in accepted.items():
+            for label in labels_:
+                counts[qid][label] = counts[qid].get(label, 0) + 1
+    precision, recall = rule["hits"] / rule["flagged"], rule["hits"] / rule["buyers"]
+    low_recall = low_er["hits"] / rule["buyers"]
+    print(f"\n10.q4 over {len(worlds)} worlds: precision {precision:.0%}, recall {recall:.0%}; a low-ER rule: "
+          f"precision {low_er['hits'] / low_er['flagged']:.0%}, recall {low_recall:.0%}")
+    assert low_recall < 0.5
+    shares = {qid: {k: n / len(worlds) for k, n in c.items()} for qid, c in counts.items()}
+    print("10.q7 share of worlds accepting each claim:", {k: f"{s:.0%}" for k, s in shares["q7"].items()})
     assert all(max(s.values()) <= MAX_SHARE for s in shares.values()), shares
 
 
@@ -344,3 +385,37 @@ def test_anomalies_card_follows_the_account_the_learner_named(fresh_worlds):
         other = ex8.inflation(ds).drop(list(q5.reference(ds))).idxmax()
         claims, *numbers = ex8.inflation_card(ds, account=other)
         assert q6.mismatch((sorted(claims)[0], *numbers), expected) is not None
+
+
+def test_influencer_vetting_rejects_beginner_answers(default_world, fresh_worlds):
+    """10 on the answers a beginner gives: default-world answers copied onto another world fail; the hire that
+    ignores the suspicious list and the claim that ignores a suspicious CPM pick fail on every world where they
+    differ; a percentage ER gets the percentage message; capitalised answers pass; a claim that is not an option
+    is named as such."""
+    ex10 = __import__("sandbox.exercises.ex10_influencer_vetting", fromlist=["x"])
+    ex = get_exercise("10_influencer_vetting")
+    ds, other = default_world, fresh_worlds[0]
+    for qid in ("q3", "q4", "q6", "q7"):
+        copied = ex[qid].answers_of(ex[qid].reference(ds))[0]
+        assert ex[qid].mismatch(copied, ex[qid].reference(other)) is not None, qid
+    unscreened = suspicious_pick = 0
+    for world in [ds, *fresh_worlds]:
+        cpe = ex10.cost_per_engagement(world)
+        everyone = cpe[ex10.on_platform(world)]
+        best = everyone.idxmin()
+        if best in ex10.suspicious(world):
+            unscreened += 1
+            assert ex["q6"].mismatch(("cpe", best, everyone.min()), ex["q6"].reference(world)) is not None
+        pick, claim, ratio = ex["q7"].answers_of(ex["q7"].reference(world))[0]
+        if claim == "bought followers":
+            suspicious_pick += 1
+            for other_claim in ("poor value", "good value"):
+                assert ex["q7"].mismatch((pick, other_claim, ratio), ex["q7"].reference(world)) is not None
+    print(f"\n10: the cheapest engagement is a suspicious creator on {unscreened} of {len(fresh_worlds) + 1} worlds, "
+          f"the CPM pick on {suspicious_pick}")
+    assert "percentage" in ex["q1"].mismatch(ex10.engagement_rate(ds) * 100, ex["q1"].reference(ds))
+    measure, creator, value = ex["q3"].answers_of(ex["q3"].reference(ds))[0]
+    assert ex["q3"].mismatch((" ER_Index", creator.lower(), value), ex["q3"].reference(ds)) is None
+    pick, claim, ratio = ex["q7"].answers_of(ex["q7"].reference(ds))[0]
+    assert ex["q7"].mismatch((pick, claim.title(), ratio), ex["q7"].reference(ds)) is None
+    assert "allowed answers" in ex["q7"].mismatch((pick, "cheap", ratio), ex["q7"].reference(ds))
