@@ -292,7 +292,7 @@ def test_learner_charts_of_notebooks_01_to_03_are_read_from_real_axes(default_wo
 
 #: The learner bar charts read by ``_chart.BarChart`` (06.q3 checks its labels with its own BarChart).
 BAR_CHARTS = [("01_first_look", "q7"), ("02_engagement_kpis", "q7"), ("03_when_to_post", "q4"),
-              ("04_what_to_post", "q6"), ("05_audience_local_time", "q6")]
+              ("04_what_to_post", "q6"), ("05_audience_local_time", "q6"), ("09_comments_sentiment", "q6")]
 
 
 @pytest.mark.parametrize("notebook, qid", BAR_CHARTS)

@@ -26,6 +26,7 @@ NOTEBOOKS = {
     "05_audience_local_time": "sandbox.exercises.ex05_audience_local_time",
     "06_campaigns_ab_tests": "sandbox.exercises.ex06_campaigns_ab_tests",
     "07_growth_and_crisis": "sandbox.exercises.ex07_growth_and_crisis",
+    "09_comments_sentiment": "sandbox.exercises.ex09_comments_sentiment",
 }
 
 

@@ -508,3 +508,37 @@ class BestPerGroup:
         chosen = {g: sorted(labels)[0] for g, labels in accepted.items()}
         evidence = {g: float(values.get((g, f), np.nan)) for g, f in chosen.items()}
         return [(pd.Series(chosen), pd.Series(evidence))]
+
+
+@dataclass(frozen=True)
+class Flags:
+    """A list of flagged labels judged by what the data makes clear (a learner's own rule, say for bots).
+
+    ``expected`` is ``(labels that must be flagged, labels that must not be, the learner's call)``: every
+    label of the data is in one of the three sets. Messages say which kind of label is wrong and show only
+    the learner's own labels.
+    """
+
+    describe: str = "handle"
+    #: What the labels that must be flagged have in common, and what the ones that must not be have.
+    missing: str = "some clear cases are missing from your list"
+    wrong: str = "your list holds labels that are clearly not cases"
+
+    def compare(self, answer, expected) -> None:
+        if isinstance(answer, (str, Number, dict)) or answer is None:
+            raise Mismatch(f"expected a list of {self.describe}s, got {type(answer).__name__} {fmt(answer)}")
+        got = {norm_text(x): str(x) for x in list(answer)}
+        must, must_not, free = ({norm_text(x) for x in part} for part in expected)
+        unknown = sorted(got[k] for k in got if k not in must | must_not | free)
+        if unknown:
+            raise Mismatch(f"not {self.describe}s of the data: {', '.join(unknown[:SHOW_ROWS])}")
+        wrong = sorted(got[k] for k in got if k in must_not)
+        if wrong:
+            more = f" (and {len(wrong) - SHOW_ROWS} more)" if len(wrong) > SHOW_ROWS else ""
+            raise Mismatch(f"{self.wrong}: {', '.join(wrong[:SHOW_ROWS])}{more}")
+        if must - set(got):
+            raise Mismatch(self.missing)
+
+    def answers(self, expected) -> list:
+        """The answer that flags exactly the labels that must be flagged."""
+        return [sorted(expected[0])]
