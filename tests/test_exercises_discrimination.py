@@ -216,21 +216,22 @@ CRISIS_POSTS = 4
 
 @pytest.mark.slow
 def test_comments_and_sentiment_follow_each_world(default_world, fresh_worlds):
-    """09: on every world the clear bots of the behaviour rule are planted bots and hold nearly all of them;
+    """09: on every world the clear bots of the behaviour rule are nearly all planted bots and hold nearly all of
+    them (a person who commented a few times within minutes each time looks like one);
     where the crisis account kept posting during its crisis (CRISIS_POSTS), it is the crisis account and its
     crisis week holds planted crisis days; the crisis account and the card's claim are each right on at most
     60% of the worlds."""
     ex9 = __import__("sandbox.exercises.ex09_comments_sentiment", fromlist=["x"])
     worlds = [default_world, *fresh_worlds]
     counts = {"q5": {}, "q7": {}}
-    found = planted_bots = visible = 0
+    found = planted_bots = people = visible = 0
     for ds in worlds:
         labels = ds.labels["comment_labels"].set_index("comment_id")["is_bot"]
         c = ex9.comments(ds)
         truth_bots = set(c.loc[labels.reindex(c["comment_id"]).to_numpy(), "author_handle"])
         bots = ex9.clear_bots(ds)
-        assert bots <= truth_bots, (ds.meta["seed"], bots - truth_bots)
-        found, planted_bots = found + len(bots), planted_bots + len(truth_bots)
+        found, planted_bots = found + len(bots & truth_bots), planted_bots + len(truth_bots)
+        people += len(bots - truth_bots)
         planted = ds.truth["crisis"]
         first = pd.Timestamp(planted["start_date"], tz="UTC")
         posted = ds.posts.loc[ds.posts["account_id"] == planted["account_id"], "posted_at"]
@@ -243,9 +244,9 @@ def test_comments_and_sentiment_follow_each_world(default_world, fresh_worlds):
         for qid, accepted in (("q5", ex9.Q5.reference(ds)), ("q7", ex9.Q7.reference(ds)[0])):
             for label in accepted:
                 counts[qid][label] = counts[qid].get(label, 0) + 1
-    print(f"\n09 clear bots: {found} of {planted_bots} planted bot handles; the crisis kept posting on {visible} of "
-          f"{len(worlds)} worlds")
-    assert found >= 0.95 * planted_bots and visible >= 0.75 * len(worlds)
+    print(f"\n09 clear bots: {found} of {planted_bots} planted bot handles, and {people} people; the crisis account kept "
+          f"posting on {visible} of {len(worlds)} worlds")
+    assert found >= 0.95 * planted_bots and people <= 0.02 * found and visible >= 0.75 * len(worlds)
     shares = {qid: {k: n / len(worlds) for k, n in c.items()} for qid, c in counts.items()}
     print("09 share of worlds accepting each claim:", {k: f"{s:.0%}" for k, s in shares["q7"].items()})
     assert all(max(s.values()) <= MAX_SHARE for s in shares.values()), shares

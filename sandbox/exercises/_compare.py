@@ -43,6 +43,14 @@ def norm_text(x) -> str:
     return str(x).strip().lower()
 
 
+def norm_texts(values) -> np.ndarray:
+    """:func:`norm_text` of every value (an Index, a Series or an array), vectorised for text."""
+    values = pd.Series(np.asarray(values, dtype=object))
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return values.str.strip().str.lower().to_numpy(dtype=object)
+    return values.map(norm_text).to_numpy(dtype=object)
+
+
 def fmt(x) -> str:
     """Short display of one learner value."""
     if is_number(x) and not float(x).is_integer():
@@ -215,13 +223,13 @@ class SeriesMatch:
         got = self.to_series(answer)
         if self.ignore_zero and pd.api.types.is_numeric_dtype(got.dtype):
             got, expected = got[got != 0], expected[expected != 0]
-        got_keys = pd.Index(got.index.map(norm_text))
-        want_keys = pd.Index(expected.index.map(norm_text))
+        got_keys = pd.Index(norm_texts(got.index))
+        want_keys = pd.Index(norm_texts(expected.index))
         if got_keys.has_duplicates:
             raise Mismatch("your index has repeated labels; group so that each label appears once")
         # labels are matched trimmed and case-insensitive, but shown as they are written
-        missing = [str(k) for k, n in zip(expected.index, want_keys) if n not in got_keys]
-        extra = [str(k) for k, n in zip(got.index, got_keys) if n not in want_keys]
+        missing = [str(k) for k in expected.index[~want_keys.isin(got_keys)]]
+        extra = [str(k) for k in got.index[~got_keys.isin(want_keys)]]
         if missing or extra:
             parts = []
             if missing:
@@ -253,7 +261,7 @@ class SeriesMatch:
         else:
             g = got.astype("str").to_numpy()
             w = want.astype("str").to_numpy()
-            ok = np.array([norm_text(a) == norm_text(b) for a, b in zip(g, w)], dtype=bool)
+            ok = norm_texts(g) == norm_texts(w)
         if ok.all():
             return
         bad = np.flatnonzero(~ok)

@@ -115,6 +115,10 @@ def handles(ds, how: str = "median", unit: float = 60, replies: bool = False) ->
     """Per author handle of the audience: ``comments``, distinct ``brands`` and the ``minutes`` from post to
     comment (``how`` of them; ``how="mean"``, ``unit=3600`` (hours) and ``replies=True`` (the brands'
     own replies kept) are mistakes)."""
+    return memo(ds, ("handles", how, unit, replies), lambda: _handles(ds, how, unit, replies))
+
+
+def _handles(ds, how: str, unit: float, replies: bool) -> pd.DataFrame:
     c = comments(ds)
     if not replies:
         c = c[~is_reply(ds)]
@@ -231,6 +235,10 @@ def usual_share(ds) -> pd.Series:
 def weekly(ds, **keep) -> pd.DataFrame:
     """Per account and week: ``comments``, ``negative`` comments, their ``share`` and the ``excess``: negative
     comments above the account's usual (``comments`` x its usual share)."""
+    return memo(ds, ("weekly", *sorted(keep.items())), lambda: _weekly(ds, **keep))
+
+
+def _weekly(ds, **keep) -> pd.DataFrame:
     a = audience(ds, **keep)
     w = a.groupby(["account_id", "week"])["negative"].agg(comments="size", negative="sum", share="mean")
     usual = usual_share(ds).reindex(w.index.get_level_values("account_id")).to_numpy()
