@@ -345,6 +345,47 @@ def test_influencer_vetting_follows_each_world(default_world, fresh_worlds):
     assert low_recall < 0.5
     shares = {qid: {k: n / len(worlds) for k, n in c.items()} for qid, c in counts.items()}
     print("10.q7 share of worlds accepting each claim:", {k: f"{s:.0%}" for k, s in shares["q7"].items()})
+
+
+#: 09: the planted crisis shows in the comments when its account posted at least this often during it.
+CRISIS_POSTS = 4
+
+
+@pytest.mark.slow
+def test_comments_and_sentiment_follow_each_world(default_world, fresh_worlds):
+    """09: on every world the clear bots of the behaviour rule are nearly all planted bots and hold nearly all of
+    them (a person who commented a few times within minutes each time looks like one);
+    where the crisis account kept posting during its crisis (CRISIS_POSTS), it is the crisis account and its
+    crisis week holds planted crisis days; the crisis account and the card's claim are each right on at most
+    60% of the worlds."""
+    ex9 = __import__("sandbox.exercises.ex09_comments_sentiment", fromlist=["x"])
+    worlds = [default_world, *fresh_worlds]
+    counts = {"q5": {}, "q7": {}}
+    found = planted_bots = people = visible = 0
+    for ds in worlds:
+        labels = ds.labels["comment_labels"].set_index("comment_id")["is_bot"]
+        c = ex9.comments(ds)
+        truth_bots = set(c.loc[labels.reindex(c["comment_id"]).to_numpy(), "author_handle"])
+        bots = ex9.clear_bots(ds)
+        found, planted_bots = found + len(bots & truth_bots), planted_bots + len(truth_bots)
+        people += len(bots - truth_bots)
+        planted = ds.truth["crisis"]
+        first = pd.Timestamp(planted["start_date"], tz="UTC")
+        posted = ds.posts.loc[ds.posts["account_id"] == planted["account_id"], "posted_at"]
+        if ((posted >= first) & (posted < first + pd.Timedelta(days=planted["days"]))).sum() >= CRISIS_POSTS:
+            visible += 1
+            assert ex9.crisis_accounts(ds) == {planted["account_id"]}, ds.meta["seed"]
+            week = ex9.crisis_week(ds)
+            days = pd.date_range(first.tz_localize(None), periods=planted["days"])
+            assert ((days >= week.start_time) & (days <= week.end_time)).any(), (ds.meta["seed"], week)
+        for qid, accepted in (("q5", ex9.Q5.reference(ds)), ("q7", ex9.Q7.reference(ds)[0])):
+            for label in accepted:
+                counts[qid][label] = counts[qid].get(label, 0) + 1
+    print(f"\n09 clear bots: {found} of {planted_bots} planted bot handles, and {people} people; the crisis account kept "
+          f"posting on {visible} of {len(worlds)} worlds")
+    assert found >= 0.95 * planted_bots and people <= 0.02 * found and visible >= 0.75 * len(worlds)
+    shares = {qid: {k: n / len(worlds) for k, n in c.items()} for qid, c in counts.items()}
+    print("09 share of worlds accepting each claim:", {k: f"{s:.0%}" for k, s in shares["q7"].items()})
     assert all(max(s.values()) <= MAX_SHARE for s in shares.values()), shares
 
 
@@ -419,3 +460,28 @@ def test_influencer_vetting_rejects_beginner_answers(default_world, fresh_worlds
     pick, claim, ratio = ex["q7"].answers_of(ex["q7"].reference(ds))[0]
     assert ex["q7"].mismatch((pick, claim.title(), ratio), ex["q7"].reference(ds)) is None
     assert "allowed answers" in ex["q7"].mismatch((pick, "cheap", ratio), ex["q7"].reference(ds))
+
+
+def test_comments_and_sentiment_reject_beginner_answers(default_world, fresh_worlds):
+    """09 on the answers a beginner gives: default-world answers copied onto another world fail; a bot list
+    missing one clear bot, or flagging one person, fails; capitalised claims pass and a claim that is not an
+    option is named as such; the crisis share in percent is told it is a percentage."""
+    ex9 = __import__("sandbox.exercises.ex09_comments_sentiment", fromlist=["x"])
+    ds, other = default_world, fresh_worlds[0]
+    ex = get_exercise("09_comments_sentiment")
+    copied = {qid: ex[qid].answers_of(ex[qid].reference(ds))[0] for qid in ("q1", "q3", "q5", "q7")}
+    for qid, answer in copied.items():
+        assert ex[qid].mismatch(answer, ex[qid].reference(other)) is not None, qid
+    q3 = ex["q3"]
+    verdict = q3.reference(ds)
+    bots = sorted(verdict[0])
+    assert q3.mismatch(bots, verdict) is None
+    assert "missing" in q3.mismatch(bots[1:], verdict)
+    person = sorted(verdict[1])[0]
+    assert person in q3.mismatch(bots + [person], verdict)
+    assert q3.mismatch(bots + sorted(verdict[2]), verdict) is None  # the handles in between are the learner's call
+    q7 = ex["q7"]
+    claim, account_share, company_share = q7.answers_of(q7.reference(ds))[0]
+    assert q7.mismatch((claim.upper(), account_share, company_share), q7.reference(ds)) is None
+    assert "allowed answers" in q7.mismatch(("no crisis", account_share, company_share), q7.reference(ds))
+    assert "percentage" in q7.mismatch((claim, account_share * 100, company_share), q7.reference(ds))

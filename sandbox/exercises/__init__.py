@@ -27,6 +27,7 @@ NOTEBOOKS = {
     "06_campaigns_ab_tests": "sandbox.exercises.ex06_campaigns_ab_tests",
     "07_growth_and_crisis": "sandbox.exercises.ex07_growth_and_crisis",
     "08_anomalies": "sandbox.exercises.ex08_anomalies",
+    "09_comments_sentiment": "sandbox.exercises.ex09_comments_sentiment",
     "10_influencer_vetting": "sandbox.exercises.ex10_influencer_vetting",
 }
 

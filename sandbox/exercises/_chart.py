@@ -31,6 +31,8 @@ class BarChart:
 
     describe: str = "topic"
     rtol: float = 1e-4
+    #: Bars of height 0 draw nothing, so the reader never sees them: expected zeros may be absent.
+    ignore_zero: bool = False
 
     def compare(self, answer, expected: pd.Series) -> None:
         answer = bar_chart(answer)
@@ -42,7 +44,8 @@ class BarChart:
             raise Mismatch(f"some {self.describe}s have several bars; draw one bar per {self.describe} "
                            "(no hue, errorbar=None)")
         try:
-            SeriesMatch(self.rtol).compare(pd.Series(values, index=labels, dtype="float64"), expected)
+            SeriesMatch(self.rtol, ignore_zero=self.ignore_zero).compare(
+                pd.Series(values, index=labels, dtype="float64"), expected)
         except Mismatch as e:
             raise Mismatch(f"bar heights: {e}") from None
         scale = answer.get("value_scale", "linear")

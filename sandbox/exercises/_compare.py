@@ -43,6 +43,14 @@ def norm_text(x) -> str:
     return str(x).strip().lower()
 
 
+def norm_texts(values) -> np.ndarray:
+    """:func:`norm_text` of every value (an Index, a Series or an array), vectorised for text."""
+    values = pd.Series(np.asarray(values, dtype=object))
+    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+        return values.str.strip().str.lower().to_numpy(dtype=object)
+    return values.map(norm_text).to_numpy(dtype=object)
+
+
 def fmt(x) -> str:
     """Short display of one learner value."""
     if is_number(x) and not float(x).is_integer():
@@ -234,13 +242,13 @@ class SeriesMatch:
         got = self.to_series(answer)
         if self.ignore_zero and pd.api.types.is_numeric_dtype(got.dtype):
             got, expected = got[got != 0], expected[expected != 0]
-        got_keys = pd.Index(got.index.map(norm_text))
-        want_keys = pd.Index(expected.index.map(norm_text))
+        got_keys = pd.Index(norm_texts(got.index))
+        want_keys = pd.Index(norm_texts(expected.index))
         if got_keys.has_duplicates:
             raise Mismatch("your index has repeated labels; group so that each label appears once")
         # labels are matched trimmed and case-insensitive, but shown as they are written
-        missing = [str(k) for k, n in zip(expected.index, want_keys) if n not in got_keys]
-        extra = [str(k) for k, n in zip(got.index, got_keys) if n not in want_keys]
+        missing = [str(k) for k in expected.index[~want_keys.isin(got_keys)]]
+        extra = [str(k) for k in got.index[~got_keys.isin(want_keys)]]
         if missing or extra:
             parts = []
             if missing:
@@ -272,7 +280,7 @@ class SeriesMatch:
         else:
             g = got.astype("str").to_numpy()
             w = want.astype("str").to_numpy()
-            ok = np.array([norm_text(a) == norm_text(b) for a, b in zip(g, w)], dtype=bool)
+            ok = norm_texts(g) == norm_texts(w)
         if ok.all():
             return
         bad = np.flatnonzero(~ok)
@@ -527,3 +535,37 @@ class BestPerGroup:
         chosen = {g: sorted(labels)[0] for g, labels in accepted.items()}
         evidence = {g: float(values.get((g, f), np.nan)) for g, f in chosen.items()}
         return [(pd.Series(chosen), pd.Series(evidence))]
+
+
+@dataclass(frozen=True)
+class Flags:
+    """A list of flagged labels judged by what the data makes clear (a learner's own rule, say for bots).
+
+    ``expected`` is ``(labels that must be flagged, labels that must not be, the learner's call)``: every
+    label of the data is in one of the three sets. Messages say which kind of label is wrong and show only
+    the learner's own labels.
+    """
+
+    describe: str = "handle"
+    #: What the labels that must be flagged have in common, and what the ones that must not be have.
+    missing: str = "some clear cases are missing from your list"
+    wrong: str = "your list holds labels that are clearly not cases"
+
+    def compare(self, answer, expected) -> None:
+        if isinstance(answer, (str, Number, dict)) or answer is None:
+            raise Mismatch(f"expected a list of {self.describe}s, got {type(answer).__name__} {fmt(answer)}")
+        got = {norm_text(x): str(x) for x in list(answer)}
+        must, must_not, free = ({norm_text(x) for x in part} for part in expected)
+        unknown = sorted(got[k] for k in got if k not in must | must_not | free)
+        if unknown:
+            raise Mismatch(f"not {self.describe}s of the data: {', '.join(unknown[:SHOW_ROWS])}")
+        wrong = sorted(got[k] for k in got if k in must_not)
+        if wrong:
+            more = f" (and {len(wrong) - SHOW_ROWS} more)" if len(wrong) > SHOW_ROWS else ""
+            raise Mismatch(f"{self.wrong}: {', '.join(wrong[:SHOW_ROWS])}{more}")
+        if must - set(got):
+            raise Mismatch(self.missing)
+
+    def answers(self, expected) -> list:
+        """The answer that flags exactly the labels that must be flagged."""
+        return [sorted(expected[0])]
