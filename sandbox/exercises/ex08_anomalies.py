@@ -300,15 +300,14 @@ Q4 = Question(
            "those of bot_posts. Then one bar per kind, its height the median of likes / reach over its posts.",
            "sns.barplot with the kind column as x and likes / reach as y; `estimator` says how a bar summarises "
            "its posts and errorbar=None drops the error bars. `.set(title=..., xlabel=..., ylabel=...)` on the "
-           "Axes it returns; `.set_yscale('log')` after drawing shows the small bars apart."),
+           "Axes it returns; keep the value axis linear, so that each bar's length is proportional to its value."),
     solution=("p['kind'] = 'ordinary'\n"
               "p.loc[p['post_id'].isin(viral_posts), 'kind'] = 'viral'\n"
               "p.loc[p['post_id'].isin(bot_posts), 'kind'] = 'bot spike'\n"
               "kind_chart = sns.barplot(x=p['kind'], y=p['likes'] / p['reach'], estimator='median', errorbar=None,\n"
               "                         order=list(ex.KINDS))\n"
-              "kind_chart.set_yscale('log')\n"
               "kind_chart.set(title='Likes per person reached, by kind of post', xlabel='kind of post',\n"
-              "               ylabel='median likes / reach (log scale)')"),
+              "               ylabel='median likes / reach')"),
     mistakes=(
         Mistake("the bars show MEANS, seaborn's default estimator, which a few extreme posts move; pass "
                 "estimator='median'", lambda ds: like_rate_by_kind(ds, "mean")),
