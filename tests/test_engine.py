@@ -203,6 +203,17 @@ def test_targeted_message_only_when_exactly_one_mistake_explains_the_answer():
         q.verify({"answer": 100.0}, data)
 
 
+def test_a_mistake_that_finds_nothing_does_not_explain_an_empty_answer():
+    """An empty list has many causes; a mistake whose answer is empty on this world cannot name it."""
+    q = Question(
+        "q1", "The big values.", ("answer",), reference=lambda d: list(d.values[d.values > 10].index),
+        comparison=Values(), hints=("h",), solution="answer = ...",
+        mistakes=(Mistake("ABOVE 1000", lambda d: list(d.values[d.values > 1000].index)),))
+    data = FakeData(pd.Series([0.0, 1.0, 2.0, 97.0]))
+    assert q.diagnose([], data) is None
+    assert q.mistakes[0].answer(data) == [] and q.mismatch([], []) is None  # it would have matched
+
+
 def test_percent_detected_where_the_reference_is_non_zero():
     want = pd.Series([0.0, 0.02, 0.0, 0.05, 0.0])
     assert "every value looks like a percentage" in mismatch(SeriesMatch(), want * 100, want)

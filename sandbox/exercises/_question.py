@@ -52,6 +52,12 @@ class GradeFailure(AssertionError):
         return [f"{type(self).__name__}: {self}"]
 
 
+def is_empty(value) -> bool:
+    """An empty list, set, Series or table: a mistake that finds nothing tells nothing of an empty answer
+    (which a learner gives for many reasons)."""
+    return hasattr(value, "__len__") and not isinstance(value, (str, tuple, dict)) and len(value) == 0
+
+
 @dataclass(frozen=True)
 class Mistake:
     """A typical wrong answer: how to compute it and what to tell the learner."""
@@ -145,7 +151,8 @@ class Question:
         When several mistakes give this answer, a targeted message would be a guess: the
         caller then shows the comparison's generic message instead.
         """
-        explained = [m for m in self.mistakes if self.mismatch(answer, m.answer(dataset)) is None]
+        explained = [m for m in self.mistakes
+                     if not is_empty(value := m.answer(dataset)) and self.mismatch(answer, value) is None]
         return explained[0].message if len(explained) == 1 else None
 
     def mistake_answer(self, k: int, dataset):
