@@ -37,7 +37,7 @@ import nbformat
 from tqdm import tqdm
 
 from . import isolation
-from .gradebook import course_students, merge_submissions, record_zero_submission
+from .gradebook import course_students, merge_submissions, open_gradebook, record_zero_submission
 from .grade_worker import TEMPLATE_DB, job_folder
 from .grades import write_grades
 from .roster import SAFE_ID
@@ -187,6 +187,7 @@ def grade_all(course_dir: Path, grading: Grading, jobs: int, progress: bool, res
     bar = tqdm(total=len(todo), desc="autograde", unit="submission", disable=not progress,
                smoothing=0.1)
     results = iter(())
+    gradebook = open_gradebook(course_dir / "gradebook.db", settings.course_id)  # one engine for the run's merges
     try:
         if client is not None:
             by_student: dict[str, list[str]] = {}
@@ -196,7 +197,7 @@ def grade_all(course_dir: Path, grading: Grading, jobs: int, progress: bool, res
         else:
             results = local_results(course_dir, run_dir, todo, grading, limits, jobs)
         for private, finished in results:
-            collect(course_dir, private, settings, finished)
+            collect(course_dir, private, settings, finished, gradebook)
             outcomes.extend(finished)
             status = save_status(course_dir, finished)
             bar.update(len(finished))
@@ -208,6 +209,7 @@ def grade_all(course_dir: Path, grading: Grading, jobs: int, progress: bool, res
             results.close()  # stops the workers now, even on Ctrl-C
         if client is not None:
             client.close()
+        gradebook.close()
         bar.close()
         shutil.rmtree(run_dir, ignore_errors=True)
         if work.is_dir() and not any(work.iterdir()):
@@ -315,12 +317,13 @@ def time_limit(source_dir: Path, settings: CourseSettings) -> float:
     return NBGRADER_OVERHEAD + cells * (settings.cell_timeout + 15)
 
 
-def collect(course_dir: Path, private: Path, settings: CourseSettings, outcomes: list[Outcome]) -> None:
-    """Parent: merge one student's grades from the private course ``private`` and move its notebooks and feedback in."""
+def collect(course_dir: Path, private: Path, settings: CourseSettings, outcomes: list[Outcome],
+            gradebook) -> None:
+    """Parent: merge one student's grades from the private course ``private`` into the course's open ``gradebook``
+    and move its notebooks and feedback in."""
     graded = [o.assignment for o in outcomes if o.status == "graded"]
     if graded:
-        merge_submissions(private / "gradebook.db", course_dir / "gradebook.db",
-                          settings.course_id, outcomes[0].student_id, graded)
+        merge_submissions(private / "gradebook.db", gradebook, outcomes[0].student_id, graded)
     for o in outcomes:
         if o.status == "graded":
             for kind in ("autograded", "feedback"):
@@ -334,7 +337,7 @@ def collect(course_dir: Path, private: Path, settings: CourseSettings, outcomes:
                     keep = shutil.ignore_patterns("data") if kind == "autograded" else only_html
                     shutil.copytree(src, dest, symlinks=True, ignore=keep)
         elif o.status == "ungradable" and o.assignment in settings.assignments:
-            record_zero_submission(course_dir / "gradebook.db", settings.course_id, o.student_id, o.assignment)
+            record_zero_submission(gradebook, o.student_id, o.assignment)
     shutil.rmtree(private, ignore_errors=True)
 
 
