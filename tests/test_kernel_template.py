@@ -1,7 +1,9 @@
 """Kernels forked from a template: same results as a fresh interpreter, same isolation, nothing shared."""
 
+import contextlib
 import copy
 import json
+import time
 
 import nbformat
 import psutil
@@ -10,7 +12,7 @@ import pytest
 from sandbox.course import isolation
 from sandbox.course.isolated_run import run_isolated
 from sandbox.course.judge import answer_variables, exercise_of
-from sandbox.course.kernel_template import KernelTemplate
+from sandbox.course.kernel_template import KernelTemplate, TemplateServer
 from sandbox.course.synthetic import solution_answers
 from sandbox.exercises import NOTEBOOKS
 from sandbox.exercises._policy import Policy
@@ -119,6 +121,33 @@ def test_a_dead_template_is_replaced(data_dir, template):
     template.proc.wait()
     got = run(["x = 1"], data_dir, template, ["x"])
     assert got.answers == {"x": 1}
+
+
+@pytest.mark.slow
+def test_workers_share_one_template_and_run_at_once(data_dir):
+    """Two workers' notebooks run together from one template's sessions; neither worker starts a template."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    server = TemplateServer()
+    clients = [KernelTemplate(server.address), KernelTemplate(server.address)]
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            runs = [pool.submit(run, ["import time\ntime.sleep(4)\nx = 1"], data_dir, c, ["x"]) for c in clients]
+            most = 0  # sessions running a notebook at the same time
+            while not all(r.done() for r in runs):
+                with contextlib.suppress(psutil.Error):
+                    most = max(most, sum(bool(s.children()) for s in psutil.Process(server.proc.pid).children()))
+                time.sleep(0.02)
+            assert [r.result().answers for r in runs] == [{"x": 1}, {"x": 1}]
+        assert most == 2
+        assert all(c.proc is None for c in clients)  # no template of their own
+        server.close()
+        got = run(["x = 2"], data_dir, clients[0], ["x"])  # the shared one is gone: it starts its own
+        assert got.answers == {"x": 2} and clients[0].proc is not None
+    finally:
+        for c in clients:
+            c.close()
+        server.close()
 
 
 def test_the_template_runs_no_notebook_code_itself(tmp_path):

@@ -40,6 +40,7 @@ from . import isolation
 from .gradebook import course_students, merge_submissions, open_gradebook, record_zero_submission
 from .grade_worker import TEMPLATE_DB, job_folder
 from .grades import write_grades
+from .kernel_template import SERVER_ENV, TemplateServer
 from .roster import SAFE_ID
 from .settings import CourseError, CourseSettings
 from .warm import WarmWorker, WorkerStopped
@@ -236,8 +237,12 @@ def local_results(course_dir: Path, run_dir: Path, todo: list[tuple[str, str]], 
     ``jobs`` warm workers, as soon as it is graded."""
     if not todo:
         return
+    server, env = None, {}
+    if grading.isolation == "bwrap+nobody":  # the workers fork their kernels from one template between them
+        server = TemplateServer()
+        env = {SERVER_ENV: server.address}
     idle: queue.Queue[WarmWorker] = queue.Queue()
-    workers = [WarmWorker(course_dir, run_dir, grading.isolation, grading.memory, f".worker-{i}")
+    workers = [WarmWorker(course_dir, run_dir, grading.isolation, grading.memory, f".worker-{i}", env)
                for i in range(min(jobs, len(todo)))]
     for w in workers:
         w.start()  # every worker imports nbgrader at the same time, once
@@ -265,6 +270,8 @@ def local_results(course_dir: Path, run_dir: Path, todo: list[tuple[str, str]], 
         for w in workers:
             w.stop(final=True)  # unblocks the threads still waiting on a worker, and no thread restarts it
         pool.shutdown(wait=True)
+        if server is not None:
+            server.close()
 
 
 def grade_with(worker: WarmWorker, student_id: str, assignments: list[str],

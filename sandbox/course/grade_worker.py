@@ -11,8 +11,9 @@ autograde (with :class:`~sandbox.course.nbgrader_ext.IsolatedExecute`: every
 notebook runs in a fresh isolated kernel, answers are judged here) and
 generate_feedback, through nbgrader's Python API. No student code ever runs in
 this process, and nothing of one student outlives its job but the imports. In
-``bwrap+nobody`` mode the worker starts its kernel template
-(:mod:`sandbox.course.kernel_template`) ahead of need, as it starts.
+``bwrap+nobody`` mode the worker connects, as it starts, to the kernel
+template its run shares between workers (:mod:`sandbox.course.kernel_template`,
+named in ``SANDBOX_KERNEL_TEMPLATE``), or starts one of its own.
 
 For each assignment it prints one line ``@grade {"student_id", "assignment",
 "status", "message"}`` as soon as it is done, then ``@done ID``. The parent
@@ -153,7 +154,7 @@ def main(argv=None) -> int:
 
     # nbgrader and the converters print to stdout at times: keep our protocol lines apart
     sys.stdout = sys.stderr
-    if mode == "bwrap+nobody":  # the kernel template imports while this worker does (kernel_template)
+    if mode == "bwrap+nobody":  # a template of its own imports while this worker does (kernel_template)
         kernel_template.shared().start()
     warm_up()
     for line in sys.stdin:

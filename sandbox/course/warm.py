@@ -30,12 +30,15 @@ class WorkerStopped(RuntimeError):
 class WarmWorker:
     """One ``grade_worker`` process, started on first use and restarted after a failure."""
 
-    def __init__(self, course_dir: Path, run_dir: Path, mode: str, memory: int, name: str):
-        """``name``: of the worker's stderr log in ``run_dir`` (start it with a dot: no student id does)."""
+    def __init__(self, course_dir: Path, run_dir: Path, mode: str, memory: int, name: str,
+                 env: dict | None = None):
+        """``name``: of the worker's stderr log in ``run_dir`` (start it with a dot: no student id does);
+        ``env``: added to the worker's environment."""
         self.args = [sys.executable, "-m", "sandbox.course.grade_worker", str(course_dir), str(run_dir),
                      mode, str(memory)]
         self.cwd = run_dir
         self.log_path = run_dir / f"{name}.log"
+        self.env = env or {}
         self.proc: subprocess.Popen | None = None
         self.buffer = b""
         self.closed = False
@@ -49,8 +52,9 @@ class WarmWorker:
             if self.proc is not None and self.proc.poll() is None:
                 return
             with open(self.log_path, "ab") as log:
-                self.proc = subprocess.Popen(self.args, cwd=self.cwd, env=nbgrader_env(), stdin=subprocess.PIPE,
-                                             stdout=subprocess.PIPE, stderr=log, start_new_session=True)
+                self.proc = subprocess.Popen(self.args, cwd=self.cwd, env={**nbgrader_env(), **self.env},
+                                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
+                                             start_new_session=True)
             self.buffer = b""
 
     def grade(self, student_id: str, assignments: list[str], time_limit: float,
