@@ -55,7 +55,7 @@ UNKNOWN = "unknown student"
 NBGRADER_OVERHEAD = 120
 #: Seconds allowed, per student, to generate their world when it is not cached yet.
 WORLD_TIME = 600
-#: grades.csv is rewritten at most this often (seconds) while a run goes on, and at its end.
+#: grades.csv and autograde_status.json are rewritten at most this often (seconds) while a run goes on, and at its end.
 GRADES_EVERY = 10
 
 
@@ -163,10 +163,10 @@ def grade_all(course_dir: Path, grading: Grading, jobs: int, progress: bool, res
               scheduler: str | None = None) -> AutogradeReport:
     """Grade every student's submissions with warm workers (or on a Dask cluster), merging as they finish.
 
-    The gradebook, ``autograde_status.json`` and (every few seconds) ``grades.csv``
-    are updated as each submission finishes (each student, on Dask), so an
-    interrupted run keeps what is done; with ``resume``, submissions that
-    already have a status are not graded again.
+    The gradebook is updated as each submission finishes (each student, on Dask),
+    ``autograde_status.json`` and ``grades.csv`` every few seconds and at the
+    end (even when interrupted), so an interrupted run keeps what is done; with
+    ``resume``, submissions that already have a status are not graded again.
     """
     settings, chosen = grading.settings, grading.assignments
     client = None
@@ -188,6 +188,10 @@ def grade_all(course_dir: Path, grading: Grading, jobs: int, progress: bool, res
     bar = tqdm(total=len(todo), desc="autograde", unit="submission", disable=not progress,
                smoothing=0.1)
     results = iter(())
+    # Statuses are saved every few seconds, not per submission: the file holds the whole class, and
+    # rewriting it per submission is quadratic (0.1 s a time for 1,000 students x 12 notebooks). A
+    # submission merged but not yet saved is graded again by --resume, which gives the same gradebook.
+    unsaved: list[Outcome] = []
     gradebook = open_gradebook(course_dir / "gradebook.db", settings.course_id)  # one engine for the run's merges
     try:
         if client is not None:
@@ -200,14 +204,16 @@ def grade_all(course_dir: Path, grading: Grading, jobs: int, progress: bool, res
         for private, finished in results:
             collect(course_dir, private, settings, finished, gradebook)
             outcomes.extend(finished)
-            status = save_status(course_dir, finished)
+            unsaved.extend(finished)
             bar.update(len(finished))
             if time.monotonic() - written > GRADES_EVERY:
+                status, unsaved = save_status(course_dir, unsaved), []
                 write_grades(course_dir, settings, students_status(status))
                 written = time.monotonic()
     finally:
         if hasattr(results, "close"):
             results.close()  # stops the workers now, even on Ctrl-C
+        status = save_status(course_dir, unsaved)  # what was merged, even on Ctrl-C
         if client is not None:
             client.close()
         gradebook.close()
