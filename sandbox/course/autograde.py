@@ -29,7 +29,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +43,7 @@ from .grades import write_grades
 from .kernel_template import SERVER_ENV, TemplateServer
 from .roster import SAFE_ID
 from .settings import CourseError, CourseSettings
-from .warm import WarmWorker, WorkerStopped
+from .warm import WarmWorker, WorkerStopped, WorkerZygote
 
 WORK_DIR = ".autograde_work"
 LOCK_FILE = ".autograde.lock"
@@ -243,26 +243,36 @@ def local_results(course_dir: Path, run_dir: Path, todo: list[tuple[str, str]], 
     ``jobs`` warm workers, as soon as it is graded."""
     if not todo:
         return
-    server, env = None, {}
-    if grading.isolation == "bwrap+nobody":  # the workers fork their kernels from one template between them
-        server = TemplateServer()
-        env = {SERVER_ENV: server.address}
-    idle: queue.Queue[WarmWorker] = queue.Queue()
-    workers = [WarmWorker(course_dir, run_dir, grading.isolation, grading.memory, f".worker-{i}", env)
-               for i in range(min(jobs, len(todo)))]
-    for w in workers:
-        w.start()  # every worker imports nbgrader at the same time, once
-        idle.put(w)
+    with ExitStack() as stack:
+        env = {}
+        if grading.isolation == "bwrap+nobody":  # the workers fork their kernels from one template between them
+            server = TemplateServer()
+            stack.callback(server.close)
+            env = {SERVER_ENV: server.address}
+        zygote = WorkerZygote(course_dir, run_dir, grading.isolation, grading.memory, env)  # imports once for all
+        stack.callback(zygote.close)
+        workers = [WarmWorker(course_dir, run_dir, grading.isolation, grading.memory, f".worker-{i}", env, zygote)
+                   for i in range(min(jobs, len(todo)))]
+        idle: queue.Queue[WarmWorker] = queue.Queue()
+        for w in workers:
+            idle.put(w)  # started by its first job
 
-    def grade(sid: str, assignment: str) -> list[Outcome]:
-        worker = idle.get()
-        try:
-            return grade_with(worker, sid, [assignment], limits, job_folder(sid, assignment))
-        finally:
-            idle.put(worker)
+        def grade(sid: str, assignment: str) -> list[Outcome]:
+            worker = idle.get()
+            try:
+                return grade_with(worker, sid, [assignment], limits, job_folder(sid, assignment))
+            finally:
+                idle.put(worker)
 
-    pool = ThreadPoolExecutor(max_workers=len(workers))
-    try:
+        pool = ThreadPoolExecutor(max_workers=len(workers))
+
+        def shut_down() -> None:
+            pool.shutdown(wait=False, cancel_futures=True)
+            for w in workers:
+                w.stop(final=True)  # unblocks the threads still waiting on a worker, and no thread restarts it
+            pool.shutdown(wait=True)
+
+        stack.callback(shut_down)  # first of the three: workers, then the zygote and the template
         futures = {pool.submit(grade, sid, a): (sid, a) for sid, a in todo}
         for future in as_completed(futures):
             sid, a = futures[future]
@@ -271,13 +281,6 @@ def local_results(course_dir: Path, run_dir: Path, todo: list[tuple[str, str]], 
             except Exception as e:  # a failure of ours must not stop the others
                 outcomes = [Outcome(sid, a, "ungradable", f"grading crashed: {e!r}")]
             yield run_dir / job_folder(sid, a), outcomes
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
-        for w in workers:
-            w.stop(final=True)  # unblocks the threads still waiting on a worker, and no thread restarts it
-        pool.shutdown(wait=True)
-        if server is not None:
-            server.close()
 
 
 def grade_with(worker: WarmWorker, student_id: str, assignments: list[str],

@@ -23,8 +23,12 @@ For each assignment it prints one line ``@grade {"student_id", "assignment",
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import signal
+import socket
 import sys
+import traceback
 from pathlib import Path
 
 import nbformat
@@ -142,22 +146,13 @@ def notebook_error(path: Path) -> str | None:
     return None
 
 
-def main(argv=None) -> int:
-    course, run_dir, mode, memory = argv if argv is not None else sys.argv[1:]
-    course_dir, run_dir = Path(course).resolve(), Path(run_dir).resolve()
-    options = {"isolation": mode, "memory": int(memory)}
-    out = sys.stdout
-
+def serve_jobs(course_dir: Path, run_dir: Path, options: dict, jobs, out) -> None:
+    """Grade each job read from the lines of ``jobs``, writing the protocol lines to ``out``."""
     def emit(result: dict) -> None:
         out.write(GRADE_LINE + json.dumps(result) + "\n")
         out.flush()
 
-    # nbgrader and the converters print to stdout at times: keep our protocol lines apart
-    sys.stdout = sys.stderr
-    if mode == "bwrap+nobody":  # a template of its own imports while this worker does (kernel_template)
-        kernel_template.shared().start()
-    warm_up()
-    for line in sys.stdin:
+    for line in jobs:
         job = json.loads(line)
         sid, done = job["student"], set()
 
@@ -173,6 +168,71 @@ def main(argv=None) -> int:
                     emit(outcome(sid, a, "ungradable", f"grading crashed: {e!r}"))
         out.write(f"{DONE_LINE}{sid}\n")
         out.flush()
+
+
+def serve_forks(listener: socket.socket, course_dir: Path, run_dir: Path, options: dict) -> None:
+    """The run's worker zygote: for each connection, fork a worker that grades the jobs sent on it.
+
+    The connection's first line is ``{"log": PATH}`` (the worker's stderr); the
+    zygote answers with the worker's pid. Workers start with nbgrader and
+    pandas imported, in their own session (the grader kills a worker's group).
+    """
+    signal.signal(signal.SIGCHLD, signal.SIG_IGN)  # the kernel reaps the workers
+    while True:
+        conn, _ = listener.accept()
+        with conn.makefile("r") as hello:
+            log = json.loads(hello.readline())["log"]
+        sys.stderr.flush()
+        pid = os.fork()
+        if pid == 0:
+            try:
+                signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the worker waits for its own children
+                listener.close()
+                os.setsid()
+                kernel_template.libc_call("prctl", kernel_template.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+                fd = os.open(log, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+                os.dup2(fd, 2)
+                os.close(fd)
+                with conn.makefile("r") as jobs, conn.makefile("w") as out:
+                    start_template(options)
+                    serve_jobs(course_dir, run_dir, options, jobs, out)
+            except BaseException:
+                traceback.print_exc()
+            finally:
+                sys.stderr.flush()
+                os._exit(0)
+        conn.sendall(f"{pid}\n".encode())
+        conn.close()
+
+
+def start_template(options: dict) -> None:
+    """In ``bwrap+nobody`` mode, connect to the run's kernel template now (or start our own: it imports while
+    this worker does; see kernel_template)."""
+    if options["isolation"] == "bwrap+nobody":
+        kernel_template.shared().start()
+
+
+def main(argv=None) -> int:
+    """``COURSE RUN_DIR MODE MEMORY``: grade jobs from stdin; with ``--zygote SOCKET`` after them, serve
+    workers forked from this process on SOCKET instead."""
+    args = argv if argv is not None else sys.argv[1:]
+    course, run_dir, mode, memory = args[:4]
+    course_dir, run_dir = Path(course).resolve(), Path(run_dir).resolve()
+    options = {"isolation": mode, "memory": int(memory)}
+    out = sys.stdout
+    # nbgrader and the converters print to stdout at times: keep our protocol lines apart
+    sys.stdout = sys.stderr
+    if args[4:5] == ["--zygote"]:
+        kernel_template.libc_call("prctl", kernel_template.PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        listener.bind(args[5])  # before the imports: the grader can connect (and wait) at once
+        listener.listen(64)
+        warm_up()
+        serve_forks(listener, course_dir, run_dir, options)
+        return 0
+    start_template(options)
+    warm_up()
+    serve_jobs(course_dir, run_dir, options, sys.stdin, out)
     return 0
 
 
