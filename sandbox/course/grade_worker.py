@@ -22,6 +22,7 @@ For each assignment it prints one line ``@grade {"student_id", "assignment",
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -228,6 +229,9 @@ def main(argv=None) -> int:
         listener.bind(args[5])  # before the imports: the grader can connect (and wait) at once
         listener.listen(64)
         warm_up()
+        # the imports move to a generation the collector never scans: the workers' collections then skip
+        # them, and leave their pages shared with the zygote (the kernel template does the same)
+        gc.freeze()
         serve_forks(listener, course_dir, run_dir, options)
         return 0
     start_template(options)
