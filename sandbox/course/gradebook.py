@@ -79,15 +79,20 @@ def submission_rows(gb: Gradebook, table, assignment: str, student_id: str):
 
 def cell_rows(gb: Gradebook, table, assignment: str, student_id: str):
     """((notebook, cell), row) of every Grade or Comment row of one submission, in one query."""
-    rows = (gb.db.query(Notebook.name, BaseCell.name, table)
-            .select_from(table)
+    rows = (with_cell_context(gb.db.query(Notebook.name, BaseCell.name, table), table)
+            .filter(Assignment.name == assignment, SubmittedAssignment.student_id == student_id))
+    return [((notebook, cell), row) for notebook, cell, row in rows]
+
+
+def with_cell_context(query, table):
+    """``query`` over ``table`` (Grade or Comment rows) joined to each row's submission, assignment,
+    notebook and cell."""
+    return (query.select_from(table)
             .join(SubmittedNotebook, SubmittedNotebook.id == table.notebook_id)
             .join(SubmittedAssignment, SubmittedAssignment.id == SubmittedNotebook.assignment_id)
             .join(Assignment, Assignment.id == SubmittedAssignment.assignment_id)
             .join(Notebook, Notebook.id == SubmittedNotebook.notebook_id)
-            .join(BaseCell, BaseCell.id == table.cell_id)
-            .filter(Assignment.name == assignment, SubmittedAssignment.student_id == student_id))
-    return [((notebook, cell), row) for notebook, cell, row in rows]
+            .join(BaseCell, BaseCell.id == table.cell_id))
 
 
 def record_zero_submission(gb: Gradebook, student_id: str, assignment: str) -> None:
@@ -124,14 +129,8 @@ def course_scores(gb: Gradebook, assignments: list[str]) -> dict[tuple[str, str]
     is not in the gradebook has no key. One query for the whole class: asking
     submission by submission took minutes on a class of a thousand.
     """
-    rows = (gb.db.query(SubmittedAssignment.student_id, Assignment.name, Notebook.name, BaseCell.name,
-                        Grade.auto_score, Grade.manual_score, Grade.score)
-            .select_from(Grade)
-            .join(SubmittedNotebook, Grade.notebook_id == SubmittedNotebook.id)
-            .join(SubmittedAssignment, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
-            .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
-            .join(Notebook, SubmittedNotebook.notebook_id == Notebook.id)
-            .join(BaseCell, Grade.cell_id == BaseCell.id)
+    rows = (with_cell_context(gb.db.query(SubmittedAssignment.student_id, Assignment.name, Notebook.name,
+                                          BaseCell.name, Grade.auto_score, Grade.manual_score, Grade.score), Grade)
             .filter(Assignment.name.in_(assignments)))
     scores: dict = {}
     for student, assignment, notebook, cell, auto, manual, score in rows:
