@@ -145,7 +145,7 @@ def format_card(ds, column: str = "rel", how: str = "median") -> tuple:
 SERIES = SeriesMatch(rtol=1e-6)
 
 #: The brand's posts and their ER (given in q1's solution; later solutions use them).
-POSTS_CODE = ("accounts = ds.accounts.loc[ds.accounts['brand_id'] == brand, 'account_id']\n"
+POSTS_CODE = ("accounts = ds.accounts.loc[ds.accounts['brand_id'] == ex.brand(ds), 'account_id']\n"
               "posts = ds.posts[ds.posts['account_id'].isin(accounts)]\n"
               "er = ds.posts[['likes', 'comments', 'shares', 'saves']].sum(axis=1) / ds.posts['impressions']")
 
@@ -206,7 +206,7 @@ Q3 = Question(
            "and axis labels with `.set(title=..., xlabel=..., ylabel=...)`; a manager should read a bar of 1 as "
            "'as good as the platform's typical post'."),
     solution=("platform_chart = sns.barplot(x=platform_index.index, y=platform_index.to_numpy(), errorbar=None)\n"
-              "platform_chart.set(title=f\"{brand}: median ER against each platform's typical post\",\n"
+              "platform_chart.set(title=\"The brand's median ER against each platform's typical post\",\n"
               "                   xlabel='platform', ylabel='brand median ER / platform median ER')"),
     mistakes=(
         Mistake("the bars are the brand's raw median ER per platform; chart the index (over each platform's "
@@ -226,7 +226,7 @@ Q4 = Question(
            "with its own account's median ER (04's rel_er), then take the median per hour.",
            "Drop the hours with less than ex.MIN_SHARE of the brand's posts (`value_counts(normalize=True)`); "
            "the hour of the largest median, as an int, is the answer and that median its evidence."),
-    solution=("zone = ds.brands.set_index('brand_id').loc[brand, 'timezone']\n"
+    solution=("zone = ds.brands.set_index('brand_id').loc[ex.brand(ds), 'timezone']\n"
               "hour = posts['posted_at'].dt.tz_convert(zone).dt.hour\n"
               "rel = brand_er / brand_er.groupby(posts['account_id']).transform('median')\n"
               "by_hour = rel.groupby(hour).median()\n"
