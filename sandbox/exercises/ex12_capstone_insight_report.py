@@ -274,16 +274,15 @@ Q5 = Question(
 
 #: The model written answer, shown by ``q6.solution()`` once the learner wrote theirs.
 MODEL_ANSWER = (
-    "Jones PLC does best on instagram: its median post there engages about 15% more than the typical "
-    "instagram post of any brand, while its facebook and youtube posts sit near or below their platforms' "
-    "typical post; its raw rates would have pointed elsewhere, because some platforms engage more for every "
-    "brand. Post at the best local hour of the card (New York time) and favour the format of the card: both "
-    "were judged against each account's own typical post, so they do not just repeat which platform the post "
-    "was on, and only hours and formats with enough posts were compared. In late June its instagram account "
-    "had a crisis: for about ten days it lost several times its normal number of followers, about 280 in net, "
-    "which its normal growth of about 23 a day wins back in about two weeks. Find out what set it off before "
-    "scaling instagram, and re-check these medians next quarter: a brand's few hundred posts per platform "
-    "move them by a few percent."
+    "Jones PLC does best on facebook: its median post there engages about a third more than the typical "
+    "facebook post of any brand (188 posts), while its instagram posts sit about 7% below instagram's typical "
+    "post; its raw rates pointed to youtube only because youtube engages more for every brand. Post around "
+    "1 pm New York time, where its posts do about 23% better than their account's typical post, and push "
+    "reels, which do about 23% better too (104 posts); shorts looked best on raw rates only because they "
+    "sit on youtube. In late June its instagram account had a ten-day crisis that cost about 280 followers in "
+    "net, which its normal growth of about 23 a day wins back in about two weeks: find out what set it off "
+    "before putting more into instagram. The hour and format medians rest on about a hundred posts each, so "
+    "test them for a quarter and re-check."
 )
 
 Q6 = Question(
