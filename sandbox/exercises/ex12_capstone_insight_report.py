@@ -45,30 +45,22 @@ HOUR_TIE = ex03.NEAR_TIE
 FORMAT_TIE = ex04.NEAR_TIE
 
 
+@an.last_dataset_cache
 def brand(ds) -> str:
     """The brand of the brief: the brand of the account with the crisis (notebook 07's crisis account)."""
     return str(ds.accounts.set_index("account_id").loc[ex07.crisis_account(ds), "brand_id"])
 
 
-#: The last dataset's brand posts per rate, (dataset, rate) -> frame: every card of a world reads them, and a
-#: check also computes each mistake's answer; one world at a time is all a notebook or a test needs.
-_POSTS: dict = {}
-
-
+@an.last_dataset_cache
 def brand_posts(ds, rate=an.er_impressions) -> pd.DataFrame:
     """The brand's posts with ``er``, ``rel`` (er over its account's median er) and ``hour`` (local).
 
     Shared between calls on the same dataset object: read it, never modify it.
     """
-    cached = _POSTS.get(rate)
-    if cached is not None and cached[0] is ds:
-        return cached[1]
     posts = rated(ds, rate)
     accounts = ds.accounts.loc[ds.accounts["brand_id"] == brand(ds), "account_id"]
     mine = posts["account_id"].isin(accounts)
-    frame = posts[mine].assign(hour=local_hour(ds)[mine]).rename(columns={"rel_er": "rel"})
-    _POSTS[rate] = (ds, frame)
-    return frame
+    return posts[mine].assign(hour=local_hour(ds)[mine]).rename(columns={"rel_er": "rel"})
 
 
 def brand_er(ds, rate=an.er_impressions) -> pd.Series:
