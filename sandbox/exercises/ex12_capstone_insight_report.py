@@ -158,9 +158,9 @@ Q1 = Question(
 )
 
 Q2 = Question(
-    "q2", "Insight card: the brand's platform where it does best compared fairly with that platform's typical "
-    "post, that comparison as evidence, and the brand's number of posts there. Platforms within PLATFORM_TIE "
-    "(5%) of the best are ties.", ("best_platform", "best_platform_index", "best_platform_posts"),
+    "q2", "Insight card: the brand's platform where it does best, compared fairly (its median ER there over the "
+    "median ER of the yardstick you judge fair), that ratio as evidence, and the brand's number of posts there. "
+    "Platforms within PLATFORM_TIE (5%) of the best are ties.", ("best_platform", "best_platform_index", "best_platform_posts"),
     reference=platform_card, comparison=LabelCard("platform"),
     hints=("Some platforms engage more than others for every brand. Where does THIS brand beat what the "
            "platform usually gets?",
