@@ -485,3 +485,30 @@ def test_comments_and_sentiment_reject_beginner_answers(default_world, fresh_wor
     assert q7.mismatch((claim.upper(), account_share, company_share), q7.reference(ds)) is None
     assert "allowed answers" in q7.mismatch(("no crisis", account_share, company_share), q7.reference(ds))
     assert "percentage" in q7.mismatch((claim, account_share * 100, company_share), q7.reference(ds))
+
+
+@pytest.mark.slow
+def test_capstone_follows_each_world(default_world, fresh_worlds):
+    """12: the brand is the planted crisis brand on every world; the accepted platform, hour and format are
+    each right on at most 60% of the worlds; the default world's answers copied onto another world fail, and
+    an index given as a percentage or a UTC hour is told so."""
+    ex12 = __import__("sandbox.exercises.ex12_capstone_insight_report", fromlist=["x"])
+    ex = get_exercise("12_capstone_insight_report")
+    worlds = [default_world, *fresh_worlds]
+    counts = {qid: {} for qid in ("q2", "q4", "q5")}
+    for ds in worlds:
+        assert ex12.brand(ds) == ds.truth["crisis"]["brand_id"], ds.meta["seed"]
+        for qid in counts:
+            for label in ex[qid].reference(ds)[0]:
+                counts[qid][label] = counts[qid].get(label, 0) + 1
+    shares = {qid: {k: n / len(worlds) for k, n in c.items()} for qid, c in counts.items()}
+    print("\n12 most frequent accepted answer:", {qid: f"{max(s.values()):.0%}" for qid, s in shares.items()})
+    assert all(max(s.values()) <= MAX_SHARE for s in shares.values()), shares
+    ds, other = default_world, fresh_worlds[0]
+    for qid in ("q2", "q4", "q5", "q6"):
+        copied = ex[qid].answers_of(ex[qid].reference(ds))[0]
+        assert ex[qid].mismatch(copied, ex[qid].reference(other)) is not None, qid
+    platform, index, posts = ex["q2"].answers_of(ex["q2"].reference(ds))[0]
+    assert "percentage" in ex["q2"].mismatch((platform, index * 100, posts), ex["q2"].reference(ds))
+    utc = ex["q4"].answers_of(ex12.hour_card(ds, clock="utc"))[0]
+    assert "UTC" in ex["q4"].diagnose(utc, ds)

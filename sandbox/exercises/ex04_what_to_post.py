@@ -28,6 +28,7 @@ NEAR_TIE = 0.02
 ENGAGEMENTS = "ds.posts[['likes', 'comments', 'shares', 'saves']].sum(axis=1)"
 
 
+@an.last_dataset_cache
 def rated(ds, rate=an.er_impressions, by: str = "account_id", how: str = "median") -> pd.DataFrame:
     """ds.posts with ``er`` and ``rel_er`` (er over the median er of the post's ``by`` group)."""
     posts = ds.posts.assign(platform=ds.posts["platform"].astype(str), topic=ds.posts["topic"].astype(str),

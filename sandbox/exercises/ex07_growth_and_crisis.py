@@ -55,6 +55,7 @@ CLAIMS = ("kept growing", "back within two months", "more than two months", "not
 # ---------------------------------------------------------------- growth and churn
 
 
+@an.last_dataset_cache
 def daily(ds) -> pd.DataFrame:
     """ds.followers_daily sorted by account and date, with ``net`` = follows - unfollows."""
     f = ds.followers_daily.sort_values(["account_id", "date"], kind="stable")
@@ -125,6 +126,7 @@ def expected_unfollows(ds) -> pd.Series:
     return (f["followers"] * rate).clip(lower=FLOOR)
 
 
+@an.last_dataset_cache
 def unfollow_ratio(ds, center: bool = True) -> pd.Series:
     """Each day's unfollows over its normal unfollows (:func:`expected_unfollows`), smoothed with a
     SMOOTH-day rolling median (centred unless ``center`` is False), aligned with :func:`daily`."""
@@ -133,6 +135,7 @@ def unfollow_ratio(ds, center: bool = True) -> pd.Series:
     return ratio.groupby(f["account_id"]).rolling(SMOOTH, center=center).median().droplevel(0).reindex(f.index)
 
 
+@an.last_dataset_cache
 def peaks(ds) -> pd.Series:
     """Each account's highest smoothed unfollow ratio."""
     return unfollow_ratio(ds).groupby(daily(ds)["account_id"]).max()
@@ -159,6 +162,7 @@ def steepest_decline_account(ds) -> set:
     return {growth(ds)["rate"].idxmin()}
 
 
+@an.last_dataset_cache
 def crisis_frame(ds, center: bool = True) -> pd.DataFrame:
     """The crisis account's rows of :func:`daily`, indexed by date, with the smoothed unfollow ratio
     ``smooth`` (``center=False``: from a trailing rolling window, a mistake)."""
@@ -199,6 +203,7 @@ def windows(start: pd.Timestamp, end: pd.Timestamp) -> list[tuple]:
     return [(start, end)] + others
 
 
+@an.last_dataset_cache
 def crisis_cards(ds, normal: str = "outside", lost: str = "net") -> list[tuple]:
     """(accepted claims, net follows during the crisis, normal daily net follows) of the crisis account, for
     the data's crisis window and then each window within the noise band (:func:`windows`).
