@@ -319,3 +319,18 @@ def test_a_rounded_number_is_told_to_keep_its_precision_not_that_it_is_too_low()
     assert mismatch(Scalar(), 1.8, expected).endswith("is too high")
     assert mismatch(Scalar(), 2.0, expected).endswith("is too high")  # one digit: a guess is not told it is close
     assert "percentage (x 100)" in mismatch(Scalar(), 172.345, expected)
+
+
+def test_a_count_100_times_too_big_is_not_told_it_looks_like_a_percentage():
+    from sandbox.exercises import ex01_first_look, ex07_growth_and_crisis
+    from sandbox.exercises._compare import Scalar
+
+    counts = Scalar(rtol=1e-6, percent=False)
+    assert mismatch(counts, 2260.0, 22.6).endswith("is too high")
+    assert mismatch(counts, 0.226, 22.6).endswith("is too low")
+    assert "looks rounded" in mismatch(counts, 22.0, 22.1234)
+    assert "percentage" not in mismatch(counts, 2212.34, 22.1234)
+    # the questions whose values are counts say so
+    assert ex01_first_look.Q1.comparison.percent is False
+    normal_net = ex07_growth_and_crisis.Q7.comparison.part.parts[2]
+    assert normal_net.percent is False

@@ -69,15 +69,16 @@ def percent_hint(answer: float, expected: float, rtol: float) -> str | None:
     return None
 
 
-def rounding_hint(answer: float, expected: float) -> str | None:
-    """A message when ``answer`` is ``expected`` (or its percentage) rounded to 2-4 significant digits.
+def rounding_hint(answer: float, expected: float, percent: bool = True) -> str | None:
+    """A message when ``answer`` is ``expected`` (or, if ``percent``, its percentage) rounded to 2-4
+    significant digits.
 
     A rounded answer is right but for its precision: "too low" would send the learner after a wrong
     method. One significant digit is left out: a guess such as 0.05 would be told it is close.
     """
     if expected == 0 or not math.isfinite(expected) or not math.isfinite(answer):
         return None
-    for scale, what in ((1, "rounded"), (100, "a rounded percentage")):
+    for scale, what in ((1, "rounded"), (100, "a rounded percentage"))[:2 if percent else 1]:
         target = expected * scale
         for digits in range(2, 5):
             places = digits - 1 - math.floor(math.log10(abs(target)))
@@ -111,6 +112,9 @@ class Scalar:
     atol: float = 1e-12
     #: What a NaN answer probably means (when the expected value is a number).
     nan_message: str = "your value is NaN (missing): did a filter keep no rows, or a division have nothing to divide?"
+    #: The value is a share or a rate, which a learner may give as a percentage; False for counts and money,
+    #: where an answer 100 times the value is not told "looks like a percentage".
+    percent: bool = True
 
     def compare(self, answer, expected) -> None:
         if isinstance(answer, (pd.Series, pd.DataFrame, np.ndarray, list, tuple, dict)):
@@ -123,7 +127,7 @@ class Scalar:
             return
         if math.isnan(a):
             raise Mismatch(self.nan_message)
-        hint = percent_hint(a, e, self.rtol) or rounding_hint(a, e)
+        hint = (percent_hint(a, e, self.rtol) if self.percent else None) or rounding_hint(a, e, self.percent)
         if hint:
             raise Mismatch(f"your value {fmt(answer)} {hint}")
         direction = "too high" if a > e else "too low"

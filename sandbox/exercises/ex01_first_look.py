@@ -135,7 +135,7 @@ def audience_card(ds, **kw) -> tuple:
 
 Q1 = Question(
     "q1", "How many posts are in the posts table?", ("n_posts",),
-    reference=n_posts, comparison=Scalar(rtol=0, atol=0.5),
+    reference=n_posts, comparison=Scalar(rtol=0, atol=0.5, percent=False),
     hints=("One row of `ds.posts` is one post.",
            "The number of rows of a DataFrame is `len(df)` or `df.shape[0]`."),
     solution="n_posts = len(ds.posts)",

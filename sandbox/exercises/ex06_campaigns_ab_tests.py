@@ -319,7 +319,7 @@ Q6 = Question(
     "the baseline conversion rate of all A arms pooled (their conversions / their clicks), two-sided, ALPHA 5%, "
     "POWER 80%, equal arms; rounded up to a whole number.",
     ("clicks_per_arm",),
-    reference=clicks_needed, comparison=Scalar(rtol=2e-4),
+    reference=clicks_needed, comparison=Scalar(rtol=2e-4, percent=False),
     hints=("The baseline is what the current creatives convert at; the new creative must beat it by 20% of it "
            "(relative), so the target rate is 1.2 times the baseline.",
            "`proportion_effectsize(target, baseline)` turns the two rates into an effect size; "

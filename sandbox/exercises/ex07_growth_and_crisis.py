@@ -405,7 +405,8 @@ Q7 = Question(
     "around it.", ("claim", "crisis_net", "normal_net"),
     reference=crisis_cards,
     comparison=AnyOf(Several(("claim", "crisis_net", "normal_net"),
-                             (MemberOf(str, "claim", options=CLAIMS), Scalar(rtol=1e-6), Scalar(rtol=1e-6)))),
+                             (MemberOf(str, "claim", options=CLAIMS), Scalar(rtol=1e-6, percent=False),
+                              Scalar(rtol=1e-6, percent=False)))),
     hints=("Split the crisis account's days into the crisis window (your q6) and the rest. How many followers "
            "did the window cost, and how many does a normal day bring?",
            "crisis_net: the net column summed over the window's days; normal_net: the net of the other days "

@@ -330,7 +330,7 @@ WORK_CODE = ("c = (ds.comments.merge(ds.posts[['post_id', 'account_id', 'posted_
 Q1 = Question(
     "q1", "How many comments did the brands write under their own posts (the author is the post's own "
     "account)? An int.", ("n_replies",),
-    reference=n_replies, comparison=Scalar(rtol=0, atol=0.5),
+    reference=n_replies, comparison=Scalar(rtol=0, atol=0.5, percent=False),
     hints=("A brand answering a complaint writes from its own account: compare each comment's author_handle "
            "with the handle of the account that posted.",
            "Both columns are in c: a comparison of the two columns gives one True per brand reply; sum it."),
