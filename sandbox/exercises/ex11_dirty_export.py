@@ -33,6 +33,7 @@ import pandas as pd
 
 from .. import cleaning
 from ..dataset import cache_dir, write_table
+from ..cleaning import parse_times  # noqa: F401  (the notebook reads times with the reference cleaner's reader)
 from ..generator.dirty import EXPORTED_AT, ExportFormat, export_of
 from . import _analysis as an
 from ._chart import BarChart, bar_chart
@@ -239,7 +240,8 @@ Q1 = Question(
            "write there?",
            "A post id is a P followed by digits; `raw['post_id'].str.fullmatch(...)` says which rows have one. "
            "Keep those rows as `rows` (with .copy(): you will add parsed columns to it)."),
-    solution=("is_post = raw['post_id'].str.fullmatch(r'P\\d+')\n"
+    solution=("raw = pd.read_csv(ex.export_file(ds), skiprows=1, dtype=str, keep_default_na=False)\n"
+              "is_post = raw['post_id'].str.fullmatch(r'P\\d+')\n"
               "rows = raw[is_post].copy()\n"
               "n_rows = len(rows)"),
     mistakes=(
@@ -291,13 +293,15 @@ Q4 = Question(
     reference=clean_total,
     comparison=Several(("keep", "clean_impressions"),
                        (MemberOf(str, "snapshot", options=SNAPSHOTS), Scalar(rtol=0, atol=0.5))),
-    hints=("The two exports were made on different days. A post's impressions keep growing for days after it "
-           "is published: which export saw the post's whole life?",
+    hints=("The two exports were made on different days (read rows['exported_at'] with ex.parse_times and "
+           "your order). A post's impressions keep growing for days after it is published: which export saw "
+           "the post's whole life?",
            "Sort rows by exported_at and keep one row per post_id, the right one of the two "
            "(`drop_duplicates('post_id', keep=...)`). Call the result `clean`: the next questions use it.",
            "`drop_duplicates()` with no column compares whole rows: two snapshots of a post differ in their "
            "metrics and exported_at, so name the column that identifies a post."),
-    solution=("keep = 'latest'\n"
+    solution=("rows['exported_at'] = ex.parse_times(rows['exported_at'], order)\n"
+              "keep = 'latest'\n"
               "clean = rows.sort_values('exported_at').drop_duplicates('post_id', keep='last').copy()\n"
               "clean_impressions = clean['impressions'].sum()"),
     mistakes=(
@@ -362,10 +366,12 @@ Q7 = Question(
     "q7", "Posts per calendar month of posted_at (UTC, months 1-12), one row per post, as a Series indexed by "
     "month number.", ("posts_per_month",),
     reference=posts_per_month, comparison=SeriesMatch(rtol=0, atol=0.5),
-    hints=("Your clean['posted_at'] holds timestamps already if you read it with parse_times and your order; "
-           "check that none is missing (NaT) before you count.",
-           "`.dt.month` gives the month number of each timestamp; `value_counts()` counts them."),
-    solution="posts_per_month = clean['posted_at'].dt.month.value_counts().sort_index()",
+    hints=("posted_at is text in three styles. Whatever reads it must read every style, in the file's day/month "
+           "order, and leave no time missing (NaT): count them before you count the months.",
+           "`ex.parse_times(clean['posted_at'], order)` gives UTC timestamps; `.dt.month` gives the month number "
+           "of each, `value_counts()` counts them."),
+    solution=("clean['posted_at'] = ex.parse_times(clean['posted_at'], order)\n"
+              "posts_per_month = clean['posted_at'].dt.month.value_counts().sort_index()"),
     mistakes=(
         Mistake("in part of your dates day and month are read the wrong way round (dayfirst does that wherever "
                 "a date allows it): read the dates in the file's order, your `order`",
