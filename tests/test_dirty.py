@@ -173,3 +173,23 @@ def test_dirty_exports_are_deterministic(tmp_path):
     b = sandbox.generate(seed=9, scale="tiny", locale="es_ES", dirty=0.2).save(tmp_path / "b")
     for name in [*EXPORT_TABLES, "truth/dirty_log"]:
         assert (a / f"{name}.csv").read_bytes() == (b / f"{name}.csv").read_bytes()
+
+
+def test_notebook_11_export_is_the_worlds_own_dirty_export(tiny_dataset, tmp_path, monkeypatch):
+    """ex.export_file writes, into the cache folder, the posts.csv that `sandbox generate --dirty RATE` writes for
+    the same world (so a course regrades from the student's seed, never from a submitted file); the notebook's
+    parsed facts keep exactly the clean posts; a dirty world is refused with the reason."""
+    from sandbox.exercises import ex11_dirty_export as ex
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = ex.export_file(tiny_dataset)
+    assert path.is_relative_to(tmp_path / "cache") and ex.export_file(tiny_dataset) == path
+    generated = sandbox.generate(seed=0, scale="tiny", dirty=ex.RATE).save(tmp_path / "dirty", format="csv")
+    assert path.read_bytes() == (generated / "posts.csv").read_bytes()
+    kept = ex.posts(tiny_dataset).set_index("post_id").sort_index()
+    want = tiny_dataset.posts.set_index("post_id").sort_index()
+    assert kept.index.equals(want.index)
+    assert (kept["platform"] == want["platform"].astype(str)).all()
+    assert (kept["impressions"] == want["impressions"]).all() and (kept["posted_at"] == want["posted_at"]).all()
+    with pytest.raises(ValueError, match="clean world"):
+        ex.export_file(sandbox.load_dataset(generated))
