@@ -45,6 +45,8 @@ RATE = 0.1
 TABLE = "posts"
 #: Which snapshot of a post exported twice to keep.
 SNAPSHOTS = ("first", "latest")
+#: The wrong reading of each day/month order.
+OTHER_ORDER = {"dmy": "mdy", "mdy": "dmy"}
 #: Platforms whose overstatement is within 10% of the largest are ties.
 NEAR_TIE = 0.10
 
@@ -62,7 +64,8 @@ def world_key(ds) -> str:
     if meta.get("dirty"):
         raise ValueError("notebook 11 makes its own export from a clean world; load a clean dataset "
                          f"(this one was generated with --dirty {meta['dirty']})")
-    return "-".join(str(meta[k]) for k in ("version", "seed", "scale", "locale", "n_brands", "period_start"))
+    days = "-".join(str(meta[k])[:10].replace("-", "") for k in ("period_start", "period_end"))
+    return f"{meta['version']}-seed{meta['seed']}-{meta['scale']}-{meta['locale']}-{meta['n_brands']}brands-{days}"
 
 
 def export(ds) -> pd.DataFrame:
@@ -79,6 +82,7 @@ def export_file(ds) -> Path:
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
         os.close(fd)
         write_table(export(ds), Path(tmp), "csv")
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the export is an ordinary file
         os.replace(tmp, target)  # atomic: two kernels making the same export never see half a file
     return target
 
@@ -285,6 +289,10 @@ Q3 = Question(
            "then `.dropna().astype(int)`) and ask whether any first number, or any second one, is above 12."),
     solution=("days = rows['posted_at'].str.extract(r'^(\\d{1,2})/(\\d{1,2})/').dropna().astype(int)\n"
               "order = 'dmy' if (days[0] > 12).any() else 'mdy'"),
+    mistakes=(
+        Mistake("a guess (the first dates, such as 01/01, fit either order): some date of the file settles it, one "
+                "whose first or second number is above 12", lambda ds: OTHER_ORDER[order(ds)]),
+    ),
 )
 
 Q4 = Question(
