@@ -32,8 +32,8 @@ from pathlib import Path
 import pandas as pd
 
 from .. import cleaning
-from ..dataset import cache_dir, write_table
 from ..cleaning import parse_times  # noqa: F401  (the notebook reads times with the reference cleaner's reader)
+from ..dataset import cache_dir, write_table
 from ..generator.dirty import EXPORTED_AT, ExportFormat, export_of
 from . import _analysis as an
 from ._chart import BarChart, bar_chart
@@ -91,8 +91,10 @@ def facts(ds) -> pd.DataFrame:
     """One row per post row of the export, in file order, parsed by the reference cleaner's rules.
 
     Columns: post_id, label (the platform as exported), platform (cleaned), impressions (parsed),
-    impressions_coerced (``pd.to_numeric(errors='coerce')`` of the text: a mistake), posted_at (UTC),
-    latest (True for the snapshot a post keeps) and first (True for its first row in the file).
+    impressions_coerced (``pd.to_numeric(errors='coerce')`` of the text: a mistake), posted_at (UTC) and
+    posted_text (as exported), row (its place among the post rows), latest (True for the snapshot a post
+    keeps) and first (True for its first row in the file). ``attrs``: the file's day/month ``order`` and
+    its totals row's impressions. Cached per world (the export takes a second to make).
     """
     key = world_key(ds)
     if key not in _FACTS:
@@ -174,8 +176,9 @@ def clean_total(ds, keep: str = "latest", dedupe: bool = True) -> tuple:
 def platform_posts(ds, labels: str = "clean", fill: bool = True, keep: str = "latest") -> pd.Series:
     """Posts per platform, one row per post.
 
-    ``labels="raw"`` (as exported: the check's own message names the repeated spellings), ``"stripped"`` (trimmed and lowercased, short names kept), ``fill=False``
-    (empty platforms dropped) and ``keep="all"`` (rows exported twice counted twice) are mistakes.
+    ``labels="raw"`` (as exported: the check's own message names the repeated spellings), ``"stripped"``
+    (trimmed and lowercased, short names kept), ``fill=False`` (an empty platform left as a label of its own)
+    and ``keep="all"`` (rows exported twice counted twice) are mistakes.
     """
     f = facts(ds) if keep == "all" else posts(ds, keep)
     platform = f["platform"]
@@ -336,7 +339,8 @@ Q5 = Question(
            "`.where(label != '', account_platform)` for the empty ones, then `value_counts()`."),
     solution=("short = {'ig': 'instagram', 'fb': 'facebook', 'twitter': 'x', 'li': 'linkedin', 'yt': 'youtube'}\n"
               "label = clean['platform'].str.strip().str.lower().str.replace(' ', '').replace(short)\n"
-              "account_platform = clean['account_id'].map(ds.accounts.set_index('account_id')['platform'].astype(str))\n"
+              "accounts = ds.accounts.set_index('account_id')['platform'].astype(str)\n"
+              "account_platform = clean['account_id'].map(accounts)\n"
               "clean['platform'] = label.where(label != '', account_platform)\n"
               "platform_posts = clean['platform'].value_counts()"),
     mistakes=(
