@@ -1,9 +1,8 @@
 """Questions of notebook 11, cleaning a dirty export: what a raw export gets wrong for a manager who trusts it.
 
 The learner's export is their own: :func:`export_file` writes the posts export of the world the notebook
-loads, made by dirty mode at the fixed rate RATE from the world's own seed (the ``dirty`` stream, so it is
-byte for byte the ``posts.csv`` of ``sandbox generate --seed S --dirty 0.1``), into the cache folder on first
-use. Expected answers are computed from the world (the export is made again in memory), never from a file.
+loads, made by dirty mode at the fixed rate RATE with a seed drawn from the world's posts (:func:`world_seed`:
+a course's kernel does not see the world's seed), into the cache folder on first use. Expected answers are computed from the world (the export is made again in memory), never from a file.
 
 Definitions used throughout (the rules of :data:`sandbox.generator.dirty.RULES`, applied with the helpers of
 :mod:`sandbox.cleaning`, the reference cleaner):
@@ -25,6 +24,7 @@ In the notebook: ``q1, ..., q7 = ex.setup(globals())``.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from pathlib import Path
@@ -58,25 +58,40 @@ _KEEP = 32
 # ---------------------------------------------------------------- the learner's export
 
 
+def world_seed(ds) -> int:
+    """The seed of ``ds``'s export, drawn from its posts: a course's kernel does not see the world's seed (a
+    student's learner tables leave it out), so the kernel and the grader both derive it from the data they share."""
+    posts = ds.posts
+    text = "\n".join(posts["post_id"].astype(str)) + f"|{int(posts['impressions'].sum())}"
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "big")
+
+
 def world_key(ds) -> str:
     """What identifies the world behind ``ds`` (and so its export)."""
     meta = ds.meta
     if meta.get("dirty"):
         raise ValueError("notebook 11 makes its own export from a clean world; load a clean dataset "
                          f"(this one was generated with --dirty {meta['dirty']})")
-    days = "-".join(str(meta[k])[:10].replace("-", "") for k in ("period_start", "period_end"))
-    return f"{meta['version']}-seed{meta['seed']}-{meta['scale']}-{meta['locale']}-{meta['n_brands']}brands-{days}"
+    return f"{meta.get('version', '')}-{meta.get('locale', '')}-{world_seed(ds):016x}"
 
 
 def export(ds) -> pd.DataFrame:
     """The posts export of ``ds``'s world as text, as the file holds it below its description line."""
-    frame, _ = export_of(ds, TABLE, RATE)
+    frame, _ = export_of(ds, TABLE, RATE, seed=world_seed(ds))
     return frame
 
 
 def export_file(ds) -> Path:
-    """The learner's export: ``posts.csv`` of ``ds``'s world, written into the cache folder on first use."""
-    target = cache_dir() / "exports" / world_key(ds) / f"{TABLE}.csv"
+    """The learner's export: ``posts.csv`` of ``ds``'s world, written into the cache folder on first use
+    (the temporary folder where the cache cannot be written, as in a grading sandbox)."""
+    name = Path("exports") / world_key(ds) / f"{TABLE}.csv"
+    try:
+        return _write_export(ds, cache_dir() / name)
+    except OSError:
+        return _write_export(ds, Path(tempfile.gettempdir()) / "social-analytics-sandbox" / name)
+
+
+def _write_export(ds, target: Path) -> Path:
     if not target.is_file():
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")

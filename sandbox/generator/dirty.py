@@ -423,12 +423,12 @@ def table_rngs(rng: np.random.Generator) -> dict:
     return dict(zip(EXPORT_TABLES, rng.spawn(len(EXPORT_TABLES))))
 
 
-def export_of(ds, name: str, rate: float) -> tuple[pd.DataFrame, list]:
-    """The export of one clean table of ``ds`` (and its log), byte for byte what ``generate(..., dirty=rate)``
-    writes for the same world: the same seed, stream and table."""
+def export_of(ds, name: str, rate: float, seed: int | None = None) -> tuple[pd.DataFrame, list]:
+    """The export of one clean table of ``ds`` (and its log). With the world's own seed (the default), byte for
+    byte what ``generate(..., dirty=rate)`` writes for the same world: the same seed, stream and table."""
     from .._seeding import child_rng
 
-    rng = table_rngs(child_rng(ds.meta["seed"], "dirty"))[name]
+    rng = table_rngs(child_rng(ds.meta["seed"] if seed is None else seed, "dirty"))[name]
     return dirty_table(name, getattr(ds, name), ds.meta, ExportFormat.of(ds.meta["locale"]), check_dirty(rate), rng)
 
 
