@@ -414,12 +414,12 @@ Q7 = Question(
 #: The model written answer of question 8, shown by q8.solution() once the learner wrote theirs.
 MODEL_ANSWER = (
     "Report 260.9 million impressions for the year's 11,512 posts. The file's own numbers say otherwise: summed "
-    "as it stands, its impressions column gives 541 million, twice the truth, because its last row is a totals "
+    "as it stands, its impressions column gives 534 million, twice the truth, because its last row is a totals "
     "row that already adds up every row above it; that is the number that would have misled you most. Without "
-    "it, the 11,800 post rows still add up to 270.6 million, 3.7% too many: two overlapping exports put 288 "
+    "it, the 11,800 post rows still add up to 267.0 million, 2.4% too many: two overlapping exports put 288 "
     "posts in the file twice, and only each post's latest snapshot counts. The duplicates do not inflate every "
-    "platform alike: instagram's impressions are overstated by 4.7%, linkedin's by 0.8%, so a platform "
-    "comparison made on the raw file flatters instagram. A tool that reads '12,345' as missing would have kept "
+    "platform alike: facebook's impressions are overstated by 3.3%, youtube's by 0.2%, so a platform "
+    "comparison made on the raw file flatters facebook. A tool that reads '12,345' as missing would have kept "
     "0.4% of the impressions, and the labels (IG, ' instagram', Twitter) split each platform into several. "
     "Before trusting a total, count the rows and the distinct ids, and check that every value parsed."
 )
