@@ -132,16 +132,21 @@ def fill_missing(df: pd.DataFrame, raw: pd.DataFrame, context: dict) -> pd.DataF
     return df
 
 
+def latest_snapshots(rows: pd.DataFrame, key: str, order: str) -> pd.DataFrame:
+    """One row per ``key``: the snapshot with the latest exported_at (a row exported twice), sorted by ``key``."""
+    exported = parse_times(rows[EXPORTED_AT], order)
+    latest = rows.assign(_exported=exported).sort_values("_exported", kind="stable")
+    latest = latest.drop_duplicates(key, keep="last").drop(columns="_exported")
+    return latest.sort_values(key, kind="stable").reset_index(drop=True)
+
+
 def clean_export(raw: pd.DataFrame, name: str, fmt: ExportFormat, context: dict) -> pd.DataFrame:
     """The clean table behind one messy export (``context``: the clean tables it may need)."""
     table = TABLES[name]
     rows = data_rows(raw)
     time_columns = [c.name for c in table.columns if c.kind in ("timestamp", "date")] + [EXPORTED_AT]
     order = date_order(pd.concat([rows[c] for c in time_columns if c in rows]), fmt.date_order)
-    exported = parse_times(rows[EXPORTED_AT], order)
-    latest = rows.assign(_exported=exported).sort_values("_exported", kind="stable")
-    latest = latest.drop_duplicates(table.columns[0].name, keep="last")
-    latest = latest.sort_values(table.columns[0].name, kind="stable").reset_index(drop=True)
+    latest = latest_snapshots(rows, table.columns[0].name, order)
     labels = SPECS[name].labels
     columns = {c.name: parse_column(latest[c.name], c, fmt, order, c.name in labels) for c in table.columns}
     df = fill_missing(pd.DataFrame(columns), latest[[c.name for c in table.columns]], context)

@@ -313,14 +313,18 @@ def default_dataset_dir() -> Path:
     return cached_default_dir()
 
 
+def cache_dir() -> Path:
+    """The project's cache folder (``$XDG_CACHE_HOME`` or ``~/.cache``), for files remade on demand."""
+    return Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "social-analytics-sandbox"
+
+
 def cached_default_dir() -> Path:
     """Regenerate the default world into a per-version cache folder (once)."""
     from . import __version__
     from ._scales import DEFAULT_SCALE
     from .generator import generate
 
-    base = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "social-analytics-sandbox"
-    target = base / f"default-{__version__}"
+    target = cache_dir() / f"default-{__version__}"
     if not (target / META_FILE).is_file():
         generate(seed=0, scale=DEFAULT_SCALE).save(target, format="csv", force=True)
     return target

@@ -173,3 +173,27 @@ def test_dirty_exports_are_deterministic(tmp_path):
     b = sandbox.generate(seed=9, scale="tiny", locale="es_ES", dirty=0.2).save(tmp_path / "b")
     for name in [*EXPORT_TABLES, "truth/dirty_log"]:
         assert (a / f"{name}.csv").read_bytes() == (b / f"{name}.csv").read_bytes()
+
+
+def test_notebook_11_export_is_the_worlds_own_dirty_export(tiny_dataset, tmp_path, monkeypatch):
+    """ex.export_file writes, into the cache folder, the posts export dirty mode makes of the world with a seed
+    drawn from its posts (the same in a course's kernel, which does not see the world's seed, and in the grader);
+    the notebook's parsed facts keep exactly the clean posts; a dirty world is refused with the reason."""
+    from sandbox.exercises import ex11_dirty_export as ex
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    path = ex.export_file(tiny_dataset)
+    assert path.is_relative_to(tmp_path / "cache") and ex.export_file(tiny_dataset) == path
+    from sandbox.generator.dirty import export_of
+
+    frame, _ = export_of(tiny_dataset, "posts", ex.RATE, seed=ex.world_seed(tiny_dataset))
+    read = read_export(path)
+    assert read.shape == frame.shape and (read.to_numpy() == frame.to_numpy()).all()
+    generated = sandbox.generate(seed=0, scale="tiny", dirty=ex.RATE).save(tmp_path / "dirty", format="csv")
+    kept = ex.posts(tiny_dataset).set_index("post_id").sort_index()
+    want = tiny_dataset.posts.set_index("post_id").sort_index()
+    assert kept.index.equals(want.index)
+    assert (kept["platform"] == want["platform"].astype(str)).all()
+    assert (kept["impressions"] == want["impressions"]).all() and (kept["posted_at"] == want["posted_at"]).all()
+    with pytest.raises(ValueError, match="clean world"):
+        ex.export_file(sandbox.load_dataset(generated))

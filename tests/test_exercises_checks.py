@@ -271,6 +271,7 @@ def test_learner_charts_of_notebooks_01_to_03_are_read_from_real_axes(default_wo
 BAR_CHARTS = [("01_first_look", "q7"), ("02_engagement_kpis", "q7"), ("03_when_to_post", "q4"),
               ("04_what_to_post", "q6"), ("05_audience_local_time", "q6"), ("06_campaigns_ab_tests", "q3"),
               ("08_anomalies", "q4"), ("09_comments_sentiment", "q6"), ("10_influencer_vetting", "q2"),
+              ("11_dirty_export", "q6"),
               ("12_capstone_insight_report", "q3")]
 
 

@@ -488,6 +488,50 @@ def test_comments_and_sentiment_reject_beginner_answers(default_world, fresh_wor
 
 
 @pytest.mark.slow
+def test_dirty_export_follows_each_world(default_world, fresh_worlds):
+    """11: on every world the cleaned rows are the clean posts, the raw file overstates the total (rows exported
+    twice) and the totals row doubles it, a coercing parse loses most impressions (the q2 message), and the card's
+    platform (q8) is accepted on at most 60% of the worlds."""
+    ex11 = __import__("sandbox.exercises.ex11_dirty_export", fromlist=["x"])
+    worlds = [default_world, *fresh_worlds]
+    counts = {}
+    for ds in worlds:
+        seed = ds.meta["seed"]
+        kept = ex11.posts(ds)
+        assert len(kept) == len(ds.posts) and kept["impressions"].sum() == ds.posts["impressions"].sum(), seed
+        rows, clean = ex11.row_impressions(ds), ex11.clean_total(ds)[1]
+        assert clean < rows < 1.1 * clean and ex11.row_impressions(ds, totals=True) == 2 * rows, seed
+        assert ex11.row_impressions(ds, coerce=True) < 0.1 * clean, seed
+        for card in ex11.Q8.reference(ds):
+            (platform,) = card[0]
+            counts[platform] = counts.get(platform, 0) + 1
+    share = {k: n / len(worlds) for k, n in counts.items()}
+    print("\n11.q8 share of worlds accepting each platform:", {k: f"{s:.0%}" for k, s in share.items()})
+    assert max(share.values()) <= MAX_SHARE, share
+
+
+@pytest.mark.slow
+def test_dirty_export_rejects_beginner_answers(default_world, fresh_worlds):
+    """11 on the answers a beginner gives: default-world answers copied onto another world fail; platform labels
+    counted as exported are told which spellings repeat; a capitalised snapshot passes and one that is not an
+    option is named as such; a percentage overstatement gets the percentage message."""
+    ex11 = __import__("sandbox.exercises.ex11_dirty_export", fromlist=["x"])
+    ex = get_exercise("11_dirty_export")
+    ds, other = default_world, fresh_worlds[0]
+    for qid in ("q1", "q2", "q4", "q5", "q7", "q8"):
+        copied = ex[qid].answers_of(ex[qid].reference(ds))[0]
+        assert ex[qid].mismatch(copied, ex[qid].reference(other)) is not None, qid
+    as_exported = ex11.posts(ds)["label"].value_counts()
+    message = ex["q5"].mismatch(as_exported, ex["q5"].reference(ds))
+    assert "repeated labels" in message and "one label once trimmed and lowercased" in message, message
+    keep, total = ex["q4"].answers_of(ex["q4"].reference(ds))[0]
+    assert ex["q4"].mismatch(("Latest ", total), ex["q4"].reference(ds)) is None
+    assert "allowed answers" in ex["q4"].mismatch(("largest", total), ex["q4"].reference(ds))
+    platform, value = ex["q8"].answers_of(ex["q8"].reference(ds))[0]
+    assert "percentage" in ex["q8"].mismatch((platform, value * 100), ex["q8"].reference(ds))
+
+
+@pytest.mark.slow
 def test_capstone_follows_each_world(default_world, fresh_worlds):
     """12: the brand is the planted crisis brand on every world; the accepted platform, hour and format are
     each right on at most 60% of the worlds; the default world's answers copied onto another world fail, and

@@ -29,6 +29,7 @@ NOTEBOOKS = {
     "08_anomalies": "sandbox.exercises.ex08_anomalies",
     "09_comments_sentiment": "sandbox.exercises.ex09_comments_sentiment",
     "10_influencer_vetting": "sandbox.exercises.ex10_influencer_vetting",
+    "11_dirty_export": "sandbox.exercises.ex11_dirty_export",
     "12_capstone_insight_report": "sandbox.exercises.ex12_capstone_insight_report",
 }
 

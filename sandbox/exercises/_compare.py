@@ -249,7 +249,11 @@ class SeriesMatch:
         got_keys = pd.Index(norm_texts(got.index))
         want_keys = pd.Index(norm_texts(expected.index))
         if got_keys.has_duplicates:
-            raise Mismatch("your index has repeated labels; group so that each label appears once")
+            # labels are matched trimmed and case-insensitive: 'Instagram' and ' instagram' are one label
+            first = got_keys[got_keys.duplicated()][0]
+            spellings = ", ".join(repr(str(k)) for k, key in zip(got.index, got_keys) if key == first)
+            raise Mismatch(f"your index has repeated labels ({spellings} are one label once trimmed and "
+                           "lowercased); group so that each label appears once")
         # labels are matched trimmed and case-insensitive, but shown as they are written
         missing = [str(k) for k in expected.index[~want_keys.isin(got_keys)]]
         extra = [str(k) for k in got.index[~got_keys.isin(want_keys)]]

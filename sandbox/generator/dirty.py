@@ -418,12 +418,26 @@ def dirty_table(name: str, clean: pd.DataFrame, meta: dict, fmt: ExportFormat, r
     return out.astype(object), log
 
 
+def table_rngs(rng: np.random.Generator) -> dict:
+    """The random source of each export table, drawn from the world's dirty stream ``rng``."""
+    return dict(zip(EXPORT_TABLES, rng.spawn(len(EXPORT_TABLES))))
+
+
+def export_of(ds, name: str, rate: float, seed: int | None = None) -> tuple[pd.DataFrame, list]:
+    """The export of one clean table of ``ds`` (and its log). With the world's own seed (the default), byte for
+    byte what ``generate(..., dirty=rate)`` writes for the same world: the same seed, stream and table."""
+    from .._seeding import child_rng
+
+    rng = table_rngs(child_rng(ds.meta["seed"] if seed is None else seed, "dirty"))[name]
+    return dirty_table(name, getattr(ds, name), ds.meta, ExportFormat.of(ds.meta["locale"]), check_dirty(rate), rng)
+
+
 def make_dirty(ds, rate: float, rng: np.random.Generator):
     """Return ``ds`` with messy posts, campaigns and comments exports and the dirty_log label table."""
     fmt = ExportFormat.of(ds.meta["locale"])
     log = []
     tables = {}
-    for name, child in zip(EXPORT_TABLES, rng.spawn(len(EXPORT_TABLES))):
+    for name, child in table_rngs(rng).items():
         clean = getattr(ds, name)
         frame, entries = dirty_table(name, clean, ds.meta, fmt, rate, child)
         setattr(ds, name, frame)
