@@ -59,11 +59,15 @@ def fresh_worlds(small_world):
 
 
 
-#: Test files that take longest (pytest --durations), started first: with --dist loadfile (pyproject) a
-#: file runs on one worker, and a long file left for the end would run alone while the other core idles.
-LONGEST_FILES_FIRST = ("test_exercises_nbgrader.py", "test_exercises_checks.py", "test_course_attacks.py",
-                       "test_exercises_discrimination.py", "test_course_solutions.py", "test_course_scale.py",
-                       "test_course_autograde.py", "test_install.py", "test_cli_as_user.py")
+#: Test files that take longest, longest first (pytest --durations on the 2-core machine, summed per file):
+#: with --dist loadfile --no-loadscope-reorder (pyproject) a file runs on one worker and the files are
+#: handed out in this order, so the long ones start early and the many short ones fill in at the end (a long
+#: file left for the end would run alone while the other core idles).
+LONGEST_FILES_FIRST = ("test_exercises_checks.py", "test_exercises_nbgrader.py", "test_course_attacks.py",
+                       "test_exercises_discrimination.py", "test_dirty.py", "test_course_solutions.py",
+                       "test_effects.py", "test_generator.py", "test_course_scale.py", "test_course_autograde.py",
+                       "test_install.py", "test_partitioned.py", "test_validate.py", "test_cli_as_user.py",
+                       "test_exercises_charts.py", "test_calibration_report.py", "test_exercises_roundtrip.py")
 
 
 def pytest_collection_modifyitems(items):
