@@ -5,6 +5,8 @@ Fixtures are shared across tests: never modify them in place (copy first).
 
 from __future__ import annotations
 
+import functools
+
 import pytest
 
 import sandbox
@@ -35,18 +37,37 @@ def default_world():
     return sandbox.load_dataset()
 
 
+@functools.cache
+def _small_world(seed: int):
+    return sandbox.generate(seed=seed, scale="small")
+
+
 @pytest.fixture(scope="session")
-def fresh_worlds():
-    """Small worlds of FRESH_SEEDS, generated once per session (about 5 s in all)."""
-    return [sandbox.generate(seed=s, scale="small") for s in FRESH_SEEDS]
+def small_world():
+    """``small_world(seed)``: the small world of ``seed``, generated once per test process.
+
+    The many-seed files look at the same seeds (0-20: effects, calibration, discrimination, generator, dirty);
+    a small world costs about 3 s to generate and 15 MB to keep. Shared: never modify it (copy first).
+    """
+    return _small_world
+
+
+@pytest.fixture(scope="session")
+def fresh_worlds(small_world):
+    """Small worlds of FRESH_SEEDS, generated once per session."""
+    return [small_world(s) for s in FRESH_SEEDS]
 
 
 
-#: Test files that take longest (pytest --durations), started first: with --dist loadfile (pyproject) a
-#: file runs on one worker, and a long file left for the end would run alone while the other core idles.
-LONGEST_FILES_FIRST = ("test_exercises_nbgrader.py", "test_exercises_checks.py", "test_course_attacks.py",
-                       "test_exercises_discrimination.py", "test_course_solutions.py", "test_course_scale.py",
-                       "test_course_autograde.py", "test_install.py", "test_cli_as_user.py")
+#: Test files that take longest, longest first (pytest --durations on the 2-core machine, summed per file):
+#: with --dist loadfile --no-loadscope-reorder (pyproject) a file runs on one worker and the files are
+#: handed out in this order, so the long ones start early and the many short ones fill in at the end (a long
+#: file left for the end would run alone while the other core idles).
+LONGEST_FILES_FIRST = ("test_exercises_checks.py", "test_exercises_nbgrader.py", "test_course_attacks.py",
+                       "test_exercises_discrimination.py", "test_dirty.py", "test_course_solutions.py",
+                       "test_effects.py", "test_generator.py", "test_course_scale.py", "test_course_autograde.py",
+                       "test_install.py", "test_partitioned.py", "test_validate.py", "test_cli_as_user.py",
+                       "test_exercises_charts.py", "test_calibration_report.py", "test_exercises_roundtrip.py")
 
 
 def pytest_collection_modifyitems(items):

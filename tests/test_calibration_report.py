@@ -18,10 +18,10 @@ def test_default_world_is_calibrated(tiny_dataset):
 
 
 @pytest.mark.slow
-def test_twenty_seeds_are_calibrated():
+def test_twenty_seeds_are_calibrated(small_world):
     outs = collections.Counter()
     for seed in range(20):
-        report = calibration_report(sandbox.generate(seed=seed, scale="small"))
+        report = calibration_report(small_world(seed))
         outs.update(f"{r.figure} / {r.platform}" for r in report.itertuples() if r.status == "out")
     # a per-platform figure of a small world rests on ~10 accounts or a handful of campaigns:
     # each may miss its range on at most 1 seed of 20 (95%)
@@ -52,9 +52,9 @@ def test_cli_describe_calibration(tiny_dataset, tmp_path, capsys):
     assert "ER per impression" in text and "Buffer 2025" in text
 
 
-def test_a_euro_world_is_calibrated_in_usd_like_its_dollar_twin():
+def test_a_euro_world_is_calibrated_in_usd_like_its_dollar_twin(small_world):
     """A fr_FR world's money is in euros; the report compares it, back in USD, with the USD benchmarks."""
-    us = calibration_report(sandbox.generate(seed=0, scale="small"))
+    us = calibration_report(small_world(0))
     eu = calibration_report(sandbox.generate(seed=0, scale="small", locale="fr_FR"))
     assert (eu["status"] == "in").all(), format_report(eu[eu["status"] == "out"])
     for figure in ("ad CPC, USD", "ad CPM, USD"):

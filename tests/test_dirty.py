@@ -158,9 +158,9 @@ def test_parquet_dirty_exports_are_recovered_too(tmp_path):
 
 
 @pytest.mark.slow
-def test_the_cleaner_recovers_the_default_dirty_world_and_20_seeds(tmp_path):
+def test_the_cleaner_recovers_the_default_dirty_world_and_20_seeds(tmp_path, small_world):
     out = sandbox.generate(seed=2, scale="small", dirty=0.1).save(tmp_path / "default", format="csv")
-    _assert_recovered(clean(out), sandbox.generate(seed=2, scale="small"))
+    _assert_recovered(clean(out), small_world(2))
     for seed in range(20):
         locale = LOCALES[seed % len(LOCALES)]
         rate = (0.05, 0.2, 0.5)[seed % 3]

@@ -2,6 +2,8 @@
 with their targeted message. Plain pytest, no notebooks (see test_exercises_nbgrader.py for those)."""
 
 import copy
+import dataclasses
+import functools
 import re
 
 import matplotlib
@@ -15,6 +17,33 @@ from sandbox.exercises import NOTEBOOKS, CheckFailed, get_exercise
 from sandbox.exercises._question import is_empty
 
 SEEDS = range(20)
+
+
+def once_per_world(compute):
+    """``compute(ds)``, computed once per dataset object (the worlds live for the whole session)."""
+    done = {}
+
+    def remembered(ds):
+        if id(ds) not in done:
+            done[id(ds)] = (ds, compute(ds))  # holding ds keeps its id from being reused
+        return done[id(ds)][1]
+    return remembered
+
+
+@functools.cache
+def remembering_exercise(notebook):
+    """The exercise, with each question's reference and typical-mistake answers computed once per world.
+
+    The same product code checks every answer (``verify``, ``diagnose``, ``mismatch``); only the answers it
+    derives from a world are remembered: ``diagnose`` computes every mistake's answer again for each wrong
+    answer it explains, and each test here asks again for the references of the same 20 worlds (a copy
+    without truth is another object, so its answers are computed anew).
+    """
+    exercise = get_exercise(notebook)
+    return dataclasses.replace(exercise, questions=tuple(
+        dataclasses.replace(q, reference=once_per_world(q.reference),
+                            mistakes=tuple(dataclasses.replace(m, answer=once_per_world(m.answer)) for m in q.mistakes))
+        for q in exercise.questions))
 
 
 @pytest.fixture(scope="module")
@@ -37,7 +66,7 @@ def solved_namespace(exercise, ds) -> dict:
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_solutions_pass_on_20_seeds(notebook, worlds):
-    exercise = get_exercise(notebook)
+    exercise = remembering_exercise(notebook)
     for ds in worlds:
         ns = solved_namespace(exercise, ds)
         for q in exercise.questions:
@@ -46,7 +75,7 @@ def test_solutions_pass_on_20_seeds(notebook, worlds):
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_typical_mistakes_fail_with_their_message_on_20_seeds(notebook, worlds):
-    exercise = get_exercise(notebook)
+    exercise = remembering_exercise(notebook)
     caught = {}
     for ds in worlds:
         for q in exercise.questions:
@@ -77,7 +106,7 @@ def test_typical_mistakes_fail_with_their_message_on_20_seeds(notebook, worlds):
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_generic_wrong_answers_fail(notebook, worlds):
     """Answers that are off in a way no mistake describes still fail, with a message that names the variable."""
-    exercise = get_exercise(notebook)
+    exercise = remembering_exercise(notebook)
     ds = worlds[0]
     ns = solved_namespace(exercise, ds)
     for q in exercise.questions:
@@ -105,7 +134,7 @@ def test_generic_wrong_answers_fail(notebook, worlds):
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_solutions_pass_without_truth(notebook, worlds):
     """Course datasets ship without truth.json: insight questions then follow the data alone."""
-    exercise = get_exercise(notebook)
+    exercise = remembering_exercise(notebook)
     for ds in worlds[:3]:
         blind = copy.copy(ds)
         blind.truth = {}

@@ -6,6 +6,7 @@ timestamps (``export_answers`` gives them their own kind, so text stays distingu
 date), Series and DataFrames come back from Arrow (or JSON, with string labels).
 """
 
+import functools
 import io
 import json
 
@@ -15,7 +16,7 @@ import pyarrow as pa
 import pytest
 
 from sandbox.exercises import NOTEBOOKS, get_exercise
-from test_exercises_checks import solved_namespace
+from test_exercises_checks import remembering_exercise, solved_namespace
 
 
 def plain(value):
@@ -47,11 +48,17 @@ def via_json(value):
     return plain(value)
 
 
+@pytest.fixture(scope="module")
+def solved(default_world):
+    """notebook -> its solutions' namespace on the default world, run once for both carries (read, never changed)."""
+    return functools.cache(lambda notebook: solved_namespace(get_exercise(notebook), default_world))
+
+
 @pytest.mark.parametrize("carry", [via_arrow, via_json])
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
-def test_round_tripped_solutions_pass(notebook, carry, default_world):
-    exercise = get_exercise(notebook)
-    ns = solved_namespace(exercise, default_world)
+def test_round_tripped_solutions_pass(notebook, carry, default_world, solved):
+    exercise = remembering_exercise(notebook)  # both carries are checked against the same references
+    ns = solved(notebook)
     for q in exercise.questions:
         values = {name: carry(q.plain_value(ns[name])) for name in q.variables}
         q.verify(values, default_world)

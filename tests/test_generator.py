@@ -15,9 +15,9 @@ from sandbox.exercises._analysis import engagements, er_followers, er_impression
 
 
 @pytest.fixture(scope="session")
-def small_worlds():
+def small_worlds(small_world):
     """Three default-scale worlds (the calibration tests look at medians over them)."""
-    return [sandbox.generate(seed=s, scale="small") for s in (0, 1, 2)]
+    return [small_world(s) for s in (0, 1, 2)]
 
 
 def test_every_table_has_the_schema_columns_and_dtypes(tiny_dataset):
