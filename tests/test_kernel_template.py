@@ -56,8 +56,13 @@ def solved(notebook: str):
     return nbformat.read(authored_dir("solutions") / f"{notebook}.ipynb", as_version=4)
 
 
+#: Notebooks that between them import every library a graded notebook uses (pandas, seaborn, scipy, statsmodels,
+#: time zones, re, files written from the kernel): 07, 08, 10 and 12 import nothing these do not.
+FORK_CHECKED = [n for n in sorted(NOTEBOOKS) if n[:2] in {"01", "02", "03", "04", "05", "06", "09", "11"}]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("notebook", sorted(NOTEBOOKS))
+@pytest.mark.parametrize("notebook", FORK_CHECKED)
 def test_a_forked_kernel_gives_what_a_fresh_interpreter_gives(notebook, data_dir, template):
     nb = solved(notebook)
     variables = answer_variables(exercise_of(notebook))
