@@ -332,6 +332,16 @@ Q4 = Question(
     ),
 )
 
+#: The crisis card's claim, from crisis_net and normal_net (solution code, shared with notebook 12).
+CLAIM_CODE = ("if crisis_net >= 0:\n"
+              "    claim = 'kept growing'\n"
+              "elif normal_net <= 0:\n"
+              "    claim = 'not growing anyway'\n"
+              "elif -crisis_net / normal_net <= ex.HORIZON:\n"
+              "    claim = 'back within two months'\n"
+              "else:\n"
+              "    claim = 'more than two months'")
+
 CRISIS_CODE = (
     "normal = f['followers'] * (f['unfollows'] / f['followers']).groupby(f['account_id']).transform('median')\n"
     "f['ratio'] = f['unfollows'] / normal.clip(lower=ex.FLOOR)\n"
@@ -416,14 +426,7 @@ Q7 = Question(
     solution=("inside = (mine.index >= crisis_start) & (mine.index <= crisis_end)\n"
               "crisis_net = mine.loc[inside, 'net'].sum()\n"
               "normal_net = mine.loc[~inside, 'net'].mean()\n"
-              "if crisis_net >= 0:\n"
-              "    claim = 'kept growing'\n"
-              "elif normal_net <= 0:\n"
-              "    claim = 'not growing anyway'\n"
-              "elif -crisis_net / normal_net <= ex.HORIZON:\n"
-              "    claim = 'back within two months'\n"
-              "else:\n"
-              "    claim = 'more than two months'"),
+              + CLAIM_CODE),
     mistakes=(
         Mistake("your normal day includes the crisis days; a normal day is measured outside the crisis window",
                 lambda ds: crisis_cards(ds, normal="all")),

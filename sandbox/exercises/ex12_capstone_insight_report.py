@@ -300,14 +300,7 @@ Q6 = Question(
               "inside = run == run[crisis['smooth'].idxmax()]\n"
               "crisis_net = crisis.loc[inside, 'net'].sum()\n"
               "normal_net = crisis.loc[~inside, 'net'].mean()\n"
-              "if crisis_net >= 0:\n"
-              "    claim = 'kept growing'\n"
-              "elif normal_net <= 0:\n"
-              "    claim = 'not growing anyway'\n"
-              "elif -crisis_net / normal_net <= ex.HORIZON:\n"
-              "    claim = 'back within two months'\n"
-              "else:\n"
-              "    claim = 'more than two months'"),
+              + ex07.CLAIM_CODE),
     mistakes=ex07.Q7.mistakes,
     model_answer=MODEL_ANSWER,
     points=3,
