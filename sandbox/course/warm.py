@@ -157,7 +157,6 @@ class WarmWorker:
                 self.proc = subprocess.Popen(self.args, cwd=self.cwd, env={**nbgrader_env(), **self.env},
                                              stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=log,
                                              start_new_session=True)
-            self.buffer = b""
 
     def grade(self, student_id: str, assignments: list[str], time_limit: float,
               folder: str | None = None) -> dict[str, dict]:
