@@ -489,16 +489,17 @@ def test_comments_and_sentiment_reject_beginner_answers(default_world, fresh_wor
 
 @pytest.mark.slow
 def test_dirty_export_follows_each_world(default_world, fresh_worlds):
-    """11: on every world the cleaned rows are the clean posts, the raw file overstates the total (rows exported
-    twice) and the totals row doubles it, a coercing parse loses most impressions (the q2 message), and the card's
-    platform (q8) is accepted on at most 60% of the worlds."""
+    """11: on every world the cleaned rows are the brand's clean posts, the raw files overstate the total (rows
+    exported twice) and the totals rows double it, a coercing parse loses most impressions (the q2 message), and
+    the card's platform (q8) is accepted on at most 60% of the worlds."""
     ex11 = __import__("sandbox.exercises.ex11_dirty_export", fromlist=["x"])
     worlds = [default_world, *fresh_worlds]
     counts = {}
     for ds in worlds:
         seed = ds.meta["seed"]
         kept = ex11.posts(ds)
-        assert len(kept) == len(ds.posts) and kept["impressions"].sum() == ds.posts["impressions"].sum(), seed
+        mine = ds.posts[ds.posts["account_id"].map(ds.accounts.set_index("account_id")["brand_id"]) == ex11.brand(ds)]
+        assert len(kept) == len(mine) and kept["impressions"].sum() == mine["impressions"].sum(), seed
         rows, clean = ex11.row_impressions(ds), ex11.clean_total(ds)[1]
         assert clean < rows < 1.1 * clean and ex11.row_impressions(ds, totals=True) == 2 * rows, seed
         assert ex11.row_impressions(ds, coerce=True) < 0.1 * clean, seed
@@ -512,7 +513,7 @@ def test_dirty_export_follows_each_world(default_world, fresh_worlds):
 
 @pytest.mark.slow
 def test_dirty_export_rejects_beginner_answers(default_world, fresh_worlds):
-    """11 on the answers a beginner gives: default-world answers copied onto another world fail; platform labels
+    """11 on the answers a beginner gives: default-world answers copied onto another world fail; post types
     counted as exported are told which spellings repeat; a capitalised snapshot passes and one that is not an
     option is named as such; a percentage overstatement gets the percentage message."""
     ex11 = __import__("sandbox.exercises.ex11_dirty_export", fromlist=["x"])
