@@ -240,10 +240,18 @@ def test_parquet_worlds_export_csv_files_and_are_recovered_too(tmp_path):
 
 @pytest.mark.slow
 def test_the_cleaner_recovers_the_default_dirty_world_and_20_seeds_in_three_locales(tmp_path, small_world):
-    """A full year (both clock changes) on the default scale, then 20 tiny worlds over the three locales and
-    three rates."""
-    out = sandbox.generate(seed=2, scale="small", dirty=0.1).save(tmp_path / "default", format="csv")
-    _assert_recovered(clean(out), small_world(2))
+    """A full year (both clock changes: some times fall in the hour that occurs twice) on the default scale in
+    each locale, then 20 tiny worlds over the three locales and three rates."""
+    marked = 0
+    for seed, locale in ((2, "en_US"), (3, "fr_FR"), (4, "es_ES")):
+        out = sandbox.generate(seed=seed, scale="small", locale=locale, dirty=0.1).save(tmp_path / locale)
+        reference = small_world(seed) if locale == "en_US" else sandbox.generate(seed=seed, scale="small",
+                                                                                 locale=locale)
+        _assert_recovered(clean(out), reference)
+        fmt = ExportFormat.of(locale)
+        marked += sum(e.rows[SPECS[t].time].str.contains(r":\d{2} [A-Z+-]").sum()
+                      for t in ("posts", "comments") for e in read_table_exports(out, t, fmt))
+    assert marked > 0
     for seed in range(20):
         locale = LOCALES[seed % len(LOCALES)]
         rate = (0.05, 0.2, 0.5)[seed % 3]
