@@ -66,8 +66,6 @@ KINDS = {
                   "description line (in the hour clocks go back, which occurs twice, the zone's abbreviation follows)",
     "utc_time": "times in UTC, written with a +0000 offset (X)",
 }
-#: Kinds logged once per row or cell: the damage a share ``rate`` of the rows gets.
-ROW_DAMAGE = ("label_variant", "zero_as_blank", "missing_value", "mojibake")
 
 #: The documented rules that recover the clean tables (also in the data dictionary).
 RULES = {

@@ -166,8 +166,7 @@ def plan_files(name: str, clean: pd.DataFrame, world: ExportWorld, rate: float, 
     start, end = _windows(name, clean)
     counts = [c.name for c in table.columns if c.kind == "int" and c.name in spec.metrics]
     metric_values = clean[counts].to_numpy(dtype=np.int64) if counts else np.zeros((len(clean), 0), np.int64)
-    fixable = (np.array([mojibake(t) is not None for t in clean[spec.text[0]].to_numpy(dtype=object)], dtype=bool)
-               if spec.text else np.zeros(len(clean), bool))
+    text = clean[spec.text[0]].to_numpy(dtype=object) if spec.text else None
     timezone = world.brands.set_index("brand_id")["timezone"]
     order = np.lexsort((clean[table.columns[0].name].to_numpy(), start))
     plans = []
@@ -180,11 +179,13 @@ def plan_files(name: str, clean: pd.DataFrame, world: ExportWorld, rate: float, 
         body = np.r_[rows[in_a], rows[in_b]]
         snapshot = np.r_[growth, np.ones(int(in_b.sum()))]
         zero = np.floor(metric_values[body] * snapshot[:, None]) == 0
+        fixable = np.array([text is not None and mojibake(t) is not None for t in (text[body] if spec.text else body)],
+                           dtype=bool)
         plans.append(FilePlan(
             path=file_path(name, brand_id, platform), brand_id=brand_id, platform=platform,
             account=str(owners["account"].iat[rows[0]]), clock=UTC if TOOLS[platform].utc else str(timezone[brand_id]),
             rows_a=rows[in_a], rows_b=rows[in_b], growth_a=growth, exported_a=exported_a, first_b=first_b,
-            damage=_pick_damage(name, len(body), zero, fixable[body], counts, rate, rng)))
+            damage=_pick_damage(name, len(body), zero, fixable, counts, rate, rng)))
     return plans
 
 
@@ -192,12 +193,10 @@ def plan_files(name: str, clean: pd.DataFrame, world: ExportWorld, rate: float, 
 
 @dataclass
 class Body:
-    """The data rows of every planned file, in file order: which clean row each shows, and with which values."""
+    """The data rows of every planned file, in file order, with the values they show."""
 
-    src: np.ndarray          # position of the row in the clean table
-    older: np.ndarray        # True for a row of a file's older export (its metrics an early snapshot)
     part: np.ndarray         # which export of the whole table the row belongs to (0, 1, ... over all files)
-    values: pd.DataFrame     # the values the row shows
+    values: pd.DataFrame     # the values the row shows (an older export's metrics are an early snapshot)
 
     @classmethod
     def of(cls, name: str, clean: pd.DataFrame, plans: list[FilePlan]) -> "Body":
@@ -220,7 +219,7 @@ class Body:
                 values[col] = v.where(~older, early)
             else:
                 values[col] = np.where(older, np.floor(v.to_numpy() * growth).astype(np.int64), v.to_numpy())
-        return cls(src, older, part, values)
+        return cls(part, values)
 
 
 def _texts(name: str, values: pd.DataFrame, platform: np.ndarray, clock: np.ndarray, fmt: ExportFormat) -> dict:
@@ -315,7 +314,7 @@ def write_files(name: str, clean: pd.DataFrame, plans: list[FilePlan], world: Ex
     currency = world.brands.set_index("brand_id")["currency"]
     totals = _totals(name, body, fmt, np.repeat([str(currency[p.brand_id]) for p in plans], sizes).astype(object))
     metrics = body.values[list(SPECS[name].metrics)].to_numpy(dtype=float, na_value=np.nan)
-    counts = [c.name for c in table.columns if c.kind in ("int", "Int64")]
+    count_columns = [c.name for c in table.columns if c.kind in ("int", "Int64")]
     log = []
     files = {}
     offset, part = 0, 0
@@ -335,7 +334,7 @@ def write_files(name: str, clean: pd.DataFrame, plans: list[FilePlan], world: Ex
                 texts[col][i] = mojibake(original)
             log.append((name, plan.path, str(data_line[r]), ids[i], kind, col, original))
         log += _overlap_log(name, plan, ids[offset:offset + size], metrics[offset:offset + size], data_line)
-        big = {c: bool((body.values[c].iloc[offset:offset + size].fillna(0) >= 1000).any()) for c in counts}
+        big = {c: bool((body.values[c].iloc[offset:offset + size].fillna(0) >= 1000).any()) for c in count_columns}
         log += _convention_log(name, plan, lines, fmt, big)
         n_parts = len(_parts(plan))
         files[plan.path] = _file_text(name, plan, {c: t[offset:offset + size] for c, t in texts.items()},
