@@ -39,11 +39,11 @@ import pandas as pd
 
 from .. import cleaning
 from ..cleaning import parse_times  # noqa: F401  (the notebook reads times with the reference cleaner's reader)
+from .. import analysis as an
 from ..dataset import cache_dir
 from ..generator.dirty import export_files as make_export_files
 from ..generator.export_style import TOOLS, ExportFormat
 from ..generator.pools import LOCALES
-from . import _analysis as an
 from ._chart import BarChart, bar_chart
 from ._compare import AnyOf, MemberOf, Scalar, SeriesMatch, Several
 from ._question import Exercise, Mistake, Question
