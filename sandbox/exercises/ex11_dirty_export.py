@@ -267,10 +267,12 @@ Q1 = Question(
               "rows = raw[is_post].copy()\n"
               "n_rows = len(rows)"),
     mistakes=(
-        Mistake("your count includes rows that are not posts: the description line and the header repeated "
+        Mistake("non-post-rows",
+                "your count includes rows that are not posts: the description line and the header repeated "
                 "mid-file (two exports glued together) and the totals row at the bottom; keep the rows whose "
                 "post_id looks like a post id", lambda ds: n_rows(ds, junk=True)),
-        Mistake("that counts each post once; the question asks for the post rows in the file, a post exported "
+        Mistake("posts-once",
+                "that counts each post once; the question asks for the post rows in the file, a post exported "
                 "twice counted twice (question 4 deals with them)", lambda ds: n_rows(ds, distinct=True)),
     ),
 )
@@ -290,10 +292,12 @@ Q2 = Question(
               "rows['impressions'] = to_count(rows['impressions'])\n"
               "row_impressions = rows['impressions'].sum()"),
     mistakes=(
-        Mistake("the counts written with a thousands separator ('12,345') became NaN and dropped out of your "
+        Mistake("thousands-separator-nan",
+                "the counts written with a thousands separator ('12,345') became NaN and dropped out of your "
                 "sum, the biggest posts first: take the separators out before converting",
                 lambda ds: row_impressions(ds, coerce=True)),
-        Mistake("your sum includes the totals row at the bottom of the file, which already adds up every row "
+        Mistake("totals-row",
+                "your sum includes the totals row at the bottom of the file, which already adds up every row "
                 "above it: sum the post rows only", lambda ds: row_impressions(ds, totals=True)),
     ),
 )
@@ -308,7 +312,8 @@ Q3 = Question(
     solution=("days = rows['posted_at'].str.extract(r'^(\\d{1,2})/(\\d{1,2})/').dropna().astype(int)\n"
               "order = 'dmy' if (days[0] > 12).any() else 'mdy'"),
     mistakes=(
-        Mistake("a guess (the first dates, such as 01/01, fit either order): some date of the file settles it, one "
+        Mistake("guess",
+                "a guess (the first dates, such as 01/01, fit either order): some date of the file settles it, one "
                 "whose first or second number is above 12", lambda ds: OTHER_ORDER[order(ds)]),
     ),
 )
@@ -331,9 +336,11 @@ Q4 = Question(
               "clean = rows.sort_values('exported_at').drop_duplicates('post_id', keep='last').copy()\n"
               "clean_impressions = clean['impressions'].sum()"),
     mistakes=(
-        Mistake("you kept each post's FIRST snapshot; the earlier export was taken before the post's metrics "
+        Mistake("first-snapshot",
+                "you kept each post's FIRST snapshot; the earlier export was taken before the post's metrics "
                 "settled: keep the row with the latest exported_at", lambda ds: clean_total(ds, "first")),
-        Mistake("your total still counts the posts exported twice (drop_duplicates() with no column compares "
+        Mistake("duplicates-kept",
+                "your total still counts the posts exported twice (drop_duplicates() with no column compares "
                 "whole rows, and the two rows of a post differ at least in exported_at): keep one row per post_id",
                 lambda ds: clean_total(ds, dedupe=False)),
     ),
@@ -359,11 +366,14 @@ Q5 = Question(
               "clean['platform'] = label.where(label != '', account_platform)\n"
               "platform_posts = clean['platform'].value_counts()"),
     mistakes=(
-        Mistake("some short names are still platforms of their own (IG, FB, Twitter, LI, YT): map each to the "
+        Mistake("short-names",
+                "some short names are still platforms of their own (IG, FB, Twitter, LI, YT): map each to the "
                 "platform it names", lambda ds: platform_posts(ds, "stripped")),
-        Mistake("the posts whose platform cell is empty are not counted with a platform: an empty platform is "
+        Mistake("empty-platform",
+                "the posts whose platform cell is empty are not counted with a platform: an empty platform is "
                 "the platform of the post's account (ds.accounts)", lambda ds: platform_posts(ds, fill=False)),
-        Mistake("your counts include the posts exported twice: count your clean table, one row per post",
+        Mistake("duplicates-kept",
+                "your counts include the posts exported twice: count your clean table, one row per post",
                 lambda ds: platform_posts(ds, keep="all")),
     ),
 )
@@ -382,9 +392,11 @@ Q6 = Question(
               "impressions_chart.set(title='Impressions per platform, after cleaning', xlabel='platform',\n"
               "                      ylabel='impressions (total)')"),
     mistakes=(
-        Mistake("the bars show the MEAN impressions per post, seaborn's default estimator; the chart shows each "
+        Mistake("mean-estimator",
+                "the bars show the MEAN impressions per post, seaborn's default estimator; the chart shows each "
                 "platform's total: estimator='sum'", lambda ds: impressions_by_platform(ds, "mean")),
-        Mistake("your bars count the posts exported twice: draw from your clean table, one row per post",
+        Mistake("duplicates-kept",
+                "your bars count the posts exported twice: draw from your clean table, one row per post",
                 lambda ds: impressions_by_platform(ds, keep="all")),
     ),
 )
@@ -400,13 +412,16 @@ Q7 = Question(
     solution=("clean['posted_at'] = ex.parse_times(clean['posted_at'], order)\n"
               "posts_per_month = clean['posted_at'].dt.month.value_counts().sort_index()"),
     mistakes=(
-        Mistake("in part of your dates day and month are read the wrong way round (dayfirst does that wherever "
+        Mistake("dayfirst",
+                "in part of your dates day and month are read the wrong way round (dayfirst does that wherever "
                 "a date allows it): read the dates in the file's order, your `order`",
                 lambda ds: posts_per_month(ds, "swapped")),
-        Mistake("the posts whose time is written as Unix seconds (1735689218) are missing: they failed to parse "
+        Mistake("unix-seconds-lost",
+                "the posts whose time is written as Unix seconds (1735689218) are missing: they failed to parse "
                 "and became NaT; read them as seconds (parse_times does)",
                 lambda ds: posts_per_month(ds, "dropped")),
-        Mistake("your counts include the posts exported twice: count your clean table, one row per post",
+        Mistake("duplicates-kept",
+                "your counts include the posts exported twice: count your clean table, one row per post",
                 lambda ds: posts_per_month(ds, keep="all")),
     ),
 )
@@ -445,9 +460,10 @@ Q8 = Question(
               "most_overstated = overstated.idxmax()\n"
               "overstated_by = overstated.max()"),
     mistakes=(
-        Mistake("your overstatement is a percentage (x 100); give a fraction such as 0.03",
+        Mistake("percentage", "your overstatement is a percentage (x 100); give a fraction such as 0.03",
                 lambda ds: overstated_cards(ds, percent=True)),
-        Mistake("your overstatement is upside down: divide the impressions as exported by the impressions after "
+        Mistake("upside-down",
+                "your overstatement is upside down: divide the impressions as exported by the impressions after "
                 "cleaning, then subtract 1", lambda ds: overstated_cards(ds, inverted=True)),
     ),
     model_answer=MODEL_ANSWER,
