@@ -272,9 +272,15 @@ def test_learner_charts_of_notebooks_01_to_03_are_read_from_real_axes(default_wo
 #: The learner bar charts, all read and checked by ``_chart.BarChart``.
 BAR_CHARTS = [("01_first_look", "q7"), ("02_engagement_kpis", "q7"), ("03_when_to_post", "q4"),
               ("04_what_to_post", "q6"), ("05_audience_local_time", "q6"), ("06_campaigns_ab_tests", "q3"),
-              ("08_anomalies", "q4"), ("09_comments_sentiment", "q6"), ("10_influencer_vetting", "q2"),
-              ("11_dirty_export", "q6"),
-              ("12_capstone_insight_report", "q3")]
+              ("07_growth_and_crisis", "q4"), ("08_anomalies", "q4"), ("09_comments_sentiment", "q6"),
+              ("10_influencer_vetting", "q2"), ("11_dirty_export", "q6"), ("12_capstone_insight_report", "q3")]
+
+
+def test_every_bar_chart_question_is_listed():
+    from sandbox.exercises._chart import BarChart
+
+    charts = [(n, q.id) for n in NOTEBOOKS for q in get_exercise(n).questions if isinstance(q.comparison, BarChart)]
+    assert charts == BAR_CHARTS
 
 
 @pytest.mark.parametrize("notebook, qid", BAR_CHARTS)
@@ -289,10 +295,35 @@ def test_a_chart_without_a_value_axis_label_is_told_to_label_it(notebook, qid, d
     ax = ns[name]
     q.verify(ns, ds)
     axis = "y" if q.plain(ax)["vertical"] else "x"
-    getattr(ax, f"set_{axis}label")("")
-    msg = learner_message(notebook, qid, ns, ds)
-    assert msg == (f"the bars are right; the value axis (the {axis} axis) has no label: say what the bar heights "
-                   f"measure (ax.set_{axis}label)"), msg
+    for nothing in ("", "None"):  # seaborn writes "None" for a Series without a name
+        getattr(ax, f"set_{axis}label")(nothing)
+        msg = learner_message(notebook, qid, ns, ds)
+        assert msg == (f"the bars are right; the value axis (the {axis} axis) has no label: say what the bar heights "
+                       f"measure (ax.set_{axis}label)"), msg
+    plt.close("all")
+
+
+#: Charts whose text asks for one bar per label and no error bars, and whose solution, without errorbar=None,
+#: draws seaborn's default error bars (bars over several values each).
+DEFAULT_ERROR_BARS = set(BAR_CHARTS) - {("06_campaigns_ab_tests", "q3"), ("12_capstone_insight_report", "q3")}
+
+
+@pytest.mark.parametrize("notebook, qid", BAR_CHARTS)
+def test_error_bars_are_refused(notebook, qid, default_world):
+    """01.q7, 03.q4, 04.q6, 05.q6... ask for no error bars: their solutions without errorbar=None (seaborn's default
+    95% intervals) fail with a message that names the error bars; a chart whose bars hold one value each draws
+    none and passes."""
+    ds, q = default_world, get_exercise(notebook)[qid]
+    ns = solved_namespace(get_exercise(notebook), ds)
+    (name,) = q.variables
+    plt.close("all")
+    exec(re.sub(r",?\s*errorbar=None", "", q.solution), ns)
+    drawn = q.plain(ns[name])["error_bars"]
+    if drawn:
+        assert "error bars" in learner_message(notebook, qid, ns, ds)
+    else:
+        q.verify(ns, ds)
+    assert bool(drawn) == ((notebook, qid) in DEFAULT_ERROR_BARS)
     plt.close("all")
 
 

@@ -251,7 +251,7 @@ Q7 = Question(
     solution=("followers_chart = sns.barplot(data=ds.accounts, x='followers_start', y='platform',\n"
               "                              order=typical_followers.index, estimator='median', errorbar=None)\n"
               "followers_chart.set(title='The typical account per platform', xlabel='median followers at the start',\n"
-              "                    ylabel='platform')"),
+              "                    ylabel='platform');"),
     mistakes=(
         Mistake("mean-estimator",
                 "the bars show MEAN followers, seaborn's default estimator; a few huge accounts pull it up, pass "

@@ -225,7 +225,7 @@ Q7 = Question(
               "follower_rate_chart = sns.barplot(x=er_followers, y=ds.posts['platform'], estimator='median',\n"
               "                                  errorbar=None)\n"
               "follower_rate_chart.set(title='Median engagement rate by followers per platform',\n"
-              "                        xlabel='median engagements / followers', ylabel='platform')"),
+              "                        xlabel='median engagements / followers', ylabel='platform');"),
     mistakes=(
         Mistake("mean-estimator",
                 "the bars show MEAN rates, seaborn's default estimator; a few viral posts pull them up, pass "

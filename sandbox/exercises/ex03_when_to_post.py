@@ -282,7 +282,7 @@ Q4 = Question(
            "(`.set(title=..., xlabel=..., ylabel=...)`) and store it in hour_chart."),
     solution=("hour_chart = sns.barplot(data=ig, x='hour', y='er', estimator='median', errorbar=None)\n"
               "hour_chart.set(title=f'Instagram in {market_zone}: median ER by reach per local hour',\n"
-              "               xlabel='local hour', ylabel='median ER by reach')"),
+              "               xlabel='local hour', ylabel='median ER by reach');"),
     mistakes=(
         Mistake("mean-estimator",
                 "the bars show MEAN rates, seaborn's default estimator; a few viral posts decide them, pass "

@@ -229,7 +229,7 @@ Q6 = Question(
     solution=("topic_chart = sns.barplot(x=rel_er, y=ds.posts['topic'].astype(str), estimator='median', "
               "errorbar=None)\n"
               "topic_chart.set(title='Median engagement relative to the account, by topic', "
-              "xlabel='median rel_er', ylabel='topic')"),
+              "xlabel='median rel_er', ylabel='topic');"),
     mistakes=(
         Mistake("mean-estimator", "the bars show MEANS, seaborn's default estimator; pass estimator='median'",
                 lambda ds: topic_chart(ds, "mean")),

@@ -226,7 +226,7 @@ Q6 = Question(
               "ig_er = ds.posts[['likes', 'comments', 'shares', 'saves']].sum(axis=1)[ig] / ds.posts['reach'][ig]\n"
               "hour_chart = sns.barplot(x=local_hour[ig], y=ig_er, estimator='median', errorbar=None)\n"
               "hour_chart.set(title='Instagram: median ER by reach per local posting hour', "
-              "xlabel='local hour', ylabel='median ER by reach')"),
+              "xlabel='local hour', ylabel='median ER by reach');"),
     mistakes=(
         Mistake("mean-estimator", "the bars show MEANS, seaborn's default estimator; pass estimator='median'",
                 lambda ds: instagram_by_hour(ds, local_hour(ds), "mean")),

@@ -244,7 +244,7 @@ Q3 = Question(
     solution=("roas_chart = sns.barplot(x=objective_kpis.index.astype(str), y=objective_kpis['roas'],\n"
               "                         color='tab:blue')\n"
               "roas_chart.set(xlabel='objective', ylabel='ROAS (revenue / spend)',\n"
-              "               title='Return on ad spend per objective')"),
+              "               title='Return on ad spend per objective');"),
     mistakes=(
         Mistake("mean-campaign-roas",
                 "the bars are each objective's MEAN campaign ROAS (what sns.barplot computes over the campaigns); "

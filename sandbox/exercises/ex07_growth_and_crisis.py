@@ -188,7 +188,7 @@ Q4 = Question(
     solution=("platform = ds.accounts.set_index('account_id')['platform'].astype(str)\n"
               "churn_chart = sns.barplot(x=platform[churn.index], y=churn, estimator='median', errorbar=None)\n"
               "churn_chart.set(title='Median yearly churn per platform', xlabel='platform',\n"
-              "                ylabel='unfollows / mean followers')"),
+              "                ylabel='unfollows / mean followers');"),
     mistakes=(
         Mistake("mean-estimator",
                 "the bars show MEANS, seaborn's default estimator, which one account with an extreme churn can "

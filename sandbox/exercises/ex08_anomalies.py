@@ -315,7 +315,7 @@ Q4 = Question(
               "kind_chart = sns.barplot(x=p['kind'], y=p['likes'] / p['reach'], estimator='median', errorbar=None,\n"
               "                         order=list(ex.KINDS))\n"
               "kind_chart.set(title='Likes per person reached, by kind of post', xlabel='kind of post',\n"
-              "               ylabel='median likes / reach')"),
+              "               ylabel='median likes / reach');"),
     mistakes=(
         Mistake("mean-estimator",
                 "the bars show MEANS, seaborn's default estimator, which a few extreme posts move; pass "

@@ -227,7 +227,7 @@ Q2 = Question(
     solution=("band = pd.cut(inf['followers'], ex.BAND_EDGES, labels=ex.BANDS, right=False)\n"
               "er_chart = sns.barplot(x=band, y=er, estimator='median', errorbar=None)\n"
               "er_chart.set(title='Median engagement rate per follower band', xlabel='follower band',\n"
-              "             ylabel='(likes + comments) / followers')"),
+              "             ylabel='(likes + comments) / followers');"),
     mistakes=(
         Mistake("mean-estimator",
                 "the bars show MEANS, seaborn's default estimator, which a few creators with extreme rates move; "

@@ -390,7 +390,7 @@ Q6 = Question(
     solution=("impressions_chart = sns.barplot(data=clean, x='platform', y='impressions', estimator='sum',\n"
               "                                errorbar=None)\n"
               "impressions_chart.set(title='Impressions per platform, after cleaning', xlabel='platform',\n"
-              "                      ylabel='impressions (total)')"),
+              "                      ylabel='impressions (total)');"),
     mistakes=(
         Mistake("mean-estimator",
                 "the bars show the MEAN impressions per post, seaborn's default estimator; the chart shows each "

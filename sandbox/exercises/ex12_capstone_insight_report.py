@@ -200,7 +200,7 @@ Q3 = Question(
            "'as good as the platform's typical post'."),
     solution=("platform_chart = sns.barplot(x=platform_index.index, y=platform_index.to_numpy(), errorbar=None)\n"
               "platform_chart.set(title=\"The brand's median ER against each platform's typical post\",\n"
-              "                   xlabel='platform', ylabel='brand median ER / platform median ER')"),
+              "                   xlabel='platform', ylabel='brand median ER / platform median ER');"),
     mistakes=(
         Mistake("raw-median",
                 "the bars are the brand's raw median ER per platform; chart the index (over each platform's "
