@@ -184,6 +184,9 @@ def test_report_renders_score_as_text_and_html():
     assert repr(report).splitlines() == ["01_first_look: First look", "  ✓ q1: passed", "  ✗ q2: failed - too <high>",
                                          "score: 1/3"]
     assert "too &lt;high&gt;" in report._repr_html_() and "score: 1/3" in report._repr_html_()
+    written = Report("01_first_look: First look", report.results, by_hand=2)
+    assert repr(written).splitlines()[-1] == "score: 1/3 autograded, plus 2 points graded by hand (written answers; 5 in all)"
+    assert "plus 2 points graded by hand" in written._repr_html_()
 
 
 # --- precision of messages ----------------------------------------------------
