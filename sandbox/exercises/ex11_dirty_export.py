@@ -330,14 +330,18 @@ Q1 = Question(
               "rows = raw[is_post].copy()\n"
               "n_rows = len(rows)"),
     mistakes=(
-        Mistake("your count includes rows that are not posts: Meta's second header row, which describes each "
+        Mistake("non-post-rows",
+                "your count includes rows that are not posts: Meta's second header row, which describes each "
                 "metric, and the totals row of each export; keep the rows whose post_id looks like a post id",
                 lambda ds: n_rows(ds, junk="all")),
-        Mistake("your count still includes Meta's second header row (its post_id is empty and its cells say "
+        Mistake("description-row",
+                "your count still includes Meta's second header row (its post_id is empty and its cells say "
                 "'Lifetime: ...'): it describes the columns, it is not a post", lambda ds: n_rows(ds, junk="description")),
-        Mistake("that counts each post once; the question asks for the post rows in the files, a post exported "
+        Mistake("posts-once",
+                "that counts each post once; the question asks for the post rows in the files, a post exported "
                 "twice counted twice (question 4 deals with them)", lambda ds: n_rows(ds, distinct=True)),
-        Mistake("that counts one platform's file; the brand's posts are spread over one file per platform: read "
+        Mistake("one-file",
+                "that counts one platform's file; the brand's posts are spread over one file per platform: read "
                 "every file in `files` and combine them with pd.concat", lambda ds: n_rows(ds, one_file=True)),
     ),
 )
@@ -357,9 +361,11 @@ Q2 = Question(
               "rows['impressions'] = to_count(rows['impressions'])\n"
               "row_impressions = rows['impressions'].sum()"),
     mistakes=(
-        Mistake("the counts written with a thousands separator became NaN and dropped out of your sum, the biggest "
+        Mistake("thousands-separator-nan",
+                "the counts written with a thousands separator became NaN and dropped out of your sum, the biggest "
                 "posts first: take the separators out before converting", lambda ds: row_impressions(ds, coerce=True)),
-        Mistake("your sum includes the totals rows (one per export), which already add up the post rows of their "
+        Mistake("totals-row",
+                "your sum includes the totals rows (one per export), which already add up the post rows of their "
                 "export: sum the post rows only", lambda ds: row_impressions(ds, totals=True)),
     ),
 )
@@ -375,7 +381,8 @@ Q3 = Question(
     solution=("days = rows['posted_at'].str.extract(r'^(\\d{1,2})/(\\d{1,2})/').dropna().astype(int)\n"
               "order = 'dmy' if (days[0] > 12).any() else 'mdy'"),
     mistakes=(
-        Mistake("a guess (the first dates, such as 01/01, fit either order): some date of the files settles it, "
+        Mistake("guess",
+                "a guess (the first dates, such as 01/01, fit either order): some date of the files settles it, "
                 "one whose first or second number is above 12", lambda ds: OTHER_ORDER[order(ds)]),
     ),
 )
@@ -397,9 +404,11 @@ Q4 = Question(
               "clean = rows.sort_values('export', kind='stable').drop_duplicates('post_id', keep='last').copy()\n"
               "clean_impressions = clean['impressions'].sum()"),
     mistakes=(
-        Mistake("you kept each post's FIRST snapshot; the earlier export was taken before the post's metrics "
+        Mistake("first-snapshot",
+                "you kept each post's FIRST snapshot; the earlier export was taken before the post's metrics "
                 "settled: keep the row from the later export", lambda ds: clean_total(ds, "first")),
-        Mistake("your total still counts the posts exported twice (drop_duplicates() with no column compares "
+        Mistake("duplicates-kept",
+                "your total still counts the posts exported twice (drop_duplicates() with no column compares "
                 "whole rows, and the two rows of a post differ at least in their export): keep one row per post_id",
                 lambda ds: clean_total(ds, dedupe=False)),
     ),
@@ -423,9 +432,11 @@ Q5 = Question(
               "clean['format'] = pd.Series(list(zip(clean['platform'], label)), index=clean.index).map(types)\n"
               "format_posts = clean['format'].value_counts()"),
     mistakes=(
-        Mistake("some labels are still the tools' words (Photo, Status, Carousel album...): map each platform's "
+        Mistake("tool-words",
+                "some labels are still the tools' words (Photo, Status, Carousel album...): map each platform's "
                 "words to the data model's formats with ex.post_types(ds)", lambda ds: format_posts(ds, "stripped")),
-        Mistake("your counts include the posts exported twice: count your clean table, one row per post",
+        Mistake("duplicates-kept",
+                "your counts include the posts exported twice: count your clean table, one row per post",
                 lambda ds: format_posts(ds, keep="all")),
     ),
 )
@@ -444,9 +455,11 @@ Q6 = Question(
               "impressions_chart.set(title='Impressions per platform, after cleaning', xlabel='platform',\n"
               "                      ylabel='impressions (total)')"),
     mistakes=(
-        Mistake("the bars show the MEAN impressions per post, seaborn's default estimator; the chart shows each "
+        Mistake("mean-estimator",
+                "the bars show the MEAN impressions per post, seaborn's default estimator; the chart shows each "
                 "platform's total: estimator='sum'", lambda ds: impressions_by_platform(ds, "mean")),
-        Mistake("your bars count the posts exported twice: draw from your clean table, one row per post",
+        Mistake("duplicates-kept",
+                "your bars count the posts exported twice: draw from your clean table, one row per post",
                 lambda ds: impressions_by_platform(ds, keep="all")),
     ),
 )
@@ -464,10 +477,12 @@ Q7 = Question(
               "                                for clock, group in clean.groupby('clock')])\n"
               "posts_per_hour = clean['posted_at'].dt.hour.value_counts().sort_index()"),
     mistakes=(
-        Mistake("your hours are the local clocks' hours read as UTC: each export's times are on the clock its "
+        Mistake("local-as-utc",
+                "your hours are the local clocks' hours read as UTC: each export's times are on the clock its "
                 "description line names (the clock column); give it to ex.parse_times",
                 lambda ds: posts_per_hour(ds, "utc")),
-        Mistake("your counts include the posts exported twice: count your clean table, one row per post",
+        Mistake("duplicates-kept",
+                "your counts include the posts exported twice: count your clean table, one row per post",
                 lambda ds: posts_per_hour(ds, keep="all")),
     ),
 )
@@ -506,9 +521,11 @@ Q8 = Question(
               "most_overstated = overstated.idxmax()\n"
               "overstated_by = overstated.max()"),
     mistakes=(
-        Mistake("your overstatement is a percentage (x 100); give a fraction such as 0.03",
+        Mistake("percentage",
+                "your overstatement is a percentage (x 100); give a fraction such as 0.03",
                 lambda ds: overstated_cards(ds, percent=True)),
-        Mistake("your overstatement is upside down: divide the impressions as exported by the impressions after "
+        Mistake("upside-down",
+                "your overstatement is upside down: divide the impressions as exported by the impressions after "
                 "cleaning, then subtract 1", lambda ds: overstated_cards(ds, inverted=True)),
     ),
     model_answer=MODEL_ANSWER,
