@@ -433,7 +433,7 @@ Q5 = Question(
               "format_posts = clean['format'].value_counts()"),
     mistakes=(
         Mistake("tool-words",
-                "some labels are still the tools' words (Photo, Status, Carousel album...): map each platform's "
+                "some labels are still the tools' words (Photo, Status...): map each platform's "
                 "words to the data model's formats with ex.post_types(ds)", lambda ds: format_posts(ds, "stripped")),
         Mistake("duplicates-kept",
                 "your counts include the posts exported twice: count your clean table, one row per post",
@@ -453,7 +453,7 @@ Q6 = Question(
     solution=("impressions_chart = sns.barplot(data=clean, x='platform', y='impressions', estimator='sum',\n"
               "                                errorbar=None)\n"
               "impressions_chart.set(title='Impressions per platform, after cleaning', xlabel='platform',\n"
-              "                      ylabel='impressions (total)')"),
+              "                      ylabel='impressions (total)');"),
     mistakes=(
         Mistake("mean-estimator",
                 "the bars show the MEAN impressions per post, seaborn's default estimator; the chart shows each "
