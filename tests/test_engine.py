@@ -185,7 +185,8 @@ def test_report_renders_score_as_text_and_html():
                                          "score: 1/3"]
     assert "too &lt;high&gt;" in report._repr_html_() and "score: 1/3" in report._repr_html_()
     written = Report("01_first_look: First look", report.results, by_hand=2)
-    assert repr(written).splitlines()[-1] == "score: 1/3 autograded, plus 2 points graded by hand (written answers; 5 in all)"
+    assert repr(written).splitlines()[-1] == ("score: 1/3 autograded, plus 2 points graded by hand "
+                                              "(written answers; 5 in all)")
     assert "plus 2 points graded by hand" in written._repr_html_()
 
 
@@ -344,7 +345,8 @@ def test_a_whole_number_rounded_up_is_told_to_round_up():
     c = Scalar(rtol=2e-4, percent=False, round_up=True)
     assert mismatch(c, 4889, 4889.0) is None
     for unrounded in (4888.0097, 4888.9):
-        assert "is not a whole number" in mismatch(c, unrounded, 4889.0) and "rounded UP" in mismatch(c, unrounded, 4889.0)
+        message = mismatch(c, unrounded, 4889.0)
+        assert "is not a whole number" in message and "rounded UP" in message
     assert "looks rounded down" in mismatch(c, 4888, 4889.0) and "4889" not in mismatch(c, 4888, 4889.0)
     assert mismatch(c, 4000.5, 4889.0).endswith("is too low")  # far off: rounding is not the problem
     assert "round" not in mismatch(Scalar(rtol=2e-4, percent=False), 4888, 4889.0)

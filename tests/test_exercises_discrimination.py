@@ -189,7 +189,7 @@ def test_first_look_judgements_follow_each_world(default_world, fresh_worlds):
             accepted = q.reference(ds)[0]
             for label in accepted:
                 counts[qid][as_key(label)] = counts[qid].get(as_key(label), 0) + 1
-            quick = q.mistake({"q8": "per-account", "q9": "followers-start"}[qid])
+            quick = q.mistake({"q8": "total-posts", "q9": "followers-start"}[qid])
             misled[qid] += not (quick.answer(ds)[0] <= accepted)
     shares = {qid: {k: n / len(worlds) for k, n in c.items()} for qid, c in counts.items()}
     for qid, share in shares.items():

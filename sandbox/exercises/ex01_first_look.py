@@ -91,17 +91,19 @@ def planned_cadence(ds) -> pd.Series:
     return per_brand.rename(index=brand_names(ds))
 
 
-def activity_card(ds, values: pd.Series | None = None, by_id: bool = False) -> tuple:
+def activity_card(ds, values: pd.Series | None = None, by_id: bool = False,
+                  evidence: pd.Series | None = None) -> tuple:
     """(accepted brands, posts per account, accounts) of the most-active-brand card, per brand name.
 
     Accepted: the highest posts per account and its near-ties (NEAR_TIE). ``values`` replaces posts per
     account with a mistake's numbers (``by_id``: indexed by brand_id); a mistake names its own highest
-    brand only.
+    brand only, with its value of ``evidence`` (by default the mistake's numbers) as evidence.
     """
     if values is None:
         values = posts_per_account(ds)
         return an.near_best(values, NEAR_TIE), values, accounts_per_brand(ds)
-    return an.top_labels(values), values.astype(float), accounts_per_brand(ds, by_id=by_id)
+    shown = values if evidence is None else evidence
+    return an.top_labels(values), shown.astype(float), accounts_per_brand(ds, by_id=by_id)
 
 
 def audience(ds, when: str = "last", how: str = "sum") -> pd.Series:
@@ -288,12 +290,15 @@ Q8 = Question(
               "posts_per_account = per_account[best]\n"
               "brand_accounts = accounts[best]"),
     steps=(
-        Step("per-account", teaches="divide each brand's posts by its own number of accounts",
-             message="that brand has the most posts in total, which grow with its number of accounts; divide each "
-                     "brand's posts by its accounts",
-             answer=lambda ds: activity_card(ds, brand_post_counts(ds))),
+        Step("per-account", teaches="compare the brands by their posts per account, not by their posts",
+             message="that brand has the most posts in total, which grow with its number of accounts; compare the "
+                     "brands by their posts divided by their accounts",
+             answer=lambda ds: activity_card(ds, brand_post_counts(ds), evidence=posts_per_account(ds))),
     ),
     mistakes=(
+        Mistake("total-posts",
+                "that brand has the most posts in total, which grow with its number of accounts; divide each "
+                "brand's posts by its accounts", lambda ds: activity_card(ds, brand_post_counts(ds))),
         Mistake("top-account-only",
                 "your figure counts the posts of the brand's single most active account; divide all the brand's "
                 "posts by its number of accounts", lambda ds: activity_card(ds, most_active_account_posts(ds))),

@@ -157,11 +157,13 @@ Q4 = Question(
               "keys = ds.posts.assign(date=day)[['account_id', 'date']]\n"
               "merged = keys.merge(ds.followers_daily, on=['account_id', 'date'], how='left')\n"
               "followers_at_post = pd.Series(merged['followers'].to_numpy(), index=ds.posts.index)"),
+    steps=(
+        Step("posting-day", teaches="read each account's followers on the day of the post, not one count per account",
+             message="those are the followers at the start of the period (accounts.followers_start); accounts grow, "
+                     "use the follower count on the posting day from followers_daily",
+             answer=lambda ds: ds.posts["account_id"].map(ds.accounts.set_index("account_id")["followers_start"])),
+    ),
     mistakes=(
-        Mistake("followers-start",
-                "those are the followers at the start of the period (accounts.followers_start); accounts grow, "
-                "use the follower count on the posting day from followers_daily",
-                lambda ds: ds.posts["account_id"].map(ds.accounts.set_index("account_id")["followers_start"])),
         Mistake("last-day", "those are the followers on the last day of the period; use the posting day's count",
                 lambda ds: ds.posts["account_id"].map(
                     ds.followers_daily.sort_values("date").groupby("account_id")["followers"].last())),
