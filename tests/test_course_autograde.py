@@ -147,7 +147,7 @@ def course(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def grades(course):
-    with open(course[0] / "grades.csv", newline="") as f:
+    with open(course[0] / "sandbox_grades.csv", newline="") as f:
         return {row["student_id"]: row for row in csv.DictReader(f)}
 
 

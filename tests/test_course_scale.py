@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 
 STUDENTS = ["ann", "bob", "dia"]
 VENV_SANDBOX = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "sandbox"
-OUTPUTS = ("grades.csv", "autograde_status.json", "autograded", "feedback")
+OUTPUTS = ("sandbox_grades.csv", "autograde_status.json", "autograded", "feedback")
 
 
 @pytest.fixture(scope="module")
@@ -50,7 +50,7 @@ def graded(tmp_path_factory):
     clean = base / "gradebook.clean.db"
     shutil.copyfile(course / "gradebook.db", clean)
     autograde_course(course, jobs=2, progress=False)
-    return course, (course / "grades.csv").read_text(), clean
+    return course, (course / "sandbox_grades.csv").read_text(), clean
 
 
 def reset(course: Path, clean: Path) -> None:
@@ -95,7 +95,7 @@ def test_interrupted_run_resumes_without_regrading_and_gives_the_same_grades(gra
     assert "submissions/s" in run.stdout
     for sid, mtime in kept.items():  # what the interrupted run finished was not graded again
         assert (course / "autograded" / sid / A / f"{A}.ipynb").stat().st_mtime_ns == mtime
-    assert (course / "grades.csv").read_text() == expected
+    assert (course / "sandbox_grades.csv").read_text() == expected
 
 
 def worker_folders(pids) -> list[Path]:
@@ -148,7 +148,7 @@ def test_dask_cluster_grades_like_local_workers_even_when_a_worker_is_lost(grade
     # each student merged once: the lost worker's student was graded again elsewhere, not twice
     assert sorted(o.student_id for o in report.outcomes) == STUDENTS
     assert all(o.status == "graded" for o in report.outcomes)
-    assert (course / "grades.csv").read_text() == expected
+    assert (course / "sandbox_grades.csv").read_text() == expected
     for sid in STUDENTS:
         html = (course / "feedback" / sid / A / f"{A}.html").read_text()
         assert "HIDDEN-MARKER" not in html
