@@ -42,8 +42,9 @@ def graded(tmp_path_factory):
     roster = base / "roster.csv"
     roster.write_text("student_id\n" + "".join(f"{s}\n" for s in STUDENTS))
     course = base / "c"
+    # the fixture's test cells are plain nbgrader asserts, run in the kernel: unprotected, on purpose
     build_course(course, roster=roster, salt=SALT, scale="tiny", cell_timeout=10, solutions_dir=solutions,
-                 jobs=2, progress=False)
+                 jobs=2, progress=False, allow_kernel_tests=True)
     submit(course, "ann")
     submit(course, "bob", {"q1_answer": "total_likes = 0"})
     submit(course, "dia", {"q3_answer": "def engagement(df):\n    return df['likes']"})
