@@ -61,6 +61,7 @@ RULES = {
     "conversions_le_clicks": "campaign conversions <= clicks",
     "start_le_end": "campaign start_date <= end_date",
     "ab_arms": "an A/B test has exactly one A and one B campaign; variant is set exactly when test_id is",
+    "fx_base": "fx_rates names one base currency, and the base currency's own row has units_per_base 1",
 }
 
 N_EXAMPLES = 5
@@ -353,6 +354,7 @@ class _Checker:
         self._audience()
         self._campaigns()
         self._comments()
+        self._fx_rates()
         return self.report_
 
     def check(self, table, columns, rule, bad, message, ids=None):
@@ -690,6 +692,7 @@ class _Checker:
     # ---- campaigns
     def _campaigns(self):
         for a, b, rule in (("spend", "budget", "spend_le_budget"), ("clicks", "impressions", "clicks_le_impressions"),
+                           ("reach", "impressions", "reach_le_impressions"),
                            ("conversions", "clicks", "conversions_le_clicks"),
                            ("start_date", "end_date", "start_le_end")):
             df = self.get("campaigns", a, b)
@@ -705,6 +708,19 @@ class _Checker:
             bad = variant_mismatch | df["test_id"].isin(broken)
             self.check("campaigns", ("test_id", "variant"), "ab_arms", bad,
                        "A/B tests without exactly one A and one B, or variant set without test_id")
+
+    # ---- money
+    def _fx_rates(self):
+        df = self.get("fx_rates", "currency", "base_currency", "units_per_base", complete=True)
+        if df is None or df.empty:
+            return
+        base = df["base_currency"].mode().iat[0]
+        own = df["currency"] == base
+        bad = (df["base_currency"] != base) | (own & (df["units_per_base"] != 1))
+        if not own.any():
+            bad[:] = True
+        self.check("fx_rates", ("currency", "base_currency", "units_per_base"), "fx_base", bad,
+                   f"the rates must share one base currency ({base}), listed itself with units_per_base 1")
 
     # ---- comments
     def _comments(self):

@@ -126,3 +126,10 @@ def robust_z(x: pd.Series, groups=None) -> pd.Series:
     med = x.groupby(groups).transform("median")
     mad = (x - med).abs().groupby(groups).transform("median") * MAD_TO_SD
     return (x - med) / mad.where(mad > 0, x.std() or 1.0)
+
+
+def in_base_currency(frame: pd.DataFrame, fx_rates: pd.DataFrame, columns=("budget", "spend", "revenue")) -> pd.DataFrame:
+    """``frame`` with its money ``columns`` in the world's base currency: each amount divided by the
+    ``fx_rates.units_per_base`` of the row's ``currency``, so amounts of different brands can be added up."""
+    rate = frame["currency"].astype(str).map(fx_rates.set_index("currency")["units_per_base"])
+    return frame.assign(**{c: frame[c] / rate for c in columns if c in frame})
