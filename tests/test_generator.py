@@ -11,7 +11,7 @@ import pytest
 import sandbox
 from sandbox import _calibration as cal
 from sandbox._schema import PLATFORM_FORMATS, TABLES, VIDEO_FORMATS
-from sandbox.exercises._analysis import engagements, er_followers, er_impressions
+from sandbox.analysis import engagements, er_followers, er_impressions
 
 
 @pytest.fixture(scope="session")
@@ -219,7 +219,7 @@ def test_brands_pay_in_their_countrys_currency_and_every_currency_has_a_rate(loc
 def test_amounts_are_real_amounts_of_each_currency():
     """Not dollars relabelled: converted back with the rates, budgets follow the market's price level and the
     cost of 1,000 impressions its ad prices (Colombia cheaper than Spain); in pesos they are millions."""
-    from sandbox.exercises._analysis import in_base_currency
+    from sandbox.analysis import in_base_currency
     from sandbox.generator.world import plan_world, public
 
     plan = plan_world(0, "medium", "es_ES")

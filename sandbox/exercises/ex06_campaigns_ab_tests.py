@@ -25,7 +25,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from ._analysis import in_base_currency
+from .. import analysis as an
 from ._chart import BarChart, bar_chart
 from ._compare import FrameMatch, Scalar, SeriesMatch, Several, Values
 from ._question import Exercise, Mistake, Question
@@ -72,7 +72,7 @@ def campaigns_in(ds, rates: str = "divide") -> pd.DataFrame:
     if rates == "multiply":
         rate = c["currency"].map(ds.fx_rates.set_index("currency")["units_per_base"])
         return c.assign(spend=c["spend"] * rate, revenue=c["revenue"] * rate)
-    return in_base_currency(c, ds.fx_rates, ("spend", "revenue"))
+    return an.in_base_currency(c, ds.fx_rates, ("spend", "revenue"))
 
 
 def objective_kpis(ds, how: str | None = None, rates: str = "divide") -> pd.DataFrame:

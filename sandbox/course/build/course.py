@@ -1,0 +1,180 @@
+"""`sandbox course build`: a ready nbgrader course folder in one command.
+
+COURSE/
+  nbgrader_config.py          timeouts, warnings ignored, deleted cells restored
+  course.json                 salt, scale, assignments (keep private)
+  roster.csv                  the roster the course was built with
+  gradebook.db                nbgrader's gradebook: assignments and students
+  source/<assignment>/        the solution notebooks (nbgrader source)
+  release/<assignment>/       the student version, made by nbgrader generate_assignment
+  release_students/<id>/<assignment>/   what to hand to one student: notebook, data/ (their world,
+                              without truth or seed) and exercise_settings.json (solutions/hints shown?)
+  submitted/                  where collected submissions go: submitted/<id>/<assignment>/
+
+Everything is written into a temporary sibling folder and renamed at the end,
+so a failed build never leaves half a course.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from tqdm import tqdm
+
+from ..._notebooks import notebooks_dir
+from ..._scales import DEFAULT_SCALE
+from ...dataset import META_FILE, staging_dir
+from ..nbgrader_adapter import course_config_text, run_nbgrader, write_config
+from .roster import SAFE_ID, Student, read_roster
+from .seeds import new_salt
+from .settings import STUDENT_RELEASE_DIR, CourseError, CourseSettings
+from .worlds import generate_student_world, learner_files, strip_seed
+
+#: The nbgrader source notebooks this sandbox ships (or a checkout's solutions/).
+SOLUTIONS_DIR = notebooks_dir("solutions")
+
+
+@dataclass
+class BuildResult:
+    course_dir: Path
+    settings: CourseSettings
+    students: list[Student]
+
+
+def available_exercises(solutions_dir: Path) -> list[str]:
+    """Names (``01_first_look``...) of the source notebooks in ``solutions_dir``."""
+    return sorted(p.stem for p in Path(solutions_dir).glob("[0-9][0-9]_*.ipynb"))
+
+
+def select_exercises(solutions_dir: Path, wanted: list[str] | None) -> list[str]:
+    """Resolve ``["01", "03_when_to_post"]`` against the solutions; all of them when ``wanted`` is None."""
+    names = available_exercises(solutions_dir)
+    if not names:
+        raise CourseError(f"no solution notebooks (NN_slug.ipynb) in {solutions_dir}")
+    if not wanted:
+        return names
+    chosen = []
+    for token in wanted:
+        token = token.strip()
+        matches = [n for n in names if n == token or n.split("_", 1)[0] == token]
+        if len(matches) != 1:
+            raise CourseError(f"unknown exercise {token!r}; available: {', '.join(names)}")
+        if matches[0] not in chosen:
+            chosen.append(matches[0])
+    return chosen
+
+
+def check_course_target(course_dir) -> Path:
+    target = Path(course_dir).expanduser().resolve()
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise CourseError(f"course folder {target} already exists and is not empty; choose a new folder")
+    return target
+
+
+def build_course(course_dir, roster=None, salt: str | None = None, exercises: list[str] | None = None,
+                 scale: str = DEFAULT_SCALE, cell_timeout: int = 60, solutions_dir=None, jobs: int = 1,
+                 progress: bool = True, show_solutions: bool = False, hints: str = "on") -> BuildResult:
+    """Create the nbgrader course folder ``course_dir`` (see module docstring).
+
+    Parameters
+    ----------
+    roster : path, optional
+        CSV with ``student_id`` (and optional first_name, last_name, email).
+        Without one, the course has no students yet and no per-student worlds.
+    salt : str, optional
+        Course secret mixed into every student's seed; a random one by default.
+    exercises : list of str, optional
+        Exercise numbers or names (``["01", "02"]``); all solutions by default.
+    scale : str
+        Scale of each student's world.
+    cell_timeout : int
+        Seconds a cell may run at autograde.
+    jobs : int
+        Worker processes generating the students' worlds.
+    show_solutions : bool
+        Let ``qN.solution()`` show the reference code; hidden by default.
+    hints : str
+        ``"on"`` (default) or ``"off"``: whether ``qN.hint()`` shows hints.
+    """
+    # Everything that can be refused is checked before anything is written.
+    target = check_course_target(course_dir)
+    students = read_roster(roster) if roster is not None else []
+    solutions_dir = Path(solutions_dir) if solutions_dir is not None else SOLUTIONS_DIR
+    assignments = select_exercises(solutions_dir, exercises)
+    if jobs < 1:
+        raise CourseError(f"--jobs must be at least 1, got {jobs}")
+    course_id = target.name if SAFE_ID.match(target.name) else "course"
+    settings = CourseSettings(course_id=course_id, salt=salt or new_salt(), scale=scale,
+                              assignments=assignments, cell_timeout=cell_timeout,
+                              show_solutions=show_solutions, hints=hints)
+
+    with staging_dir(target) as tmp:
+        settings.save(tmp)
+        write_config(tmp, course_config_text(settings))
+        if roster is not None:
+            shutil.copyfile(roster, tmp / "roster.csv")
+        for name in assignments:
+            (tmp / "source" / name).mkdir(parents=True)
+            shutil.copyfile(solutions_dir / f"{name}.ipynb", tmp / "source" / name / f"{name}.ipynb")
+            run = run_nbgrader(["generate_assignment", name, "--force"], tmp)
+            if not run.ok:
+                raise CourseError(f"nbgrader generate_assignment {name} failed:\n{run.output[-3000:]}")
+        add_students(tmp, settings, students)
+        release_students(tmp, settings, students, jobs=jobs, progress=progress)
+    return BuildResult(target, settings, students)
+
+
+def add_students(course_dir: Path, settings: CourseSettings, students: list[Student]) -> None:
+    """Put the roster's students into nbgrader's gradebook."""
+    from nbgrader.api import Gradebook
+
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}", settings.course_id) as gb:
+        for s in students:
+            gb.update_or_create_student(s.student_id, **s.gradebook_fields())
+
+
+def release_students(course_dir: Path, settings: CourseSettings, students: list[Student],
+                     jobs: int = 1, progress: bool = True) -> None:
+    """Write release_students/<id>/<assignment>/: released notebooks + the student's own data/."""
+    tasks = [(course_dir, settings, s.student_id) for s in students]
+    bar = tqdm(total=len(tasks), desc="student worlds", unit="student", disable=not progress or not tasks)
+    if jobs == 1 or len(tasks) < 2:
+        for task in tasks:
+            release_one_student(*task)
+            bar.update()
+    else:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            for _ in pool.map(release_one_student, *zip(*tasks)):
+                bar.update()
+    bar.close()
+
+
+def release_one_student(course_dir: Path, settings: CourseSettings, student_id: str) -> None:
+    base = course_dir / STUDENT_RELEASE_DIR / student_id
+    first = None
+    for name in settings.assignments:
+        folder = base / name
+        shutil.copytree(course_dir / "release" / name, folder)
+        settings.policy().write(folder)
+        data = folder / "data"
+        if first is None:
+            generate_student_world(settings, student_id).save(data, format="csv", include_truth=False)
+            strip_seed(data / META_FILE, data / META_FILE)  # released data cannot regenerate the world
+            first = data
+        else:
+            link_tree(first, data)
+
+
+def link_tree(src: Path, dest: Path) -> None:
+    """Copy the files of ``src`` into ``dest`` as hard links (plain copies where links are not possible)."""
+    for f in learner_files(src):
+        out = dest / f.relative_to(src)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.link(f, out)
+        except OSError:
+            shutil.copy2(f, out)
