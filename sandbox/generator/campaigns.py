@@ -26,8 +26,8 @@ AB_TEST_SHARE = 0.16      # share of campaign slots run as an A/B test (two camp
 #: Kinds of A/B test: (share of tests, |relative lift| range of the conversion rate).
 AB_KINDS = {"null": (0.3, (0.0, 0.0)), "small": (0.35, (0.05, 0.15)), "large": (0.35, (0.25, 0.6))}
 AB_BUDGET_MEDIAN = 4000.0  # per arm at a CPM of 8 USD: a test costs 2 ordinary campaigns
-DETECTABLE_POWER = 0.95
-MAX_CONVERSION_RATE = 0.5  # of clicks, before a test's lift    # a test is "detectable" when a 5% two-sided z-test has this power
+DETECTABLE_POWER = 0.95    # a test is "detectable" when a 5% two-sided z-test has this power
+MAX_CONVERSION_RATE = 0.5  # of clicks, before a test's lift
 
 
 def make_campaigns(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generator, base_currency: str) -> pd.DataFrame:
@@ -108,7 +108,8 @@ def make_campaigns(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generato
                          1 - np.minimum(rng.exponential(cal.FULL_DELIVERY_SHORTFALL, n), 0.03))
     spend = money.floor_money(budget[row] * delivered, currency[row])
     impressions = rng.poisson(spend / to_local[row] / cpm[row] * 1000 * rng.lognormal(0, 0.1, n))
-    reach = np.minimum(impressions, np.maximum(np.round(impressions / frequency[row]), impressions > 0)).astype(np.int64)
+    reach = np.minimum(impressions, np.maximum(np.round(impressions / frequency[row]), impressions > 0))
+    reach = reach.astype(np.int64)
     clicks = rng.binomial(impressions, np.minimum(ctr[row] * (1 + b_ctr_lift), 0.5))
     conversions = rng.binomial(clicks, np.minimum(conv_rate[row] * (1 + true_lift), 0.9))
     revenue = money.round_money(conversions * order_value[row] * rng.lognormal(0, 0.08, n) * to_local[row],
