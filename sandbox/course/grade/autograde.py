@@ -37,19 +37,17 @@ import nbformat
 from tqdm import tqdm
 
 from ..build.roster import SAFE_ID
-from ..build.settings import CourseError, CourseSettings
+from ..build.settings import RUN_KEY, STATUS_FILE, CourseError, CourseSettings
 from ..kernel import isolation
 from ..kernel.kernel_template import SERVER_ENV, TemplateServer
 from .grade_worker import TEMPLATE_DB, job_folder
 from .gradebook import course_students, merge_submissions, open_gradebook, record_zero_submission
 from .grades import write_grades
+from .verdicts import VERDICTS_DIR, verdicts_folder
 from .warm import Outcome, WarmWorker, WorkerZygote, grade_with
 
 WORK_DIR = ".autograde_work"
 LOCK_FILE = ".autograde.lock"
-STATUS_FILE = "autograde_status.json"
-#: Key of autograde_status.json holding facts about the last run (not a student).
-RUN_KEY = "_autograde"
 UNKNOWN = "unknown student"
 #: Seconds allowed to nbgrader itself (start-up, kernel start, bookkeeping) on top of the cells.
 NBGRADER_OVERHEAD = 120
@@ -76,8 +74,9 @@ def autograde_course(course_dir, jobs: int = 1, assignments: list[str] | None = 
     """Grade ``submitted/<student>/<assignment>/`` for every student and assignment.
 
     Writes ``autograded/``, ``feedback/<student>/<assignment>/*.html``, the
-    gradebook, ``grades.csv`` and ``autograde_status.json``; returns what
-    happened to each submission.
+    gradebook, ``grades.csv``, ``autograde_status.json`` and each question's
+    verdict for the instructor (``verdicts/``, see :mod:`.verdicts`); returns
+    what happened to each submission.
 
     Parameters
     ----------
@@ -310,7 +309,7 @@ def collect(course_dir: Path, private: Path, settings: CourseSettings, outcomes:
         merge_submissions(private / "gradebook.db", gradebook, outcomes[0].student_id, graded)
     for o in outcomes:
         if o.status == "graded":
-            for kind in ("autograded", "feedback"):
+            for kind in ("autograded", "feedback", VERDICTS_DIR):
                 src = private / kind / o.student_id / o.assignment
                 dest = course_dir / kind / o.student_id / o.assignment
                 if dest.exists():
@@ -318,9 +317,11 @@ def collect(course_dir: Path, private: Path, settings: CourseSettings, outcomes:
                 if src.exists():
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     # feedback carries the rendered notebooks only, never files a submission brought
-                    keep = shutil.ignore_patterns("data") if kind == "autograded" else only_html
+                    keep = {"autograded": shutil.ignore_patterns("data"), VERDICTS_DIR: only_json}.get(kind, only_html)
                     shutil.copytree(src, dest, symlinks=True, ignore=keep)
-        elif o.status == "ungradable" and o.assignment in settings.assignments:
+        else:  # verdicts of an earlier grading of this submission no longer hold
+            shutil.rmtree(verdicts_folder(course_dir, o.student_id, o.assignment), ignore_errors=True)
+        if o.status == "ungradable" and o.assignment in settings.assignments:
             record_zero_submission(gradebook, o.student_id, o.assignment)
     shutil.rmtree(private, ignore_errors=True)
 
@@ -328,6 +329,11 @@ def collect(course_dir: Path, private: Path, settings: CourseSettings, outcomes:
 def only_html(folder: str, names: list[str]) -> list[str]:
     """shutil.copytree ignore function: skip everything but .html files."""
     return [n for n in names if not n.endswith(".html") or (Path(folder) / n).is_symlink()]
+
+
+def only_json(folder: str, names: list[str]) -> list[str]:
+    """shutil.copytree ignore function: skip everything but .json files (the verdict records)."""
+    return [n for n in names if not n.endswith(".json") or (Path(folder) / n).is_symlink()]
 
 
 def save_status(course_dir: Path, outcomes: list[Outcome], run: dict | None = None) -> dict:
