@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -46,3 +47,120 @@ def submit(course_dir, student_id: str, assignment: str, overrides: dict[str, st
                 cell.source = answers[grade_id]
         nbformat.write(nb, path)
     return dest
+
+
+# --- A class with planted typical mistakes (the class report's test and benchmarks/bench_autograde.py) ---
+
+MISTAKE, NOT_ATTEMPTED, WRONG = "mistake", "not attempted", "wrong"
+#: The answer a "wrong" plant gives to every variable of its question: wrong, and no typical mistake gives it.
+NONSENSE = "not sure"
+#: Which students get the planted mistakes of the n-th assignment: student i gets mistake j when
+#: i % (MISTAKE_EVERY[j] + n) == j (in the first assignment about a half, a third and a fifth of the class;
+#: fewer in later ones), so that counts differ and the mistakes rank clearly.
+MISTAKE_EVERY = (2, 3, 5)
+LEFT_RULE, WRONG_RULE = (lambda i: i % 7 == 3), (lambda i: i % 11 == 4)
+
+
+@dataclass(frozen=True)
+class Plant:
+    """One planted answer: typical mistake number ``mistake`` of ``question``, the question left (its variables
+    kept as ``...``), or a wrong answer no typical mistake explains."""
+
+    question: str
+    kind: str
+    mistake: int | None = None
+
+
+def mistake_answer(question, k: int, learner_world, grading_world=None):
+    """The answer typical mistake ``k`` gives on ``learner_world``, if the judge names that mistake for it on
+    ``grading_world`` (the same world by default), else None."""
+    from sandbox.exercises import CheckFailed
+
+    value = question.mistake_answer(k, learner_world)
+    if value is None:
+        return None
+    try:
+        question.verify(as_namespace(question, value), grading_world if grading_world is not None else learner_world)
+    except CheckFailed as e:
+        return value if str(e) == question.mistakes[k].message else None
+    return None
+
+
+def as_namespace(question, value) -> dict:
+    """Variable -> value of an answer (a tuple for a question of several variables)."""
+    return dict(zip(question.variables, value)) if len(question.variables) > 1 else {question.variables[0]: value}
+
+
+def class_plants(exercise, world, grading_world=None) -> list[Plant]:
+    """The plants of one exercise: typical mistakes, then the question left, then the wrong one.
+
+    Three typical mistakes of three questions (judgement questions first) that the judge names on
+    ``grading_world`` (``world`` by default) for the answer they give on ``world``, the data a student's
+    kernel sees; the last other question is left unanswered; the first remaining one gets NONSENSE.
+    """
+    from sandbox.exercises import CheckFailed
+
+    plants, used = [], set()
+    for q in sorted(exercise.questions, key=lambda q: not q.judgement):
+        k = next((k for k in range(len(q.mistakes)) if mistake_answer(q, k, world, grading_world) is not None), None)
+        if k is not None and len(plants) < len(MISTAKE_EVERY):
+            plants.append(Plant(q.id, MISTAKE, k))
+            used.add(q.id)
+    left = [q for q in exercise.questions if q.id not in used][-1]
+    plants.append(Plant(left.id, NOT_ATTEMPTED))
+    for q in exercise.questions:
+        if q.id in used or q.id == left.id:
+            continue
+        try:
+            q.verify({v: NONSENSE for v in q.variables}, grading_world if grading_world is not None else world)
+        except CheckFailed as e:
+            if str(e) not in {m.message for m in q.mistakes}:
+                plants.append(Plant(q.id, WRONG))
+                break
+    return plants
+
+
+def missing_submission(students: list[str], assignments: list[str]) -> tuple[str, str] | None:
+    """The one (student, assignment) of a synthetic class handed in empty-handed: the 4th student's second."""
+    return (students[3], assignments[1]) if len(students) > 3 and len(assignments) > 1 else None
+
+
+def planted_class(students: list[str], plants: dict[str, list[Plant]]) -> dict[tuple[str, str], list[Plant]]:
+    """(student, assignment) -> the plants of that submission, by the student's position in ``students``.
+
+    ``plants``: assignment -> :func:`class_plants`, in the course's order. Typical mistakes go to the students
+    MISTAKE_EVERY says, the question left to those of LEFT_RULE, the wrong answer to those of WRONG_RULE.
+    """
+    planted = {}
+    for n, (assignment, candidates) in enumerate(plants.items()):
+        mistakes = [p for p in candidates if p.kind == MISTAKE]
+        rules = {p: (lambda i, j=j, n=n: i % (MISTAKE_EVERY[j] + n) == j) for j, p in enumerate(mistakes)}
+        rules.update({p: LEFT_RULE if p.kind == NOT_ATTEMPTED else WRONG_RULE for p in candidates if p.kind != MISTAKE})
+        for i, sid in enumerate(students):
+            chosen = [p for p in candidates if rules[p](i)]
+            if chosen:
+                planted[(sid, assignment)] = chosen
+    return planted
+
+
+def answer_code(notebook: str, question, plant: Plant) -> str:
+    """The answer cell (grade id ``<question>_answer``) of a submission with ``plant``: a typical mistake is
+    computed in the student's kernel, on the data the notebook loaded (``ds``)."""
+    if plant.kind == NOT_ATTEMPTED:
+        return "".join(f"{v} = ...\n" for v in question.variables)
+    if plant.kind == WRONG:
+        return "".join(f"{v} = {NONSENSE!r}\n" for v in question.variables)
+    return ("from sandbox.exercises import get_exercise as _get_exercise\n"
+            f"_wrong = _get_exercise({notebook!r})[{question.id!r}].mistake_answer({plant.mistake}, ds)\n"
+            f"{', '.join(question.variables)} = _wrong\n")
+
+
+def answer_values(question, plant: Plant | None, world) -> dict:
+    """Variable -> value of the answer to ``question`` on ``world``: the reference answer without a plant."""
+    if plant is None:
+        return as_namespace(question, question.answers_of(question.reference(world))[0])
+    if plant.kind == MISTAKE:
+        return as_namespace(question, question.mistake_answer(plant.mistake, world))
+    if plant.kind == NOT_ATTEMPTED:
+        return {}
+    return {v: NONSENSE for v in question.variables}
