@@ -164,3 +164,82 @@ def answer_values(question, plant: Plant | None, world) -> dict:
     if plant.kind == NOT_ATTEMPTED:
         return {}
     return {v: NONSENSE for v in question.variables}
+
+
+def holds_on(plant: Plant, question, learner_world, grading_world) -> bool:
+    """Whether ``plant`` gives the outcome it stands for on a student's worlds (the kernel's, the judge's)."""
+    from sandbox.exercises import CheckFailed
+
+    if plant.kind == MISTAKE:
+        return mistake_answer(question, plant.mistake, learner_world, grading_world) is not None
+    if plant.kind == WRONG:
+        try:
+            question.verify({v: NONSENSE for v in question.variables}, grading_world)
+        except CheckFailed as e:
+            return str(e) not in {m.message for m in question.mistakes}
+        return False
+    return True
+
+
+def submit_planted_class(course, students: list[str], assignments: list[str]) -> tuple[dict, tuple | None]:
+    """Hand in the synthetic class with planted mistakes (benchmarks/bench_autograde.py).
+
+    The plants are chosen on the first student's worlds; each student gets those of :func:`planted_class` that
+    hold on their own worlds (the released data their kernel reads, the regenerated world the judge uses).
+    Returns (student, assignment) -> the plants handed in, and the submission left out
+    (:func:`missing_submission`).
+    """
+    import sandbox
+    from sandbox.course.build.worlds import student_dataset
+    from sandbox.exercises import get_exercise
+
+    course = Path(course)
+
+    exercises = {a: get_exercise(a) for a in assignments}
+
+    def worlds(sid: str, assignment: str):
+        """The student's released data of ``assignment`` (what their kernel reads) and their grading world."""
+        tables = exercises[assignment].tables
+        return (sandbox.load_dataset(course / "release_students" / sid / assignment / "data", tables=tables),
+                sandbox.load_dataset(student_dataset(course, sid), tables=tables))
+
+    plants = {a: class_plants(exercises[a], *worlds(students[0], a)) for a in assignments}
+    planted, missing, handed_in = planted_class(students, plants), missing_submission(students, assignments), {}
+    for sid in students:
+        for a in assignments:
+            if (sid, a) == missing:
+                continue
+            mine = planted.get((sid, a), [])
+            if mine:
+                learner, grading = worlds(sid, a)
+                mine = [p for p in mine if holds_on(p, exercises[a][p.question], learner, grading)]
+            submit(course, sid, a, {f"{p.question}_answer": answer_code(a, exercises[a][p.question], p) for p in mine})
+            if mine:
+                handed_in[(sid, a)] = mine
+    return handed_in, missing
+
+
+def planted_counts(submissions: dict) -> "Counter":
+    """(assignment, question, outcome, mistake id) -> how many of ``submissions`` ((student, assignment) ->
+    plants) were given it: what a class report of them must count."""
+    from collections import Counter
+
+    from sandbox.exercises import get_exercise
+    from sandbox.exercises._diagnosis import mistake_id
+
+    counts = Counter()
+    for (_, a), plants in submissions.items():
+        for p in plants:
+            q = get_exercise(a)[p.question]
+            counts[(a, p.question, p.kind, mistake_id(q, q.mistakes[p.mistake]) if p.kind == MISTAKE else "")] += 1
+    return counts
+
+
+def reported_counts(report_csv) -> "Counter":
+    """The same key -> count from a class report's main CSV (every outcome but passed, counts above 0)."""
+    import csv
+    from collections import Counter
+
+    with open(report_csv, newline="") as f:
+        return Counter({(r["assignment"], r["question"], r["outcome"], r["mistake"]): int(r["count"])
+                        for r in csv.DictReader(f) if r["outcome"] != "passed" and int(r["count"])})

@@ -20,8 +20,8 @@ COLOURS = {PASSED: "#1b7f3b", WRONG: "#b3261e", NOT_ATTEMPTED: "#c4c4c4"}
 MISTAKE_COLOURS = ("#f28e2b", "#ffbe7d")
 LEGEND = {PASSED: "passed", MISTAKE: "a typical mistake (named)", WRONG: "wrong, no single mistake explains it",
           NOT_ATTEMPTED: "not attempted"}
-#: A bar segment narrower than this many students gets no label inside it.
-LABEL_MIN = 2
+#: How many characters of a segment's label fit across a whole bar (the chart is 12 in wide).
+BAR_CHARACTERS = 90
 
 
 @contextmanager
@@ -85,15 +85,17 @@ def outcome_chart(questions: pd.DataFrame, mistakes: pd.DataFrame, title: str):
 
 
 def label_segments(ax, segments: pd.DataFrame) -> None:
-    """Write each typical mistake's id (and every other count) inside its segment, where it fits."""
+    """Write in each segment its count, and a typical mistake's id too, where the text fits."""
+    widest = max(segments.groupby("label", sort=False)["count"].sum().max(), 1)
     for y, (_, group) in enumerate(segments.groupby("label", sort=False)):
         left = 0
         for seg in group.itertuples():
-            if seg.count >= LABEL_MIN or (seg.count and seg.kind != MISTAKE):
-                text = f"{seg.segment.split(': ', 1)[1]} ({seg.count})" if seg.kind == MISTAKE else str(seg.count)
+            texts = [f"{seg.segment.split(': ', 1)[1]} ({seg.count})"] if seg.kind == MISTAKE else []
+            fitting = [t for t in texts + [str(seg.count)] if seg.count / widest * BAR_CHARACTERS >= len(t) + 1]
+            if seg.count and fitting:
                 colour = "black" if seg.kind in (MISTAKE, NOT_ATTEMPTED) else "white"
-                ax.text(left + seg.count / 2, y, text, ha="center", va="center", color=colour, fontsize="x-small",
-                        clip_on=True)
+                ax.text(left + seg.count / 2, y, fitting[0], ha="center", va="center", color=colour,
+                        fontsize="x-small")
             left += seg.count
 
 

@@ -120,12 +120,14 @@ def course_report(course_dir, assignments: list[str] | None = None, out=None) ->
         raise CourseError(f"--out {html} is a folder; give the HTML file to write, e.g. {html / REPORT_FILE}")
     if not html.parent.is_dir():
         raise CourseError(f"cannot write {html}: the folder {html.parent} does not exist")
-    csv = {name: html.with_name(f"{html.stem}{name}.csv") for name in ("", "_students", "_skills")}
-    write_csv(csv[""], question_rows(summary))
-    write_csv(csv["_students"], summary.learners)
-    write_csv(csv["_skills"], summary.skills)
-    write_atomically(html, render_html("class_report.html.j2", **page_context(outcomes, summary, csv["_students"].name)))
-    return CourseReport(html, list(csv.values()), outcomes, summary)
+    csv = {html.with_name(f"{html.stem}{name}.csv"): frame for name, frame in
+           (("", question_rows(summary)), ("_students", summary.learners), ("_skills", summary.skills))}
+    students_csv = html.with_name(f"{html.stem}_students.csv").name
+    page = render_html("class_report.html.j2", **page_context(outcomes, summary, students_csv))
+    for path, frame in csv.items():  # everything is computed before the first file is written
+        write_csv(path, frame)
+    write_atomically(html, page)
+    return CourseReport(html, list(csv), outcomes, summary)
 
 
 def question_rows(summary: Summary) -> pd.DataFrame:
