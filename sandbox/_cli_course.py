@@ -90,7 +90,7 @@ def register(subparsers) -> None:
     p.add_argument("--assignment", metavar="A", action="append",
                    help="report only this assignment (repeatable); without it, every assignment graded so far")
     p.add_argument("--out", metavar="FILE", help="the HTML file to write, its CSV files beside it; without it, "
-                   "COURSE/{sandbox.report.course:REPORT_FILE}")
+                   "COURSE/{sandbox.report:REPORT_FILE}")
 
 
 def _help(parser) -> int:

@@ -28,7 +28,7 @@ def register(subparsers) -> None:
         "sandbox progress my_exercises", cmd_progress)
     p.add_argument("dir", metavar="DIR", help="the folder holding your exercise notebooks")
     p.add_argument("--out", metavar="FILE", help="the HTML page to write; without it, "
-                   "DIR/{sandbox.report.progress:PROGRESS_FILE}")
+                   "DIR/{sandbox.report:PROGRESS_FILE}")
 
     ex = add_command(subparsers, "exercises", "Get the exercise notebooks to work on; maintain them.",
                      "sandbox exercises get my_exercises --seed 123", lambda args: ex.print_help() or 2)

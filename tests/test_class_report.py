@@ -122,7 +122,7 @@ def test_each_mistake_row_names_who_made_it_and_what_they_saw(planted, report):
         k = next(k for k, m in enumerate(q.mistakes) if mistake_id(q, m) == r["mistake"])
         who = sorted(sid for (sid, a), plants in submissions.items() if a == r["assignment"]
                      and any(p.question == q.id and p.mistake == k for p in plants))
-        assert r["students"].split() == who
+        assert r["students"].split("; ") == who
         assert r["message"] == q.mistakes[k].message
 
 

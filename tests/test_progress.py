@@ -125,6 +125,12 @@ def test_the_progress_page_names_each_mistake_and_escapes_the_messages(learner):
     assert "Revisit first" in shown and "Skills" in shown
 
 
+def test_a_page_is_never_written_over_a_folder(learner, capsys):
+    folder, _ = learner
+    assert main(["progress", str(folder), "--out", str(folder)]) == 2
+    assert "is a folder; give the HTML file to write" in capsys.readouterr().err
+
+
 def test_the_latest_check_of_a_question_counts(tmp_path):
     nb = nbformat.v4.new_notebook(metadata={"sandbox": {"exercise": A}})
     early = nbformat.v4.new_code_cell("q1.check()", execution_count=7)

@@ -8,3 +8,8 @@
 Both read their outcomes into one table (:mod:`.table`), count it (:mod:`.summary`), draw it
 (:mod:`.charts`) and write it (:mod:`.render`: HTML, CSV, text).
 """
+
+#: The class report's file in the course folder, unless told otherwise; its CSV files take its name.
+REPORT_FILE = "class_report.html"
+#: The progress page in the learner's folder, unless told otherwise.
+PROGRESS_FILE = "progress.html"

@@ -17,12 +17,13 @@ import pandas as pd
 from ..course.build.settings import RUN_KEY, STATUS_FILE, CourseError, CourseSettings
 from ..course.grade.verdicts import read_verdicts
 from ..exercises import NOTEBOOKS, get_exercise
-from .render import render_html, write_atomically, write_csv
+from . import REPORT_FILE
+from .render import page_path, render_html, write_atomically, write_csv
 from .summary import HELP_BELOW, Summary, summarize
 from .table import NO_SUBMISSION, outcome_table, record_rows, unsubmitted_rows
 
-#: The report's file in the course folder, unless told otherwise; its CSV files take its name.
-REPORT_FILE = "class_report.html"
+#: How many students the page names under a re-teach mistake (all of them are in the CSV).
+NAMES_SHOWN = 40
 #: Submission statuses that leave a student without a graded submission.
 WITHOUT = ("missing", "ungradable")
 
@@ -113,17 +114,12 @@ def course_report(course_dir, assignments: list[str] | None = None, out=None) ->
         ``NAME.csv`` (every question's outcomes and mistakes), ``NAME_students.csv`` and ``NAME_skills.csv``.
     """
     course_dir = Path(course_dir)
-    outcomes = class_outcomes(course_dir, assignments)
+    outcomes = class_outcomes(course_dir, assignments)  # first: is it a course, graded?
+    html = page_path(out, course_dir / REPORT_FILE)
     summary = summarize(outcomes.table)
-    html = Path(out) if out is not None else course_dir / REPORT_FILE
-    if html.is_dir():
-        raise CourseError(f"--out {html} is a folder; give the HTML file to write, e.g. {html / REPORT_FILE}")
-    if not html.parent.is_dir():
-        raise CourseError(f"cannot write {html}: the folder {html.parent} does not exist")
     csv = {html.with_name(f"{html.stem}{name}.csv"): frame for name, frame in
            (("", question_rows(summary)), ("_students", summary.learners), ("_skills", summary.skills))}
-    students_csv = html.with_name(f"{html.stem}_students.csv").name
-    page = render_html("class_report.html.j2", **page_context(outcomes, summary, students_csv))
+    page = render_html("class_report.html.j2", **page_context(outcomes, summary, html.stem))
     for path, frame in csv.items():  # everything is computed before the first file is written
         write_csv(path, frame)
     write_atomically(html, page)
@@ -150,8 +146,8 @@ def question_rows(summary: Summary) -> pd.DataFrame:
     return out
 
 
-def page_context(outcomes: ClassOutcomes, summary: Summary, students_csv: str) -> dict:
-    """What class_report.html.j2 shows, charts drawn."""
+def page_context(outcomes: ClassOutcomes, summary: Summary, name: str) -> dict:
+    """What class_report.html.j2 shows, charts drawn; ``name``: of the report's files, for the CSV names."""
     from .charts import outcome_chart, skill_chart
 
     questions, mistakes = summary.questions, summary.mistakes
@@ -171,7 +167,8 @@ def page_context(outcomes: ClassOutcomes, summary: Summary, students_csv: str) -
     learners = summary.learners
     return {
         "course": outcomes.course, "students": outcomes.table["student"].nunique(), "assignments": assignments,
-        "notes": unrecorded_notes(outcomes.unrecorded), "help_below": HELP_BELOW, "students_csv": students_csv,
+        "notes": unrecorded_notes(outcomes.unrecorded), "help_below": HELP_BELOW, "names_shown": NAMES_SHOWN,
+        "questions_csv": f"{name}.csv", "students_csv": f"{name}_students.csv",
         "reteach": [{**by_question[(m["assignment"], m["question"])], **m} for m in summary.reteach.to_dict("records")],
         "skills": summary.skills.to_dict("records"),
         "skills_chart": chart(skill_chart(summary.skills, "Share of judgement points earned, per skill"),

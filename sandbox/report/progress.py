@@ -18,12 +18,11 @@ import pandas as pd
 from ..exercises import NOTEBOOKS, get_exercise
 from ..exercises._diagnosis import diagnosed_mistake, outcome
 from ..exercises._view import ERROR, FAILED, NOT_ATTEMPTED, PASSED, Result
-from .render import render_html, write_atomically
+from . import PROGRESS_FILE
+from .render import page_path, render_html, write_atomically
 from .summary import Summary, summarize
 from .table import outcome_table
 
-#: The progress page in the learner's folder, unless told otherwise.
-PROGRESS_FILE = "progress.html"
 #: The outcome of a question of a checked notebook whose check was never run.
 NOT_CHECKED = "not checked"
 LEARNER = "you"
@@ -96,6 +95,7 @@ def learner_progress(folder, out=None) -> Progress:
     folder = Path(folder)
     if not folder.is_dir():
         raise NotADirectoryError(f"{folder} is not a folder; give the folder holding your exercise notebooks")
+    html = page_path(out, folder / PROGRESS_FILE)
     found: dict[str, tuple[float, Path, dict]] = {}
     present = set()
     for path in sorted(folder.glob("*.ipynb")):
@@ -113,7 +113,7 @@ def learner_progress(folder, out=None) -> Progress:
     table = outcome_table([row for name in order for row in progress_rows(name, found[name][2])])
     progress = Progress(folder, {n: found[n][1] for n in order}, table, summarize(table),
                         unchecked=sorted(present - set(found)))
-    progress.html = Path(out) if out is not None else folder / PROGRESS_FILE
+    progress.html = html
     write_atomically(progress.html, render_html("progress.html.j2", **page_context(progress)))
     return progress
 

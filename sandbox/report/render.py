@@ -42,6 +42,16 @@ def render_html(template: str, **context) -> str:
     return env.get_template(template).render(**context)
 
 
+def page_path(out, default: Path) -> Path:
+    """Where a report page goes: ``out``, else ``default``; ValueError for a folder or a missing folder."""
+    path = Path(out) if out is not None else default
+    if path.is_dir():
+        raise ValueError(f"--out {path} is a folder; give the HTML file to write, e.g. {path / default.name}")
+    if not path.parent.is_dir():
+        raise ValueError(f"cannot write {path}: the folder {path.parent} does not exist")
+    return path
+
+
 def write_atomically(path: Path, text: str) -> Path:
     """Write ``text`` to ``path`` through a hidden sibling, so a reader never sees half a file."""
     path = Path(path)
@@ -51,10 +61,14 @@ def write_atomically(path: Path, text: str) -> Path:
     return path
 
 
+#: Between the items of a list in a CSV cell.
+CSV_LIST = "; "
+
+
 def csv_cell(value):
-    """A value as a CSV cell: lists joined by spaces, text a spreadsheet would run as a formula quoted."""
+    """A value as a CSV cell: a list's items joined by CSV_LIST, text a spreadsheet would run as a formula quoted."""
     if isinstance(value, (list, tuple)):
-        value = " ".join(map(str, value))
+        value = CSV_LIST.join(map(str, value))
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     return value
