@@ -91,24 +91,46 @@ def as_namespace(question, value) -> dict:
     return dict(zip(question.variables, value)) if len(question.variables) > 1 else {question.variables[0]: value}
 
 
+def leaf_questions(exercise) -> list:
+    """The questions of ``exercise`` whose answer variables no later code cell of its notebook reads.
+
+    A grader judges the variables' values at the end of the notebook, so a planted answer to another
+    question would also change the answers computed from it: its count would not be the planted one.
+    """
+    from sandbox.course.build.course import SOLUTIONS_DIR
+
+    cells = [c for c in nbformat.read(SOLUTIONS_DIR / f"{exercise.name}.ipynb", as_version=4).cells
+             if c.cell_type == "code"]
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in cells]
+    leaves = []
+    for q in exercise.questions:
+        later = [c.source for c, gid in zip(cells[ids.index(f"{q.id}_answer") + 1:], ids[ids.index(f"{q.id}_answer") + 1:])
+                 if gid != q.id]
+        if not any(re.search(rf"\b{re.escape(v)}\b", source) for v in q.variables for source in later):
+            leaves.append(q)
+    return leaves
+
+
 def class_plants(exercise, world, grading_world=None) -> list[Plant]:
     """The plants of one exercise: typical mistakes, then the question left, then the wrong one.
 
-    Three typical mistakes of three questions (judgement questions first) that the judge names on
-    ``grading_world`` (``world`` by default) for the answer they give on ``world``, the data a student's
-    kernel sees; the last other question is left unanswered; the first remaining one gets NONSENSE.
+    Only questions no later answer reads (:func:`leaf_questions`): three typical mistakes of three of them
+    (judgement questions first) that the judge names on ``grading_world`` (``world`` by default) for the
+    answer they give on ``world``, the data a student's kernel sees; the last other one is left unanswered;
+    the first remaining one gets NONSENSE.
     """
     from sandbox.exercises import CheckFailed
 
+    leaves = leaf_questions(exercise)
     plants, used = [], set()
-    for q in sorted(exercise.questions, key=lambda q: not q.judgement):
+    for q in sorted(leaves, key=lambda q: not q.judgement):
         k = next((k for k in range(len(q.mistakes)) if mistake_answer(q, k, world, grading_world) is not None), None)
         if k is not None and len(plants) < len(MISTAKE_EVERY):
             plants.append(Plant(q.id, MISTAKE, k))
             used.add(q.id)
-    left = [q for q in exercise.questions if q.id not in used][-1]
+    left = [q for q in leaves if q.id not in used][-1]
     plants.append(Plant(left.id, NOT_ATTEMPTED))
-    for q in exercise.questions:
+    for q in leaves:
         if q.id in used or q.id == left.id:
             continue
         try:
@@ -143,16 +165,19 @@ def planted_class(students: list[str], plants: dict[str, list[Plant]]) -> dict[t
     return planted
 
 
-def answer_code(notebook: str, question, plant: Plant) -> str:
-    """The answer cell (grade id ``<question>_answer``) of a submission with ``plant``: a typical mistake is
-    computed in the student's kernel, on the data the notebook loaded (``ds``)."""
+def answer_code(notebook: str, question, plant: Plant, solution: str = "") -> str:
+    """The answer cell (grade id ``<question>_answer``) of a submission with ``plant``: the ``solution`` (so that
+    whatever else it defines is there), then the planted answer; a typical mistake is computed in the
+    student's kernel, on the data the notebook loaded (``ds``)."""
     if plant.kind == NOT_ATTEMPTED:
-        return "".join(f"{v} = ...\n" for v in question.variables)
-    if plant.kind == WRONG:
-        return "".join(f"{v} = {NONSENSE!r}\n" for v in question.variables)
-    return ("from sandbox.exercises import get_exercise as _get_exercise\n"
-            f"_wrong = _get_exercise({notebook!r})[{question.id!r}].mistake_answer({plant.mistake}, ds)\n"
-            f"{', '.join(question.variables)} = _wrong\n")
+        planted = "".join(f"{v} = ...\n" for v in question.variables)
+    elif plant.kind == WRONG:
+        planted = "".join(f"{v} = {NONSENSE!r}\n" for v in question.variables)
+    else:
+        planted = ("from sandbox.exercises import get_exercise as _get_exercise\n"
+                   f"_wrong = _get_exercise({notebook!r})[{question.id!r}].mistake_answer({plant.mistake}, ds)\n"
+                   f"{', '.join(question.variables)} = _wrong\n")
+    return f"{solution}\n{planted}" if solution else planted
 
 
 def answer_values(question, plant: Plant | None, world) -> dict:
@@ -196,6 +221,7 @@ def submit_planted_class(course, students: list[str], assignments: list[str]) ->
     course = Path(course)
 
     exercises = {a: get_exercise(a) for a in assignments}
+    solutions = {a: solution_answers(course / "source" / a / f"{a}.ipynb") for a in assignments}
 
     def worlds(sid: str, assignment: str):
         """The student's released data of ``assignment`` (what their kernel reads) and their grading world."""
@@ -213,7 +239,9 @@ def submit_planted_class(course, students: list[str], assignments: list[str]) ->
             if mine:
                 learner, grading = worlds(sid, a)
                 mine = [p for p in mine if holds_on(p, exercises[a][p.question], learner, grading)]
-            submit(course, sid, a, {f"{p.question}_answer": answer_code(a, exercises[a][p.question], p) for p in mine})
+            submit(course, sid, a, {f"{p.question}_answer": answer_code(a, exercises[a][p.question], p,
+                                                                        solutions[a][f"{p.question}_answer"])
+                                    for p in mine})
             if mine:
                 handed_in[(sid, a)] = mine
     return handed_in, missing

@@ -14,7 +14,8 @@ from sandbox.course.build.worlds import student_dataset
 from sandbox.course.grade.verdicts import read_verdicts
 from sandbox.exercises import get_exercise
 from sandbox.exercises._diagnosis import mistake_id
-from synthetic import MISTAKE, NOT_ATTEMPTED, WRONG, answer_code, class_plants, reported_counts, submit
+from synthetic import (MISTAKE, NOT_ATTEMPTED, WRONG, answer_code, class_plants, reported_counts, solution_answers,
+                       submit)
 
 pytestmark = [
     pytest.mark.slow,
@@ -45,7 +46,10 @@ def graded(tmp_path_factory):
     exercise = get_exercise(A)
     learner_world = sandbox.load_dataset(course / "release_students" / "planted" / A / "data")
     PLANTS[:] = class_plants(exercise, learner_world, sandbox.load_dataset(student_dataset(course, "planted")))
-    submit(course, "planted", A, {f"{p.question}_answer": answer_code(A, exercise[p.question], p) for p in PLANTS})
+    solutions = solution_answers(course / "source" / A / f"{A}.ipynb")
+    submit(course, "planted", A, {f"{p.question}_answer": answer_code(A, exercise[p.question], p,
+                                                                      solutions[f"{p.question}_answer"])
+                                  for p in PLANTS})
     assert cli.main(["course", "autograde", str(course), "--jobs", "2"]) == 0
     status = json.loads((course / "autograde_status.json").read_text())
     with open(course / "grades.csv", newline="") as f:

@@ -59,7 +59,7 @@ def learner(tmp_path_factory, tiny_dataset):
             cell.source = answers[gid]
         planted = next((p for p in plants if f"{p.question}_answer" == gid), None)
         if planted:
-            cell.source = answer_code(A, exercise[planted.question], planted)
+            cell.source = answer_code(A, exercise[planted.question], planted, answers[gid])
     nbformat.write(nb, folder / f"{A}.ipynb")
     shutil.copy(ROOT / "exercises" / "02_engagement_kpis.ipynb", folder)
     nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")]), folder / "scratch.ipynb")
