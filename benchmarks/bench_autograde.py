@@ -65,7 +65,7 @@ TARGET_REPORT = 5.0
 def reset(course: Path, gradebook_copy: Path) -> None:
     for name in ("autograded", "feedback", "verdicts"):
         shutil.rmtree(course / name, ignore_errors=True)
-    for name in ("grades.csv", "autograde_status.json"):
+    for name in ("sandbox_grades.csv", "autograde_status.json"):
         (course / name).unlink(missing_ok=True)
     shutil.copyfile(gradebook_copy, course / "gradebook.db")
 

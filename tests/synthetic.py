@@ -63,26 +63,26 @@ LEFT_RULE, WRONG_RULE = (lambda i: i % 7 == 3), (lambda i: i % 11 == 4)
 
 @dataclass(frozen=True)
 class Plant:
-    """One planted answer: typical mistake number ``mistake`` of ``question``, the question left (its variables
-    kept as ``...``), or a wrong answer no typical mistake explains."""
+    """One planted answer: the typical mistake (or dropped step) ``mistake`` (its id) of ``question``, the
+    question left (its variables kept as ``...``), or a wrong answer no typical mistake explains."""
 
     question: str
     kind: str
-    mistake: int | None = None
+    mistake: str | None = None
 
 
-def mistake_answer(question, k: int, learner_world, grading_world=None):
-    """The answer typical mistake ``k`` gives on ``learner_world``, if the judge names that mistake for it on
-    ``grading_world`` (the same world by default), else None."""
+def mistake_answer(question, mistake_id: str, learner_world, grading_world=None):
+    """The answer typical mistake ``mistake_id`` gives on ``learner_world``, if the judge names that mistake
+    for it on ``grading_world`` (the same world by default), else None."""
     from sandbox.exercises import CheckFailed
 
-    value = question.mistake_answer(k, learner_world)
+    value = question.mistake_answer(mistake_id, learner_world)
     if value is None:
         return None
     try:
         question.verify(as_namespace(question, value), grading_world if grading_world is not None else learner_world)
     except CheckFailed as e:
-        return value if str(e) == question.mistakes[k].message else None
+        return value if str(e) == question.mistake(mistake_id).message else None
     return None
 
 
@@ -124,9 +124,10 @@ def class_plants(exercise, world, grading_world=None) -> list[Plant]:
     leaves = leaf_questions(exercise)
     plants, used = [], set()
     for q in sorted(leaves, key=lambda q: not q.judgement):
-        k = next((k for k in range(len(q.mistakes)) if mistake_answer(q, k, world, grading_world) is not None), None)
-        if k is not None and len(plants) < len(MISTAKE_EVERY):
-            plants.append(Plant(q.id, MISTAKE, k))
+        found = next((m.id for m in q.known_mistakes if mistake_answer(q, m.id, world, grading_world) is not None),
+                     None)
+        if found is not None and len(plants) < len(MISTAKE_EVERY):
+            plants.append(Plant(q.id, MISTAKE, found))
             used.add(q.id)
     left = [q for q in leaves if q.id not in used][-1]
     plants.append(Plant(left.id, NOT_ATTEMPTED))
@@ -136,7 +137,7 @@ def class_plants(exercise, world, grading_world=None) -> list[Plant]:
         try:
             q.verify({v: NONSENSE for v in q.variables}, grading_world if grading_world is not None else world)
         except CheckFailed as e:
-            if str(e) not in {m.message for m in q.mistakes}:
+            if str(e) not in {m.message for m in q.known_mistakes}:
                 plants.append(Plant(q.id, WRONG))
                 break
     return plants
@@ -175,7 +176,7 @@ def answer_code(notebook: str, question, plant: Plant, solution: str = "") -> st
         planted = "".join(f"{v} = {NONSENSE!r}\n" for v in question.variables)
     else:
         planted = ("from sandbox.exercises import get_exercise as _get_exercise\n"
-                   f"_wrong = _get_exercise({notebook!r})[{question.id!r}].mistake_answer({plant.mistake}, ds)\n"
+                   f"_wrong = _get_exercise({notebook!r})[{question.id!r}].mistake_answer({plant.mistake!r}, ds)\n"
                    f"{', '.join(question.variables)} = _wrong\n")
     return f"{solution}\n{planted}" if solution else planted
 
@@ -201,7 +202,7 @@ def holds_on(plant: Plant, question, learner_world, grading_world) -> bool:
         try:
             question.verify({v: NONSENSE for v in question.variables}, grading_world)
         except CheckFailed as e:
-            return str(e) not in {m.message for m in question.mistakes}
+            return str(e) not in {m.message for m in question.known_mistakes}
         return False
     return True
 
@@ -252,14 +253,10 @@ def planted_counts(submissions: dict) -> "Counter":
     plants) were given it: what a class report of them must count."""
     from collections import Counter
 
-    from sandbox.exercises import get_exercise
-    from sandbox.exercises._diagnosis import mistake_id
-
     counts = Counter()
     for (_, a), plants in submissions.items():
         for p in plants:
-            q = get_exercise(a)[p.question]
-            counts[(a, p.question, p.kind, mistake_id(q, q.mistakes[p.mistake]) if p.kind == MISTAKE else "")] += 1
+            counts[(a, p.question, p.kind, p.mistake or "")] += 1
     return counts
 
 

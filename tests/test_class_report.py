@@ -27,8 +27,7 @@ from sandbox.course.grade.autograde import collect, save_status
 from sandbox.course.grade.judge import judge
 from sandbox.course.grade.verdicts import VERDICTS_DIR, read_verdicts, verdicts_folder, write_verdicts
 from sandbox.course.grade.warm import Outcome
-from sandbox.exercises import SKILLS, NOTEBOOKS
-from sandbox.exercises._diagnosis import mistake_id
+from sandbox.exercises import NOTEBOOKS, SKILLS, get_exercise
 from synthetic import (MISTAKE, NOT_ATTEMPTED, WRONG, answer_values, class_plants, missing_submission, planted_class,
                        planted_counts, reported_counts)
 from test_exercises_checks import remembering_exercise
@@ -119,11 +118,10 @@ def test_each_mistake_row_names_who_made_it_and_what_they_saw(planted, report):
     rows = [r for r in read_csv(report[0].with_suffix(".csv")) if r["outcome"] == MISTAKE]
     for r in rows:
         q = exercises[r["assignment"]][r["question"]]
-        k = next(k for k, m in enumerate(q.mistakes) if mistake_id(q, m) == r["mistake"])
         who = sorted(sid for (sid, a), plants in submissions.items() if a == r["assignment"]
-                     and any(p.question == q.id and p.mistake == k for p in plants))
+                     and any(p.question == q.id and p.mistake == r["mistake"] for p in plants))
         assert r["students"].split("; ") == who
-        assert r["message"] == q.mistakes[k].message
+        assert r["message"] == q.mistake(r["mistake"]).message
 
 
 def test_reteach_first_is_the_three_costliest_planted_mistakes(planted, report):
@@ -366,6 +364,18 @@ def test_verdicts_of_a_submission_that_is_no_longer_graded_are_dropped(tmp_path,
     collect(course, private, CourseSettings.load(course), [Outcome("ann", "01_first_look", "missing")], None)
     assert not verdicts_folder(course, "ann", "01_first_look").exists()
     assert (course / VERDICTS_DIR).is_dir()
+
+
+def test_a_verdicts_message_names_at_most_one_mistake_of_its_question():
+    """The report reads the mistake from the message the student saw: no two of a question's mistakes (or
+    dropped steps) may share one, and the judge must not cut one short."""
+    from sandbox.course.grade.judge import MAX_MESSAGE
+
+    for notebook in NOTEBOOKS:
+        for q in get_exercise(notebook).questions:
+            messages = [m.message for m in q.known_mistakes]
+            assert len(set(messages)) == len(messages), (notebook, q.id)
+            assert max(map(len, messages), default=0) <= MAX_MESSAGE, (notebook, q.id)
 
 
 def test_every_notebook_trains_a_skill():

@@ -18,7 +18,6 @@ import pytest
 
 from sandbox.cli import main
 from sandbox.exercises import get_exercise
-from sandbox.exercises._diagnosis import mistake_id
 from sandbox.report.progress import saved_checks
 from synthetic import MISTAKE, NOT_ATTEMPTED, WRONG, answer_code, class_plants, solution_answers
 from test_class_report import Page
@@ -103,7 +102,7 @@ def test_progress_shows_each_saved_check_with_the_mistake_it_named(learner):
     revisit = text.split("Revisit first")[1]
     for p in plants:
         if p.kind == MISTAKE:
-            assert exercise[p.question].mistakes[p.mistake].message in revisit
+            assert exercise[p.question].mistake(p.mistake).message in revisit
     assert "no saved check yet: 02_engagement_kpis" in text
 
 
@@ -120,8 +119,7 @@ def test_the_progress_page_names_each_mistake_and_escapes_the_messages(learner):
     for p in plants:
         if p.kind == MISTAKE:
             q = exercise[p.question]
-            assert " ".join(q.mistakes[p.mistake].message.replace("`", "").split()) in " ".join(shown.split())
-            assert mistake_id(q, q.mistakes[p.mistake])  # named by its id in the table behind the page
+            assert " ".join(q.mistake(p.mistake).message.replace("`", "").split()) in " ".join(shown.split())
     assert "Revisit first" in shown and "Skills" in shown
 
 

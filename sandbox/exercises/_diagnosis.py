@@ -18,23 +18,12 @@ MISTAKE, WRONG = "mistake", "wrong"
 OUTCOMES = (PASSED, NOT_ATTEMPTED, MISTAKE, WRONG)
 
 
-def known_mistakes(question) -> tuple:
-    """Every typical mistake ``question`` recognises (with the question model's dropped steps, once it has them)."""
-    return getattr(question, "known_mistakes", question.mistakes)
-
-
-def mistake_id(question, mistake) -> str:
-    """The stable id of ``mistake``: its own ``id`` where the question model gives one, else its position
-    (``mistake-2``), which holds only while the question's mistakes keep their order."""
-    return getattr(mistake, "id", None) or f"mistake-{question.mistakes.index(mistake) + 1}"
-
-
 def diagnosed_mistake(question, result: Result) -> str | None:
-    """The id of the typical mistake the verdict ``result`` of ``question`` named, else None."""
+    """The id of the typical mistake (or dropped step) the verdict ``result`` of ``question`` named, else None."""
     if result.status != FAILED:
         return None
-    named = [m for m in known_mistakes(question) if m.message == result.message]
-    return mistake_id(question, named[0]) if len(named) == 1 else None
+    named = [m for m in question.known_mistakes if m.message == result.message]
+    return named[0].id if len(named) == 1 else None
 
 
 def outcome(status: str, mistake: str | None) -> str:
