@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import time
 from collections import Counter
+from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
@@ -79,8 +80,6 @@ def report(planted, tmp_path_factory):
     out = tmp_path_factory.mktemp("out") / "monday.html"
     stdout = io.StringIO()
     start = time.process_time()
-    from contextlib import redirect_stdout
-
     with redirect_stdout(stdout):
         assert main(["course", "report", str(course), "--out", str(out)]) == 0
     seconds = time.process_time() - start
@@ -343,6 +342,21 @@ def test_one_assignment_only(planted, tmp_path):
     assert {r["assignment"] for r in read_csv(out.with_suffix(".csv"))} == {"03_when_to_post"}
     assert reported_counts(out.with_suffix(".csv")) == \
         Counter({k: n for k, n in expected_counts(planted).items() if k[0] == "03_when_to_post"})
+
+
+def test_an_assignment_nobody_handed_in_is_said_so_without_an_empty_chart(tmp_path, planted):
+    course = new_course(tmp_path / "c", ASSIGNMENTS[:2])
+    shutil.copytree(verdicts_folder(planted[0], STUDENTS[0], ASSIGNMENTS[0]), verdicts_folder(course, "ann", ASSIGNMENTS[0]))
+    save_status(course, [Outcome("ann", ASSIGNMENTS[0], "graded"), Outcome("bob", ASSIGNMENTS[0], "missing")]
+                + [Outcome(sid, ASSIGNMENTS[1], "missing") for sid in ("ann", "bob")])
+    with redirect_stdout(io.StringIO()):
+        assert main(["course", "report", str(course)]) == 0
+    page = Page((course / "class_report.html").read_text())
+    assert len(page.images) == 2  # the skills and the one assignment handed in
+    assert "0 graded submissions, 2 missing." in " ".join(page.text)
+    assert "No graded submission yet" in " ".join(page.text)
+    students = {r["student"]: r for r in read_csv(course / "class_report_students.csv")}
+    assert students["bob"]["earned"] == "0" and students["bob"]["no_submission"] == "; ".join(ASSIGNMENTS[:2])
 
 
 def test_a_damaged_record_is_named(tmp_path, planted):

@@ -162,7 +162,8 @@ def page_context(outcomes: ClassOutcomes, summary: Summary, name: str) -> dict:
         assignments.append({
             "name": a, "title": get_exercise(a).title if a in NOTEBOOKS else "", "graded": counts["graded"],
             "without": [(kind, n) for kind, n in counts.items() if kind != "graded" and n], "questions": rows,
-            "chart": chart(outcome_chart(own_questions, own_mistakes, f"{a}: students by outcome"), chart_alt(rows))})
+            "chart": chart(outcome_chart(own_questions, own_mistakes, f"{a}: students by outcome"), chart_alt(rows))
+            if counts["graded"] else None})
     assessed = summary.skills.dropna(subset=["share"])
     learners = summary.learners
     return {
