@@ -130,11 +130,15 @@ def test_a_page_is_never_written_over_a_folder(learner, capsys):
 
 
 def test_the_latest_check_of_a_question_counts(tmp_path):
+    """The check run last (by execution count, not by place in the notebook) counts; printed text is no check."""
+    from sandbox.exercises import Result
+
     nb = nbformat.v4.new_notebook(metadata={"sandbox": {"exercise": A}})
     early = nbformat.v4.new_code_cell("q1.check()", execution_count=7)
-    early.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "✓ q1: passed"}, execution_count=7)]
+    early.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": repr(Result("q1", "passed"))},
+                                            execution_count=7)]
     late = nbformat.v4.new_code_cell("q1.check()", execution_count=3)
-    late.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": "✗ q1: failed - too low"},
+    late.outputs = [nbformat.v4.new_output("execute_result", {"text/plain": repr(Result("q1", "failed", "too\nlow"))},
                                            execution_count=3)]
     other = nbformat.v4.new_code_cell("print('✗ q2: failed - not a check')", execution_count=9)
     other.outputs = [nbformat.v4.new_output("stream", name="stdout", text="✗ q2: failed - not a check\n")]
@@ -142,6 +146,9 @@ def test_the_latest_check_of_a_question_counts(tmp_path):
     nbformat.write(nb, tmp_path / "mine.ipynb")
     name, results = saved_checks(tmp_path / "mine.ipynb")
     assert name == A and list(results) == ["q1"] and results["q1"].status == "passed"
+    early.execution_count = 1
+    nbformat.write(nb, tmp_path / "mine.ipynb")
+    assert saved_checks(tmp_path / "mine.ipynb")[1]["q1"] == Result("q1", "failed", "too\nlow", 1)
 
 
 def test_a_folder_without_checks_is_a_clear_error(tmp_path, capsys):
