@@ -94,6 +94,17 @@ def register(subparsers) -> None:
     p.add_argument("course", metavar="COURSE", help="course folder made by `sandbox course build`")
 
 
+    p = add_command(sub, "report", "Write what the class got wrong, for the instructor: a self-contained HTML page "
+                    "(mistakes to re-teach first, skills, every question's typical mistakes, students who may need "
+                    "help) and the same data as CSV, from the verdicts `sandbox course autograde` kept.",
+                    "sandbox course report stats101 --assignment 01_first_look --out report.html", _report)
+    p.add_argument("course", metavar="COURSE", help="course folder graded by `sandbox course autograde`")
+    p.add_argument("--assignment", metavar="A", action="append",
+                   help="report only this assignment (repeatable); without it, every assignment graded so far")
+    p.add_argument("--out", metavar="FILE", help="the HTML file to write, its CSV files beside it; without it, "
+                   "COURSE/{sandbox.report:REPORT_FILE}")
+
+
 def _help(parser) -> int:
     parser.print_help()
     return 2
@@ -150,4 +161,24 @@ def _grades(args) -> int:
     from .course import refresh_grades
 
     print(f"grades: {refresh_grades(args.course)}")
+    return 0
+
+
+def _report(args) -> int:
+    from .report.course import course_report
+    from .report.render import terminal_text
+
+    report = course_report(args.course, assignments=args.assignment, out=args.out)
+    summary = report.summary
+    print(f"class report: {report.html} (CSV: {', '.join(p.name for p in report.csv)})")
+    print(f"{report.outcomes.table['student'].nunique()} students, {', '.join(report.outcomes.assignments)}")
+    if len(summary.reteach):
+        answered = summary.questions.set_index(["assignment", "question"])["answered"]
+        print("re-teach first:")
+        for m in summary.reteach.to_dict("records"):
+            print(f"  {m['assignment']} {m['question']} {m['mistake']}: {m['count']} of "
+                  f"{answered[(m['assignment'], m['question'])]} students, {m['points_lost']} points lost - "
+                  f"{terminal_text(m['message'])}")
+    helped = int(summary.learners["needs_help"].sum())
+    print(f"students who may need help (names in the report's last part): {helped}")
     return 0

@@ -1,4 +1,4 @@
-"""CLI commands for exercises: `sandbox check`, `sandbox exercises get` and `sandbox exercises release`."""
+"""CLI commands for exercises: `sandbox check`, `sandbox progress`, `sandbox exercises get` and `sandbox exercises release`."""
 
 from __future__ import annotations
 
@@ -20,6 +20,15 @@ def register(subparsers) -> None:
     add_library_option(p, "--timeout", target="sandbox.exercises.runner:check_notebook", type=int,
                        metavar="SECONDS", help="seconds allowed per cell")
     p.add_argument("--dataset", metavar="DIR", help="dataset folder to use instead of the notebook's default")
+
+    p = add_command(
+        subparsers, "progress",
+        "Show your progress over the exercise notebooks you checked (the qN.check() results saved in them): points "
+        "per notebook, judgement points per skill, the typical mistakes to revisit; and the same as an HTML page.",
+        "sandbox progress my_exercises", cmd_progress)
+    p.add_argument("dir", metavar="DIR", help="the folder holding your exercise notebooks")
+    p.add_argument("--out", metavar="FILE", help="the HTML page to write; without it, "
+                   "DIR/{sandbox.report:PROGRESS_FILE}")
 
     ex = add_command(subparsers, "exercises", "Get the exercise notebooks to work on; maintain them.",
                      "sandbox exercises get my_exercises --seed 123", lambda args: ex.print_help() or 2)
@@ -57,6 +66,15 @@ def cmd_check(args) -> int:
         print("cells that raised an error:", file=sys.stderr)
         for line in errors:
             print(f"  {line}", file=sys.stderr)
+    return 0
+
+
+def cmd_progress(args) -> int:
+    from .report.progress import learner_progress, progress_text
+
+    progress = learner_progress(args.dir, out=args.out)
+    print(progress_text(progress))
+    print(f"as a page: {progress.html}")
     return 0
 
 

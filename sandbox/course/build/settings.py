@@ -23,6 +23,10 @@ QUESTIONS_FILE = "questions.py"
 GRADING_DATA_DIR = "grading_data"
 #: Folder holding one release folder per student: notebooks + that student's data/.
 STUDENT_RELEASE_DIR = "release_students"
+#: What autograde did to each submission (student -> assignment -> status, message), kept by autograde.
+STATUS_FILE = "autograde_status.json"
+#: Key of autograde_status.json holding facts about the last run (not a student).
+RUN_KEY = "_autograde"
 
 
 class CourseError(ValueError):
