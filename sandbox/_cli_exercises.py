@@ -15,7 +15,7 @@ def register(subparsers) -> None:
         subparsers, "check",
         "Run an exercise notebook headless and print a per-question report and the score. "
         "Exit code 0 when the notebook ran (whatever the score), 1 when it could not run.",
-        "sandbox check exercises/01_first_look.ipynb", cmd_check)
+        "sandbox check my_exercises/02_engagement_kpis.ipynb", cmd_check)
     p.add_argument("notebook", help="the learner's notebook (NN_slug.ipynb)")
     add_library_option(p, "--timeout", target="sandbox.exercises.runner:check_notebook", type=int,
                        metavar="SECONDS", help="seconds allowed per cell")

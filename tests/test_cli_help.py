@@ -120,3 +120,15 @@ def test_help_and_import_stay_cheap():
             f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]", run.stdout
+
+
+#: Paths that exist only in a checkout of the project, not for someone who installed it.
+CHECKOUT_PATHS = ("datasets/", "exercises/", "solutions/")
+
+
+@pytest.mark.parametrize("path", sorted(p for p in COMMANDS if p != ("exercises", "release")), ids=" ".join)
+def test_examples_use_paths_a_user_has(path):
+    """A user's files are the folders the README's quick starts make (my_world, my_exercises), never the checkout's.
+    ``exercises release`` is for maintainers, in a checkout."""
+    example = re.search(r"example:\n  (sandbox .+)", COMMANDS[path].epilog or "").group(1)
+    assert not any(word.startswith(CHECKOUT_PATHS) for word in example.split()), example
