@@ -31,6 +31,9 @@ def register(subparsers) -> None:
 
 
 def cmd_validate(args) -> int:
+    from ._dataset_files import require_dataset_dir
+
+    require_dataset_dir(args.dir)  # a wrong path is refused before pandas loads
     from .validate import validate_dir
 
     report = validate_dir(args.dir)  # DatasetError (a ValueError) -> exit 2
@@ -39,13 +42,13 @@ def cmd_validate(args) -> int:
 
 
 def cmd_describe(args) -> int:
-    from .datadict import render_markdown, write_markdown
-
     if args.write and not args.dictionary:
         raise CliError("--write goes with --dictionary (it writes the data dictionary)")
     if args.dictionary:
         if args.no_dictionary:
             raise CliError("--dictionary and --no-dictionary exclude each other")
+        from .datadict import render_markdown, write_markdown
+
         if args.write:
             print(f"wrote {write_markdown(args.write)}")
         else:
@@ -53,7 +56,9 @@ def cmd_describe(args) -> int:
         return 0
     if args.dir is None:
         raise CliError("DIR is required (the dataset folder to describe), unless --dictionary is given")
+    from ._dataset_files import require_dataset_dir
 
+    require_dataset_dir(args.dir)  # a wrong path is refused before pandas loads
     from .dataset import load_dataset
 
     if args.calibration:

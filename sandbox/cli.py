@@ -121,7 +121,7 @@ def add_command(subparsers, name: str, help: str, example: str, func):
     p = subparsers.add_parser(
         name, help=help, description=help, epilog=f"example:\n  {example}", formatter_class=HelpFormatter
     )
-    p.set_defaults(func=func)
+    p.set_defaults(func=func, prog=p.prog)
     return p
 
 
@@ -135,13 +135,13 @@ def main(argv=None) -> int:
         with tools_on_path():  # nbgrader's Python API, too, starts `alembic` by PATH
             result = args.func(args)
     except CliError as e:
-        print(f"sandbox {args.command}: error: {e}", file=sys.stderr)
+        print(f"{args.prog}: error: {e}", file=sys.stderr)
         return e.code
     except (ValueError, FileNotFoundError, NotADirectoryError, PermissionError) as e:
-        print(f"sandbox {args.command}: error: {e}", file=sys.stderr)
+        print(f"{args.prog}: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"sandbox {args.command}: interrupted", file=sys.stderr)
+        print(f"{args.prog}: interrupted", file=sys.stderr)
         return 130
     return int(result or 0)
 

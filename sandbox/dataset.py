@@ -24,17 +24,20 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._dataset_files import (  # noqa: F401  (re-exported: the names a dataset folder is made of)
+    FORMATS,
+    LABELS_DIR,
+    META_FILE,
+    TRUTH_FILE,
+    DatasetError,
+    OutputHoldsDataset,
+    check_format,
+    prepare_target,
+    require_dataset_dir,
+)
 from ._schema import TABLES, TRUTH_TABLES, Table
 
-FORMATS = ("csv", "parquet")
-META_FILE = "dataset.json"
-TRUTH_FILE = "truth.json"
-LABELS_DIR = "truth"
 DATA_DIR_ENV = "SANDBOX_DATASET"
-
-
-class DatasetError(ValueError):
-    """A dataset folder or argument is not usable; the message says why."""
 
 
 @dataclass
@@ -82,10 +85,11 @@ class Dataset:
         Parameters
         ----------
         directory : path
-            Target folder. It must not exist or be empty, unless ``force``.
+            Target folder. It must be new or empty, unless ``force``.
         format : {"csv", "parquet"}
         force : bool
-            Replace an existing, non-empty folder.
+            Replace a folder that holds a dataset and nothing else (a folder holding any other
+            file is refused, naming the files).
         include_truth : bool
             Write truth.json and truth/ (per-student course datasets leave them out).
         progress : bool
@@ -107,30 +111,6 @@ class Dataset:
             (tmp / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
         self.path = target
         return target
-
-
-def check_format(format: str) -> None:
-    if format not in FORMATS:
-        raise DatasetError(f"unknown format {format!r}; allowed: {', '.join(FORMATS)}")
-
-
-def prepare_target(directory, force: bool) -> Path:
-    """Refuse a target folder that cannot be written or would lose data."""
-    target = Path(directory).expanduser().resolve()
-    if target.exists() and not target.is_dir():
-        raise DatasetError(f"output {target} exists and is not a folder")
-    if target.exists() and any(target.iterdir()) and not force:
-        raise DatasetError(f"output folder {target} is not empty; choose another --out or pass --force to replace it")
-    probe = target.parent
-    while not probe.exists():
-        probe = probe.parent
-    if not probe.is_dir():
-        raise DatasetError(f"output folder {target} cannot be created: {probe} is a file")
-    try:  # a real write, not os.access: root passes os.access on read-only file systems
-        tempfile.TemporaryFile(dir=probe).close()
-    except OSError as e:
-        raise DatasetError(f"output folder {target} cannot be written ({probe}: {e.strerror})") from None
-    return target
 
 
 class staging_dir:
@@ -240,10 +220,7 @@ def find_table_file(directory: Path, name: str) -> Path | None:
 
 def read_meta(directory: Path) -> dict:
     """dataset.json of a dataset folder; refuses a folder that is not a dataset."""
-    if not (directory / META_FILE).is_file():
-        raise DatasetError(f"{directory} is not a dataset folder (no {META_FILE}); "
-                           f"make one with `sandbox generate --out {directory}`")
-    return json.loads((directory / META_FILE).read_text())
+    return json.loads((require_dataset_dir(directory) / META_FILE).read_text())
 
 
 def read_truth(directory: Path) -> dict:

@@ -24,7 +24,7 @@ import pyarrow.compute as pc
 
 from ._scales import SCALES
 from ._schema import ENGAGEMENT_COLUMNS, PLATFORM_FORMATS, TABLES, TRUTH_TABLES, VIDEO_FORMATS, Column, Table
-from .dataset import LABELS_DIR, META_FILE, TRUTH_FILE, DatasetError, find_table_file, read_table
+from .dataset import LABELS_DIR, META_FILE, TRUTH_FILE, DatasetError, find_table_file, read_table, require_dataset_dir
 
 #: Every rule the validator checks, with the invariant it stands for.
 RULES = {
@@ -138,14 +138,8 @@ def validate_dir(path) -> Report:
     Raises :class:`~sandbox.dataset.DatasetError` when ``path`` is not a
     dataset folder at all.
     """
-    directory = Path(path)
-    if not directory.is_dir():
-        raise DatasetError(f"{directory} is not a folder")
+    directory = require_dataset_dir(path)
     meta_path = directory / META_FILE
-    if not meta_path.is_file():
-        raise DatasetError(
-            f"{directory} is not a dataset folder (no {META_FILE}); make one with `sandbox generate --out {directory}`"
-        )
     try:
         meta = json.loads(meta_path.read_text())
         truth_path = directory / TRUTH_FILE

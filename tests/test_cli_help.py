@@ -70,7 +70,7 @@ def test_help_shows_each_default_once(path):
             assert "(default: " in text, text  # its value, or in words ("the number of cores")
 
 
-def test_library_defaults_reach_the_library(monkeypatch):
+def test_library_defaults_reach_the_library(monkeypatch, tmp_path):
     """An option not given arrives as the library function's own default."""
     import sandbox.course.build as build
     import sandbox.exercises.runner as runner
@@ -87,7 +87,8 @@ def test_library_defaults_reach_the_library(monkeypatch):
     monkeypatch.setattr("sandbox.course.build_course", spy("build", build.build_course))
     monkeypatch.setattr(runner, "check_notebook", spy("check", runner.check_notebook))
     assert main(["course", "build", "c"]) == 2
-    assert main(["check", "x.ipynb"]) == 2
+    (tmp_path / "x.ipynb").write_text("{}")
+    assert main(["check", str(tmp_path / "x.ipynb")]) == 2
     signature = inspect.signature(build.build_course).parameters
     assert seen["build"]["scale"] == signature["scale"].default
     assert seen["build"]["cell_timeout"] == signature["cell_timeout"].default

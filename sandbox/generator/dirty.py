@@ -32,9 +32,9 @@ import numpy as np
 import pandas as pd
 
 from .._schema import TABLES, Column, Table
+from ..worlds import check_dirty
 from .grammar import get_grammar
 
-MAX_RATE = 0.5
 EXPORT_TABLES = ("posts", "campaigns", "comments")
 #: Share of the dirty budget each kind of row damage gets (overlap: rows exported twice).
 ROW_KINDS = {
@@ -205,12 +205,6 @@ class ExportFormat:
 
     def days(self, ts: pd.Series) -> np.ndarray:
         return ts.dt.strftime(self.date_pattern).to_numpy(dtype=object)
-
-
-def check_dirty(rate) -> float:
-    if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 <= rate <= MAX_RATE:
-        raise ValueError(f"dirty rate must be a number between 0 and {MAX_RATE} (share of rows to damage), got {rate!r}")
-    return float(rate)
 
 
 def mojibake(text: str) -> str | None:
