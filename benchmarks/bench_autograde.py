@@ -42,16 +42,18 @@ import threading
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))  # synthetic submissions: a test helper
 
 import pandas as pd  # noqa: E402
 
 from sandbox.course import autograde_course, build_course  # noqa: E402
-from sandbox.course.grades import write_grades  # noqa: E402
-from sandbox.course.isolation import detect_mode  # noqa: E402
+from sandbox.course.build.worlds import student_dataset  # noqa: E402
+from sandbox.course.grade.grades import write_grades  # noqa: E402
+from sandbox.course.kernel.isolation import detect_mode  # noqa: E402
 from sandbox.course.nbgrader_adapter import require, run_nbgrader  # noqa: E402
-from sandbox.course.grading_data import student_dataset  # noqa: E402
-from sandbox.course.synthetic import submit  # noqa: E402
+from synthetic import submit  # noqa: E402
 
 TARGET_SPEEDUP = 1.8
 TARGET_CPU = 0.6
@@ -210,7 +212,7 @@ def process_kind(p, me) -> str:
     cmd = " ".join(p.cmdline())
     if "kernel_template" in cmd:
         return "kernel" if p.uids().real != 0 else "template"
-    for needle, kind in (("grade_worker", "grade worker"), ("ipykernel", "kernel"), ("kernel_run", "kernel"),
+    for needle, kind in (("sandbox.course.grade ", "grade worker"), ("ipykernel", "kernel"), ("kernel_run", "kernel"),
                          ("bwrap", "bubblewrap"), ("nbgrader", "nbgrader"), ("distributed", "dask")):
         if needle in cmd:
             return kind
@@ -362,7 +364,7 @@ class WorkerTimeline:
         self.jobs: list[tuple[str, float, float]] = []  # (worker log name, start, end), perf_counter
 
     def __enter__(self):
-        from sandbox.course.warm import WarmWorker
+        from sandbox.course.grade.warm import WarmWorker
 
         self.original = original = WarmWorker.grade
         jobs = self.jobs
@@ -378,7 +380,7 @@ class WorkerTimeline:
         return self
 
     def __exit__(self, *exc):
-        from sandbox.course.warm import WarmWorker
+        from sandbox.course.grade.warm import WarmWorker
 
         WarmWorker.grade = self.original
 
@@ -413,7 +415,7 @@ def autograded_max(course: Path) -> dict[str, float]:
     """grades.csv column -> max points, for the autograded (code test) cells."""
     from nbgrader.api import Gradebook
 
-    from sandbox.course.gradebook import db_url
+    from sandbox.course.grade.gradebook import db_url
 
     with Gradebook(db_url(course / "gradebook.db")) as gb:
         return {f"{a.name}:{c.name}": float(c.max_score) for a in gb.assignments for nb in a.notebooks

@@ -5,8 +5,8 @@ cost grows with the class. Builds a synthetic gradebook (``--students`` x ``--as
 cells, every submission scored), then in the same run times:
 
 - nbgrader's API, submission by submission (``gb.find_submission`` and its grades): the baseline;
-- :func:`sandbox.course.gradebook.course_scores`, one query for the class;
-- the whole :func:`sandbox.course.grades.write_grades`;
+- :func:`sandbox.course.grade.gradebook.course_scores`, one query for the class;
+- the whole :func:`sandbox.course.grade.grades.write_grades`;
 
 checks that both readings give the same scores, and prints the ratio.
 
@@ -30,8 +30,8 @@ from nbgrader.api import Gradebook  # noqa: E402
 from sqlalchemy.exc import SAWarning  # noqa: E402
 
 from sandbox._environment import tools_on_path  # noqa: E402
-from sandbox.course.gradebook import course_scores, db_url  # noqa: E402
-from sandbox.course.grades import write_grades  # noqa: E402
+from sandbox.course.grade.gradebook import course_scores, db_url  # noqa: E402
+from sandbox.course.grade.grades import write_grades  # noqa: E402
 
 CELLS = 8
 

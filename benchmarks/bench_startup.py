@@ -26,8 +26,9 @@ SANDBOX = Path(sys.executable).parent / "sandbox"
 NOTEBOOK_START = ("import sandbox\n"
                   "from sandbox.exercises import ex01_first_look as ex\n"
                   "questions = ex.setup(globals())\n")
-#: What a warm grading worker imports before its first submission (grade_worker.warm_up).
-GRADING_WORKER_START = "from sandbox.course import grade_worker\ngrade_worker.warm_up()\n"
+#: What a warm grading worker imports before its first submission (``python -m sandbox.course.grade``).
+GRADING_WORKER_START = ("from sandbox.course.kernel.inside.kernel_run import skip_iri_grammar\nskip_iri_grammar()\n"
+                        "from sandbox.course.grade import grade_worker\ngrade_worker.warm_up()\n")
 CASES = [
     # name, command, target seconds
     ("python -c pass (baseline)", [sys.executable, "-c", "pass"], None),

@@ -9,8 +9,8 @@ from .cli import CliError, add_command, add_library_option
 
 #: ``--jobs`` default of the course commands: every core (the library's default is 1 process).
 ALL_CORES = os.cpu_count() or 1
-BUILD = "sandbox.course.build:build_course"
-AUTOGRADE = "sandbox.course.autograde:autograde_course"
+BUILD = "sandbox.course.build.course:build_course"
+AUTOGRADE = "sandbox.course.grade.autograde:autograde_course"
 
 _UNITS = {"K": 2**10, "M": 2**20, "G": 2**30}
 
@@ -104,6 +104,9 @@ def _build(args) -> int:
 
 
 def _autograde(args) -> int:
+    from .course.kernel.inside.kernel_run import skip_iri_grammar
+
+    skip_iri_grammar()  # before autograde imports nbformat: 1.2 s less CPU for the command
     from .course import autograde_course
 
     import time

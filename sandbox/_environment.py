@@ -8,6 +8,10 @@ import sysconfig
 from contextlib import contextmanager
 from pathlib import Path
 
+#: The folder holding the ``sandbox`` package: on the PYTHONPATH of the subprocesses that import it
+#: (nbgrader, grading workers, students' kernels).
+PACKAGE_PARENT = str(Path(__file__).resolve().parent.parent)
+
 
 def scripts_dir() -> str:
     """The folder holding this Python environment's console scripts (``alembic``, ``jupyter``...)."""

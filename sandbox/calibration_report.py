@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import _calibration as cal
 from ._schema import PLATFORMS
-from .exercises._analysis import engagements, er_followers, er_impressions
+from .analysis import engagements, er_followers, er_impressions, local_hour
 
 MIN_POSTS = 200     # a per-platform figure needs this many posts to be judged
 MIN_CAMPAIGN_ROWS = 5
@@ -40,12 +40,6 @@ def _per_platform(ds, values: pd.Series, minimum: int = MIN_POSTS, how: str = "m
     counts = platform.value_counts()
     agg = values.groupby(platform).agg(how)
     return {p: float(agg[p]) for p in PLATFORMS if counts.get(p, 0) >= minimum and p in agg.index}
-
-
-def _local_hour(ds) -> pd.Series:
-    from .reference import local_posted_at
-
-    return local_posted_at(ds).dt.hour
 
 
 def _tails(ds) -> pd.DataFrame:
@@ -165,7 +159,7 @@ FIGURES = (
                        if ((ds.posts["platform"] == p) & ~ds.posts["is_boosted"]).sum() >= MIN_POSTS},
            _const(0.0), _const(0.0), "platform rules: no clickable links in organic captions"),
     Figure("posts between 00:00 and 06:00 local time, share",
-           lambda ds: {"all": float((_local_hour(ds) < 6).mean())} if len(ds.posts) else {},
+           lambda ds: {"all": float((local_hour(ds) < 6).mean())} if len(ds.posts) else {},
            _const(0.0), _const(0.05), "issue 10 target (local working habits)"),
     Figure("first-week impressions on days 0-1, share", _day01_share,
            lambda p: 0.5 if p in FEED_PLATFORMS else 0.3, lambda p: 1.0 if p in FEED_PLATFORMS else 0.75,

@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from .analysis import er_impressions, local_posted_at, robust_z as _robust_z, segment_index
 from .cleaning import clean  # noqa: F401  (the reference cleaner of dirty exports)
-from .exercises._analysis import er_impressions, robust_z as _robust_z
 from .generator.effects import effect_label
 
 MIN_CELL_POSTS = 15       # ignore hours / hashtag counts with fewer posts than this...
@@ -25,20 +25,6 @@ MIN_TIMING_POSTS = 1000   # ...and timing, spread over 24 hours, needs more
 def min_cell(n_posts: int) -> int:
     """Fewest posts a cell (an hour, a hashtag count) needs before its median is trusted."""
     return max(MIN_CELL_POSTS, int(n_posts * MIN_CELL_SHARE))
-
-
-def local_posted_at(ds) -> pd.Series:
-    """Each post's publication time on its brand's local clock (``brands.timezone``), as
-    naive local timestamps; UTC when the dataset has no time zones (data model v1)."""
-    posts = ds.posts
-    if "timezone" not in ds.brands.columns:
-        return posts["posted_at"].dt.tz_localize(None)
-    brand = posts["account_id"].map(ds.accounts.set_index("account_id")["brand_id"])
-    tz = brand.map(ds.brands.set_index("brand_id")["timezone"])
-    out = pd.Series(pd.NaT, index=posts.index, dtype="datetime64[us]")
-    for zone, rows in tz.groupby(tz).groups.items():
-        out[rows] = posts.loc[rows, "posted_at"].dt.tz_convert(zone).dt.tz_localize(None)
-    return out
 
 
 def _rates(ds) -> pd.DataFrame:
@@ -150,21 +136,6 @@ def best_hashtag_count(ds) -> int:
     g = r.assign(rel=relative_er(r)).groupby("n_hashtags")["rel"]
     med = g.median()[g.size() >= min_cell(len(r))]
     return int(med.idxmax())
-
-
-def segment_index(ds) -> pd.Series:
-    """Engaged-user rate of each (age_group, gender), relative to its platform's rate, averaged over platforms.
-
-    Platforms differ far more than segments (TikTok followers engage more than
-    Facebook's) and their audiences differ in age, so pooled rates would mostly
-    measure the platform; dividing by the platform's own rate controls for it.
-    """
-    a = ds.audience.merge(ds.accounts[["account_id", "platform"]], on="account_id")
-    a = a.assign(platform=a["platform"].astype(str), age_group=a["age_group"].astype(str), gender=a["gender"].astype(str))
-    g = a.groupby(["platform", "age_group", "gender"])[["engaged_users", "followers"]].sum()
-    p = g.groupby(level="platform").transform("sum")
-    relative = (g["engaged_users"] / g["followers"]) / (p["engaged_users"] / p["followers"])
-    return relative.groupby(level=["age_group", "gender"]).mean()
 
 
 def best_segment(ds) -> tuple[str, str]:

@@ -17,7 +17,7 @@ from ._schema import TABLES
 from .cleaning import DAY_MONTH, ID, SPACES, date_order, fix_mojibake, parse_label, read_export
 from .dataset import find_table_file, preamble_lines
 from .generator.dirty import DERIVABLE, EXPORT_TABLES, EXPORTED_AT, SPECS, ExportFormat
-from .validate import N_EXAMPLES, Report, Violation
+from .validate_report import N_EXAMPLES, Report, Violation
 
 #: The checks of an export (one per dirty-log kind, plus columns the schema does not have).
 EXPORT_RULES = (

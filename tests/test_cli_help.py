@@ -72,7 +72,7 @@ def test_help_shows_each_default_once(path):
 
 def test_library_defaults_reach_the_library(monkeypatch, tmp_path):
     """An option not given arrives as the library function's own default."""
-    import sandbox.course.build as build
+    import sandbox.course.build.course as build
     import sandbox.exercises.runner as runner
 
     seen = {}

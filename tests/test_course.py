@@ -4,8 +4,8 @@ import pytest
 
 from sandbox import cli
 from sandbox.course import CourseError, RosterError, build_course, read_roster, student_seed
-from sandbox.course.build import select_exercises
-from sandbox.course.roster import check_student_id
+from sandbox.course.build.course import select_exercises
+from sandbox.course.build.roster import check_student_id
 
 
 def write(path, text):
@@ -138,7 +138,7 @@ def test_nbgrader_config_uses_real_nbgrader_options(tmp_path):
     from traitlets.utils.importstring import import_item
 
     from sandbox.course import CourseSettings
-    from sandbox.course.nbgrader_ext import CourseExecute, RestoreCells
+    from sandbox.course.grade.nbgrader_ext import CourseExecute, RestoreCells
     from sandbox.course.nbgrader_adapter import course_config_text
 
     settings = CourseSettings(course_id="c101", salt="s", assignments=["01_first_look"], cell_timeout=7)
@@ -162,7 +162,7 @@ def test_nbgrader_config_uses_real_nbgrader_options(tmp_path):
 
 def test_a_second_autograde_on_the_same_course_is_refused(tmp_path):
     from sandbox.course import CourseSettings, autograde_course
-    from sandbox.course.autograde import course_lock
+    from sandbox.course.grade.autograde import course_lock
 
     CourseSettings(course_id="c", salt="s", assignments=["01_first_look"]).save(tmp_path)
     with course_lock(tmp_path):
@@ -233,8 +233,8 @@ def test_submission_folders_off_the_roster_are_graded_only_when_allowed(tmp_path
 
     from sandbox._environment import tool_env
 
-    from sandbox.course.autograde import UNKNOWN, find_students
-    from sandbox.course.gradebook import db_url
+    from sandbox.course.grade.autograde import UNKNOWN, find_students
+    from sandbox.course.grade.gradebook import db_url
 
     monkeypatch.setenv("PATH", tool_env()["PATH"])  # a new gradebook runs nbgrader's `alembic`
     with Gradebook(db_url(tmp_path / "gradebook.db")) as gb:
@@ -254,20 +254,21 @@ def test_a_world_needed_by_two_graders_at_once_is_generated_once(tmp_path, monke
     import threading
     import time
 
-    from sandbox.course import CourseSettings, grading_data
+    from sandbox.course import CourseSettings
+    from sandbox.course.build import worlds
 
     CourseSettings(course_id="c", salt="s", scale="tiny").save(tmp_path)
     made = []
-    generate = grading_data.generate_student_world
+    generate = worlds.generate_student_world
 
     def slow_generate(settings, student_id):
         made.append(student_id)
         time.sleep(0.5)  # long enough for the other grader to ask meanwhile
         return generate(settings, student_id)
 
-    monkeypatch.setattr(grading_data, "generate_student_world", slow_generate)
+    monkeypatch.setattr(worlds, "generate_student_world", slow_generate)
     folders = []
-    graders = [threading.Thread(target=lambda: folders.append(grading_data.student_dataset(tmp_path, "s1")))
+    graders = [threading.Thread(target=lambda: folders.append(worlds.student_dataset(tmp_path, "s1")))
                for _ in range(2)]
     for t in graders:
         t.start()
@@ -275,11 +276,11 @@ def test_a_world_needed_by_two_graders_at_once_is_generated_once(tmp_path, monke
         t.join()
     assert made == ["s1"]
     assert folders[0] == folders[1] and (folders[0] / "truth.json").is_file()
-    assert grading_data.student_dataset(tmp_path, "s1") == folders[0] and made == ["s1"]
+    assert worlds.student_dataset(tmp_path, "s1") == folders[0] and made == ["s1"]
 
 
 def test_resume_grades_only_the_submissions_without_a_status_assignment_by_assignment():
-    from sandbox.course.autograde import plan
+    from sandbox.course.grade.autograde import plan
 
     status = {"ann": {"a1": {"status": "graded"}}, "bob": {"a1": {"status": "missing"}, "a2": {"status": "graded"}}}
     done, todo = plan(["ann", "bob", "cy"], ["a1", "a2"], status)

@@ -15,7 +15,7 @@ import pytest
 
 import sandbox
 from sandbox.course import autograde_course, build_course, student_seed
-from sandbox.course.isolation import detect_mode
+from sandbox.course.kernel.isolation import detect_mode
 from sandbox.exercises import get_exercise
 
 pytestmark = pytest.mark.slow
@@ -47,7 +47,7 @@ ATTACKS = {
         "_q.BoundQuestion.grade = lambda self: None\n"
         "for _name in dir(_c):\n    _obj = getattr(_c, _name)\n"
         "    if isinstance(_obj, type) and hasattr(_obj, 'compare'):\n        _obj.compare = lambda self, a, e: None\n"
-        "try:\n    import sandbox.course.judge as _j\n    _j.judge = lambda *a, **k: {}\nexcept Exception:\n    pass"),
+        "try:\n    import sandbox.course.grade.judge as _j\n    _j.judge = lambda *a, **k: {}\nexcept Exception:\n    pass"),
     "transformer": ("get_ipython().input_transformers_cleanup.append(\n"
                     "    lambda lines: [l for l in lines if '.grade()' not in l and 'export' not in l])"),
     "builtins": ("import builtins\nbuiltins.exec = lambda *a, **k: None\nbuiltins.compile = lambda *a, **k: None\n"

@@ -19,7 +19,7 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 import sandbox
 from sandbox.course import autograde_course, build_course, student_seed
-from sandbox.course.gradebook import db_url
+from sandbox.course.grade.gradebook import db_url
 from sandbox.course.nbgrader_adapter import nbgrader_env
 
 pytestmark = pytest.mark.slow

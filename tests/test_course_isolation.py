@@ -9,9 +9,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from sandbox.course import isolation
-from sandbox.course.isolated_run import run_isolated
-from sandbox.course.kernel_run import KERNEL_KILLED
+from sandbox.course.kernel import isolation
+from sandbox.course.grade.isolated_run import run_isolated
+from sandbox.course.kernel.inside.kernel_run import KERNEL_KILLED
 from sandbox.exercises._policy import HINTS_OFF, SOLUTIONS_HIDDEN, Policy
 
 STUBBORN = "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass"
@@ -106,8 +106,8 @@ def test_course_policy_hides_solutions_and_hints(tmp_path, monkeypatch, policy):
 
 
 def test_files_the_kernel_planted_as_links_are_never_followed(tmp_path):
-    from sandbox.course.answers import Unsupported, load_answers
-    from sandbox.course.isolated_run import collect, read_untrusted
+    from sandbox.course.grade.answers import Unsupported, load_answers
+    from sandbox.course.grade.isolated_run import collect, read_untrusted
 
     secret = tmp_path / "course.json"
     secret.write_text('{"salt": "s3cret"}')

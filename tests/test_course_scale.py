@@ -157,7 +157,7 @@ def test_dask_cluster_grades_like_local_workers_even_when_a_worker_is_lost(grade
 
 
 def test_an_unreachable_scheduler_is_a_clear_error_and_changes_nothing(graded):
-    from sandbox.course.settings import CourseError
+    from sandbox.course.build.settings import CourseError
 
     course, expected, _ = graded
     before = (course / "gradebook.db").read_bytes()
@@ -171,7 +171,7 @@ def test_a_dask_worker_keeps_its_folder_while_running_and_removes_it_when_it_clo
     """Registering the folder plugin again (a second run on the cluster) does not remove a running worker's
     folder; closing the worker does."""
     distributed = pytest.importorskip("distributed")
-    from sandbox.course import dask_grading
+    from sandbox.course.grade import dask_grading
 
     kit = {"key": "0123456789abcdef", "files": {"course.json": b"{}", "gradebook.db": b""}}
     with distributed.LocalCluster(n_workers=1, threads_per_worker=1, processes=True,

@@ -8,8 +8,8 @@ import pytest
 
 import sandbox
 from sandbox import cli
-from sandbox.course.build import SOLUTIONS_DIR
-from sandbox.course.synthetic import submit
+from sandbox.course.build.course import SOLUTIONS_DIR
+from synthetic import submit
 
 pytestmark = [
     pytest.mark.slow,
@@ -53,7 +53,7 @@ def assignments(course) -> list[str]:
 def autograded_questions(course, assignment=A):
     from nbgrader.api import Gradebook
 
-    from sandbox.course.gradebook import db_url
+    from sandbox.course.grade.gradebook import db_url
 
     with Gradebook(db_url(course / "gradebook.db")) as gb:
         nb = gb.find_notebook(assignment, assignment)

@@ -53,7 +53,7 @@ def test_every_scale_default_is_the_one_default_scale(monkeypatch, tmp_path):
     from sandbox import dataset, generator
     from sandbox._scales import DEFAULT_SCALE, SCALES
     from sandbox.course import build_course
-    from sandbox.course.settings import CourseSettings
+    from sandbox.course.build.settings import CourseSettings
     from sandbox.generator.world import plan_world
 
     assert DEFAULT_SCALE in SCALES

@@ -11,7 +11,7 @@ import pytest
 import sandbox
 from sandbox import _calibration as cal
 from sandbox._schema import PLATFORM_FORMATS, TABLES, VIDEO_FORMATS
-from sandbox.exercises._analysis import engagements, er_followers, er_impressions
+from sandbox.analysis import engagements, er_followers, er_impressions
 
 
 @pytest.fixture(scope="session")

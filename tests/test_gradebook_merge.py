@@ -8,7 +8,7 @@ from nbgrader.api import Gradebook
 from sqlalchemy.exc import SAWarning
 
 from sandbox._environment import tools_on_path
-from sandbox.course.gradebook import db_url, merge_submissions, open_gradebook, record_zero_submission
+from sandbox.course.grade.gradebook import db_url, merge_submissions, open_gradebook, record_zero_submission
 
 COURSE = "course101"
 CELLS = (("q1", 1), ("q2", 2), ("q3", 3))

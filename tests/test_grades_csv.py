@@ -8,8 +8,8 @@ from nbgrader.api import Gradebook
 from sqlalchemy.exc import SAWarning
 
 from sandbox._environment import tools_on_path
-from sandbox.course.gradebook import db_url
-from sandbox.course.grades import write_grades
+from sandbox.course.grade.gradebook import db_url
+from sandbox.course.grade.grades import write_grades
 
 
 @dataclass

@@ -9,11 +9,11 @@ import nbformat
 import psutil
 import pytest
 
-from sandbox.course import isolation
-from sandbox.course.isolated_run import run_isolated
-from sandbox.course.judge import answer_variables, exercise_of
-from sandbox.course.kernel_template import KernelTemplate, TemplateServer
-from sandbox.course.synthetic import solution_answers
+from sandbox.course.kernel import isolation
+from sandbox.course.grade.isolated_run import run_isolated
+from sandbox.course.grade.judge import answer_variables, exercise_of
+from sandbox.course.kernel.kernel_template import KernelTemplate, TemplateServer
+from synthetic import solution_answers
 from sandbox.exercises import NOTEBOOKS
 from sandbox.exercises._policy import Policy
 
@@ -157,7 +157,7 @@ def test_workers_share_one_template_and_run_at_once(data_dir):
 
 def test_the_template_runs_no_notebook_code_itself(tmp_path):
     """Its job carries the kernel's folder and environment only: no salt, no course, no truth."""
-    from sandbox.course import isolated_run
+    from sandbox.course.grade import isolated_run
 
     seen = {}
 

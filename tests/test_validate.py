@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -14,6 +15,7 @@ from sandbox.cli import main
 from sandbox.validate import RULES, check_dataset, simulated_period, validate, validate_dir
 
 DAY = pd.Timedelta(days=1)
+SANDBOX = Path(sandbox.__file__).parent
 
 
 def copy_of(ds):
@@ -354,3 +356,31 @@ def test_committed_default_dataset_is_valid():
 
     report = validate_dir(repo_default_dir())
     assert report.ok, report.format()
+
+
+def _imports(path):
+    """Modules of the sandbox package that ``path`` imports, at the top or inside functions."""
+    import ast
+
+    here = path.relative_to(SANDBOX.parent).with_suffix("").parts
+    package = here if path.name == "__init__.py" else here[:-1]
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = ".".join(package[: len(package) - node.level + 1] + ((node.module,) if node.module else ()))
+            found |= {f"{base}.{a.name}" for a in node.names} | {base}
+        elif isinstance(node, (ast.Import, ast.ImportFrom)):
+            found |= {node.module} if isinstance(node, ast.ImportFrom) else {a.name for a in node.names}
+    return {name for name in found if name.startswith("sandbox")}
+
+
+def test_the_validator_modules_import_no_circle():
+    """validate, its checks, its report and the dirty checks never import each other back (issue 25)."""
+    modules = {".".join(p.relative_to(SANDBOX.parent).with_suffix("").parts): p for p in SANDBOX.glob("validate*.py")}
+    graph = {name: _imports(path) & set(modules) for name, path in modules.items()}
+
+    def reaches(start, target, seen=()):
+        return any(n == target or (n not in seen and reaches(n, target, (*seen, n))) for n in graph[start])
+
+    assert len(modules) >= 4
+    assert not [name for name in modules if reaches(name, name)], graph

@@ -6,9 +6,9 @@ import subprocess
 import psutil
 import pytest
 
-from sandbox.course.grade_worker import TEMPLATE_DB
-from sandbox.course.settings import CONFIG_FILE, SETTINGS_FILE
-from sandbox.course.warm import ForkedWorker, WarmWorker, WorkerZygote
+from sandbox.course.grade.grade_worker import TEMPLATE_DB
+from sandbox.course.build.settings import CONFIG_FILE, SETTINGS_FILE
+from sandbox.course.grade.warm import ForkedWorker, WarmWorker, WorkerZygote
 
 MEMORY = 2**30
 

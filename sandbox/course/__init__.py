@@ -1,20 +1,54 @@
 """Course tooling: nbgrader courses with a private world per student.
 
 ``build_course`` makes the course folder, ``autograde_course`` grades every
-submission in parallel; see README "Instructors: running a course".
+submission in parallel; see docs/grading.md. The folders are trust zones:
+
+``build/``
+    The course, its roster and settings, each student's world (trusted, the instructor's side).
+``grade/``
+    Autograde, its workers (local or Dask), the judge, the gradebook and grades.csv (trusted:
+    no student code ever runs in these processes).
+``kernel/``
+    Starting a student's kernel: isolation modes, resource limits, kernel templates (root's side of
+    the sandbox; never imports ``grade/``).
+``kernel/inside/``
+    What runs inside the sandbox, as untrusted as the student's code; imports nothing from ``sandbox``.
+
+``nbgrader_adapter`` is the one module that runs nbgrader and renders its configuration (build and grade).
+
+Public names are imported on first use (as in :mod:`sandbox`): ``import sandbox.course`` imports
+nothing else and changes nothing.
 """
 
-from .kernel_run import skip_iri_grammar
+from __future__ import annotations
 
-skip_iri_grammar()  # before nbformat is imported below: 1.2 s less CPU for every course command and worker
+import importlib
 
-from .autograde import AutogradeReport, Outcome, autograde_course
-from .build import BuildResult, build_course
-from .roster import RosterError, Student, read_roster
-from .seeds import student_seed
-from .settings import CourseError, CourseSettings
+#: Public names and the module defining each.
+_PUBLIC = {
+    "AutogradeReport": "sandbox.course.grade.autograde",
+    "autograde_course": "sandbox.course.grade.autograde",
+    "Outcome": "sandbox.course.grade.warm",
+    "BuildResult": "sandbox.course.build.course",
+    "build_course": "sandbox.course.build.course",
+    "RosterError": "sandbox.course.build.roster",
+    "Student": "sandbox.course.build.roster",
+    "read_roster": "sandbox.course.build.roster",
+    "student_seed": "sandbox.course.build.seeds",
+    "CourseError": "sandbox.course.build.settings",
+    "CourseSettings": "sandbox.course.build.settings",
+}
 
-__all__ = [
-    "AutogradeReport", "BuildResult", "CourseError", "CourseSettings", "Outcome", "RosterError",
-    "Student", "autograde_course", "build_course", "read_roster", "student_seed",
-]
+__all__ = list(_PUBLIC)
+
+
+def __getattr__(name: str):
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'sandbox.course' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_PUBLIC[name]), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__():
+    return sorted([*globals(), *_PUBLIC])

@@ -5,7 +5,7 @@
 - :func:`run_nbgrader` / :func:`run_python`: the real ``nbgrader`` command (or a
   Python module) in a course folder, killed with its kernels after a time limit;
 - :func:`load_api`: nbgrader's Python API on a course folder, with the trusted
-  grading pipeline swapped in (used by :mod:`sandbox.course.grade_worker`).
+  grading pipeline swapped in (used by :mod:`sandbox.course.grade.grade_worker`).
 """
 
 from __future__ import annotations
@@ -18,18 +18,13 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from pathlib import Path
 
-import sandbox
-from sandbox._environment import tool_env
-from sandbox.dataset import DATA_DIR_ENV
-from sandbox.exercises._question import TEXT_STUB
-
-from .settings import CONFIG_FILE
+from .._environment import PACKAGE_PARENT, tool_env
+from ..dataset import DATA_DIR_ENV
+from ..exercises._question import TEXT_STUB
+from .build.settings import CONFIG_FILE
 
 if TYPE_CHECKING:
-    from .settings import CourseSettings
-
-#: The folder holding the ``sandbox`` package, so kernels and nbgrader_config.py can import it.
-PACKAGE_PARENT = str(Path(sandbox.__file__).resolve().parent.parent)
+    from .build.settings import CourseSettings
 
 
 def nbgrader_env(extra: dict | None = None) -> dict:
@@ -117,7 +112,7 @@ def course_config_text(settings: "CourseSettings") -> str:
 # nbgrader configuration written by `sandbox course build`. Plain nbgrader
 # commands run in this folder use it too (the `sandbox` package must be importable);
 # `sandbox course autograde` replaces CourseExecute by IsolatedExecute (answers
-# judged outside the student's kernel; see README "How grading works").
+# judged outside the student's kernel; see docs/grading.md in the project).
 c = get_config()  # noqa: F821
 
 c.CourseDirectory.course_id = {settings.course_id!r}
@@ -133,9 +128,9 @@ c.Autograde.exclude_overwriting = {dict.fromkeys(settings.assignments, [])!r}
 # of duplicated ones become plain cells; locked cells are overwritten from source.
 c.Autograde.sanitize_preprocessors = [
     "nbgrader.preprocessors.ClearOutput",
-    "sandbox.course.nbgrader_ext.DeduplicateCells",
+    "sandbox.course.grade.nbgrader_ext.DeduplicateCells",
     "nbgrader.preprocessors.OverwriteKernelspec",
-    "sandbox.course.nbgrader_ext.RestoreCells",
+    "sandbox.course.grade.nbgrader_ext.RestoreCells",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
 c.RestoreCells.add_missing_cells = True
@@ -143,7 +138,7 @@ c.RestoreCells.add_missing_cells = True
 # data/ folder of the submission) and fails, instead of skipping, the cells left
 # when the kernel dies.
 c.Autograde.autograde_preprocessors = [
-    "sandbox.course.nbgrader_ext.CourseExecute",
+    "sandbox.course.grade.nbgrader_ext.CourseExecute",
     "nbgrader.preprocessors.IgnorePattern",
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
@@ -162,19 +157,19 @@ c.IgnorePattern.pattern = r"[\\s\\S]"
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
-    "sandbox.course.nbgrader_ext.HideTests",
+    "sandbox.course.grade.nbgrader_ext.HideTests",
 ]
 '''
 
 
-COURSE_EXECUTE = "sandbox.course.nbgrader_ext.CourseExecute"
-ISOLATED_EXECUTE = "sandbox.course.nbgrader_ext.IsolatedExecute"
+COURSE_EXECUTE = "sandbox.course.grade.nbgrader_ext.CourseExecute"
+ISOLATED_EXECUTE = "sandbox.course.grade.nbgrader_ext.IsolatedExecute"
 
 
 def load_api(course_dir: Path, isolation: str | None = None, memory: int | None = None):
     """nbgrader's Python API on ``course_dir``.
 
-    With ``isolation`` (a mode of :mod:`sandbox.course.isolation`), autograde runs
+    With ``isolation`` (a mode of :mod:`sandbox.course.kernel.isolation`), autograde runs
     IsolatedExecute instead of the in-kernel CourseExecute of the course config.
     """
     from nbgrader.apps import NbGraderAPI
@@ -190,6 +185,6 @@ def load_api(course_dir: Path, isolation: str | None = None, memory: int | None 
         if memory is not None:
             config.IsolatedExecute.memory = memory
         # the grading workers render feedback for one student after another: compile its templates once
-        config.GenerateFeedback.exporter_class = "sandbox.course.nbgrader_ext.FeedbackExporter"
+        config.GenerateFeedback.exporter_class = "sandbox.course.grade.nbgrader_ext.FeedbackExporter"
     coursedir = CourseDirectory(config=config)
     return NbGraderAPI(coursedir=coursedir, config=config)

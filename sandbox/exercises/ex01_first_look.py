@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import _analysis as an
+from .. import analysis as an
 from ._chart import BarChart, bar_chart
 from ._compare import LabelCard, Moment, Scalar, Several, SeriesMatch
 from ._question import Exercise, Mistake, Question

@@ -11,7 +11,7 @@ The reference analysis is the median engagement rate by reach per posting hour /
 market's posts (local time, Monday = 0), which the learner also draws as a bar chart (q4). The best
 hour (q5) is judged on the data alone: its best well-sampled hour and near-ties within NEAR_TIE,
 with that hour's median as evidence. The best weekday (q6) also accepts the planted truth (``ds.truth``) where the data ranks it near the top,
-see :func:`sandbox.exercises._analysis.supported`. The weekend effect (q8) is judged on the data
+see :func:`sandbox.analysis.bands.supported`. The weekend effect (q8) is judged on the data
 within platforms: weekend posts come mostly from some platforms (the planted confounder
 ``weekend_by_platform``), so the pooled ratio of q7 is the naive first look, and its label is
 q8's typical mistake.
@@ -24,17 +24,18 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import _analysis as an
+from .. import analysis as an
+from ..analysis import hour_card as card, well_sampled
 from ._chart import BarChart, bar_chart
 from ._compare import BestWithEvidence, FrameMatch, MemberOf, Scalar, Several, SeriesMatch
 from ._question import Exercise, Mistake, Question
 
 #: Hours holding less than this share of the instagram posts are too noisy to call "best"
-#: (a median of 6 posts can be anything).
-MIN_SHARE = 0.02
+#: (a median of 6 posts can be anything); the notebook's ex.MIN_SHARE.
+MIN_SHARE = an.MIN_SHARE
 #: Noise band of the best-hour question: hours whose median ER is within 1% of the best hour's are
-#: near-ties, and each of them is accepted. Wider would accept neighbouring hours of a planted window.
-NEAR_TIE = 0.01
+#: near-ties, and each of them is accepted (the notebook's ex.NEAR_TIE).
+NEAR_TIE = an.HOUR_TIE
 #: A clock learners convert to by mistake: their own (Paris), which is no brand's zone in the
 #: default locale. The realistic other wrong zones (most brands, most posts overall) are the
 #: market itself on most worlds, so no message could be trusted for them.
@@ -96,23 +97,6 @@ def window(ds, platform: str) -> dict | None:
     return ds.truth.get("platforms", {}).get(platform, {}).get("best_window")
 
 
-def well_sampled(values: pd.Series, hours: pd.Series) -> pd.Series:
-    """``values`` (indexed by hour) restricted to the hours holding at least MIN_SHARE of ``hours``
-    (the posting hours of the posts the question is about)."""
-    share = hours.value_counts(normalize=True)
-    return values[values.index.isin(share.index[share >= MIN_SHARE])]
-
-
-def near_best(values: pd.Series) -> set:
-    """Hours within NEAR_TIE (relative) of the largest value: the data cannot tell them apart."""
-    return {int(h) for h in an.near_best(values, NEAR_TIE)}
-
-
-def card(values: pd.Series, accepted: set | None = None) -> tuple[set, pd.Series]:
-    """An insight card's expected value: (accepted hours, the value per hour that is their evidence)."""
-    return (near_best(values) if accepted is None else accepted), values
-
-
 def best_hours(ds, how: str = "median", clock=MARKET, every_brand: bool = False) -> tuple[set, pd.Series]:
     """The data's best well-sampled instagram hour of the market (local time) and its near-ties, with the
     median ER per hour. The planted window plays no part: the learner is judged on what their data shows.
@@ -134,9 +118,7 @@ def best_hour_by_total(ds) -> tuple[set, pd.Series]:
 
 def brand_local_best_hours(ds) -> tuple[set, pd.Series]:
     """The best well-sampled hour of every brand on its own clock: notebook 05's question (a mistake here)."""
-    from .ex05_audience_local_time import best_local_hours  # ex05 builds on this module
-
-    return best_local_hours(ds)
+    return an.best_local_hours(ds)
 
 
 def thin_hours(ds) -> tuple[set, pd.Series]:

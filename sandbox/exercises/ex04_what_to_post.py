@@ -16,25 +16,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import _analysis as an
+from .. import analysis as an
+from ..analysis import rated
 from ._chart import BarChart, bar_chart
 from ._compare import BestPerGroup, FrameMatch, LabelCard, SeriesMatch
 from ._question import Exercise, Mistake, Question
 
-#: A platform's format is judged only on formats with at least this many posts there.
-MIN_POSTS = 30
+#: A platform's format is judged only on formats with at least this many posts there (the notebook's ex.MIN_POSTS).
+MIN_POSTS = an.MIN_POSTS
 #: Noise band of the insight cards: labels whose median relative ER is within 2% of the best are ties.
-NEAR_TIE = 0.02
+NEAR_TIE = an.FORMAT_TIE
 ENGAGEMENTS = "ds.posts[['likes', 'comments', 'shares', 'saves']].sum(axis=1)"
-
-
-@an.last_dataset_cache
-def rated(ds, rate=an.er_impressions, by: str = "account_id", how: str = "median") -> pd.DataFrame:
-    """ds.posts with ``er`` and ``rel_er`` (er over the median er of the post's ``by`` group)."""
-    posts = ds.posts.assign(platform=ds.posts["platform"].astype(str), topic=ds.posts["topic"].astype(str),
-                            format=ds.posts["format"].astype(str))
-    er = rate(posts)
-    return posts.assign(er=er, rel_er=er / er.groupby(posts[by]).transform(how))
 
 
 def post_er(ds) -> pd.Series:

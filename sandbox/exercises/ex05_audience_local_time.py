@@ -3,7 +3,7 @@
 Segments are ``age_group + " " + gender`` of the ``audience`` table (followers and engaged users per
 account and segment). Platforms differ far more than segments and their audiences differ in age, so
 the fair engagement index of a segment compares its engaged-user rate with its own platform's rate,
-then averages over platforms (:func:`sandbox.reference.segment_index`, the one source).
+then averages over platforms (:func:`sandbox.analysis.segment_index`, the one source).
 
 Posting times are stored in UTC but brands post, and their audiences read, on their local clock
 (``brands.timezone``); the best posting window lives in local time. Insight answers are judged on
@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import reference
-from . import _analysis as an
+from .. import analysis as an
+from ..analysis import best_local_hours, hour_card as card, instagram_by_hour, local_hour
 from ._chart import BarChart, bar_chart
 from ._compare import BestWithEvidence, LabelCard, SeriesMatch
 from ._question import Exercise, Mistake, Question
-from .ex03_when_to_post import MIN_SHARE, NEAR_TIE, card
+
+#: The notebook's ex.MIN_SHARE (hours with fewer instagram posts are not judged) and ex.NEAR_TIE (hour ties).
+MIN_SHARE = an.MIN_SHARE
+NEAR_TIE = an.HOUR_TIE
 
 #: Noise band of the segment card: segments whose index is within 2% of the best one are ties.
 SEGMENT_TIE = 0.02
@@ -47,7 +50,7 @@ def segment_rate(ds, numerator: str = "engaged_users") -> pd.Series:
 def segment_index(ds, how: str = "mean") -> pd.Series:
     """Each segment's engaged-user rate over its platform's rate, averaged (``how``) over platforms."""
     if how == "mean":
-        index = reference.segment_index(ds)
+        index = an.segment_index(ds)
         return pd.Series(index.to_numpy(), index=[f"{a} {g}" for a, g in index.index])
     a = audience(ds)
     cells = a.groupby(["platform", "segment"])[["engaged_users", "followers"]].sum()
@@ -77,25 +80,9 @@ def segment_card(ds, index=None, share=None) -> tuple:
     return near_best(index), index, follower_share(ds) if share is None else share
 
 
-def local_hour(ds) -> pd.Series:
-    return reference.local_posted_at(ds).dt.hour
-
-
-def instagram_by_hour(ds, hours: pd.Series, how: str = "median", all_platforms: bool = False) -> pd.Series:
-    posts = ds.posts if all_platforms else ds.posts[ds.posts["platform"] == "instagram"]
-    return an.er_reach(posts).groupby(hours[posts.index]).agg(how)
-
-
 def well_sampled(ds, values: pd.Series, hours: pd.Series) -> pd.Series:
-    ig = hours[ds.posts["platform"] == "instagram"]
-    share = ig.value_counts(normalize=True)
-    return values[values.index.isin(share.index[share >= MIN_SHARE])]
-
-
-def best_local_hours(ds, hours=None, how: str = "median") -> tuple:
-    """The data's best well-sampled instagram hour (local time by default), near-ties, median ER per hour."""
-    hours = local_hour(ds) if hours is None else hours
-    return card(well_sampled(ds, instagram_by_hour(ds, hours, how), hours))
+    """``values`` restricted to the hours holding at least MIN_SHARE of the instagram posts."""
+    return an.well_sampled(values, hours[ds.posts["platform"] == "instagram"])
 
 
 def utc_hours(ds) -> pd.Series:

@@ -9,13 +9,8 @@ first day):
 - churn = unfollows over the year divided by the account's MEAN daily followers: the share of its
   audience an account loses in a year (dividing by the start count inflates the churn of accounts that
   grew);
-- a day's unfollow ratio = unfollows / the account's normal day (the day's followers times the account's
-  median unfollow rate, at least FLOOR unfollows): how far the day is above the account's own normal;
-  smoothed with a centred SMOOTH-day rolling median, so one bad day (several posts that day) is not a
-  crisis but several days in a row are. The crisis account has the highest smoothed ratio; its window is
-  the run of days at or above SPIKE around the peak, read to WINDOW_DAYS either way;
-- the crisis card: the window's net follows, the normal day's net follows (the average day outside the
-  window) and the claim they support (how long normal growth takes to win the loss back).
+- the crisis (its account, window and card) is read as :mod:`sandbox.analysis.crisis` says, shared with
+  notebook 12.
 
 Everything is judged on the learner's data; the planted truth plays no part.
 
@@ -26,40 +21,19 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import _analysis as an
+# the crisis analysis is shared with notebook 12; its constants are the notebook's ex.SPIKE, ex.FLOOR...
+from ..analysis.crisis import (CARD_MISTAKES, CLAIM_BAND, CLAIM_CODE, CLAIMS, CRISIS_CODE, CRISIS_TIE,  # noqa: F401
+                               FLOOR, HORIZON, SMOOTH, SPIKE, WINDOW_DAYS, crisis_account, crisis_accounts,
+                               crisis_cards, crisis_window, daily)
 from ._chart import BarChart, bar_chart
 from ._compare import AnyOf, FrameMatch, MemberOf, Moment, Scalar, SeriesMatch, Several, Values
 from ._question import Exercise, Mistake, Question
 
 #: How many of the fastest-growing accounts the report lists.
 TOP = 3
-#: Days whose smoothed unfollow ratio reaches SPIKE times the account's normal day are crisis days.
-SPIKE = 2.5
-#: A normal day counts at least this many unfollows, so that 3 unfollows on an account that loses one
-#: every few days is not a crisis.
-FLOOR = 5
-#: Rolling window (days, centred) that smooths the daily unfollow ratio.
-SMOOTH = 5
-#: Noise band of the crisis window: its first and last day are read to within this many days either way
-#: (a day at the edge can sit on either side of SPIKE by chance).
-WINDOW_DAYS = 1
-#: Noise band of the crisis account: accounts whose peak smoothed ratio is within 10% of the highest are ties.
-CRISIS_TIE = 0.10
-#: The manager's question about the crisis: will normal growth win the lost followers back within HORIZON days?
-HORIZON = 60
-#: Recovery times within this factor of HORIZON are near-ties: both claims around it are accepted.
-CLAIM_BAND = 1.2
-CLAIMS = ("kept growing", "back within two months", "more than two months", "not growing anyway")
 
 
 # ---------------------------------------------------------------- growth and churn
-
-
-@an.last_dataset_cache
-def daily(ds) -> pd.DataFrame:
-    """ds.followers_daily sorted by account and date, with ``net`` = follows - unfollows."""
-    f = ds.followers_daily.sort_values(["account_id", "date"], kind="stable")
-    return f.assign(net=f["follows"] - f["unfollows"]).reset_index(drop=True)
 
 
 def start_followers(ds) -> pd.Series:
@@ -115,42 +89,6 @@ def top_growers(ds, by: str = "rate", ascending: bool = False) -> list:
 # ---------------------------------------------------------------- the crisis
 
 
-def expected_unfollows(ds) -> pd.Series:
-    """Each day's normal unfollows: the day's followers times the account's median daily unfollow rate
-    (unfollows / followers), at least FLOOR; aligned with :func:`daily`.
-
-    A rate, not a count: an account that doubled its audience loses twice as many followers on a
-    normal day at the end of the year as at the start."""
-    f = daily(ds)
-    rate = (f["unfollows"] / f["followers"]).groupby(f["account_id"]).transform("median")
-    return (f["followers"] * rate).clip(lower=FLOOR)
-
-
-@an.last_dataset_cache
-def unfollow_ratio(ds, center: bool = True) -> pd.Series:
-    """Each day's unfollows over its normal unfollows (:func:`expected_unfollows`), smoothed with a
-    SMOOTH-day rolling median (centred unless ``center`` is False), aligned with :func:`daily`."""
-    f = daily(ds)
-    ratio = f["unfollows"] / expected_unfollows(ds)
-    return ratio.groupby(f["account_id"]).rolling(SMOOTH, center=center).median().droplevel(0).reindex(f.index)
-
-
-@an.last_dataset_cache
-def peaks(ds) -> pd.Series:
-    """Each account's highest smoothed unfollow ratio."""
-    return unfollow_ratio(ds).groupby(daily(ds)["account_id"]).max()
-
-
-def crisis_accounts(ds) -> set:
-    """The account whose smoothed unfollow ratio peaks highest, and its near-ties (CRISIS_TIE)."""
-    return an.near_best(peaks(ds), CRISIS_TIE)
-
-
-def crisis_account(ds) -> str:
-    """The one crisis account the window and card questions follow (the highest peak)."""
-    return str(peaks(ds).idxmax())
-
-
 def most_unfollows_account(ds) -> set:
     """The account with the most unfollows on one day (a mistake: the biggest accounts lose most)."""
     f = daily(ds)
@@ -160,83 +98,6 @@ def most_unfollows_account(ds) -> set:
 def steepest_decline_account(ds) -> set:
     """The account with the lowest growth rate over the year (a mistake: a slow decline is no crisis)."""
     return {growth(ds)["rate"].idxmin()}
-
-
-@an.last_dataset_cache
-def crisis_frame(ds, center: bool = True) -> pd.DataFrame:
-    """The crisis account's rows of :func:`daily`, indexed by date, with the smoothed unfollow ratio
-    ``smooth`` (``center=False``: from a trailing rolling window, a mistake)."""
-    f = daily(ds)
-    ratio = unfollow_ratio(ds)
-    mine = f["account_id"] == ratio.groupby(f["account_id"]).max().idxmax()
-    if not center:
-        ratio = unfollow_ratio(ds, center=False)
-    return f[mine].assign(smooth=ratio[mine]).set_index("date")
-
-
-def utc(day) -> pd.Timestamp:
-    return pd.Timestamp(day).tz_localize("UTC")
-
-
-def window_of(mine: pd.DataFrame, peak_only: bool = False) -> tuple:
-    """(first day, last day), as UTC timestamps, of the run of consecutive days of ``mine`` whose smoothed
-    ratio reaches SPIKE, the run that holds the peak day (``peak_only``: the peak day alone, a mistake)."""
-    peak = mine["smooth"].idxmax()
-    if peak_only:
-        return utc(peak), utc(peak)
-    spike = mine["smooth"] >= SPIKE
-    run = (spike != spike.shift()).cumsum()
-    days = mine.index[run == run[peak]]
-    return utc(days.min()), utc(days.max())
-
-
-def crisis_window(ds, center: bool = True, peak_only: bool = False) -> tuple:
-    """(first day, last day) of the crisis as UTC timestamps; ``center=False`` (a trailing window) and
-    ``peak_only`` (the peak day alone) are mistakes."""
-    return window_of(crisis_frame(ds, center), peak_only)
-
-
-def windows(start: pd.Timestamp, end: pd.Timestamp) -> list[tuple]:
-    """The window (start, end) first, then every window whose ends are within WINDOW_DAYS of it."""
-    shifts = [pd.Timedelta(days=d) for d in range(-WINDOW_DAYS, WINDOW_DAYS + 1)]
-    others = [(start + a, end + b) for a in shifts for b in shifts if a or b]
-    return [(start, end)] + others
-
-
-@an.last_dataset_cache
-def crisis_cards(ds, normal: str = "outside", lost: str = "net") -> list[tuple]:
-    """(accepted claims, net follows during the crisis, normal daily net follows) of the crisis account, for
-    the data's crisis window and then each window within the noise band (:func:`windows`).
-
-    The normal day is the average day outside the window: its net follows divided by its days (viral
-    days are part of normal growth). ``normal="median"`` (the median day outside), ``normal="all"`` (the
-    average day of the whole year, crisis included) and ``lost="unfollows"`` (the unfollows alone, as a
-    loss) are mistakes.
-    """
-    mine = crisis_frame(ds)
-    cards = []
-    for start, end in windows(*window_of(mine)):
-        inside = (mine.index >= start.tz_localize(None)) & (mine.index <= end.tz_localize(None))
-        net = float(-mine.loc[inside, "unfollows"].sum() if lost == "unfollows" else mine.loc[inside, "net"].sum())
-        days = mine["net"] if normal == "all" else mine.loc[~inside, "net"]
-        usual = float(days.median() if normal == "median" else days.mean())
-        cards.append((claims_for(net, usual), net, usual))
-    return cards
-
-
-def claims_for(crisis_net: float, normal_net: float) -> set:
-    """The claims the evidence supports; recovery times near HORIZON accept both claims around it."""
-    if crisis_net >= 0:
-        return {"kept growing"}
-    if normal_net <= 0:
-        return {"not growing anyway"}
-    days = -crisis_net / normal_net
-    accepted = set()
-    if days <= HORIZON * CLAIM_BAND:
-        accepted.add("back within two months")
-    if days > HORIZON / CLAIM_BAND:
-        accepted.add("more than two months")
-    return accepted
 
 
 # ---------------------------------------------------------------- questions
@@ -332,21 +193,6 @@ Q4 = Question(
     ),
 )
 
-#: The crisis card's claim, from crisis_net and normal_net (solution code, shared with notebook 12).
-CLAIM_CODE = ("if crisis_net >= 0:\n"
-              "    claim = 'kept growing'\n"
-              "elif normal_net <= 0:\n"
-              "    claim = 'not growing anyway'\n"
-              "elif -crisis_net / normal_net <= ex.HORIZON:\n"
-              "    claim = 'back within two months'\n"
-              "else:\n"
-              "    claim = 'more than two months'")
-
-CRISIS_CODE = (
-    "normal = f['followers'] * (f['unfollows'] / f['followers']).groupby(f['account_id']).transform('median')\n"
-    "f['ratio'] = f['unfollows'] / normal.clip(lower=ex.FLOOR)\n"
-    "f['smooth'] = f.groupby('account_id')['ratio'].transform(lambda s: s.rolling(ex.SMOOTH, center=True).median())")
-
 Q5 = Question(
     "q5", "Judgement: the account that had a crisis, several days in a row of unfollows far above its own normal "
     "day. Accounts whose peak is within CRISIS_TIE (10%) of the highest are ties.", ("crisis_account",),
@@ -428,13 +274,7 @@ Q7 = Question(
               "normal_net = mine.loc[~inside, 'net'].mean()\n"
               + CLAIM_CODE),
     mistakes=(
-        Mistake("your normal day includes the crisis days; a normal day is measured outside the crisis window",
-                lambda ds: crisis_cards(ds, normal="all")),
-        Mistake("that normal day is the MEDIAN day; the pace that wins followers back is the average day outside "
-                "the crisis (viral days are part of normal growth): their net divided by their number",
-                lambda ds: crisis_cards(ds, normal="median")),
-        Mistake("crisis_net counts the unfollows only; the net change is follows minus unfollows (fewer people "
-                "followed the account during the crisis too)", lambda ds: crisis_cards(ds, lost="unfollows")),
+        *(Mistake(message, lambda ds, kw=kw: crisis_cards(ds, **kw)) for _, message, kw in CARD_MISTAKES),
     ),
     model_answer=MODEL_ANSWER,
     points=3,

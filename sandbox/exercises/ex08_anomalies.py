@@ -5,14 +5,14 @@ Definitions used throughout (one row of ``ds.posts`` per post):
 - the dashboard's z-score of a post = (likes - mean likes) / SD of likes, over ALL posts: the ordinary
   post of an account whose posts get many likes is an outlier there, and one huge post inflates the SD
   that every other post is measured against;
-- a robust z-score (``_analysis.robust_z``) = (x - median) / (1.4826 x MAD), within each account: the
+- a robust z-score (``sandbox.analysis.robust_z``) = (x - median) / (1.4826 x MAD), within each account: the
   post against its own account's posts, on a scale the outliers themselves cannot inflate;
 - bought likes come without the people to explain them: a bot spike is a post whose likes per reach,
   x = log((likes + 1) / (reach + 1)), has a robust z above BOT_Z (the + 1s keep posts without likes or
   reach finite);
 - a viral post reached far more people than its account usually reaches: log(reach + 1) with a robust z above
   VIRAL_Z, and not a bot spike (bots add their own views to reach);
-- ER = engagements / reach per post (``_analysis.er_reach``); the dashboard reports each account's MEAN
+- ER = engagements / reach per post (``sandbox.analysis.er_reach``); the dashboard reports each account's MEAN
   ER per post. The bought likes inflate it by mean ER with all posts / mean ER without the bot spikes - 1.
 
 Everything is judged on the learner's data; the planted truth plays no part.
@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import _analysis as an
+from .. import analysis as an
 from ._chart import BarChart, bar_chart
 from ._compare import AnyOf, MemberOf, Scalar, SeriesMatch, Several, Values
 from ._question import Exercise, Mistake, Question

@@ -39,7 +39,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
-from . import _analysis as an
+from .. import analysis as an
 from ._chart import BarChart, bar_chart
 from ._compare import Flags, FrameMatch, MemberOf, Scalar, SeriesMatch, Several
 from ._question import Exercise, Mistake, Question

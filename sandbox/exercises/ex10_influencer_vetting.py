@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import _analysis as an
+from .. import analysis as an
 from ._chart import BarChart, bar_chart
 from ._compare import AnyOf, ChoiceAndBest, MemberOf, Scalar, SeriesMatch, Several, Values
 from ._question import Exercise, Mistake, Question

@@ -35,7 +35,7 @@ from .. import cleaning
 from ..cleaning import parse_times  # noqa: F401  (the notebook reads times with the reference cleaner's reader)
 from ..dataset import cache_dir, write_table
 from ..generator.dirty import EXPORTED_AT, ExportFormat, export_of
-from . import _analysis as an
+from .. import analysis as an
 from ._chart import BarChart, bar_chart
 from ._compare import AnyOf, MemberOf, Scalar, SeriesMatch, Several
 from ._question import Exercise, Mistake, Question

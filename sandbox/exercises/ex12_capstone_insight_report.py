@@ -14,7 +14,7 @@ notebooks 02-07 taught. Definitions (each from the notebook that taught it, neve
   MIN_SHARE of the brand's posts (03);
 - formats are judged by their median ``rel``, among formats with at least MIN_POSTS of the brand's posts
   (04);
-- the crisis card is notebook 07's (:func:`sandbox.exercises.ex07_growth_and_crisis.crisis_cards`).
+- the crisis card is notebook 07's (:func:`sandbox.analysis.crisis.crisis_cards`).
 
 Everything is judged on the learner's data; the planted truth plays no part.
 
@@ -25,30 +25,26 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import _analysis as an
-from . import ex03_when_to_post as ex03
-from . import ex04_what_to_post as ex04
-from . import ex07_growth_and_crisis as ex07
+from .. import analysis as an
+from ..analysis import MIN_POSTS, MIN_SHARE, hour_card as card, local_hour, rated, well_sampled
+from ..analysis.crisis import (CARD_MISTAKES, CLAIM_CODE, CLAIMS, CRISIS_CODE, FLOOR, HORIZON,  # noqa: F401 (ex.X)
+                               SMOOTH, SPIKE, WINDOW_DAYS, crisis_account, crisis_cards)
 from ._chart import BarChart, bar_chart
-from ._compare import BestWithEvidence, LabelCard, SeriesMatch
+from ._compare import AnyOf, BestWithEvidence, LabelCard, MemberOf, Scalar, SeriesMatch, Several
 from ._question import Exercise, Mistake, Question
-from .ex03_when_to_post import MIN_SHARE, card, well_sampled
-from .ex04_what_to_post import MIN_POSTS, rated
-from .ex05_audience_local_time import local_hour
-from .ex07_growth_and_crisis import CLAIMS, FLOOR, HORIZON, SMOOTH, SPIKE  # noqa: F401 (the notebook's ex.X)
 
 #: Noise band of the platform card: platforms whose index is within 5% of the best are ties (a brand
 #: has a few hundred posts per platform, so its medians move by a few percent from one year to the next).
 PLATFORM_TIE = 0.05
 #: Noise bands of the hour card (03's, 1%) and of the format card (04's, 2%).
-HOUR_TIE = ex03.NEAR_TIE
-FORMAT_TIE = ex04.NEAR_TIE
+HOUR_TIE = an.HOUR_TIE
+FORMAT_TIE = an.FORMAT_TIE
 
 
 @an.last_dataset_cache
 def brand(ds) -> str:
     """The brand of the brief: the brand of the account with the crisis (notebook 07's crisis account)."""
-    return str(ds.accounts.set_index("account_id").loc[ex07.crisis_account(ds), "brand_id"])
+    return str(ds.accounts.set_index("account_id").loc[crisis_account(ds), "brand_id"])
 
 
 @an.last_dataset_cache
@@ -70,7 +66,7 @@ def brand_er(ds, rate=an.er_impressions) -> pd.Series:
 def crisis_account_er(ds) -> pd.Series:
     """ER of the crisis account's posts only (a mistake: the brand has other accounts)."""
     posts = brand_posts(ds)
-    return posts.loc[posts["account_id"] == ex07.crisis_account(ds), "er"]
+    return posts.loc[posts["account_id"] == crisis_account(ds), "er"]
 
 
 # ---------------------------------------------------------------- platforms
@@ -282,7 +278,10 @@ Q6 = Question(
     "claim that fits (one of CLAIMS), the account's net follows during its crisis window and its normal daily "
     "net follows outside it. Windows read to WINDOW_DAYS (1) day and recovery times within 20% of HORIZON "
     "(60 days) are accepted.", ("claim", "crisis_net", "normal_net"),
-    reference=ex07.crisis_cards, comparison=ex07.Q7.comparison,
+    reference=crisis_cards,
+    comparison=AnyOf(Several(("claim", "crisis_net", "normal_net"),
+                             (MemberOf(str, "claim", options=CLAIMS), Scalar(rtol=1e-6, percent=False),
+                              Scalar(rtol=1e-6, percent=False)))),
     hints=("Notebook 07: each account's days against its own normal day (its median unfollow rate times the "
            "day's followers, at least ex.FLOOR), smoothed with a centred ex.SMOOTH-day rolling median; the crisis "
            "account peaks highest, and its window is the run of days at or above ex.SPIKE around the peak.",
@@ -293,15 +292,15 @@ Q6 = Question(
     solution=("f = ds.followers_daily[ds.followers_daily['account_id'].isin(accounts)]"
               ".sort_values(['account_id', 'date'])\n"
               "f['net'] = f['follows'] - f['unfollows']\n"
-              + ex07.CRISIS_CODE + "\n"
+              + CRISIS_CODE + "\n"
               "crisis = f[f['account_id'] == f.groupby('account_id')['smooth'].max().idxmax()].set_index('date')\n"
               "flag = crisis['smooth'] >= ex.SPIKE\n"
               "run = (flag != flag.shift()).cumsum()\n"
               "inside = run == run[crisis['smooth'].idxmax()]\n"
               "crisis_net = crisis.loc[inside, 'net'].sum()\n"
               "normal_net = crisis.loc[~inside, 'net'].mean()\n"
-              + ex07.CLAIM_CODE),
-    mistakes=ex07.Q7.mistakes,
+              + CLAIM_CODE),
+    mistakes=tuple(Mistake(message, lambda ds, kw=kw: crisis_cards(ds, **kw)) for _, message, kw in CARD_MISTAKES),
     model_answer=MODEL_ANSWER,
     points=3,
     judgement=True,

@@ -1,4 +1,4 @@
-"""The parent's handle on one warm grading worker (:mod:`sandbox.course.grade_worker`).
+"""The parent's handle on one warm grading worker (:mod:`sandbox.course.grade.grade_worker`).
 
 The worker process lives for the whole run and grades one student after
 another; :meth:`WarmWorker.grade` sends it a student and waits, at most a time
@@ -18,14 +18,29 @@ import subprocess
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from .grade_worker import DONE_LINE, GRADE_LINE
-from .nbgrader_adapter import nbgrader_env
+from ..nbgrader_adapter import nbgrader_env
 
 
+#: What ``python -m`` runs to start a grading worker (its ``__main__`` starts :mod:`.grade_worker`).
+WORKER_MODULE = "sandbox.course.grade"
 #: Seconds a worker may take to come from the zygote (the first waits for its imports).
 FORK_TIME = 120
+#: Seconds allowed, per student, to generate their world when it is not cached yet.
+WORLD_TIME = 600
+
+
+@dataclass
+class Outcome:
+    """What happened to one student's submission of one assignment."""
+
+    student_id: str
+    assignment: str
+    status: str  # "graded", "missing", "ungradable" or "unknown student"
+    message: str = ""
 
 
 class ForkedWorker:
@@ -79,7 +94,7 @@ class WorkerZygote:
 
     def __init__(self, course_dir: Path, run_dir: Path, mode: str, memory: int, env: dict | None = None):
         self.address = str(run_dir / ".zygote.sock")  # run_dir is private to the grader (mkdtemp)
-        args = [sys.executable, "-m", "sandbox.course.grade_worker", str(course_dir), str(run_dir), mode,
+        args = [sys.executable, "-m", WORKER_MODULE, str(course_dir), str(run_dir), mode,
                 str(memory), "--zygote", self.address]
         with open(run_dir / ".zygote.log", "ab") as log:
             self.proc = subprocess.Popen(args, cwd=run_dir, env={**nbgrader_env(), **(env or {})},
@@ -128,7 +143,7 @@ class WarmWorker:
         """``name``: of the worker's stderr log in ``run_dir`` (start it with a dot: no student id does);
         ``env``: added to the worker's environment; ``zygote``: forks the worker (else, or if it is gone,
         the worker is a new process)."""
-        self.args = [sys.executable, "-m", "sandbox.course.grade_worker", str(course_dir), str(run_dir),
+        self.args = [sys.executable, "-m", WORKER_MODULE, str(course_dir), str(run_dir),
                      mode, str(memory)]
         self.cwd = run_dir
         self.log_path = run_dir / f"{name}.log"
@@ -242,3 +257,23 @@ class WarmWorker:
         except (OSError, subprocess.TimeoutExpired):
             pass
         self.stop()
+
+
+def grade_with(worker: WarmWorker, student_id: str, assignments: list[str],
+               limits: dict[str, float], folder: str | None = None) -> list[Outcome]:
+    """One student's outcomes from a warm worker, graded in ``run_dir/folder`` (``run_dir/student_id`` by default).
+
+    A worker that dies or overruns fails only the submission it was on.
+    """
+    results, todo = {}, list(assignments)
+    while todo:
+        try:
+            results.update(worker.grade(student_id, todo, WORLD_TIME + sum(limits[a] for a in todo), folder))
+            break
+        except WorkerStopped as e:
+            results.update(e.partial)
+            todo = [a for a in todo if a not in results]
+            results[todo[0]] = {"status": "ungradable", "message": f"grading stopped:\n{e}"}
+            todo = todo[1:]
+    return [Outcome(student_id, a, results[a]["status"], results[a]["message"]) if a in results else
+            Outcome(student_id, a, "ungradable", "the grading worker gave no result") for a in assignments]

@@ -12,7 +12,7 @@ import json
 import shutil
 from pathlib import Path
 
-from ..dataset import LABELS_DIR, META_FILE, TRUTH_FILE
+from ...dataset import LABELS_DIR, META_FILE, TRUTH_FILE
 from .roster import check_student_id
 from .seeds import student_seed
 from .settings import GRADING_DATA_DIR, CourseSettings
@@ -20,7 +20,7 @@ from .settings import GRADING_DATA_DIR, CourseSettings
 
 def generate_student_world(settings: CourseSettings, student_id: str):
     """Generate the Dataset of ``student_id`` in the course described by ``settings``."""
-    from ..generator import generate
+    from ...generator import generate
 
     return generate(seed=student_seed(settings.salt, student_id), scale=settings.scale)
 

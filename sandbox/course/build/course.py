@@ -25,14 +25,14 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from .._notebooks import notebooks_dir
-from .._scales import DEFAULT_SCALE
-from ..dataset import META_FILE, staging_dir
-from .grading_data import generate_student_world, learner_files, strip_seed
-from .nbgrader_adapter import course_config_text, run_nbgrader, write_config
+from ..._notebooks import notebooks_dir
+from ..._scales import DEFAULT_SCALE
+from ...dataset import META_FILE, staging_dir
+from ..nbgrader_adapter import course_config_text, run_nbgrader, write_config
 from .roster import SAFE_ID, Student, read_roster
 from .seeds import new_salt
 from .settings import STUDENT_RELEASE_DIR, CourseError, CourseSettings
+from .worlds import generate_student_world, learner_files, strip_seed
 
 #: The nbgrader source notebooks this sandbox ships (or a checkout's solutions/).
 SOLUTIONS_DIR = notebooks_dir("solutions")

@@ -1,7 +1,7 @@
 """Verdicts, computed in the trusted grader from the student's values and their own world.
 
 Nothing here runs in the student's kernel, and nothing the kernel said is used
-except the answer values (plain data, see :mod:`sandbox.course.answers`). The
+except the answer values (plain data, see :mod:`sandbox.course.grade.answers`). The
 expected values come only from the world regenerated from (course salt,
 student id). The same :class:`~sandbox.exercises.Question` objects as in the
 notebook decide, through ``question.verify``.
@@ -9,8 +9,8 @@ notebook decide, through ``question.verify``.
 
 from __future__ import annotations
 
-from ..exercises import NOTEBOOKS, CheckFailed, Exercise, NotAttempted, get_exercise
-from ..exercises._view import ERROR, FAILED, NOT_ATTEMPTED, PASSED, Result
+from ...exercises import NOTEBOOKS, CheckFailed, Exercise, NotAttempted, get_exercise
+from ...exercises._view import ERROR, FAILED, NOT_ATTEMPTED, PASSED, Result
 from .answers import Unsupported
 
 PLAIN_DATA = "a number, text, a timestamp, a list, a Series or a DataFrame"

@@ -1,7 +1,7 @@
-"""Runs inside the isolation: ``python -I .../sandbox/course/kernel_run.py WORKDIR``.
+"""Runs inside the isolation: ``python -I .../sandbox/course/kernel/inside/kernel_run.py WORKDIR``.
 
 Executes ``WORKDIR/notebook.ipynb`` cell by cell in a fresh kernel, and has
-the kernel write the answer variables as data (:mod:`sandbox.course.answers`)
+the kernel write the answer variables as data (:mod:`sandbox.course.grade.answers`)
 after each answer cell (so answers given before a fatal cell count) and at the end.
 Writes ``WORKDIR/out/cells.json`` (the outputs of each cell) and
 ``WORKDIR/out/run.json`` (what stopped the run, if anything). Everything here
@@ -36,7 +36,7 @@ KERNEL_DIED = "KernelDied"
 KERNEL_KILLED = "KernelKilled"
 EXPORT_SOURCE = Path(__file__).with_name("export_answers.py")
 #: Turns a chart answer (a matplotlib Axes) into plain data; run next to export_answers, which calls it.
-BARS_SOURCE = Path(__file__).parents[1] / "exercises" / "_bars.py"
+BARS_SOURCE = Path(__file__).parents[3] / "exercises" / "_bars.py"
 
 
 def export_cell(variables: list[str], out: Path) -> str:

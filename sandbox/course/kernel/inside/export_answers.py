@@ -3,7 +3,7 @@
 Self-contained on purpose (no import from the sandbox package): the runner
 sends this file's source to the kernel as its last cell, so exporting costs no
 package import. Everything here is as untrusted as the student's code; the
-grader decodes the files with :func:`sandbox.course.answers.load_answers`.
+grader decodes the files with :func:`sandbox.course.grade.answers.load_answers`.
 """
 
 import datetime as dt

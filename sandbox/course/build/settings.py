@@ -12,8 +12,8 @@ import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .._scales import DEFAULT_SCALE, get_scale
-from ..exercises._policy import HINT_MODES, Policy
+from ..._scales import DEFAULT_SCALE, get_scale
+from ...exercises._policy import HINT_MODES, Policy
 
 SETTINGS_FILE = "course.json"
 CONFIG_FILE = "nbgrader_config.py"

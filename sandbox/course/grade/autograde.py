@@ -1,7 +1,7 @@
 """`sandbox course autograde`: grade every submission in parallel, safely.
 
 nbgrader's sqlite gradebook does not take concurrent writers, so each warm
-worker process (:mod:`sandbox.course.grade_worker`, nbgrader imported once,
+worker process (:mod:`sandbox.course.grade.grade_worker`, nbgrader imported once,
 killed and replaced if it overruns) grades one submission after another, each
 in a private copy of the course (its own gradebook copy, a copy of the
 submission without its data/ folder), running nbgrader's own autograde and
@@ -10,12 +10,12 @@ gradebook one submission at a time, as they finish. Jobs go assignment by
 assignment (every student's first assignment, then every student's second), so
 that a student's submissions rarely run at once and the last job of a run is
 one submission, not a whole student. With a Dask scheduler, the students are
-tasks on the cluster's workers instead (:mod:`sandbox.course.dask_grading`).
+tasks on the cluster's workers instead (:mod:`sandbox.course.grade.dask_grading`).
 
 Inside the worker, each notebook runs in an isolated kernel (the strongest
-mode of :mod:`sandbox.course.isolation` this machine allows) and only its answer
+mode of :mod:`sandbox.course.kernel.isolation` this machine allows) and only its answer
 values come back; the verdicts are computed in the worker (see
-:class:`sandbox.course.nbgrader_ext.IsolatedExecute`).
+:class:`sandbox.course.grade.nbgrader_ext.IsolatedExecute`).
 """
 
 from __future__ import annotations
@@ -36,14 +36,14 @@ from pathlib import Path
 import nbformat
 from tqdm import tqdm
 
-from . import isolation
-from .gradebook import course_students, merge_submissions, open_gradebook, record_zero_submission
+from ..build.roster import SAFE_ID
+from ..build.settings import CourseError, CourseSettings
+from ..kernel import isolation
+from ..kernel.kernel_template import SERVER_ENV, TemplateServer
 from .grade_worker import TEMPLATE_DB, job_folder
+from .gradebook import course_students, merge_submissions, open_gradebook, record_zero_submission
 from .grades import write_grades
-from .kernel_template import SERVER_ENV, TemplateServer
-from .roster import SAFE_ID
-from .settings import CourseError, CourseSettings
-from .warm import WarmWorker, WorkerStopped, WorkerZygote
+from .warm import Outcome, WarmWorker, WorkerZygote, grade_with
 
 WORK_DIR = ".autograde_work"
 LOCK_FILE = ".autograde.lock"
@@ -53,20 +53,8 @@ RUN_KEY = "_autograde"
 UNKNOWN = "unknown student"
 #: Seconds allowed to nbgrader itself (start-up, kernel start, bookkeeping) on top of the cells.
 NBGRADER_OVERHEAD = 120
-#: Seconds allowed, per student, to generate their world when it is not cached yet.
-WORLD_TIME = 600
 #: grades.csv and autograde_status.json are rewritten at most this often (seconds) while a run goes on, and at its end.
 GRADES_EVERY = 10
-
-
-@dataclass
-class Outcome:
-    """What happened to one student's submission of one assignment."""
-
-    student_id: str
-    assignment: str
-    status: str  # "graded", "missing", "ungradable" or "unknown student"
-    message: str = ""
 
 
 @dataclass
@@ -99,7 +87,7 @@ def autograde_course(course_dir, jobs: int = 1, assignments: list[str] | None = 
         Grade submission folders of ids that are not in the gradebook (the
         roster); by default they are reported and not graded.
     mode : str, optional
-        Isolation mode (:data:`sandbox.course.isolation.MODES`); the strongest
+        Isolation mode (:data:`sandbox.course.kernel.isolation.MODES`); the strongest
         that works on this machine by default.
     resume : bool
         Leave alone the submissions that already have a status (an interrupted
@@ -281,26 +269,6 @@ def local_results(course_dir: Path, run_dir: Path, todo: list[tuple[str, str]], 
             except Exception as e:  # a failure of ours must not stop the others
                 outcomes = [Outcome(sid, a, "ungradable", f"grading crashed: {e!r}")]
             yield run_dir / job_folder(sid, a), outcomes
-
-
-def grade_with(worker: WarmWorker, student_id: str, assignments: list[str],
-               limits: dict[str, float], folder: str | None = None) -> list[Outcome]:
-    """One student's outcomes from a warm worker, graded in ``run_dir/folder`` (``run_dir/student_id`` by default).
-
-    A worker that dies or overruns fails only the submission it was on.
-    """
-    results, todo = {}, list(assignments)
-    while todo:
-        try:
-            results.update(worker.grade(student_id, todo, WORLD_TIME + sum(limits[a] for a in todo), folder))
-            break
-        except WorkerStopped as e:
-            results.update(e.partial)
-            todo = [a for a in todo if a not in results]
-            results[todo[0]] = {"status": "ungradable", "message": f"grading stopped:\n{e}"}
-            todo = todo[1:]
-    return [Outcome(student_id, a, results[a]["status"], results[a]["message"]) if a in results else
-            Outcome(student_id, a, "ungradable", "the grading worker gave no result") for a in assignments]
 
 
 def find_students(course_dir: Path, allow_unknown: bool = False) -> tuple[list[str], list[Outcome]]:

@@ -1,6 +1,6 @@
 """Answer variables leave the student's kernel as data, never as objects.
 
-``export_answers`` (:mod:`sandbox.course.export_answers`) runs inside the
+``export_answers`` (:mod:`sandbox.course.kernel.inside.export_answers`) runs inside the
 kernel (untrusted): each answer variable becomes JSON (numbers, text,
 timestamps, lists, sets, dicts) or a Parquet file (Series, DataFrame).
 :func:`load_answers` runs in the trusted grader: it reads only JSON and Parquet, never pickle, nothing that executes
@@ -14,7 +14,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from .export_answers import INDEX_FILE, MAX_DEPTH as _MAX_DEPTH
+from ..kernel.inside.export_answers import INDEX_FILE, MAX_DEPTH as _MAX_DEPTH
 
 #: Largest answer file the grader reads (bytes): answers are small tables, not datasets.
 MAX_FILE_BYTES = 64 * 2**20

@@ -1,11 +1,11 @@
 """Start a Jupyter kernel as a fork of the current process instead of a new interpreter.
 
-:mod:`sandbox.course.kernel_run` starts the notebook's kernel through
+:mod:`sandbox.course.kernel.inside.kernel_run` starts the notebook's kernel through
 jupyter_client, which runs ``python -m ipykernel_launcher -f CONNECTION_FILE``:
 a new interpreter that imports ipykernel, then pandas, seaborn and the sandbox
 package again for every notebook (about 3 s of CPU each time). When
 kernel_run itself runs in a fork of a process that imported all that once
-(:mod:`sandbox.course.kernel_template`), :func:`use_forked_kernels` makes
+(:mod:`sandbox.course.kernel.kernel_template`), :func:`use_forked_kernels` makes
 jupyter_client fork that process instead: the child becomes the same
 ipykernel, with the imports already done. Nothing else changes: nbclient drives
 it over ZeroMQ exactly as it drives a kernel it launched.

@@ -2,7 +2,7 @@
 
 The trusted grader calls :func:`run_isolated`: it makes a fresh folder holding
 the notebook and the student's learner tables (no truth, no seed), runs
-:mod:`sandbox.course.kernel_run` there under the isolation mode, and reads back
+:mod:`sandbox.course.kernel.inside.kernel_run` there under the isolation mode, and reads back
 the cell outputs (for the feedback) and the answer values (for the judge).
 Files are read without following links the kernel may have planted.
 """
@@ -18,12 +18,13 @@ from pathlib import Path
 
 import nbformat
 
-from ..dataset import DATA_DIR_ENV
-from . import isolation, kernel_run, kernel_template
-from .kernel_template import KernelTemplate
+from ...dataset import DATA_DIR_ENV
+from ...exercises._policy import Policy
+from ..build.worlds import write_learner_copy
+from ..kernel import isolation, kernel_template
+from ..kernel.inside import kernel_run
+from ..kernel.kernel_template import KernelTemplate
 from .answers import load_answers
-from .grading_data import write_learner_copy
-from ..exercises._policy import Policy
 
 #: Largest cells.json read back (bytes); nbgrader's LimitOutput trims further.
 MAX_OUTPUT_BYTES = 32 * 2**20

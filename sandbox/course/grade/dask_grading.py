@@ -11,7 +11,7 @@ the source assignments and a gradebook template, scattered to every worker)
 and, with each task, one student's submitted files. A worker unpacks the kit
 into a private folder of its own (closed to other users), regenerates the
 student's world from (salt, id) there, grades with a warm worker
-(:class:`sandbox.course.warm.WarmWorker`, isolation as on a local run, detected
+(:class:`sandbox.course.grade.warm.WarmWorker`, isolation as on a local run, detected
 on the worker unless the client fixes a mode) and returns the outcomes, the
 student's gradebook copy and the autograded notebooks and feedback, as bytes.
 
@@ -48,9 +48,10 @@ try:
 except ImportError as e:  # pragma: no cover - depends on the installation
     raise ImportError('--scheduler needs the optional Dask dependencies: pip install ".[dask]"') from e
 
-from . import isolation
+from ..build.settings import CONFIG_FILE, SETTINGS_FILE, CourseError
+from ..kernel import isolation
 from .grade_worker import TEMPLATE_DB, submission_ignore
-from .settings import CONFIG_FILE, SETTINGS_FILE, CourseError
+from .warm import Outcome, WarmWorker, grade_with
 
 #: Folders of a student's private course that come back to the client.
 RESULT_DIRS = ("autograded", "feedback")
@@ -136,8 +137,6 @@ def dask_results(client: Client, course_dir: Path, run_dir: Path, students: dict
                  limits: dict[str, float]) -> Iterator[tuple[Path, list]]:
     """(``run_dir/ID``, outcomes) of each student (id -> the assignments to grade) as soon as a Dask worker
     has graded them; their files land there."""
-    from .autograde import Outcome
-
     if not students:
         return
     client.register_plugin(RemoveStaleFolders())
@@ -247,8 +246,6 @@ atexit.register(clean_up)
 def grade_task(kit: dict, student_id: str, submission: dict[str, bytes], assignments: list[str],
                mode: str | None, memory: int, limits: dict[str, float]) -> tuple[list[dict], dict[str, bytes]]:
     """On a Dask worker: grade one student; return (outcome dicts, files of their private course)."""
-    from .autograde import grade_with
-
     course_dir, run_dir = unpacked_course(kit)
     submitted = course_dir / "submitted" / student_id
     shutil.rmtree(submitted, ignore_errors=True)
@@ -285,8 +282,6 @@ def unpacked_course(kit: dict) -> tuple[Path, Path]:
 
 def warm_worker(key: str, course_dir: Path, run_dir: Path, mode: str, memory: int):
     """The warm worker of this thread for this kit (one per Dask worker thread, kept between tasks)."""
-    from .warm import WarmWorker
-
     workers = getattr(_local, "workers", None)
     if workers is None:
         workers = _local.workers = {}

@@ -1,4 +1,4 @@
-"""Synthetic submissions for benchmarks and tests: a student's released notebook with the
+"""Synthetic submissions for tests and benchmarks/bench_autograde.py: a student's released notebook with the
 reference solutions filled in, optionally with some answers replaced (planted mistakes)."""
 
 from __future__ import annotations

@@ -33,14 +33,13 @@ from nbgrader import utils
 from nbgrader.preprocessors import DeduplicateIds, Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Integer, Unicode
 
-from ..dataset import DATA_DIR_ENV, load_dataset
-from . import isolation, kernel_template
-from .isolation import DEFAULT_MEMORY
-from .grading_data import learner_files, student_dataset
+from ...dataset import DATA_DIR_ENV, load_dataset
+from ..build.settings import CourseSettings
+from ..build.worlds import learner_files, student_dataset
+from ..kernel import isolation, kernel_template
+from ..kernel.isolation import DEFAULT_MEMORY
 from .isolated_run import run_isolated
 from .judge import answer_variables, exercise_of, judge
-from ..exercises._policy import Policy
-from .settings import CourseSettings
 
 #: What stopped each isolated run early ("" if nothing), read by the grade worker after each notebook.
 RUN_NOTES: list[str] = []
@@ -113,7 +112,7 @@ class IsolatedExecute(NbGraderPreprocessor):
     student id), never from the submission or the kernel.
     """
 
-    isolation = Unicode("none", help="isolation mode (sandbox.course.isolation.MODES)").tag(config=True)
+    isolation = Unicode("none", help="isolation mode (sandbox.course.kernel.isolation.MODES)").tag(config=True)
     memory = Integer(DEFAULT_MEMORY, help="memory limit of the kernel, bytes").tag(config=True)
 
     def preprocess(self, nb, resources):
@@ -150,7 +149,7 @@ def is_test(cell) -> bool:
 
 def hidden_folders(course: Path) -> list[Path]:
     """Folders an isolated kernel must not see: this course, the real course it copies, the solutions."""
-    from .build import SOLUTIONS_DIR
+    from ..build.course import SOLUTIONS_DIR
 
     folders = [course]
     source = course / "source"

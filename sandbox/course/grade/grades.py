@@ -8,7 +8,7 @@ from pathlib import Path
 from nbgrader.api import Gradebook
 
 from .gradebook import assignment_grade_cells, course_scores, db_url
-from .settings import CourseSettings
+from ..build.settings import CourseSettings
 
 GRADES_FILE = "grades.csv"
 

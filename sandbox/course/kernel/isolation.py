@@ -56,6 +56,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from ..._environment import PACKAGE_PARENT, tool_env
+
 MODES = ("bwrap+nobody", "bwrap", "netns+nobody", "nobody", "none")
 NOBODY = 65534
 #: Kernels of the nobody modes without bubblewrap each run as a fresh user of this range (no account has one).
@@ -88,8 +90,6 @@ def is_root() -> bool:
 
 def needed_paths() -> list[str]:
     """Folders the kernel must read: the Python installation, this environment, the sandbox package."""
-    from .nbgrader_adapter import PACKAGE_PARENT
-
     return list(dict.fromkeys(str(Path(p).resolve()) for p in (sys.base_prefix, sys.prefix, PACKAGE_PARENT)))
 
 
@@ -209,9 +209,6 @@ def close_to_others(folder: Path) -> None:
 
 def minimal_env(workdir: Path, extra: dict | None = None) -> dict:
     """The kernel's environment: this environment's tools and the sandbox package, nothing of the grader's."""
-    from .nbgrader_adapter import PACKAGE_PARENT
-    from .._environment import tool_env
-
     home = workdir / ".home"
     env = {
         "PATH": tool_env({"PATH": "/usr/local/bin:/usr/bin:/bin"})["PATH"],

@@ -1,23 +1,23 @@
 """A warm grading worker: one process grades many students in turn.
 
-``python -m sandbox.course.grade_worker COURSE RUN_DIR ISOLATION MEMORY``
+``python -m sandbox.course.grade COURSE RUN_DIR ISOLATION MEMORY``
 
 nbgrader, pandas and the judge are imported once, when the worker starts. It
 then reads one job per line on stdin, ``{"student": ID, "assignments": [...],
 "folder": NAME}``, and grades that student's submissions in a private copy of
 the course (``RUN_DIR/NAME``, ``RUN_DIR/ID`` without a folder: its own
 gradebook copy, the submission without its data/ folder): nbgrader's
-autograde (with :class:`~sandbox.course.nbgrader_ext.IsolatedExecute`: every
+autograde (with :class:`~sandbox.course.grade.nbgrader_ext.IsolatedExecute`: every
 notebook runs in a fresh isolated kernel, answers are judged here) and
 generate_feedback, through nbgrader's Python API. No student code ever runs in
 this process, and nothing of one student outlives its job but the imports. In
 ``bwrap+nobody`` mode the worker connects, as it starts, to the kernel
-template its run shares between workers (:mod:`sandbox.course.kernel_template`,
+template its run shares between workers (:mod:`sandbox.course.kernel.kernel_template`,
 named in ``SANDBOX_KERNEL_TEMPLATE``), or starts one of its own.
 
 For each assignment it prints one line ``@grade {"student_id", "assignment",
 "status", "message"}`` as soon as it is done, then ``@done ID``. The parent
-(:class:`sandbox.course.warm.WarmWorker`) kills and restarts it if it overruns.
+(:class:`sandbox.course.grade.warm.WarmWorker`) kills and restarts it if it overruns.
 """
 
 from __future__ import annotations
@@ -34,11 +34,11 @@ from pathlib import Path
 
 import nbformat
 
-from . import kernel_template
-from .grading_data import student_dataset
-from .nbgrader_adapter import load_api
+from ..build.settings import CONFIG_FILE, GRADING_DATA_DIR, SETTINGS_FILE
+from ..build.worlds import student_dataset
+from ..kernel import kernel_template
+from ..nbgrader_adapter import load_api
 from .nbgrader_ext import RUN_NOTES
-from .settings import CONFIG_FILE, GRADING_DATA_DIR, SETTINGS_FILE
 
 GRADE_LINE = "@grade "
 #: The gradebook every private course starts from, in RUN_DIR (a dot name: no student id starts with a dot).
@@ -248,7 +248,3 @@ def warm_up() -> None:
     """
     import nbgrader.apps  # noqa: F401
     import pandas  # noqa: F401
-
-
-if __name__ == "__main__":
-    sys.exit(main())

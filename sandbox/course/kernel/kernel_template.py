@@ -5,8 +5,8 @@ student line runs: ipykernel, nbclient, pandas, seaborn, scipy and the sandbox
 package are imported again each time. A template is a process that imports
 them once and never runs student code; for each notebook it forks a child that
 enters that notebook's bubblewrap sandbox, drops to ``nobody`` and runs
-:mod:`sandbox.course.kernel_run`, whose kernel is itself a fork
-(:mod:`sandbox.course.forked_kernel`). Every notebook still gets a new
+:mod:`sandbox.course.kernel.inside.kernel_run`, whose kernel is itself a fork
+(:mod:`sandbox.course.kernel.inside.forked_kernel`). Every notebook still gets a new
 process, in new namespaces, with no state but the imports.
 
 How a child enters the sandbox (``bwrap+nobody`` only, where the grader is root):
@@ -57,6 +57,8 @@ import time
 import types
 from pathlib import Path
 
+from .isolation import minimal_env
+
 #: What graded notebooks import; a module missing here is simply imported by the kernel later.
 PRELOAD = (
     "ipykernel.kernelapp", "ipykernel.ipkernel", "ipykernel.zmqshell", "jupyter_client", "nbclient", "nbformat",
@@ -72,13 +74,15 @@ LOG_FILE = "kernel.log"
 STOP_GRACE = 30
 #: Exit code of a grandchild that failed before the notebook ran.
 SETUP_FAILED = 70
+#: What ``python -m`` runs to start a template: this module (the packages above it import nothing).
+TEMPLATE_MODULE = __spec__.name
 
 
 def preload() -> None:
     """Import what every graded notebook imports, the way a kernel would, without running any of it."""
     # ipykernel would set this in each kernel; matplotlib reads it once, at import, here
     os.environ["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    from kernel_run import skip_iri_grammar  # a sibling of this script (see KernelTemplate.start)
+    from .inside.kernel_run import skip_iri_grammar
 
     skip_iri_grammar()
     # Libraries that ask at import whether they run in a Jupyter kernel must hear yes, as they would in
@@ -92,9 +96,8 @@ def preload() -> None:
                 pass
     finally:
         del builtins.get_ipython
-    import forked_kernel  # noqa: F401  (what runs each notebook: siblings of this script)
-    import kernel_run  # noqa: F401
-    from sandbox.exercises import NOTEBOOKS, get_exercise
+    from ...exercises import NOTEBOOKS, get_exercise
+    from .inside import forked_kernel, kernel_run  # noqa: F401  (what runs each notebook)
 
     for notebook in NOTEBOOKS:
         get_exercise(notebook)
@@ -143,8 +146,8 @@ def become_kernel(job: dict) -> int:
     libc_call("prctl", PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0)
     os.environ.clear()
     os.environ.update(job["env"])
-    import kernel_run  # siblings of this file, which runs as a script (see KernelTemplate.start)
-    from forked_kernel import use_forked_kernels
+    from .inside import kernel_run
+    from .inside.forked_kernel import use_forked_kernels
 
     sys.path[0] = workdir  # as for a kernel started in this folder
     use_forked_kernels()
@@ -153,7 +156,7 @@ def become_kernel(job: dict) -> int:
 
 def run_job(job: dict) -> None:
     """The template's child: enter the sandbox, fork the kernel-to-be inside it, and exit with its code."""
-    from forked_kernel import exit_with
+    from .inside.forked_kernel import exit_with
 
     def enter_and_wait() -> int:
         libc_call("prctl", PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -195,7 +198,7 @@ def serve_sessions(listener: socket.socket) -> None:
                         pass  # its worker is gone
                 return 0
 
-            from forked_kernel import exit_with
+            from .inside.forked_kernel import exit_with
 
             exit_with(session, SETUP_FAILED)
         conn.close()
@@ -261,12 +264,9 @@ class KernelTemplate:
             except OSError:
                 self.conn.close()
                 self.conn, self.server = None, None  # the shared template is gone: start one of our own
-        from .isolation import minimal_env
-
         self.home = self.home or tempfile.mkdtemp(prefix="sandbox-template-")
         env = minimal_env(Path(self.home))
-        # by path, not as sandbox.course.kernel_template: the course package imports nbgrader and pandas
-        command = [sys.executable, __file__, str(os.getpid())]
+        command = [sys.executable, "-m", TEMPLATE_MODULE, str(os.getpid())]
         self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=self.home,
                                      start_new_session=True)
         self.jobs, self.replies = self.proc.stdin, self.proc.stdout
@@ -326,11 +326,9 @@ class TemplateServer:
     """
 
     def __init__(self):
-        from .isolation import minimal_env
-
         self.home = tempfile.mkdtemp(prefix="sandbox-template-")  # mode 700: only root reaches the socket
         self.address = os.path.join(self.home, "template.sock")
-        command = [sys.executable, __file__, str(os.getpid()), "--listen", self.address]
+        command = [sys.executable, "-m", TEMPLATE_MODULE, str(os.getpid()), "--listen", self.address]
         self.proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, env=minimal_env(Path(self.home)),
                                      cwd=self.home, start_new_session=True)
         deadline = time.monotonic() + 30
