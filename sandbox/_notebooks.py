@@ -25,6 +25,16 @@ CHECKOUT_DIR = _PACKAGE.parent
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
 #: Seconds a cell may run when `sandbox check` runs a notebook headless.
 CHECK_TIMEOUT = 120
+NBGRADER_CONFIG = "nbgrader_config.py"
+#: What `sandbox exercises get` writes beside the notebooks: JupyterLab started in that folder finds an
+#: nbgrader configuration (no "No nbgrader_config.py file found" warning) and Validate runs as `sandbox check`.
+SELF_LEARNER_CONFIG = f"""\
+# nbgrader settings for working on these notebooks on your own (written by `sandbox exercises get`).
+# The Validate button runs a notebook top to bottom and lists the questions still wrong, then those
+# not attempted yet.
+c = get_config()  # noqa: F821
+c.Execute.timeout = {CHECK_TIMEOUT}  # seconds a cell may run
+"""
 
 
 def notebooks_dir(kind: str) -> Path:
@@ -136,4 +146,7 @@ def get_exercises(directory, seed: int | None = None, scale=None) -> list[Path]:
     for nb in notebooks:
         shutil.copyfile(nb, target / nb.name)
         copies.append(target / nb.name)
+    config = target / NBGRADER_CONFIG
+    if not config.exists():  # one already there is the learner's
+        config.write_text(SELF_LEARNER_CONFIG)
     return copies
