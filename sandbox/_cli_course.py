@@ -10,7 +10,6 @@ from .cli import CliError, add_command, add_library_option
 #: ``--jobs`` default of the course commands: every core (the library's default is 1 process).
 ALL_CORES = os.cpu_count() or 1
 BUILD = "sandbox.course.build.course:build_course"
-AUTOGRADE = "sandbox.course.grade.autograde:autograde_course"
 
 _UNITS = {"K": 2**10, "M": 2**20, "G": 2**30}
 
@@ -51,17 +50,20 @@ def register(subparsers) -> None:
                    "email); without it, the course has no students yet")
     p.add_argument("--salt", metavar="S", help="course secret mixed into every student's seed; without it, a random one")
     p.add_argument("--exercises", metavar="LIST", help="comma-separated exercise numbers or names; without it, all of them")
-    add_library_option(p, "--scale", target=BUILD, help="dataset scale of each student's world (tiny, small, ...)")
-    add_library_option(p, "--timeout", target=BUILD, param="cell_timeout", type=int, metavar="SECONDS",
+    add_library_option(p, "--scale", target="sandbox._scales:DEFAULT_SCALE",
+                       help="dataset scale of each student's world: {sandbox._scales:SCALES} (any case)")
+    add_library_option(p, "--timeout", target="sandbox.course.build.folder:CELL_TIMEOUT", type=int, metavar="SECONDS",
                        help="seconds a cell may run at autograde")
     p.add_argument("--jobs", type=int, default=ALL_CORES, metavar="N",
                    help="worker processes generating students' worlds (default: the number of cores)")
     p.add_argument("--solutions", metavar="DIR", help="folder of nbgrader source notebooks; without it, the ones "
                    "shipped with sandbox")
-    add_library_option(p, "--show-solutions", target=BUILD, action="store_true",
-                       help="let students' qN.solution() show the reference code (hidden otherwise)")
-    add_library_option(p, "--hints", target=BUILD, type=hint_mode,
+    p.add_argument("--show-solutions", action="store_true",
+                   help="let students' qN.solution() show the reference code (hidden otherwise)")
+    add_library_option(p, "--hints", target=BUILD, type=hint_mode, fill=False,
                        help="whether students' qN.hint() shows hints: {sandbox.exercises._policy:HINT_MODES}")
+    p.add_argument("--exchange", metavar="DIR", help="nbgrader exchange folder shared by a JupyterHub's users; "
+                   "without it, COURSE/exchange (release and collect without root)")
 
     p = add_command(sub, "autograde", "Grade every submission (submitted/<student>/<assignment>/) in parallel; "
                     "write the gradebook, grades.csv and feedback HTML.",
@@ -71,7 +73,8 @@ def register(subparsers) -> None:
                    help="worker processes, each grading one student at a time (default: the number of cores)")
     p.add_argument("--assignment", metavar="A", action="append",
                    help="grade only this assignment (repeatable); without it, all of them")
-    add_library_option(p, "--memory", target=AUTOGRADE, type=memory_size, metavar="SIZE",
+    add_library_option(p, "--memory", target="sandbox.course.kernel.isolation:DEFAULT_MEMORY", type=memory_size,
+                       metavar="SIZE",
                        help="memory limit of each student's kernel in bytes, or e.g. 4G or 512M")
     p.add_argument("--allow-unknown-students", action="store_true",
                    help="also grade submitted/<id>/ folders of ids not on the roster (reported and skipped otherwise)")
@@ -88,13 +91,22 @@ def _help(parser) -> int:
 
 
 def _build(args) -> int:
+    from ._scales import get_scale
+    from .course.build.folder import check_course_target
+    from .course.build.roster import read_roster
+
+    check_course_target(args.course)  # what can be refused at once is, before nbgrader and pandas load
+    if args.roster is not None:
+        read_roster(args.roster)
+    get_scale(args.scale)
     from .course import build_course
 
     exercises = [e for e in args.exercises.split(",") if e.strip()] if args.exercises else None
+    chosen = {} if args.hints is None else {"hints": args.hints}
     result = build_course(args.course, roster=args.roster, salt=args.salt, exercises=exercises,
                           scale=args.scale, cell_timeout=args.timeout, solutions_dir=args.solutions,
                           jobs=args.jobs, progress=sys.stderr.isatty(), show_solutions=args.show_solutions,
-                          hints=args.hints)
+                          exchange=args.exchange, **chosen)
     s = result.settings
     print(f"course {result.course_dir}: {len(s.assignments)} assignment(s) ({', '.join(s.assignments)}), "
           f"{len(result.students)} student(s), {s.scale} worlds")
@@ -104,7 +116,10 @@ def _build(args) -> int:
 
 
 def _autograde(args) -> int:
+    from .course.build.folder import require_course_dir
     from .course.kernel.inside.kernel_run import skip_iri_grammar
+
+    require_course_dir(args.course)  # a wrong path is refused before nbgrader and pandas load
 
     skip_iri_grammar()  # before autograde imports nbformat: 1.2 s less CPU for the command
     from .course import autograde_course

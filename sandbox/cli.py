@@ -64,9 +64,11 @@ def _library_constant(match: re.Match) -> str:
 
 
 def default_of(target: str, param: str):
-    """The default of parameter ``param`` of the function ``target`` ("package.module:function")."""
+    """The default of parameter ``param`` of the function ``target`` ("package.module:function"), or the
+    value of the constant ``target`` ("package.module:NAME", for a default a light module states)."""
     module, _, name = target.partition(":")
-    return inspect.signature(getattr(importlib.import_module(module), name)).parameters[param].default
+    found = getattr(importlib.import_module(module), name)
+    return inspect.signature(found).parameters[param].default if callable(found) else found
 
 
 def add_library_option(parser, *flags, target: str, param: str | None = None, fill: bool = True, **kwargs):

@@ -234,7 +234,8 @@ def load_dataset(directory=None, *, tables=None, engine: str = "pandas") -> Data
 
     With no ``directory``, the dataset in use is found in this order: the
     ``SANDBOX_DATASET`` environment variable, a ``data/`` folder beside the
-    notebook (the working directory) holding a dataset, the committed default
+    notebook (the working directory) holding a dataset (a course's notebook,
+    with ``exercise_settings.json`` beside it, stops here), the committed default
     dataset of a source checkout, and finally the default world (seed 0,
     small scale) regenerated once into a cache folder, byte-identical to the
     committed one.
@@ -284,6 +285,12 @@ def default_dataset_dir() -> Path:
     local = Path.cwd() / "data"
     if (local / META_FILE).is_file():
         return local
+    from .exercises._policy import POLICY_FILE
+
+    if (Path.cwd() / POLICY_FILE).is_file():  # a course's notebook: its answers are graded on the student's own world
+        raise DatasetError("this notebook belongs to a course, but its data/ folder (your own world) is not beside "
+                           "it; ask your instructor for your folder release_students/<your id>/ (a notebook fetched "
+                           "from nbgrader's exchange comes without it)")
     repo = repo_default_dir()
     if (repo / META_FILE).is_file():
         return repo

@@ -106,3 +106,31 @@ def test_exercises_release(tmp_path):
     assert [p.name for p in released] == [nb.name for nb in solutions]
     text = released[0].read_text()
     assert "### BEGIN SOLUTION" not in text and "# YOUR CODE HERE" in text
+
+
+def run_nbgrader(*args, cwd) -> subprocess.CompletedProcess:
+    run = subprocess.run([str(SANDBOX.parent / "nbgrader"), *map(str, args)], cwd=cwd, env=user_env(),
+                         capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0 and "Traceback" not in run.stderr, run.stdout + run.stderr
+    return run
+
+
+def test_release_and_collect_through_the_courses_own_exchange(course, tmp_path):
+    """nbgrader's exchange lives in the course folder: formgrader's release and collect work without root."""
+    exchange = course / "exchange"
+    assert exchange.is_dir()
+    run_nbgrader("release_assignment", "01_first_look", cwd=course)
+    student = tmp_path / "student"
+    student.mkdir()
+    on_the_exchange = [f"--Exchange.root={exchange}", "--course", course.name]
+    run_nbgrader("fetch_assignment", "01_first_look", *on_the_exchange, cwd=student)
+    fetched = student / "01_first_look"
+    assert (fetched / "01_first_look.ipynb").is_file()
+    assert json.loads((fetched / "exercise_settings.json").read_text())["solutions"] is False  # the course's policy
+    # nbgrader's exchange releases one version to everyone, without the student's own world: the notebook says so
+    # at its first cell instead of quietly working on the default world
+    checked = run_sandbox("check", fetched / "01_first_look.ipynb", cwd=student)
+    assert "belongs to a course" in checked.stderr and "release_students/<your id>/" in checked.stderr
+    run_nbgrader("submit", "01_first_look", *on_the_exchange, cwd=student)
+    run_nbgrader("collect", "01_first_look", cwd=course)
+    assert list((course / "submitted").glob("*/01_first_look/01_first_look.ipynb"))

@@ -44,6 +44,9 @@ def mistakes_in(home: Path) -> list[list[str]]:
         ["generate", "--out", "new", "--dirty", "2"], ["generate", "--out", "new", "--posts", "10"],
         ["exercises", "get", "my_exercises"], ["exercises", "get", "notes.txt"],
         ["exercises", "get", "new", "--scale", "tiny"],
+        ["course", "autograde", "my_exercises"], ["course", "autograde", "no_such_course"],
+        ["course", "build", "my_exercises"], ["course", "build", "new_course", "--roster", "no_roster.csv"],
+        ["course", "build", "new_course", "--scale", "huge"],
     ]
 
 
