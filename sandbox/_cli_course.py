@@ -37,7 +37,7 @@ def hint_mode(text: str) -> str:
 
 
 def register(subparsers) -> None:
-    group = add_command(subparsers, "course", "Run an nbgrader course: build it, autograde it.",
+    group = add_command(subparsers, "course", "Run an nbgrader course: build it, autograde it, export its grades.",
                         "sandbox course build my_course --roster roster.csv", func=None)
     group.set_defaults(func=lambda args: _help(group))
     sub = group.add_subparsers(dest="course_command", metavar="COURSE_COMMAND")
@@ -64,6 +64,15 @@ def register(subparsers) -> None:
                        help="whether students' qN.hint() shows hints: {sandbox.exercises._policy:HINT_MODES}")
     p.add_argument("--exchange", metavar="DIR", help="nbgrader exchange folder shared by a JupyterHub's users; "
                    "without it, COURSE/exchange (release and collect without root)")
+
+    p = add_command(sub, "export", "Write the course's grades in the gradebook import format of an LMS (Canvas, "
+                    "Moodle) or as one plain table; written answers count once graded in formgrader.",
+                    "sandbox course export stats101 --to canvas", _export)
+    p.add_argument("course", metavar="COURSE", help="course folder made by `sandbox course build`")
+    p.add_argument("--to", required=True, metavar="FORMAT",
+                   help="gradebook format: {sandbox.course.build.folder:EXPORT_FORMATS}")
+    p.add_argument("--out", metavar="FILE", help="file to write (must not exist); without it, "
+                   "COURSE/grades-<format>.csv, rewritten by each export")
 
     p = add_command(sub, "autograde", "Grade every submission (submitted/<student>/<assignment>/) in parallel; "
                     "write the gradebook, grades.csv and feedback HTML.",
@@ -141,4 +150,19 @@ def _autograde(args) -> int:
         print(f"  {o.student_id} {o.assignment}: {o.status}" + (f" - {o.message.splitlines()[0]}" if o.message else ""))
     if not report.outcomes:
         raise CliError(f"no students or submissions found in {report.course_dir}")
+    return 0
+
+
+def _export(args) -> int:
+    from .course.build.folder import check_export_args
+
+    check_export_args(args.course, args.to, args.out)  # refused at once, before nbgrader loads
+    from .course import export_grades
+
+    path, grades = export_grades(args.course, args.to, args.out)
+    print(f"wrote {path}: {len(grades.students)} student(s) x {len(grades.assignments)} assignment(s), {args.to} format")
+    waiting = grades.waiting()
+    if waiting:
+        print(f"{len(waiting)} submission(s) have written answers not graded yet, counted 0 until graded in "
+              f"formgrader: {', '.join(f'{s} {a}' for s, a in waiting)}", file=sys.stderr)
     return 0

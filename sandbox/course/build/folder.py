@@ -13,6 +13,8 @@ from ..._dataset_files import listing
 SETTINGS_FILE = "course.json"
 #: Seconds a cell may run at autograde, unless the course says otherwise.
 CELL_TIMEOUT = 60
+#: The gradebook formats `sandbox course export` writes (sandbox.course.grade.export.EXPORTERS).
+EXPORT_FORMATS = ("canvas", "moodle", "csv")
 
 
 class CourseError(ValueError):
@@ -51,3 +53,13 @@ def check_course_target(course_dir) -> Path:
         raise CourseError(f"course folder {target} already exists and is not empty (it holds {listing(entries)}); "
                           "choose a new folder")
     return target
+
+
+def check_export_args(course_dir, to: str, out=None) -> Path:
+    """The argument rules of `sandbox course export`; returns the course folder."""
+    course = require_course_dir(course_dir)
+    if to not in EXPORT_FORMATS:
+        raise CourseError(f"unknown export format {to!r}; allowed: {', '.join(EXPORT_FORMATS)}")
+    if out is not None and Path(out).exists():
+        raise CourseError(f"{out} exists already; name a new file (an export never replaces a file it did not write)")
+    return course
