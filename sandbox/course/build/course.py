@@ -136,6 +136,7 @@ def build_course(course_dir, roster=None, salt: str | None = None, exercises: li
             raise CourseError(f"nbgrader's part of the build failed:\n{run.output[-3000:]}")
         if not settings.exchange:
             (tmp / EXCHANGE_DIR).mkdir()
+            (tmp / EXCHANGE_DIR).chmod(0o777)  # what nbgrader's exchange asks (it would change it, warning, at release)
         for name in assignments:  # what nbgrader's release hands out keeps the course's policy too
             settings.policy().write(tmp / "release" / name)
         for student in students:
