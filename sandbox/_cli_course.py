@@ -65,15 +65,6 @@ def register(subparsers) -> None:
     p.add_argument("--exchange", metavar="DIR", help="nbgrader exchange folder shared by a JupyterHub's users; "
                    "without it, COURSE/exchange (release and collect without root)")
 
-    p = add_command(sub, "export", "Write the course's grades in the gradebook import format of an LMS (Canvas, "
-                    "Moodle) or as one plain table; written answers count once graded in formgrader.",
-                    "sandbox course export stats101 --to canvas", _export)
-    p.add_argument("course", metavar="COURSE", help="course folder made by `sandbox course build`")
-    p.add_argument("--to", required=True, metavar="FORMAT",
-                   help="gradebook format: {sandbox.course.build.folder:EXPORT_FORMATS}")
-    p.add_argument("--out", metavar="FILE", help="file to write (must not exist); without it, "
-                   "COURSE/grades-<format>.csv, rewritten by each export")
-
     p = add_command(sub, "autograde", "Grade every submission (submitted/<student>/<assignment>/) in parallel; "
                     "write the gradebook, grades.csv and feedback HTML.",
                     "sandbox course autograde stats101 --jobs 2 --assignment 01_first_look", _autograde)
@@ -92,6 +83,15 @@ def register(subparsers) -> None:
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="grade on the workers of this dask.distributed scheduler (e.g. tcp://10.0.0.5:8786) "
                    "instead of local processes; needs the [dask] extra")
+
+    p = add_command(sub, "export", "Write the course's grades in the gradebook import format of an LMS (Canvas, "
+                    "Moodle) or as one plain table; written answers count once graded in formgrader.",
+                    "sandbox course export stats101 --to canvas", _export)
+    p.add_argument("course", metavar="COURSE", help="course folder made by `sandbox course build`")
+    p.add_argument("--to", required=True, metavar="FORMAT",
+                   help="gradebook format: {sandbox.course.build.folder:EXPORT_FORMATS}")
+    p.add_argument("--out", metavar="FILE", help="file to write (must not exist); without it, "
+                   "COURSE/grades-<format>.csv, rewritten by each export")
 
 
 def _help(parser) -> int:
