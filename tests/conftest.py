@@ -13,9 +13,16 @@ import pytest
 
 import sandbox
 
+ROOT = Path(__file__).resolve().parents[1]
 #: What a build of the package does not read (MANIFEST.in says what it does); copying it would only cost time.
-NOT_SOURCES = shutil.ignore_patterns(".git", ".venv", "venv", "build", "dist", "*.egg-info", "__pycache__",
-                                     ".pytest_cache", ".cache-xdg", "datasets", "benchmarks", "tests")
+NOT_SOURCES_ANYWHERE = shutil.ignore_patterns(".git", "*.egg-info", "__pycache__", ".pytest_cache")
+#: The same, at the top of the checkout only (sandbox/course/build/ is source).
+NOT_SOURCES_AT_TOP = {".venv", "venv", "build", "dist", ".cache-xdg", "datasets", "benchmarks", "tests"}
+
+
+def not_sources(folder, names):
+    top = NOT_SOURCES_AT_TOP if Path(folder).resolve() == ROOT else set()
+    return set(NOT_SOURCES_ANYWHERE(folder, names)) | (top & set(names))
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +30,7 @@ def source_tree(tmp_path_factory) -> Path:
     """A copy of the checkout holding what a build reads, as a user's clone would (parallel workers never
     share a build/ folder)."""
     copy = tmp_path_factory.mktemp("repository") / "src"
-    shutil.copytree(Path(__file__).resolve().parents[1], copy, ignore=NOT_SOURCES)
+    shutil.copytree(ROOT, copy, ignore=not_sources)
     return copy
 
 

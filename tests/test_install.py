@@ -37,3 +37,12 @@ def test_the_wheel_ships_the_authored_notebooks(wheel):
             for nb in authored:
                 assert zf.read(f"sandbox/notebooks/{kind}/{nb.name}") == nb.read_bytes(), nb
         assert not [n for n in zf.namelist() if n.startswith(("solutions/", "exercises/"))]
+
+
+def test_the_wheel_ships_every_module(wheel):
+    """Every module of the source tree is in the wheel (a folder the copy or the build leaves out fails here)."""
+    package = Path(__file__).resolve().parents[1] / "sandbox"
+    sources = sorted(str(p.relative_to(package.parent)) for p in package.rglob("*.py") if "__pycache__" not in p.parts)
+    with zipfile.ZipFile(wheel) as zf:
+        shipped = set(zf.namelist())
+    assert [s for s in sources if s not in shipped] == []
