@@ -135,7 +135,7 @@ def test_targeted_mistake_wins_over_generic_message():
         q.verify({"answer": 7.0}, DATA)
 
 
-def test_bound_question_views_and_grade():
+def test_bound_question_views_and_grade(monkeypatch):
     ns = {}
     (q1,) = Exercise("00_demo", "Demo", (median_question(),), tables=("posts",)).setup(ns, dataset=DATA)
     r = q1.check()
@@ -147,7 +147,10 @@ def test_bound_question_views_and_grade():
     assert r.status == "failed" and "MEAN" in repr(r) and "MEAN" in r._repr_html_()
     with pytest.raises(GradeFailure) as err:
         q1.grade()
-    shown = err.value._render_traceback_()
+    assert err.value._render_traceback_() == [f"GradeFailure: {err.value}"]  # feedback: the message, no stack
+    with monkeypatch.context() as validating:
+        validating.setenv("NBGRADER_EXECUTION", "validate")
+        shown = err.value._render_traceback_()
     assert shown[0] == "q1 failed:" and "MEAN" in " ".join(shown[1:])  # a short first line, then the message
     assert all(len(line) <= GradeFailure.WIDTH for line in shown)  # wrapped to fit nbgrader's Validate dialog
     assert "2.5" not in str(err.value)  # the expected value never leaks into feedback

@@ -45,7 +45,8 @@ class GradeFailure(AssertionError):
     """Raised by ``grade()`` in an nbgrader test cell: ``headline`` ("q3 failed") and the learner-facing message.
 
     IPython renders it as its message alone (``_render_traceback_``), so the feedback shows neither test
-    code nor a stack trace: a short first line, then the message wrapped to fit nbgrader's Validate dialog.
+    code nor a stack trace; under nbgrader's Validate, as a short first line and the message wrapped to
+    fit its dialog.
     """
 
     #: Characters per line of the rendered message (nbgrader's Validate dialog cuts longer lines).
@@ -58,6 +59,8 @@ class GradeFailure(AssertionError):
     def _render_traceback_(self):
         import textwrap
 
+        if os.environ.get(NBGRADER_EXECUTION) != "validate":
+            return [f"{type(self).__name__}: {self}"]
         lines = [f"{self.headline}:"]
         for paragraph in self.message.split("\n"):
             lines += textwrap.wrap(paragraph, self.WIDTH, initial_indent="  ", subsequent_indent="  ") or [""]
