@@ -76,7 +76,7 @@ def planted_mistakes(students: list[str], assignments: list[str]) -> dict:
 def reset(course: Path, gradebook_copy: Path) -> None:
     for name in ("autograded", "feedback"):
         shutil.rmtree(course / name, ignore_errors=True)
-    for name in ("grades.csv", "autograde_status.json"):
+    for name in ("sandbox_grades.csv", "autograde_status.json"):
         (course / name).unlink(missing_ok=True)
     shutil.copyfile(gradebook_copy, course / "gradebook.db")
 

@@ -1,4 +1,4 @@
-"""`sandbox course build` and `sandbox course autograde`: thin wrappers over sandbox.course."""
+"""`sandbox course build`, `autograde` and `grades`: thin wrappers over sandbox.course."""
 
 from __future__ import annotations
 
@@ -58,6 +58,11 @@ def register(subparsers) -> None:
                    help="worker processes generating students' worlds (default: the number of cores)")
     p.add_argument("--solutions", metavar="DIR", help="folder of nbgrader source notebooks; without it, the ones "
                    "shipped with sandbox")
+    p.add_argument("--questions", metavar="FILE", help="Python module defining EXERCISES, your own questions "
+                   "(sandbox.exercises Question objects), judged outside the students' kernels like ours")
+    p.add_argument("--allow-kernel-tests", action="store_true",
+                   help="keep graded test cells that no question judges: they run in the student's kernel, "
+                   "where a student can defeat them (refused otherwise)")
     p.add_argument("--show-solutions", action="store_true",
                    help="let students' qN.solution() show the reference code (hidden otherwise)")
     add_library_option(p, "--hints", target=BUILD, type=hint_mode, fill=False,
@@ -66,7 +71,7 @@ def register(subparsers) -> None:
                    "without it, COURSE/exchange (release and collect without root)")
 
     p = add_command(sub, "autograde", "Grade every submission (submitted/<student>/<assignment>/) in parallel; "
-                    "write the gradebook, grades.csv and feedback HTML.",
+                    "write the gradebook, sandbox_grades.csv and feedback HTML.",
                     "sandbox course autograde stats101 --jobs 2 --assignment 01_first_look", _autograde)
     p.add_argument("course", metavar="COURSE", help="course folder made by `sandbox course build`")
     p.add_argument("--jobs", type=int, default=ALL_CORES, metavar="N",
@@ -83,6 +88,13 @@ def register(subparsers) -> None:
     p.add_argument("--scheduler", metavar="ADDRESS",
                    help="grade on the workers of this dask.distributed scheduler (e.g. tcp://10.0.0.5:8786) "
                    "instead of local processes; needs the [dask] extra")
+    p.add_argument("--allow-network", action="store_true",
+                   help="grade even where the only isolation is `nobody`, whose kernels reach the network "
+                   "(refused otherwise)")
+
+    p = add_command(sub, "grades", "Rewrite COURSE/sandbox_grades.csv from the gradebook, e.g. after manual "
+                    "grading in formgrader.", "sandbox course grades stats101", _grades)
+    p.add_argument("course", metavar="COURSE", help="course folder made by `sandbox course build`")
 
     p = add_command(sub, "export", "Write the course's grades in the gradebook import format of an LMS (Canvas, "
                     "Moodle) or as one plain table; written answers count once graded in formgrader.",
@@ -115,12 +127,16 @@ def _build(args) -> int:
     result = build_course(args.course, roster=args.roster, salt=args.salt, exercises=exercises,
                           scale=args.scale, cell_timeout=args.timeout, solutions_dir=args.solutions,
                           jobs=args.jobs, progress=sys.stderr.isatty(), show_solutions=args.show_solutions,
-                          exchange=args.exchange, **chosen)
+                          exchange=args.exchange, questions=args.questions,
+                          allow_kernel_tests=args.allow_kernel_tests, **chosen)
     s = result.settings
     print(f"course {result.course_dir}: {len(s.assignments)} assignment(s) ({', '.join(s.assignments)}), "
           f"{len(result.students)} student(s), {s.scale} worlds")
     if result.students:
         print("hand each student release_students/<student_id>/; collect into submitted/<student_id>/<assignment>/")
+    if result.unprotected:
+        print(f"UNPROTECTED: {len(result.unprotected)} test cell(s) run in the student's kernel, where a student "
+              f"can defeat them: {', '.join(result.unprotected)}")
     return 0
 
 
@@ -138,7 +154,7 @@ def _autograde(args) -> int:
     start = time.perf_counter()
     report = autograde_course(args.course, jobs=args.jobs, assignments=args.assignment, progress=sys.stderr.isatty(),
                               memory=args.memory, allow_unknown_students=args.allow_unknown_students,
-                              resume=args.resume, scheduler=args.scheduler)
+                              resume=args.resume, scheduler=args.scheduler, allow_network=args.allow_network)
     seconds = time.perf_counter() - start
     graded = sum(o.status == "graded" for o in report.outcomes)
     done = sum(o.assignment != "*" and o.status != "unknown student" for o in report.outcomes)
@@ -148,8 +164,17 @@ def _autograde(args) -> int:
         print(f"left {len(report.skipped)} submission(s) graded by the interrupted run as they were (--resume)")
     for o in report.problems():
         print(f"  {o.student_id} {o.assignment}: {o.status}" + (f" - {o.message.splitlines()[0]}" if o.message else ""))
-    if not report.outcomes:
+    if not report.outcomes and report.skipped:
+        print("nothing left to grade: every submission already has a status (--resume)")
+    elif not report.outcomes:
         raise CliError(f"no students or submissions found in {report.course_dir}")
+    return 0
+
+
+def _grades(args) -> int:
+    from .course import refresh_grades
+
+    print(f"grades: {refresh_grades(args.course)}")
     return 0
 
 

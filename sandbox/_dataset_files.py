@@ -5,7 +5,8 @@ anything heavy, so a wrong path is refused at once. :mod:`sandbox.dataset` reads
 tables themselves.
 
 A dataset folder holds ``dataset.json``, ``truth.json``, one file (or folder of ``part-*.parquet``
-files) per table, and ``truth/`` with the per-row labels. Nothing else: a folder that holds anything
+files) per table, ``truth/`` with the per-row labels and, for a dirty world, ``exports/`` with its
+CSV exports. Nothing else: a folder that holds anything
 more holds someone's work, and no command replaces it.
 """
 
@@ -21,6 +22,8 @@ FORMATS = ("csv", "parquet")
 META_FILE = "dataset.json"
 TRUTH_FILE = "truth.json"
 LABELS_DIR = "truth"
+#: A dirty world's exports: its posts, campaigns and comments as the platforms' CSV files.
+EXPORTS_DIR = "exports"
 #: How many names a message lists before it says "and N more".
 LISTED = 5
 
@@ -59,6 +62,8 @@ def foreign_entries(directory) -> list[str]:
     for entry in entries:
         if entry.name == LABELS_DIR and entry.is_dir():
             foreign += [_shown(e, directory) for e in sorted(entry.iterdir()) if not _table_entry(e, None)]
+        elif entry.name == EXPORTS_DIR and entry.is_dir():
+            foreign += [_shown(e, directory) for e in sorted(entry.rglob("*")) if e.is_file() and e.suffix != ".csv"]
         elif entry.name not in (META_FILE, TRUTH_FILE) and not _table_entry(entry, TABLES):
             foreign.append(_shown(entry, directory))
     return foreign

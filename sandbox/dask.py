@@ -105,37 +105,37 @@ def read_dataset(directory) -> DaskDataset:
     """
     directory = Path(directory)
     meta = read_meta(directory)
-    raw = bool(meta.get("dirty"))
+    if meta.get("exports"):
+        raise DatasetError(f"{directory} is a dirty world: its {', '.join(meta['exports'])} are export files, "
+                           "not tables; recover them with sandbox.reference.clean(DIR) first")
     frames = {}
     for name, table in TABLES.items():
         path = find_table_file(directory, name)
         if path is None:
             raise DatasetError(f"{directory} has no table {name!r} ({name}.csv, {name}.parquet or {name}/)")
-        frames[name] = _lazy_table(path, name, raw)
+        frames[name] = _lazy_table(path, name)
     labels = {}
     for name in TRUTH_TABLES:
         path = find_table_file(directory / LABELS_DIR, name)
         if path is not None:
-            labels[name] = _lazy_table(path, name, False)
+            labels[name] = _lazy_table(path, name)
     truth = read_truth(directory)
     return DaskDataset(**frames, labels=labels, meta=meta, _truth=truth)
 
 
-def _lazy_table(path: Path, name: str, raw: bool) -> dd.DataFrame:
+def _lazy_table(path: Path, name: str) -> dd.DataFrame:
     parts = sorted(path.glob("part-*.parquet")) if path.is_dir() else [path]
     if not parts:
         raise DatasetError(f"{path} holds no part-*.parquet files")
     table = TABLES.get(name) or TRUTH_TABLES[name]
-    # A dirty export does not follow the schema: let dask take its columns from the first part.
-    meta = None if raw else empty_table(table)
     with _schema_dtypes():
-        return dd.from_map(partial(_read_part, name=name, raw=raw), [str(p) for p in parts], meta=meta,
+        return dd.from_map(partial(_read_part, name=name), [str(p) for p in parts], meta=empty_table(table),
                            label=f"read-{name}", enforce_metadata=False)
 
 
-def _read_part(path: str, name: str, raw: bool):
+def _read_part(path: str, name: str):
     table = TABLES.get(name) or TRUTH_TABLES[name]
-    return read_table(Path(path), table, raw=raw)
+    return read_table(Path(path), table)
 
 
 def read_world(seed: int = 0, scale=None, locale: str = "en_US", *, posts: int | None = None) -> DaskDataset:

@@ -8,6 +8,8 @@ A dataset folder looks like this::
       brands.csv ...        one file per table (CSV or Parquet)
       posts/part-00000.parquet ...   large Parquet worlds: one folder of parts per table
       truth/post_labels.csv ...      per-row labels a learner must infer
+      exports/posts/B0001_instagram.csv ...   a dirty world's posts, campaigns and comments, as the
+                                             platforms' tools export them (one file per brand and platform)
 
 Saving is atomic: everything is written into a temporary sibling folder that is
 renamed into place at the end, so a failed run never leaves half a dataset.
@@ -29,6 +31,7 @@ from ._dataset_files import (  # noqa: F401  (re-exported: the names a dataset f
     LABELS_DIR,
     META_FILE,
     TRUTH_FILE,
+    EXPORTS_DIR,
     DatasetError,
     OutputHoldsDataset,
     check_format,
@@ -62,6 +65,8 @@ class Dataset:
     labels: dict[str, pd.DataFrame] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
     path: Path | None = None
+    #: A dirty world's export files (path relative to the dataset folder -> text); its exported tables are empty.
+    exports: dict[str, str] = field(default_factory=dict)
 
     @property
     def tables(self) -> dict[str, pd.DataFrame]:
@@ -101,13 +106,18 @@ class Dataset:
         target = prepare_target(directory, force)
         with staging_dir(target) as tmp:
             for name, df in tqdm(self.tables.items(), desc="writing", unit="table", disable=not progress, leave=False):
-                write_table(df, tmp / f"{name}.{format}", format)
+                if name not in self.meta.get("exports", {}):
+                    write_table(df, tmp / f"{name}.{format}", format)
+            for relative, text in self.exports.items():  # export files are CSV text whatever the format
+                (tmp / relative).parent.mkdir(parents=True, exist_ok=True)
+                (tmp / relative).write_text(text, encoding="utf-8", newline="")
             if include_truth:
                 (tmp / TRUTH_FILE).write_text(json.dumps(self.truth, indent=2, sort_keys=True) + "\n")
                 (tmp / LABELS_DIR).mkdir()
                 for name, df in self.labels.items():
                     write_table(df, tmp / LABELS_DIR / f"{name}.{format}", format)
-            meta = dict(self.meta, format=format, rows={n: len(df) for n, df in self.tables.items()})
+            exported = self.meta.get("exports", {})
+            meta = dict(self.meta, format=format, rows={n: len(df) for n, df in self.tables.items() if n not in exported})
             (tmp / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
         self.path = target
         return target
@@ -143,7 +153,6 @@ def write_table(df: pd.DataFrame, path: Path, format: str) -> None:
     """Write one table deterministically (same frame -> same bytes)."""
     if format == "csv":
         with open(path, "w", encoding="utf-8", newline="") as f:
-            f.writelines(line + "\n" for line in df.attrs.get("preamble", ()))  # dirty exports' description line
             df.to_csv(f, index=False, lineterminator="\n")
     else:
         df.to_parquet(path, index=False, engine="pyarrow", compression="zstd")
@@ -152,8 +161,7 @@ def write_table(df: pd.DataFrame, path: Path, format: str) -> None:
 def read_table(path: Path, table: Table | None, raw: bool = False) -> pd.DataFrame:
     """Read one table file or folder of parts, restoring the schema's dtypes.
 
-    ``raw`` keeps every CSV column as text (for dirty exports that do not
-    follow the schema).
+    ``raw`` keeps every CSV column as text (the validator parses it itself).
     """
     if path.is_dir():
         parts = sorted(path.glob("part-*.parquet"))
@@ -163,23 +171,11 @@ def read_table(path: Path, table: Table | None, raw: bool = False) -> pd.DataFra
     elif path.suffix == ".parquet":
         df = pd.read_parquet(path)
     elif raw:
-        return pd.read_csv(path, dtype="str", keep_default_na=False, na_values=[""], skiprows=preamble_lines(path))
+        return pd.read_csv(path, dtype="str", keep_default_na=False, na_values=[""])
     else:
         df = pd.read_csv(path, dtype={c.name: "str" for c in table.columns} if table else None,
                          keep_default_na=False, na_values=[""])
     return apply_schema(df, table) if table is not None and not raw else df
-
-
-def preamble_lines(path: Path) -> int:
-    """How many description lines a (dirty) CSV export has above its header row."""
-    table = TABLES.get(path.stem)
-    if table is None:
-        return 0
-    with open(path, encoding="utf-8") as f:
-        for i, line in zip(range(10), f):
-            if line.startswith(table.columns[0].name + ","):
-                return i
-    return 0
 
 
 def apply_schema(df: pd.DataFrame, table: Table) -> pd.DataFrame:
@@ -251,21 +247,34 @@ def load_dataset(directory=None, *, tables=None, engine: str = "pandas") -> Data
     if engine != "pandas":
         raise DatasetError(f"unknown engine {engine!r}; allowed: pandas, dask")
     meta = read_meta(directory)
-    raw = bool(meta.get("dirty"))
+    exported = meta.get("exports", {})
     wanted = list(TABLES) if tables is None else list(tables)
     frames = {}
     for name in TABLES:
+        if name in exported:  # a dirty world: the table is its export files (Dataset.exports)
+            frames[name] = empty_table(TABLES[name])
+            continue
         path = find_table_file(directory, name)
         if name in wanted and path is None:
             raise DatasetError(f"{directory} has no table {name!r} ({name}.csv, {name}.parquet or {name}/)")
-        frames[name] = read_table(path, TABLES[name], raw=raw) if name in wanted else empty_table(TABLES[name])
+        frames[name] = read_table(path, TABLES[name]) if name in wanted else empty_table(TABLES[name])
     truth = read_truth(directory)
     labels = {}
     for name, table in TRUTH_TABLES.items():
         path = find_table_file(directory / LABELS_DIR, name)
         if path is not None:
             labels[name] = read_table(path, table)
-    return Dataset(**frames, truth=truth, labels=labels, meta=meta, path=directory.resolve())
+    return Dataset(**frames, truth=truth, labels=labels, meta=meta, path=directory.resolve(),
+                   exports=read_exports(directory) if exported else {})
+
+
+def read_exports(directory: Path) -> dict[str, str]:
+    """A dirty world's export files: path relative to ``directory`` -> text (a byte-order mark kept)."""
+    out = {}
+    for path in sorted((directory / EXPORTS_DIR).rglob("*.csv")):
+        with open(path, encoding="utf-8", newline="") as f:
+            out[path.relative_to(directory).as_posix()] = f.read()
+    return out
 
 
 def empty_table(table: Table) -> pd.DataFrame:

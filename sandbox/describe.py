@@ -12,7 +12,9 @@ from .validate import simulated_period
 
 def table_sizes(ds) -> pd.DataFrame:
     """Rows and columns of every learner table."""
-    rows = [(name, len(df), len(df.columns), ", ".join(df.columns)) for name, df in ds.tables.items()]
+    exported = ds.meta.get("exports", {})  # a dirty world's exported tables are files, not rows
+    rows = [(name, len(df), len(df.columns), ", ".join(df.columns)) for name, df in ds.tables.items()
+            if name not in exported]
     return pd.DataFrame(rows, columns=["table", "rows", "n_columns", "columns"]).set_index("table")
 
 
@@ -65,8 +67,12 @@ def describe(ds, dictionary: bool = True) -> str:
     lines += ["Tables", sizes[["rows", "n_columns"]].to_string(), ""]
     for what, span in date_range(ds).items():
         lines.append(f"Date range ({what}): {span}")
-    if ds.meta.get("dirty"):
-        lines += ["", "Dirty export: values are raw text, per-platform medians are not computed."]
+    if ds.exports:
+        files = pd.Series([path.split("/")[1] for path in ds.exports]).value_counts()
+        lines += ["", "Dirty world: " + ", ".join(f"{name} in {files.get(name, 0)} export files" for name in
+                                                 ds.meta.get("exports", {}))
+                  + " (exports/TABLE/BRAND_PLATFORM.csv, as the platforms' tools write them); recover the tables "
+                    "with sandbox.reference.clean(DIR). Per-platform medians are not computed."]
     else:
         medians = platform_medians(ds)
         lines += [

@@ -1,9 +1,10 @@
-"""What is wrong with a dirty export, kind by kind (``sandbox validate`` on a ``--dirty`` dataset).
+"""What is wrong with a dirty world's export files, kind by kind (``sandbox validate`` on a ``--dirty`` dataset).
 
-The schema checks of :mod:`sandbox.validate` say which columns break the
-contract; these checks say why, in the words of the dirty log's kinds, with
-how many cells or rows and example lines of the CSV file. Every check runs:
-none stops at the first problem.
+:func:`check_exports` reads every export file of posts, campaigns and comments and reports each kind of
+damage the dirty log knows (:data:`sandbox.generator.dirty.KINDS`) once per table: how many cells, lines,
+files or pairs of rows it affects, two examples (``FILE:LINE``) and the columns concerned. It reads the files
+only, never the truth folder; rows exported twice are told apart by comparing their parsed values. It also
+recovers the tables with the reference cleaner, so that the data contract's rules can run on them.
 """
 
 from __future__ import annotations
@@ -14,116 +15,170 @@ import numpy as np
 import pandas as pd
 
 from ._schema import TABLES
-from .cleaning import DAY_MONTH, ID, SPACES, date_order, fix_mojibake, parse_label, read_export
-from .dataset import find_table_file, preamble_lines
-from .generator.dirty import DERIVABLE, EXPORT_TABLES, EXPORTED_AT, SPECS, ExportFormat
-from .validate_report import N_EXAMPLES, Report, Violation
+from .cleaning import (BOM, DAY_MONTH, SPACES, Export, fill_missing, fix_mojibake, latest_snapshots, parse_label,
+                       parse_rows, read_table_exports, stack)
+from .dataset import apply_schema, find_table_file, read_exports, read_table
+from .generator.dirty import KINDS
+from .generator.export_style import BLANK_ZERO, PLATFORM_NAMES, SPECS, UTC, ExportFormat, export_columns
+from .validate_report import N_EXPORT_EXAMPLES, Violation
 
-#: The checks of an export (one per dirty-log kind, plus columns the schema does not have).
-EXPORT_RULES = (
-    "description_line", "repeated_header", "totals_row", "locale_number", "currency_string", "percent_string",
-    "locale_date", "mixed_timestamp", "label_variant", "zero_as_blank", "missing_value", "mojibake", "duplicate_row",
-    "stale_snapshot", "extra_column",
-)
+#: What each kind counts.
+UNITS = {
+    "duplicate_row": "pairs", "stale_snapshot": "pairs", "description_line": "lines", "repeated_header": "lines",
+    "lifetime_row": "lines", "totals_row": "lines", "unexpected_row": "lines", "byte_order_mark": "files",
+    "semicolon_separator": "files", "tool_header": "files", "reordered_columns": "files",
+    "renamed_column": "columns", "unreadable_export": "files",
+}
+#: The checks of one table's exports: every kind of the dirty log, plus files the cleaner cannot read.
+EXPORT_RULES = (*KINDS, "unexpected_row", "unreadable_export")
 
 
-def export_problems(directory: Path, meta: dict) -> tuple[list[Violation], int]:
-    """Violations of every export table in ``directory`` and the number of checks run."""
+class _Found:
+    """Counts and examples of each kind of damage in one table's exports."""
+
+    def __init__(self, table: str):
+        self.table = table
+        self.count: dict[str, int] = {}
+        self.examples: dict[str, list] = {}
+        self.columns: dict[str, list] = {}
+
+    def add(self, kind: str, n: int, examples=(), column: str | None = None):
+        if n <= 0:
+            return
+        self.count[kind] = self.count.get(kind, 0) + int(n)
+        shown = self.examples.setdefault(kind, [])
+        shown += list(examples)[:N_EXPORT_EXAMPLES - len(shown)]
+        if column and column not in self.columns.setdefault(kind, []):
+            self.columns[kind].append(column)
+
+    def violations(self, messages: dict) -> list[Violation]:
+        return [Violation(self.table, tuple(self.columns.get(k, ())), k, messages[k], n,
+                          tuple(self.examples[k]), UNITS.get(k, "cells"))
+                for k, n in self.count.items()]
+
+
+def _where(export: Export, lines) -> list[str]:
+    return [f"{Path(export.file).name}:{n}" for n in lines]
+
+
+def check_exports(directory: Path, meta: dict) -> tuple[dict, list[Violation], int]:
+    """(recovered tables, violations, checks run) of a dirty world's export files."""
     fmt = ExportFormat.of(meta.get("locale", "en_US"))
-    found, checks = [], 0
-    for name in EXPORT_TABLES:
+    files = read_exports(directory)
+    context = {}
+    for name in ("brands", "accounts"):
         path = find_table_file(directory, name)
-        if path is None:
-            continue
-        found += _table_problems(name, path, fmt)
-        checks += len(EXPORT_RULES)
-    return found, checks
+        context[name] = read_table(path, TABLES[name]) if path is not None else None
+    recovered, found = {}, []
+    messages = {**KINDS, "unexpected_row": "a row below a header that is neither data, a metric description nor "
+                                           "a totals row", "unreadable_export": "a file the documented rules cannot read"}
+    for name in meta.get("exports", {}):
+        seen = _Found(name)
+        try:
+            exports = read_table_exports(files, name, fmt)
+            _file_kinds(seen, exports, {p: t for p, t in files.items() if p.startswith(f"exports/{name}/")}, name, fmt)
+            stacked = stack(exports, name)
+            _cell_kinds(seen, stacked, name, fmt)
+            if context["brands"] is not None and context["accounts"] is not None:
+                rows = fill_missing(parse_rows(stacked, name, fmt), context)
+                _pairs(seen, rows, name)
+                latest = latest_snapshots(rows, TABLES[name].columns[0].name)
+                recovered[name] = apply_schema(latest[[c.name for c in TABLES[name].columns]], TABLES[name])
+        except (ValueError, TypeError, KeyError) as e:
+            seen.add("unreadable_export", 1, [str(e)])
+        found += seen.violations(messages)
+    return recovered, found, len(EXPORT_RULES) * len(meta.get("exports", {}))
 
 
-def add_export_problems(report: Report, directory: Path, meta: dict) -> Report:
-    """``report`` with the export checks of a dirty dataset added (unchanged for a clean one)."""
-    if meta.get("dirty"):
-        found, checks = export_problems(directory, meta)
-        report.violations.extend(found)
-        report.n_checks += checks
-    return report
+def _file_kinds(seen: _Found, exports: list[Export], texts: dict, name: str, fmt: ExportFormat):
+    """Kinds seen once per file or per line: the mark, the separator, descriptions, headers, non-data rows."""
+    for path, text in sorted(texts.items()):
+        here = [e for e in exports if e.file == path]
+        short = Path(path).name
+        seen.add("byte_order_mark", text.startswith(BOM), [short])
+        seen.add("semicolon_separator", fmt.separator == ";" and len(here[0].header) > 1, [short])
+        seen.add("tool_header", any(h != c for e in here for h, c in zip(e.header, e.columns)), [short])
+        first_lines = [e.lines[0] - 2 if len(e.lines) else None for e in here]
+        seen.add("description_line", len(here), [f"{short}:{n}" for n in first_lines if n])
+        seen.add("repeated_header", len(here) - 1, [f"{short}:{n + 1}" for n in first_lines[1:] if n])
+        if len(here) > 1:
+            seen.add("reordered_columns", here[0].columns != here[1].columns, [short])
+            older = dict(zip(here[0].columns, here[0].header))
+            for col, label in zip(here[1].columns, here[1].header):
+                if col in older and older[col] != label:
+                    seen.add("renamed_column", 1, [f"{short}: {older[col]} -> {label}"], col)
+        for e in here:
+            other = ~e.is_data
+            first = np.array([r[0] for r in e.below], dtype=object)
+            totals = other & (first == fmt.language_of(e.platform).total)
+            lifetime = other & (first == "") & ~totals
+            seen.add("totals_row", int(totals.sum()), _where(e, e.lines[totals]))
+            seen.add("lifetime_row", int(lifetime.sum()), _where(e, e.lines[lifetime]))
+            seen.add("unexpected_row", int((other & ~totals & ~lifetime).sum()), _where(e, e.lines[other & ~totals & ~lifetime]))
 
 
-def _table_problems(name: str, path: Path, fmt: ExportFormat) -> list[Violation]:
+def _cell_kinds(seen: _Found, rows: pd.DataFrame, name: str, fmt: ExportFormat):
+    """Kinds seen cell by cell in the data rows of a table's exports (stacked: :func:`sandbox.cleaning.stack`)."""
     table, spec = TABLES[name], SPECS[name]
-    skipped = preamble_lines(path) if path.suffix == ".csv" else 0
-    raw = read_export(path)
-    lines = np.arange(len(raw)) + skipped + 2  # the header is line skipped + 1
-    out = []
+    where = rows["_file"].str.rsplit("/", n=1).str[-1] + ":" + rows["_line"].astype(str)
+    platforms = rows["_platform"].to_numpy(dtype=object)
+    utc = (rows["_clock"] == UTC).to_numpy()
 
-    def report(columns, rule, mask, message, where=None):
+    def add(kind, mask, col):
         mask = np.asarray(mask, dtype=bool)
-        if mask.any():
-            at = (where if where is not None else lines)[mask][:N_EXAMPLES]
-            out.append(Violation(name, tuple(columns), rule, message, int(mask.sum()),
-                                 tuple(f"line {n}" for n in at)))
+        seen.add(kind, int(mask.sum()), where[mask].head(N_EXPORT_EXAMPLES), col)
 
-    key = raw.iloc[:, 0]
-    is_row = key.str.match(ID.pattern).to_numpy()
-    header = (raw.astype(str) == pd.Series(raw.columns, index=raw.columns)).all(axis=1).to_numpy()
-    totals = (key.str.strip() == fmt.total).to_numpy() & ~header
-    report((), "repeated_header", header, "the header row again inside the data (exports concatenated)")
-    report((), "totals_row", totals, "a totals row; it is not a row of the table")
-    inside = ~is_row & ~header & ~totals
-    where = np.r_[np.arange(1, skipped + 1), lines[inside]]
-    report((), "description_line", np.ones(len(where), bool), "free-text lines above the header row or inside the "
-           "data; skip them", where=where)
-
-    rows = raw[is_row].reset_index(drop=True)
-    lines = lines[is_row]  # from here on, checks look at data rows only
-    extra = [c for c in rows.columns if c not in table.column_names]
-    for col in extra:
-        share = rows[col].str.contains("%", regex=False)
-        report((col,), "percent_string", share, f"percent strings such as {rows[col][share].iat[0]!r}"
-               if share.any() else "")
-        report((col,), "extra_column", np.arange(len(rows)) == 0,
-               "a column the data model does not have (an export-only column)")
-
-    times = [c.name for c in table.columns if c.kind in ("timestamp", "date") and c.name in rows]
-    if times:
-        values = pd.concat([rows[c] for c in times + ([EXPORTED_AT] if EXPORTED_AT in rows else [])])
-        order = date_order(values, "")
-        proof = {"dmy": "day/month: a first number above 12 proves it", "mdy": "month/day: a second number above 12 "
-                 "proves it", "": f"day/month order not settled by the file; the locale ({fmt.locale}) says "
-                 + fmt.date_order}[order]
-    for col in table.columns:
-        if col.name not in rows:
+    for col in export_columns(name):
+        s = rows[col].astype(str)
+        if spec.rate and col == spec.rate[0]:
+            add("percent_string", s.str.contains("%", regex=False), col)
             continue
-        s = rows[col.name]
-        if col.name in spec.derivable:
-            report((col.name,), "missing_value", s.eq(""), f"empty cells; {DERIVABLE[col.name]} gives them back")
-        if col.kind in ("int", "Int64"):
-            report((col.name,), "locale_number", s.str.contains(f"[^0-9-]", regex=True) & ~s.isin(["--"]),
-                   f"numbers with thousands separators ({fmt.locale})")
-            if not col.nullable and col.name not in spec.derivable:
-                report((col.name,), "zero_as_blank", s.isin(["", "--"]), "empty or -- counts (they mean 0)")
-        elif col.kind == "float":
-            report((col.name,), "currency_string", s.str.contains(f"[^0-9.{SPACES}-]", regex=True),
-                   f"amounts written as currency strings ({fmt.locale})")
-        elif col.kind in ("timestamp", "date"):
-            report((col.name,), "locale_date", s.str.match(DAY_MONTH.pattern), f"dates written {proof}")
-            report((col.name,), "mixed_timestamp", s.str.fullmatch(r"\d+") | s.str.match(r"\d{4}-"),
-                   "times as Unix seconds or ISO 8601 (with an offset) among the locale's dates")
-        elif col.kind == "category" and col.name in spec.labels:
-            allowed = set(col.categories)
-            variant = ~s.isin(allowed) & parse_label(s).isin(allowed)
-            report((col.name,), "label_variant", variant, "labels spelled another way (" + ", ".join(
-                sorted(set(s[variant]))[:4]) + ")")
-        elif col.kind == "str":
-            report((col.name,), "mojibake", (fix_mojibake(s) != s).to_numpy(), "mojibake (UTF-8 read as "
-                   "Windows-1252, é shown as Ã©)")
+        c = table.column(col)
+        if col in spec.derivable:
+            add("missing_value", s.eq(""), col)
+        if c.kind in ("int", "Int64"):
+            add("locale_number", s.str.contains("[^0-9-]", regex=True) & ~s.isin(BLANK_ZERO), col)
+            if not c.nullable and col not in spec.derivable:
+                add("zero_as_blank", s.isin(BLANK_ZERO), col)
+        elif col in spec.money:
+            add("currency_string", s.str.contains(f"[^0-9.{SPACES}-]", regex=True), col)
+        elif c.kind == "date":
+            add("locale_date", s.str.match(DAY_MONTH.pattern), col)
+        elif c.kind == "timestamp":
+            add("utc_time", utc & s.ne("").to_numpy(), col)
+            add("local_time", ~utc & s.ne("").to_numpy(), col)
+        elif c.kind == "bool":
+            words = {p: fmt.language_of(p) for p in set(platforms)}
+            add("yes_no", [v in (words[p].yes, words[p].no) for v, p in zip(s, platforms)], col)
+        elif col in spec.labels:
+            exact = np.zeros(len(s), dtype=bool)
+            known = np.zeros(len(s), dtype=bool)
+            for p in set(platforms):
+                here = platforms == p
+                vocabulary = None if col == "platform" else fmt.language_of(p).labels(col, p)
+                exact[here] = s[here].isin(list((vocabulary or PLATFORM_NAMES).values())).to_numpy()
+                known[here] = parse_label(s[here], vocabulary).notna().to_numpy()
+            add("tool_label", exact, col)
+            add("label_variant", ~exact & known, col)
+        elif c.kind == "str":
+            add("mojibake", (fix_mojibake(s) != s).to_numpy(), col)
 
-    key_col = table.columns[0].name
-    twice = rows.duplicated(key_col, keep=False).to_numpy()
-    if twice.any():
-        body = [c for c in rows.columns if c != EXPORTED_AT]
-        exact = rows.duplicated(body, keep=False).to_numpy()
-        report((key_col,), "duplicate_row", exact, "rows exported twice with the same values")
-        report((key_col,), "stale_snapshot", twice & ~exact, "rows exported twice with different metrics: keep the "
-               f"one with the latest {EXPORTED_AT}")
-    return out
+
+def _pairs(seen: _Found, rows: pd.DataFrame, name: str):
+    """Rows exported twice, as pairs: duplicates when every value agrees, stale snapshots otherwise."""
+    key = TABLES[name].columns[0].name
+    twice = rows[rows.duplicated(key, keep=False)]
+    if twice.empty:
+        return
+    values = [c.name for c in TABLES[name].columns]
+    older = twice.drop_duplicates(key, keep="first").set_index(key)
+    newer = twice.drop_duplicates(key, keep="last").set_index(key).loc[older.index]
+    same = np.ones(len(older), dtype=bool)
+    for col in values:
+        if col == key:
+            continue
+        a, b = older[col], newer[col]
+        same &= ((a == b).fillna(False) | (a.isna() & b.isna())).to_numpy(dtype=bool)
+    where = [f"{Path(f).name}:{n}" for f, n in zip(older["_file"], older["_line"])]
+    for kind, mask in (("duplicate_row", same), ("stale_snapshot", ~same)):
+        seen.add(kind, int(mask.sum()), [w for w, m in zip(where, mask) if m], key)

@@ -86,7 +86,8 @@ def fresh_worlds(small_world):
 #: with --dist loadfile --no-loadscope-reorder (pyproject) a file runs on one worker and the files are
 #: handed out in this order, so the long ones start early and the many short ones fill in at the end (a long
 #: file left for the end would run alone while the other core idles).
-LONGEST_FILES_FIRST = ("test_exercises_checks.py", "test_exercises_nbgrader.py", "test_course_attacks.py",
+LONGEST_FILES_FIRST = ("test_exercises_checks.py", "test_exercises_nbgrader.py", "test_exercises_lessons.py",
+                       "test_course_attacks.py",
                        "test_exercises_discrimination.py", "test_dirty.py", "test_course_solutions.py",
                        "test_effects.py", "test_generator.py", "test_course_scale.py", "test_course_autograde.py",
                        "test_readme.py", "test_partitioned.py", "test_validate.py", "test_cli_as_user.py",

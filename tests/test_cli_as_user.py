@@ -83,7 +83,7 @@ def test_course_autograde(course):
     status = json.loads((course / "autograde_status.json").read_text())
     assert status["ann"]["01_first_look"]["status"] == "graded"
     assert status["bob"]["01_first_look"]["status"] == "missing"
-    rows = {r.split(",")[0]: r.split(",") for r in (course / "grades.csv").read_text().splitlines()}
+    rows = {r.split(",")[0]: r.split(",") for r in (course / "sandbox_grades.csv").read_text().splitlines()}
     total = rows["student_id"].index("01_first_look:total")
     assert float(rows["ann"][total]) == auto_points(source)  # the kernel ran and every check passed
 

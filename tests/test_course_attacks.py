@@ -75,7 +75,7 @@ def probe(course, sid) -> str:
         "gradebook": course / "gradebook.db",
     }
     writes = {"gradebook": course / "gradebook.db", "other_submission": targets["other_submission"],
-              "grades": course / "grades.csv", "new_file": course / "planted.txt"}
+              "grades": course / "sandbox_grades.csv", "new_file": course / "planted.txt"}
     return (f"import glob, os\nfor _k, _p in {({k: str(v) for k, v in targets.items()})!r}.items():\n"
             "    try:\n        open(_p, 'rb').read(10)\n        print('READ', _k)\n"
             "    except OSError:\n        print('DENIED-READ', _k)\n"
@@ -133,7 +133,7 @@ def graded(tmp_path_factory):
     victim = course / "submitted" / "honest" / A / f"{A}.ipynb"
     before = digest(victim)
     report = autograde_course(course, jobs=2, progress=False)
-    with open(course / "grades.csv", newline="") as f:
+    with open(course / "sandbox_grades.csv", newline="") as f:
         grades = {row["student_id"]: row for row in csv.DictReader(f)}
     return course, report, grades, before
 

@@ -115,8 +115,9 @@ def course(tmp_path_factory):
     roster = base / "roster.csv"
     roster.write_text("student_id,first_name\n" + "".join(f"{s},{s.title()}\n" for s in STUDENTS))
     course = base / "stats101"
+    # the fixture's test cells are plain nbgrader asserts, run in the kernel: unprotected, on purpose
     build_course(course, roster=roster, salt=SALT, scale="tiny", cell_timeout=CELL_TIMEOUT,
-                 solutions_dir=solutions, jobs=2, progress=False)
+                 solutions_dir=solutions, jobs=2, progress=False, allow_kernel_tests=True)
 
     submit(course, "good")
     submit(course, "wrong", {"q1_answer": "total_likes = 0"})
@@ -147,7 +148,7 @@ def course(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def grades(course):
-    with open(course[0] / "grades.csv", newline="") as f:
+    with open(course[0] / "sandbox_grades.csv", newline="") as f:
         return {row["student_id"]: row for row in csv.DictReader(f)}
 
 

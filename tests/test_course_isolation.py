@@ -127,10 +127,17 @@ def test_files_the_kernel_planted_as_links_are_never_followed(tmp_path):
 
 
 def test_isolation_wrappers():
+    import os
+
     work = isolation.make_workdir("none")
     try:
+        if isolation.is_root():
+            with pytest.raises(ValueError, match="belongs to root"):  # a kernel never runs as root
+                isolation.wrapper("bwrap+nobody", work, [work])
+            os.chown(work, isolation.RUN_UID_BASE + 7, isolation.RUN_UID_BASE + 7)
+        uid = work.stat().st_uid
         strong = isolation.wrapper("bwrap+nobody", work, [work])
-        assert "--unshare-net" in strong and strong[-5:] == ["setpriv", "--reuid=65534", "--regid=65534",
+        assert "--unshare-net" in strong and strong[-5:] == ["setpriv", f"--reuid={uid}", f"--regid={uid}",
                                                             "--clear-groups", "--"]
         assert strong.index(str(work)) < strong.index("--bind")  # hidden folders are emptied
         assert isolation.wrapper("none", work, []) == []
@@ -222,12 +229,14 @@ def alive(pid: int) -> bool:
 @pytest.mark.parametrize("mode", ["nobody", "netns+nobody"])
 def test_what_a_run_leaves_running_is_killed_when_it_ends(mode, monkeypatch):
     """A background process in its own session would outlive the run as nobody, next to the next kernels."""
-    probe = isolation.RunCgroup(1)
-    made, _ = probe.path is not None, probe.kill_all()  # kill_all also removes it
+    from sandbox.course.kernel import limits
+
+    probe = isolation.KernelCgroup(isolation.Limits())
+    made, _ = bool(probe.folders), probe.kill_all()  # kill_all also removes it
     if not made:
         pytest.skip("no cgroup can be made on this machine")
     assert not alive(escaped_pid_after_run(mode))
-    monkeypatch.setattr(isolation, "CGROUP_ROOTS", ())  # without the run's cgroup, it does outlive the run
+    monkeypatch.setattr(limits, "cgroup_parents", dict)  # without the run's cgroup, it does outlive the run
     pid = escaped_pid_after_run(mode)
     try:
         assert alive(pid)

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 
 STUDENTS = ["ann", "bob", "dia"]
 VENV_SANDBOX = Path(__file__).resolve().parent.parent / ".venv" / "bin" / "sandbox"
-OUTPUTS = ("grades.csv", "autograde_status.json", "autograded", "feedback")
+OUTPUTS = ("sandbox_grades.csv", "autograde_status.json", "autograded", "feedback")
 
 
 @pytest.fixture(scope="module")
@@ -42,15 +42,16 @@ def graded(tmp_path_factory):
     roster = base / "roster.csv"
     roster.write_text("student_id\n" + "".join(f"{s}\n" for s in STUDENTS))
     course = base / "c"
+    # the fixture's test cells are plain nbgrader asserts, run in the kernel: unprotected, on purpose
     build_course(course, roster=roster, salt=SALT, scale="tiny", cell_timeout=10, solutions_dir=solutions,
-                 jobs=2, progress=False)
+                 jobs=2, progress=False, allow_kernel_tests=True)
     submit(course, "ann")
     submit(course, "bob", {"q1_answer": "total_likes = 0"})
     submit(course, "dia", {"q3_answer": "def engagement(df):\n    return df['likes']"})
     clean = base / "gradebook.clean.db"
     shutil.copyfile(course / "gradebook.db", clean)
     autograde_course(course, jobs=2, progress=False)
-    return course, (course / "grades.csv").read_text(), clean
+    return course, (course / "sandbox_grades.csv").read_text(), clean
 
 
 def reset(course: Path, clean: Path) -> None:
@@ -95,7 +96,7 @@ def test_interrupted_run_resumes_without_regrading_and_gives_the_same_grades(gra
     assert "submissions/s" in run.stdout
     for sid, mtime in kept.items():  # what the interrupted run finished was not graded again
         assert (course / "autograded" / sid / A / f"{A}.ipynb").stat().st_mtime_ns == mtime
-    assert (course / "grades.csv").read_text() == expected
+    assert (course / "sandbox_grades.csv").read_text() == expected
 
 
 def worker_folders(pids) -> list[Path]:
@@ -148,7 +149,7 @@ def test_dask_cluster_grades_like_local_workers_even_when_a_worker_is_lost(grade
     # each student merged once: the lost worker's student was graded again elsewhere, not twice
     assert sorted(o.student_id for o in report.outcomes) == STUDENTS
     assert all(o.status == "graded" for o in report.outcomes)
-    assert (course / "grades.csv").read_text() == expected
+    assert (course / "sandbox_grades.csv").read_text() == expected
     for sid in STUDENTS:
         html = (course / "feedback" / sid / A / f"{A}.html").read_text()
         assert "HIDDEN-MARKER" not in html

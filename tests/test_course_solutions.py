@@ -35,7 +35,7 @@ def graded(tmp_path_factory):
     submit(course, "slip", A, {"q5_answer": "boosted_share = 0.999"})
     assert cli.main(["course", "autograde", str(course), "--jobs", "2"]) == 0
     status = json.loads((course / "autograde_status.json").read_text())
-    with open(course / "grades.csv", newline="") as f:
+    with open(course / "sandbox_grades.csv", newline="") as f:
         grades = {row["student_id"]: row for row in csv.DictReader(f)}
     return course, status, grades
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import sandbox
-from sandbox.exercises import CheckFailed, Exercise, GradeFailure, Mistake, NotAttempted, Question
+from sandbox.exercises import CheckFailed, Exercise, GradeFailure, Mistake, NotAttempted, Question, Step
 from sandbox.exercises._compare import FrameMatch, MemberOf, Mismatch, Moment, Scalar, SeriesMatch, Several, Values
 from sandbox.exercises._question import resolve_dataset
 
@@ -49,7 +49,7 @@ def test_series_order_labels_percent_and_types():
     want = pd.Series({"a": 3, "b": 2, "c": 1})
     assert mismatch(SeriesMatch(), want[::-1], want) is None  # order-insensitive by default
     assert "wrong order" in mismatch(SeriesMatch(ordered=True), want[::-1], want)
-    assert "missing labels: c" in mismatch(SeriesMatch(), want[["a", "b"]], want)
+    assert mismatch(SeriesMatch(), want[["a", "b"]], want) == "index differs: some expected labels are missing"
     assert "unexpected labels: z" in mismatch(SeriesMatch(), pd.concat([want, pd.Series({"z": 0})]), want)
     assert "every value looks like a percentage" in mismatch(SeriesMatch(), want * 100.0, want.astype(float))
     assert "DataFrame" in mismatch(SeriesMatch(), pd.DataFrame({"u": [1], "v": [2]}), want)
@@ -71,7 +71,7 @@ def test_frame_columns_rows_and_cells():
     want = pd.DataFrame({"er_reach": [0.1, 0.2], "er_impressions": [0.05, 0.1]}, index=["x", "y"])
     assert mismatch(FrameMatch(), want[["er_impressions", "er_reach"]], want) is None
     assert "missing columns: er_impressions" in mismatch(FrameMatch(), want[["er_reach"]], want)
-    assert "rows" in mismatch(FrameMatch(), want.iloc[:1], want)
+    assert mismatch(FrameMatch(), want.iloc[:1], want) == "your table has 1 rows, fewer than expected"
     wrong = want.assign(er_reach=[0.1, 0.3])
     msg = mismatch(FrameMatch(), wrong, want)
     assert msg.startswith("column 'er_reach'") and "y: 0.3 is too high" in msg
@@ -112,7 +112,7 @@ def median_question(**kw):
         "q1", "The median of the values.", ("answer",),
         reference=lambda d: float(d.values.median()), comparison=Scalar(),
         hints=("gentle", "explicit"), solution="answer = values.median()",
-        mistakes=(Mistake("your value equals the MEAN; the question asks for the median",
+        mistakes=(Mistake("mean-not-median", "your value equals the MEAN; the question asks for the median",
                           lambda d: float(d.values.mean())),),
         **kw)
 
@@ -191,6 +191,10 @@ def test_report_renders_score_as_text_and_html():
     assert repr(report).splitlines() == ["01_first_look: First look", "  ✓ q1: passed", "  ✗ q2: failed - too <high>",
                                          "score: 1/3"]
     assert "too &lt;high&gt;" in report._repr_html_() and "score: 1/3" in report._repr_html_()
+    written = Report("01_first_look: First look", report.results, by_hand=2)
+    assert repr(written).splitlines()[-1] == ("score: 1/3 autograded, plus 2 points graded by hand "
+                                              "(written answers; 5 in all)")
+    assert "plus 2 points graded by hand" in written._repr_html_()
 
 
 # --- precision of messages ----------------------------------------------------
@@ -199,9 +203,9 @@ def test_targeted_message_only_when_exactly_one_mistake_explains_the_answer():
     q = Question(
         "q1", "The median.", ("answer",), reference=lambda d: float(d.values.median()), comparison=Scalar(),
         hints=("h",), solution="answer = values.median()",
-        mistakes=(Mistake("MEAN", lambda d: float(d.values.mean())),
-                  Mistake("MAX / 4", lambda d: float(d.values.max() / 4 + 0.75)),
-                  Mistake("SUM", lambda d: float(d.values.sum()))))
+        mistakes=(Mistake("mean", "MEAN", lambda d: float(d.values.mean())),
+                  Mistake("max-quarter", "MAX / 4", lambda d: float(d.values.max() / 4 + 0.75)),
+                  Mistake("sum", "SUM", lambda d: float(d.values.sum()))))
     data = FakeData(pd.Series([0.0, 1.0, 2.0, 97.0]))  # mean 25 == max / 4 + 0.75: two explanations
     with pytest.raises(CheckFailed) as err:
         q.verify({"answer": 25.0}, data)
@@ -215,9 +219,9 @@ def test_a_mistake_that_finds_nothing_does_not_explain_an_empty_answer():
     q = Question(
         "q1", "The big values.", ("answer",), reference=lambda d: list(d.values[d.values > 10].index),
         comparison=Values(), hints=("h",), solution="answer = ...",
-        mistakes=(Mistake("ABOVE 1000", lambda d: list(d.values[d.values > 1000].index)),))
+        mistakes=(Mistake("above-1000", "ABOVE 1000", lambda d: list(d.values[d.values > 1000].index)),))
     data = FakeData(pd.Series([0.0, 1.0, 2.0, 97.0]))
-    assert q.diagnose([], data) is None
+    assert q.diagnose([], q.mistake_answers(data)) is None
     assert q.mistakes[0].answer(data) == [] and q.mismatch([], []) is None  # it would have matched
 
 
@@ -318,10 +322,10 @@ def test_backticks_render_as_code_in_html_only():
 
 def test_labels_and_text_values_are_matched_by_the_text_rule_and_shown_as_written():
     """Labels and text values match trimmed and case-insensitive (``norm_text``); messages show the
-    learner's labels and the expected ones as they are written, not lowercased."""
+    learner's own labels as they are written, not lowercased (never an expected one)."""
     want = pd.Series([3.0, 2.0], index=["Gutierrez PLC", "Scott Inc"])
     msg = mismatch(SeriesMatch(), pd.Series([3.0, 1.0], index=["Gutierrez PLC", "Wilson Ltd"]), want)
-    assert "Scott Inc" in msg and "Wilson Ltd" in msg
+    assert "Wilson Ltd" in msg and "Scott Inc" not in msg  # an expected label would give the answer away
     msg = mismatch(SeriesMatch(), pd.Series([3.0, 1.0], index=["gutierrez plc", "SCOTT INC"]), want)
     assert msg.startswith("1 of 2 values differ: SCOTT INC: 1.0 is too low")
     verdicts = pd.Series(["B wins", "underpowered"], index=["T0001", "T0002"])
@@ -363,3 +367,63 @@ def test_a_count_100_times_too_big_is_not_told_it_looks_like_a_percentage():
     assert ex01_first_look.Q1.comparison.percent is False
     normal_net = ex07_growth_and_crisis.Q7.comparison.part.parts[2]
     assert normal_net.percent is False
+
+
+def test_a_whole_number_rounded_up_is_told_to_round_up():
+    """06.q6: clicks per arm, rounded up; 4888.0097 (unrounded) and 4888 (rounded down) are told to round up."""
+    c = Scalar(rtol=2e-4, percent=False, round_up=True)
+    assert mismatch(c, 4889, 4889.0) is None
+    for unrounded in (4888.0097, 4888.9):
+        message = mismatch(c, unrounded, 4889.0)
+        assert "is not a whole number" in message and "rounded UP" in message
+    assert "looks rounded down" in mismatch(c, 4888, 4889.0) and "4889" not in mismatch(c, 4888, 4889.0)
+    assert mismatch(c, 4000.5, 4889.0).endswith("is too low")  # far off: rounding is not the problem
+    assert "round" not in mismatch(Scalar(rtol=2e-4, percent=False), 4888, 4889.0)
+
+
+def test_mistake_and_step_ids_are_slugs_unique_within_a_question():
+    def answer(d):
+        return 0.0
+
+    with pytest.raises(ValueError, match="slug"):
+        Mistake("Mean Not Median", "m", answer)
+    with pytest.raises(ValueError, match="teaches"):
+        Step("floor", "m", answer)
+    step = Step("floor", "you dropped the floor", answer, teaches="at least FLOOR unfollows")
+    assert isinstance(step, Mistake)
+    with pytest.raises(ValueError, match="repeat"):
+        median_question(steps=(Step("mean-not-median", "m", answer, teaches="the median"),))
+    with pytest.raises(ValueError, match="Step"):
+        median_question(steps=(Mistake("other", "m", answer),))
+    q = median_question(steps=(step,))
+    assert [m.id for m in q.known_mistakes] == ["floor", "mean-not-median"]
+    assert q.mistake("floor") is step
+
+
+def test_a_dropped_step_is_diagnosed_like_a_mistake():
+    """One mechanism: a step's answer, when it alone explains the learner's, gets the step's message."""
+    q = median_question(steps=(Step("drop-outlier", "you kept the outlier; drop values above 50 first",
+                                    lambda d: float(d.values.max()), teaches="drop the outlier"),))
+    with pytest.raises(CheckFailed, match="^you kept the outlier"):
+        q.verify({"answer": 100.0}, DATA)
+    assert q.mistake_answer("drop-outlier", DATA) == 100.0
+    assert q.mistake_answer("mean-not-median", DATA) == 26.5
+
+
+def test_a_session_computes_the_mistakes_once_per_dataset_and_only_for_a_wrong_answer():
+    calls = []
+
+    def mean(d):
+        calls.append(id(d))
+        return float(d.values.mean())
+
+    ns = {"answer": 2.5}
+    question = median_question().__class__(
+        "q1", "The median.", ("answer",), reference=lambda d: float(d.values.median()), comparison=Scalar(),
+        hints=("h",), solution="answer = values.median()", mistakes=(Mistake("mean-not-median", "MEAN", mean),))
+    (q1,) = Exercise("00_demo", "Demo", (question,), tables=("posts",)).setup(ns, dataset=DATA)
+    assert q1.check().passed and calls == []
+    for answer in (26.5, 7.0, 26.5):
+        ns["answer"] = answer
+        q1.check()
+    assert calls == [id(DATA)]

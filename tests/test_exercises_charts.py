@@ -1,4 +1,5 @@
-"""Every chart a notebook draws holds data, and a notebook prints nothing the learner did not cause.
+"""Every chart a notebook draws holds data, and a notebook prints nothing the learner did not cause (no
+warnings on stderr, no ``[Text(...)]`` from a chart cell that ends on ``ax.set(...)``).
 
 Each solution notebook runs in a real kernel with a probe cell first. After every cell, the probe
 renders each open figure, then hides one kind of data artist at a time (bars and other patches,
@@ -11,6 +12,7 @@ matplotlib 3.11 keeps its bars as patches but paints none). PNGs of the figures 
 
 import json
 import os
+import re
 from pathlib import Path
 
 import nbformat
@@ -98,6 +100,10 @@ def run(notebook: str, out: Path) -> tuple[list, list]:
     charts = json.loads(text.split(MARKER, 1)[1])
     noise = [(i, o.get("text", "")) for i, c in enumerate(nb.cells[1:-1], start=1) if c.cell_type == "code"
              for o in c.outputs if o.output_type == "stream" and o.name == "stderr"]
+    # a chart cell that ends on ax.set(...) shows its return value: [Text(...), ...] (end it with ;)
+    noise += [(i, o["data"]["text/plain"]) for i, c in enumerate(nb.cells[1:-1], start=1) if c.cell_type == "code"
+              for o in c.outputs if o.output_type == "execute_result"
+              and re.search(r"\bText\(|<matplotlib\.", o.get("data", {}).get("text/plain", ""))]
     return charts, noise
 
 
@@ -111,4 +117,4 @@ def test_every_chart_holds_data_and_nothing_is_printed_on_stderr(notebook, tmp_p
     # (error bars of single values and confidence bands of single points may stay empty)
     empty = [c for c in charts if not c["kinds"] or set(c["kinds"]) == set(c["empty"]) or "patches" in c["empty"]]
     assert not empty, f"charts drawing no data: {empty}"
-    assert not noise, f"{notebook} prints on stderr (warnings the learner did not cause): {noise}"
+    assert not noise, f"{notebook} prints what the learner did not cause (stderr, [Text(...)]): {noise}"

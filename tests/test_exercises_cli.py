@@ -9,6 +9,7 @@ import sandbox
 
 from sandbox.cli import build_parser, main
 from sandbox.exercises import get_exercise
+from sandbox.exercises._notebook import hand_graded_points
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,7 +65,10 @@ def test_check_reports_passed_failed_and_not_attempted(tmp_path, capsys, monkeyp
     assert "q5: not attempted - set `boosted_share`" in captured.out
     points = {q.id: q.points for q in get_exercise("01_first_look").questions}
     score = sum(points.values()) - points["q1"] - points["q5"]
-    assert "q2: passed" in captured.out and f"score: {score}/{sum(points.values())}" in captured.out
+    by_hand = hand_graded_points(nb)  # the written answer: graded by hand, said so, as formgrader counts it
+    assert by_hand > 0 and "q2: passed" in captured.out
+    assert (f"score: {score}/{sum(points.values())} autograded, plus {by_hand} points graded by hand (written "
+            f"answers; {sum(points.values()) + by_hand} in all)") in captured.out
     assert "cells that raised an error" not in captured.err  # the kernel used the --dataset world
 
 

@@ -46,27 +46,29 @@ def cell_index(nb, grade_id: str) -> int:
 
 
 def pick_mistake(question, ds):
-    """(index, learner message) of the first mistake that is really wrong on ``ds``."""
-    for k in range(len(question.mistakes)):
-        value = question.mistake_answer(k, ds)
+    """(id, learner message) of the first known mistake (a dropped step or a typical mistake) that is really
+    wrong on ``ds``."""
+    for mistake in question.known_mistakes:
+        value = question.mistake_answer(mistake.id, ds)
         if value is None:
             continue
         ns = dict(zip(question.variables, value)) if len(question.variables) > 1 else {question.variables[0]: value}
         try:
             question.verify(ns, ds)
         except CheckFailed as e:
-            return k, str(e)
+            return mistake.id, str(e)
     raise AssertionError(f"{question.id}: no typical mistake differs from the right answer on this dataset")
 
 
-def spoil(nb, notebook: str, question, k: int) -> None:
-    """Make ``question``'s answer the k-th typical mistake, and restore the right value after its test."""
+def spoil(nb, notebook: str, question, mistake_id: str) -> None:
+    """Make ``question``'s answer that of its typical mistake ``mistake_id``, and restore the right value after
+    its test."""
     names = ", ".join(question.variables) + ("," if len(question.variables) == 1 else "")
     answer = nb.cells[cell_index(nb, f"{question.id}_answer")]
     answer.source += (
         "\nfrom sandbox.exercises import get_exercise as _get_exercise\n"
         f"_q = _get_exercise({notebook!r})[{question.id!r}]\n"
-        f"_wrong = _q.mistake_answer({k}, ds)\n"
+        f"_wrong = _q.mistake_answer({mistake_id!r}, ds)\n"
         f"_right_{question.id} = ({names})\n"
         f"{names} = _wrong if isinstance(_wrong, tuple) else (_wrong,)\n")
     restore = nbformat.v4.new_code_cell(f"{names} = _right_{question.id}")
@@ -134,9 +136,9 @@ def course(tmp_path_factory, monkeypatch_module):
         def edit(nb, name, parity=parity, student=student):
             for i, q in enumerate(get_exercise(name).questions, start=1):
                 if i % 2 == parity:
-                    k, message = pick_mistake(q, default)
-                    spoil(nb, name, q, k)
-                    expected_messages[(student, name, q.id)] = (message, q.mistakes[k].message)
+                    mistake_id, message = pick_mistake(q, default)
+                    spoil(nb, name, q, mistake_id)
+                    expected_messages[(student, name, q.id)] = (message, q.mistake(mistake_id).message)
         submit(wrong, student, edit=edit)
 
     runs = parallel([lambda r=r: nbgrader(r, "autograde", ASSIGNMENT, "--force", timeout=900) for r in (right, wrong)])

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from sandbox.exercises import NOTEBOOKS, get_exercise
-from sandbox.exercises._notebook import drift, judgement_points, sync
+from sandbox.exercises._notebook import drift, hand_graded_points, judgement_points, sync
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -119,3 +119,15 @@ def test_most_points_reward_judgement(notebook):
     print(f"\n{notebook}: {judged}/{total} points reward judgement ({judged / total:.0%}): "
           + ", ".join(q.id for q in exercise.questions if q.judgement))
     assert judged / total >= MIN_JUDGEMENT_SHARE, f"{notebook}: {judged}/{total} = {judged / total:.0%} < 40%"
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_autograded_and_hand_graded_points_add_up_to_formgraders_total(notebook):
+    """`sandbox check` says N/M autograded plus the written answers' points graded by hand: together they are
+    every graded cell's points, the total formgrader shows."""
+    nb = nbformat.read(ROOT / "solutions" / f"{notebook}.ipynb", as_version=4)
+    exercise = get_exercise(notebook)
+    _, every_graded_point = judgement_points(nb, exercise)
+    assert sum(q.points for q in exercise.questions) + hand_graded_points(nb) == every_graded_point
+    assert hand_graded_points(nb) == sum(c.metadata["nbgrader"]["points"] for c in nb.cells
+                                         if c.metadata.get("nbgrader", {}).get("grade_id", "").endswith("_narrative"))

@@ -102,7 +102,7 @@ def test_a_forked_kernel_is_as_confined_as_a_fresh_one(data_dir, template):
              "try:\n    socket.create_connection(('1.1.1.1', 53), timeout=2); facts['net'] = 'open'\n"
              "except OSError:\n    facts['net'] = 'none'")
     got = run([probe], data_dir, template, ["facts"]).answers["facts"]
-    assert got["uid"] == isolation.NOBODY and int(got["caps"], 16) == 0 and got["nnp"] == "1"
+    assert got["uid"] >= isolation.RUN_UID_BASE and int(got["caps"], 16) == 0 and got["nnp"] == "1"
     assert max(got["pids"]) < 50, got["pids"]  # its own pid namespace: no grader, no template, no other kernel
     # /tmp: its own folder, and the Python installation or package when they live under /tmp (a clone there)
     allowed = {got["cwd"].split("/")[2]} | {p.split("/")[2] for p in isolation.needed_paths() if p.startswith("/tmp/")}
@@ -172,5 +172,49 @@ def test_the_template_runs_no_notebook_code_itself(tmp_path):
     (world / "dataset.json").write_text(json.dumps({}))
     isolated_run.run_isolated(nb, world, ["x"], timeout=5, mode="bwrap+nobody", limits=isolation.Limits(),
                               hidden=[], policy=Policy(), template=Recorder())
-    assert set(seen) == {"holder", "workdir", "env", "uid", "limits"}
-    assert seen["uid"] == isolation.NOBODY and not any("salt" in k.lower() for k in seen["env"])
+    assert set(seen) == {"holder", "workdir", "env", "uid", "limits", "cgroups"}
+    assert seen["uid"] >= isolation.RUN_UID_BASE and not any("salt" in k.lower() for k in seen["env"])
+
+
+#: Allocates (and touches) 16 MB blocks until the kernel refuses, then frees them; writes 1 MB blocks to files
+#: until the folder is full, then removes them. ``allocatable`` and ``writable`` are what it got.
+MEASURE_LIMITS = """
+import os
+import numpy as np
+allocatable, blocks = 0, []
+try:
+    while allocatable < 64 * 2**30:
+        blocks.append(np.ones(16 * 2**20, dtype=np.uint8))
+        allocatable += 16 * 2**20
+except MemoryError:
+    pass
+del blocks
+writable = 0
+try:
+    for i in range(8):
+        with open(f'fill{i}.bin', 'wb') as f:
+            for _ in range(256):
+                f.write(b'x' * 2**20)
+                writable += 2**20
+except OSError:
+    pass
+for i in range(8):
+    if os.path.exists(f'fill{i}.bin'):
+        os.remove(f'fill{i}.bin')
+"""
+
+
+@pytest.mark.slow
+def test_a_kernel_gets_the_memory_and_disk_it_is_given(data_dir, template):
+    """--memory is what the student can allocate (not the kernel's own address space plus it), and the kernel's
+    folder holds its disk limit on top of what the grader put there, no more."""
+    from sandbox.course.grade import isolated_run
+
+    memory, disk = 2**30, 256 * 2**20
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(MEASURE_LIMITS)])
+    got = run_isolated(nb, data_dir, ["allocatable", "writable"], timeout=120, mode="bwrap+nobody",
+                       limits=isolation.Limits(memory=memory, disk=disk), hidden=[], policy=Policy(),
+                       template=template).answers
+    # within 64 MB: what the kernel held when its limit was set includes mappings it later gives back
+    assert abs(got["allocatable"] - memory) <= 64 * 2**20, got
+    assert disk - 2**20 <= got["writable"] <= disk + isolated_run.GIVEN_SLACK, got

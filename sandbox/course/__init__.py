@@ -6,7 +6,7 @@ submission in parallel; see docs/grading.md. The folders are trust zones:
 ``build/``
     The course, its roster and settings, each student's world (trusted, the instructor's side).
 ``grade/``
-    Autograde, its workers (local or Dask), the judge, the gradebook and grades.csv (trusted:
+    Autograde, its workers (local or Dask), the judge, the gradebook and sandbox_grades.csv (trusted:
     no student code ever runs in these processes).
 ``kernel/``
     Starting a student's kernel: isolation modes, resource limits, kernel templates (root's side of
@@ -28,6 +28,7 @@ import importlib
 _PUBLIC = {
     "AutogradeReport": "sandbox.course.grade.autograde",
     "autograde_course": "sandbox.course.grade.autograde",
+    "refresh_grades": "sandbox.course.grade.autograde",
     "Outcome": "sandbox.course.grade.warm",
     "BuildResult": "sandbox.course.build.course",
     "build_course": "sandbox.course.build.course",

@@ -148,6 +148,7 @@ c.Autograde.autograde_preprocessors = [
     "nbconvert.preprocessors.ClearMetadataPreprocessor",
     "nbgrader.preprocessors.LimitOutput",
     "nbgrader.preprocessors.SaveAutoGrades",
+    "sandbox.course.grade.sanitize.SanitizeNotebook",
     "nbgrader.preprocessors.AssignLatePenalties",
     "nbgrader.preprocessors.CheckCellMetadata",
 ]
@@ -159,10 +160,13 @@ c.IgnorePattern.enabled = True
 c.IgnorePattern.pattern = r"[\\s\\S]"
 
 # Feedback shows the messages of failed checks, never hidden tests or tracebacks into them.
+# What the student's notebook shows (HTML, markdown, written answers) is made inert, here and in the
+# autograded notebook formgrader shows (SanitizeNotebook, after the scores are saved).
 c.GenerateFeedback.preprocessors = [
     "nbgrader.preprocessors.GetGrades",
     "nbconvert.preprocessors.CSSHTMLHeaderPreprocessor",
     "sandbox.course.grade.nbgrader_ext.HideTests",
+    "sandbox.course.grade.sanitize.SanitizeNotebook",
 ]
 '''
 

@@ -14,7 +14,7 @@ Expected answers are computed from the dataset the notebook uses
 same checks are the nbgrader hidden tests (``q1.grade()``).
 """
 
-from ._question import BoundQuestion, CheckFailed, Exercise, GradeFailure, Mistake, NotAttempted, Question
+from ._question import BoundQuestion, CheckFailed, Exercise, GradeFailure, Mistake, NotAttempted, Question, Step
 from ._view import Hint, Report, Result, Solution
 
 #: Exercise modules by notebook name (``NN_slug`` -> ``sandbox.exercises.exNN_slug``).
@@ -47,5 +47,5 @@ def get_exercise(notebook: str) -> Exercise:
 
 __all__ = [
     "BoundQuestion", "CheckFailed", "Exercise", "GradeFailure", "Hint", "Mistake", "NOTEBOOKS",
-    "NotAttempted", "Question", "Report", "Result", "Solution", "get_exercise",
+    "NotAttempted", "Question", "Report", "Result", "Solution", "Step", "get_exercise",
 ]

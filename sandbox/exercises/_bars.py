@@ -9,8 +9,9 @@ KIND = "bar chart"
 
 
 def bar_chart(value):
-    """Plain data of a bar chart: ``{"kind", "labels", "values", "vertical", "value_scale", "title", "xlabel",
-    "ylabel"}`` (``value_scale``: "linear", "log"... of the axis the bar lengths run along).
+    """Plain data of a bar chart: ``{"kind", "labels", "values", "vertical", "value_scale", "error_bars", "title",
+    "xlabel", "ylabel"}`` (``value_scale``: "linear", "log"... of the axis the bar lengths run along;
+    ``error_bars``: how many bars carry a visible error bar).
 
     Bars are matched to the category tick nearest their centre, on x (vertical bars) or on y
     (horizontal bars); on a numeric axis a bar's label is its position. A value that is already plain
@@ -46,7 +47,35 @@ def bar_chart(value):
         else:
             out["labels"].append(names[i] if i is not None and i < len(names) else "")
         out["values"].append(float(p.get_height() if vertical else p.get_width()))
+    out["error_bars"] = count_error_bars(ax, bars, vertical)
     return out
+
+
+def count_error_bars(ax, bars, vertical: bool) -> int:
+    """How many of ``bars`` carry a visible error bar: a segment along the value axis through the bar's centre.
+
+    seaborn draws each as a two-point line (``ax.lines``; NaN when a bar has one value); ``plt.bar(yerr=...)``
+    and pandas as the segments of an ErrorbarContainer.
+    """
+    import numpy as np
+    from matplotlib.container import ErrorbarContainer
+
+    segments = [np.asarray(line.get_xydata(), dtype=float) for line in ax.lines]
+    for container in ax.containers:
+        if isinstance(container, ErrorbarContainer):
+            _, _, collections = container.lines
+            segments.extend(np.asarray(seg, dtype=float) for c in collections for seg in c.get_segments())
+    across, along = (0, 1) if vertical else (1, 0)  # columns: position across the bars, value along them
+    centres = [p.get_x() + p.get_width() / 2 if vertical else p.get_y() + p.get_height() / 2 for p in bars]
+    marked = set()
+    for seg in segments:
+        if seg.shape != (2, 2) or not np.isfinite(seg).all():
+            continue
+        if seg[0, across] != seg[1, across] or seg[0, along] == seg[1, along]:
+            continue  # not a segment along the value axis, or of no length
+        hits = [i for i, c in enumerate(centres) if abs(c - seg[0, across]) < 1e-6]
+        marked.update(hits)
+    return len(marked)
 
 
 def is_category_axis(axis) -> bool:

@@ -17,14 +17,19 @@ from ._compare import Mismatch, SeriesMatch, norm_text
 
 __all__ = ["KIND", "BarChart", "bar_chart"]
 
+#: Axis labels that say nothing: none, or "None", which seaborn writes for a Series without a name.
+NO_LABEL = ("", "None")
+
 
 @dataclass(frozen=True)
 class BarChart:
-    """A bar per label with the expected height, on a linear axis; the chart needs a title and a value-axis label.
+    """A bar per label with the expected height, on a linear axis, without error bars; the chart needs a title and a
+    value-axis label.
 
     A manager reads a chart without its code: the title says what it shows, the value axis (y for
-    upright bars, x for horizontal ones) says what the bar heights measure, and a bar's length is
-    proportional to its value (not so on a log axis, where it depends on where the axis starts).
+    upright bars, x for horizontal ones) says what the bar heights measure, a bar's length is
+    proportional to its value (not so on a log axis, where it depends on where the axis starts), and each
+    bar is one number (error bars would add the spread of the posts behind it, which no question asks for).
 
     ``expected`` is a Series label -> bar height (from the data).
     """
@@ -48,6 +53,9 @@ class BarChart:
                 pd.Series(values, index=labels, dtype="float64"), expected)
         except Mismatch as e:
             raise Mismatch(f"bar heights: {e}") from None
+        if answer.get("error_bars"):
+            raise Mismatch(f"the bars are right, but they carry error bars: each bar is one number for a manager to "
+                           f"read, so draw one plain bar per {self.describe} (errorbar=None)")
         scale = answer.get("value_scale", "linear")
         if scale != "linear":
             axis = "y" if answer.get("vertical", True) else "x"
@@ -56,11 +64,12 @@ class BarChart:
         if not str(answer.get("title", "")).strip():
             raise Mismatch("the bars are right; give the chart a title that says what it shows (ax.set_title)")
         axis = "y" if answer.get("vertical", True) else "x"
-        if not str(answer.get(f"{axis}label", "")).strip():
+        if str(answer.get(f"{axis}label", "")).strip() in NO_LABEL:
             raise Mismatch(f"the bars are right; the value axis (the {axis} axis) has no label: say what the bar "
                            f"heights measure (ax.set_{axis}label)")
 
     def answers(self, expected: pd.Series) -> list:
         return [{"kind": KIND, "labels": list(map(str, expected.index)), "values": [float(v) for v in expected],
-                 "value_scale": "linear", "title": "chart", "xlabel": self.describe, "ylabel": "value"}]
+                 "value_scale": "linear", "error_bars": 0, "title": "chart", "xlabel": self.describe,
+                 "ylabel": "value"}]
 

@@ -46,8 +46,11 @@ def norm_text(x) -> str:
 def norm_texts(values) -> np.ndarray:
     """:func:`norm_text` of every value (an Index, a Series or an array), vectorised for text."""
     values = pd.Series(np.asarray(values, dtype=object))
-    if pd.api.types.infer_dtype(values, skipna=False) == "string":
+    kind = pd.api.types.infer_dtype(values, skipna=False)
+    if kind == "string":
         return values.str.strip().str.lower().to_numpy(dtype=object)
+    if kind == "integer":  # str() of an integer is already trimmed and lowercase
+        return values.astype("int64").astype(str).to_numpy(dtype=object)
     return values.map(norm_text).to_numpy(dtype=object)
 
 
@@ -115,6 +118,9 @@ class Scalar:
     #: The value is a share or a rate, which a learner may give as a percentage; False for counts and money,
     #: where an answer 100 times the value is not told "looks like a percentage".
     percent: bool = True
+    #: The question asks for a whole number rounded up (a sample size): an unrounded or a rounded-down value
+    #: is told to round up, not that it is too low.
+    round_up: bool = False
 
     def compare(self, answer, expected) -> None:
         if isinstance(answer, (pd.Series, pd.DataFrame, np.ndarray, list, tuple, dict)):
@@ -123,6 +129,12 @@ class Scalar:
         if not is_number(answer):
             raise Mismatch(f"expected a number, got {type(answer).__name__} {fmt(answer)}")
         a, e = float(answer), float(expected)
+        if self.round_up and math.isfinite(a) and (close(math.ceil(a), e, self.rtol, self.atol)
+                                                   or (a.is_integer() and close(a + 1, e, self.rtol, self.atol))):
+            if not a.is_integer() or not close(a, e, self.rtol, self.atol):
+                how = "is not a whole number" if not a.is_integer() else "looks rounded down"
+                raise Mismatch(f"your value {fmt(answer)} {how}: the question asks for it rounded UP to a whole "
+                               "number (math.ceil)")
         if close(a, e, self.rtol, self.atol):
             return
         if math.isnan(a):
@@ -246,8 +258,12 @@ class SeriesMatch:
         got = self.to_series(answer)
         if self.ignore_zero and pd.api.types.is_numeric_dtype(got.dtype):
             got, expected = got[got != 0], expected[expected != 0]
-        got_keys = pd.Index(norm_texts(got.index))
-        want_keys = pd.Index(norm_texts(expected.index))
+        if got.index.equals(expected.index) and not got.index.has_duplicates:
+            # the same labels in the same order (a Series aligned with ds.posts): nothing to match as text
+            self.compare_values(got, expected)
+            return
+        got_keys = pd.Index(norm_texts(got.index), dtype=object)
+        want_keys = pd.Index(norm_texts(expected.index), dtype=object)
         if got_keys.has_duplicates:
             # labels are matched trimmed and case-insensitive: 'Instagram' and ' instagram' are one label
             first = got_keys[got_keys.duplicated()][0]
@@ -255,14 +271,16 @@ class SeriesMatch:
             raise Mismatch(f"your index has repeated labels ({spellings} are one label once trimmed and "
                            "lowercased); group so that each label appears once")
         # labels are matched trimmed and case-insensitive, but shown as they are written
-        missing = [str(k) for k in expected.index[~want_keys.isin(got_keys)]]
+        missing = not want_keys.isin(got_keys).all()
         extra = [str(k) for k in got.index[~got_keys.isin(want_keys)]]
         if missing or extra:
+            # only the learner's own labels are shown: an expected label would give the answer away
             parts = []
-            if missing:
-                parts.append("missing labels: " + ", ".join(missing[:SHOW_ROWS]))
             if extra:
-                parts.append("unexpected labels: " + ", ".join(extra[:SHOW_ROWS]))
+                more = f" (and {len(extra) - SHOW_ROWS} more)" if len(extra) > SHOW_ROWS else ""
+                parts.append("unexpected labels: " + ", ".join(extra[:SHOW_ROWS]) + more)
+            if missing:
+                parts.append("some expected labels are missing")
             raise Mismatch("index differs: " + "; ".join(parts))
         names = list(got.index)
         got = pd.Series(got.to_numpy(), index=got_keys)
@@ -333,7 +351,8 @@ class FrameMatch:
                 parts.append("unexpected columns: " + ", ".join(extra))
             raise Mismatch("columns differ: " + "; ".join(parts))
         if answer.shape[0] != expected.shape[0]:
-            raise Mismatch(f"your table has {answer.shape[0]} rows; expected {expected.shape[0]}")
+            raise Mismatch(f"your table has {answer.shape[0]} rows, "
+                           f"{'more' if answer.shape[0] > expected.shape[0] else 'fewer'} than expected")
         got = answer.copy()
         got.columns = got_cols
         want = expected.copy()

@@ -115,3 +115,14 @@ def judgement_points(nb, exercise: Exercise) -> tuple[int, int]:
         if gid.removesuffix("_narrative") in judged:
             judgement += points
     return judgement, total
+
+
+def hand_graded_points(nb) -> int:
+    """Points of notebook ``nb``'s cells an instructor grades by hand (nbgrader's manually graded answers and
+    tasks: the written answers), which no check scores."""
+    total = 0
+    for cell in nb.cells:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if meta.get("grade") and (meta.get("solution") or meta.get("task")):
+            total += int(meta.get("points") or 0)
+    return total

@@ -3,9 +3,11 @@
 A :class:`Question` says which notebook variable(s) it reads, how to compute
 the expected answer from the dataset in use (``reference``), how to compare
 (``comparison``, see ``_compare.py``), its hints (gentle -> explicit), its
-solution snippet and the typical mistakes it recognises. ``verify`` raises
-:class:`NotAttempted` or :class:`CheckFailed`; nothing here formats output
-(``_view.py`` does).
+solution snippet, the steps its text teaches and the typical mistakes it
+recognises: a dropped :class:`Step` is a :class:`Mistake` too, one mechanism
+(a targeted message when exactly one of them explains the learner's answer).
+``verify`` raises :class:`NotAttempted` or :class:`CheckFailed`; nothing here
+formats output (``_view.py`` does).
 
 An :class:`Exercise` groups the questions of one notebook. In the notebook,
 ``exercise.setup(globals())`` returns one :class:`BoundQuestion` per question,
@@ -15,7 +17,9 @@ bound to the notebook's variables, with ``check()``, ``hint()``,
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -73,12 +77,44 @@ def is_empty(value) -> bool:
     return hasattr(value, "__len__") and not isinstance(value, (str, tuple, dict)) and len(value) == 0
 
 
+#: A mistake's id: a lowercase slug, stable across versions (a class's mistakes are reported by it).
+MISTAKE_ID = re.compile(r"[a-z0-9]+(-[a-z0-9]+)*")
+
+
 @dataclass(frozen=True)
 class Mistake:
-    """A typical wrong answer: how to compute it and what to tell the learner."""
+    """A typical wrong answer: how a learner computes it, and what to tell them when it alone explains theirs.
 
+    ``id`` is a stable slug, unique within its question (``"median-not-mean"``): reports of a class's
+    mistakes name it, so change the message freely but never the id.
+    """
+
+    id: str
     message: str
     answer: Callable[[Any], Any]
+
+    def __post_init__(self):
+        if not isinstance(self.id, str) or not MISTAKE_ID.fullmatch(self.id):
+            raise ValueError(f"mistake id {self.id!r}: use a lowercase slug such as 'median-not-mean'")
+
+
+@dataclass(frozen=True)
+class Step(Mistake):
+    """A step the question's text teaches (a screen, a smoothing, a floor, a minimum sample, a dedupe, a local
+    clock, a per-account baseline...), dropped.
+
+    ``teaches`` says the step in a few words; ``answer`` is the answer of a learner who writes the solution
+    without this one step, the way a learner would write it. A dropped step is a typical mistake like any
+    other: its ``message`` is shown when it alone explains the learner's answer. The step is load-bearing when
+    that answer differs from the reference (tests/test_exercises_discrimination.py prints the step table).
+    """
+
+    teaches: str = ""
+
+    def __post_init__(self):
+        super().__post_init__()
+        if not self.teaches.strip():
+            raise ValueError(f"step {self.id!r}: say in a few words what the step does (teaches=...)")
 
 
 @dataclass(frozen=True)
@@ -103,6 +139,9 @@ class Question:
     mistakes : tuple of Mistake
         Checked when the answer is wrong; a mistake's message is shown only when it is the
         only one that explains the answer.
+    steps : tuple of Step
+        The steps the question's text teaches, each with the answer of a learner who drops it. A dropped
+        step is a typical mistake too (:attr:`known_mistakes` holds both); declare them next to the mistakes.
     points : int
     plain : callable(value) -> plain value, optional
         Turns a variable's value into plain data (a chart's Axes into its bars and labels) before
@@ -125,6 +164,7 @@ class Question:
     hints: tuple[str, ...]
     solution: str
     mistakes: tuple[Mistake, ...] = ()
+    steps: tuple[Step, ...] = ()
     points: int = 1
     plain: Callable[[Any], Any] | None = None
     model_answer: str | None = None
@@ -135,6 +175,16 @@ class Question:
             raise ValueError(f"question {self.id}: give at least one hint")
         if not self.variables:
             raise ValueError(f"question {self.id}: name the variable(s) holding the answer")
+        if not all(isinstance(step, Step) for step in self.steps):
+            raise ValueError(f"question {self.id}: steps are Step(...) objects")
+        ids = [m.id for m in self.known_mistakes]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"question {self.id}: mistake and step ids repeat: {sorted(ids)}")
+
+    @property
+    def known_mistakes(self) -> tuple[Mistake, ...]:
+        """The dropped steps, then the other typical mistakes: every wrong answer the question recognises."""
+        return self.steps + self.mistakes
 
     def answer(self, namespace: dict):
         """The learner's answer from ``namespace``; raises NotAttempted when unanswered."""
@@ -150,35 +200,55 @@ class Question:
         """``value`` as plain data (see ``plain``); unchanged for questions without it."""
         return self.plain(value) if self.plain is not None else value
 
-    def verify(self, namespace: dict, dataset, expected=None) -> None:
-        """Raise NotAttempted or CheckFailed unless the answer in ``namespace`` is right."""
+    def verify(self, namespace: dict, dataset, expected=None, mistake_answers=None) -> None:
+        """Raise NotAttempted or CheckFailed unless the answer in ``namespace`` is right.
+
+        ``expected`` (the reference on ``dataset``) and ``mistake_answers`` (a callable ``dataset -> dict``,
+        :meth:`mistake_answers` by default, called only for a wrong answer) let a caller that checks often,
+        a notebook session, compute them once per dataset.
+        """
         answer = self.answer(namespace)
         if expected is None:
             expected = self.reference(dataset)
         problem = self.mismatch(answer, expected)
         if problem is None:
             return
-        raise CheckFailed(self.diagnose(answer, dataset) or problem)
+        answers = (mistake_answers or self.mistake_answers)(dataset)
+        raise CheckFailed(self.diagnose(answer, answers) or problem)
 
-    def diagnose(self, answer, dataset) -> str | None:
+    def mistake_answers(self, dataset) -> dict:
+        """Mistake (or step) id -> the answer it gives on ``dataset``, every known mistake."""
+        return {m.id: m.answer(dataset) for m in self.known_mistakes}
+
+    def diagnose(self, answer, mistake_answers: dict) -> str | None:
         """The message of the one typical mistake that explains ``answer``, else None.
 
-        When several mistakes give this answer, a targeted message would be a guess: the
-        caller then shows the comparison's generic message instead.
+        ``mistake_answers`` is :meth:`mistake_answers` of the dataset in use. When several mistakes give this
+        answer, a targeted message would be a guess: the caller then shows the comparison's generic message
+        instead. A mistake that finds nothing explains no empty answer (a learner gives one for many reasons).
         """
-        explained = [m for m in self.mistakes
-                     if not is_empty(value := m.answer(dataset)) and self.mismatch(answer, value) is None]
+        explained = [m for m in self.known_mistakes
+                     if not is_empty(value := mistake_answers[m.id]) and self.mismatch(answer, value) is None]
         return explained[0].message if len(explained) == 1 else None
 
-    def mistake_answer(self, k: int, dataset):
-        """A learner answer that typical mistake ``k`` gives on ``dataset`` and that is wrong there.
+    def mistake(self, mistake_id: str) -> Mistake:
+        """The known mistake (or step) ``mistake_id``."""
+        for m in self.known_mistakes:
+            if m.id == mistake_id:
+                return m
+        raise KeyError(f"question {self.id} has no mistake {mistake_id!r}; known: "
+                       + ", ".join(m.id for m in self.known_mistakes))
+
+    def mistake_answer(self, mistake_id: str, dataset):
+        """A learner answer that typical mistake ``mistake_id`` gives on ``dataset`` and that is wrong there.
 
         Among several (ties), one that only this mistake explains comes first, so that its message is
         the one shown. None when the mistake gives the right answer on this dataset.
         """
-        mistake = self.mistakes[k]
-        wrong = [v for v in self.answers_of(mistake.answer(dataset)) if self.mismatch(v, self.reference(dataset))]
-        unique = [v for v in wrong if self.diagnose(v, dataset) == mistake.message]
+        mistake = self.mistake(mistake_id)
+        expected, answers = self.reference(dataset), self.mistake_answers(dataset)
+        wrong = [v for v in self.answers_of(answers[mistake_id]) if self.mismatch(v, expected)]
+        unique = [v for v in wrong if self.diagnose(v, answers) == mistake.message]
         return (unique or wrong or [None])[0]
 
     def answers_of(self, value) -> list:
@@ -242,6 +312,7 @@ class Session:
     namespace: dict
     dataset: Any = None
     _expected: dict = field(default_factory=dict)
+    _mistakes: dict = field(default_factory=dict)
 
     def get_dataset(self):
         if self.dataset is not None:
@@ -249,10 +320,19 @@ class Session:
         return resolve_dataset(self.namespace.get("ds"), self.exercise.tables)
 
     def expected(self, question: Question, dataset):
+        """The question's reference on ``dataset``, computed once."""
+        return self._remember(self._expected, question.reference, question, dataset)
+
+    def mistake_answers(self, question: Question, dataset) -> dict:
+        """The question's typical-mistake answers on ``dataset``, computed once, at the first wrong answer."""
+        return self._remember(self._mistakes, question.mistake_answers, question, dataset)
+
+    @staticmethod
+    def _remember(memory: dict, compute, question: Question, dataset):
         key = (question.id, id(dataset))
-        if key not in self._expected:
-            self._expected[key] = question.reference(dataset)
-        return self._expected[key]
+        if key not in memory:
+            memory[key] = (dataset, compute(dataset))  # holding the dataset keeps its id from being reused
+        return memory[key][1]
 
     def not_attempted(self) -> list[str]:
         """Ids of the questions whose answer variables are not set yet."""
@@ -267,7 +347,8 @@ class Session:
     def verify(self, question: Question) -> None:
         question.answer(self.namespace)  # not attempted: say so before loading any data
         dataset = self.get_dataset()
-        question.verify(self.namespace, dataset, self.expected(question, dataset))
+        question.verify(self.namespace, dataset, self.expected(question, dataset),
+                        functools.partial(self.mistake_answers, question))
 
 
 _LOADED: dict = {}

@@ -112,10 +112,16 @@ class Solution:
 
 @dataclass(frozen=True)
 class Report:
-    """Results of several questions with the score (``sandbox check``)."""
+    """Results of several questions with the score (``sandbox check``).
+
+    ``by_hand``: the points of the notebook's written answers, which no check grades (an instructor does, in
+    formgrader); the score line says so, so that 2/13 reads as 2 of the 13 autograded points, with the
+    written answers still to come, as formgrader's total of 15 counts them.
+    """
 
     title: str
     results: tuple[Result, ...]
+    by_hand: int = 0
 
     @property
     def score(self) -> int:
@@ -125,11 +131,21 @@ class Report:
     def max_score(self) -> int:
         return sum(r.points for r in self.results)
 
+    def score_line(self) -> str:
+        """``score: 2/13`` or, with written answers, ``score: 2/13 autograded, plus 2 points graded by hand
+        (written answers; 15 in all)``."""
+        line = f"score: {self.score}/{self.max_score}"
+        if self.by_hand:
+            points = f"{self.by_hand} point{'s' if self.by_hand != 1 else ''}"
+            line += (f" autograded, plus {points} graded by hand (written answers; "
+                     f"{self.max_score + self.by_hand} in all)")
+        return line
+
     def __repr__(self) -> str:
         lines = [self.title] + [f"  {r!r}" for r in self.results]
-        lines.append(f"score: {self.score}/{self.max_score}")
+        lines.append(self.score_line())
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
         rows = "".join(r._repr_html_() for r in self.results)
-        return f"<h4>{html.escape(self.title)}</h4>{rows}<p><b>score: {self.score}/{self.max_score}</b></p>"
+        return f"<h4>{html.escape(self.title)}</h4>{rows}<p><b>{html.escape(self.score_line())}</b></p>"

@@ -19,7 +19,7 @@ import pandas as pd
 from .. import analysis as an
 from ._chart import BarChart, bar_chart
 from ._compare import LabelCard, Moment, Scalar, Several, SeriesMatch
-from ._question import Exercise, Mistake, Question
+from ._question import Exercise, Mistake, Question, Step
 
 #: Noise band of the most active brand: posts per account within 5% of the highest are ties (an account's
 #: yearly posts vary by more than that around its planned cadence).
@@ -91,17 +91,19 @@ def planned_cadence(ds) -> pd.Series:
     return per_brand.rename(index=brand_names(ds))
 
 
-def activity_card(ds, values: pd.Series | None = None, by_id: bool = False) -> tuple:
+def activity_card(ds, values: pd.Series | None = None, by_id: bool = False,
+                  evidence: pd.Series | None = None) -> tuple:
     """(accepted brands, posts per account, accounts) of the most-active-brand card, per brand name.
 
     Accepted: the highest posts per account and its near-ties (NEAR_TIE). ``values`` replaces posts per
     account with a mistake's numbers (``by_id``: indexed by brand_id); a mistake names its own highest
-    brand only.
+    brand only, with its value of ``evidence`` (by default the mistake's numbers) as evidence.
     """
     if values is None:
         values = posts_per_account(ds)
         return an.near_best(values, NEAR_TIE), values, accounts_per_brand(ds)
-    return an.top_labels(values), values.astype(float), accounts_per_brand(ds, by_id=by_id)
+    shown = values if evidence is None else evidence
+    return an.top_labels(values), shown.astype(float), accounts_per_brand(ds, by_id=by_id)
 
 
 def audience(ds, when: str = "last", how: str = "sum") -> pd.Series:
@@ -140,9 +142,10 @@ Q1 = Question(
            "The number of rows of a DataFrame is `len(df)` or `df.shape[0]`."),
     solution="n_posts = len(ds.posts)",
     mistakes=(
-        Mistake("that is the number of rows in post_daily (one row per post and day); count the posts table",
+        Mistake("post-daily-rows",
+                "that is the number of rows in post_daily (one row per post and day); count the posts table",
                 lambda ds: len(ds.post_daily)),
-        Mistake("that is the number of accounts, not of posts", lambda ds: len(ds.accounts)),
+        Mistake("accounts-count", "that is the number of accounts, not of posts", lambda ds: len(ds.accounts)),
     ),
 )
 
@@ -153,9 +156,10 @@ Q2 = Question(
            "Use `.min()` and `.max()` of `ds.posts['posted_at']`."),
     solution="first_post = ds.posts['posted_at'].min()\nlast_post = ds.posts['posted_at'].max()",
     mistakes=(
-        Mistake("first and last are swapped: the first post is the minimum of posted_at",
+        Mistake("swapped", "first and last are swapped: the first post is the minimum of posted_at",
                 lambda ds: date_range(ds)[::-1]),
-        Mistake("that is when the accounts were created (accounts.created_at); the question asks about posts",
+        Mistake("accounts-created",
+                "that is when the accounts were created (accounts.created_at); the question asks about posts",
                 lambda ds: (ds.accounts["created_at"].min(), ds.accounts["created_at"].max())),
     ),
 )
@@ -169,9 +173,9 @@ Q3 = Question(
            "Call it on the `platform` column of `ds.posts`; its result is already sorted."),
     solution="posts_per_platform = ds.posts['platform'].value_counts()",
     mistakes=(
-        Mistake("these are shares of posts (normalize=True); the question asks for counts",
+        Mistake("shares-not-counts", "these are shares of posts (normalize=True); the question asks for counts",
                 lambda ds: ds.posts["platform"].value_counts(normalize=True)),
-        Mistake("you counted accounts per platform; count posts (ds.posts) instead",
+        Mistake("accounts-per-platform", "you counted accounts per platform; count posts (ds.posts) instead",
                 lambda ds: ds.accounts["platform"].value_counts()),
     ),
 )
@@ -188,11 +192,12 @@ Q4 = Question(
               "names = ds.brands.set_index('brand_id')['name']\n"
               "posts_per_brand = brand_of.map(names).value_counts()"),
     mistakes=(
-        Mistake("your index holds brand ids; give the brand names (from ds.brands)",
+        Mistake("brand-ids", "your index holds brand ids; give the brand names (from ds.brands)",
                 lambda ds: ds.posts["account_id"].map(ds.accounts.set_index("account_id")["brand_id"]).value_counts()),
-        Mistake("those are accounts per brand, not posts; count the rows of ds.posts",
+        Mistake("accounts-per-brand", "those are accounts per brand, not posts; count the rows of ds.posts",
                 lambda ds: ds.accounts["brand_id"].map(ds.brands.set_index("brand_id")["name"]).value_counts()),
-        Mistake("those are the posts of each brand's single most active account; add up all the brand's accounts",
+        Mistake("top-account-only",
+                "those are the posts of each brand's single most active account; add up all the brand's accounts",
                 lambda ds: most_active_account_posts(ds)),
     ),
 )
@@ -204,7 +209,8 @@ Q5 = Question(
            "The mean of a boolean column is the share of True values."),
     solution="boosted_share = ds.posts['is_boosted'].mean()",
     mistakes=(
-        Mistake("that is the number of boosted posts; divide by the number of posts to get a fraction",
+        Mistake("count-not-fraction",
+                "that is the number of boosted posts; divide by the number of posts to get a fraction",
                 lambda ds: int(ds.posts["is_boosted"].sum())),
     ),
 )
@@ -220,11 +226,13 @@ Q6 = Question(
     solution=("typical_followers = (ds.accounts.groupby('platform', observed=True)['followers_start'].median()\n"
               "                     .sort_values(ascending=False))"),
     mistakes=(
-        Mistake("those are posts per platform; the question is about followers per account",
+        Mistake("posts-per-platform", "those are posts per platform; the question is about followers per account",
                 lambda ds: ds.posts["platform"].value_counts()),
-        Mistake("those are MEAN followers; a few huge accounts pull the mean up, the question asks for the median",
+        Mistake("mean-not-median",
+                "those are MEAN followers; a few huge accounts pull the mean up, the question asks for the median",
                 lambda ds: followers_by_platform(ds, "mean").sort_values(ascending=False)),
-        Mistake("those are followers in TOTAL; the question asks about the typical (median) account",
+        Mistake("total-not-median",
+                "those are followers in TOTAL; the question asks about the typical (median) account",
                 lambda ds: followers_by_platform(ds, "sum").sort_values(ascending=False)),
     ),
     points=2,
@@ -245,15 +253,19 @@ Q7 = Question(
     solution=("followers_chart = sns.barplot(data=ds.accounts, x='followers_start', y='platform',\n"
               "                              order=typical_followers.index, estimator='median', errorbar=None)\n"
               "followers_chart.set(title='The typical account per platform', xlabel='median followers at the start',\n"
-              "                    ylabel='platform')"),
+              "                    ylabel='platform');"),
     mistakes=(
-        Mistake("the bars show MEAN followers, seaborn's default estimator; a few huge accounts pull it up, pass "
+        Mistake("mean-estimator",
+                "the bars show MEAN followers, seaborn's default estimator; a few huge accounts pull it up, pass "
                 "estimator='median'", lambda ds: followers_by_platform(ds, "mean")),
-        Mistake("the bars add up each platform's followers (estimator='sum'); the typical account is the median",
+        Mistake("sum-estimator",
+                "the bars add up each platform's followers (estimator='sum'); the typical account is the median",
                 lambda ds: followers_by_platform(ds, "sum")),
-        Mistake("the bars count posts per platform; chart the followers of the accounts (ds.accounts)",
+        Mistake("posts-per-platform",
+                "the bars count posts per platform; chart the followers of the accounts (ds.accounts)",
                 lambda ds: posts_per_platform(ds).astype(float)),
-        Mistake("the bars count accounts per platform; chart their followers (followers_start)",
+        Mistake("accounts-per-platform",
+                "the bars count accounts per platform; chart their followers (followers_start)",
                 lambda ds: ds.accounts["platform"].value_counts().astype(float)),
     ),
 )
@@ -277,16 +289,26 @@ Q8 = Question(
               "most_active_brand = ds.brands.set_index('brand_id').loc[best, 'name']\n"
               "posts_per_account = per_account[best]\n"
               "brand_accounts = accounts[best]"),
+    steps=(
+        Step("per-account", teaches="compare the brands by their posts per account, not by their posts",
+             message="that brand has the most posts in total, which grow with its number of accounts; compare the "
+                     "brands by their posts divided by their accounts",
+             answer=lambda ds: activity_card(ds, brand_post_counts(ds), evidence=posts_per_account(ds))),
+    ),
     mistakes=(
-        Mistake("that brand has the most posts in total, which grow with its number of accounts; divide each "
+        Mistake("total-posts",
+                "that brand has the most posts in total, which grow with its number of accounts; divide each "
                 "brand's posts by its accounts", lambda ds: activity_card(ds, brand_post_counts(ds))),
-        Mistake("your figure counts the posts of the brand's single most active account; divide all the brand's "
+        Mistake("top-account-only",
+                "your figure counts the posts of the brand's single most active account; divide all the brand's "
                 "posts by its number of accounts", lambda ds: activity_card(ds, most_active_account_posts(ds))),
-        Mistake("you divided by every account of the group; divide each brand's posts by that brand's accounts",
+        Mistake("all-accounts-divisor",
+                "you divided by every account of the group; divide each brand's posts by that brand's accounts",
                 lambda ds: activity_card(ds, posts_per_account(ds, divide_by="all"))),
-        Mistake("your figure is the accounts' planned posts per week (ds.accounts.posts_per_week), a plan; count "
+        Mistake("planned-cadence",
+                "your figure is the accounts' planned posts per week (ds.accounts.posts_per_week), a plan; count "
                 "the posts they published over the period (ds.posts)", lambda ds: activity_card(ds, planned_cadence(ds))),
-        Mistake("that is a brand_id; give the brand's name (from ds.brands)",
+        Mistake("brand-id", "that is a brand_id; give the brand's name (from ds.brands)",
                 lambda ds: activity_card(ds, posts_per_account(ds, by_id=True), by_id=True)),
     ),
     points=2,
@@ -324,18 +346,24 @@ Q9 = Question(
               "audience_platform = followers_today.idxmax()\n"
               "audience_today = followers_today.max()\n"
               "audience_share = audience_today / followers_today.sum()"),
+    steps=(
+        Step("latest-day", teaches="keep the latest date of followers_daily: today's audience",
+             message="you added up the followers of every day: followers is the audience on that day, so adding up "
+                     "the days counts the same followers again and again; keep the latest date only",
+             answer=lambda ds: audience_card(ds, when="every day")),
+    ),
     mistakes=(
-        Mistake("that is the audience at the START of the period: ds.accounts.followers_start was counted before its "
+        Mistake("followers-start",
+                "that is the audience at the START of the period: ds.accounts.followers_start was counted before its "
                 "first day; today's followers are on the last day of ds.followers_daily",
                 lambda ds: audience_card(ds, when="start")),
-        Mistake("that is the first day of ds.followers_daily; today is its latest date",
+        Mistake("first-day", "that is the first day of ds.followers_daily; today is its latest date",
                 lambda ds: audience_card(ds, when="first")),
-        Mistake("you added up the followers of every day: followers is the audience on that day, so adding up the "
-                "days counts the same followers again and again; keep the latest date only",
-                lambda ds: audience_card(ds, when="every day")),
-        Mistake("that is each account's average day over the period; the manager asks about today, the latest date",
+        Mistake("mean-day",
+                "that is each account's average day over the period; the manager asks about today, the latest date",
                 lambda ds: audience_card(ds, when="mean")),
-        Mistake("that is the typical (median) account of each platform; the manager asks for the platform's whole "
+        Mistake("median-account",
+                "that is the typical (median) account of each platform; the manager asks for the platform's whole "
                 "audience, all its accounts together", lambda ds: audience_card(ds, how="median")),
     ),
     model_answer=MODEL_ANSWER,

@@ -11,7 +11,7 @@ import pandas as pd
 from .. import analysis as an
 from ._chart import BarChart, bar_chart
 from ._compare import ChoiceAndBest, FrameMatch, Scalar, SeriesMatch, Several, Values
-from ._question import Exercise, Mistake, Question
+from ._question import Exercise, Mistake, Question, Step
 
 #: Median engagement rate per post by followers, Rival IQ 2023 Social Media Industry
 #: Benchmark Report (2022 data), in PERCENT as published (see CALIBRATION.md).
@@ -96,11 +96,12 @@ Q1 = Question(
            "Select the four columns with a list, `ds.posts[[...]]`, and sum across each row (`axis=1`)."),
     solution="engagements = ds.posts[['likes', 'comments', 'shares', 'saves']].sum(axis=1)",
     mistakes=(
-        Mistake("saves are missing: engagements = likes + comments + shares + saves",
+        Mistake("no-saves", "saves are missing: engagements = likes + comments + shares + saves",
                 lambda ds: ds.posts[["likes", "comments", "shares"]].sum(axis=1)),
-        Mistake("link clicks are not engagements in this course; use likes + comments + shares + saves only",
+        Mistake("link-clicks",
+                "link clicks are not engagements in this course; use likes + comments + shares + saves only",
                 lambda ds: ds.posts[["likes", "comments", "shares", "saves", "link_clicks"]].sum(axis=1)),
-        Mistake("you summed down the columns (axis=0); sum across each row with axis=1",
+        Mistake("summed-down-columns", "you summed down the columns (axis=0); sum across each row with axis=1",
                 lambda ds: ds.posts[["likes", "comments", "shares", "saves"]].sum()),
     ),
 )
@@ -112,12 +113,14 @@ Q2 = Question(
            "Divide your engagements Series by ds.posts['reach'] (keep it a fraction, do not multiply by 100)."),
     solution="er_reach = engagements / ds.posts['reach']",
     mistakes=(
-        Mistake("wrong denominator: that is engagements / impressions; ER by reach divides by reach",
+        Mistake("impressions-denominator",
+                "wrong denominator: that is engagements / impressions; ER by reach divides by reach",
                 lambda ds: an.er_impressions(ds.posts)),
-        Mistake("wrong denominator: that divides by followers_start; ER by reach divides by reach",
+        Mistake("followers-start-denominator",
+                "wrong denominator: that divides by followers_start; ER by reach divides by reach",
                 lambda ds: an.engagements(ds.posts)
                 / ds.posts["account_id"].map(ds.accounts.set_index("account_id")["followers_start"])),
-        Mistake("only likes are counted; engagements are likes + comments + shares + saves",
+        Mistake("likes-only", "only likes are counted; engagements are likes + comments + shares + saves",
                 lambda ds: ds.posts["likes"] / ds.posts["reach"]),
     ),
 )
@@ -129,11 +132,13 @@ Q3 = Question(
            "A pandas Series has a method for its median."),
     solution="median_er_reach = er_reach.median()",
     mistakes=(
-        Mistake("your value equals the MEAN; the question asks for the median (the mean is pulled up by a few "
+        Mistake("mean-not-median",
+                "your value equals the MEAN; the question asks for the median (the mean is pulled up by a few "
                 "viral posts)", lambda ds: float(an.er_reach(ds.posts).mean())),
-        Mistake("that is the median ER by impressions; this question uses reach",
+        Mistake("impressions-rate", "that is the median ER by impressions; this question uses reach",
                 lambda ds: float(an.er_impressions(ds.posts).median())),
-        Mistake("that is total engagements / total reach (a pooled rate); the question asks for the median of "
+        Mistake("pooled-rate",
+                "that is total engagements / total reach (a pooled rate); the question asks for the median of "
                 "the per-post rates",
                 lambda ds: float(an.engagements(ds.posts).sum() / ds.posts["reach"].sum())),
     ),
@@ -152,11 +157,14 @@ Q4 = Question(
               "keys = ds.posts.assign(date=day)[['account_id', 'date']]\n"
               "merged = keys.merge(ds.followers_daily, on=['account_id', 'date'], how='left')\n"
               "followers_at_post = pd.Series(merged['followers'].to_numpy(), index=ds.posts.index)"),
+    steps=(
+        Step("posting-day", teaches="read each account's followers on the day of the post, not one count per account",
+             message="those are the followers at the start of the period (accounts.followers_start); accounts grow, "
+                     "use the follower count on the posting day from followers_daily",
+             answer=lambda ds: ds.posts["account_id"].map(ds.accounts.set_index("account_id")["followers_start"])),
+    ),
     mistakes=(
-        Mistake("those are the followers at the start of the period (accounts.followers_start); accounts grow, "
-                "use the follower count on the posting day from followers_daily",
-                lambda ds: ds.posts["account_id"].map(ds.accounts.set_index("account_id")["followers_start"])),
-        Mistake("those are the followers on the last day of the period; use the posting day's count",
+        Mistake("last-day", "those are the followers on the last day of the period; use the posting day's count",
                 lambda ds: ds.posts["account_id"].map(
                     ds.followers_daily.sort_values("date").groupby("account_id")["followers"].last())),
     ),
@@ -177,7 +185,8 @@ Q5 = Question(
               "                        er_followers=engagements / followers_at_post)\n"
               "er_by_platform = posts.groupby('platform', observed=True)[['er_reach', 'er_impressions', 'er_followers']].median()"),
     mistakes=(
-        Mistake("these are MEANS per platform; the question asks for medians (means are dragged up by viral posts)",
+        Mistake("mean-not-median",
+                "these are MEANS per platform; the question asks for medians (means are dragged up by viral posts)",
                 lambda ds: er_by_platform(ds, "mean")),
     ),
     points=2,
@@ -195,9 +204,10 @@ Q6 = Question(
     solution=("ig = engagements[ds.posts['platform'] == 'instagram']\n"
               "instagram_mean_to_median = ig.mean() / ig.median()"),
     mistakes=(
-        Mistake("you forgot to filter the platform: that ratio is over ALL posts; keep instagram posts only",
+        Mistake("all-platforms",
+                "you forgot to filter the platform: that ratio is over ALL posts; keep instagram posts only",
                 lambda ds: mean_to_median(an.engagements(ds.posts))),
-        Mistake("the ratio is upside down: mean divided by median, not median divided by mean",
+        Mistake("upside-down", "the ratio is upside down: mean divided by median, not median divided by mean",
                 lambda ds: 1 / mean_to_median(instagram_engagements(ds))),
     ),
 )
@@ -217,15 +227,18 @@ Q7 = Question(
               "follower_rate_chart = sns.barplot(x=er_followers, y=ds.posts['platform'], estimator='median',\n"
               "                                  errorbar=None)\n"
               "follower_rate_chart.set(title='Median engagement rate by followers per platform',\n"
-              "                        xlabel='median engagements / followers', ylabel='platform')"),
+              "                        xlabel='median engagements / followers', ylabel='platform');"),
     mistakes=(
-        Mistake("the bars show MEAN rates, seaborn's default estimator; a few viral posts pull them up, pass "
+        Mistake("mean-estimator",
+                "the bars show MEAN rates, seaborn's default estimator; a few viral posts pull them up, pass "
                 "estimator='median'", lambda ds: er_by_platform(ds, "mean")["er_followers"]),
-        Mistake("the bars show ER by reach; this chart is about ER by followers, the rate of the benchmark",
+        Mistake("reach-rate",
+                "the bars show ER by reach; this chart is about ER by followers, the rate of the benchmark",
                 lambda ds: er_by_platform(ds)["er_reach"]),
-        Mistake("the bars show ER by impressions; this chart is about ER by followers, the rate of the benchmark",
+        Mistake("impressions-rate",
+                "the bars show ER by impressions; this chart is about ER by followers, the rate of the benchmark",
                 lambda ds: er_by_platform(ds)["er_impressions"]),
-        Mistake("the bars are percentages; keep the rates as fractions, as everywhere in this course",
+        Mistake("percentages", "the bars are percentages; keep the rates as fractions, as everywhere in this course",
                 lambda ds: er_by_platform(ds)["er_followers"] * 100),
     ),
 )
@@ -256,14 +269,18 @@ Q8 = Question(
               "common = bench.index.intersection(er_by_platform.index)  # the platforms both cover\n"
               "vs_benchmark = er_by_platform.loc[common, 'er_followers'] / bench[common]\n"
               "above_benchmark = list(vs_benchmark[vs_benchmark > 1].index)"),
+    steps=(
+        Step("benchmark-fraction", teaches="turn the benchmark's percentages into fractions before dividing",
+             message="it looks like you compared fractions with percentages: divide BENCHMARK_PCT by 100 first",
+             answer=lambda ds: above_benchmark(ds, scale=100)),
+    ),
     mistakes=(
-        Mistake("it looks like you compared fractions with percentages: divide BENCHMARK_PCT by 100 first",
-                lambda ds: above_benchmark(ds, scale=100)),
-        Mistake("the benchmark is a per-FOLLOWER rate; compare it with er_followers, not er_reach",
+        Mistake("reach-rate", "the benchmark is a per-FOLLOWER rate; compare it with er_followers, not er_reach",
                 lambda ds: above_benchmark(ds, column="er_reach")),
-        Mistake("the benchmark is a per-FOLLOWER rate; compare it with er_followers, not er_impressions",
+        Mistake("impressions-rate",
+                "the benchmark is a per-FOLLOWER rate; compare it with er_followers, not er_impressions",
                 lambda ds: above_benchmark(ds, column="er_impressions")),
-        Mistake("you compared MEAN rates; the benchmark is a median, compare medians",
+        Mistake("mean-rates", "you compared MEAN rates; the benchmark is a median, compare medians",
                 lambda ds: above_benchmark(ds, how="mean")),
     ),
     points=2,
@@ -293,18 +310,28 @@ Q9 = Question(
               "account_medians = rates.groupby('account_id')[fair_rate].median()\n"
               "best_account = account_medians.idxmax()\n"
               "best_account_er = account_medians.max()"),
+    steps=(
+        Step("reach-denominator", teaches="rate the posts by the people who saw them (er_reach), not every follower",
+             message="you named er_reach but ranked the accounts by ER by followers; rank them by the rate you chose",
+             answer=lambda ds: best_account(ds, "er_followers", chosen="er_reach")),
+    ),
     mistakes=(
-        Mistake("ER by followers divides by every follower, also those a post never reached (big accounts tend to "
+        Mistake("followers-rate",
+                "ER by followers divides by every follower, also those a post never reached (big accounts tend to "
                 "reach a smaller share of theirs), so it mixes reach with content; compare what the people who saw "
                 "the posts did",
                 lambda ds: best_account(ds, "er_followers")),
-        Mistake("you compared the accounts of every platform; typical rates differ a lot between platforms, keep "
+        Mistake("all-platforms",
+                "you compared the accounts of every platform; typical rates differ a lot between platforms, keep "
                 "the instagram posts only", lambda ds: best_account(ds, platform=None)),
-        Mistake("you ranked the accounts by their MEAN rate; a few viral posts pull a mean up, take the median",
+        Mistake("mean-not-median",
+                "you ranked the accounts by their MEAN rate; a few viral posts pull a mean up, take the median",
                 lambda ds: best_account(ds, how="mean")),
-        Mistake("you ranked the accounts by engagements per post, which grow with the audience; rank them by the "
+        Mistake("engagements-not-rate",
+                "you ranked the accounts by engagements per post, which grow with the audience; rank them by the "
                 "rate you chose", lambda ds: best_account(ds, "engagements", chosen="er_reach")),
-        Mistake("that is each account's total engagements / total reach, a pooled rate its viral posts dominate; "
+        Mistake("pooled-rate",
+                "that is each account's total engagements / total reach, a pooled rate its viral posts dominate; "
                 "take the median of the per-post rates", best_account_pooled),
     ),
     points=3,

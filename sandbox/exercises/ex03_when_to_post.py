@@ -215,13 +215,14 @@ Q1 = Question(
               "local_hour = local_time.dt.hour\n"
               "local_weekday = local_time.dt.day_of_week"),
     mistakes=(
-        Mistake("`local_weekday` counts from 1 (ISO day numbers); here Monday = 0, use .dt.day_of_week",
+        Mistake("iso-weekday", "`local_weekday` counts from 1 (ISO day numbers); here Monday = 0, use .dt.day_of_week",
                 lambda ds: (lambda z, h, w: (z, h, w + 1))(*timing(ds))),
-        Mistake("hour and weekday are swapped", lambda ds: (lambda z, h, w: (z, w, h))(*timing(ds))),
-        Mistake(CLOCK_MESSAGES["utc"], lambda ds: timing(ds, UTC)),
-        Mistake(CLOCK_MESSAGES["every_brand"], lambda ds: timing(ds, every_brand=True)),
-        Mistake(CLOCK_MESSAGES["own_zone"], lambda ds: timing(ds, OWN_ZONE)),
-        Mistake(CLOCK_MESSAGES["every_brand_utc"], lambda ds: timing(ds, UTC, every_brand=True)),
+        Mistake("hour-weekday-swapped",
+                "hour and weekday are swapped", lambda ds: (lambda z, h, w: (z, w, h))(*timing(ds))),
+        Mistake("utc", CLOCK_MESSAGES["utc"], lambda ds: timing(ds, UTC)),
+        Mistake("every-brand", CLOCK_MESSAGES["every_brand"], lambda ds: timing(ds, every_brand=True)),
+        Mistake("own-zone", CLOCK_MESSAGES["own_zone"], lambda ds: timing(ds, OWN_ZONE)),
+        Mistake("every-brand-utc", CLOCK_MESSAGES["every_brand_utc"], lambda ds: timing(ds, UTC, every_brand=True)),
     ),
 )
 
@@ -238,15 +239,18 @@ Q2 = Question(
               "               hour=local_hour, weekday=local_weekday)\n"
               "ig_er_by_hour = ig.groupby('hour')['er'].median()"),
     mistakes=(
-        Mistake("you forgot to filter the platform: these are all the market's posts; keep instagram posts only",
+        Mistake("all-platforms",
+                "you forgot to filter the platform: these are all the market's posts; keep instagram posts only",
                 lambda ds: ig_er_by_hour(ds, platform_filter=False)),
-        Mistake("these are MEAN rates per hour; the question asks for medians", lambda ds: ig_er_by_hour(ds, "mean")),
-        Mistake("wrong denominator: that is ER by impressions; use reach",
+        Mistake("mean-not-median",
+                "these are MEAN rates per hour; the question asks for medians", lambda ds: ig_er_by_hour(ds, "mean")),
+        Mistake("impressions-rate", "wrong denominator: that is ER by impressions; use reach",
                 lambda ds: ig_er_by_hour(ds, rate=an.er_impressions)),
-        Mistake(CLOCK_MESSAGES["utc"], lambda ds: ig_er_by_hour(ds, clock=UTC)),
-        Mistake(CLOCK_MESSAGES["every_brand"], lambda ds: ig_er_by_hour(ds, every_brand=True)),
-        Mistake(CLOCK_MESSAGES["own_zone"], lambda ds: ig_er_by_hour(ds, clock=OWN_ZONE)),
-        Mistake(CLOCK_MESSAGES["every_brand_utc"], lambda ds: ig_er_by_hour(ds, clock=UTC, every_brand=True)),
+        Mistake("utc", CLOCK_MESSAGES["utc"], lambda ds: ig_er_by_hour(ds, clock=UTC)),
+        Mistake("every-brand", CLOCK_MESSAGES["every_brand"], lambda ds: ig_er_by_hour(ds, every_brand=True)),
+        Mistake("own-zone", CLOCK_MESSAGES["own_zone"], lambda ds: ig_er_by_hour(ds, clock=OWN_ZONE)),
+        Mistake("every-brand-utc",
+                CLOCK_MESSAGES["every_brand_utc"], lambda ds: ig_er_by_hour(ds, clock=UTC, every_brand=True)),
     ),
 )
 
@@ -258,10 +262,11 @@ Q3 = Question(
            "`ig.pivot_table(...)` takes index=, columns=, values= and aggfunc= (here the median)."),
     solution="ig_heatmap = ig.pivot_table(index='weekday', columns='hour', values='er', aggfunc='median')",
     mistakes=(
-        Mistake("the table is transposed: weekdays go in the rows (index), hours in the columns",
+        Mistake("transposed", "the table is transposed: weekdays go in the rows (index), hours in the columns",
                 lambda ds: ig_heatmap(ds).T),
-        Mistake("the cells hold MEANS; use the median (aggfunc='median')", lambda ds: ig_heatmap(ds, "mean")),
-        Mistake(CLOCK_MESSAGES["utc"], lambda ds: ig_heatmap(ds, clock=UTC)),
+        Mistake("mean-not-median",
+                "the cells hold MEANS; use the median (aggfunc='median')", lambda ds: ig_heatmap(ds, "mean")),
+        Mistake("utc", CLOCK_MESSAGES["utc"], lambda ds: ig_heatmap(ds, clock=UTC)),
     ),
 )
 
@@ -277,14 +282,15 @@ Q4 = Question(
            "(`.set(title=..., xlabel=..., ylabel=...)`) and store it in hour_chart."),
     solution=("hour_chart = sns.barplot(data=ig, x='hour', y='er', estimator='median', errorbar=None)\n"
               "hour_chart.set(title=f'Instagram in {market_zone}: median ER by reach per local hour',\n"
-              "               xlabel='local hour', ylabel='median ER by reach')"),
+              "               xlabel='local hour', ylabel='median ER by reach');"),
     mistakes=(
-        Mistake("the bars show MEAN rates, seaborn's default estimator; a few viral posts decide them, pass "
+        Mistake("mean-estimator",
+                "the bars show MEAN rates, seaborn's default estimator; a few viral posts decide them, pass "
                 "estimator='median'", lambda ds: ig_er_by_hour(ds, "mean")),
-        Mistake(CLOCK_MESSAGES["utc"], lambda ds: ig_er_by_hour(ds, clock=UTC)),
-        Mistake("that chart holds all the market's platforms; keep its instagram posts only",
+        Mistake("utc", CLOCK_MESSAGES["utc"], lambda ds: ig_er_by_hour(ds, clock=UTC)),
+        Mistake("all-platforms", "that chart holds all the market's platforms; keep its instagram posts only",
                 lambda ds: ig_er_by_hour(ds, platform_filter=False)),
-        Mistake(CLOCK_MESSAGES["every_brand"], lambda ds: ig_er_by_hour(ds, every_brand=True)),
+        Mistake("every-brand", CLOCK_MESSAGES["every_brand"], lambda ds: ig_er_by_hour(ds, every_brand=True)),
     ),
 )
 
@@ -304,24 +310,31 @@ Q5 = Question(
               "best_hour_instagram = int(well_sampled.idxmax())\n"
               "best_hour_er = well_sampled.max()"),
     mistakes=(
-        Mistake(f"that hour holds less than {MIN_SHARE:.0%} of the instagram posts, too few to trust its median; "
+        Mistake("thin-hours",
+                f"that hour holds less than {MIN_SHARE:.0%} of the instagram posts, too few to trust its median; "
                 "keep only hours with at least ex.MIN_SHARE of the posts", thin_hours),
-        Mistake("that is the best UTC hour of the market's posts: a manager schedules on the market's clock; "
+        Mistake("utc", "that is the best UTC hour of the market's posts: a manager schedules on the market's clock; "
                 "use the local hours of question 1", lambda ds: best_hours(ds, clock=UTC)),
-        Mistake("that card is computed on every brand's instagram posts; the card is for the market's brands, "
+        Mistake("every-brand",
+                "that card is computed on every brand's instagram posts; the card is for the market's brands, "
                 "the only ones on the market's clock", lambda ds: best_hours(ds, every_brand=True)),
-        Mistake("that is the best hour with every brand on its own clock (notebook 05's question); this card is "
+        Mistake("brand-local-clocks",
+                "that is the best hour with every brand on its own clock (notebook 05's question); this card is "
                 "for the market's brands only", brand_local_best_hours),
-        Mistake(CLOCK_MESSAGES["own_zone"], lambda ds: best_hours(ds, clock=OWN_ZONE)),
-        Mistake("that is the best UTC hour over every brand: a UTC hour mixes the clocks of several time zones, "
+        Mistake("own-zone", CLOCK_MESSAGES["own_zone"], lambda ds: best_hours(ds, clock=OWN_ZONE)),
+        Mistake("every-brand-utc",
+                "that is the best UTC hour over every brand: a UTC hour mixes the clocks of several time zones, "
                 "so no manager can schedule by it; use the market's posts on the market's clock",
                 lambda ds: best_hours(ds, clock=UTC, every_brand=True)),
-        Mistake("one hour off: that hour is next to the best one", off_by_one),
-        Mistake("that is the hour with the most engagements in TOTAL (hours with many posts win); compare the "
+        Mistake("off-by-one", "one hour off: that hour is next to the best one", off_by_one),
+        Mistake("total-engagements",
+                "that is the hour with the most engagements in TOTAL (hours with many posts win); compare the "
                 "median engagement RATE", best_hour_by_total),
-        Mistake("that is the best hour by MEAN engagement rate, which a few viral posts can decide; use the median",
+        Mistake("mean-not-median",
+                "that is the best hour by MEAN engagement rate, which a few viral posts can decide; use the median",
                 lambda ds: best_hours(ds, "mean")),
-        Mistake("that is the best hour over ALL the market's platforms; the question is about instagram",
+        Mistake("all-platforms",
+                "that is the best hour over ALL the market's platforms; the question is about instagram",
                 lambda ds: card(ig_er_by_hour(ds, platform_filter=False))),
     ),
     points=2,
@@ -336,9 +349,10 @@ Q6 = Question(
            "best_weekday_instagram = ig.groupby('weekday')['er'].median().idxmax()"),
     solution="best_weekday_instagram = int(ig.groupby('weekday')['er'].median().idxmax())",
     mistakes=(
-        Mistake("counted from 1? Monday is 0 here (dt.day_of_week)",
+        Mistake("iso-weekday", "counted from 1? Monday is 0 here (dt.day_of_week)",
                 lambda ds: {d + 1 for d in best_weekdays(ds)}),
-        Mistake("that is the best weekday over ALL the market's platforms; the question is about instagram",
+        Mistake("all-platforms",
+                "that is the best weekday over ALL the market's platforms; the question is about instagram",
                 lambda ds: an.top_labels(ig_er_by_weekday(ds, platform_filter=False), 1)),
     ),
     judgement=True,
@@ -355,13 +369,14 @@ Q7 = Question(
               "weekend = local_weekday >= 5\n"
               "weekend_ratio = er[weekend].median() / er[~weekend].median()"),
     mistakes=(
-        Mistake("the ratio is upside down: weekend divided by weekday", lambda ds: 1 / weekend_ratio(ds)),
-        Mistake("that ratio uses MEANS; use medians", lambda ds: weekend_ratio(ds, "mean")),
-        Mistake("Friday is not weekend: weekend posts have dayofweek 5 (Saturday) or 6 (Sunday)",
+        Mistake("upside-down",
+                "the ratio is upside down: weekend divided by weekday", lambda ds: 1 / weekend_ratio(ds)),
+        Mistake("mean-not-median", "that ratio uses MEANS; use medians", lambda ds: weekend_ratio(ds, "mean")),
+        Mistake("friday-weekend", "Friday is not weekend: weekend posts have dayofweek 5 (Saturday) or 6 (Sunday)",
                 lambda ds: weekend_ratio(ds, first_weekend_day=4)),
         # UTC weekdays are not listed: they move only the posts near midnight, which leaves the medians of a
         # London market unchanged on many worlds (caught on 80% of 20 seeds, not on the default world)
-        Mistake("that ratio is over every brand's posts; keep the posts of the market's brands",
+        Mistake("every-brand", "that ratio is over every brand's posts; keep the posts of the market's brands",
                 lambda ds: weekend_ratio(ds, every_brand=True)),
     ),
 )
@@ -384,7 +399,7 @@ Q8 = Question(
               "weekend_effect = 'lower' if within_ratio < 0.95 else 'higher' if within_ratio > 1.05 "
               "else 'about the same'"),
     mistakes=(
-        Mistake("that is the pooled answer of question 7: weekend posts come mostly from a few platforms, so "
+        Mistake("pooled", "that is the pooled answer of question 7: weekend posts come mostly from a few platforms, so "
                 "the pooled ratio measures the platform mix; compare weekends with weekdays within each platform",
                 weekend_pooled),
         # the upside-down reading is not listed: it differs from the reference only when the effect is

@@ -127,8 +127,9 @@ Q1 = Question(
            "Sum the four engagement columns row by row (`.sum(axis=1)`) and divide by ds.posts['impressions']."),
     solution=f"post_er = {ENGAGEMENTS} / ds.posts['impressions']",
     mistakes=(
-        Mistake("that is ER by reach; this notebook uses ER by impressions", lambda ds: an.er_reach(ds.posts)),
-        Mistake("saves are engagements too: likes + comments + shares + saves",
+        Mistake("reach-rate",
+                "that is ER by reach; this notebook uses ER by impressions", lambda ds: an.er_reach(ds.posts)),
+        Mistake("no-saves", "saves are engagements too: likes + comments + shares + saves",
                 lambda ds: ds.posts[["likes", "comments", "shares"]].sum(axis=1) / ds.posts["impressions"]),
     ),
 )
@@ -141,8 +142,10 @@ Q2 = Question(
            "`post_er.groupby(ds.posts['topic'])` groups the rates by topic; take the median."),
     solution="topic_er = post_er.groupby(ds.posts['topic'].astype(str)).median()",
     mistakes=(
-        Mistake("these are MEAN rates; a few viral posts move a mean, use the median", lambda ds: topic_er(ds, "mean")),
-        Mistake("that is ER by reach; use post_er (ER by impressions)", lambda ds: topic_er(ds, rate=an.er_reach)),
+        Mistake("mean-not-median",
+                "these are MEAN rates; a few viral posts move a mean, use the median", lambda ds: topic_er(ds, "mean")),
+        Mistake("reach-rate",
+                "that is ER by reach; use post_er (ER by impressions)", lambda ds: topic_er(ds, rate=an.er_reach)),
     ),
 )
 
@@ -155,11 +158,12 @@ Q3 = Question(
     solution="topic_platform = pd.crosstab(ds.posts['topic'].astype(str), ds.posts['platform'].astype(str), "
              "normalize='index')",
     mistakes=(
-        Mistake("each COLUMN sums to 1 here (the topic mix of each platform); the question asks for each "
+        Mistake("columns-sum-to-one",
+                "each COLUMN sums to 1 here (the topic mix of each platform); the question asks for each "
                 "topic's split over platforms, rows summing to 1", lambda ds: topic_platform(ds, "columns")),
-        Mistake("the table is transposed: topics go in the rows, platforms in the columns",
+        Mistake("transposed", "the table is transposed: topics go in the rows, platforms in the columns",
                 lambda ds: topic_platform(ds).T),
-        Mistake("these are post counts; divide each row by its total (normalize='index')",
+        Mistake("counts-not-shares", "these are post counts; divide each row by its total (normalize='index')",
                 lambda ds: topic_platform(ds, False).astype(float)),
     ),
 )
@@ -174,9 +178,11 @@ Q4 = Question(
            "median, aligned with the posts."),
     solution="rel_er = post_er / post_er.groupby(ds.posts['account_id']).transform('median')",
     mistakes=(
-        Mistake("that divides by the PLATFORM's median; divide by the median of the post's own account",
+        Mistake("platform-baseline",
+                "that divides by the PLATFORM's median; divide by the median of the post's own account",
                 lambda ds: rel_er(ds, by="platform")),
-        Mistake("that divides by each account's MEAN ER; use its median", lambda ds: rel_er(ds, how="mean")),
+        Mistake("mean-baseline",
+                "that divides by each account's MEAN ER; use its median", lambda ds: rel_er(ds, how="mean")),
     ),
 )
 
@@ -195,13 +201,16 @@ Q5 = Question(
               "best_topic_rel = topic_rel.max()\n"
               "best_topic_posts = int((ds.posts['topic'] == best_topic).sum())"),
     mistakes=(
-        Mistake("that is the POOLED favourite: it is posted mostly on high-engagement platforms (see your "
+        Mistake("pooled-favourite",
+                "that is the POOLED favourite: it is posted mostly on high-engagement platforms (see your "
                 "topic_platform table); compare topics with rel_er, each post against its own account",
                 pooled_card),
-        Mistake("that evidence is relative to the PLATFORM's median; use rel_er, relative to each account's "
+        Mistake("platform-baseline",
+                "that evidence is relative to the PLATFORM's median; use rel_er, relative to each account's "
                 "own median", lambda ds: topic_card(ds, by="platform")),
-        Mistake("that evidence is a MEAN of rel_er; use the median", lambda ds: topic_card(ds, how="mean")),
-        Mistake("the sample size is the number of posts on that topic, not of all posts",
+        Mistake("mean-not-median",
+                "that evidence is a MEAN of rel_er; use the median", lambda ds: topic_card(ds, how="mean")),
+        Mistake("all-posts-count", "the sample size is the number of posts on that topic, not of all posts",
                 lambda ds: (lambda c: (c[0], c[1], c[2] * 0 + len(ds.posts)))(topic_card(ds))),
     ),
     points=2,
@@ -220,11 +229,11 @@ Q6 = Question(
     solution=("topic_chart = sns.barplot(x=rel_er, y=ds.posts['topic'].astype(str), estimator='median', "
               "errorbar=None)\n"
               "topic_chart.set(title='Median engagement relative to the account, by topic', "
-              "xlabel='median rel_er', ylabel='topic')"),
+              "xlabel='median rel_er', ylabel='topic');"),
     mistakes=(
-        Mistake("the bars show MEANS, seaborn's default estimator; pass estimator='median'",
+        Mistake("mean-estimator", "the bars show MEANS, seaborn's default estimator; pass estimator='median'",
                 lambda ds: topic_chart(ds, "mean")),
-        Mistake("the bars show the raw post_er; chart rel_er, the fair comparison",
+        Mistake("raw-er", "the bars show the raw post_er; chart rel_er, the fair comparison",
                 lambda ds: topic_chart(ds, column="er")),
     ),
 )
@@ -237,8 +246,8 @@ Q7 = Question(
            "Group rel_er by ds.posts['n_hashtags'] and take the median."),
     solution="hashtag_rel = rel_er.groupby(ds.posts['n_hashtags']).median()",
     mistakes=(
-        Mistake("these are medians of the raw post_er; use rel_er", lambda ds: hashtag_rel(ds, column="er")),
-        Mistake("these are MEANS; use the median", lambda ds: hashtag_rel(ds, "mean")),
+        Mistake("raw-er", "these are medians of the raw post_er; use rel_er", lambda ds: hashtag_rel(ds, column="er")),
+        Mistake("mean-not-median", "these are MEANS; use the median", lambda ds: hashtag_rel(ds, "mean")),
     ),
 )
 
@@ -274,11 +283,14 @@ Q8 = Question(
               "best_format = top['format']\n"
               "best_format_rel = top['median']"),
     mistakes=(
-        Mistake("that is one format for every platform (the best over all posts); each platform has its own "
+        Mistake("one-format-for-all",
+                "that is one format for every platform (the best over all posts); each platform has its own "
                 "formats and audience, compare formats within each platform", one_format_for_all),
-        Mistake("that is each platform's most POSTED format, not its best performing one", most_posted_format),
-        Mistake("the evidence is the raw median post_er; compare with rel_er", raw_er_formats),
-        Mistake("that evidence is a MEAN of rel_er; use the median", lambda ds: format_card(ds, "mean")),
+        Mistake("most-posted",
+                "that is each platform's most POSTED format, not its best performing one", most_posted_format),
+        Mistake("raw-er", "the evidence is the raw median post_er; compare with rel_er", raw_er_formats),
+        Mistake("mean-not-median",
+                "that evidence is a MEAN of rel_er; use the median", lambda ds: format_card(ds, "mean")),
     ),
     model_answer=MODEL_ANSWER,
     points=3,

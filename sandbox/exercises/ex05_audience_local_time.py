@@ -119,9 +119,9 @@ Q1 = Question(
            "Group aud by its segment column and add up the followers."),
     solution=(AUD_CODE + "\nsegment_followers = aud.groupby('segment')['followers'].sum()"),
     mistakes=(
-        Mistake("these are numbers of ROWS per segment; add up the followers column",
+        Mistake("row-counts", "these are numbers of ROWS per segment; add up the followers column",
                 lambda ds: audience(ds).groupby("segment").size()),
-        Mistake("these are engaged users; the size of a segment is its followers",
+        Mistake("engaged-users", "these are engaged users; the size of a segment is its followers",
                 lambda ds: segment_followers(ds, "engaged_users")),
     ),
 )
@@ -135,11 +135,12 @@ Q2 = Question(
     solution="totals = aud.groupby('segment')[['engaged_users', 'followers']].sum()\n"
              "segment_rate = totals['engaged_users'] / totals['followers']",
     mistakes=(
-        Mistake("that is the MEAN of the rows' rates, where a segment of 3 followers counts as much as one of "
+        Mistake("mean-of-row-rates",
+                "that is the MEAN of the rows' rates, where a segment of 3 followers counts as much as one of "
                 "3,000; divide the summed engaged users by the summed followers",
                 lambda ds: (lambda a: (a["engaged_users"] / a["followers"]).groupby(a["segment"]).mean())(
                     audience(ds))),
-        Mistake("that counts engagements (several per user); the rate counts engaged_users",
+        Mistake("engagements", "that counts engagements (several per user); the rate counts engaged_users",
                 lambda ds: segment_rate(ds, "engagements")),
     ),
 )
@@ -158,9 +159,10 @@ Q3 = Question(
               "relative = (cells['engaged_users'] / cells['followers']) / (totals['engaged_users'] / totals['followers'])\n"
               "segment_index = relative.groupby(level='segment').mean()"),
     mistakes=(
-        Mistake("that divides the pooled rate by the overall rate: the platform is not controlled for; compare "
+        Mistake("not-platform-controlled",
+                "that divides the pooled rate by the overall rate: the platform is not controlled for; compare "
                 "each segment with its own platform's rate first", unadjusted_index),
-        Mistake("that is the MEDIAN over platforms; the question asks for the mean",
+        Mistake("median-over-platforms", "that is the MEDIAN over platforms; the question asks for the mean",
                 lambda ds: segment_index(ds, "median")),
     ),
 )
@@ -179,11 +181,12 @@ Q4 = Question(
               "target_index = segment_index.max()\n"
               "target_share = segment_followers[target_segment] / segment_followers.sum()"),
     mistakes=(
-        Mistake("that evidence is the segment's pooled rate; give its fair index (segment_index)",
+        Mistake("pooled-rate-evidence",
+                "that evidence is the segment's pooled rate; give its fair index (segment_index)",
                 lambda ds: segment_card(ds, index=segment_rate(ds))),
-        Mistake("the share counts ROWS of the audience table; count followers",
+        Mistake("row-share", "the share counts ROWS of the audience table; count followers",
                 lambda ds: segment_card(ds, share=audience(ds)["segment"].value_counts(normalize=True))),
-        Mistake("that share is a percentage; give a fraction such as 0.12",
+        Mistake("percentage-share", "that share is a percentage; give a fraction such as 0.12",
                 lambda ds: segment_card(ds, share=follower_share(ds) * 100)),
     ),
     points=2,
@@ -201,10 +204,11 @@ Q5 = Question(
            "their `.dt.hour` into a Series with the index of ds.posts."),
     solution=LOCAL_HOUR_CODE,
     mistakes=(
-        Mistake("these are UTC hours; convert each post to its brand's time zone", utc_hours),
-        Mistake("every post converted to London time; each brand has its own time zone (brands.timezone)",
+        Mistake("utc", "these are UTC hours; convert each post to its brand's time zone", utc_hours),
+        Mistake("london", "every post converted to London time; each brand has its own time zone (brands.timezone)",
                 lambda ds: ds.posts["posted_at"].dt.tz_convert("Europe/London").dt.hour),
-        Mistake("each time zone got one fixed UTC offset, but daylight saving moves it during the year; "
+        Mistake("fixed-offset",
+                "each time zone got one fixed UTC offset, but daylight saving moves it during the year; "
                 "`.dt.tz_convert(zone)` knows the offset of every date", fixed_offset_hours),
     ),
 )
@@ -222,12 +226,12 @@ Q6 = Question(
               "ig_er = ds.posts[['likes', 'comments', 'shares', 'saves']].sum(axis=1)[ig] / ds.posts['reach'][ig]\n"
               "hour_chart = sns.barplot(x=local_hour[ig], y=ig_er, estimator='median', errorbar=None)\n"
               "hour_chart.set(title='Instagram: median ER by reach per local posting hour', "
-              "xlabel='local hour', ylabel='median ER by reach')"),
+              "xlabel='local hour', ylabel='median ER by reach');"),
     mistakes=(
-        Mistake("the bars show MEANS, seaborn's default estimator; pass estimator='median'",
+        Mistake("mean-estimator", "the bars show MEANS, seaborn's default estimator; pass estimator='median'",
                 lambda ds: instagram_by_hour(ds, local_hour(ds), "mean")),
-        Mistake("the bars are per UTC hour; use local_hour", lambda ds: instagram_by_hour(ds, utc_hours(ds))),
-        Mistake("that chart holds every platform; keep instagram posts only",
+        Mistake("utc", "the bars are per UTC hour; use local_hour", lambda ds: instagram_by_hour(ds, utc_hours(ds))),
+        Mistake("all-platforms", "that chart holds every platform; keep instagram posts only",
                 lambda ds: instagram_by_hour(ds, local_hour(ds), all_platforms=True)),
     ),
 )
@@ -261,11 +265,13 @@ Q7 = Question(
               "best_local_hour = int(ig_by_hour.idxmax())\n"
               "best_local_er = ig_by_hour.max()"),
     mistakes=(
-        Mistake("that is the best UTC hour; the audience lives on the brand's local clock, use local_hour",
+        Mistake("utc", "that is the best UTC hour; the audience lives on the brand's local clock, use local_hour",
                 lambda ds: best_local_hours(ds, utc_hours(ds))),
-        Mistake("that is the best hour by MEAN ER, which a few viral posts can decide; use the median",
+        Mistake("mean-not-median",
+                "that is the best hour by MEAN ER, which a few viral posts can decide; use the median",
                 lambda ds: best_local_hours(ds, how="mean")),
-        Mistake(f"that hour holds less than {MIN_SHARE:.0%} of the instagram posts, too few to trust its median; "
+        Mistake("thin-hours",
+                f"that hour holds less than {MIN_SHARE:.0%} of the instagram posts, too few to trust its median; "
                 "keep only hours with at least ex.MIN_SHARE of the posts",
                 lambda ds: (lambda values: card(values, set(values.index) - set(
                     well_sampled(ds, values, local_hour(ds)).index)))(instagram_by_hour(ds, local_hour(ds)))),

@@ -198,9 +198,9 @@ Q1 = Question(
               "                              'cpa': c['spend'] / c['conversions'],\n"
               "                              'roas': c['revenue'] / c['spend']})"),
     mistakes=(
-        Mistake("ROAS is upside down: it is revenue / spend (return per unit spent)",
+        Mistake("roas-upside-down", "ROAS is upside down: it is revenue / spend (return per unit spent)",
                 lambda ds: campaign_kpis(ds, roas_inverted=True)),
-        Mistake("CPA is the cost per conversion (acquisition), not per click: spend / conversions",
+        Mistake("cpa-per-click", "CPA is the cost per conversion (acquisition), not per click: spend / conversions",
                 lambda ds: campaign_kpis(ds, cpa_by_clicks=True)),
     ),
 )
@@ -221,10 +221,12 @@ Q2 = Question(
               "                               'cpa': sums['spend'] / sums['conversions'],\n"
               "                               'roas': sums['revenue'] / sums['spend']})"),
     mistakes=(
-        Mistake("these are averages of the campaigns' ratios, where a 200-dollar campaign counts as much as a "
+        Mistake("mean-of-ratios",
+                "these are averages of the campaigns' ratios, where a 200-dollar campaign counts as much as a "
                 "20,000-dollar one; sum the counts and money per objective, then divide",
                 lambda ds: objective_kpis(ds, "mean")),
-        Mistake("these are medians of the campaigns' ratios; sum the counts and money per objective, then divide",
+        Mistake("median-of-ratios",
+                "these are medians of the campaigns' ratios; sum the counts and money per objective, then divide",
                 lambda ds: objective_kpis(ds, "median")),
     ),
     points=2,
@@ -242,9 +244,10 @@ Q3 = Question(
     solution=("roas_chart = sns.barplot(x=objective_kpis.index.astype(str), y=objective_kpis['roas'],\n"
               "                         color='tab:blue')\n"
               "roas_chart.set(xlabel='objective', ylabel='ROAS (revenue / spend)',\n"
-              "               title='Return on ad spend per objective')"),
+              "               title='Return on ad spend per objective');"),
     mistakes=(
-        Mistake("the bars are each objective's MEAN campaign ROAS (what sns.barplot computes over the campaigns); "
+        Mistake("mean-campaign-roas",
+                "the bars are each objective's MEAN campaign ROAS (what sns.barplot computes over the campaigns); "
                 "plot the pooled ROAS of objective_kpis", lambda ds: objective_kpis(ds, "mean")["roas"]),
     ),
 )
@@ -263,15 +266,18 @@ Q4 = Question(
            "those minus 1."),
     solution=SOLUTION_Q4,
     mistakes=(
-        Mistake("these rates are conversions per IMPRESSION; a test compares conversions per click "
+        Mistake("per-impression", "these rates are conversions per IMPRESSION; a test compares conversions per click "
                 "(conversions / clicks)", lambda ds: ab_table(ds, per="impressions")),
-        Mistake("the lift is the wrong way round: it is B's rate over A's (B is the new creative)",
+        Mistake("lift-upside-down", "the lift is the wrong way round: it is B's rate over A's (B is the new creative)",
                 lambda ds: ab_table(ds, swap=True)),
-        Mistake("the interval is that of the DIFFERENCE of the rates (compare='diff'); the lift is a ratio: "
+        Mistake("diff-interval",
+                "the interval is that of the DIFFERENCE of the rates (compare='diff'); the lift is a ratio: "
                 "use compare='ratio' and subtract 1", lambda ds: ab_table(ds, compare="diff")),
-        Mistake("that interval is the hand-made normal approximation divided by A's rate; use statsmodels' "
+        Mistake("normal-approximation",
+                "that interval is the hand-made normal approximation divided by A's rate; use statsmodels' "
                 "confint_proportions_2indep with compare='ratio'", ab_wald),
-        Mistake("lift_low and lift_high are the bounds of the RATIO rate_b / rate_a; subtract 1 from each to get "
+        Mistake("ratio-bounds",
+                "lift_low and lift_high are the bounds of the RATIO rate_b / rate_a; subtract 1 from each to get "
                 "the bounds of the lift", lambda ds: ab_table(ds, subtract_one=False)),
     ),
     points=2,
@@ -301,13 +307,15 @@ Q5 = Question(
               "                    np.where(power < ex.POWER, 'underpowered', 'no difference'))), index=ab.index)"),
     mistakes=(
         # also the answer of a power computed for 20 percentage points, or with impressions: say nothing of how
-        Mistake("none of your inconclusive tests is 'underpowered', yet an interval that contains 0 is not proof of "
+        Mistake("no-underpowered",
+                "none of your inconclusive tests is 'underpowered', yet an interval that contains 0 is not proof of "
                 f"no difference: compute each one's power to detect a lift of {MIN_LIFT:.0%} OF ITS A RATE (rate_a * "
                 f"{1 + MIN_LIFT:g}, a relative lift) with the clicks of its two arms; below {POWER:.0%} it is "
                 "underpowered", lambda ds: verdicts(ds, ignore_power=True)),
-        Mistake("you judged the point estimate (lift above or below 0); a winner needs an interval that excludes 0",
+        Mistake("point-estimate",
+                "you judged the point estimate (lift above or below 0); a winner needs an interval that excludes 0",
                 lambda ds: verdicts(ds, by_estimate=True)),
-        Mistake("winners are swapped: the lift is B over A, so an interval above 0 means B wins",
+        Mistake("winners-swapped", "winners are swapped: the lift is B over A, so an interval above 0 means B wins",
                 lambda ds: verdicts(ds, swap=True)),
     ),
     points=3,
@@ -319,7 +327,7 @@ Q6 = Question(
     "the baseline conversion rate of all A arms pooled (their conversions / their clicks), two-sided, ALPHA 5%, "
     "POWER 80%, equal arms; rounded up to a whole number.",
     ("clicks_per_arm",),
-    reference=clicks_needed, comparison=Scalar(rtol=2e-4, percent=False),
+    reference=clicks_needed, comparison=Scalar(rtol=2e-4, percent=False, round_up=True),
     hints=("The baseline is what the current creatives convert at; the new creative must beat it by 20% of it "
            "(relative), so the target rate is 1.2 times the baseline.",
            "`proportion_effectsize(target, baseline)` turns the two rates into an effect size; "
@@ -332,15 +340,19 @@ Q6 = Question(
               "clicks_per_arm = math.ceil(NormalIndPower().solve_power(effect, alpha=ex.ALPHA, power=ex.POWER,\n"
               "                                                        ratio=1))"),
     mistakes=(
-        Mistake("a 20% lift is relative (1.2 times the baseline rate), not 20 percentage points added to it",
+        Mistake("absolute-lift",
+                "a 20% lift is relative (1.2 times the baseline rate), not 20 percentage points added to it",
                 lambda ds: clicks_needed(ds, absolute=True)),
-        Mistake("that is the total of both arms; the question asks for the clicks of ONE arm",
+        Mistake("both-arms", "that is the total of both arms; the question asks for the clicks of ONE arm",
                 lambda ds: clicks_needed(ds, arms_count=2)),
-        Mistake("that is a one-sided test; the tests here are two-sided (a new creative can also be worse)",
+        Mistake("one-sided",
+                "that is a one-sided test; the tests here are two-sided (a new creative can also be worse)",
                 lambda ds: clicks_needed(ds, alternative="larger")),
-        Mistake("the baseline averages the tests' rates; pool them: all A conversions over all A clicks",
+        Mistake("averaged-baseline",
+                "the baseline averages the tests' rates; pool them: all A conversions over all A clicks",
                 lambda ds: clicks_needed(ds, pooled=False)),
-        Mistake("that baseline is conversions per IMPRESSION; the tests compare conversions per click",
+        Mistake("per-impression",
+                "that baseline is conversions per IMPRESSION; the tests compare conversions per click",
                 lambda ds: clicks_needed(ds, per="impressions")),
     ),
     points=2,
@@ -372,11 +384,13 @@ Q7 = Question(
               "rerun = sorted(verdict.index[verdict == 'underpowered'])\n"
               "rerun_clicks_per_arm = clicks_per_arm"),
     mistakes=(
-        Mistake("an A win is a decision too (keep A, drop B); act on both kinds of winner",
+        Mistake("ignores-a-wins", "an A win is a decision too (keep A, drop B); act on both kinds of winner",
                 lambda ds: card(ds, act=("B wins",))),
-        Mistake("`rerun` holds the well-powered 'no difference' tests: those are settled; rerun the underpowered "
+        Mistake("reruns-settled-tests",
+                "`rerun` holds the well-powered 'no difference' tests: those are settled; rerun the underpowered "
                 "ones", lambda ds: card(ds, rerun=("no difference",))),
-        Mistake("you act on every test whose lift is above or below 0; only intervals that exclude 0 are results",
+        Mistake("point-estimate",
+                "you act on every test whose lift is above or below 0; only intervals that exclude 0 are results",
                 lambda ds: card(ds, labels=verdicts(ds, by_estimate=True))),
     ),
     model_answer=MODEL_ANSWER,

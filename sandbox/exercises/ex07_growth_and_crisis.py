@@ -120,12 +120,14 @@ Q1 = Question(
               "growth = pd.DataFrame({'net': f.groupby('account_id')['net'].sum()})\n"
               "growth['rate'] = growth['net'] / start"),
     mistakes=(
-        Mistake("your net is the last day's followers minus the first day's, which misses the first day's change "
+        Mistake("first-row-net",
+                "your net is the last day's followers minus the first day's, which misses the first day's change "
                 "(followers is counted at the end of the day): add up follows - unfollows instead",
                 lambda ds: growth(ds, first_row=True)),
-        Mistake("the rate divides by the followers at the END of the year; growth is relative to where the "
+        Mistake("end-denominator",
+                "the rate divides by the followers at the END of the year; growth is relative to where the "
                 "account started, followers_start", lambda ds: growth(ds, denominator="end")),
-        Mistake("the rate is a percentage (x 100); give a fraction such as 0.25 for +25%",
+        Mistake("percentage", "the rate is a percentage (x 100); give a fraction such as 0.25 for +25%",
                 lambda ds: growth(ds, percent=True)),
     ),
 )
@@ -140,10 +142,11 @@ Q2 = Question(
            "list."),
     solution="top_growers = list(growth['rate'].sort_values(ascending=False).index[:ex.TOP])",
     mistakes=(
-        Mistake("those accounts gained the most followers, which a big account does even in a slow year: rank "
+        Mistake("most-gained",
+                "those accounts gained the most followers, which a big account does even in a slow year: rank "
                 "the accounts by their growth RATE, the net follows relative to their size",
                 lambda ds: top_growers(ds, by="net")),
-        Mistake("those are the slowest accounts: sort_values sorts from the smallest value up; pass "
+        Mistake("slowest", "those are the slowest accounts: sort_values sorts from the smallest value up; pass "
                 "ascending=False", lambda ds: top_growers(ds, ascending=True)),
     ),
     points=2,
@@ -161,11 +164,13 @@ Q3 = Question(
     solution=("by_account = f.groupby('account_id')\n"
               "churn = by_account['unfollows'].sum() / by_account['followers'].mean()"),
     mistakes=(
-        Mistake("that divides by followers_start: an account whose audience grew (or shrank) during the year gets "
+        Mistake("start-denominator",
+                "that divides by followers_start: an account whose audience grew (or shrank) during the year gets "
                 "a churn too high (or too low); divide by its mean daily followers", lambda ds: churn(ds, "start")),
-        Mistake("that divides by the followers at the end of the year; divide by the mean daily followers",
+        Mistake("end-denominator",
+                "that divides by the followers at the end of the year; divide by the mean daily followers",
                 lambda ds: churn(ds, "end")),
-        Mistake("that churn is a percentage (x 100); give a fraction such as 0.1",
+        Mistake("percentage", "that churn is a percentage (x 100); give a fraction such as 0.1",
                 lambda ds: churn(ds, percent=True)),
     ),
 )
@@ -183,11 +188,13 @@ Q4 = Question(
     solution=("platform = ds.accounts.set_index('account_id')['platform'].astype(str)\n"
               "churn_chart = sns.barplot(x=platform[churn.index], y=churn, estimator='median', errorbar=None)\n"
               "churn_chart.set(title='Median yearly churn per platform', xlabel='platform',\n"
-              "                ylabel='unfollows / mean followers')"),
+              "                ylabel='unfollows / mean followers');"),
     mistakes=(
-        Mistake("the bars show MEANS, seaborn's default estimator, which one account with an extreme churn can "
+        Mistake("mean-estimator",
+                "the bars show MEANS, seaborn's default estimator, which one account with an extreme churn can "
                 "move; pass estimator='median'", lambda ds: churn_by_platform(ds, "mean")),
-        Mistake("the bars divide unfollows by followers_start: platforms whose accounts grew fast look as if they "
+        Mistake("start-denominator",
+                "the bars divide unfollows by followers_start: platforms whose accounts grew fast look as if they "
                 "churn more; chart your churn (over the mean daily followers)",
                 lambda ds: churn_by_platform(ds, denominator="start")),
     ),
@@ -208,9 +215,11 @@ Q5 = Question(
     solution=(CRISIS_CODE + "\n"
               "crisis_account = f.groupby('account_id')['smooth'].max().idxmax()"),
     mistakes=(
-        Mistake("that account lost the most followers in one day, which a big account does on ordinary days: "
+        Mistake("most-unfollows-day",
+                "that account lost the most followers in one day, which a big account does on ordinary days: "
                 "compare each account with its own normal day", most_unfollows_account),
-        Mistake("that account shrank the most over the year, slowly: a crisis is a burst of unfollows over a few "
+        Mistake("steepest-decline",
+                "that account shrank the most over the year, slowly: a crisis is a burst of unfollows over a few "
                 "days, far above the account's normal day", steepest_decline_account),
     ),
     points=2,
@@ -234,10 +243,12 @@ Q6 = Question(
               "days = mine.index[run == run[mine['smooth'].idxmax()]]\n"
               "crisis_start, crisis_end = days.min(), days.max()"),
     mistakes=(
-        Mistake(f"your window is late: a rolling window that is not centred looks back {SMOOTH - 1} days, so the "
+        Mistake("trailing-window",
+                f"your window is late: a rolling window that is not centred looks back {SMOOTH - 1} days, so the "
                 "smoothed ratio rises after the crisis starts; pass center=True",
                 lambda ds: crisis_window(ds, center=False)),
-        Mistake("that is the peak day alone; the crisis is the run of days around it whose smoothed ratio stays at "
+        Mistake("peak-day-only",
+                "that is the peak day alone; the crisis is the run of days around it whose smoothed ratio stays at "
                 "or above ex.SPIKE", lambda ds: crisis_window(ds, peak_only=True)),
     ),
     points=2,
@@ -274,7 +285,8 @@ Q7 = Question(
               "normal_net = mine.loc[~inside, 'net'].mean()\n"
               + CLAIM_CODE),
     mistakes=(
-        *(Mistake(message, lambda ds, kw=kw: crisis_cards(ds, **kw)) for _, message, kw in CARD_MISTAKES),
+        *(Mistake(mistake_id, message, lambda ds, kw=kw: crisis_cards(ds, **kw))
+          for mistake_id, message, kw in CARD_MISTAKES),
     ),
     model_answer=MODEL_ANSWER,
     points=3,

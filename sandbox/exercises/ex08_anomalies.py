@@ -229,7 +229,8 @@ Q1 = Question(
            "divide by its `.std()`."),
     solution="global_z = (ds.posts['likes'] - ds.posts['likes'].mean()) / ds.posts['likes'].std()",
     mistakes=(
-        Mistake("that z-score measures each post against its own account (a groupby); the dashboard's measures "
+        Mistake("per-account",
+                "that z-score measures each post against its own account (a groupby); the dashboard's measures "
                 "every post against the mean and SD of ALL posts", lambda ds: global_z(ds, per_account=True)),
     ),
 )
@@ -249,18 +250,23 @@ Q2 = Question(
            "rows whose z-score is above ex.BOT_Z, as a list."),
     solution=BOT_CODE + "\nbot_posts = list(p.loc[p['bot_z'] > ex.BOT_Z, 'post_id'])",
     mistakes=(
-        Mistake("those are the dashboard's flags, likes measured against every account's posts together (mostly "
+        Mistake("dashboard-flags",
+                "those are the dashboard's flags, likes measured against every account's posts together (mostly "
                 "ordinary posts of accounts that get many likes anyway); compare likes per reach with the post's "
                 "own account",
                 lambda ds: bot_posts(ds, dashboard=True)),
-        Mistake("that z-score measures each post against ALL accounts' posts; accounts differ in how many of the "
+        Mistake("pooled",
+                "that z-score measures each post against ALL accounts' posts; accounts differ in how many of the "
                 "people they reach like a post: compute the median and MAD within each account",
                 lambda ds: bot_posts(ds, pooled=True)),
-        Mistake("that z-score uses the mean and SD, which the spikes themselves inflate (an account with several "
+        Mistake("mean-sd",
+                "that z-score uses the mean and SD, which the spikes themselves inflate (an account with several "
                 "spikes hides them); use the median and 1.4826 x the MAD", lambda ds: bot_posts(ds, how="mean")),
-        Mistake("the MAD needs the factor 1.4826 to be on the scale of a standard deviation; without it the "
+        Mistake("no-mad-factor",
+                "the MAD needs the factor 1.4826 to be on the scale of a standard deviation; without it the "
                 "z-scores are 1.48 times too large", lambda ds: bot_posts(ds, how="mad")),
-        Mistake("that z-score is of the likes alone, which also rise when many people see a post (viral ones); "
+        Mistake("likes-alone",
+                "that z-score is of the likes alone, which also rise when many people see a post (viral ones); "
                 "bought likes are likes the reach does not explain: use x = log((likes + 1) / (reach + 1))",
                 lambda ds: bot_posts(ds, signal="likes")),
     ),
@@ -283,10 +289,12 @@ Q3 = Question(
               "viral = (p['reach_z'] > ex.VIRAL_Z) & ~p['post_id'].isin(bot_posts)\n"
               "viral_posts = list(p.loc[viral, 'post_id'])"),
     mistakes=(
-        Mistake("that z-score measures each post's reach against ALL accounts' posts, where the accounts with the "
+        Mistake("pooled",
+                "that z-score measures each post's reach against ALL accounts' posts, where the accounts with the "
                 "widest reach set the scale; compute the median and MAD within each account",
                 lambda ds: viral_posts(ds, pooled=True)),
-        Mistake("that z-score uses the mean and SD of each account's log reach; use the median and 1.4826 x the "
+        Mistake("mean-sd",
+                "that z-score uses the mean and SD of each account's log reach; use the median and 1.4826 x the "
                 "MAD, which the viral posts cannot inflate", lambda ds: viral_posts(ds, how="mean")),
     ),
 )
@@ -307,9 +315,10 @@ Q4 = Question(
               "kind_chart = sns.barplot(x=p['kind'], y=p['likes'] / p['reach'], estimator='median', errorbar=None,\n"
               "                         order=list(ex.KINDS))\n"
               "kind_chart.set(title='Likes per person reached, by kind of post', xlabel='kind of post',\n"
-              "               ylabel='median likes / reach')"),
+              "               ylabel='median likes / reach');"),
     mistakes=(
-        Mistake("the bars show MEANS, seaborn's default estimator, which a few extreme posts move; pass "
+        Mistake("mean-estimator",
+                "the bars show MEANS, seaborn's default estimator, which a few extreme posts move; pass "
                 "estimator='median'", lambda ds: like_rate_by_kind(ds, "mean")),
     ),
 )
@@ -330,7 +339,8 @@ Q5 = Question(
               "inflation = reported / clean - 1\n"
               "inflated_account = inflation.idxmax()"),
     mistakes=(
-        Mistake("that is how much the MEDIAN ER per post moves, which a few posts hardly move; the dashboard reports "
+        Mistake("median-er",
+                "that is how much the MEDIAN ER per post moves, which a few posts hardly move; the dashboard reports "
                 "the mean ER per post", lambda ds: inflated_accounts(ds, how="median")),
     ),
     points=2,
@@ -375,13 +385,16 @@ Q6 = Question(
               "else:\n"
               "    claim = 'below the top third either way'"),
     mistakes=(
-        Mistake("your reported and clean ERs are MEDIANS; the dashboard reports the mean ER per post (the median "
+        Mistake("medians",
+                "your reported and clean ERs are MEDIANS; the dashboard reports the mean ER per post (the median "
                 "hardly moves with a few posts, which is why it is the safer number to report next time)",
                 lambda ds: inflation_cards(ds, how="median")),
-        Mistake("top_third_er keeps the other accounts' bot spikes in: compare the clean ER with a line measured "
+        Mistake("line-keeps-spikes",
+                "top_third_er keeps the other accounts' bot spikes in: compare the clean ER with a line measured "
                 "the same way, every account without its bot spikes",
                 lambda ds: inflation_cards(ds, line_from="reported")),
-        Mistake("top_third_er is a quantile of the platform's POSTS; the question ranks accounts: the quantile of "
+        Mistake("posts-quantile",
+                "top_third_er is a quantile of the platform's POSTS; the question ranks accounts: the quantile of "
                 "the accounts' mean ERs", lambda ds: inflation_cards(ds, over="posts")),
     ),
     model_answer=MODEL_ANSWER,

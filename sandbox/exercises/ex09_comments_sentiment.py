@@ -338,7 +338,8 @@ Q1 = Question(
               "reply = c['author_handle'] == c['handle']\n"
               "n_replies = int(reply.sum())"),
     mistakes=(
-        Mistake("you counted every comment that starts with an @mention; people tag their friends that way too. "
+        Mistake("mentions",
+                "you counted every comment that starts with an @mention; people tag their friends that way too. "
                 "A brand reply is written BY the post's own account: compare author_handle with handle",
                 lambda ds: n_replies(ds, mentions=True)),
     ),
@@ -357,10 +358,13 @@ Q2 = Question(
               "handles = pd.DataFrame({'comments': by_handle.size(), 'brands': by_handle['brand_id'].nunique(),\n"
               "                        'minutes': by_handle['minutes'].median()})"),
     mistakes=(
-        Mistake("minutes is the MEAN delay: one comment written days later moves it by hours; take the median",
+        Mistake("mean-delay",
+                "minutes is the MEAN delay: one comment written days later moves it by hours; take the median",
                 lambda ds: handles(ds, how="mean")),
-        Mistake("minutes looks like hours: divide the seconds by 60, not by 3600", lambda ds: handles(ds, unit=3600)),
-        Mistake("your table keeps the brands' own replies; a brand answering under its post is not its audience",
+        Mistake("hours-not-minutes",
+                "minutes looks like hours: divide the seconds by 60, not by 3600", lambda ds: handles(ds, unit=3600)),
+        Mistake("brand-replies",
+                "your table keeps the brands' own replies; a brand answering under its post is not its audience",
                 lambda ds: handles(ds, replies=True)),
     ),
 )
@@ -381,11 +385,14 @@ Q3 = Question(
            "Keep the index of the rows that pass, as a list."),
     solution="bots = list(handles.index[(handles['comments'] >= 3) & (handles['minutes'] <= 10)])",
     mistakes=(
-        Mistake("busy is not enough: some people comment a lot, hours after the post, and some bots comment only a "
+        Mistake("busy-only",
+                "busy is not enough: some people comment a lot, hours after the post, and some bots comment only a "
                 "few times. Look at how fast a handle comments", lambda ds: flagged_by(ds, "comments", at_least=10)),
-        Mistake("commenting on many brands is not enough: people who comment often reach many brands too. Look at "
+        Mistake("many-brands-only",
+                "commenting on many brands is not enough: people who comment often reach many brands too. Look at "
                 "how fast a handle comments", lambda ds: flagged_by(ds, "brands", at_least=5)),
-        Mistake("one quick comment is chance: your list flags handles with only one or two comments. A bot comments "
+        Mistake("one-quick-comment",
+                "one quick comment is chance: your list flags handles with only one or two comments. A bot comments "
                 "fast again and again", lambda ds: flagged_by(ds, "minutes", at_most=FAST)),
     ),
     points=2,
@@ -417,9 +424,11 @@ Q4 = Question(
     solution=(SENTIMENT_CODE + "\n"
               "sentiment = c['score'].map(lambda s: 'positive' if s > 0 else 'negative' if s < 0 else 'neutral')"),
     mistakes=(
-        Mistake("your rule ignores the emoji: '😡😡' says as much as a word. Count the emoji of the lists too",
+        Mistake("no-emoji",
+                "your rule ignores the emoji: '😡😡' says as much as a word. Count the emoji of the lists too",
                 lambda ds: sentiment(ds, emoji=False)),
-        Mistake("capitalised words are missed ('Terrible', 'Love'): lowercase the text before matching words",
+        Mistake("case-sensitive",
+                "capitalised words are missed ('Terrible', 'Love'): lowercase the text before matching words",
                 lambda ds: sentiment(ds, lower=False)),
     ),
 )
@@ -449,7 +458,8 @@ Q5 = Question(
     solution=(AUDIENCE_CODE + "\n"
               "crisis_account = weeks.groupby('account_id')['excess'].max().idxmax()"),
     mistakes=(
-        Mistake("that account's worst week has the highest SHARE of negative comments, which a week of a few "
+        Mistake("highest-share",
+                "that account's worst week has the highest SHARE of negative comments, which a week of a few "
                 "comments reaches by chance: count the negative comments above the account's usual",
                 share_account),
     ),
@@ -477,9 +487,11 @@ Q6 = Question(
               "               ylabel='share of negative comments')\n"
               "week_chart.tick_params(axis='x', labelrotation=60)"),
     mistakes=(
-        Mistake("the bars count negative comments; a week with more posts has more of everything. Draw the SHARE "
+        Mistake("counts-not-share",
+                "the bars count negative comments; a week with more posts has more of everything. Draw the SHARE "
                 "of negative comments (the mean of the flags)", lambda ds: weeks_around(ds, how="sum")),
-        Mistake("your bars keep the bots and the brand replies, which are never negative and dilute the share: "
+        Mistake("bots-and-replies",
+                "your bars keep the bots and the brand replies, which are never negative and dilute the share: "
                 "leave them out", lambda ds: weeks_around(ds, bots=True)),
     ),
 )
@@ -521,12 +533,14 @@ Q7 = Question(
               "else:\n"
               "    claim = 'an ordinary week'"),
     mistakes=(
-        Mistake("company_share averages the accounts' shares; the company-wide share pools the comments of every "
+        Mistake("averaged-shares",
+                "company_share averages the accounts' shares; the company-wide share pools the comments of every "
                 "account (a quiet account's 3 comments weigh as much as a busy one's 60 that way)",
                 lambda ds: crisis_card(ds, pooled_how="accounts")),
-        Mistake("company_share counts the bots and the brand replies; leave them out as for the account's share",
+        Mistake("bots-and-replies",
+                "company_share counts the bots and the brand replies; leave them out as for the account's share",
                 lambda ds: crisis_card(ds, pooled_bots=True)),
-        Mistake("company_share is the share over the whole year; the card compares the crisis WEEK",
+        Mistake("whole-year", "company_share is the share over the whole year; the card compares the crisis WEEK",
                 lambda ds: crisis_card(ds, year=True)),
     ),
     model_answer=MODEL_ANSWER,

@@ -208,9 +208,9 @@ Q1 = Question(
     solution=("inf = ds.influencers.set_index('influencer_id')\n"
               "er = (inf['avg_likes'] + inf['avg_comments']) / inf['followers']"),
     mistakes=(
-        Mistake("your rate counts likes only; engagements are likes + comments",
+        Mistake("likes-only", "your rate counts likes only; engagements are likes + comments",
                 lambda ds: engagement_rate(ds, likes_only=True)),
-        Mistake("your rate is a percentage (x 100); give a fraction such as 0.03",
+        Mistake("percentage", "your rate is a percentage (x 100); give a fraction such as 0.03",
                 lambda ds: engagement_rate(ds, percent=True)),
     ),
 )
@@ -227,11 +227,12 @@ Q2 = Question(
     solution=("band = pd.cut(inf['followers'], ex.BAND_EDGES, labels=ex.BANDS, right=False)\n"
               "er_chart = sns.barplot(x=band, y=er, estimator='median', errorbar=None)\n"
               "er_chart.set(title='Median engagement rate per follower band', xlabel='follower band',\n"
-              "             ylabel='(likes + comments) / followers')"),
+              "             ylabel='(likes + comments) / followers');"),
     mistakes=(
-        Mistake("the bars show MEANS, seaborn's default estimator, which a few creators with extreme rates move; "
+        Mistake("mean-estimator",
+                "the bars show MEANS, seaborn's default estimator, which a few creators with extreme rates move; "
                 "pass estimator='median'", lambda ds: er_by_band(ds, "mean")),
-        Mistake("the bars are percentages (x 100); chart the rate as a fraction, your er",
+        Mistake("percentages", "the bars are percentages (x 100); chart the rate as a fraction, your er",
                 lambda ds: er_by_band(ds, percent=True)),
     ),
 )
@@ -256,13 +257,16 @@ Q3 = Question(
               "top_engager = ig[fair_measure].idxmax()\n"
               "top_engager_value = ig[fair_measure].max()"),
     mistakes=(
-        Mistake("the raw rate rewards creators for being small (it falls with size, as your chart shows); compare "
+        Mistake("raw-rate",
+                "the raw rate rewards creators for being small (it falls with size, as your chart shows); compare "
                 "each creator with the median of its band: the er_index",
                 lambda ds: fair_best(ds, "er")),
-        Mistake("your index divides by the band's median over every platform; typical rates differ a lot between "
+        Mistake("band-over-platforms",
+                "your index divides by the band's median over every platform; typical rates differ a lot between "
                 "platforms: divide by the median of the instagram creators of the band",
                 lambda ds: fair_best(ds, pooled=True)),
-        Mistake("your index divides by the band's MEAN rate, which a few extreme creators move; divide by its "
+        Mistake("mean-baseline",
+                "your index divides by the band's MEAN rate, which a few extreme creators move; divide by its "
                 "median", lambda ds: fair_best(ds, how="mean")),
     ),
     points=2,
@@ -283,13 +287,15 @@ Q4 = Question(
               "abroad = inf['audience_home_share'] < ex.HOME * inf['audience_home_share'].median()\n"
               "suspicious = list(inf.index[jump | abroad])"),
     mistakes=(
-        Mistake("your yardsticks are MEANS: the cheaters' own jumps and foreign audiences pull a mean towards "
+        Mistake("mean-yardsticks",
+                "your yardsticks are MEANS: the cheaters' own jumps and foreign audiences pull a mean towards "
                 "them and hide some of them; compare with the medians", lambda ds: suspicious(ds, "mean")),
-        Mistake("your list uses the follower jump only; a creator whose audience lives mostly abroad is "
+        Mistake("jump-only", "your list uses the follower jump only; a creator whose audience lives mostly abroad is "
                 "suspicious too: flag either sign", lambda ds: suspicious(ds, signals="jump")),
-        Mistake("your list uses the home-country share only; a creator whose followers jumped in one week is "
+        Mistake("home-share-only",
+                "your list uses the home-country share only; a creator whose followers jumped in one week is "
                 "suspicious too: flag either sign", lambda ds: suspicious(ds, signals="home")),
-        Mistake("your list flags the creators showing both signs; either sign is enough (|, not &)",
+        Mistake("both-signs", "your list flags the creators showing both signs; either sign is enough (|, not &)",
                 lambda ds: suspicious(ds, signals="both")),
     ),
     points=2,
@@ -303,9 +309,10 @@ Q5 = Question(
            "Divide the price of a post by the engagements a post gets on average, column by column on inf."),
     solution="cpe = inf['rate_per_post'] / (inf['avg_likes'] + inf['avg_comments'])",
     mistakes=(
-        Mistake("your cost counts likes only; engagements are likes + comments",
+        Mistake("likes-only", "your cost counts likes only; engagements are likes + comments",
                 lambda ds: cost_per_engagement(ds, likes_only=True)),
-        Mistake("that is the price per 1,000 displayed followers (CPM), the marketplace's price tag; the cost per "
+        Mistake("cpm",
+                "that is the price per 1,000 displayed followers (CPM), the marketplace's price tag; the cost per "
                 "engagement divides the price by the engagements a post gets", cpm),
     ),
 )
@@ -326,12 +333,12 @@ Q6 = Question(
               "hire = candidates.idxmin()\n"
               "hire_cpe = candidates.min()"),
     mistakes=(
-        Mistake("the price per 1,000 followers ignores how many of them react (and bought followers count as "
+        Mistake("cpm", "the price per 1,000 followers ignores how many of them react (and bought followers count as "
                 "followers); the value of a post is what each engagement costs: the cpe",
                 lambda ds: hire(ds, "cpm")),
-        Mistake("that creator is not on instagram, the brand's platform; keep the instagram creators",
+        Mistake("other-platform", "that creator is not on instagram, the brand's platform; keep the instagram creators",
                 lambda ds: hire(ds, platform_only=False)),
-        Mistake("your cost per engagement counts likes only; engagements are likes + comments",
+        Mistake("likes-only", "your cost per engagement counts likes only; engagements are likes + comments",
                 lambda ds: hire(ds, likes_only=True)),
     ),
     points=2,
@@ -377,9 +384,10 @@ Q7 = Question(
               "else:\n"
               "    claim = 'good value'"),
     mistakes=(
-        Mistake("cpm_ratio is upside down: divide the CPM pick's cost per engagement by your hire's",
+        Mistake("upside-down", "cpm_ratio is upside down: divide the CPM pick's cost per engagement by your hire's",
                 lambda ds: cpm_cards(ds, "inverted")),
-        Mistake("cpm_ratio compares the prices per 1,000 followers; compare what an engagement costs (cpe)",
+        Mistake("cpm-ratio",
+                "cpm_ratio compares the prices per 1,000 followers; compare what an engagement costs (cpe)",
                 lambda ds: cpm_cards(ds, "cpm")),
     ),
     model_answer=MODEL_ANSWER,

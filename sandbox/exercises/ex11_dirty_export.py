@@ -1,25 +1,31 @@
-"""Questions of notebook 11, cleaning a dirty export: what a raw export gets wrong for a manager who trusts it.
+"""Questions of notebook 11, cleaning a dirty export: what the platforms' raw files get wrong for a manager
+who trusts them.
 
-The learner's export is their own: :func:`export_file` writes the posts export of the world the notebook
-loads, made by dirty mode at the fixed rate RATE with a seed drawn from the world's posts (:func:`world_seed`:
-a course's kernel does not see the world's seed), into the cache folder on first use. Expected answers are computed from the world (the export is made again in memory), never from a file.
+The learner's files are their own: :func:`export_files` writes the posts exports of one brand of the world the
+notebook loads (:func:`brand`: the brand on the most platforms), one file per platform as each platform's tool
+writes it, made by dirty mode at the fixed rate RATE with a seed drawn from the world's posts
+(:func:`world_seed`: a course's kernel does not see the world's seed), into the cache folder on first use.
+Expected answers are computed from the world (the files are made again in memory), never from a file.
 
 Definitions used throughout (the rules of :data:`sandbox.generator.dirty.RULES`, applied with the helpers of
 :mod:`sandbox.cleaning`, the reference cleaner):
 
-- a post row is a row whose post_id looks like a post id: the description lines, the header repeated mid-file
-  (two exports concatenated) and the totals row are not posts;
-- counts are written with the locale's thousands separator ("12,345"); an empty or "--" count is 0;
-- a post exported twice keeps its snapshot with the latest exported_at (the earlier one was taken before its
-  metrics settled);
-- platform labels: stripped, lowercased, spaces removed, short names mapped (IG=instagram, FB=facebook,
-  Twitter=x, LI=linkedin, YT=youtube); an empty platform is the platform of the post's account;
-- times are UTC, written in the locale's day/month order, or as ISO 8601 with an offset, or as Unix seconds;
-- a platform's overstatement = its impressions summed over every post row of the export (rows exported twice
-  included, labels cleaned) / its impressions after cleaning - 1, a fraction; the card names the platform
-  the export overstates most (platforms within NEAR_TIE of it are ties).
+- :func:`read_export` reads one file: each of its exports with its own header, columns named as in the data
+  model, every row below the headers as text, plus the file's ``platform``, the row's ``export`` (0, 1) and
+  the ``exported`` date and ``clock`` its description line names;
+- a post row is a row whose post_id looks like a post id: Meta's metric description row (a second header) and
+  the totals rows are not posts;
+- counts are written with the locale's thousands separator; an empty or "--" count is 0;
+- a post exported twice keeps its snapshot from the later export (the earlier one was taken before its metrics
+  settled);
+- post types are the tools' words, stripped and lowercased, mapped to formats by :func:`post_types`;
+- times are on the clock the export's description line names (the brand's time zone, X: UTC), in the locale's
+  day/month order; :func:`parse_times` reads them to UTC;
+- a platform's overstatement = its impressions summed over every post row of its file (rows exported twice
+  included) / its impressions after cleaning - 1, a fraction; the card names the platform the export
+  overstates most (platforms within NEAR_TIE of it are ties).
 
-In the notebook: ``q1, ..., q7 = ex.setup(globals())``.
+In the notebook: ``q1, ..., q8 = ex.setup(globals())``.
 """
 
 from __future__ import annotations
@@ -33,9 +39,11 @@ import pandas as pd
 
 from .. import cleaning
 from ..cleaning import parse_times  # noqa: F401  (the notebook reads times with the reference cleaner's reader)
-from ..dataset import cache_dir, write_table
-from ..generator.dirty import EXPORTED_AT, ExportFormat, export_of
 from .. import analysis as an
+from ..dataset import cache_dir
+from ..generator.dirty import export_files as make_export_files
+from ..generator.export_style import TOOLS, ExportFormat
+from ..generator.pools import LOCALES
 from ._chart import BarChart, bar_chart
 from ._compare import AnyOf, MemberOf, Scalar, SeriesMatch, Several
 from ._question import Exercise, Mistake, Question
@@ -55,7 +63,7 @@ _FACTS: dict = {}
 _KEEP = 32
 
 
-# ---------------------------------------------------------------- the learner's export
+# ---------------------------------------------------------------- the learner's files
 
 
 def world_seed(ds) -> int:
@@ -75,41 +83,95 @@ def world_key(ds) -> str:
     return f"{meta.get('version', '')}-{meta.get('locale', '')}-{world_seed(ds):016x}"
 
 
-def export(ds) -> pd.DataFrame:
-    """The posts export of ``ds``'s world as text, as the file holds it below its description line."""
-    frame, _ = export_of(ds, TABLE, RATE, seed=world_seed(ds))
-    return frame
+def brand(ds) -> str:
+    """The brand whose files the notebook cleans: the one on the most platforms (then the one with the most
+    posts, then the first)."""
+    accounts = ds.accounts
+    platforms = accounts.groupby("brand_id")["platform"].nunique()
+    posts = ds.posts["account_id"].map(accounts.set_index("account_id")["brand_id"]).value_counts()
+    return min(platforms.index, key=lambda b: (-platforms[b], -posts.get(b, 0), b))
 
 
-def export_file(ds) -> Path:
-    """The learner's export: ``posts.csv`` of ``ds``'s world, written into the cache folder on first use
-    (the temporary folder where the cache cannot be written, as in a grading sandbox)."""
-    name = Path("exports") / world_key(ds) / f"{TABLE}.csv"
+def export_texts(ds) -> dict:
+    """The brand's posts export files, path -> text, as dirty mode writes them (see the module docstring)."""
+    world_key(ds)  # refuses a dirty world
+    return make_export_files(ds, TABLE, RATE, seed=world_seed(ds), brands=[brand(ds)]).files
+
+
+def export_files(ds) -> dict:
+    """The learner's files: platform -> path of the brand's posts export from that platform's tool, written into
+    the cache folder on first use (the temporary folder where the cache cannot be written, as in a grading
+    sandbox)."""
+    folder = Path("exports") / world_key(ds)
     try:
-        return _write_export(ds, cache_dir() / name)
+        return _write_files(ds, cache_dir() / folder)
     except OSError:
-        return _write_export(ds, Path(tempfile.gettempdir()) / "social-analytics-sandbox" / name)
+        return _write_files(ds, Path(tempfile.gettempdir()) / "social-analytics-sandbox" / folder)
 
 
-def _write_export(ds, target: Path) -> Path:
-    if not target.is_file():
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
-        os.close(fd)
-        write_table(export(ds), Path(tmp), "csv")
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; the export is an ordinary file
-        os.replace(tmp, target)  # atomic: two kernels making the same export never see half a file
-    return target
+def _write_files(ds, folder: Path) -> dict:
+    out = {}
+    texts = None
+    for platform in sorted(ds.accounts.loc[ds.accounts["brand_id"] == brand(ds), "platform"].astype(str)):
+        target = folder / f"{brand(ds)}_{platform}.csv"
+        if not target.is_file():
+            texts = texts or export_texts(ds)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+                f.write(texts[f"exports/{TABLE}/{target.name}"])
+            os.chmod(tmp, 0o644)  # mkstemp makes it private; the export is an ordinary file
+            os.replace(tmp, target)  # atomic: two kernels making the same export never see half a file
+        out[platform] = target
+    return out
+
+
+def _format_of(text: str, platform: str) -> ExportFormat:
+    """The locale a file was written in: its separator, then the language of its description line."""
+    header = text.removeprefix(cleaning.BOM).split("\n", 2)[1]
+    separator = ";" if header.count(";") > header.count(",") else ","
+    for locale in LOCALES:
+        fmt = ExportFormat.of(locale)
+        language = fmt.language_of(platform).locale
+        if fmt.separator == separator and (TOOLS[platform].language or
+                                           cleaning.description_pattern(language).match(
+                                               next(iter(cleaning.read_rows(text, fmt)))[0])):
+            return fmt
+    raise ValueError(f"a file of {platform}'s tool in no known locale")
+
+
+def read_export(path) -> pd.DataFrame:
+    """One export file as text: each of its exports read with its own header, the columns named as in the data
+    model (each tool's headers are in the data dictionary), every row below the headers kept, plus ``platform``
+    (the file's), ``export`` (0 for the file's first export, 1 for the next), ``exported`` (the export date its
+    description line gives) and ``clock`` (the time zone its times are on)."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    platform = cleaning.platform_of(path)
+    frames = [e.cells.assign(platform=platform, export=e.part, exported=e.fields["exported"], clock=e.clock)
+              for e in cleaning.split_exports(text, f"exports/{TABLE}/{path.name}", TABLE, _format_of(text, platform))]
+    return pd.concat(frames, ignore_index=True)
+
+
+def post_types(ds) -> dict:
+    """(platform, post type as its tool writes it, stripped and lowercased) -> the data model's format."""
+    fmt = ExportFormat.of(ds.meta.get("locale", "en_US"))
+    return {(platform, label.strip().lower()): value for platform in TOOLS
+            for value, label in fmt.labels("format", platform).items()}
+
+
+# ---------------------------------------------------------------- what the files hold
 
 
 def facts(ds) -> pd.DataFrame:
-    """One row per post row of the export, in file order, parsed by the reference cleaner's rules.
+    """One row per post row of the brand's files, in file order, parsed by the reference cleaner's rules.
 
-    Columns: post_id, label (the platform as exported), platform (cleaned), impressions (parsed),
-    impressions_coerced (``pd.to_numeric(errors='coerce')`` of the text: a mistake), posted_at (UTC) and
-    posted_text (as exported), row (its place among the post rows), latest (True for the snapshot a post
-    keeps) and first (True for its first row in the file). ``attrs``: the file's day/month ``order`` and
-    its totals row's impressions. Cached per world (the export takes a second to make).
+    Columns: post_id, platform, export, label (the post type as exported), format (cleaned), impressions
+    (parsed), impressions_coerced (``pd.to_numeric(errors='coerce')`` of the text: a mistake), posted_at (UTC)
+    and posted_as_utc (local times read as UTC: a mistake), row (its place among the post rows), latest (True
+    for the snapshot a post keeps) and first (True for its first row). ``attrs``: the files' day/month
+    ``order``, the impressions of their totals rows, how many metric description rows and totals rows they have,
+    and the post rows of the first file. Cached per world (the files take a moment to make).
     """
     key = world_key(ds)
     if key not in _FACTS:
@@ -120,29 +182,34 @@ def facts(ds) -> pd.DataFrame:
 
 
 def _parse(ds) -> pd.DataFrame:
-    raw = export(ds)
     fmt = ExportFormat.of(ds.meta["locale"])
-    rows = cleaning.data_rows(raw)
-    order = cleaning.date_order(pd.concat([rows["posted_at"], rows[EXPORTED_AT]]), fmt.date_order)
-    platform = cleaning.parse_label(rows["platform"])
-    filled = cleaning.fill_missing(pd.DataFrame({"account_id": rows["account_id"], "platform": platform}),
-                                   rows[["account_id", "platform"]], {"accounts": ds.accounts})
+    exports = [e for path, text in sorted(export_texts(ds).items())
+               for e in cleaning.split_exports(text, path, TABLE, fmt)]
+    rows = cleaning.stack(exports, TABLE)
+    parsed = cleaning.parse_rows(rows, TABLE, fmt)
+    order = cleaning.date_order(rows["posted_at"], fmt.date_order)
     out = pd.DataFrame({
         "post_id": rows["post_id"],
-        "label": rows["platform"],
-        "platform": filled["platform"].astype(str),
-        "impressions": cleaning.parse_count(rows["impressions"], fmt, nullable=False),
+        "platform": rows["_platform"],
+        "export": rows["_part"],
+        "label": rows["format"],
+        "format": parsed["format"].astype(str),
+        "impressions": parsed["impressions"],
         "impressions_coerced": pd.to_numeric(rows["impressions"], errors="coerce"),
-        "posted_at": cleaning.parse_times(rows["posted_at"], order),
-        "posted_text": rows["posted_at"],
+        "posted_at": parsed["posted_at"],
+        "posted_as_utc": parse_times(rows["posted_at"], order),
         "row": range(len(rows)),
     })
-    kept = cleaning.latest_snapshots(out.assign(**{EXPORTED_AT: rows[EXPORTED_AT]}), "post_id", order)["row"]
+    kept = cleaning.latest_snapshots(out.assign(_part=out["export"]), "post_id")["row"]
     out["latest"] = out["row"].isin(kept)
     out["first"] = ~out["post_id"].duplicated()
-    totals = raw[raw.iloc[:, 0] == fmt.total]
+    other = [(e, ~e.is_data) for e in exports]
+    totals = [e.cells[mask & (e.cells["post_id"] == fmt.language_of(e.platform).total).to_numpy()] for e, mask in other]
     out.attrs["order"] = order
-    out.attrs["totals_impressions"] = int(cleaning.parse_count(totals["impressions"], fmt, nullable=False).sum())
+    out.attrs["totals_impressions"] = int(sum(cleaning.parse_count(t["impressions"], fmt, False).sum() for t in totals))
+    out.attrs["totals_rows"] = sum(len(t) for t in totals)
+    out.attrs["description_rows"] = sum(int(mask.sum()) for _, mask in other) - out.attrs["totals_rows"]
+    out.attrs["first_file_rows"] = int((rows["_file"] == rows["_file"].iat[0]).sum())
     return out
 
 
@@ -156,24 +223,29 @@ def posts(ds, keep: str = "latest") -> pd.DataFrame:
 
 
 def order(ds) -> str:
-    """The file's day/month order, ``"dmy"`` or ``"mdy"``, read off its dates (the reference cleaner's rule)."""
+    """The files' day/month order, ``"dmy"`` or ``"mdy"``, read off their dates (the reference cleaner's rule)."""
     return facts(ds).attrs["order"]
 
 
-def n_rows(ds, junk: bool = False, distinct: bool = False) -> int:
-    """Post rows in the file (rows exported twice counted twice).
+def n_rows(ds, junk: str = "", distinct: bool = False, one_file: bool = False) -> int:
+    """Post rows in the files (rows exported twice counted twice).
 
-    ``junk``: every row below the first header (description line, repeated header and totals row
-    included), ``distinct``: distinct posts (mistakes).
+    ``junk="all"``: every row below the headers (Meta's metric description rows and the totals rows included),
+    ``junk="description"``: the totals rows left out but Meta's description rows kept, ``distinct``: distinct
+    posts, ``one_file``: the first file only (mistakes).
     """
     f = facts(ds)
     if distinct:
         return int(f["post_id"].nunique())
-    return len(f) + (3 if junk else 0)
+    if one_file:
+        return f.attrs["first_file_rows"]
+    extra = {"": 0, "description": f.attrs["description_rows"],
+             "all": f.attrs["description_rows"] + f.attrs["totals_rows"]}[junk]
+    return len(f) + extra
 
 
 def row_impressions(ds, coerce: bool = False, totals: bool = False) -> float:
-    """Impressions summed over the post rows (``coerce``: unparsed counts dropped, ``totals``: the totals row
+    """Impressions summed over the post rows (``coerce``: unparsed counts dropped, ``totals``: the totals rows
     added; mistakes)."""
     f = facts(ds)
     total = float(f["impressions_coerced" if coerce else "impressions"].sum())
@@ -182,28 +254,26 @@ def row_impressions(ds, coerce: bool = False, totals: bool = False) -> float:
 
 def clean_total(ds, keep: str = "latest", dedupe: bool = True) -> tuple:
     """q4: ({keep}, impressions with one row per post). ``keep="first"`` and ``dedupe=False`` (rows exported twice
-    kept, what ``drop_duplicates()`` on whole rows leaves: the two snapshots differ in exported_at) are mistakes."""
+    kept, what ``drop_duplicates()`` on whole rows leaves: the two snapshots differ) are mistakes."""
     if not dedupe:
         return {keep}, row_impressions(ds)
     return {keep}, float(posts(ds, keep)["impressions"].sum())
 
 
-def platform_posts(ds, labels: str = "clean", fill: bool = True, keep: str = "latest") -> pd.Series:
-    """Posts per platform, one row per post.
+def format_posts(ds, labels: str = "clean", keep: str = "latest") -> pd.Series:
+    """Posts per format, one row per post.
 
-    ``labels="raw"`` (as exported: the check's own message names the repeated spellings), ``"stripped"``
-    (trimmed and lowercased, short names kept), ``fill=False`` (an empty platform left as a label of its own)
-    and ``keep="all"`` (rows exported twice counted twice) are mistakes.
+    ``labels="raw"`` (post types as exported: the check's own message names the repeated spellings),
+    ``"stripped"`` (stripped and lowercased, the tools' words kept) and ``keep="all"`` (rows exported twice
+    counted twice) are mistakes.
     """
     f = facts(ds) if keep == "all" else posts(ds, keep)
-    platform = f["platform"]
+    value = f["format"]
     if labels == "raw":
-        platform = f["label"]
+        value = f["label"]
     elif labels == "stripped":
-        platform = f["label"].str.strip().str.lower().str.replace(" ", "")
-    elif not fill:
-        platform = f["platform"].where(f["label"].str.strip() != "", "")  # an empty cell is a label of its own
-    return platform.value_counts().sort_index().rename("posts")
+        value = f["label"].str.strip().str.lower()
+    return value.value_counts().sort_index().rename("posts")
 
 
 def impressions_by_platform(ds, how: str = "sum", keep: str = "latest") -> pd.Series:
@@ -212,22 +282,15 @@ def impressions_by_platform(ds, how: str = "sum", keep: str = "latest") -> pd.Se
     return f.groupby("platform")["impressions"].agg(how).astype("float64")
 
 
-def posts_per_month(ds, times: str = "clean", keep: str = "latest") -> pd.Series:
-    """Posts per calendar month (1-12) of posted_at in UTC, one row per post.
+def posts_per_hour(ds, clock: str = "named", keep: str = "latest") -> pd.Series:
+    """Posts per hour of the day in UTC (0-23), one row per post.
 
-    ``times="swapped"`` (day and month read the other way round where a date allows it: ``pd.to_datetime``
-    with ``dayfirst=True``), ``"dropped"`` (times written as Unix seconds left unparsed and dropped:
-    ``errors="coerce"``) and ``keep="all"`` are mistakes.
+    ``clock="utc"`` (every time read as UTC: the clock named in the description line ignored) and ``keep="all"``
+    are mistakes.
     """
     f = facts(ds) if keep == "all" else posts(ds, keep)
-    when = f["posted_at"]
-    text = f["posted_text"]
-    if times == "swapped":
-        local = ~text.str.fullmatch(r"\d+") & ~text.str.match(r"\d{4}-")
-        when = when.where(~local, pd.to_datetime(text.where(local), format="mixed", dayfirst=True, utc=True))
-    elif times == "dropped":
-        when = when.where(~text.str.fullmatch(r"\d+"))
-    return when.dropna().dt.month.astype("int64").value_counts().sort_index().rename("posts")
+    when = f["posted_as_utc" if clock == "utc" else "posted_at"]
+    return when.dt.hour.astype("int64").value_counts().sort_index().rename("posts")
 
 
 def overstatement(ds, percent: bool = False, inverted: bool = False) -> pd.Series:
@@ -243,7 +306,7 @@ def overstatement(ds, percent: bool = False, inverted: bool = False) -> pd.Serie
 
 
 def overstated_cards(ds, percent: bool = False, inverted: bool = False) -> list[tuple]:
-    """q7: ({platform}, its overstatement), one per accepted platform (the most overstated and its near-ties),
+    """q8: ({platform}, its overstatement), one per accepted platform (the most overstated and its near-ties),
     the best first."""
     values = overstatement(ds)
     accepted = an.near_best(values, NEAR_TIE)
@@ -255,23 +318,31 @@ def overstated_cards(ds, percent: bool = False, inverted: bool = False) -> list[
 # ---------------------------------------------------------------- questions
 
 Q1 = Question(
-    "q1", "How many post rows does the export hold (rows whose post_id looks like a post id; a post exported "
-    "twice counts twice)?", ("n_rows",),
+    "q1", "How many post rows do the brand's files hold together (rows whose post_id looks like a post id; a post "
+    "exported twice counts twice)?", ("n_rows",),
     reference=n_rows, comparison=Scalar(rtol=0, atol=0.5),
-    hints=("Look at the end of raw and search the post_id column for rows that are not posts: what did the tool "
-           "write there?",
+    hints=("Read every file with ex.read_export and combine them; then look at the rows whose post_id is not a "
+           "post id: what did the tools write there?",
            "A post id is a P followed by digits; `raw['post_id'].str.fullmatch(...)` says which rows have one. "
            "Keep those rows as `rows` (with .copy(): you will add parsed columns to it)."),
-    solution=("raw = pd.read_csv(ex.export_file(ds), skiprows=1, dtype=str, keep_default_na=False)\n"
+    solution=("raw = pd.concat([ex.read_export(path) for path in ex.export_files(ds).values()], ignore_index=True)\n"
               "is_post = raw['post_id'].str.fullmatch(r'P\\d+')\n"
               "rows = raw[is_post].copy()\n"
               "n_rows = len(rows)"),
     mistakes=(
-        Mistake("your count includes rows that are not posts: the description line and the header repeated "
-                "mid-file (two exports glued together) and the totals row at the bottom; keep the rows whose "
-                "post_id looks like a post id", lambda ds: n_rows(ds, junk=True)),
-        Mistake("that counts each post once; the question asks for the post rows in the file, a post exported "
+        Mistake("non-post-rows",
+                "your count includes rows that are not posts: Meta's second header row, which describes each "
+                "metric, and the totals row of each export; keep the rows whose post_id looks like a post id",
+                lambda ds: n_rows(ds, junk="all")),
+        Mistake("description-row",
+                "your count still includes Meta's second header row (its post_id is empty and its cells say "
+                "'Lifetime: ...'): it describes the columns, it is not a post", lambda ds: n_rows(ds, junk="description")),
+        Mistake("posts-once",
+                "that counts each post once; the question asks for the post rows in the files, a post exported "
                 "twice counted twice (question 4 deals with them)", lambda ds: n_rows(ds, distinct=True)),
+        Mistake("one-file",
+                "that counts one platform's file; the brand's posts are spread over one file per platform: read "
+                "every file in `files` and combine them with pd.concat", lambda ds: n_rows(ds, one_file=True)),
     ),
 )
 
@@ -279,8 +350,8 @@ Q2 = Question(
     "q2", "Total impressions over your post rows, every count parsed (a thousands separator removed, an empty "
     "or -- count is 0).", ("row_impressions",),
     reference=row_impressions, comparison=Scalar(rtol=0, atol=0.5),
-    hints=("The numbers are text: '12,345' is twelve thousand, '--' and an empty cell mean 0. A conversion "
-           "that turns what it cannot read into NaN loses rows without a word.",
+    hints=("The numbers are text with the locale's thousands separator, and '--' or an empty cell mean 0. A "
+           "conversion that turns what it cannot read into NaN loses rows without a word.",
            "Take every character that is not a digit out of the text (`.str.replace(r'\\D', '', regex=True)`), "
            "turn what is left empty into '0', then `pd.to_numeric`. Store the counts back in "
            "rows['impressions']: the next questions use them."),
@@ -290,26 +361,29 @@ Q2 = Question(
               "rows['impressions'] = to_count(rows['impressions'])\n"
               "row_impressions = rows['impressions'].sum()"),
     mistakes=(
-        Mistake("the counts written with a thousands separator ('12,345') became NaN and dropped out of your "
-                "sum, the biggest posts first: take the separators out before converting",
-                lambda ds: row_impressions(ds, coerce=True)),
-        Mistake("your sum includes the totals row at the bottom of the file, which already adds up every row "
-                "above it: sum the post rows only", lambda ds: row_impressions(ds, totals=True)),
+        Mistake("thousands-separator-nan",
+                "the counts written with a thousands separator became NaN and dropped out of your sum, the biggest "
+                "posts first: take the separators out before converting", lambda ds: row_impressions(ds, coerce=True)),
+        Mistake("totals-row",
+                "your sum includes the totals rows (one per export), which already add up the post rows of their "
+                "export: sum the post rows only", lambda ds: row_impressions(ds, totals=True)),
     ),
 )
 
 Q3 = Question(
-    "q3", "The file's day/month order, 'dmy' or 'mdy', read off its dates: a first number above 12 is a day, "
+    "q3", "The files' day/month order, 'dmy' or 'mdy', read off their dates: a first number above 12 is a day, "
     "so is a second one.", ("order",),
     reference=order, comparison=MemberOf(str, "day/month order", options=("dmy", "mdy")),
     hints=("03/04/2025 could be March 4 or April 3; 25/03/2025 cannot. Look for a date that settles it.",
-           "Extract the first two numbers of rows['posted_at'] (`.str.extract(r'^(\\d{1,2})/(\\d{1,2})/')`, "
-           "then `.dropna().astype(int)`) and ask whether any first number, or any second one, is above 12."),
+           "Extract the first two numbers of rows['posted_at'] (`.str.extract(r'^(\\d{1,2})/(\\d{1,2})/')`, then "
+           "`.dropna().astype(int)`: X's times, written year first, drop out) and ask whether any first number, "
+           "or any second one, is above 12."),
     solution=("days = rows['posted_at'].str.extract(r'^(\\d{1,2})/(\\d{1,2})/').dropna().astype(int)\n"
               "order = 'dmy' if (days[0] > 12).any() else 'mdy'"),
     mistakes=(
-        Mistake("a guess (the first dates, such as 01/01, fit either order): some date of the file settles it, one "
-                "whose first or second number is above 12", lambda ds: OTHER_ORDER[order(ds)]),
+        Mistake("guess",
+                "a guess (the first dates, such as 01/01, fit either order): some date of the files settles it, "
+                "one whose first or second number is above 12", lambda ds: OTHER_ORDER[order(ds)]),
     ),
 )
 
@@ -319,22 +393,23 @@ Q4 = Question(
     reference=clean_total,
     comparison=Several(("keep", "clean_impressions"),
                        (MemberOf(str, "snapshot", options=SNAPSHOTS), Scalar(rtol=0, atol=0.5))),
-    hints=("The two exports were made on different days (read rows['exported_at'] with ex.parse_times and "
-           "your order). A post's impressions keep growing for days after it is published: which export saw "
-           "the post's whole life?",
-           "Sort rows by exported_at and keep one row per post_id, the right one of the two "
+    hints=("The two exports of a file were made on different days (rows['exported']; rows['export'] numbers them "
+           "in the file's order). A post's impressions keep growing for days after it is published: which export "
+           "saw the post's whole life?",
+           "Sort rows by export and keep one row per post_id, the right one of the two "
            "(`drop_duplicates('post_id', keep=...)`). Call the result `clean`: the next questions use it.",
            "`drop_duplicates()` with no column compares whole rows: two snapshots of a post differ in their "
-           "metrics and exported_at, so name the column that identifies a post."),
-    solution=("rows['exported_at'] = ex.parse_times(rows['exported_at'], order)\n"
-              "keep = 'latest'\n"
-              "clean = rows.sort_values('exported_at').drop_duplicates('post_id', keep='last').copy()\n"
+           "metrics and export, so name the column that identifies a post."),
+    solution=("keep = 'latest'\n"
+              "clean = rows.sort_values('export', kind='stable').drop_duplicates('post_id', keep='last').copy()\n"
               "clean_impressions = clean['impressions'].sum()"),
     mistakes=(
-        Mistake("you kept each post's FIRST snapshot; the earlier export was taken before the post's metrics "
-                "settled: keep the row with the latest exported_at", lambda ds: clean_total(ds, "first")),
-        Mistake("your total still counts the posts exported twice (drop_duplicates() with no column compares "
-                "whole rows, and the two rows of a post differ at least in exported_at): keep one row per post_id",
+        Mistake("first-snapshot",
+                "you kept each post's FIRST snapshot; the earlier export was taken before the post's metrics "
+                "settled: keep the row from the later export", lambda ds: clean_total(ds, "first")),
+        Mistake("duplicates-kept",
+                "your total still counts the posts exported twice (drop_duplicates() with no column compares "
+                "whole rows, and the two rows of a post differ at least in their export): keep one row per post_id",
                 lambda ds: clean_total(ds, dedupe=False)),
     ),
     points=2,
@@ -342,29 +417,27 @@ Q4 = Question(
 )
 
 Q5 = Question(
-    "q5", "Posts per platform after cleaning the labels (one row per post), as a Series indexed by platform.",
-    ("platform_posts",),
-    reference=platform_posts, comparison=SeriesMatch(rtol=0, atol=0.5),
-    hints=("Count clean['platform'] as it is and read the labels: how many spellings does instagram have? And "
-           "what is the empty label?",
-           "Strip, lowercase and remove spaces, then map the short names (IG, FB, Twitter, LI, YT, lowercased by "
-           "then) with `.replace({...})`. An empty platform is the platform of the post's account: "
-           "`clean['account_id'].map(...)` over ds.accounts indexed by account_id.",
-           "Put the cleaned labels back into clean['platform'] (question 8 groups by them), with "
-           "`.where(label != '', account_platform)` for the empty ones, then `value_counts()`."),
-    solution=("short = {'ig': 'instagram', 'fb': 'facebook', 'twitter': 'x', 'li': 'linkedin', 'yt': 'youtube'}\n"
-              "label = clean['platform'].str.strip().str.lower().str.replace(' ', '').replace(short)\n"
-              "accounts = ds.accounts.set_index('account_id')['platform'].astype(str)\n"
-              "account_platform = clean['account_id'].map(accounts)\n"
-              "clean['platform'] = label.where(label != '', account_platform)\n"
-              "platform_posts = clean['platform'].value_counts()"),
+    "q5", "Posts per format after cleaning the post types (one row per post), as a Series indexed by the data "
+    "model's formats.", ("format_posts",),
+    reference=format_posts, comparison=SeriesMatch(rtol=0, atol=0.5),
+    hints=("Count clean['format'] as it is and read the labels: each tool writes its post types in its own "
+           "words, and some are spelled another way (' Photo', 'REEL').",
+           "Strip and lowercase the labels, then map each (platform, label) pair to a format with "
+           "ex.post_types(ds), a dict keyed by (platform, label): Photo is an image on Meta but a carousel on "
+           "TikTok.",
+           "Put the formats back into clean['format'] (`pd.Series(list(zip(platform, label)), index=clean.index)"
+           ".map(types)`), then `value_counts()`."),
+    solution=("types = ex.post_types(ds)\n"
+              "label = clean['format'].str.strip().str.lower()\n"
+              "clean['format'] = pd.Series(list(zip(clean['platform'], label)), index=clean.index).map(types)\n"
+              "format_posts = clean['format'].value_counts()"),
     mistakes=(
-        Mistake("some short names are still platforms of their own (IG, FB, Twitter, LI, YT): map each to the "
-                "platform it names", lambda ds: platform_posts(ds, "stripped")),
-        Mistake("the posts whose platform cell is empty are not counted with a platform: an empty platform is "
-                "the platform of the post's account (ds.accounts)", lambda ds: platform_posts(ds, fill=False)),
-        Mistake("your counts include the posts exported twice: count your clean table, one row per post",
-                lambda ds: platform_posts(ds, keep="all")),
+        Mistake("tool-words",
+                "some labels are still the tools' words (Photo, Status...): map each platform's "
+                "words to the data model's formats with ex.post_types(ds)", lambda ds: format_posts(ds, "stripped")),
+        Mistake("duplicates-kept",
+                "your counts include the posts exported twice: count your clean table, one row per post",
+                lambda ds: format_posts(ds, keep="all")),
     ),
 )
 
@@ -380,74 +453,79 @@ Q6 = Question(
     solution=("impressions_chart = sns.barplot(data=clean, x='platform', y='impressions', estimator='sum',\n"
               "                                errorbar=None)\n"
               "impressions_chart.set(title='Impressions per platform, after cleaning', xlabel='platform',\n"
-              "                      ylabel='impressions (total)')"),
+              "                      ylabel='impressions (total)');"),
     mistakes=(
-        Mistake("the bars show the MEAN impressions per post, seaborn's default estimator; the chart shows each "
+        Mistake("mean-estimator",
+                "the bars show the MEAN impressions per post, seaborn's default estimator; the chart shows each "
                 "platform's total: estimator='sum'", lambda ds: impressions_by_platform(ds, "mean")),
-        Mistake("your bars count the posts exported twice: draw from your clean table, one row per post",
+        Mistake("duplicates-kept",
+                "your bars count the posts exported twice: draw from your clean table, one row per post",
                 lambda ds: impressions_by_platform(ds, keep="all")),
     ),
 )
 
 Q7 = Question(
-    "q7", "Posts per calendar month of posted_at (UTC, months 1-12), one row per post, as a Series indexed by "
-    "month number.", ("posts_per_month",),
-    reference=posts_per_month, comparison=SeriesMatch(rtol=0, atol=0.5),
-    hints=("posted_at is text in three styles. Whatever reads it must read every style, in the file's day/month "
-           "order, and leave no time missing (NaT): count them before you count the months.",
-           "`ex.parse_times(clean['posted_at'], order)` gives UTC timestamps; `.dt.month` gives the month number "
-           "of each, `value_counts()` counts them."),
-    solution=("clean['posted_at'] = ex.parse_times(clean['posted_at'], order)\n"
-              "posts_per_month = clean['posted_at'].dt.month.value_counts().sort_index()"),
+    "q7", "The posting tool schedules in UTC: posts per hour of the day in UTC (0-23), one row per post, as a "
+    "Series indexed by hour.", ("posts_per_hour",),
+    reference=posts_per_hour, comparison=SeriesMatch(rtol=0, atol=0.5),
+    hints=("A time in these files has no offset: the clock it is on is named only in its export's description "
+           "line (clean['clock']: the brand's time zone, or UTC for X).",
+           "Read each clock's times with it: `ex.parse_times(times, order, clock)` gives UTC timestamps; do it per "
+           "clean.groupby('clock') and put the pieces back together with pd.concat. `.dt.hour` then gives the UTC "
+           "hour of each post."),
+    solution=("clean['posted_at'] = pd.concat([ex.parse_times(group['posted_at'], order, clock)\n"
+              "                                for clock, group in clean.groupby('clock')])\n"
+              "posts_per_hour = clean['posted_at'].dt.hour.value_counts().sort_index()"),
     mistakes=(
-        Mistake("in part of your dates day and month are read the wrong way round (dayfirst does that wherever "
-                "a date allows it): read the dates in the file's order, your `order`",
-                lambda ds: posts_per_month(ds, "swapped")),
-        Mistake("the posts whose time is written as Unix seconds (1735689218) are missing: they failed to parse "
-                "and became NaT; read them as seconds (parse_times does)",
-                lambda ds: posts_per_month(ds, "dropped")),
-        Mistake("your counts include the posts exported twice: count your clean table, one row per post",
-                lambda ds: posts_per_month(ds, keep="all")),
+        Mistake("local-as-utc",
+                "your hours are the local clocks' hours read as UTC: each export's times are on the clock its "
+                "description line names (the clock column); give it to ex.parse_times",
+                lambda ds: posts_per_hour(ds, "utc")),
+        Mistake("duplicates-kept",
+                "your counts include the posts exported twice: count your clean table, one row per post",
+                lambda ds: posts_per_hour(ds, keep="all")),
     ),
 )
 
 #: The model written answer of question 8, shown by q8.solution() once the learner wrote theirs.
 MODEL_ANSWER = (
-    "Report 260.9 million impressions for the year's 11,512 posts. The file's own numbers say otherwise: summed "
-    "as it stands, its impressions column gives 534 million, twice the truth, because its last row is a totals "
-    "row that already adds up every row above it; that is the number that would have misled you most. Without "
-    "it, the 11,800 post rows still add up to 267.0 million, 2.4% too many: two overlapping exports put 288 "
-    "posts in the file twice, and only each post's latest snapshot counts. The duplicates do not inflate every "
-    "platform alike: facebook's impressions are overstated by 3.3%, youtube's by 0.2%, so a platform "
-    "comparison made on the raw file flatters facebook. A tool that reads '12,345' as missing would have kept "
-    "0.4% of the impressions, and the labels (IG, ' instagram', Twitter) split each platform into several. "
-    "Before trusting a total, count the rows and the distinct ids, and check that every value parsed."
+    "Report 61.2 million impressions for Martinez PLC's 1,095 posts of the year. Summed as they stand, the five "
+    "files give 125.6 million, twice the truth, because each export ends with a totals row that already adds up "
+    "its posts; that is the number that would have misled you most. Without the totals rows, the 1,134 post rows "
+    "still add up to 62.8 million, 2.5% too many: each file glues two overlapping exports together, so 39 posts "
+    "appear twice, and only each post's later snapshot counts. The duplicates do not inflate every platform "
+    "alike: instagram's impressions are overstated by 3.0%, youtube's not at all, so a platform comparison made "
+    "on the raw files flatters instagram. A tool that reads '12,345' as missing would have kept 0.05% of the "
+    "impressions, the tools' words split one format into several (Photo and Image, Status and Text), and times "
+    "read as UTC would put the busiest posting hour at 10:00 instead of 16:00 UTC, because every file but X's "
+    "is on Chicago time. Before trusting a total, count the rows and the distinct ids, check that every value "
+    "parsed, and read each file's description line."
 )
 
 Q8 = Question(
-    "q8", "Insight card for the manager: the platform whose impressions the raw export overstates most "
-    "(most_overstated) and by how much (overstated_by: its impressions over every post row / after cleaning "
-    "- 1, a fraction). Platforms within NEAR_TIE (10%) of the largest overstatement are ties.",
+    "q8", "Insight card for the manager: the platform whose impressions the raw files overstate most "
+    "(most_overstated) and by how much (overstated_by: its impressions over every post row of its file / after "
+    "cleaning - 1, a fraction). Platforms within NEAR_TIE (10%) of the largest overstatement are ties.",
     ("most_overstated", "overstated_by"),
     reference=overstated_cards,
     comparison=AnyOf(Several(("most_overstated", "overstated_by"),
                              (MemberOf(str, "platform"), Scalar(rtol=1e-6)))),
-    hints=("Rows exported twice add impressions to the platform of their post. Compare, platform by platform, "
-           "what the export adds up to with what your clean table adds up to.",
-           "Give every row of `rows` its post's cleaned platform (`rows['post_id'].map(...)` over clean indexed "
-           "by post_id); sum the impressions per platform in rows and in clean.",
+    hints=("Rows exported twice add impressions to the platform of their file. Compare, platform by platform, "
+           "what the files add up to with what your clean table adds up to.",
+           "Sum the impressions per platform in rows and in clean (groupby('platform')).",
            "Divide the first sums by the second and subtract 1; `idxmax()` names the platform, `max()` is its "
            "overstatement."),
-    solution=("platform_of = clean.set_index('post_id')['platform']\n"
-              "as_exported = rows.groupby(rows['post_id'].map(platform_of))['impressions'].sum()\n"
+    solution=("as_exported = rows.groupby('platform')['impressions'].sum()\n"
               "after = clean.groupby('platform')['impressions'].sum()\n"
               "overstated = as_exported / after - 1\n"
               "most_overstated = overstated.idxmax()\n"
               "overstated_by = overstated.max()"),
     mistakes=(
-        Mistake("your overstatement is a percentage (x 100); give a fraction such as 0.03",
+        Mistake("percentage",
+                "your overstatement is a percentage (x 100); give a fraction such as 0.03",
                 lambda ds: overstated_cards(ds, percent=True)),
-        Mistake("your overstatement is upside down: divide the impressions as exported by the impressions after "
+        Mistake("upside-down",
+                "your overstatement is upside down: divide the impressions as exported by the impressions after "
                 "cleaning, then subtract 1", lambda ds: overstated_cards(ds, inverted=True)),
     ),
     model_answer=MODEL_ANSWER,
@@ -455,8 +533,8 @@ Q8 = Question(
     judgement=True,
 )
 
-EXERCISE = Exercise("11_dirty_export", "Cleaning a dirty export", (Q1, Q2, Q3, Q4, Q5, Q6, Q7, Q8),
-                    tables=("posts", "accounts"))
+EXERCISE = Exercise("11_dirty_export", "Cleaning the platforms' exports", (Q1, Q2, Q3, Q4, Q5, Q6, Q7, Q8),
+                    tables=("posts", "accounts", "brands"))
 
 
 def setup(namespace: dict, dataset=None):

@@ -146,10 +146,13 @@ Q1 = Question(
            "engagements (likes + comments + shares + saves) by their impressions."),
     solution=POSTS_CODE + "\nbrand_er = er[posts.index]",
     mistakes=(
-        Mistake("that is ER by reach; this report uses ER by impressions", lambda ds: brand_er(ds, an.er_reach)),
-        Mistake("those are the posts of one account; the brand has an account on each of its platforms: keep "
+        Mistake("reach-rate",
+                "that is ER by reach; this report uses ER by impressions", lambda ds: brand_er(ds, an.er_reach)),
+        Mistake("one-account",
+                "those are the posts of one account; the brand has an account on each of its platforms: keep "
                 "the posts of every account of the brand", crisis_account_er),
-        Mistake("that is every post of the world; keep the brand's posts only", lambda ds: rated(ds)["er"]),
+        Mistake("every-post",
+                "that is every post of the world; keep the brand's posts only", lambda ds: rated(ds)["er"]),
     ),
 )
 
@@ -172,13 +175,15 @@ Q2 = Question(
               "best_platform_index = platform_index.max()\n"
               "best_platform_posts = int((posts['platform'] == best_platform).sum())"),
     mistakes=(
-        Mistake("that is the brand's highest RAW rate, which on that platform every brand gets; compare the "
+        Mistake("raw-rate",
+                "that is the brand's highest RAW rate, which on that platform every brand gets; compare the "
                 "brand's median with the median of every post on the same platform",
                 lambda ds: platform_card(ds, benchmark="none")),
-        Mistake("dividing by the brand's own median keeps the ranking of its raw rates (every platform is "
+        Mistake("brand-baseline",
+                "dividing by the brand's own median keeps the ranking of its raw rates (every platform is "
                 "divided by the same number); compare with each platform's typical post, all brands",
                 lambda ds: platform_card(ds, benchmark="brand")),
-        Mistake("that index compares MEAN rates, which a few viral posts move; use medians",
+        Mistake("mean-not-median", "that index compares MEAN rates, which a few viral posts move; use medians",
                 lambda ds: platform_card(ds, how="mean")),
     ),
     points=2,
@@ -195,11 +200,13 @@ Q3 = Question(
            "'as good as the platform's typical post'."),
     solution=("platform_chart = sns.barplot(x=platform_index.index, y=platform_index.to_numpy(), errorbar=None)\n"
               "platform_chart.set(title=\"The brand's median ER against each platform's typical post\",\n"
-              "                   xlabel='platform', ylabel='brand median ER / platform median ER')"),
+              "                   xlabel='platform', ylabel='brand median ER / platform median ER');"),
     mistakes=(
-        Mistake("the bars are the brand's raw median ER per platform; chart the index (over each platform's "
+        Mistake("raw-median",
+                "the bars are the brand's raw median ER per platform; chart the index (over each platform's "
                 "median ER, all brands)", lambda ds: platform_values(ds, benchmark="none")),
-        Mistake("the bars compare MEAN rates; chart the index of medians", lambda ds: platform_values(ds, "mean")),
+        Mistake("mean-rates",
+                "the bars compare MEAN rates; chart the index of medians", lambda ds: platform_values(ds, "mean")),
     ),
 )
 
@@ -223,13 +230,14 @@ Q4 = Question(
               "best_hour = int(by_hour.idxmax())\n"
               "best_hour_rel = by_hour.max()"),
     mistakes=(
-        Mistake("that is a UTC hour; the brand's audience lives on its local clock (brands.timezone)",
+        Mistake("utc", "that is a UTC hour; the brand's audience lives on its local clock (brands.timezone)",
                 lambda ds: hour_card(ds, clock="utc")),
-        Mistake("that compares raw ER: the hours when the brand posts on its high-engagement platforms win; "
+        Mistake("raw-er", "that compares raw ER: the hours when the brand posts on its high-engagement platforms win; "
                 "compare each post with its own account's median first", lambda ds: hour_card(ds, column="er")),
-        Mistake("that compares MEANS, which one viral post decides; use the median",
+        Mistake("mean-not-median", "that compares MEANS, which one viral post decides; use the median",
                 lambda ds: hour_card(ds, how="mean")),
-        Mistake("that hour holds too few of the brand's posts to trust its median; keep hours with at least "
+        Mistake("thin-hours",
+                "that hour holds too few of the brand's posts to trust its median; keep hours with at least "
                 "ex.MIN_SHARE of them", thin_hours),
     ),
     points=2,
@@ -252,9 +260,11 @@ Q5 = Question(
               "best_format_rel = by_format.max()\n"
               "best_format_posts = int(n_posts[best_format])"),
     mistakes=(
-        Mistake("that compares raw ER: the format of the brand's high-engagement platform wins; compare each post "
+        Mistake("raw-er",
+                "that compares raw ER: the format of the brand's high-engagement platform wins; compare each post "
                 "with its own account's median first", lambda ds: format_card(ds, column="er")),
-        Mistake("that compares MEANS of the relative ER; use the median", lambda ds: format_card(ds, how="mean")),
+        Mistake("mean-not-median",
+                "that compares MEANS of the relative ER; use the median", lambda ds: format_card(ds, how="mean")),
     ),
     points=2,
     judgement=True,
@@ -300,7 +310,8 @@ Q6 = Question(
               "crisis_net = crisis.loc[inside, 'net'].sum()\n"
               "normal_net = crisis.loc[~inside, 'net'].mean()\n"
               + CLAIM_CODE),
-    mistakes=tuple(Mistake(message, lambda ds, kw=kw: crisis_cards(ds, **kw)) for _, message, kw in CARD_MISTAKES),
+    mistakes=tuple(Mistake(mistake_id, message, lambda ds, kw=kw: crisis_cards(ds, **kw))
+                   for mistake_id, message, kw in CARD_MISTAKES),
     model_answer=MODEL_ANSWER,
     points=3,
     judgement=True,

@@ -18,6 +18,7 @@ from sandbox._notebooks import CHECK_TIMEOUT, check_notebook_args
 from sandbox.dataset import DATA_DIR_ENV
 
 from . import NOTEBOOKS, get_exercise
+from ._notebook import hand_graded_points
 from ._view import ERROR, Report, Result
 
 MARKER = "@@sandbox-check@@"
@@ -92,7 +93,7 @@ def check_notebook(path, timeout: int = CHECK_TIMEOUT, dataset=None) -> tuple[Re
         client.execute(env=env)
     except (DeadKernelError, CellExecutionError, RuntimeError) as e:
         raise NotebookRunError(f"{path} could not run: {type(e).__name__}: {e}") from None
-    return parse_report(nb, name), cell_errors(nb.cells[:-1])
+    return parse_report(nb, name, hand_graded_points(nb)), cell_errors(nb.cells[:-1])
 
 
 def quiet_kernel() -> dict:
@@ -113,13 +114,14 @@ def quiet_kernel() -> dict:
     return {"extra_arguments": ["--IPKernelApp.log_level=ERROR"]}
 
 
-def parse_report(nb, name: str) -> Report:
+def parse_report(nb, name: str, by_hand: int = 0) -> Report:
+    """The Report the probe cell printed; ``by_hand``: the points of the written answers (graded by hand)."""
     title = f"{name}: {get_exercise(name).title}"
     for out in nb.cells[-1].get("outputs", []):
         text = out.get("text", "")
         if out.get("output_type") == "stream" and MARKER in text:
             rows = json.loads(text.split(MARKER, 1)[1])
-            return Report(title, tuple(Result(r["id"], r["status"], r["message"], r["points"]) for r in rows))
+            return Report(title, tuple(Result(r["id"], r["status"], r["message"], r["points"]) for r in rows), by_hand)
     errors = [f"{o.get('ename')}: {o.get('evalue')}" for o in nb.cells[-1].get("outputs", []) if o.get("output_type") == "error"]
     raise NotebookRunError(f"the questions could not be checked: {'; '.join(errors) or 'no report printed'}")
 

@@ -1,1 +1,2 @@
-"""The instructor's side of a course (trusted): the course folder, roster, settings, seeds and each student's world."""
+"""Building a course (trusted, the instructor's side): the course folder, roster, settings, salt and seeds,
+and each student's world (made for release, regenerated for grading)."""

@@ -4,6 +4,7 @@ COURSE/
   nbgrader_config.py          timeouts, warnings ignored, deleted cells restored
   course.json                 salt, scale, assignments (keep private)
   roster.csv                  the roster the course was built with
+  questions.py                the instructor's own questions, if any (--questions; judged outside kernels)
   gradebook.db                nbgrader's gradebook: assignments and students
   source/<assignment>/        the solution notebooks (nbgrader source)
   release/<assignment>/       the student version, made by nbgrader generate_assignment
@@ -13,7 +14,10 @@ COURSE/
   exchange/                   nbgrader's exchange (release, collect), unless built with --exchange DIR
 
 Everything is written into a temporary sibling folder and renamed at the end,
-so a failed build never leaves half a course.
+so a failed build never leaves half a course. The course is private from its
+first write: the folder is 700 and every file 600 (the salt derives every
+student's world, source/ holds the solutions); hand students their
+release_students/ folders by copying them.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ from __future__ import annotations
 import os
 import shutil
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
-from dataclasses import dataclass
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from tqdm import tqdm
@@ -30,10 +35,11 @@ from ..._notebooks import notebooks_dir
 from ..._scales import DEFAULT_SCALE
 from ...dataset import META_FILE, staging_dir
 from ..nbgrader_adapter import course_config_text, run_python, write_config
+from .folder import CELL_TIMEOUT, check_course_target
+from .questions import kernel_tests, load_questions, merged_exercise, unjudged_questions
 from .roster import SAFE_ID, Student, read_roster
 from .seeds import new_salt
-from .folder import CELL_TIMEOUT, check_course_target
-from .settings import STUDENT_RELEASE_DIR, CourseError, CourseSettings
+from .settings import QUESTIONS_FILE, STUDENT_RELEASE_DIR, CourseError, CourseSettings
 from .worlds import generate_student_world, learner_files, strip_seed
 
 #: The course's own nbgrader exchange, unless the build names a shared one.
@@ -47,6 +53,8 @@ class BuildResult:
     course_dir: Path
     settings: CourseSettings
     students: list[Student]
+    #: Test cells that run in the student's kernel, unprotected (``notebook:grade_id``; --allow-kernel-tests).
+    unprotected: list[str] = field(default_factory=list)
 
 
 def available_exercises(solutions_dir: Path) -> list[str]:
@@ -74,8 +82,8 @@ def select_exercises(solutions_dir: Path, wanted: list[str] | None) -> list[str]
 
 def build_course(course_dir, roster=None, salt: str | None = None, exercises: list[str] | None = None,
                  scale: str = DEFAULT_SCALE, cell_timeout: int = CELL_TIMEOUT, solutions_dir=None, jobs: int = 1,
-                 progress: bool = True, show_solutions: bool = False, hints: str = "on",
-                 exchange=None) -> BuildResult:
+                 progress: bool = True, show_solutions: bool = False, hints: str = "on", questions=None,
+                 allow_kernel_tests: bool = False, exchange=None) -> BuildResult:
     """Create the nbgrader course folder ``course_dir`` (see module docstring).
 
     Parameters
@@ -97,6 +105,12 @@ def build_course(course_dir, roster=None, salt: str | None = None, exercises: li
         Let ``qN.solution()`` show the reference code; hidden by default.
     hints : str
         ``"on"`` (default) or ``"off"``: whether ``qN.hint()`` shows hints.
+    questions : path, optional
+        A Python module defining ``EXERCISES``, the instructor's own questions, judged outside the
+        student's kernel like ours (see :mod:`sandbox.course.build.questions`); kept as ``questions.py``.
+    allow_kernel_tests : bool
+        Keep graded test cells that no question judges: they run in the student's kernel, where a
+        student can defeat them, and are listed in ``BuildResult.unprotected``. Refused otherwise.
     exchange : path, optional
         nbgrader's exchange folder (an existing folder shared by a JupyterHub's users); by default
         ``COURSE/exchange``, made by the build, so release and collect work without root.
@@ -106,6 +120,8 @@ def build_course(course_dir, roster=None, salt: str | None = None, exercises: li
     students = read_roster(roster) if roster is not None else []
     solutions_dir = Path(solutions_dir) if solutions_dir is not None else SOLUTIONS_DIR
     assignments = select_exercises(solutions_dir, exercises)
+    own = load_questions(questions) if questions is not None else {}
+    unprotected = check_tests(solutions_dir, assignments, own, allow_kernel_tests)
     if jobs < 1:
         raise CourseError(f"--jobs must be at least 1, got {jobs}")
     if exchange is not None and not Path(exchange).is_dir():
@@ -117,11 +133,14 @@ def build_course(course_dir, roster=None, salt: str | None = None, exercises: li
                               show_solutions=show_solutions, hints=hints,
                               exchange=str(Path(exchange).resolve()) if exchange is not None else "")
 
-    with staging_dir(target) as tmp:
+    with private_files(), staging_dir(target) as tmp:
+        tmp.chmod(0o700)  # before anything is written: the salt and the solutions are secrets
         settings.save(tmp)
         write_config(tmp, course_config_text(settings))
         if roster is not None:
             shutil.copyfile(roster, tmp / "roster.csv")
+        if questions is not None:
+            shutil.copyfile(questions, tmp / QUESTIONS_FILE)
         for name in assignments:
             (tmp / "source" / name).mkdir(parents=True)
             shutil.copyfile(solutions_dir / f"{name}.ipynb", tmp / "source" / name / f"{name}.ipynb")
@@ -143,7 +162,47 @@ def build_course(course_dir, roster=None, salt: str | None = None, exercises: li
             for name in assignments:
                 shutil.copytree(tmp / "release" / name, tmp / STUDENT_RELEASE_DIR / student.student_id / name,
                                 dirs_exist_ok=True)
-    return BuildResult(target, settings, students)
+    return BuildResult(target, settings, students, unprotected)
+
+
+def check_tests(solutions_dir: Path, assignments: list[str], own: dict, allow_kernel_tests: bool) -> list[str]:
+    """The test cells that would run in students' kernels (``notebook:grade_id``): CourseError unless allowed.
+
+    Also refuses an instructor's question that no test cell scores, or an exercise of the questions module
+    that names no notebook of the course.
+    """
+    stray = sorted(set(own) - set(assignments))
+    if stray:
+        raise CourseError(f"the questions module names notebooks that are not in the course: {', '.join(stray)}; "
+                          f"the course's notebooks: {', '.join(assignments)}")
+    unprotected = []
+    for name in assignments:
+        path = solutions_dir / f"{name}.ipynb"
+        exercise = merged_exercise(name, own)
+        if name in own:
+            missing = unjudged_questions(path, own[name])
+            if missing:
+                raise CourseError(f"{name}.ipynb has no graded test cell for question(s) {', '.join(missing)} of the "
+                                  "questions module: give each a code cell with that grade_id and its points")
+        unprotected += [f"{name}:{cell}" for cell in kernel_tests(path, exercise)]
+    if unprotected and not allow_kernel_tests:
+        raise CourseError(
+            f"these test cells would run in the student's kernel, where a student can defeat them (an input "
+            f"transformer that skips assert lines): {', '.join(unprotected)}. Write them as Question objects in a "
+            "questions module (--questions FILE; see docs/grading.md), or build with --allow-kernel-tests to "
+            "keep them unprotected")
+    return unprotected
+
+
+@contextmanager
+def private_files():
+    """Within the block, everything this process and the processes it starts create is private to its user
+    (umask 077: folders 700, files 600). The process-wide umask is restored afterwards."""
+    old = os.umask(0o077)
+    try:
+        yield
+    finally:
+        os.umask(old)
 
 
 def release_students(course_dir: Path, settings: CourseSettings, students: list[Student],

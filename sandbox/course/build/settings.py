@@ -17,6 +17,8 @@ from ...exercises._policy import HINT_MODES, Policy
 
 from .folder import CELL_TIMEOUT, SETTINGS_FILE, CourseError, not_a_course  # noqa: F401  (re-exported)
 CONFIG_FILE = "nbgrader_config.py"
+#: The instructor's own questions, if any (see :mod:`sandbox.course.build.questions`).
+QUESTIONS_FILE = "questions.py"
 #: Folder (inside the course) caching each student's regenerated world, truth included.
 GRADING_DATA_DIR = "grading_data"
 #: Folder holding one release folder per student: notebooks + that student's data/.

@@ -40,10 +40,12 @@ from ..build.roster import SAFE_ID
 from ..build.settings import CourseError, CourseSettings
 from ..kernel import isolation
 from ..kernel.kernel_template import SERVER_ENV, TemplateServer
+from ..kernel.leftovers import remove_stale_folders
+from ..kernel.limits import DEFAULT_MEMORY
 from .grade_worker import TEMPLATE_DB, job_folder
 from .gradebook import course_students, merge_submissions, open_gradebook, record_zero_submission
 from .grades import write_grades
-from .warm import Outcome, WarmWorker, WorkerZygote, grade_with
+from .warm import Outcome, WarmWorker, WorkerZygote, grade_with, refuse_network
 
 WORK_DIR = ".autograde_work"
 LOCK_FILE = ".autograde.lock"
@@ -53,7 +55,7 @@ RUN_KEY = "_autograde"
 UNKNOWN = "unknown student"
 #: Seconds allowed to nbgrader itself (start-up, kernel start, bookkeeping) on top of the cells.
 NBGRADER_OVERHEAD = 120
-#: grades.csv and autograde_status.json are rewritten at most this often (seconds) while a run goes on, and at its end.
+#: sandbox_grades.csv and autograde_status.json are rewritten at most this often (seconds) while a run goes on, and at its end.
 GRADES_EVERY = 10
 
 
@@ -70,14 +72,15 @@ class AutogradeReport:
 
 
 def autograde_course(course_dir, jobs: int = 1, assignments: list[str] | None = None,
-                     progress: bool = True, memory: int = isolation.DEFAULT_MEMORY,
+                     progress: bool = True, memory: int = DEFAULT_MEMORY,
                      allow_unknown_students: bool = False, mode: str | None = None, resume: bool = False,
-                     scheduler: str | None = None) -> AutogradeReport:
+                     scheduler: str | None = None, allow_network: bool = False) -> AutogradeReport:
     """Grade ``submitted/<student>/<assignment>/`` for every student and assignment.
 
     Writes ``autograded/``, ``feedback/<student>/<assignment>/*.html``, the
-    gradebook, ``grades.csv`` and ``autograde_status.json``; returns what
-    happened to each submission.
+    gradebook, ``sandbox_grades.csv`` and ``autograde_status.json``; returns what
+    happened to each submission. Folders that killed grading processes left in
+    the temporary folder are removed first (:mod:`sandbox.course.kernel.leftovers`).
 
     Parameters
     ----------
@@ -95,6 +98,9 @@ def autograde_course(course_dir, jobs: int = 1, assignments: list[str] | None = 
     scheduler : str, optional
         Address of a dask.distributed scheduler: grade on its workers
         (``jobs`` is then unused).
+    allow_network : bool
+        Grade even where the only isolation is ``nobody``, whose kernels reach the network
+        (refused otherwise).
     """
     course_dir = Path(course_dir).resolve()
     settings = CourseSettings.load(course_dir)
@@ -115,12 +121,16 @@ def autograde_course(course_dir, jobs: int = 1, assignments: list[str] | None = 
             raise CourseError(str(e)) from None
     with course_lock(course_dir):
         isolation.close_to_others(course_dir)
-        if (mode or isolation.detect_mode()) == "none":
+        remove_stale_folders()
+        chosen_mode = mode or isolation.detect_mode()
+        if not scheduler:  # a Dask worker checks its own mode
+            refuse_network(chosen_mode, allow_network)
+        if chosen_mode == "none":
             print("autograde: no isolation available on this machine (no bubblewrap, not root): students' code "
                   "runs as this user and can read and write what you can; answers are still judged outside "
                   "their kernels", file=sys.stderr)
-        grading = Grading(settings, chosen, mode or isolation.detect_mode(), memory, allow_unknown_students,
-                          fixed_mode=mode is not None)
+        grading = Grading(settings, chosen, chosen_mode, memory, allow_unknown_students,
+                          fixed_mode=mode is not None, allow_network=allow_network)
         return grade_all(course_dir, grading, jobs, progress, resume=resume, scheduler=scheduler)
 
 
@@ -134,6 +144,21 @@ class Grading:
     memory: int
     allow_unknown_students: bool
     fixed_mode: bool = False  # the isolation mode was chosen by the caller (else each machine detects its own)
+    allow_network: bool = False  # grade in the nobody mode, whose kernels reach the network
+
+
+def refresh_grades(course_dir) -> Path:
+    """Rewrite sandbox_grades.csv from the gradebook (after manual grading in formgrader); returns its path.
+
+    The statuses come from autograde_status.json. Refused while an autograde runs on the course (it
+    rewrites the file itself).
+    """
+    course_dir = Path(course_dir).resolve()
+    settings = CourseSettings.load(course_dir)
+    with course_lock(course_dir):
+        path = course_dir / STATUS_FILE
+        status = json.loads(path.read_text()) if path.is_file() else {}
+        return write_grades(course_dir, settings, students_status(status))
 
 
 @contextmanager
@@ -152,7 +177,7 @@ def grade_all(course_dir: Path, grading: Grading, jobs: int, progress: bool, res
     """Grade every student's submissions with warm workers (or on a Dask cluster), merging as they finish.
 
     The gradebook is updated as each submission finishes (each student, on Dask),
-    ``autograde_status.json`` and ``grades.csv`` every few seconds and at the
+    ``autograde_status.json`` and ``sandbox_grades.csv`` every few seconds and at the
     end (even when interrupted), so an interrupted run keeps what is done; with
     ``resume``, submissions that already have a status are not graded again.
     """
@@ -317,17 +342,26 @@ def collect(course_dir: Path, private: Path, settings: CourseSettings, outcomes:
                     shutil.rmtree(dest)
                 if src.exists():
                     dest.parent.mkdir(parents=True, exist_ok=True)
-                    # feedback carries the rendered notebooks only, never files a submission brought
-                    keep = shutil.ignore_patterns("data") if kind == "autograded" else only_html
+                    # feedback carries our rendering of the assignment's notebooks only, never a file a
+                    # submission brought (an evil.html); the worker removed submitted copies of these names
+                    keep = (shutil.ignore_patterns("data") if kind == "autograded"
+                            else only_feedback(feedback_names(course_dir, o.assignment)))
                     shutil.copytree(src, dest, symlinks=True, ignore=keep)
         elif o.status == "ungradable" and o.assignment in settings.assignments:
             record_zero_submission(gradebook, o.student_id, o.assignment)
     shutil.rmtree(private, ignore_errors=True)
 
 
-def only_html(folder: str, names: list[str]) -> list[str]:
-    """shutil.copytree ignore function: skip everything but .html files."""
-    return [n for n in names if not n.endswith(".html") or (Path(folder) / n).is_symlink()]
+def feedback_names(course_dir: Path, assignment: str) -> set[str]:
+    """The feedback files of an assignment: one ``<notebook>.html`` per source notebook."""
+    return {f"{p.stem}.html" for p in (course_dir / "source" / assignment).glob("*.ipynb")}
+
+
+def only_feedback(names: set[str]):
+    """shutil.copytree ignore function: skip everything but the files ``names`` (never a symlink)."""
+    def ignore(folder: str, found: list[str]) -> list[str]:
+        return [n for n in found if n not in names or (Path(folder) / n).is_symlink()]
+    return ignore
 
 
 def save_status(course_dir: Path, outcomes: list[Outcome], run: dict | None = None) -> dict:

@@ -32,7 +32,6 @@ from __future__ import annotations
 import atexit
 import hashlib
 import os
-import re
 import shutil
 import signal
 import tempfile
@@ -48,15 +47,15 @@ try:
 except ImportError as e:  # pragma: no cover - depends on the installation
     raise ImportError('--scheduler needs the optional Dask dependencies: pip install ".[dask]"') from e
 
-from ..build.settings import CONFIG_FILE, SETTINGS_FILE, CourseError
-from ..kernel import isolation
+from ..build.settings import CONFIG_FILE, QUESTIONS_FILE, SETTINGS_FILE, CourseError
+from ..kernel import isolation, leftovers
 from .grade_worker import TEMPLATE_DB, submission_ignore
-from .warm import Outcome, WarmWorker, grade_with
+from .warm import Outcome, WarmWorker, grade_with, refuse_network
 
 #: Folders of a student's private course that come back to the client.
 RESULT_DIRS = ("autograded", "feedback")
 #: Start of the name of a worker's private folder: FOLDER_PREFIX-UID-PID-KEY in the temporary folder.
-FOLDER_PREFIX = "sandbox-grading"
+FOLDER_PREFIX = leftovers.GRADING_PREFIX
 
 
 def read_tree(root: Path, relative_to: Path) -> dict[str, bytes]:
@@ -82,8 +81,10 @@ def write_tree(files: dict[str, bytes], root: Path) -> None:
 
 
 def course_kit(course_dir: Path, run_dir: Path) -> dict:
-    """What every worker needs of the course: config, settings, source assignments, the gradebook template."""
-    files = {name: (course_dir / name).read_bytes() for name in (CONFIG_FILE, SETTINGS_FILE)}
+    """What every worker needs of the course: config, settings, its own questions, source assignments, the
+    gradebook template."""
+    files = {name: (course_dir / name).read_bytes() for name in (CONFIG_FILE, SETTINGS_FILE, QUESTIONS_FILE)
+             if name != QUESTIONS_FILE or (course_dir / name).is_file()}
     files.update(read_tree(course_dir / "source", course_dir))
     files["gradebook.db"] = (run_dir / TEMPLATE_DB).read_bytes()
     key = hashlib.sha256(b"".join(k.encode() + v for k, v in sorted(files.items()))).hexdigest()[:16]
@@ -144,7 +145,8 @@ def dask_results(client: Client, course_dir: Path, run_dir: Path, students: dict
     mode = grading.isolation if grading.fixed_mode else None
     run = uuid.uuid4().hex[:8]
     futures = {client.submit(grade_task, kit, sid, submission_files(course_dir, sid, assignments),
-                             assignments, mode, grading.memory, limits, key=f"grade-{sid}-{run}"): sid
+                             assignments, mode, grading.memory, limits, grading.allow_network,
+                             key=f"grade-{sid}-{run}"): sid
                for sid, assignments in students.items()}
     for future in as_completed(futures):
         sid = futures[future]
@@ -176,28 +178,7 @@ class RemoveStaleFolders(WorkerPlugin):
 
 def worker_folder(key: str) -> Path:
     """This worker process's private folder for the kit ``key``."""
-    return Path(tempfile.gettempdir()) / f"{FOLDER_PREFIX}-{os.getuid()}-{os.getpid()}-{key}"
-
-
-def stale_folders() -> list[Path]:
-    """This user's worker folders whose worker process is gone (or whose pid now names a younger process)."""
-    pattern = re.compile(rf"{FOLDER_PREFIX}-{os.getuid()}-(\d+)-\w+")
-    stale = []
-    with os.scandir(tempfile.gettempdir()) as entries:
-        for entry in entries:
-            match = pattern.fullmatch(entry.name)
-            if not match or not entry.is_dir(follow_symlinks=False):
-                continue
-            info = entry.stat(follow_symlinks=False)
-            if info.st_uid != os.getuid():
-                continue
-            try:  # the folder is made once its process runs: a process started after it reuses a dead pid
-                alive = psutil.Process(int(match[1])).create_time() <= info.st_mtime + 1
-            except psutil.Error:
-                alive = False
-            if not alive:
-                stale.append(Path(entry.path))
-    return stale
+    return Path(tempfile.gettempdir()) / (leftovers.owned_name(FOLDER_PREFIX) + key)
 
 
 def kill_processes_in(folder: Path) -> None:
@@ -217,10 +198,9 @@ def kill_processes_in(folder: Path) -> None:
 
 
 def remove_stale_folders() -> None:
-    """Remove the folders (course salt, students' worlds) that killed workers left behind."""
-    for folder in stale_folders():
-        kill_processes_in(folder)
-        shutil.rmtree(folder, ignore_errors=True)
+    """Remove the folders (course salt, students' worlds) that killed workers left behind, and stop the warm
+    graders still working in them."""
+    leftovers.remove_stale_folders(before_removing=kill_processes_in)
 
 
 _local = threading.local()
@@ -244,13 +224,16 @@ atexit.register(clean_up)
 
 
 def grade_task(kit: dict, student_id: str, submission: dict[str, bytes], assignments: list[str],
-               mode: str | None, memory: int, limits: dict[str, float]) -> tuple[list[dict], dict[str, bytes]]:
+               mode: str | None, memory: int, limits: dict[str, float],
+               allow_network: bool = False) -> tuple[list[dict], dict[str, bytes]]:
     """On a Dask worker: grade one student; return (outcome dicts, files of their private course)."""
+    mode = mode or isolation.detect_mode()
+    refuse_network(mode, allow_network)
     course_dir, run_dir = unpacked_course(kit)
     submitted = course_dir / "submitted" / student_id
     shutil.rmtree(submitted, ignore_errors=True)
     write_tree(submission, course_dir)
-    worker = warm_worker(kit["key"], course_dir, run_dir, mode or isolation.detect_mode(), memory)
+    worker = warm_worker(kit["key"], course_dir, run_dir, mode, memory)
     try:
         outcomes = grade_with(worker, student_id, assignments, limits)
         private = run_dir / student_id

@@ -34,9 +34,10 @@ from pathlib import Path
 
 import nbformat
 
-from ..build.settings import CONFIG_FILE, GRADING_DATA_DIR, SETTINGS_FILE
+from ..build.settings import CONFIG_FILE, GRADING_DATA_DIR, QUESTIONS_FILE, SETTINGS_FILE
 from ..build.worlds import student_dataset
 from ..kernel import kernel_template
+from ..kernel.limits import private_mounts
 from ..nbgrader_adapter import load_api
 from .nbgrader_ext import RUN_NOTES
 
@@ -96,8 +97,9 @@ def grade_student(course_dir: Path, run_dir: Path, student_id: str, assignments:
 def make_private_course(course_dir: Path, run_dir: Path, private: Path) -> None:
     """A minimal course folder for one student: config, settings, a gradebook copy, links to source and worlds."""
     private.mkdir(parents=True)
-    for name in (CONFIG_FILE, SETTINGS_FILE):
-        shutil.copyfile(course_dir / name, private / name)
+    for name in (CONFIG_FILE, SETTINGS_FILE, QUESTIONS_FILE):
+        if name != QUESTIONS_FILE or (course_dir / name).is_file():
+            shutil.copyfile(course_dir / name, private / name)
     shutil.copyfile(run_dir / TEMPLATE_DB, private / "gradebook.db")
     (private / "source").symlink_to(course_dir / "source")
     (course_dir / GRADING_DATA_DIR).mkdir(exist_ok=True)
@@ -113,6 +115,8 @@ def prepare_submission(course_dir: Path, private: Path, student_id: str, assignm
     copy = private / "submitted" / student_id / assignment
     shutil.copytree(submission, copy, symlinks=True, ignore=submission_ignore)
     expected = sorted(p.name for p in (course_dir / "source" / assignment).glob("*.ipynb"))
+    for name in expected:  # a submitted file named like our feedback must never pass for it
+        (copy / f"{Path(name).stem}.html").unlink(missing_ok=True)
     problems, valid = [], []
     for name in expected:
         path = copy / name
@@ -219,6 +223,7 @@ def main(argv=None) -> int:
     args = argv if argv is not None else sys.argv[1:]
     course, run_dir, mode, memory = args[:4]
     course_dir, run_dir = Path(course).resolve(), Path(run_dir).resolve()
+    private_mounts()  # the kernels' folders (tmpfs) go with this worker and its forks, even if killed
     options = {"isolation": mode, "memory": int(memory)}
     out = sys.stdout
     # nbgrader and the converters print to stdout at times: keep our protocol lines apart

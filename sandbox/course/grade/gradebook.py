@@ -7,6 +7,7 @@ from pathlib import Path
 
 from nbgrader.api import (Assignment, BaseCell, Comment, Grade, Gradebook, MissingEntry, Notebook,
                           SubmittedAssignment, SubmittedNotebook)
+from sqlalchemy import func
 from sqlalchemy.exc import SAWarning
 from sqlalchemy.orm import joinedload
 
@@ -142,3 +143,15 @@ def course_scores(gb: Gradebook, assignments: list[str]) -> dict[tuple[str, str]
                                 .filter(Assignment.name.in_(assignments))):
         scores.setdefault((student, assignment), {})
     return scores
+
+
+def late_penalties(gb: Gradebook, assignments: list[str]) -> dict[tuple[str, str], float]:
+    """(student, assignment) -> the late-submission penalty nbgrader assigned (the sum over its notebooks),
+    for the submissions that have one; one query for the class."""
+    rows = (gb.db.query(SubmittedAssignment.student_id, Assignment.name,
+                        func.sum(SubmittedNotebook.late_submission_penalty))
+            .join(Assignment, SubmittedAssignment.assignment_id == Assignment.id)
+            .join(SubmittedNotebook, SubmittedNotebook.assignment_id == SubmittedAssignment.id)
+            .filter(Assignment.name.in_(assignments))
+            .group_by(SubmittedAssignment.student_id, Assignment.name))
+    return {(student, assignment): float(penalty) for student, assignment, penalty in rows if penalty}

@@ -13,17 +13,18 @@ import json
 import os
 import stat
 import sys
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import nbformat
 
 from ...dataset import DATA_DIR_ENV
 from ...exercises._policy import Policy
-from ..build.worlds import write_learner_copy
+from ..build.worlds import learner_files, write_learner_copy
 from ..kernel import isolation, kernel_template
 from ..kernel.inside import kernel_run
 from ..kernel.kernel_template import KernelTemplate
+from ..kernel.limits import KernelCgroup
 from .answers import load_answers
 
 #: Largest cells.json read back (bytes); nbgrader's LimitOutput trims further.
@@ -32,6 +33,9 @@ MAX_OUTPUT_BYTES = 32 * 2**20
 MAX_LOG_BYTES = 2**20
 #: Seconds allowed on top of the cells (interpreter and kernel start, answer export).
 STARTUP = 60
+#: Bytes of a kernel's folder besides the files the grader puts there and the kernel's disk (the job, the
+#: policy, the tmpfs's own bookkeeping).
+GIVEN_SLACK = 2**20
 
 
 @dataclass
@@ -44,7 +48,10 @@ class KernelRun:
 
 
 def read_untrusted(base: Path, relative: str, max_bytes: int) -> bytes | None:
-    """Bytes of ``base/relative`` if it is a regular file reached without any symlink, else None."""
+    """Bytes of ``base/relative`` if it is a regular file reached without any symlink, else None.
+
+    At most ``max_bytes + 1`` bytes are read: more than ``max_bytes`` says the file is larger.
+    """
     parts = Path(relative).parts
     flags = os.O_RDONLY | os.O_NOFOLLOW
     fd = os.open(base, flags | os.O_DIRECTORY)
@@ -59,10 +66,9 @@ def read_untrusted(base: Path, relative: str, max_bytes: int) -> bytes | None:
     finally:
         os.close(fd)
     with os.fdopen(f, "rb") as fh:
-        info = os.fstat(fh.fileno())
-        if not stat.S_ISREG(info.st_mode) or info.st_size > max_bytes:
+        if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
             return None
-        return fh.read(max_bytes + 1)[:max_bytes]
+        return fh.read(max_bytes + 1)
 
 
 def run_isolated(nb, data_dir: Path, variables: list[str], *, timeout: int, mode: str,
@@ -72,13 +78,17 @@ def run_isolated(nb, data_dir: Path, variables: list[str], *, timeout: int, mode
 
     ``template``: in ``bwrap+nobody`` mode, the kernel is forked from it (same sandbox, no imports to redo).
     """
-    workdir = isolation.make_workdir(mode)
+    notebook = nbformat.writes(nb).encode()
+    # the kernel's disk: room for what the grader puts there, and limits.disk for the kernel to write
+    given = len(notebook) + sum(f.stat().st_size for f in learner_files(data_dir))
+    workdir = isolation.make_workdir(mode, size=given + GIVEN_SLACK + limits.disk)
     try:
-        nbformat.write(nb, workdir / kernel_run.NOTEBOOK)
+        (workdir / kernel_run.NOTEBOOK).write_bytes(notebook)
         write_learner_copy(data_dir, workdir / "data")
         policy.write(workdir)
         answer_cells = [i for i, c in enumerate(nb.cells) if c.metadata.get("nbgrader", {}).get("solution")]
-        job = {"timeout": timeout, "variables": variables, "export_after": answer_cells if variables else []}
+        job = {"timeout": timeout, "variables": variables, "export_after": answer_cells if variables else [],
+               "memory": limits.memory}
         (workdir / kernel_run.JOB_FILE).write_text(json.dumps(job))
         isolation.hand_over(workdir, mode)
         cells = sum(c.cell_type == "code" for c in nb.cells)
@@ -97,13 +107,17 @@ def run_isolated(nb, data_dir: Path, variables: list[str], *, timeout: int, mode
 def run_from_template(template: KernelTemplate, workdir: Path, hidden: list[Path], limits: isolation.Limits,
                       time_limit: float, env: dict) -> isolation.SandboxRun:
     """kernel_run in a bubblewrap sandbox around ``workdir``, forked from ``template`` (see kernel_template)."""
-    holder = isolation.Holder(workdir, hidden)
+    cgroup = KernelCgroup(limits)
     try:
-        job = {"holder": holder.pid, "workdir": str(workdir), "env": env, "uid": isolation.NOBODY,
-               "limits": [limits.memory, limits.processes, limits.file_size]}
-        code = template.run(job, time_limit, on_timeout=holder.kill)
+        holder = isolation.Holder(workdir, hidden)
+        try:
+            job = {"holder": holder.pid, "workdir": str(workdir), "env": env, "uid": isolation.kernel_user(workdir),
+                   "limits": asdict(limits), "cgroups": cgroup.procs_files}
+            code = template.run(job, time_limit, on_timeout=holder.kill)
+        finally:
+            holder.end()
     finally:
-        holder.end()
+        cgroup.kill_all()
     log = (read_untrusted(workdir, kernel_template.LOG_FILE, MAX_LOG_BYTES) or b"").decode("utf-8", "replace")
     if code is None:
         return isolation.SandboxRun(None, log[-20000:] + f"\n[killed after {time_limit:.0f} s]")
@@ -115,15 +129,15 @@ def collect(workdir: Path, run: isolation.SandboxRun) -> KernelRun:
     raw = read_untrusted(workdir, out + kernel_run.CELLS_FILE, MAX_OUTPUT_BYTES)
     outputs = None
     try:
-        outputs = json.loads(raw) if raw else None
-    except ValueError:
+        outputs = json.loads(raw) if raw and len(raw) <= MAX_OUTPUT_BYTES else None
+    except (ValueError, RecursionError):
         pass
     if not isinstance(outputs, list):
         outputs = None
     stopped = ""
     try:
         stopped = str(json.loads(read_untrusted(workdir, out + kernel_run.RUN_FILE, 10000) or b"{}").get("stopped", ""))
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         pass
     if run.returncode != 0:
         tail = "\n".join(run.output.strip().splitlines()[-5:])

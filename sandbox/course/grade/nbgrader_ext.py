@@ -34,12 +34,13 @@ from nbgrader.preprocessors import DeduplicateIds, Execute, NbGraderPreprocessor
 from traitlets import Integer, Unicode
 
 from ...dataset import DATA_DIR_ENV, load_dataset
+from ..build.questions import course_questions, merged_exercise
 from ..build.settings import CourseSettings
 from ..build.worlds import learner_files, student_dataset
 from ..kernel import isolation, kernel_template
-from ..kernel.isolation import DEFAULT_MEMORY
+from ..kernel.limits import DEFAULT_MEMORY, Limits
 from .isolated_run import run_isolated
-from .judge import answer_variables, exercise_of, judge
+from .judge import answer_variables, judge
 
 #: What stopped each isolated run early ("" if nothing), read by the grade worker after each notebook.
 RUN_NOTES: list[str] = []
@@ -104,7 +105,8 @@ class CourseExecute(Execute):
 class IsolatedExecute(NbGraderPreprocessor):
     """Run the notebook in an isolated kernel; judge its answer values here, outside it.
 
-    Test cells of the exercise's questions are emptied before the notebook
+    Test cells of the exercise's questions (ours and the course's own, see
+    :mod:`sandbox.course.build.questions`) are emptied before the notebook
     leaves (the kernel never runs a check), then get the trusted verdict as
     their only output: a line of text when passed, a ``GradeFailure`` error with
     the learner-facing message otherwise. Other cells keep what the kernel
@@ -120,14 +122,14 @@ class IsolatedExecute(NbGraderPreprocessor):
         course = course_root_from_db_url(nbg["db_url"])
         settings = CourseSettings.load(course)
         data = student_dataset(course, nbg["student"])
-        exercise = exercise_of(resources.get("unique_key", ""))
+        exercise = merged_exercise(resources.get("unique_key", ""), course_questions(course))
         questions = {q.id for q in exercise.questions} if exercise else set()
         judged = {i: grade_id(c) for i, c in enumerate(nb.cells) if is_test(c) and grade_id(c) in questions}
         sent = copy.deepcopy(nb)
         for i in judged:
             sent.cells[i].source = ""
         run = run_isolated(sent, data, answer_variables(exercise) if exercise else [],
-                           timeout=settings.cell_timeout, mode=self.isolation, limits=isolation.Limits(self.memory),
+                           timeout=settings.cell_timeout, mode=self.isolation, limits=Limits(self.memory),
                            hidden=hidden_folders(course), policy=settings.policy(),
                            template=kernel_template.shared() if self.isolation == "bwrap+nobody" else None)
         RUN_NOTES.append(run.stopped)

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .grade_worker import DONE_LINE, GRADE_LINE
+from ..build.settings import CourseError
 from ..nbgrader_adapter import nbgrader_env
 
 
@@ -277,3 +278,11 @@ def grade_with(worker: WarmWorker, student_id: str, assignments: list[str],
             todo = todo[1:]
     return [Outcome(student_id, a, results[a]["status"], results[a]["message"]) if a in results else
             Outcome(student_id, a, "ungradable", "the grading worker gave no result") for a in assignments]
+
+
+def refuse_network(mode: str, allow_network: bool) -> None:
+    """CourseError if ``mode`` leaves students' kernels on the network and the instructor did not allow it."""
+    if mode == "nobody" and not allow_network:
+        raise CourseError("the only isolation this machine allows is `nobody`: students' kernels would reach the "
+                          "network (no network namespace can be made here). Install bubblewrap, grade as root on "
+                          "a machine that allows namespaces, or rerun with --allow-network to grade anyway")

@@ -3,35 +3,29 @@
 Modes, strongest first (:func:`detect_mode` picks the first that works here):
 
 ``bwrap+nobody``
-    Grading as root with bubblewrap: the kernel runs as ``nobody`` (no
-    capabilities) inside new mount, pid, network and ipc namespaces. It sees the file system
-    read-only, an empty ``/tmp`` and ``/root`` (but for the Python installation), the course folder and the project's
-    solutions replaced by empty folders, and has no network.
+    Grading as root with bubblewrap: the kernel runs as an unprivileged user of its own (no
+    capabilities; see :func:`kernel_uid`) inside new mount, pid, network and ipc namespaces. It sees
+    the file system read-only, an empty ``/tmp`` and ``/root`` (but for the Python installation), the
+    course folder and the project's solutions replaced by empty folders, and has no network.
 ``bwrap``
     Not root, bubblewrap available: the same namespaces as the grading user.
 ``netns+nobody``
-    Root without bubblewrap: the kernel runs as a user of its own, drawn afresh
-    for each kernel from a range no account uses (:func:`kernel_uid`), in a
-    network namespace of its own (only its loopback, for the kernel's own
-    sockets: no network, not even the machine's 127.0.0.1); the course folder is
-    closed to other users (mode 700). It sees the rest of the file system as
-    ``nobody`` would, but not the folders of other kernels (each mode 700, of its
-    own user).
+    Root without bubblewrap: the kernel runs as a user of its own, in a network namespace of its own
+    (only its loopback, for the kernel's own sockets: no network, not even the machine's 127.0.0.1);
+    the course folder is closed to other users (mode 700). It sees the rest of the file system as
+    ``nobody`` would, but not the folders of other kernels (each mode 700, of its own user).
 ``nobody``
-    As ``netns+nobody`` where the kernel refuses a new network namespace (a
-    container without CAP_SYS_ADMIN, say): the network stays reachable.
+    As ``netns+nobody`` where the kernel refuses a new network namespace (a container without
+    CAP_SYS_ADMIN, say): the network stays reachable, so autograde refuses this mode unless told
+    ``--allow-network``.
 ``none``
     No isolation: the kernel runs as the grading user. Answers are still judged
     outside the kernel, but a student can read and write what the grader can.
 
-In every mode the kernel's folder holds only the notebook and the student's
-learner tables, and resource limits apply (memory, processes, file size).
-
-As root, a run also gets a cgroup of its own (:class:`RunCgroup`): what the
-student's code starts stays in it, whatever session it makes, and is killed
-when the run ends. In the ``nobody`` modes (no pid namespace) a background
-process would otherwise outlive the run, as ``nobody``, next to the next
-students' kernels and folders.
+In every mode the kernel's folder holds only the notebook and the student's learner tables. Its
+limits (processes, memory, disk, CPU share) are its own, not shared with kernels graded at the same
+time: see :mod:`.limits`. As root, what the student's code starts stays in the kernel's cgroup,
+whatever session it makes, and is killed when the run ends.
 """
 
 from __future__ import annotations
@@ -51,41 +45,25 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from ..._environment import PACKAGE_PARENT, tool_env
+from .leftovers import KERNEL_PREFIX, owned_name
+from .limits import KernelCgroup, Limits, is_root, mount_tmpfs, unmount
 
 MODES = ("bwrap+nobody", "bwrap", "netns+nobody", "nobody", "none")
 NOBODY = 65534
-#: Kernels of the nobody modes without bubblewrap each run as a fresh user of this range (no account has one).
+#: Kernels of the nobody modes each run as a fresh user of this range (no account has one).
 RUN_UID_BASE = 2_000_000_000
 RUN_UID_COUNT = 2**27
-#: Default memory limit of one kernel (bytes); ``--memory`` changes it.
-DEFAULT_MEMORY = 4 * 2**30
-MAX_PROCESSES = 1024
-MAX_FILE_BYTES = 1 * 2**30
-
-
-@dataclass(frozen=True)
-class Limits:
-    """Resource limits of one sandboxed run."""
-
-    memory: int = DEFAULT_MEMORY
-    processes: int = MAX_PROCESSES
-    file_size: int = MAX_FILE_BYTES
 
 
 @dataclass
 class SandboxRun:
     returncode: int | None  # None: killed after the time limit
     output: str
-
-
-def is_root() -> bool:
-    return os.geteuid() == 0
 
 
 def needed_paths() -> list[str]:
@@ -119,33 +97,40 @@ def as_user(uid: int) -> list[str]:
     return ["setpriv", f"--reuid={uid}", f"--regid={uid}", "--clear-groups", "--"]
 
 
-AS_NOBODY = as_user(NOBODY)
+AS_NOBODY = as_user(NOBODY)  # the holder of a template's sandbox (see Holder)
 
 
 def kernel_uid(mode: str) -> int | None:
     """The user a kernel of ``mode`` runs as; None: the grading user.
 
-    Without bubblewrap's namespaces, kernels that run at the same time share the
-    file system and see each other's processes: as one ``nobody`` they could read
-    or rewrite each other's folders (answers included), or signal each other. So
-    each gets a user of its own, drawn afresh from a range no account uses; with
-    bubblewrap, each kernel sees only its own folder and processes, as ``nobody``.
+    Kernels that run at the same time must not share a user: per-user limits
+    (``RLIMIT_NPROC``) would be shared, so one kernel's fork bomb would starve the
+    others, and without bubblewrap's namespaces, kernels of one user could read or
+    rewrite each other's folders (answers included), or signal each other. So in
+    the root modes each kernel gets a user of its own, drawn afresh from a range no
+    account uses (unprivileged, like ``nobody``, whose name the modes keep).
     """
-    if mode == "bwrap+nobody":
-        return NOBODY
-    if mode in ("netns+nobody", "nobody"):
+    if "nobody" in mode:
         return RUN_UID_BASE + secrets.randbelow(RUN_UID_COUNT)
     return None
+
+
+def kernel_user(workdir: Path) -> int:
+    """The user of the kernel of ``workdir`` in the nobody modes: the folder's owner, never root."""
+    uid = workdir.stat().st_uid
+    if uid == 0:
+        raise ValueError(f"the kernel's folder {workdir} belongs to root: make it with make_workdir(mode)")
+    return uid
 
 
 def wrapper(mode: str, workdir: Path, hidden: list[Path]) -> list[str]:
     """The command prefix that runs a program in ``mode`` (as the owner of ``workdir`` in the nobody modes)."""
     if mode == "bwrap+nobody":
-        return bwrap_args(workdir, hidden, as_root=True) + AS_NOBODY
+        return bwrap_args(workdir, hidden, as_root=True) + as_user(kernel_user(workdir))
     if mode == "bwrap":
         return bwrap_args(workdir, hidden, as_root=False)
     if mode in ("netns+nobody", "nobody"):  # netns: the namespace is made before exec (see run_sandboxed)
-        return as_user(workdir.stat().st_uid)
+        return as_user(kernel_user(workdir))
     if mode == "none":
         return []
     raise ValueError(f"unknown isolation mode {mode!r}; modes: {', '.join(MODES)}")
@@ -178,11 +163,17 @@ def detect_mode() -> str:
     return "none"
 
 
-def make_workdir(mode: str) -> Path:
-    """A fresh private folder (mode 700) for one kernel, owned by the user the kernel runs as (:func:`kernel_uid`)."""
-    workdir = Path(tempfile.mkdtemp(prefix="sandbox-kernel-")).resolve()
+def make_workdir(mode: str, size: int | None = None) -> Path:
+    """A fresh private folder (mode 700) for one kernel, owned by the user the kernel runs as (:func:`kernel_uid`).
+
+    ``size``: as root, the folder is a tmpfs of that many bytes (the kernel's disk; see
+    :mod:`.limits`), else an ordinary folder.
+    """
+    workdir = Path(tempfile.mkdtemp(prefix=owned_name(KERNEL_PREFIX))).resolve()
     uid = kernel_uid(mode)
-    if uid is not None:
+    if size is not None and is_root():
+        mount_tmpfs(workdir, size, uid)
+    elif uid is not None:
         os.chown(workdir, uid, uid)
     return workdir
 
@@ -198,6 +189,7 @@ def hand_over(workdir: Path, mode: str) -> None:
 
 
 def remove_workdir(workdir: Path) -> None:
+    unmount(workdir)
     shutil.rmtree(workdir, ignore_errors=True)
 
 
@@ -225,6 +217,8 @@ def minimal_env(workdir: Path, extra: dict | None = None) -> dict:
         "OPENBLAS_NUM_THREADS": "1",
         "OMP_NUM_THREADS": "1",
         "MKL_NUM_THREADS": "1",
+        # few malloc arenas: each thread's own arena reserves 64 MB of address space, which --memory counts
+        "MALLOC_ARENA_MAX": "2",
     }
     env.update(extra or {})
     return env
@@ -256,74 +250,18 @@ def _new_network(unshare) -> None:
         fcntl.ioctl(s, SIOCSIFFLAGS, struct.pack("16sh22x", b"lo", IFF_UP | IFF_LOOPBACK | IFF_RUNNING))
 
 
-#: cgroup hierarchies a run's cgroup may go in, first choice first (v1 pids also caps the processes).
-CGROUP_ROOTS = ("/sys/fs/cgroup/pids", "/sys/fs/cgroup/unified", "/sys/fs/cgroup")
-#: Rounds of SIGKILL to every process of a run's cgroup (processes forking meanwhile need more than one).
-KILL_ROUNDS = 100
+def set_rlimits(limits: Limits) -> None:
+    """This process's resource limits as a kernel's first process (its children inherit them).
 
-
-class RunCgroup:
-    """A cgroup of its own for one sandboxed run, as root, where the machine lets us make one.
-
-    The run's first process joins it before exec (:meth:`join`); everything it
-    starts stays in it (only root may move a process out), and :meth:`kill_all`
-    ends them all, whatever sessions or process groups they made. Where the
-    hierarchy counts processes (v1 ``pids``, or v2 with it enabled), the run
-    may have at most ``processes`` at once, so one kernel's fork bomb does not
-    take the processes of another running as the same ``nobody``.
+    Not the memory: the kernel runner limits the kernel's address space once the kernel has started
+    (:mod:`.limits`); until then the kernel's cgroup caps it where there is one.
     """
-
-    def __init__(self, processes: int):
-        self.path: Path | None = None
-        if not is_root():
-            return
-        for root in map(Path, CGROUP_ROOTS):
-            if not (root / "cgroup.procs").is_file():
-                continue
-            try:
-                self.path = Path(tempfile.mkdtemp(prefix="sandbox-run-", dir=root))
-            except OSError:
-                continue
-            try:
-                (self.path / "pids.max").write_text(str(processes))
-            except OSError:
-                pass  # no pids controller here: RLIMIT_NPROC still applies
-            return
-
-    def join(self) -> None:
-        """In the run's process, before exec: move into the cgroup (plain system calls: we are a fork)."""
-        if self.path is None:
-            return
-        fd = os.open(self.path / "cgroup.procs", os.O_WRONLY)
-        try:
-            os.write(fd, str(os.getpid()).encode())
-        finally:
-            os.close(fd)
-
-    def kill_all(self) -> None:
-        """SIGKILL every process left in the cgroup until none is, then remove it."""
-        if self.path is None:
-            return
-        for _ in range(KILL_ROUNDS):
-            pids = [int(p) for p in (self.path / "cgroup.procs").read_text().split()]
-            if not pids:
-                break
-            for pid in pids:
-                try:
-                    os.kill(pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-            time.sleep(0.01)
-        for _ in range(KILL_ROUNDS):
-            try:
-                self.path.rmdir()
-                break
-            except OSError:
-                time.sleep(0.01)  # the last processes are still exiting
-        self.path = None
+    resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limits.disk, limits.disk))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def _prepare(mode: str, limits: Limits, cgroup: RunCgroup):
+def _prepare(mode: str, limits: Limits, cgroup: KernelCgroup):
     """What the child does before exec: join its cgroup, its own network in ``netns+nobody``, the resource limits."""
     unshare = _unshare_function() if mode == "netns+nobody" else None
 
@@ -331,10 +269,7 @@ def _prepare(mode: str, limits: Limits, cgroup: RunCgroup):
         cgroup.join()
         if unshare:
             _new_network(unshare)
-        resource.setrlimit(resource.RLIMIT_AS, (limits.memory, limits.memory))
-        resource.setrlimit(resource.RLIMIT_NPROC, (limits.processes, limits.processes))
-        resource.setrlimit(resource.RLIMIT_FSIZE, (limits.file_size, limits.file_size))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        set_rlimits(limits)
     return apply
 
 
@@ -349,10 +284,10 @@ def run_sandboxed(cmd: list[str], workdir: Path, mode: str, hidden: list[Path], 
     """Run ``cmd`` in ``workdir`` under ``mode``; kill its whole process group after ``time_limit`` s.
 
     The run ends when its first process does: as root, whatever it started and
-    left behind is killed then (:class:`RunCgroup`); elsewhere a process left
+    left behind is killed then (:class:`.limits.KernelCgroup`); elsewhere a process left
     holding its output delays the result by at most :data:`OUTPUT_GRACE` s.
     """
-    cgroup = RunCgroup(limits.processes)
+    cgroup = KernelCgroup(limits)
     try:
         proc = subprocess.Popen(wrapper(mode, workdir, hidden) + cmd, cwd=workdir, env=env,
                                 stdout=subprocess.PIPE, stderr=subprocess.STDOUT,

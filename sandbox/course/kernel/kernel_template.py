@@ -14,12 +14,12 @@ How a child enters the sandbox (``bwrap+nobody`` only, where the grader is root)
 1. The grader starts bubblewrap around a *holder* (``cat``) with the same
    options as for a kernel: the mounts, the pid, network, ipc and uts
    namespaces are bubblewrap's, never ours.
-2. The template forks; the child joins the holder's namespaces with
-   ``setns`` and forks again, so that the grandchild is inside the sandbox's
-   pid namespace.
+2. The template forks; the child joins the kernel's cgroup (:mod:`.limits`)
+   and the holder's namespaces with ``setns``, and forks again, so that the
+   grandchild is inside the sandbox's pid namespace.
 3. The grandchild moves to its own session, sets the resource limits, sends
-   its output to a log, closes every other file, drops to ``nobody`` with no
-   capabilities and ``no_new_privs``, then runs the notebook.
+   its output to a log, closes every other file, drops to the kernel's own
+   user with no capabilities and ``no_new_privs``, then runs the notebook.
 4. When the notebook is done (or its time is up) the grader ends the holder:
    bubblewrap's pid 1 exits and the kernel kills every process left in the
    namespace, including anything the student started in the background.
@@ -57,7 +57,9 @@ import time
 import types
 from pathlib import Path
 
-from .isolation import minimal_env
+from .isolation import minimal_env, set_rlimits
+from .leftovers import TEMPLATE_PREFIX, owned_name
+from .limits import Limits, join_cgroups
 
 #: What graded notebooks import; a module missing here is simply imported by the kernel later.
 PRELOAD = (
@@ -123,8 +125,6 @@ def enter_namespaces(pid: int) -> None:
 
 def become_kernel(job: dict) -> int:
     """In the sandbox: isolate this process for good, then run the notebook. Returns kernel_run's exit code."""
-    import resource
-
     workdir = job["workdir"]
     os.setsid()
     os.chdir(workdir)
@@ -134,11 +134,7 @@ def become_kernel(job: dict) -> int:
     os.dup2(log, 1)
     os.dup2(log, 2)
     os.closerange(3, os.sysconf("SC_OPEN_MAX"))  # the template's pipes above all
-    memory, processes, file_size = job["limits"]
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-    resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
-    resource.setrlimit(resource.RLIMIT_FSIZE, (file_size, file_size))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    set_rlimits(Limits(**job["limits"]))
     uid = job["uid"]
     os.setgroups([])
     os.setresgid(uid, uid, uid)
@@ -160,6 +156,7 @@ def run_job(job: dict) -> None:
 
     def enter_and_wait() -> int:
         libc_call("prctl", PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        join_cgroups(job["cgroups"])  # before the sandbox's mounts: its /sys is read-only
         enter_namespaces(job["holder"])
         pid = os.fork()
         if pid == 0:
@@ -264,7 +261,7 @@ class KernelTemplate:
             except OSError:
                 self.conn.close()
                 self.conn, self.server = None, None  # the shared template is gone: start one of our own
-        self.home = self.home or tempfile.mkdtemp(prefix="sandbox-template-")
+        self.home = self.home or tempfile.mkdtemp(prefix=owned_name(TEMPLATE_PREFIX))
         env = minimal_env(Path(self.home))
         command = [sys.executable, "-m", TEMPLATE_MODULE, str(os.getpid())]
         self.proc = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, env=env, cwd=self.home,
@@ -326,7 +323,7 @@ class TemplateServer:
     """
 
     def __init__(self):
-        self.home = tempfile.mkdtemp(prefix="sandbox-template-")  # mode 700: only root reaches the socket
+        self.home = tempfile.mkdtemp(prefix=owned_name(TEMPLATE_PREFIX))  # mode 700: only root reaches the socket
         self.address = os.path.join(self.home, "template.sock")
         command = [sys.executable, "-m", TEMPLATE_MODULE, str(os.getpid()), "--listen", self.address]
         self.proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, env=minimal_env(Path(self.home)),

@@ -13,6 +13,10 @@ from pathlib import Path
 
 INDEX_FILE = "answers.json"
 MAX_DEPTH = 4
+#: Longest text and longest list (or dict) written into the index: a longer one leaves as a "too large" note,
+#: so that one huge answer does not make the whole index too large to read (the grader checks again).
+MAX_TEXT = 10_000
+MAX_ITEMS = 10_000
 
 
 def export_answers(namespace: dict, variables: list[str], out_dir) -> None:
@@ -44,6 +48,8 @@ def _encode(value, out: Path, stem: str, depth: int) -> dict:
         f = float(value)
         return {"kind": "float", "value": repr(f)} if not math.isfinite(f) else {"kind": "json", "value": f}
     if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            return {"kind": "too_large", "what": f"a text of {len(value):,} characters (at most {MAX_TEXT:,})"}
         return {"kind": "json", "value": str(value)}
     if isinstance(value, (pd.Timestamp, dt.datetime, np.datetime64)):
         return {"kind": "timestamp", "value": pd.Timestamp(value).isoformat()}
@@ -57,6 +63,8 @@ def _encode(value, out: Path, stem: str, depth: int) -> dict:
         kind = "series" if isinstance(value, pd.Series) else "frame"
         name = value.name if isinstance(value, pd.Series) and isinstance(value.name, (str, int, float)) else None
         return {"kind": kind, "file": f"{stem}.parquet", "name": name}
+    if isinstance(value, (list, tuple, set, frozenset, np.ndarray, pd.Index, dict)) and len(value) > MAX_ITEMS:
+        return {"kind": "too_large", "what": f"{len(value):,} values (at most {MAX_ITEMS:,})"}
     if isinstance(value, (list, tuple, set, frozenset, np.ndarray, pd.Index)) and depth < MAX_DEPTH:
         kind = "set" if isinstance(value, (set, frozenset)) else "tuple" if isinstance(value, tuple) else "list"
         items = sorted(value, key=repr) if kind == "set" else list(value)

@@ -48,6 +48,18 @@ def export_cell(variables: list[str], out: Path) -> str:
             "del _sandbox_export")
 
 
+def limit_cell(memory: int) -> str:
+    """Source of the first cell: the kernel may allocate ``memory`` bytes of address space beyond what it holds
+    now, before any student code has run (a kernel forked from a template starts with its imports mapped)."""
+    return ("def _sandbox_limit():\n"
+            "    import resource\n"
+            "    with open('/proc/self/statm') as f:\n"
+            "        held = int(f.read().split()[0]) * resource.getpagesize()\n"
+            f"    resource.setrlimit(resource.RLIMIT_AS, (held + {int(memory)}, held + {int(memory)}))\n"
+            "_sandbox_limit()\n"
+            "del _sandbox_limit")
+
+
 def error(ename: str, evalue: str) -> dict:
     return {"output_type": "error", "ename": ename, "evalue": evalue, "traceback": [f"{ename}: {evalue}"]}
 
@@ -169,6 +181,8 @@ def main(argv=None) -> int:
     export_after = set(job.get("export_after", []))
     export = export_cell(job["variables"], out / ANSWERS_DIR)
     with client.setup_kernel():
+        if job.get("memory"):
+            run_extra(client, limit_cell(job["memory"]))
         for index, cell in enumerate(nb.cells):
             if cell.cell_type != "code":
                 continue

@@ -1,0 +1,404 @@
+"""A pass proves the lesson (EXERCISES.md, bars 5 and 6): every dropped step and every typical mistake is
+rejected, and no message gives the answer away.
+
+For every question of 01-12, on the default world and on 20 fresh seeds, each known mistake (the dropped
+steps of ``Question.steps`` and the ``Question.mistakes``) is computed once per world, the way a learner
+writes it, and the answers it stands for (``Question.answers_of``) are checked as a learner's would be:
+
+- the step table: the answer differs from the reference on the default world and on at least 90% of the
+  seeds (``pytest -s`` prints it: notebook, question, step or mistake, default, share of seeds);
+- the targeted message is shown exactly when this one known mistake, and no other, explains the answer,
+  and each mistake is recognised by its own message on at least one world;
+- no message (targeted or generic) contains the expected value, the expected number of rows or items, or a
+  label of the expected answer that the learner's answer does not hold;
+- every question whose text teaches a step declares it (``Question.steps``).
+
+Rows known to fall short are listed by name below (``KNOWN_WEAK``, ``KNOWN_UNDECLARED``, ``KNOWN_REVEALING``):
+the lists are strict, so a row that now passes fails the test until it is removed from its list. They only
+shrink, to empty.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from sandbox.exercises import NOTEBOOKS, CheckFailed, Step, get_exercise
+from sandbox.exercises._question import is_empty
+
+#: A dropped step or a mistake must be rejected on at least this share of the fresh seeds (and on the default world).
+MIN_SEED_RATE = 0.9
+
+#: Rows of the step table known to fall short (``"NN.qK.id"`` -> why), for the notebooks whose worlds are
+#: being tuned. Strict: a listed row that now passes fails the test until it is removed from this list.
+KNOWN_WEAK: dict[str, str] = {
+    "01.q8.per-account": "the brand with the most posts is the most active per account, or within NEAR_TIE of it, on "
+                         "5 of 20 seeds (1, 6, 15, 19, 20): the world must plant, in every world, a most-active brand "
+                         "whose posts per account beat the total-posts leader's by more than NEAR_TIE",
+}
+
+#: Questions whose text teaches a step but declare none yet (``"NN.qK"`` -> the steps to declare; "mistake x" is
+#: an existing mistake that is the dropped step: make it a Step, same id). Strict too.
+KNOWN_UNDECLARED: dict[str, str] = {
+    "03.q2": "the market's clock (mistake utc)",
+    "03.q3": "the market's clock (mistake utc)",
+    "03.q4": "the market's clock (mistake utc)",
+    "03.q5": "MIN_SHARE (mistake thin-hours), the market's clock (mistake utc)",
+    "03.q6": "the market's clock (weekdays read in UTC: to write)",
+    "03.q7": "the market's clock (weekdays read in UTC: to write; the module says it discriminates on 80% of seeds)",
+    "04.q4": "the account's own median (post_er left raw: to write)",
+    "04.q8": "MIN_POSTS (to write: issue 20 found it changes nothing on 12 of 12 seeds), rel_er (mistake raw-er)",
+    "05.q5": "each brand's own clock (mistake utc)",
+    "05.q6": "each brand's own clock (mistake utc)",
+    "05.q7": "MIN_SHARE (mistake thin-hours), each brand's own clock (mistake utc)",
+    "06.q5": "the power screen (mistake no-underpowered)",
+    "06.q6": "the pooled baseline (mistake averaged-baseline), the relative lift (mistake absolute-lift)",
+    "07.q5": "the smoothing, the FLOOR, the account's own normal day (to write)",
+    "07.q6": "the centred smoothing (mistake trailing-window)",
+    "08.q2": "the robust z within each account (mistakes pooled, mean-sd)",
+    "08.q3": "the robust z within each account (mistake pooled), bot spikes left out (to write)",
+    "08.q4": "bot spikes told apart from viral posts (to write)",
+    "08.q5": "the bot spikes screened out of the clean ER (to write)",
+    "08.q6": "the bot spikes screened out of the line (mistake line-keeps-spikes)",
+    "09.q1": "replies written by the post's own account (mistake mentions)",
+    "09.q2": "brand replies left out (mistake brand-replies)",
+    "09.q3": "the behaviour rule: fast AND repeated (mistakes busy-only, one-quick-comment)",
+    "09.q5": "bots and brand replies left out, the account's usual share (to write: issue 20's raw count)",
+    "09.q6": "bots and brand replies left out (mistake bots-and-replies)",
+    "09.q7": "bots and brand replies left out (mistake bots-and-replies)",
+    "10.q4": "robust yardsticks (mistake mean-yardsticks)",
+    "10.q6": "the bought-followers screen (to write: issue 20 found the unscreened hire passes on 16 of 20 seeds)",
+    "10.q7": "the bought-followers screen (to write)",
+    "11.q1": "the non-post rows dropped (mistake non-post-rows)",
+    "11.q4": "the dedupe to the latest snapshot (mistakes duplicates-kept, first-snapshot)",
+    "11.q8": "the dedupe (to write)",
+    "12.q2": "the platform's typical post as yardstick (mistake raw-rate)",
+    "12.q3": "the platform's typical post as yardstick (mistake raw-median)",
+    "12.q4": "the local clock (mistake utc), MIN_SHARE (mistake thin-hours), the account baseline (mistake raw-er)",
+    "12.q5": "MIN_POSTS (to write), the account baseline (mistake raw-er)",
+    "12.q6": "the smoothing and the FLOOR of notebook 07 (to write)",
+}
+
+#: Rows whose targeted message names a label of the expected answer (a choice the learner should have made),
+#: ``"NN.qK.id"`` -> what it names. The message is the question's own text: reword it. Strict too.
+KNOWN_REVEALING: dict[str, str] = {
+    "06.q5.no-underpowered": "names the verdict 'underpowered' the learner's answer lacks",
+    "06.q5.winners-swapped": "names the verdict 'B wins'",
+    "10.q3.raw-rate": "names the measure to choose, er_index",
+    "10.q6.cpm": "names the measure to choose, cpe",
+    "11.q4.first-snapshot": "names the snapshot to choose, latest",
+}
+
+
+# ---------------------------------------------------------------- one pass over the worlds
+
+
+@dataclass
+class Outcome:
+    """What one known mistake gives on one world, seen from the learner's side."""
+
+    caught: bool              # every answer it stands for is rejected (and it stands for at least one)
+    message: str | None       # the message a learner giving its (first wrong) answer is shown
+    explained_by: tuple = ()  # the known mistakes that explain that answer (ids)
+    revealed: tuple = ()      # what the message gives away of the expected answer
+
+
+def learner_outcome(question, mistake, expected, answers: dict) -> Outcome:
+    """The outcome of ``mistake`` given its answers on one world (``answers``: every known mistake's)."""
+    values = question.answers_of(answers[mistake.id])
+    wrong = [v for v in values if question.mismatch(v, expected) is not None]
+    if not wrong:
+        return Outcome(caught=False, message=None)
+    # as Question.mistake_answer does: an answer only this mistake explains first, so its message can be shown
+    explained = [(v, tuple(m.id for m in question.known_mistakes
+                           if not is_empty(answers[m.id]) and question.mismatch(v, answers[m.id]) is None))
+                 for v in wrong]
+    value, by = next(((v, by) for v, by in explained if by == (mistake.id,)), explained[0])
+    namespace = dict(zip(question.variables, value if len(question.variables) > 1 else (value,)))
+    with pytest.raises(CheckFailed) as shown:  # what the learner reads, through the notebook's own check
+        question.verify(namespace, None, expected, lambda _: answers)
+    message = str(shown.value)
+    targeted = message in {m.message for m in question.known_mistakes}
+    return Outcome(caught=len(wrong) == len(values), message=message, explained_by=by,
+                   revealed=tuple(revelations(message, value, question.answers_of(expected), numbers=not targeted)))
+
+
+@pytest.fixture(scope="module")
+def facts(default_world, fresh_worlds) -> dict:
+    """(notebook, question id, mistake id) -> its Outcome on the default world, then on each fresh seed: every
+    known mistake of every question, each reference and mistake answer computed once per world."""
+    found: dict = {}
+    for ds in [default_world, *fresh_worlds]:
+        for notebook in NOTEBOOKS:
+            for q in get_exercise(notebook).questions:
+                expected, answers = q.reference(ds), q.mistake_answers(ds)
+                for m in q.known_mistakes:
+                    found.setdefault((notebook, q.id, m.id), []).append(learner_outcome(q, m, expected, answers))
+    return found
+
+
+def row_name(notebook: str, qid: str, mistake_id: str = "") -> str:
+    return f"{notebook[:2]}.{qid}" + (f".{mistake_id}" if mistake_id else "")
+
+
+# ---------------------------------------------------------------- what a message gives away
+
+#: Numbers the engine's own message text holds ("x 100", "such as 0.05"): constants, not the world's.
+ENGINE_FILES = ("_compare.py", "_chart.py")
+NUMBER = re.compile(r"(?<![\w.])-?\d[\d,]*(?:\.\d+)?(?:e-?\d+)?%?")
+#: Counts the engine derives from the learner's answer against the expected one: how many rows differ.
+STRUCTURAL = re.compile(r"\d+ of \d+ values differ|and \d+ more")
+
+
+def engine_numbers() -> set[float]:
+    """The numbers written in the engine's messages: the text of every ``Mismatch(...)`` and every returned
+    message of the comparison and chart modules."""
+    folder = Path(__import__("sandbox.exercises", fromlist=["x"]).__file__).parent
+    found = set()
+    for name in ENGINE_FILES:
+        for node in ast.walk(ast.parse((folder / name).read_text(encoding="utf-8"))):
+            is_message = (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Mismatch") \
+                or isinstance(node, (ast.Return, ast.Assign))  # docstrings are neither
+            if not is_message:
+                continue
+            for part in ast.walk(node):
+                if isinstance(part, ast.Constant) and isinstance(part.value, str):
+                    found.update(parse_number(t) for t in NUMBER.findall(part.value))
+    return found
+
+
+def parse_number(token: str) -> float:
+    return float(token.rstrip("%").replace(",", ""))
+
+
+def significant(token: str) -> int:
+    digits = re.sub(r"e-?\d+$", "", token.rstrip("%")).replace(",", "").replace("-", "").replace(".", "").lstrip("0")
+    return max(len(digits), 1)
+
+
+def round_to(values: np.ndarray, digits: int) -> np.ndarray:
+    """``values`` rounded to ``digits`` significant digits (as a message would show them)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(values == 0, 0, np.floor(np.log10(np.abs(values)))) - (digits - 1)
+        return np.round(values / 10.0 ** scale) * 10.0 ** scale
+
+
+def numbers_of(value) -> np.ndarray:
+    """Every number a (learner or expected) answer holds, the sizes of its collections included."""
+    found: list = []
+
+    def walk(v):
+        if isinstance(v, (pd.Series, pd.Index)):
+            found.append(float(len(v)))
+            walk_index(v.index if isinstance(v, pd.Series) else v)
+            if pd.api.types.is_numeric_dtype(v.dtype) and not pd.api.types.is_bool_dtype(v.dtype):
+                found.extend(v.to_numpy(dtype="float64", na_value=np.nan))
+        elif isinstance(v, pd.DataFrame):
+            found.append(float(len(v)))
+            walk_index(v.index)
+            for col in v.columns:
+                walk(v[col])
+        elif isinstance(v, dict):
+            for k, item in v.items():
+                if k in ("labels", "values") or not isinstance(k, str):
+                    walk(item)
+        elif isinstance(v, (list, tuple, set, frozenset)):
+            found.append(float(len(v)))
+            for item in v:
+                walk(item)
+        elif isinstance(v, (int, float, np.integer, np.floating)) and not isinstance(v, bool):
+            found.append(float(v))
+
+    def walk_index(index):
+        if pd.api.types.is_numeric_dtype(index.dtype):
+            found.extend(index.to_numpy(dtype="float64"))
+
+    walk(value)
+    array = np.asarray(found, dtype="float64")
+    return array[np.isfinite(array)]
+
+
+def labels_of(value) -> set[str]:
+    """Every text label an answer holds (index labels, set and list items, text values), trimmed and lowercased."""
+    found: set = set()
+
+    def walk(v):
+        if isinstance(v, str):
+            found.add(v.strip().lower())
+        elif isinstance(v, pd.Series):
+            walk_many(v.index)
+            if not pd.api.types.is_numeric_dtype(v.dtype):
+                walk_many(v)
+        elif isinstance(v, pd.DataFrame):
+            walk_many(v.index)
+            for col in v.columns:
+                walk(v[col])
+        elif isinstance(v, pd.Index):
+            walk_many(v)
+        elif isinstance(v, dict):
+            for k, item in v.items():
+                if k in ("labels", "values") or not isinstance(k, str):
+                    walk(item)
+        elif isinstance(v, (list, tuple, set, frozenset)):
+            for item in v:
+                walk(item)
+        elif isinstance(v, pd.Timestamp):
+            found.add(str(v.date()))
+
+    def walk_many(items):
+        for item in items:
+            if isinstance(item, (str, pd.Period, pd.Timestamp)):
+                walk(str(item) if isinstance(item, pd.Period) else item)
+
+    walk(value)
+    return found
+
+
+ENGINE_NUMBERS: set = set()
+
+
+def revelations(message: str, answer, accepted: list, numbers: bool = True) -> list[str]:
+    """What ``message``, shown for the learner's ``answer``, gives away of the ``accepted`` answers: an
+    expected number (a value or a count of rows or items) or an expected text label that the learner's answer
+    does not hold. ``numbers=False`` for a targeted message: its text is a constant written by the question's
+    author, so its numbers (MIN_SHARE, HORIZON...) are the lesson's, not the world's."""
+    if not ENGINE_NUMBERS:
+        ENGINE_NUMBERS.update(engine_numbers())
+    found = []
+    mine_labels = labels_of(answer)
+    for label in sorted(set().union(*(labels_of(a) for a in accepted)) - mine_labels):
+        if len(label) >= 2 and re.search(rf"(?<![\w-]){re.escape(label)}(?![\w-])", message.lower()):
+            found.append(f"label {label!r}")
+    if not numbers:
+        return found
+    expected = np.concatenate([numbers_of(a) for a in accepted]) if accepted else np.array([])
+    mine = numbers_of(answer)
+    for token in NUMBER.findall(STRUCTURAL.sub("", message)):
+        x = parse_number(token)
+        if x in ENGINE_NUMBERS or not math.isfinite(x):
+            continue
+        digits = significant(token)
+        if np.isclose(round_to(expected, digits), x, rtol=1e-9).any() and \
+                not np.isclose(round_to(mine, digits), x, rtol=1e-9).any():
+            found.append(f"number {token}")
+    return found
+
+
+# ---------------------------------------------------------------- the tests
+
+
+def table_rows(facts: dict) -> list[tuple]:
+    """(name, kind, caught on the default world, share of seeds caught, worlds where its own message shows)."""
+    rows = []
+    for notebook in NOTEBOOKS:
+        for q in get_exercise(notebook).questions:
+            for m in q.known_mistakes:
+                default, *seeds = facts[(notebook, q.id, m.id)]
+                own = sum(o.message == m.message for o in [default, *seeds])
+                rows.append((row_name(notebook, q.id, m.id), "step" if isinstance(m, Step) else "mistake",
+                             default.caught, sum(o.caught for o in seeds) / len(seeds), own))
+    return rows
+
+
+@pytest.mark.slow
+def test_every_step_and_mistake_is_load_bearing(facts):
+    """The step table: each dropped step and each mistake is rejected on the default world and on >= 90% of
+    the seeds (KNOWN_WEAK lists the rows still being worked on)."""
+    rows = table_rows(facts)
+    print(f"\n{'row':<40} {'kind':<8} {'default':<8} {'seeds':>5}")
+    for name, kind, default, share, _ in rows:
+        print(f"{name:<40} {kind:<8} {'yes' if default else 'NO':<8} {share:>5.0%}")
+    weak = {name for name, _, default, share, _ in rows if not default or share < MIN_SEED_RATE}
+    assert not weak - set(KNOWN_WEAK), f"rows that do not discriminate: {sorted(weak - set(KNOWN_WEAK))}"
+    passing = sorted(set(KNOWN_WEAK) - weak)
+    assert not passing, f"rows that now pass: remove them from KNOWN_WEAK: {passing}"
+
+
+@pytest.mark.slow
+def test_a_targeted_message_shows_only_when_that_one_mistake_explains_the_answer(facts):
+    """EXERCISES.md bar 6: a mistake's own message exactly when it alone explains the learner's answer, the
+    generic message otherwise; and each mistake is recognised by its own message on some world."""
+    silent = []
+    for notebook in NOTEBOOKS:
+        for q in get_exercise(notebook).questions:
+            messages = {m.message for m in q.known_mistakes}
+            for m in q.known_mistakes:
+                outcomes = facts[(notebook, q.id, m.id)]
+                for o in outcomes:
+                    if o.message is None:
+                        continue
+                    if o.explained_by == (m.id,):
+                        assert o.message == m.message, (row_name(notebook, q.id, m.id), o.message)
+                    else:
+                        assert o.message not in messages, (row_name(notebook, q.id, m.id), o.explained_by, o.message)
+                if not any(o.message == m.message for o in outcomes):
+                    silent.append(row_name(notebook, q.id, m.id))
+    assert not silent, f"mistakes never recognised by their own message on the default world and 20 seeds: {silent}"
+
+
+@pytest.mark.slow
+def test_messages_never_give_the_answer_away(facts):
+    """No message shown for a dropped step or a mistake holds the expected value, the expected number of rows or
+    items, or a label of the expected answer that the learner's answer does not hold."""
+    leaks = sorted({(row_name(nb, qid, mid), o.message, r) for (nb, qid, mid), outcomes in facts.items()
+                    for o in outcomes for r in o.revealed}, key=str)
+    print("\nmessages that give the answer away:", *(f"{row}: {what}" for row, _, what in leaks), sep="\n  ")
+    leaking = {row for row, _, _ in leaks}
+    new = sorted((row, message, what) for row, message, what in leaks if row not in KNOWN_REVEALING)
+    assert not new, f"{len(new)} messages give the answer away: {new[:10]}"
+    assert not set(KNOWN_REVEALING) - leaking, \
+        f"these give nothing away now: remove them from KNOWN_REVEALING: {sorted(set(KNOWN_REVEALING) - leaking)}"
+
+
+#: What a question's text says when it teaches a step: the kinds of step and the words that name them.
+STEP_WORDS = {
+    "smoothing": r"\bsmooth|\brolling\b",
+    "floor": r"\bFLOOR\b",
+    "minimum sample": r"\bMIN_\w+\b|at least \S+ (of the )?\w*\s?posts|fewer than \d+",
+    "screen": r"\bscreen|\bsuspicious\b|\bbots?\b|\brobust z|bot spikes?|brand repl",
+    "dedupe": r"\bdedup|duplicate|exported twice",
+    "local clock": r"\blocal\b",
+    "baseline": r"own account|its own (median|normal|typical)|account's (own )?(median|normal)|\bbaseline\b"
+                r"|relative to (its|the) (own )?(account|platform)|typical post",
+}
+#: Questions that teach a step their words do not name (a fair comparison, a conversion, a per-day join).
+TEACHES_A_STEP = {"01.q8", "01.q9", "02.q4", "02.q8", "02.q9"}
+
+
+def test_every_question_that_teaches_a_step_declares_it():
+    """A question whose prompt or hints name a screen, a smoothing, a floor, a minimum sample, a dedupe, a local
+    clock or a baseline, or that is listed in TEACHES_A_STEP, declares at least one Step."""
+    teaching, undeclared = {}, set()
+    for notebook in NOTEBOOKS:
+        for q in get_exercise(notebook).questions:
+            text = " ".join((q.prompt, *q.hints))
+            kinds = [kind for kind, words in STEP_WORDS.items() if re.search(words, text, re.I)]
+            name = row_name(notebook, q.id)
+            if kinds or name in TEACHES_A_STEP:
+                teaching[name] = kinds or ["listed"]
+                if not q.steps:
+                    undeclared.add(name)
+    print("\nquestions that teach a step:", {k: ", ".join(v) for k, v in teaching.items()})
+    assert not undeclared - set(KNOWN_UNDECLARED), f"declare their steps: {sorted(undeclared - set(KNOWN_UNDECLARED))}"
+    declared = sorted(set(KNOWN_UNDECLARED) - undeclared)
+    assert not declared, f"these declare their steps now: remove them from KNOWN_UNDECLARED: {declared}"
+
+
+def test_the_revelation_check_sees_a_leak():
+    """The message check itself: an expected count, value or label that the learner's answer lacks is a leak;
+    the learner's own numbers and labels, and the engine's constants, are not."""
+    expected = pd.Series([0.0123, 0.5], index=["instagram", "tiktok"])
+    mine = pd.Series([0.0456], index=["instagram"])
+    assert revelations("your table has 1 rows; expected 2", mine, [expected]) == ["number 2"]
+    assert revelations("index differs: missing labels: tiktok", mine, [expected]) == ["label 'tiktok'"]
+    assert revelations("instagram: 0.0456 is too high", mine, [expected]) == []
+    assert revelations("the right value is 0.0123", mine, [expected]) == ["number 0.0123"]
+    assert revelations("looks like a percentage (x 100), such as 0.05", mine, [pd.Series([100.0])]) == []
+    assert revelations("keep tiktok only", mine, [expected], numbers=False) == ["label 'tiktok'"]
