@@ -78,7 +78,7 @@ def register(subparsers) -> None:
                    help="worker processes, each grading one student at a time (default: the number of cores)")
     p.add_argument("--assignment", metavar="A", action="append",
                    help="grade only this assignment (repeatable); without it, all of them")
-    add_library_option(p, "--memory", target="sandbox.course.kernel.isolation:DEFAULT_MEMORY", type=memory_size,
+    add_library_option(p, "--memory", target="sandbox.course.kernel.limits:DEFAULT_MEMORY", type=memory_size,
                        metavar="SIZE",
                        help="memory limit of each student's kernel in bytes, or e.g. 4G or 512M")
     p.add_argument("--allow-unknown-students", action="store_true",
