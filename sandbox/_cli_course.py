@@ -172,6 +172,9 @@ def _autograde(args) -> int:
 
 
 def _grades(args) -> int:
+    from .course.build.folder import require_course_dir
+
+    require_course_dir(args.course)  # a wrong path is refused before nbgrader and pandas load
     from .course import refresh_grades
 
     print(f"grades: {refresh_grades(args.course)}")

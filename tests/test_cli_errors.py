@@ -48,6 +48,7 @@ def mistakes_in(home: Path) -> list[list[str]]:
         ["course", "build", "my_exercises"], ["course", "build", "new_course", "--roster", "no_roster.csv"],
         ["course", "build", "new_course", "--scale", "huge"],
         ["course", "export", "my_exercises", "--to", "canvas"], ["course", "export", "no_such_course", "--to", "moodle"],
+        ["course", "grades", "my_exercises"],
     ]
 
 
