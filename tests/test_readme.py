@@ -93,6 +93,8 @@ def test_the_readme_runs_as_written(source_tree, tmp_path):
     assert str(home / "sandbox-env" / "bin" / "jupyter") in printed  # `exercises get` says how to open them
     assert "01_first_look" in printed and "score: 0/" in printed    # `sandbox check` of an untouched notebook
     assert (home / "my_exercises" / "data" / "dataset.json").is_file()
-    grades = (home / "stats101" / "grades.csv").read_text()
+    grades = (home / "stats101" / "sandbox_grades.csv").read_text()
     assert grades.startswith("student_id,") and "\nann," in grades and "\nbob," in grades
+    canvas = (home / "stats101" / "grades-canvas.csv").read_text().splitlines()
+    assert canvas[0].startswith("Student,ID,SIS User ID,SIS Login ID,Section,") and len(canvas) == 2 + 2
     assert list((home / "stats101" / "feedback" / "ann").rglob("*.html"))
