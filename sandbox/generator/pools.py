@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .._locales import canonical_locale
 from .._schema import FORMATS, INDUSTRIES, TOPICS
 from .grammar import Grammar, available_locales, get_grammar, templates_for
 
@@ -88,9 +89,8 @@ class Pools:
 
 
 def check_locale(locale: str) -> str:
-    if locale not in LOCALES:
-        raise ValueError(f"unknown locale {locale!r}; allowed: {', '.join(LOCALES)}")
-    return locale
+    """The locale's canonical name (case-insensitive: ``fr_fr`` is ``fr_FR``); ValueError for an unknown one."""
+    return canonical_locale(locale)
 
 
 def slug(text: str) -> str:
