@@ -24,7 +24,9 @@ import fcntl
 import json
 import queue
 import shutil
+import signal
 import sys
+import threading
 import tempfile
 import time
 from collections.abc import Iterator
@@ -215,9 +217,10 @@ def grade_all(course_dir: Path, grading: Grading, jobs: int, progress: bool, res
         else:
             results = local_results(course_dir, run_dir, todo, grading, limits, jobs)
         for private, finished in results:
-            collect(course_dir, private, settings, finished, gradebook)
-            outcomes.extend(finished)
-            unsaved.extend(finished)
+            with interrupt_after():  # a Ctrl-C lands between two merges, never inside one
+                collect(course_dir, private, settings, finished, gradebook)
+                outcomes.extend(finished)
+                unsaved.extend(finished)
             bar.update(len(finished))
             if time.monotonic() - written > GRADES_EVERY:
                 status, unsaved = save_status(course_dir, unsaved), []
@@ -236,6 +239,23 @@ def grade_all(course_dir: Path, grading: Grading, jobs: int, progress: bool, res
             work.rmdir()
     grades_csv = write_grades(course_dir, settings, students_status(status))
     return AutogradeReport(course_dir, outcomes, grades_csv, grading.isolation, skipped)
+
+
+@contextmanager
+def interrupt_after():
+    """Hold a Ctrl-C (SIGINT) that arrives inside the block and raise it as KeyboardInterrupt at its end, so the
+    block (merging one submission and recording it) is done whole or not at all. Only the main thread can."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = []
+    previous = signal.signal(signal.SIGINT, lambda *_: held.append(True))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        raise KeyboardInterrupt
 
 
 def plan(students: list[str], assignments: list[str], status: dict) -> tuple[list, list]:
