@@ -110,7 +110,11 @@ def test_underpowered_ab_tests_usually_include_zero(twenty_worlds):
 
 
 def test_planted_weekend_directions_are_balanced():
-    """Cheap, over many seeds (effects only): no weekend direction is planted on most seeds."""
+    """Cheap, over many seeds (effects only): no weekend direction is planted on most seeds.
+
+    "lower" is planted on few worlds (data model v3): the weekend confounder, built on brands posting least
+    on LinkedIn at weekends, pushes the pooled comparison down on every world, so a world whose weekend
+    is lower within platforms would not tell the careful answer from the pooled one."""
     from sandbox._schema import PLATFORMS
     from sandbox._seeding import child_rng
     from sandbox.generator.effects import draw_effects, effect_label
@@ -122,7 +126,8 @@ def test_planted_weekend_directions_are_balanced():
             labels[p][effect_label(effects.weekend_ratio(p))] += 1
         labels["overall"][effects.truth()["weekend_effect"]] += 1
     for what, counts in labels.items():
-        assert len(counts) == 3 and max(counts.values()) <= 0.45 * 300, (what, counts)
+        assert len(counts) == 3 and max(counts.values()) <= 0.55 * 300, (what, counts)
+    assert labels["overall"]["lower"] <= 0.15 * 300, labels["overall"]
 
 
 def _labels(ds):

@@ -19,6 +19,7 @@ it depends on):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,7 @@ from scipy import stats
 from .. import _calibration as cal
 from .._scales import Scale
 from .._schema import FORMATS, PLATFORM_FORMATS, PLATFORMS, POSTS, TOPICS, VIDEO_FORMATS
-from .effects import DECOY_TOPIC_WEIGHT, HIGH_ER_PLATFORMS, WEEKEND_POSTING_WEIGHT, Effects
+from .effects import DECOY_TOPIC_WEIGHT, HIGH_ER_PLATFORMS, Effects
 from .ids import make_ids
 from .captions import make_post_text
 from .pools import Pools
@@ -80,8 +81,7 @@ def er_normaliser(effects: Effects, platform: str) -> float:
     log_m += np.mean(np.log(list(effects.topic_er.values())))
     hours = np.array(cal.POSTING_HOUR_WEIGHTS) / np.sum(cal.POSTING_HOUR_WEIGHTS)
     log_m += np.dot(hours, np.log(effects.hour_er(platform, np.arange(24))))
-    days = np.array(cal.POSTING_WEEKDAY_WEIGHTS) / np.sum(cal.POSTING_WEEKDAY_WEIGHTS)
-    log_m += np.dot(days, np.log(effects.weekday_er(platform, np.arange(7))))
+    log_m += np.dot(effects.posting_weekdays(platform), np.log(effects.weekday_er(platform, np.arange(7))))
     n = np.arange(MAX_HASHTAGS + 1)
     pmf = stats.poisson.pmf(n, cal.HASHTAG_MEAN[platform])
     log_m += np.dot(pmf / pmf.sum(), np.log(effects.hashtag_er(n)))
@@ -126,13 +126,11 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     # 1. timing, in the brand's local time (habitual hours), then converted to UTC
     start = scale.start_ts
     day_weekday = (start.day_of_week + np.arange(scale.days)) % 7
-    # confounder weekend_by_platform: one group of platforms posts far more at weekends
-    high = np.isin(plat_code, [PLATFORMS.index(p) for p in HIGH_ER_PLATFORMS])
-    heavy = high == effects.weekend_posting_high
+    # each platform its own weekend share (confounder weekend_by_platform, see effects)
     local_day = np.zeros(n, dtype=np.int64)
-    for group, factor in ((heavy, WEEKEND_POSTING_WEIGHT[0]), (~heavy, WEEKEND_POSTING_WEIGHT[1])):
-        w = np.array(cal.POSTING_WEEKDAY_WEIGHTS) * np.where(np.arange(7) >= 5, factor, 1.0)
-        day_w = w[day_weekday]
+    for code, p in enumerate(PLATFORMS):
+        group = plat_code == code
+        day_w = effects.posting_weekdays(p)[day_weekday]
         local_day[group] = rng.choice(scale.days, size=int(group.sum()), p=day_w / day_w.sum())
     hour_w = np.array(cal.POSTING_HOUR_WEIGHTS) / np.sum(cal.POSTING_HOUR_WEIGHTS)
     day_w_hours = np.where(np.arange(24) >= 6, hour_w, 0.0)
@@ -228,7 +226,8 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     er = (_by_platform(plat_code, cal.ER_IMPRESSIONS) * accounts["_er_factor"].to_numpy()[acc]
           * fmt_er * topic_er * window_er * weekday_er * effects.hashtag_er(n_tags) / normaliser
           * np.where(is_boosted, cal.PAID_ER, 1.0) * viral ** cal.VIRAL_ER_EXPONENT
-          * rng.lognormal(0, cal.ER_POST_SIGMA, n))
+          * noise ** -cal.ER_REACH_ELASTICITY / post_spread_median()
+          * split_lognormal(rng, cal.ER_POST_SIGMA_UP, cal.ER_POST_SIGMA_DOWN, n))
     engagements = rng.binomial(impressions, np.minimum(er, 0.5))
     mix = np.stack([cal.ENGAGEMENT_MIX[p] for p in PLATFORMS])[plat_code]
     mix = mix * rng.lognormal(0, 1, (n, 4)) ** np.array(cal.ENGAGEMENT_NOISE_SIGMA)
@@ -310,6 +309,34 @@ def local_to_utc(local_seconds: np.ndarray, timezones: np.ndarray, start: pd.Tim
         utc = wall.tz_localize(tz, ambiguous=np.ones(int(m.sum()), dtype=bool), nonexistent="shift_forward")
         out[m] = (utc.tz_convert("UTC") - start).total_seconds().to_numpy().astype(np.int64)
     return out
+
+
+@lru_cache(maxsize=1)
+def post_spread_median() -> float:
+    """Median of the per-post engagement-rate multiplier (reach noise ** -elasticity x split log-normal).
+
+    The split log-normal's long lower side drags the median of the product below 1; dividing by this
+    keeps the median post at the calibrated engagement rate (computed from the constants, never from data)."""
+    s = cal.ER_REACH_ELASTICITY * cal.REACH_POST_SIGMA
+    y = np.linspace(-6 * s, 6 * s, 2001)
+    w = stats.norm.pdf(y, 0, s)
+    w = w / w.sum()
+
+    def cdf(m):
+        x = m - y
+        return float((w * stats.norm.cdf(x / np.where(x < 0, cal.ER_POST_SIGMA_DOWN, cal.ER_POST_SIGMA_UP))).sum())
+
+    lo, hi = -3.0, 3.0
+    for _ in range(60):  # bisection: cdf is increasing
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if cdf(mid) < 0.5 else (lo, mid)
+    return float(np.exp((lo + hi) / 2))
+
+
+def split_lognormal(rng: np.random.Generator, sigma_up: float, sigma_down: float, n: int) -> np.ndarray:
+    """Multipliers with median 1 whose log is normal with ``sigma_up`` above 0 and ``sigma_down`` below."""
+    z = rng.standard_normal(n)
+    return np.exp(z * np.where(z > 0, sigma_up, sigma_down))
 
 
 def _draw_rows(probs: np.ndarray, rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:
