@@ -154,8 +154,20 @@ LINK_PLATFORMS = frozenset({"facebook", "x", "linkedin", "youtube"})
 # Link clicks per impression for organic posts. Link posts: Facebook ads CTR 0.90% (WordStream
 # 2017) as the order of magnitude; other formats carry a profile/CTA link only (assumption).
 LINK_CTR = _frozen({"link": 0.009, "default": 0.0015})
-# Video views (3 s+) per impression, video formats only (assumption).
-VIDEO_VIEW_RATE = _frozen({"reel": 0.55, "video": 0.40, "short": 0.60, "live": 0.30})
+# Video views (3 s+; 2 s on LinkedIn) per impression, by platform and video format. Feeds autoplay, so a
+# view is a scroll stopped: Meta's "hook rate" (3-second views / impressions) has a median of 25-30% on
+# Facebook and 28%+ on Instagram Reels (conversion.studio, eonik.ai 2026 [secondary]); the same creative
+# stops fewer scrolls on TikTok (ugcvids.ai [secondary]). YouTube's impressions are thumbnails shown:
+# "half of all channels and videos have an impressions click-through rate between 2% and 10%" (YouTube
+# Help), while a Short plays in the feed and counts as viewed unless swiped away (50-70% viewed
+# [secondary: creator guides]). X, LinkedIn and live formats: assumption. A view is one account that
+# watched (views <= reach: nobody is counted twice).
+VIDEO_VIEW_RATE = _frozen({
+    ("instagram", "reel"): 0.30, ("facebook", "video"): 0.27, ("tiktok", "video"): 0.22, ("tiktok", "live"): 0.10,
+    ("x", "video"): 0.18, ("linkedin", "video"): 0.22, ("youtube", "video"): 0.05, ("youtube", "short"): 0.58,
+    ("youtube", "live"): 0.04,
+})
+VIDEO_VIEW_SIGMA = 0.35  # per-post log-normal spread of the view rate (assumption)
 
 # --- Posting cadence ------------------------------------------------------------------------
 # Posts per week: Facebook 5.04, Instagram 4.5, X 3.9 (Rival IQ 2023); others assumption.

@@ -256,8 +256,11 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     ctr = np.where(has_link, ctr * np.where(is_boosted, 1.5, 1.0), 0.0)
     link_clicks = rng.binomial(impressions, np.minimum(ctr, 0.5))
     is_video = np.isin(fmt, list(VIDEO_FORMATS))
-    view_rate = np.array([cal.VIDEO_VIEW_RATE.get(f, 0.0) for f in FORMATS])[fmt_code]
-    views = rng.binomial(impressions, np.minimum(view_rate * rng.lognormal(0, 0.15, n), 0.95))
+    view_rate = _platform_format_table(lambda p: {f: r for (q, f), r in cal.VIDEO_VIEW_RATE.items() if q == p})
+    view_rate = view_rate[plat_code, fmt_code] * rng.lognormal(0, cal.VIDEO_VIEW_SIGMA, n)
+    # one view per account at most: drawn over the accounts reached, at the rate per impression
+    per_reached = view_rate * impressions / np.maximum(reach, 1)
+    views = rng.binomial(reach, np.minimum(per_reached, 0.95))
     video_views = pd.array(np.where(is_video, views, 0), dtype="Int64")
     video_views[~is_video] = pd.NA
 
