@@ -183,8 +183,8 @@ FIGURES = (
            lambda ds: {p: v for p, v in (lambda g: g[~g["declined"]])(_growth(ds)).groupby("platform")["monthly"]
                        .median().items() if p in cal.MONTHLY_GROWTH_SOURCES},
            lambda p: _monthly_growth_range(p)[0] / 3, lambda p: _monthly_growth_range(p)[1] * 2,
-           "monthly growth: Instagram/LinkedIn 1-3%, X 0.3-1%, Facebook 0.2-0.8%, TikTok 10-20% [secondary]; "
-           "lo/3..hi*2 (the sources describe growing accounts)"),
+           "monthly growth: Instagram/LinkedIn 1-3%, X 0.3-1%, Facebook 0.2-0.8% [secondary]; TikTok brands 2-5% "
+           "(Rival IQ 2022 TikTok benchmark); lo/3..hi*2 (the sources describe growing accounts)"),
     Figure("accounts that lose followers over the period, share",
            lambda ds: {"all": float(_growth(ds)["declined"].mean())}, _const(0.10), _const(0.45),
            "issue 10 target (>= 10%); upper bound assumption"),

@@ -119,8 +119,18 @@ def test_follower_growth_by_platform_is_in_published_ranges(small_worlds):
                                        end=("followers", "last"))
     monthly = ((last["end"] / last["start"]) ** (30.44 / ds.truth["period"]["days"]) - 1)
     med = monthly.groupby(last["platform"].astype(str)).median()
-    assert 0.05 < med["tiktok"] < 0.25
-    assert med["facebook"] < med["instagram"] < med["tiktok"]
+    assert 0.01 < med["tiktok"] < 0.08, "brands on TikTok grow a few percent a month (Rival IQ 2022)"
+    assert med["facebook"] < med["instagram"] and med["facebook"] < med["tiktok"]
+
+
+def test_follower_growth_has_plateaus_and_steps(small_worlds):
+    """Month-on-month growth varies within an account: some months flat, some months several times the usual."""
+    f = small_worlds[0].followers_daily
+    month = f.groupby(["account_id", f["date"].dt.month])["followers"].agg(["first", "last"])
+    growth = (month["last"] / month["first"] - 1).groupby(level=0)
+    spread = growth.std() / growth.mean().abs().clip(lower=1e-4)
+    assert spread.median() > 0.5
+    assert ((month["last"] / month["first"] - 1).abs() < 0.0025).mean() > 0.05
 
 
 def test_crisis_shows_in_unfollows_and_comment_sentiment(small_worlds):
@@ -130,7 +140,7 @@ def test_crisis_shows_in_unfollows_and_comment_sentiment(small_worlds):
     start = pd.Timestamp(c["start_date"])
     during = f[(f["date"] >= start) & (f["date"] < start + pd.Timedelta(days=c["days"]))]
     before = f[f["date"] < start]
-    assert during["unfollows"].mean() > 4 * before["unfollows"].mean()
+    assert during["unfollows"].mean() > 2.5 * before["unfollows"].mean()
     labels = ds.comments.merge(ds.labels["comment_labels"], on="comment_id").merge(
         ds.posts[["post_id", "account_id"]], on="post_id")
     mine = labels[labels["account_id"] == c["account_id"]]

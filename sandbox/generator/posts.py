@@ -55,7 +55,10 @@ def daily_shares(platform: str, factor: float = 1.0) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Crisis:
-    """The planted crisis: one account, a start day (index in the period) and a length."""
+    """The planted crisis: one account, a start day (index in the period) and a length.
+
+    ``profile`` shapes the unfollows day by day (1 = the full ``unfollow_multiplier``): a crisis is not
+    flat, it breaks, lulls for a day (the day after the brand's statement) and flares up again."""
 
     account: int  # row in the accounts frame
     start_day: int
@@ -63,9 +66,18 @@ class Crisis:
     unfollow_multiplier: float = 8.0
     follow_multiplier: float = 0.4
     negative_share: float = 0.75
+    profile: tuple = ()
 
     def active(self, account_rows: np.ndarray, day: np.ndarray) -> np.ndarray:
         return (account_rows == self.account) & (day >= self.start_day) & (day < self.start_day + self.days)
+
+    def unfollow_factor(self, account_rows: np.ndarray, day: int) -> np.ndarray:
+        """Multiplier of the unfollows of ``account_rows`` on ``day`` (1 outside the crisis)."""
+        k = day - self.start_day
+        if not 0 <= k < self.days:
+            return np.ones(len(account_rows))
+        shape = self.profile[k] if self.profile else 1.0
+        return np.where(account_rows == self.account, 1 + (self.unfollow_multiplier - 1) * shape, 1.0)
 
 
 def er_normaliser(effects: Effects, platform: str) -> float:

@@ -31,7 +31,7 @@ from .campaigns import ab_test_truth, make_campaigns
 from .comments import make_comments
 from .detect import detectability
 from .effects import Effects, draw_effects
-from .followers import make_followers_daily, post_activity
+from .followers import FollowerEvents, make_followers_daily, plan_follower_events, plant_small_account, post_activity
 from .ids import id_width
 from .influencers import make_influencers
 from .pools import Pools, check_locale, get_pools
@@ -40,7 +40,10 @@ from .posts import Crisis, make_posts
 
 BLOCK_TABLES = ("posts", "post_daily", "followers_daily", "audience", "comments")
 CRISIS_DAYS = 10
-CRISIS_UNFOLLOW_RANGE = (3.0, 8.0)  # the crisis multiplies the account's unfollow rate by this (graded by seed)
+CRISIS_UNFOLLOW_RANGE = (4.0, 8.0)  # the crisis multiplies the account's unfollow rate by this (graded by seed)
+#: Day-by-day shape of the crisis (Crisis.profile): the first days at full strength, one lull day early on
+#: (the day after the brand's statement), the other days between the bounds (assumption).
+CRISIS_PROFILE = {"first": (0.85, 1.0), "lull": (0.0, 0.06), "other": (0.5, 1.0), "lull_day": (3, 6)}
 CRISIS_PLATFORMS = ("instagram", "facebook", "x", "tiktok")
 
 
@@ -57,6 +60,7 @@ class WorldPlan:
     accounts: pd.DataFrame   # with hidden columns
     campaigns: pd.DataFrame  # with hidden columns
     crisis: Crisis
+    events: FollowerEvents
 
     @property
     def n_blocks(self) -> int:
@@ -81,10 +85,12 @@ def plan_world(seed: int = 0, scale=DEFAULT_SCALE, locale: str = "en_US") -> Wor
     pools = get_pools(locale)
     brands = make_brands(scale.n_brands, pools, child_rng(seed, "brands"))
     accounts = make_accounts(brands, scale, child_rng(seed, "accounts"), effects.platform_size)
+    accounts, small_account = plant_small_account(accounts, effects_rng)
     accounts.attrs["post_id_width"] = id_width(int(accounts["_n_posts"].sum()), 7)
     campaigns = make_campaigns(accounts, scale, child_rng(seed, "campaigns"), pools.currency)
     crisis = pick_crisis(accounts, scale, effects_rng)
-    return WorldPlan(seed, scale, locale, effects, pools, brands, accounts, campaigns, crisis)
+    events = plan_follower_events(accounts, small_account, scale, effects_rng)
+    return WorldPlan(seed, scale, locale, effects, pools, brands, accounts, campaigns, crisis, events)
 
 
 def pick_crisis(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generator) -> Crisis:
@@ -97,7 +103,11 @@ def pick_crisis(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generator) 
     account = int(eligible[rng.integers(len(eligible))])
     start = int(rng.integers(int(scale.days * 0.35), int(scale.days * 0.7)))
     unfollow = round(float(rng.uniform(*CRISIS_UNFOLLOW_RANGE)), 2)
-    return Crisis(account=account, start_day=start, days=CRISIS_DAYS, unfollow_multiplier=unfollow)
+    profile = rng.uniform(*CRISIS_PROFILE["other"], CRISIS_DAYS)
+    profile[:2] = rng.uniform(*CRISIS_PROFILE["first"], 2)
+    profile[int(rng.integers(*CRISIS_PROFILE["lull_day"]))] = rng.uniform(*CRISIS_PROFILE["lull"])
+    return Crisis(account=account, start_day=start, days=CRISIS_DAYS, unfollow_multiplier=unfollow,
+                  profile=tuple(round(float(x), 3) for x in profile))
 
 
 def generate_block(plan: WorldPlan, block: int) -> dict[str, pd.DataFrame]:
@@ -109,7 +119,7 @@ def generate_block(plan: WorldPlan, block: int) -> dict[str, pd.DataFrame]:
     post_daily = make_post_daily(posts, hidden, scale, child_rng(seed, "post_daily", block))
     post_follows, posts_per_day = post_activity(posts, hidden, post_labels, len(accounts), scale.days)
     followers_daily = make_followers_daily(accounts, plan.crisis, scale, child_rng(seed, "followers_daily", block),
-                                           offset, post_follows, posts_per_day)
+                                           offset, post_follows, posts_per_day, plan.events)
     last = followers_daily["followers"].to_numpy().reshape(len(accounts), scale.days)[:, -1] if len(accounts) else np.zeros(0, int)
     audience = make_audience(accounts, last, plan.effects, plan.pools, child_rng(seed, "audience", block))
     comments, comment_labels = make_comments(posts, hidden, plan.crisis, plan.pools, scale,
@@ -160,6 +170,7 @@ def world_truth_from_counts(plan: WorldPlan, counts: dict[str, int], bought_foll
             "unfollow_multiplier": crisis.unfollow_multiplier, "follow_multiplier": crisis.follow_multiplier,
             "negative_share_before": cal.COMMENT_SENTIMENT[0], "negative_share_during": crisis.negative_share,
         },
+        "follower_events": plan.events.truth(plan.accounts, scale),
         "bot_spikes": int(counts["bot_spikes"]),
         "viral_posts": int(counts["viral_posts"]),
         "bought_followers": int(bought_followers),
