@@ -364,5 +364,14 @@ AB_SPEND_SHARE_MAX = 0.40
 # Engagement per follower falls with size (nano > micro > macro > mega); assumption in line
 # with the per-follower rates above.
 INFLUENCER_ER = ((10_000, 0.040), (100_000, 0.025), (1_000_000, 0.015), (float("inf"), 0.010))
-# Price per sponsored post, USD per 1,000 displayed followers (assumption).
-INFLUENCER_RATE_PER_1K = 10.0
+# Price per sponsored post, USD per 1,000 displayed followers, by platform, for a creator of
+# INFLUENCER_RATE_SIZE followers: Instagram about $10 (nano $10-100 a post for 1k-10k followers, micro
+# $100-500 for 10k-100k), TikTok about a third of it (nano $5-25, micro $25-125), YouTube about twice
+# (nano $20-200, micro $200-1,000) (Word on the Block 2023 influencer pricing guide; Hootsuite: Instagram
+# nano $25-150 [secondary]). Facebook, X and LinkedIn: assumption. The price per 1,000 falls with size
+# (macro Instagram $500-10,000 for 100k-1M): price ~ followers ** INFLUENCER_RATE_EXPONENT (assumption
+# fitted to those tiers).
+INFLUENCER_RATE_PER_1K = _frozen({"instagram": 10.0, "tiktok": 3.5, "youtube": 20.0, "facebook": 7.0, "x": 5.0,
+                                  "linkedin": 15.0})
+INFLUENCER_RATE_SIZE = 30_000
+INFLUENCER_RATE_EXPONENT = 0.85

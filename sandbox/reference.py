@@ -206,27 +206,24 @@ def ab_tests(ds, alpha: float = 0.05) -> pd.DataFrame:
     })
 
 
-CRISIS_WINDOW = 5  # days: a crisis is a sustained unfollow spike, not one bad day (over-posting)
-CRISIS_FLOOR = 20  # unfollows added to the expected count of a window
+CRISIS_WINDOW = 5  # days: a crisis is a sustained unfollow spike, not one bad day (over-posting, a platform cleanup)
+CRISIS_FLOOR = 5   # a normal day counts at least this many unfollows
 
 
 def crisis(ds) -> dict:
-    """The account and day that end the most surprising sustained unfollow spike.
+    """The account and day at the centre of the most surprising sustained unfollow spike.
 
-    Unfollows over ``CRISIS_WINDOW`` days are compared with what the account's
-    median unfollow rate (unfollows / followers, so fast-growing accounts do not
-    peak at the end of the year) predicts, as a ratio with ``CRISIS_FLOOR`` unfollows
-    added to the prediction, so a handful of unfollows on a small account does not
-    beat a real crisis."""
-    f = ds.followers_daily.sort_values(["account_id", "date"])
+    Each day's unfollows are divided by what the account's median unfollow rate
+    (unfollows / followers, so fast-growing accounts do not peak at the end of the
+    year) predicts, at least ``CRISIS_FLOOR`` (a handful of unfollows on a small
+    account is no crisis), and smoothed with a centred ``CRISIS_WINDOW``-day rolling
+    median (one bad day, such as a platform's cleanup of fake accounts, is no crisis)."""
+    f = ds.followers_daily.sort_values(["account_id", "date"]).reset_index(drop=True)
     acc = f["account_id"]
     rate = (f["unfollows"] / f["followers"].clip(lower=1)).groupby(acc).transform("median")
-
-    def rolling(s):
-        return s.groupby(acc).transform(lambda x: x.rolling(CRISIS_WINDOW).sum())
-
-    observed, expected = rolling(f["unfollows"]), rolling(f["followers"] * rate)
-    row = f.loc[(observed / (expected + CRISIS_FLOOR)).idxmax()]
+    ratio = f["unfollows"] / (f["followers"] * rate).clip(lower=CRISIS_FLOOR)
+    smooth = ratio.groupby(acc).transform(lambda x: x.rolling(CRISIS_WINDOW, center=True).median())
+    row = f.loc[smooth.idxmax()]
     return {"account_id": row["account_id"], "date": row["date"]}
 
 
@@ -241,7 +238,9 @@ def bot_spike_posts(ds, threshold: float = 3.5) -> set:
     return set(p.loc[z > threshold, "post_id"])
 
 
-BOUGHT_SCORE_THRESHOLD = 4.0  # flag influencers whose bought_follower_score exceeds this
+#: Flag influencers whose bought_follower_score exceeds this (3.0 since data model v3: the signals overlap, as
+#: real ones do: drip-fed purchases, local bought followers, honest viral weeks and audiences abroad).
+BOUGHT_SCORE_THRESHOLD = 3.0
 
 
 def bought_follower_score(ds) -> pd.Series:

@@ -136,10 +136,12 @@ def _labels(ds):
 
 
 def test_bought_followers_need_more_than_raw_engagement(twenty_worlds):
-    """Raw ER alone separates cheaters weakly (AUC <= 0.85); the combined rule does (AUC >= 0.95)."""
+    """Raw ER alone separates cheaters weakly (AUC <= 0.85); the combined rule does well (AUC >= 0.85), though
+    no signal is clean (data model v3: some cheaters drip-fed or bought local followers, some honest creators
+    had a viral week or speak to an audience abroad)."""
     for ds in twenty_worlds:
         inf, bought = ds.influencers, _labels(ds)
         shares = ds.labels["influencer_labels"].loc[lambda d: d["has_bought_followers"], "bought_share"]
         assert shares.between(0.1, 0.7).all() and shares.max() - shares.min() > 0.3
         assert ref.auc(-(inf["avg_likes"] / inf["followers"]), bought) <= 0.85
-        assert ref.auc(ref.bought_follower_score(ds), bought) >= 0.95
+        assert ref.auc(ref.bought_follower_score(ds), bought) >= 0.85

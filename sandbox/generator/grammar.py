@@ -33,7 +33,7 @@ ADJECTIVES = {"adj_pos": "positive", "adj_neg": "negative"}
 SLOT = re.compile(r"\{([^{}]*)\}")
 GENDER_SLOT = re.compile(r"g:([^|{}]*)\|([^|{}]*)")
 REQUIRED_KEYS = ("countries", "typography", "articles", "nouns", "adjectives", "tags", "captions", "cta",
-                 "emoji", "comments", "lexicon")
+                 "comment_parts", "emoji", "comments", "lexicon")
 
 
 def available_locales() -> tuple[str, ...]:
