@@ -53,7 +53,7 @@ ER_FOLLOWERS_RANGE = _frozen({
 REACH_SIZE_EXPONENT = 0.224
 REACH_SHARE_AT_10K = _frozen({
     "instagram": 0.45, "tiktok": 0.80, "facebook": 0.073,  # facebook: 4.9% at 60k followers (UCI)
-    "x": 0.045, "linkedin": 0.60, "youtube": 0.30,  # youtube: assumption
+    "x": 0.040, "linkedin": 0.63, "youtube": 0.30,  # youtube: assumption
 })
 # Impressions per reached account (repeat views), median post. Facebook: the UCI Facebook
 # Metrics page (Moro et al. 2016) has lifetime impressions / reach with IQR 1.66-1.88, median
@@ -71,7 +71,7 @@ REPEAT_VIEW_SIGMA = _frozen({
 # boosted posts add to the tail (UCI Facebook Metrics page: 13.4% and 3.27). Account-level
 # spread of the reach share (some accounts are liked by the algorithm): assumption.
 REACH_POST_SIGMA = 1.15
-REACH_ACCOUNT_SIGMA = 0.35
+REACH_ACCOUNT_SIGMA = 0.25
 # Engagement rate per post within one account. The UCI Facebook Metrics page's organic photo posts
 # (302 posts, Moro et al. 2016) spread widely and lopsidedly: ER per impression p10 0.32%, median
 # 1.56%, p90 2.83% (p90/p10 8.8), so log ER falls far further below the median (a flop) than above
@@ -97,7 +97,7 @@ ER_INDUSTRY = _frozen({
     "sports": 2.6, "travel": 1.5, "food_beverage": 1.1, "health": 0.8, "finance": 0.7, "technology": 0.7,
     "media": 0.6, "retail": 0.6, "fashion": 0.5, "beauty": 0.35,
 })
-INDUSTRY_REACH_SHARE = 0.5
+INDUSTRY_REACH_SHARE = 0.4
 
 # Format reach multipliers. Instagram: reels reach 2.25x single images and 1.36x carousels
 # (10k posts [secondary]) => image 1, carousel 1.65, reel 2.25. Other platforms: assumption,
@@ -232,9 +232,15 @@ HASHTAG_MEAN = _frozen({"instagram": 5.0, "tiktok": 4.0, "linkedin": 3.0, "faceb
 # X fastest, YouTube slowest (assumption).
 DECAY_RATE = _frozen({"x": 2.0, "facebook": 1.2, "instagram": 0.9, "linkedin": 0.7, "tiktok": 0.5, "youtube": 0.35})
 # New accounts reached decay faster than repeat views: reach / impressions falls day by day
-# (assumption). Impressions of day d = reach of day d + repeat views of day d.
+# (assumption). Impressions of day d = new accounts of day d + repeat views of day d.
 REACH_DECAY_FACTOR = 1.3
 REPEAT_DECAY_FACTOR = 0.7
+# Each post decays at its own pace: the platform's rate times a log-normal factor (assumption: one
+# post is picked up again by the algorithm, another dies in hours).
+DECAY_POST_SIGMA = 0.45
+# Share of a day's repeat views that come from accounts that saw the post on an earlier day (they count
+# again in that day's unique reach, so daily reach sums to more than the lifetime reach; assumption).
+RETURNING_SHARE = 0.5
 
 # --- Audience -------------------------------------------------------------------------------
 # Age mix of followers by platform, AGE_GROUPS order (assumption shaped on platform

@@ -107,9 +107,29 @@ def test_engagement_is_heavy_tailed_and_follows_impressions(small_worlds):
 
 
 def test_post_impressions_decay_over_the_first_days(small_worlds):
+    """From day 1 on every day brings fewer impressions (day 0, the rest of the posting day, can be shorter)."""
     d = small_worlds[0].post_daily
     by_day = d.groupby("day_index")["impressions"].sum()
-    assert (np.diff(by_day.to_numpy()) < 0).all()
+    assert (np.diff(by_day.to_numpy()[1:]) < 0).all()
+    assert by_day.iloc[:2].sum() > 0.5 * by_day.sum()
+
+
+def test_late_posts_get_less_of_their_first_day_and_daily_reach_counts_returning_accounts(small_worlds):
+    """Day 0 is the UTC posting day: a post published at 22:00 has two hours of it. Each post decays at its own
+    pace. A day's reach counts the accounts of that day, so the days sum to more than the lifetime reach."""
+    ds = small_worlds[0]
+    d = ds.post_daily
+    full = d.groupby("post_id")["day_index"].transform("max") == 6
+    day0 = d[full & (d["day_index"] == 0)].set_index("post_id")["impressions"]
+    week = d[full].groupby("post_id")["impressions"].sum()
+    share = (day0 / week[day0.index]).dropna()
+    hour = ds.posts.set_index("post_id")["posted_at"].dt.tz_convert("UTC").dt.hour[share.index]
+    assert share[hour >= 20].mean() < 0.5 * share[(hour >= 6) & (hour < 11)].mean()
+    assert share[(hour >= 6) & (hour < 11)].std() > 0.1  # decay differs between posts
+    reach = d.groupby("post_id")["reach"].sum()
+    life = ds.posts.set_index("post_id").loc[reach.index]
+    assert (reach >= life["reach"]).all() and (reach <= life["impressions"]).all()
+    assert (reach > life["reach"]).mean() > 0.5
 
 
 def test_follower_growth_by_platform_is_in_published_ranges(small_worlds):

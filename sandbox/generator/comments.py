@@ -90,6 +90,17 @@ RAID_BOTS = (8, 15)         # bot accounts of a raid, each writing several comme
 RAID_DELAY_MINUTES = 3.0
 
 
+def _event_posts(hidden: dict, events: CommentEvents) -> np.ndarray:
+    """True for the posts of the complaints account and of the incident's days."""
+    out = np.zeros(len(hidden["day"]), dtype=bool)
+    if events.complaints:
+        out |= hidden["world_acc"] == events.complaints[0]
+    if events.incident:
+        account, first, days, _ = events.incident
+        out |= (hidden["world_acc"] == account) & (hidden["day"] >= first) & (hidden["day"] < first + days)
+    return out
+
+
 def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pools, scale: Scale,
                   rng: np.random.Generator, comment_id_width: int,
                   events: CommentEvents = CommentEvents()) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -99,6 +110,7 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
     cap = np.minimum(SAMPLE_PER_POST + np.maximum(n_comments - raid - SAMPLE_PER_POST, 0) // SAMPLE_EXTRA_EVERY,
                      SAMPLE_MAX)
     cap = np.where(hidden["in_crisis"], np.maximum(cap, SAMPLE_PER_CRISIS_POST), cap)
+    cap = np.where(_event_posts(hidden, events), SAMPLE_MAX, cap)  # their comment sections are read in full
     k = np.minimum(n_comments - raid, cap)
     post_row = np.repeat(np.arange(len(posts)), k)
     n = len(post_row)

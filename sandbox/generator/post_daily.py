@@ -1,4 +1,5 @@
-"""The post_daily table: each post's first days, summing to its lifetime totals."""
+"""The post_daily table: each post's first days; impressions, engagements and link clicks sum to its
+lifetime totals, daily reach (unique accounts of the day) to at least its lifetime reach."""
 
 from __future__ import annotations
 
@@ -8,13 +9,23 @@ import pandas as pd
 from .. import _calibration as cal
 from .._scales import Scale
 from .._schema import ENGAGEMENT_COLUMNS, PLATFORMS
-from .posts import DAILY_DAYS, daily_shares
+from .posts import DAILY_DAYS
 
 
-def _weights(hidden: dict, factor: float, live_days: np.ndarray) -> np.ndarray:
-    """Daily shares of the platform's decay, ``factor`` times as fast, zero after the last day."""
-    shares = np.stack([daily_shares(p, factor) for p in PLATFORMS])[hidden["plat_code"]]
-    return np.where(live_days, shares, 0.0)
+def _weights(hidden: dict, posted_at: pd.Series, factor: float, live_days: np.ndarray,
+             post_rate: np.ndarray) -> np.ndarray:
+    """Share of a post's first week on each UTC day (0 = its posting day), zero after the last live day.
+
+    Impressions arrive at a rate decaying as exp(-rate * t) from the moment of posting (t in days; the
+    platform's rate times ``factor`` times the post's own ``post_rate``); day 0 only runs to midnight UTC,
+    so a post published late in the day gets less of it."""
+    rate = np.array([cal.DECAY_RATE[p] for p in PLATFORMS])[hidden["plat_code"]] * factor * post_rate
+    seconds = (posted_at.dt.hour * 3600 + posted_at.dt.minute * 60 + posted_at.dt.second).to_numpy()
+    left = (86400 - seconds) / 86400  # part of day 0 after the post
+    ends = left[:, None] + np.arange(DAILY_DAYS)[None, :]
+    starts = np.c_[np.zeros(len(left)), ends[:, :-1]]
+    share = np.exp(-rate[:, None] * starts) - np.exp(-rate[:, None] * ends)
+    return np.where(live_days, share, 0.0)
 
 
 def _split(total: np.ndarray, weights: np.ndarray, n_days: np.ndarray, rng) -> np.ndarray:
@@ -34,19 +45,28 @@ def _split(total: np.ndarray, weights: np.ndarray, n_days: np.ndarray, rng) -> n
 def make_post_daily(posts: pd.DataFrame, hidden: dict, scale: Scale, rng: np.random.Generator) -> pd.DataFrame:
     """Split each post's lifetime totals over its first days (cut at the end of the period).
 
-    Reach (new accounts) decays faster than repeat views (impressions - reach), so
-    a post's reach / impressions falls day by day; impressions = reach + repeat
-    views each day. Engagements and link clicks are then split over the day's
-    impressions without replacement (hypergeometric), so every daily value stays
-    within that day's impressions and the days add up."""
+    Each post decays at its own pace (the platform's rate times a log-normal factor), from the moment
+    it was published: day 0 (the UTC posting day) is short for a late post. Accounts reached for the
+    first time decay faster than repeat views (impressions - reach), so a post's reach / impressions
+    falls day by day; impressions = new accounts + repeat views each day and sum to the lifetime
+    impressions. A day's reach counts the accounts that saw the post that day, some of whom saw it on
+    an earlier day too (RETURNING_SHARE of the day's repeat views): daily reach sums to more than the
+    lifetime reach, as platforms report it. Engagements and link clicks are split over the day's
+    impressions without replacement (hypergeometric), so every daily value stays within that day's
+    impressions and the days add up."""
     n = len(posts)
     n_days = np.minimum(scale.days - hidden["day"], DAILY_DAYS)
     live_days = np.arange(DAILY_DAYS) < n_days[:, None]
+    posted_at = posts["posted_at"].dt.tz_convert("UTC")
+    post_rate = rng.lognormal(0, cal.DECAY_POST_SIGMA, n)
     reach_total = posts["reach"].to_numpy()
     repeat_total = posts["impressions"].to_numpy() - reach_total
-    out = {"reach": _split(reach_total, _weights(hidden, cal.REACH_DECAY_FACTOR, live_days), n_days, rng),
-           "repeat": _split(repeat_total, _weights(hidden, cal.REPEAT_DECAY_FACTOR, live_days), n_days, rng)}
-    out["impressions"] = out["reach"] + out["repeat"]
+    new = _split(reach_total, _weights(hidden, posted_at, cal.REACH_DECAY_FACTOR, live_days, post_rate), n_days, rng)
+    repeat = _split(repeat_total, _weights(hidden, posted_at, cal.REPEAT_DECAY_FACTOR, live_days, post_rate),
+                    n_days, rng)
+    seen_before = np.cumsum(new, axis=1) - new  # accounts reached on an earlier day
+    returning = np.minimum(rng.binomial(repeat, cal.RETURNING_SHARE), seen_before)
+    out = {"impressions": new + repeat, "reach": new + returning}
 
     engagements = posts[list(ENGAGEMENT_COLUMNS)].sum(axis=1).to_numpy()
     left = {"impressions": posts["impressions"].to_numpy().copy(), "engagements": engagements.copy(),

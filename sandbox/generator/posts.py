@@ -107,7 +107,7 @@ class PostEvents:
 
 
 BUYER_SPIKES = 2
-BOOSTED_MIN_COMMENTS = 20  # a boosted post's comments start from this many before the factor
+BOOSTED_MIN_COMMENTS = 10  # a boosted post's comments start from this many before the factor
 BUYER_PACKAGE = (60.0, 120.0)
 
 
@@ -307,6 +307,7 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     impressions = impressions + bot_likes
     others = comments + shares_n + saves
     comments = np.minimum(comments, impressions - shares_n - saves)
+    raid_comments = np.minimum(raid_comments, comments)
     likes = np.minimum(np.minimum(likes, impressions - np.minimum(others, impressions)), reach)
 
     # 7. clicks and views
