@@ -381,3 +381,48 @@ INFLUENCER_RATE_PER_1K = _frozen({"instagram": 10.0, "tiktok": 3.5, "youtube": 2
                                   "linkedin": 15.0})
 INFLUENCER_RATE_SIZE = 30_000
 INFLUENCER_RATE_EXPONENT = 0.85
+
+# --- What a practitioner sees at a glance (data model v3) -----------------------------------------
+# Each figure: (low, high, source). calibration_report measures it in a world and prints it with its
+# source; "assumption" marks a range no source gives, kept conservative.
+UCI_ORGANIC_PHOTOS = _frozen({  # the UCI Facebook Metrics page's 302 organic photo posts (Moro et al. 2016)
+    "er_p90_p10": 8.8, "spearman_likes_impressions": 0.68, "comments_per_like": 0.042,
+})
+REALISM = _frozen({
+    "er_p90_p10": (5.0, 15.0, "UCI Facebook Metrics organic photos: ER per impression p90/p10 8.8 within the "
+                              "page (Moro et al. 2016); range assumption around one page"),
+    "spearman_likes_impressions": (0.5, 0.82, "UCI Facebook Metrics organic photos: 0.68 (Moro et al. 2016); "
+                                              "range assumption"),
+    "facebook_comments_per_like": (0.02, 0.08, "UCI Facebook Metrics organic posts: 0.042 (Moro et al. 2016); "
+                                               "range assumption"),
+    "account_er_p90_p10": (3.0, 30.0, "Rival IQ 2025: industries' median Instagram ER per follower 0.14% (Health & "
+                                      "Beauty) to 1.30% (Sports Teams) and 2.10% (Higher Ed) [secondary]; accounts "
+                                      "spread at least as much (assumption)"),
+    "weekend_share": (None, None, "TrackMaven: 13.1% of brand content at weekends [secondary]; Sprout Social, "
+                                  "Hootsuite, HubSpot: LinkedIn's weekends last; range: WEEKEND_POST_SHARE, "
+                                  "low/2..high*1.2 (a platform has a few hundred posts)"),
+    "view_rate": (None, None, "VIDEO_VIEW_RATE: Meta hook rates 25-30% (conversion.studio, eonik.ai), YouTube "
+                              "impressions CTR 2-10% (YouTube Help), Shorts viewed vs swiped 50-70% [secondary]; "
+                              "x/1.5..x*1.5"),
+    "shorts_views_over_reach": (0.0, 0.0, "a view is one account that watched: views <= reach"),
+    "flat_months": (0.05, 0.5, "account-months with under 0.25% net growth: brand follower curves plateau "
+                               "(assumption; no published share)"),
+    "influencer_rule_precision": (0.3, 0.9, "one rule (best week > 3% or home share < 0.5) against the planted "
+                                            "labels: no single real signal is that clean (assumption)"),
+    "influencer_rule_recall": (0.5, 0.95, "the same rule's recall (assumption)"),
+    "influencer_price_per_1k": (None, None, "INFLUENCER_RATE_PER_1K (Word on the Block 2023, Hootsuite "
+                                            "[secondary]); x/2..x*2 (tiers differ)"),
+    "late_day0_ratio": (0.0, 0.6, "day 0 is the rest of the posting day: a post at 20-24 UTC gets a small part "
+                                  "of what one at 06-11 UTC gets (follows from continuous decay)"),
+    "day0_share_sd": (0.1, 0.4, "posts decay at their own pace: spread of the day-0 share (assumption)"),
+    "daily_reach_over_lifetime": (1.02, 1.6, "daily reach counts the accounts of each day: summed over the days "
+                                             "it exceeds lifetime reach (Instagram/Facebook Insights definitions; "
+                                             "range assumption)"),
+    "comment_text_reuse": (0.0, 0.35, "comments whose words (lower case, no emoji or @mention) 10+ others share: "
+                                      "short stock comments repeat, most do not (assumption)"),
+    "emoji_only_comments": (0.03, 0.2, "comments of emoji alone (assumption)"),
+    "lowercase_comments": (0.2, 0.7, "comments starting with a lower-case letter (assumption: typed on phones)"),
+    "fr_nbsp_share": (0.15, 0.7, "French comments: ! and ? after a no-break space, as typography asks "
+                                 "(people type it only sometimes; brands always; assumption)"),
+    "latam_vosotros": (0.0, 0.01, "comments on Latin American brands' posts in vosotros forms (ustedes there)"),
+})

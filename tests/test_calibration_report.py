@@ -18,14 +18,25 @@ def test_default_world_is_calibrated(tiny_dataset):
 
 
 @pytest.mark.slow
-def test_twenty_seeds_are_calibrated(small_world):
+@pytest.mark.parametrize("locale", ["en_US", "fr_FR", "es_ES"])
+def test_twenty_seeds_are_calibrated(small_world, locale):
+    """Every figure, the data model v3 ones included (what a practitioner sees at a glance), on 20 seeds."""
+    from sandbox.calibration_report import REALISM_FIGURES
+
     outs = collections.Counter()
+    seen = set()
     for seed in range(20):
-        report = calibration_report(small_world(seed))
+        ds = small_world(seed) if locale == "en_US" else sandbox.generate(seed=seed, scale="small", locale=locale)
+        report = calibration_report(ds)
+        seen |= set(report["figure"])
         outs.update(f"{r.figure} / {r.platform}" for r in report.itertuples() if r.status == "out")
     # a per-platform figure of a small world rests on ~10 accounts or a handful of campaigns:
     # each may miss its range on at most 1 seed of 20 (95%)
     assert all(n <= 1 for n in outs.values()), outs
+    mine = {"en_US": (), "fr_FR": ("French",), "es_ES": ("Latin American",)}[locale]
+    expected = {f.name for f in REALISM_FIGURES if not any(w in f.name for w in ("French", "Latin American"))
+                or any(w in f.name for w in mine)}
+    assert expected <= seen, expected - seen
 
 
 def test_report_flags_a_figure_out_of_range(tiny_dataset):
