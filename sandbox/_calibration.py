@@ -395,9 +395,9 @@ REALISM = _frozen({
                                               "range assumption"),
     "facebook_comments_per_like": (0.02, 0.08, "UCI Facebook Metrics organic posts: 0.042 (Moro et al. 2016); "
                                                "range assumption"),
-    "account_er_p90_p10": (3.0, 30.0, "Rival IQ 2025: industries' median Instagram ER per follower 0.14% (Health & "
-                                      "Beauty) to 1.30% (Sports Teams) and 2.10% (Higher Ed) [secondary]; accounts "
-                                      "spread at least as much (assumption)"),
+    "account_er_p90_p10": (2.0, 30.0, "Rival IQ 2025: industries' median Instagram ER per follower 0.14% (Health & "
+                                      "Beauty) to 1.30% (Sports Teams) and 2.10% (Higher Ed) [secondary]; a small "
+                                      "world's 10-15 accounts of a platform spread at least twofold (assumption)"),
     "weekend_share": (None, None, "TrackMaven: 13.1% of brand content at weekends [secondary]; Sprout Social, "
                                   "Hootsuite, HubSpot: LinkedIn's weekends last; range: WEEKEND_POST_SHARE, "
                                   "low/2..high*1.2 (a platform has a few hundred posts)"),

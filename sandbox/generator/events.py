@@ -25,8 +25,8 @@ from .posts import Crisis, PostEvents
 
 CRISIS_POSTS = 8                 # the crisis account posts this often during its crisis (statements; ads paused)
 COMPLAINT_PLATFORMS = ("facebook", "x")   # where customer service happens in public
-COMPLAINT_POSTS_PER_WEEK = (20.0, 24.0)
-COMPLAINT_SHARE = (0.38, 0.45)   # its usual share of negative comments (others: _calibration.COMMENT_SENTIMENT)
+COMPLAINT_POSTS_PER_WEEK = (13.0, 16.0)
+COMPLAINT_SHARE = (0.5, 0.58)   # its usual share of negative comments (others: _calibration.COMMENT_SENTIMENT)
 COMPLAINT_COMMENTS = (1.0, 1.3)  # its posts draw this many times the usual comments (plus a floor)
 INCIDENT_DAYS = 7
 INCIDENT_POSTS = 20              # the brand posts updates through its incident

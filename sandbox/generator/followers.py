@@ -125,7 +125,11 @@ def growth_phases(n_acc: int, days: int, rng: np.random.Generator) -> np.ndarray
     ends = np.cumsum(lengths, axis=1)
     plateau = rng.random((n_acc, k)) < PLATEAU_SHARE
     level = np.where(plateau, rng.uniform(*PLATEAU_RANGE, (n_acc, k)), rng.lognormal(0, PHASE_SIGMA, (n_acc, k)))
-    phase = (np.arange(days)[None, :, None] >= ends[:, None, :]).sum(axis=2)  # (accounts, days)
+    # phase of each day: the number of phase ends on or before it (a running count of the boundaries)
+    marks = np.zeros((n_acc, days + 1), dtype=np.int64)
+    first_day = np.minimum(np.ceil(ends).astype(np.int64), days)
+    np.add.at(marks, (np.repeat(np.arange(n_acc), k), first_day.ravel()), 1)
+    phase = np.cumsum(marks[:, :days], axis=1)
     out = np.take_along_axis(level, np.minimum(phase, k - 1), axis=1)
     return out / np.maximum(out.mean(axis=1, keepdims=True), 1e-9)
 

@@ -356,7 +356,7 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     })
     labels = pd.DataFrame({"post_id": post_ids, "is_bot_spike": o(is_bot_spike), "is_viral": o(is_viral)})
     hidden = {"day": o(day), "acc": o(acc), "plat_code": o(plat_code), "in_crisis": o(in_crisis),
-              "raid_comments": o(raid_comments), "world_acc": o(world_acc),
+              "raid_comments": o(raid_comments), "world_acc": o(world_acc), "seconds": o(seconds),
               "is_bot_spike": o(is_bot_spike), "post_number": post_number,
               "noun": o(text["noun"]), "account_handle": accounts["handle"].to_numpy(dtype=object)[o(acc)],
               "country": accounts["_country"].to_numpy(dtype=object)[o(acc)]}
