@@ -77,16 +77,16 @@ class FollowerEvents:
 
 
 def plant_small_account(accounts: pd.DataFrame, rng: np.random.Generator) -> tuple[pd.DataFrame, int]:
-    """Make one instagram or tiktok account of the smaller half small (the giveaway's account; the crisis, a
-    large account, is never it); returns the accounts and its row."""
+    """Make one instagram or tiktok account of the smaller half small and flat (the giveaway's account; the
+    crisis, a large account, is never it); returns the accounts and its row."""
     followers = accounts["followers_start"].to_numpy()
     eligible = np.flatnonzero(accounts["platform"].isin(GIVEAWAY_PLATFORMS).to_numpy() & (followers <= np.median(followers)))
     if len(eligible) == 0:
         eligible = np.array([int(np.argmin(followers))])
     row = int(eligible[rng.integers(len(eligible))])
     accounts = accounts.copy()
-    daily_loss = cal.MONTHLY_CHURN / 30.44 + max(-float(accounts["_growth"].iat[row]), 0.0)
-    size = int(round(rng.uniform(*SMALL_ACCOUNT_DAILY_UNFOLLOWS) / daily_loss))
+    accounts.iloc[row, accounts.columns.get_loc("_growth")] = 0.0  # it holds its size: one unfollow a day all year
+    size = int(round(rng.uniform(*SMALL_ACCOUNT_DAILY_UNFOLLOWS) / (cal.MONTHLY_CHURN / 30.44)))
     accounts.iloc[row, accounts.columns.get_loc("followers_start")] = size
     return accounts, row
 
