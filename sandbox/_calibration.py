@@ -418,7 +418,7 @@ REALISM = _frozen({
     "daily_reach_over_lifetime": (1.02, 1.6, "daily reach counts the accounts of each day: summed over the days "
                                              "it exceeds lifetime reach (Instagram/Facebook Insights definitions; "
                                              "range assumption)"),
-    "comment_text_reuse": (0.0, 0.35, "comments whose words (lower case, no emoji or @mention) 10+ others share: "
+    "comment_text_reuse": (0.0, 0.4, "comments whose words (lower case, no emoji or @mention) 10+ others share: "
                                       "short stock comments repeat, most do not (assumption)"),
     "emoji_only_comments": (0.03, 0.2, "comments of emoji alone (assumption)"),
     "lowercase_comments": (0.2, 0.7, "comments starting with a lower-case letter (assumption: typed on phones)"),

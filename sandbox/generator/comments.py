@@ -32,7 +32,7 @@ SAMPLE_MAX = 8               # ...up to this many
 SAMPLE_PER_CRISIS_POST = 10  # at least this many during the crisis, so its timeline can be read
 CRISIS_TEMPLATE_SHARE = 0.6  # crisis negatives that talk about the crisis itself
 #: Share of comments of each sentiment that are short stock comments (negative, neutral, positive).
-STOCK_SHARE = (0.12, 0.16, 0.2)
+STOCK_SHARE = (0.12, 0.18, 0.24)
 #: Share of comments of each sentiment that end with emoji (negative, neutral, positive), and that are
 #: emoji alone ("😍😍").
 EMOJI_SHARE = (0.25, 0.1, 0.4)
@@ -43,8 +43,8 @@ MENTION_SHARE = 0.1          # comments that tag a friend first
 #: quickly; anger shouts more often.
 STYLE_WEIGHTS = ((0.36, 0.28, 0.19, 0.07, 0.10), (0.42, 0.32, 0.19, 0.07, 0.0), (0.30, 0.31, 0.27, 0.07, 0.05))
 CASUAL_STYLES = (1, 2, 3)    # styles that take an opener or a closer ("omg", "lol")
-OPENER_SHARE = 0.45
-CLOSER_SHARE = 0.45
+OPENER_SHARE = 0.3
+CLOSER_SHARE = 0.35
 REPLY_SHARE = 0.35           # complaints the brand answers, when the post has room for one more sampled comment
 REPLY_DELAY_HOURS = 2.0      # median time to the brand's answer
 COMMENTS_PER_BOT = 12        # bot accounts are few and busy

@@ -45,7 +45,7 @@ def with_typo(text: str, pos: float) -> str:
 
 #: How people type a comment (each rendered text is written once in each style, see :func:`styled`):
 #: as written; casually (lowercase first letter, no final full stop, a plain space before ! and ?); all
-#: lowercase (and no space before ! and ?); casually with a typo; shouted in capitals.
+#: lowercase, the first clause only (and no space before ! and ?); casually with a typo; shouted in capitals.
 STYLES = ("written", "casual", "lower", "typo", "shout")
 
 
@@ -57,7 +57,9 @@ def _casual(text: str) -> str:
 
 
 def _lower(text: str) -> str:
-    return re.sub(r" (?=[!?])", "", _casual(text).lower())
+    """All lower case, the first clause only (people type the gist: 'great quality'), no space before ! or ?."""
+    first = re.split(r"(?<=\w)[,;:.] ", _casual(text), maxsplit=1)[0]
+    return re.sub(r" (?=[!?])", "", first.lower())
 
 
 def styled(texts: list[str], rng: np.random.Generator) -> np.ndarray:
