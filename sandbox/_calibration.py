@@ -201,7 +201,7 @@ POSTING_WEEKDAY_WEIGHTS = (1.0, 1.0, 1.0, 1.0, 1.0, 0.55, 0.45)
 # world draws one share per platform inside its range.
 WEEKEND_POST_SHARE = _frozen({
     "instagram": (0.14, 0.25), "facebook": (0.14, 0.25), "x": (0.08, 0.20), "tiktok": (0.04, 0.12),
-    "youtube": (0.04, 0.12), "linkedin": (0.015, 0.05),
+    "youtube": (0.04, 0.12), "linkedin": (0.02, 0.06),
 })
 # Habits: each account has two habitual local posting hours (drawn from the weights above, night
 # hours 00:00-06:00 excluded) and
@@ -400,7 +400,7 @@ REALISM = _frozen({
                                       "world's 10-15 accounts of a platform spread at least twofold (assumption)"),
     "weekend_share": (None, None, "TrackMaven: 13.1% of brand content at weekends [secondary]; Sprout Social, "
                                   "Hootsuite, HubSpot: LinkedIn's weekends last; range: WEEKEND_POST_SHARE, "
-                                  "low/2..high*1.2 (a platform has a few hundred posts)"),
+                                  "low/3..high*1.5 (a platform has a few hundred posts)"),
     "view_rate": (None, None, "VIDEO_VIEW_RATE: Meta hook rates 25-30% (conversion.studio, eonik.ai), YouTube "
                               "impressions CTR 2-10% (YouTube Help), Shorts viewed vs swiped 50-70% [secondary]; "
                               "x/1.5..x*1.5"),

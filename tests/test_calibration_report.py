@@ -13,7 +13,8 @@ from sandbox.cli import main
 
 def test_default_world_is_calibrated(tiny_dataset):
     report = calibration_report(sandbox.load_dataset())
-    assert set(report["figure"]) == {f.name for f in FIGURES}, "every figure is measured on the default world"
+    english = {f.name for f in FIGURES if "French" not in f.name and "Latin American" not in f.name}
+    assert set(report["figure"]) == english, "every figure is measured on the default world (en_US)"
     assert (report["status"] == "in").all(), format_report(report[report["status"] == "out"])
 
 
