@@ -34,7 +34,7 @@ ADJECTIVES = {"adj_pos": "positive", "adj_neg": "negative"}
 SLOT = re.compile(r"\{([^{}]*)\}")
 GENDER_SLOT = re.compile(r"g:([^|{}]*)\|([^|{}]*)")
 REQUIRED_KEYS = ("countries", "typography", "articles", "nouns", "adjectives", "tags", "captions", "cta",
-                 "emoji", "comments", "lexicon")
+                 "comment_parts", "emoji", "comments", "lexicon")
 
 
 NOUN_TAG = re.compile(r"([mf])(v?)(s?)")
