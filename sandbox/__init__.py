@@ -21,7 +21,7 @@ __version__ = "0.1.0"
 _PUBLIC = {
     "Dataset": "sandbox.dataset",
     "DatasetError": "sandbox.dataset",
-    "load_dataset": "sandbox.dataset",
+    "load_dataset": "sandbox.loading",
     "SCALES": "sandbox._scales",
     "Scale": "sandbox._scales",
     "get_scale": "sandbox._scales",

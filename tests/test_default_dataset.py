@@ -5,7 +5,7 @@ from __future__ import annotations
 import filecmp
 
 import sandbox
-from sandbox.dataset import repo_default_dir
+from sandbox.loading import repo_default_dir
 from sandbox.validate import validate_dir
 
 REGENERATE = "python -m sandbox generate --seed 0 --scale small --out datasets/default --force"
@@ -50,7 +50,7 @@ def test_every_scale_default_is_the_one_default_scale(monkeypatch, tmp_path):
     """The library, the course and the cached default world all default to ``DEFAULT_SCALE``."""
     import inspect
 
-    from sandbox import dataset, generator
+    from sandbox import generator, loading
     from sandbox._scales import DEFAULT_SCALE, SCALES
     from sandbox.course import build_course
     from sandbox.course.build.settings import CourseSettings
@@ -63,5 +63,5 @@ def test_every_scale_default_is_the_one_default_scale(monkeypatch, tmp_path):
     asked = []
     monkeypatch.setattr(generator, "generate", lambda **kw: asked.append(kw) or sandbox.generate(seed=0, scale="tiny"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    dataset.cached_default_dir()
+    loading.cached_default_dir()
     assert asked == [{"seed": 0, "scale": DEFAULT_SCALE}]
