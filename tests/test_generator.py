@@ -273,3 +273,16 @@ def test_amounts_are_real_amounts_of_each_currency():
     assert local["COP"] > 1e6 and local["CLP"] > 1e5 and 1e3 < local["EUR"] < 1e5
     roas = (c["revenue"] / c["spend"])[c["objective"] == "conversions"].groupby(country).median()
     assert roas.max() / roas.min() < 1.6, roas  # ROAS does not depend on the market
+
+
+def test_the_table_registry_says_where_each_table_is_made():
+    """issue 25: one registry (``Table.made`` in _schema); the world-wide tables are assembled in one place for a world
+    made in one piece and a partitioned one, the block tables by each block."""
+    from sandbox._schema import BLOCK_LABELS, BLOCK_TABLES, WORLD_TABLES
+    from sandbox.generator.world import generate_block, plan_world, world_tables
+
+    assert set(BLOCK_TABLES) | set(WORLD_TABLES) == set(TABLES) and not set(BLOCK_TABLES) & set(WORLD_TABLES)
+    plan = plan_world(3, "tiny")
+    world, influencer_labels = world_tables(plan)
+    assert tuple(world) == WORLD_TABLES and "influencer_id" in influencer_labels
+    assert set(BLOCK_TABLES + BLOCK_LABELS) <= set(generate_block(plan, 0))
