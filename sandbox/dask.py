@@ -37,6 +37,7 @@ try:
 except ImportError as e:  # pragma: no cover - depends on the installation
     raise ImportError('sandbox.dask needs the optional Dask dependencies: pip install ".[dask]"') from e
 
+from ._locales import DEFAULT_LOCALE
 from ._scales import DEFAULT_SCALE, Scale, get_scale, scale_for_posts
 from ._schema import BLOCK_LABELS, BLOCK_TABLES, TABLES, TRUTH_TABLES, WORLD_TABLES
 from .dataset import LABELS_DIR, DatasetError, empty_table, find_table_file, read_meta, read_table, read_truth
@@ -139,7 +140,7 @@ def _read_part(path: str, name: str):
     return read_table(Path(path), table)
 
 
-def read_world(seed: int = 0, scale=None, locale: str = "en_US", *, posts: int | None = None) -> DaskDataset:
+def read_world(seed: int = 0, scale=None, locale: str = DEFAULT_LOCALE, *, posts: int | None = None) -> DaskDataset:
     """A world whose per-block tables are generated lazily, one dask partition per block.
 
     Parameters

@@ -32,6 +32,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._locales import DEFAULT_LOCALE
 from ._schema import BLOCK_LABELS, BLOCK_TABLES, TABLES
 from .dataset import LABELS_DIR, META_FILE, TRUTH_FILE, prepare_target, staging_dir, write_table
 from .generator.world import (WorldPlan, generate_block, label_counts, plan_world, public, world_meta, world_tables,
@@ -66,7 +67,7 @@ def write_block(plan: WorldPlan, block: int, root: Path, include_truth: bool = T
             "labels": label_counts(tables["post_labels"])}
 
 
-def write_world(directory, seed: int = 0, scale="large", locale: str = "en_US", *, jobs: int = 1,
+def write_world(directory, seed: int = 0, scale="large", locale: str = DEFAULT_LOCALE, *, jobs: int = 1,
                 force: bool = False, include_truth: bool = True, progress: bool = False) -> Path:
     """Generate a world block by block straight into a partitioned Parquet folder.
 

@@ -60,6 +60,13 @@ def test_every_scale_default_is_the_one_default_scale(monkeypatch, tmp_path):
     for function in (sandbox.generate, plan_world, build_course):
         assert inspect.signature(function).parameters["scale"].default == DEFAULT_SCALE, function.__qualname__
     assert CourseSettings(course_id="c", salt="s").scale == DEFAULT_SCALE
+    from sandbox._locales import DEFAULT_LOCALE
+    from sandbox.dask import read_world
+    from sandbox.generator.pools import get_pools
+    from sandbox.partitioned import write_world
+
+    for function in (sandbox.generate, plan_world, get_pools, write_world, read_world):  # one default locale too
+        assert inspect.signature(function).parameters["locale"].default == DEFAULT_LOCALE, function.__qualname__
     asked = []
     monkeypatch.setattr(generator, "generate", lambda **kw: asked.append(kw) or sandbox.generate(seed=0, scale="tiny"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
+from .._locales import DEFAULT_LOCALE
 from .._scales import DEFAULT_SCALE, Scale, get_scale
 from .._schema import BLOCK_TABLES, TABLES, TRUTH_TABLES, WORLD_TABLES
 from .._seeding import BLOCK_BRANDS, check_seed, child_rng
@@ -81,7 +82,7 @@ def check_args(seed, scale, locale) -> tuple[int, Scale, str]:
     return check_seed(seed), get_scale(scale), check_locale(locale)
 
 
-def plan_world(seed: int = 0, scale=DEFAULT_SCALE, locale: str = "en_US") -> WorldPlan:
+def plan_world(seed: int = 0, scale=DEFAULT_SCALE, locale: str = DEFAULT_LOCALE) -> WorldPlan:
     """Draw the world-wide part of a world (cheap even for large worlds)."""
     seed, scale, locale = check_args(seed, scale, locale)
     effects_rng = child_rng(seed, "effects")
@@ -230,7 +231,7 @@ def world_meta(plan: WorldPlan) -> dict:
     }
 
 
-def generate(seed: int = 0, scale=DEFAULT_SCALE, locale: str = "en_US", dirty: float = 0.0,
+def generate(seed: int = 0, scale=DEFAULT_SCALE, locale: str = DEFAULT_LOCALE, dirty: float = 0.0,
              progress: bool = False) -> Dataset:
     """Generate a whole world in memory.
 
@@ -239,7 +240,7 @@ def generate(seed: int = 0, scale=DEFAULT_SCALE, locale: str = "en_US", dirty: f
     seed : int
         Any non-negative integer; same seed and version give identical output.
     scale : {"tiny", "small", "medium", "large"} or Scale
-    locale : {"en_US", "fr_FR"}
+    locale : one of ``sandbox._locales.available_locales()`` (en_US, fr_FR, es_ES)
         Language of names, captions and comments.
     dirty : float
         0 for a clean world; otherwise the share of rows to corrupt (see
