@@ -289,3 +289,15 @@ def test_the_table_registry_says_where_each_table_is_made():
     world, influencer_labels = world_tables(plan)
     assert tuple(world) == WORLD_TABLES and "influencer_id" in influencer_labels
     assert set(BLOCK_TABLES + BLOCK_LABELS) <= set(generate_block(plan, 0))
+
+
+def test_accounts_respect_their_platform(small_worlds):
+    """No TikTok account older than TikTok's international app; handles within each platform's length limit."""
+    for ds in small_worlds:
+        a = ds.accounts
+        platform = a["platform"].astype(str)
+        for name, opened in cal.PLATFORM_OPENED.items():
+            assert (a.loc[platform == name, "created_at"] >= pd.Timestamp(opened, tz="UTC")).all()
+        length = a["handle"].str.len() - 1  # without the @
+        assert (length <= platform.map(cal.HANDLE_MAX)).all() and (length > 0).all()
+    assert (small_worlds[0].accounts["platform"].astype(str) == "x").any()
