@@ -158,6 +158,11 @@ def inflation(ds, how: str = "mean", relative: bool = True) -> pd.Series:
     return reported / clean - 1 if relative else reported - clean
 
 
+def highest_reported(ds) -> set:
+    """The account with the highest mean ER on the dashboard (a mistake: high is not inflated)."""
+    return {account_er(ds).idxmax()}
+
+
 def inflated_accounts(ds, **kw) -> set:
     """The account whose mean ER the bought likes inflate the most, relative to its clean ER, and its
     near-ties (INFLATION_TIE); ``kw`` go to :func:`inflation` (mistakes)."""
@@ -380,6 +385,10 @@ Q5 = Question(
         Mistake("median-er",
                 "that is how much the MEDIAN ER per post moves, which a few posts hardly move; the dashboard reports "
                 "the mean ER per post", lambda ds: inflated_accounts(ds, how="median")),
+        Mistake("highest-reported",
+                "that account has a high ER on the dashboard, with or without bot spikes; the question is how much "
+                "its bot spikes raise it: compare each account's mean ER with and without them",
+                highest_reported),
     ),
     points=2,
     judgement=True,
