@@ -43,7 +43,7 @@ import pandas as pd
 
 from .. import analysis as an
 from ._chart import KIND, BarChart, bar_chart
-from ._compare import Flags, FrameMatch, MemberOf, Scalar, SeriesMatch, Several
+from ._compare import Flags, FrameMatch, MemberOf, Mismatch, Scalar, SeriesMatch, Several
 from ._question import Exercise, Mistake, Question, Step
 
 #: A clear bot comments at least this many times...
@@ -288,13 +288,15 @@ def crisis_week(ds) -> pd.Period:
 
 def weeks_around(ds, bots: bool = False, how: str = "mean") -> pd.Series:
     """The chart's bars: the crisis account's negative share per week, from BEFORE weeks before its crisis
-    week to AFTER weeks after it, labelled by the week as text (``bots=True``: bots and brand replies kept;
-    ``how="sum"``: negative comments counted; mistakes)."""
+    week to AFTER weeks after it, labelled by the week as text; NaN for a week without comments, which the axis
+    shows without a bar (``bots=True``: bots and brand replies kept; ``how="sum"``: negative comments counted;
+    mistakes)."""
     a = audience(ds, bots=bots, replies=bots)
     week = crisis_week(ds)
-    mine = a[(a["account_id"] == crisis_account(ds)) & (a["week"] >= week - BEFORE) & (a["week"] <= week + AFTER)]
-    bars = mine["negative"].groupby(mine["week"]).agg(how).astype(float)
-    return bars.set_axis(bars.index.astype(str))
+    window = pd.period_range(week - BEFORE, week + AFTER, freq="W")
+    mine = a[(a["account_id"] == crisis_account(ds)) & a["week"].isin(window)]
+    bars = mine["negative"].groupby(mine["week"]).agg(how).astype(float).reindex(window)
+    return bars.set_axis(window.astype(str))
 
 
 #: The texts of a week the chart's labels may use: the week itself ('2025-06-23/2025-06-29', what
@@ -320,7 +322,8 @@ def week_text(label: str) -> str | None:
 
 @dataclass(frozen=True)
 class WeekBarChart(BarChart):
-    """A bar chart whose bars are labelled by a week, in any text :data:`WEEK_TEXT` allows ("the week as text")."""
+    """A bar chart whose bars are labelled by a week, in any text :data:`WEEK_TEXT` allows ("the week as text"),
+    and whose axis shows every week of the window, a week without comments (NaN in ``expected``) without a bar."""
 
     def compare(self, answer, expected: pd.Series) -> None:
         chart = bar_chart(answer)
@@ -328,7 +331,15 @@ class WeekBarChart(BarChart):
             weeks = [week_text(label) for label in chart["labels"]]
             if all(weeks):
                 chart = {**chart, "labels": weeks}
-        super().compare(chart, expected)
+        super().compare(chart, expected.dropna())
+        shown = {week_text(label) for label in chart.get("categories", expected.index)}
+        if not set(expected.index) <= shown:
+            raise Mismatch("the bars you drew are right, but the axis lacks weeks of the window (ex.BEFORE weeks "
+                           "before the crisis week to ex.AFTER weeks after it): a week without comments has no rows, "
+                           "so give `order` every week of the window and let such a week show empty")
+
+    def answers(self, expected: pd.Series) -> list:
+        return [{**chart, "categories": list(map(str, expected.index))} for chart in super().answers(expected.dropna())]
 
 
 def pooled_weekly(ds, bots: bool = False, how: str = "pooled") -> pd.Series:
