@@ -578,13 +578,15 @@ Q6 = Question(
 
 #: The model written answer of question 7, shown by q7.solution() once the learner wrote theirs.
 MODEL_ANSWER = (
-    "One account's audience turned against it at the end of June: for about ten days almost half of the comments "
-    "under its posts were negative, about four times its usual share, and most complaints were about the brand's "
-    "behaviour ('boycott', 'shameful', 'answer the question'), not about its products. The company-wide share of "
-    "negative comments barely moved: 12% that week, where several ordinary weeks reached 13%, so a brand-wide "
-    "dashboard would have shown nothing unusual. Watch each account's weekly negative comments against its own "
-    "usual share (bots and our own replies left out) and answer an account's critics publicly as soon as they "
-    "jump."
+    "One account, Martinez PLC's instagram, saw its audience turn against it at the end of May: in the week "
+    "of 26 May 47 of the 67 comments under its posts were negative (70%), about four times its usual 18%, and "
+    "most complaints were about the brand's behaviour ('boycott', 'unfollowing', 'terrible way to treat "
+    "people'), not about its products. That one account was enough to make it the company's worst week of the "
+    "year, 28% of negative comments company-wide where the next worst week reached 25%, yet a dashboard of "
+    "raw counts would have pointed elsewhere: another account gets the most negative comments every week, "
+    "because it gets by far the most comments and 40% of them are negative in an ordinary week. Watch each "
+    "account's weekly negative comments against its own usual share (bots and our own replies left out) and "
+    "answer an account's critics publicly as soon as they jump."
 )
 
 Q7 = Question(

@@ -359,17 +359,17 @@ Q6 = Question(
 
 #: The model written answer of question 7, shown by q7.solution() once the learner wrote theirs.
 MODEL_ANSWER = (
-    "Hire I00270 for the instagram campaign: one like or comment on its posts costs about 0.13 (in the "
-    "marketplace's currency), the best value among the 114 instagram creators who show no sign of bought followers, and it "
-    "engages 2.5 times as much as a typical instagram creator of its size. The marketplace's cheapest creator "
-    "per 1,000 followers, I00132, shows no sign of bought followers either, but so few of its followers react "
-    "that each engagement costs 1.8 times as much: a price per follower is not a price per reaction. The "
-    "highest raw engagement rate belongs to a creator of 1,604 followers whose followers jumped in one week and "
-    "mostly live abroad, with few comments for its likes: the raw rate flatters small creators and can be bought. "
-    "I screened with two "
-    "robust signs, a week of follower growth above 4 times the median best week and a home audience below 0.7 "
-    "times the median share: 48 of the 300 creators show one. Before signing, ask the creator for its audience "
-    "statistics and its follower history."
+    "Hire I00097 for the instagram campaign: one like or comment on its posts costs about 0.17 (in the "
+    "marketplace's currency), the best value among the 105 instagram creators who show no sign of bought "
+    "followers, and four others come within 10% of it. The cheapest engagement of the whole listing, I00058 "
+    "at 0.06, is a trap: its followers jumped by 61% in one week and only 27% of its audience lives in its "
+    "home country, so its likes are bought as well as its followers. The marketplace's cheapest creator per "
+    "1,000 followers, I00237, shows no sign of bought followers and is good value too: each of its "
+    "engagements costs 1.24 times the hire's. A price per follower is still not a price per reaction, and the "
+    "highest raw engagement rate shows why: it belongs to a creator of 1,604 followers whose followers jumped "
+    "in one week, with 3 comments for 128 likes. I screened with two robust signs, a week of follower growth "
+    "above 4 times the median best week and a home audience below 0.7 times the median share: 64 of the 300 "
+    "creators show one. Before signing, ask the creator for its audience statistics and its follower history."
 )
 
 Q7 = Question(

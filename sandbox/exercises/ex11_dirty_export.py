@@ -525,17 +525,17 @@ Q7 = Question(
 
 #: The model written answer of question 8, shown by q8.solution() once the learner wrote theirs.
 MODEL_ANSWER = (
-    "Report 61.2 million impressions for Martinez PLC's 1,095 posts of the year. Summed as they stand, the five "
-    "files give 125.6 million, twice the truth, because each export ends with a totals row that already adds up "
-    "its posts; that is the number that would have misled you most. Without the totals rows, the 1,134 post rows "
-    "still add up to 62.8 million, 2.5% too many: each file glues two overlapping exports together, so 39 posts "
-    "appear twice, and only each post's later snapshot counts. The duplicates do not inflate every platform "
-    "alike: instagram's impressions are overstated by 3.0%, youtube's not at all, so a platform comparison made "
-    "on the raw files flatters instagram. A tool that reads '12,345' as missing would have kept 0.05% of the "
-    "impressions, the tools' words split one format into several (Photo and Image, Status and Text), and times "
-    "read as UTC would put the busiest posting hour at 10:00 instead of 16:00 UTC, because every file but X's "
-    "is on Chicago time. Before trusting a total, count the rows and the distinct ids, check that every value "
-    "parsed, and read each file's description line."
+    "Report 24.5 million impressions for Guerra Inc's 1,584 posts of the year. Summed as they stand, the five "
+    "files give 50.1 million, twice the truth, because each export ends with a totals row that already adds "
+    "up its posts; that is the number that would have misled you most. Without the totals rows, the 1,638 "
+    "post rows still add up to 25.1 million, 2.5% too many: each file glues two overlapping exports together, "
+    "so 54 posts appear twice, and only each post's later snapshot counts. The duplicates do not inflate "
+    "every platform alike: x's impressions are overstated by 4.9%, linkedin's by 0.2%, so a platform "
+    "comparison made on the raw files flatters x. A tool that reads '12,345' as missing would have kept 0.5% "
+    "of the impressions, the tools' words split one format into several (Photo and Image, Status and Text), "
+    "and times read as UTC would put the busiest posting hour at 12:00 instead of 18:00 UTC, because every "
+    "file but X's is on Denver time. Before trusting a total, count the rows and the distinct ids, check that "
+    "every value parsed, and read each file's description line."
 )
 
 Q8 = Question(
