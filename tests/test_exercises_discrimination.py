@@ -314,6 +314,7 @@ def test_influencer_vetting_follows_each_world(default_world, fresh_worlds):
     assert low_recall < 0.5
     shares = {qid: {k: n / len(worlds) for k, n in c.items()} for qid, c in counts.items()}
     print("10.q7 share of worlds accepting each claim:", {k: f"{s:.0%}" for k, s in shares["q7"].items()})
+    assert all(max(s.values()) <= MAX_SHARE for s in shares.values()), shares
 
 
 #: 09: the planted crisis shows in the comments when its account posted at least this often during it.

@@ -71,18 +71,6 @@ KNOWN_UNDECLARED: dict[str, str] = {
     "05.q5": "each brand's own clock (mistake utc)",
     "05.q6": "each brand's own clock (mistake utc)",
     "05.q7": "MIN_SHARE (mistake thin-hours), each brand's own clock (mistake utc)",
-    "09.q1": "replies written by the post's own account (mistake mentions)",
-    "09.q2": "brand replies left out (mistake brand-replies)",
-    "09.q3": "the behaviour rule: fast AND repeated (mistakes busy-only, one-quick-comment)",
-    "09.q5": "bots and brand replies left out, the account's usual share (to write: issue 20's raw count)",
-    "09.q6": "bots and brand replies left out (mistake bots-and-replies)",
-    "09.q7": "bots and brand replies left out (mistake bots-and-replies)",
-    "10.q4": "robust yardsticks (mistake mean-yardsticks)",
-    "10.q6": "the bought-followers screen (to write: issue 20 found the unscreened hire passes on 16 of 20 seeds)",
-    "10.q7": "the bought-followers screen (to write)",
-    "11.q1": "the non-post rows dropped (mistake non-post-rows)",
-    "11.q4": "the dedupe to the latest snapshot (mistakes duplicates-kept, first-snapshot)",
-    "11.q8": "the dedupe (to write)",
     "12.q2": "the platform's typical post as yardstick (mistake raw-rate)",
     "12.q3": "the platform's typical post as yardstick (mistake raw-median)",
     "12.q4": "the local clock (mistake utc), MIN_SHARE (mistake thin-hours), the account baseline (mistake raw-er)",
@@ -93,8 +81,6 @@ KNOWN_UNDECLARED: dict[str, str] = {
 #: Rows whose targeted message names a label of the expected answer (a choice the learner should have made),
 #: ``"NN.qK.id"`` -> what it names. The message is the question's own text: reword it. Strict too.
 KNOWN_REVEALING: dict[str, str] = {
-    "10.q3.raw-rate": "names the measure to choose, er_index",
-    "10.q6.cpm": "names the measure to choose, cpe",
 }
 
 
