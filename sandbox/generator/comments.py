@@ -21,7 +21,7 @@ import pandas as pd
 
 from .. import _calibration as cal
 from .._scales import Scale
-from .ids import make_ids
+from .ids import make_ids, take_str
 from .captions import variety_of
 from .pools import SENTIMENTS, Pools
 from .posts import Crisis, _draw_rows as draw_rows
@@ -242,15 +242,15 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
     ids = make_ids("C", numbers, comment_id_width)
     comments = pd.DataFrame({
         "comment_id": ids,
-        "post_id": posts["post_id"].to_numpy(dtype=object)[post_row],
-        "created_at": pd.to_datetime(created).tz_localize("UTC"),
+        "post_id": take_str(posts["post_id"], post_row),
+        "created_at": pd.DatetimeIndex(created.astype("datetime64[us]")).tz_localize("UTC"),
         "author_handle": handles.astype(object),
         "text": text.astype(object),
         "likes": likes,
     })
     labels = pd.DataFrame({
         "comment_id": ids,
-        "sentiment": np.array(SENTIMENTS, dtype=object)[sentiment],
+        "sentiment": take_str(SENTIMENTS, sentiment),
         "is_bot": is_bot,
     })
     return comments, labels

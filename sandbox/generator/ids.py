@@ -21,3 +21,13 @@ def make_ids(prefix: str, numbers: np.ndarray, width: int) -> pd.api.extensions.
     """
     digits = pc.utf8_lpad(pc.cast(pa.array(np.asarray(numbers, dtype=np.int64)), pa.string()), width, "0")
     return pd.array(pc.binary_join_element_wise(prefix, digits, ""), dtype="str")
+
+
+def take_str(values, rows: np.ndarray) -> pd.api.extensions.ExtensionArray:
+    """``values[rows]`` as a pandas ``str`` array (``values``: a ``str`` Series or array, or a sequence of str).
+
+    Taken in Arrow, never through Python string objects: repeating ids over a post's days or an
+    account's days costs a fraction of building the same column from an object array.
+    """
+    values = values.array if isinstance(values, pd.Series) else pd.array(values, dtype="str")
+    return values.take(np.asarray(rows, dtype=np.int64))

@@ -29,7 +29,7 @@ from .. import _calibration as cal
 from .._scales import Scale
 from .._schema import FORMATS, PLATFORM_FORMATS, PLATFORMS, POSTS, TOPICS, VIDEO_FORMATS
 from .effects import DECOY_TOPIC_WEIGHT, HIGH_ER_PLATFORMS, Effects
-from .ids import make_ids
+from .ids import make_ids, take_str
 from .captions import make_post_text
 from .pools import Pools
 
@@ -339,7 +339,7 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
 
     posts = pd.DataFrame({
         "post_id": post_ids,  # numbered in time order within each account
-        "account_id": accounts["account_id"].to_numpy(dtype=object)[o(acc)],
+        "account_id": take_str(accounts["account_id"], o(acc)),
         "platform": pd.Categorical.from_codes(o(plat_code), dtype=POSTS.column("platform").dtype),
         "posted_at": posted_at,
         "format": pd.Categorical.from_codes(o(fmt_code), dtype=POSTS.column("format").dtype),
