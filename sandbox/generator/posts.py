@@ -23,7 +23,6 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .. import _calibration as cal
 from .._scales import Scale
@@ -31,6 +30,7 @@ from .._schema import FORMATS, PLATFORM_FORMATS, PLATFORMS, POSTS, TOPICS, VIDEO
 from .effects import DECOY_TOPIC_WEIGHT, HIGH_ER_PLATFORMS, Effects
 from .ids import make_ids, take_str
 from .captions import make_post_text
+from .distributions import normal_cdf, normal_pdf, poisson_pmf
 from .pools import Pools
 
 MAX_HASHTAGS = 20
@@ -126,7 +126,7 @@ def er_normaliser(effects: Effects, platform: str) -> float:
     log_m += np.dot(hours, np.log(effects.hour_er(platform, np.arange(24))))
     log_m += np.dot(effects.posting_weekdays(platform), np.log(effects.weekday_er(platform, np.arange(7))))
     n = np.arange(MAX_HASHTAGS + 1)
-    pmf = stats.poisson.pmf(n, cal.HASHTAG_MEAN[platform])
+    pmf = poisson_pmf(n, cal.HASHTAG_MEAN[platform])
     log_m += np.dot(pmf / pmf.sum(), np.log(effects.hashtag_er(n)))
     return float(np.exp(log_m))
 
@@ -419,12 +419,12 @@ def post_spread_median() -> float:
     keeps the median post at the calibrated engagement rate (computed from the constants, never from data)."""
     s = cal.ER_REACH_ELASTICITY * cal.REACH_POST_SIGMA
     y = np.linspace(-6 * s, 6 * s, 2001)
-    w = stats.norm.pdf(y, 0, s)
+    w = normal_pdf(y, s)
     w = w / w.sum()
 
     def cdf(m):
         x = m - y
-        return float((w * stats.norm.cdf(x / np.where(x < 0, cal.ER_POST_SIGMA_DOWN, cal.ER_POST_SIGMA_UP))).sum())
+        return float((w * normal_cdf(x / np.where(x < 0, cal.ER_POST_SIGMA_DOWN, cal.ER_POST_SIGMA_UP))).sum())
 
     lo, hi = -3.0, 3.0
     for _ in range(60):  # bisection: cdf is increasing
