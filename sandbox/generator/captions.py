@@ -25,10 +25,11 @@ NOUN_TAG_SHARE = 0.7      # tagged posts whose first hashtag is the noun itself
 
 def _codes(values: np.ndarray, categories) -> np.ndarray:
     """Index of each value in ``categories``."""
-    codes = pd.Categorical(values, categories=list(categories)).codes.astype(np.int64)
-    if (codes < 0).any():
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))  # one hash pass; few distinct values
+    index = {c: i for i, c in enumerate(categories)}
+    if (codes < 0).any() or any(u not in index for u in uniques):
         raise ValueError(f"values outside {', '.join(categories)}")
-    return codes
+    return np.array([index[u] for u in uniques], dtype=np.int64)[codes]
 
 
 def _choice_table(lists_by_code: list, codes: np.ndarray, rng) -> np.ndarray:
@@ -124,4 +125,5 @@ def variety_of(country: np.ndarray | None, pools: Pools, n: int) -> np.ndarray:
     """The language variety (a key of ``pools.captions``) of each row's home country."""
     if country is None:
         return np.full(n, "", dtype=object)
-    return pd.Series(country, dtype=object).map(pools.varieties).fillna("").to_numpy(dtype=object)
+    codes, uniques = pd.factorize(np.asarray(country, dtype=object))  # a few countries: look each up once
+    return np.array([pools.varieties.get(c, "") for c in uniques] + [""], dtype=object)[codes]

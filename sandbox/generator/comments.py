@@ -21,10 +21,15 @@ import pandas as pd
 
 from .. import _calibration as cal
 from .._scales import Scale
+from .._schema import TRUTH_TABLES
 from .ids import make_ids, take_str
 from .captions import variety_of
 from .pools import SENTIMENTS, Pools
 from .posts import Crisis, _draw_rows as draw_rows
+
+#: comment_labels.sentiment: its categorical dtype, and the code of each of SENTIMENTS in it
+SENTIMENT_DTYPE = TRUTH_TABLES["comment_labels"].column("sentiment").dtype
+SENTIMENT_CODES = np.array([list(SENTIMENT_DTYPE.categories).index(s) for s in SENTIMENTS])
 
 SAMPLE_PER_POST = 2          # comments kept per post (the `comments` column counts them all)...
 SAMPLE_EXTRA_EVERY = 100     # ...plus one per this many comments beyond...
@@ -140,7 +145,7 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
     stock = ~is_bot & (kinds != "crisis") & (rng.random(n) < np.array(STOCK_SHARE)[sentiment])
     style = draw_rows(np.array(STYLE_WEIGHTS), sentiment, rng)
     style = np.where(is_bot, 0, style)  # spam is written with care
-    variety = variety_of(hidden["country"][post_row], pools, n)
+    variety = variety_of(hidden["country"], pools, len(posts))[post_row]
     text = np.empty(n, dtype=object)
     for v in pools.comments:
         here = variety == v
@@ -250,7 +255,7 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
     })
     labels = pd.DataFrame({
         "comment_id": ids,
-        "sentiment": take_str(SENTIMENTS, sentiment),
+        "sentiment": pd.Categorical.from_codes(SENTIMENT_CODES[sentiment], dtype=SENTIMENT_DTYPE),
         "is_bot": is_bot,
     })
     return comments, labels
