@@ -403,8 +403,9 @@ def local_to_utc(local_seconds: np.ndarray, timezones: np.ndarray, start: pd.Tim
     skipped by a spring-forward is shifted forward, an ambiguous one read as summer time)."""
     out = np.zeros(len(local_seconds), dtype=np.int64)
     naive = start.tz_localize(None)
-    for tz in np.unique(timezones):
-        m = timezones == tz
+    zone_of, zones = pd.factorize(np.asarray(timezones, dtype=object))  # integer codes: cheap masks
+    for code, tz in enumerate(zones):
+        m = zone_of == code
         wall = pd.DatetimeIndex(naive + pd.to_timedelta(local_seconds[m], unit="s"))
         utc = wall.tz_localize(tz, ambiguous=np.ones(int(m.sum()), dtype=bool), nonexistent="shift_forward")
         out[m] = (utc.tz_convert("UTC") - start).total_seconds().to_numpy().astype(np.int64)
