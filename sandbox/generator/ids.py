@@ -24,10 +24,11 @@ def make_ids(prefix: str, numbers: np.ndarray, width: int) -> pd.api.extensions.
 
 
 def take_str(values, rows: np.ndarray) -> pd.api.extensions.ExtensionArray:
-    """``values[rows]`` as a pandas ``str`` array (``values``: a ``str`` Series or array, or a sequence of str).
+    """``values[rows]`` as a pandas ``str`` array (``values``: a ``str`` Series or array, or a sequence of str);
+    a row of -1 gives a missing value.
 
     Taken in Arrow, never through Python string objects: repeating ids over a post's days or an
     account's days costs a fraction of building the same column from an object array.
     """
     values = values.array if isinstance(values, pd.Series) else pd.array(values, dtype="str")
-    return values.take(np.asarray(rows, dtype=np.int64))
+    return values.take(np.asarray(rows, dtype=np.int64), allow_fill=True)

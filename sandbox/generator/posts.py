@@ -235,7 +235,7 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     viral = np.where(is_viral, rng.uniform(*VIRAL_RANGE, n), 1.0)
 
     # boosting: while a campaign of the account runs, some posts are promoted by it
-    campaign_id = np.full(n, None, dtype=object)
+    campaign_row = np.full(n, -1)  # the boosting campaign's row in ``campaigns``, -1 for an organic post
     camp_acc = campaigns["_account"].to_numpy() - account_offset
     in_block = (camp_acc >= 0) & (camp_acc < len(accounts))
     if n and in_block.any():
@@ -243,13 +243,13 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
         c_start = ((c["start_date"] - start.tz_localize(None)).dt.days).to_numpy()
         c_end = ((c["end_date"] - start.tz_localize(None)).dt.days).to_numpy()
         pairs = pd.DataFrame({"post": np.arange(n), "acc": acc, "day": day}).merge(
-            pd.DataFrame({"acc": camp_acc[in_block], "s": c_start, "e": c_end, "cid": c["campaign_id"].to_numpy()}),
+            pd.DataFrame({"acc": camp_acc[in_block], "s": c_start, "e": c_end, "row": np.flatnonzero(in_block)}),
             on="acc")
         pairs = pairs[(pairs["day"] >= pairs["s"]) & (pairs["day"] <= pairs["e"])]
         pairs = pairs.assign(key=rng.random(len(pairs))).sort_values(["post", "key"]).drop_duplicates("post")
         boosted = pairs[rng.random(len(pairs)) < BOOST_SHARE]
-        campaign_id[boosted["post"].to_numpy()] = boosted["cid"].to_numpy()
-    is_boosted = campaign_id != None  # noqa: E711 (elementwise)
+        campaign_row[boosted["post"].to_numpy()] = boosted["row"].to_numpy()
+    is_boosted = campaign_row >= 0
     boost = np.where(is_boosted, rng.uniform(*BOOST_REACH, n), 1.0)
 
     days_left = scale.days - day
@@ -316,8 +316,8 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     has_link = np.isin(plat_code, [PLATFORMS.index(p) for p in cal.LINK_PLATFORMS])
     ctr = np.where(fmt == "link", cal.LINK_CTR["link"], cal.LINK_CTR["default"]) * rng.lognormal(0, 0.3, n)
     ctr = np.where(has_link, ctr, 0.0)
-    by_id = campaigns.set_index("campaign_id")
-    paid_ctr = pd.Series(campaign_id).map(by_id["clicks"] / by_id["impressions"].clip(lower=1)).fillna(0.0).to_numpy()
+    campaign_ctr = (campaigns["clicks"] / campaigns["impressions"].clip(lower=1)).to_numpy()
+    paid_ctr = np.r_[campaign_ctr, 0.0][campaign_row]  # row -1 (organic): 0
     ctr = np.where(is_boosted, ctr / boost + paid_ctr * (1 - 1 / boost), ctr)
     link_clicks = rng.binomial(impressions, np.minimum(ctr, 0.5))
     is_video = np.isin(fmt, list(VIDEO_FORMATS))
@@ -348,7 +348,7 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
         "hashtags": o(hashtags),
         "n_hashtags": o(n_tags),
         "is_boosted": o(is_boosted),
-        "campaign_id": o(campaign_id),
+        "campaign_id": take_str(campaigns["campaign_id"], o(campaign_row)),
         "impressions": o(impressions),
         "reach": o(reach),
         "likes": o(likes),
