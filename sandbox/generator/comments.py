@@ -22,7 +22,7 @@ import pandas as pd
 from .. import _calibration as cal
 from .._scales import Scale
 from .._schema import TRUTH_TABLES
-from .ids import make_ids, take_str
+from .ids import make_ids, str_array, take_str
 from .captions import variety_of
 from .pools import SENTIMENTS, Pools
 from .posts import Crisis, _draw_rows as draw_rows
@@ -249,8 +249,8 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
         "comment_id": ids,
         "post_id": take_str(posts["post_id"], post_row),
         "created_at": pd.DatetimeIndex(created.astype("datetime64[us]")).tz_localize("UTC"),
-        "author_handle": handles.astype(object),
-        "text": text.astype(object),
+        "author_handle": str_array(handles),
+        "text": str_array(text),
         "likes": likes,
     })
     labels = pd.DataFrame({
