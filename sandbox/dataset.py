@@ -193,7 +193,7 @@ def apply_schema(df: pd.DataFrame, table: Table) -> pd.DataFrame:
 
 
 def cast_column(s: pd.Series, spec) -> pd.Series:
-    if spec.kind == "str" and not spec.nullable:
+    if spec.kind == "str" and not spec.nullable and s.isna().any():
         s = s.fillna("")  # CSV cannot tell an empty string from a missing one
     if s.dtype == spec.dtype:
         return s

@@ -47,6 +47,24 @@ def test_same_seed_gives_byte_identical_files(tmp_path):
         assert not mismatch and not errors, (fmt, mismatch, errors)
 
 
+def test_distribution_helpers_return_scipy_stats_numbers_to_the_last_bit():
+    """The generator computes its Poisson pmf and normal functions on scipy.special (scipy.stats is slow
+    to import); they must equal scipy.stats' exactly, or the worlds would change."""
+    from scipy import stats
+
+    from sandbox.generator import distributions as d
+
+    k = np.arange(21)
+    for mu in [*cal.HASHTAG_MEAN.values(), 0.37, 7.5]:
+        assert np.array_equal(d.poisson_pmf(k, mu), stats.poisson.pmf(k, mu)), mu
+    x = np.random.default_rng(0).normal(0, 3, 5_000)
+    assert np.array_equal(d.normal_pdf(x, 0.7), stats.norm.pdf(x, 0, 0.7))
+    assert np.array_equal(d.normal_cdf(x), stats.norm.cdf(x))
+    assert np.array_equal(d.normal_sf(x), stats.norm.sf(x))
+    q = np.linspace(0.001, 0.999, 999)
+    assert np.array_equal(d.normal_ppf(q), stats.norm.ppf(q))
+
+
 def test_different_seeds_give_different_worlds(tiny_datasets):
     a, b = tiny_datasets[0], tiny_datasets[1]
     assert not a.posts["likes"].equals(b.posts["likes"])

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 
 from .. import _calibration as cal
-from .._schema import AGE_GROUPS, GENDERS
+from .._schema import AGE_GROUPS, AUDIENCE, GENDERS
 from .effects import Effects
+from .ids import take_str
 from .pools import Pools
 
 
@@ -45,10 +46,10 @@ def make_audience(accounts: pd.DataFrame, last_followers: np.ndarray,
 
     a_idx, g_idx, c_idx = (ix.ravel() for ix in np.meshgrid(*[np.arange(s) for s in shape], indexing="ij"))
     frame = pd.DataFrame({
-        "account_id": np.repeat(accounts["account_id"].to_numpy(dtype=object), probs.shape[1]),
-        "age_group": np.tile(np.array(AGE_GROUPS, dtype=object)[a_idx], n_acc),
-        "gender": np.tile(np.array(GENDERS, dtype=object)[g_idx], n_acc),
-        "country": np.tile(countries[c_idx], n_acc),
+        "account_id": take_str(accounts["account_id"], np.repeat(np.arange(n_acc), probs.shape[1])),
+        "age_group": pd.Categorical.from_codes(np.tile(a_idx, n_acc), dtype=AUDIENCE.column("age_group").dtype),
+        "gender": pd.Categorical.from_codes(np.tile(g_idx, n_acc), dtype=AUDIENCE.column("gender").dtype),
+        "country": take_str(countries, np.tile(c_idx, n_acc)),
         "followers": seg_followers.ravel(),
         "engaged_users": engaged.ravel(),
         "engagements": engagements.ravel(),

@@ -14,12 +14,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .. import _calibration as cal
 from .._scales import Scale
 from .._schema import OBJECTIVES
 from . import money
+from .distributions import normal_cdf, normal_ppf, normal_sf
 from .ids import id_width, make_ids
 
 AB_TEST_SHARE = 0.16      # share of campaign slots run as an A/B test (two campaigns)
@@ -171,8 +171,8 @@ def ab_power(rate_a: np.ndarray, lift: np.ndarray, clicks_per_arm: np.ndarray, a
     rate_b = np.minimum(rate_a * (1 + lift), 0.9)
     se = np.sqrt((rate_a * (1 - rate_a) + rate_b * (1 - rate_b)) / np.maximum(clicks_per_arm, 1))
     z = np.abs(rate_b - rate_a) / se
-    q = stats.norm.ppf(1 - alpha / 2)
-    return np.where(lift == 0, alpha, stats.norm.sf(q - z) + stats.norm.cdf(-q - z))
+    q = normal_ppf(1 - alpha / 2)
+    return np.where(lift == 0, alpha, normal_sf(q - z) + normal_cdf(-q - z))
 
 
 def ab_test_truth(campaigns: pd.DataFrame) -> list[dict]:

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .._schema import FORMATS, INDUSTRIES, TOPICS
 from .pools import Pools
@@ -25,10 +27,11 @@ NOUN_TAG_SHARE = 0.7      # tagged posts whose first hashtag is the noun itself
 
 def _codes(values: np.ndarray, categories) -> np.ndarray:
     """Index of each value in ``categories``."""
-    codes = pd.Categorical(values, categories=list(categories)).codes.astype(np.int64)
-    if (codes < 0).any():
+    codes, uniques = pd.factorize(np.asarray(values, dtype=object))  # one hash pass; few distinct values
+    index = {c: i for i, c in enumerate(categories)}
+    if (codes < 0).any() or any(u not in index for u in uniques):
         raise ValueError(f"values outside {', '.join(categories)}")
-    return codes
+    return np.array([index[u] for u in uniques], dtype=np.int64)[codes]
 
 
 def _choice_table(lists_by_code: list, codes: np.ndarray, rng) -> np.ndarray:
@@ -42,7 +45,7 @@ def _choice_table(lists_by_code: list, codes: np.ndarray, rng) -> np.ndarray:
 
 
 def _hashtags(noun, industry_code, topic_code, n_tags, pools: Pools, year: int, rng) -> np.ndarray:
-    """Space-separated ``#tags``: ``n_tags`` distinct relevant tags per post.
+    """Space-separated ``#tags``: ``n_tags`` distinct relevant tags per post (a pandas ``str`` array).
 
     Candidates are the noun's own tag (first, for most posts), then the
     industry's, the topic's and the generic tags in random order, with the
@@ -73,15 +76,12 @@ def _hashtags(noun, industry_code, topic_code, n_tags, pools: Pools, year: int, 
     cand = np.where(first[:, None], np.c_[noun_id, cand[:, :-1]], cand)
     if len(noun) and (n_tags > (np.sort(key, axis=1) < np.inf).sum(axis=1) + first).any():
         raise ValueError("more hashtags asked than the locale's tag lists offer")
-    first_tag = np.array(["#" + t for t in vocab], dtype=object)
-    next_tag = " " + first_tag
-    out = np.full(len(noun), "", dtype=object)
-    rows = np.flatnonzero(n_tags > 0)
-    out[rows] = first_tag[cand[rows, 0]]
-    for j in range(1, int(n_tags.max(initial=0))):
-        rows = rows[n_tags[rows] > j]
-        out[rows] = out[rows] + next_tag[cand[rows, j]]
-    return out
+    # each post's first n_tags candidates, joined in Arrow (no Python string per tag)
+    tag_ids = cand[np.arange(cand.shape[1]) < n_tags[:, None]]
+    offsets = np.r_[0, np.cumsum(n_tags)].astype(np.int64)
+    tags = pa.array(["#" + t for t in vocab], pa.large_string()).take(tag_ids)
+    joined = pc.binary_join(pa.LargeListArray.from_arrays(offsets, tags), pa.scalar(" ", pa.large_string()))
+    return pd.array(joined, dtype="str")
 
 
 def make_post_text(topic_code: np.ndarray, fmt: np.ndarray, industry: np.ndarray, n_tags: np.ndarray,
@@ -124,4 +124,5 @@ def variety_of(country: np.ndarray | None, pools: Pools, n: int) -> np.ndarray:
     """The language variety (a key of ``pools.captions``) of each row's home country."""
     if country is None:
         return np.full(n, "", dtype=object)
-    return pd.Series(country, dtype=object).map(pools.varieties).fillna("").to_numpy(dtype=object)
+    codes, uniques = pd.factorize(np.asarray(country, dtype=object))  # a few countries: look each up once
+    return np.array([pools.varieties.get(c, "") for c in uniques] + [""], dtype=object)[codes]

@@ -21,10 +21,15 @@ import pandas as pd
 
 from .. import _calibration as cal
 from .._scales import Scale
-from .ids import make_ids
+from .._schema import TRUTH_TABLES
+from .ids import make_ids, str_array, take_str
 from .captions import variety_of
 from .pools import SENTIMENTS, Pools
 from .posts import Crisis, _draw_rows as draw_rows
+
+#: comment_labels.sentiment: its categorical dtype, and the code of each of SENTIMENTS in it
+SENTIMENT_DTYPE = TRUTH_TABLES["comment_labels"].column("sentiment").dtype
+SENTIMENT_CODES = np.array([list(SENTIMENT_DTYPE.categories).index(s) for s in SENTIMENTS])
 
 SAMPLE_PER_POST = 2          # comments kept per post (the `comments` column counts them all)...
 SAMPLE_EXTRA_EVERY = 100     # ...plus one per this many comments beyond...
@@ -140,7 +145,7 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
     stock = ~is_bot & (kinds != "crisis") & (rng.random(n) < np.array(STOCK_SHARE)[sentiment])
     style = draw_rows(np.array(STYLE_WEIGHTS), sentiment, rng)
     style = np.where(is_bot, 0, style)  # spam is written with care
-    variety = variety_of(hidden["country"][post_row], pools, n)
+    variety = variety_of(hidden["country"], pools, len(posts))[post_row]
     text = np.empty(n, dtype=object)
     for v in pools.comments:
         here = variety == v
@@ -242,15 +247,15 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
     ids = make_ids("C", numbers, comment_id_width)
     comments = pd.DataFrame({
         "comment_id": ids,
-        "post_id": posts["post_id"].to_numpy(dtype=object)[post_row],
-        "created_at": pd.to_datetime(created).tz_localize("UTC"),
-        "author_handle": handles.astype(object),
-        "text": text.astype(object),
+        "post_id": take_str(posts["post_id"], post_row),
+        "created_at": pd.DatetimeIndex(created.astype("datetime64[us]")).tz_localize("UTC"),
+        "author_handle": str_array(handles),
+        "text": str_array(text),
         "likes": likes,
     })
     labels = pd.DataFrame({
         "comment_id": ids,
-        "sentiment": np.array(SENTIMENTS, dtype=object)[sentiment],
+        "sentiment": pd.Categorical.from_codes(SENTIMENT_CODES[sentiment], dtype=SENTIMENT_DTYPE),
         "is_bot": is_bot,
     })
     return comments, labels

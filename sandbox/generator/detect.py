@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .. import _calibration as cal
 from .._schema import PLATFORMS, TOPICS
+from .distributions import poisson_pmf
 from .effects import SAME_BAND, WINDOW_HOURS, Effects
 
 #: Measured on small worlds (data model v3): the spread of log(ER / account median) that sets the standard
@@ -65,7 +65,7 @@ def detectability(effects: Effects, accounts: pd.DataFrame) -> dict:
     topics = effects.topic_er
     out["topic"] = _margin(topics, effects.best_topic) >= Z["topic"] * _se(total / len(TOPICS), total / len(TOPICS))
     lo, hi = effects.hashtag_sweet_spot
-    pmf = stats.poisson.pmf(np.arange(lo - 1, hi + 2), np.mean(list(cal.HASHTAG_MEAN.values())))
+    pmf = poisson_pmf(np.arange(lo - 1, hi + 2), np.mean(list(cal.HASHTAG_MEAN.values())))
     out["hashtag"] = (np.log(effects.hashtag_multiplier)
                       >= Z["hashtag"] * _se(total * pmf[1:-1].min(), total * pmf.max()))
     seg = effects.segment_engaged

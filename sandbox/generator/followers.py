@@ -21,6 +21,7 @@ import pandas as pd
 
 from .. import _calibration as cal
 from .._scales import Scale
+from .ids import take_str
 from .posts import Crisis
 
 #: Share of a post's reach-driven follows that arrive on the posting day (the rest the next day).
@@ -156,31 +157,35 @@ def make_followers_daily(accounts: pd.DataFrame, crisis: Crisis, scale: Scale, r
     loss_rate = churn + np.maximum(-growth, 0)
     f = accounts["followers_start"].to_numpy().astype(np.int64)
     world_rows = np.arange(n_acc) + account_offset
-    follows = np.zeros((n_acc, days), dtype=np.int64)
-    unfollows = np.zeros((n_acc, days), dtype=np.int64)
-    followers = np.zeros((n_acc, days), dtype=np.int64)
     rhythm = np.array(WEEKLY_RHYTHM)[(scale.start_ts.day_of_week + np.arange(days)) % 7]
     follow_noise = rng.lognormal(0, FOLLOW_DAY_SIGMA, (n_acc, days)) * rhythm
     unfollow_noise = rng.lognormal(0, UNFOLLOW_DAY_SIGMA, (n_acc, days)) * rhythm
     overposting = 1 + cal.OVERPOST_UNFOLLOW * np.maximum(posts_per_day - 1, 0)
     extra_gain, extra_loss, purge = _event_arrays(accounts, account_offset, days, events)
+    # Each day draws from the accounts' state, so the days stay a loop; what does not depend on the state is
+    # laid out beforehand, day by day (days x accounts: one contiguous row a day).
+    gain_rate, follow_noise, post_follows, extra_gain, overposting, unfollow_noise, extra_loss, purge = (
+        np.ascontiguousarray(a.T) for a in (gain_rate, follow_noise, post_follows, extra_gain, overposting,
+                                            unfollow_noise, extra_loss, purge))
+    follow_factor = np.where(crisis.active(world_rows[None, :], np.arange(days)[:, None]), crisis.follow_multiplier, 1.0)
+    unfollow_factor = np.stack([crisis.unfollow_factor(world_rows, t) for t in range(days)])
+    purge_day = purge.any(axis=1)  # a binomial draw with p = 0 is 0 and takes nothing from the stream
+    follows, unfollows, followers = (np.zeros((days, n_acc), dtype=np.int64) for _ in range(3))
     for t in range(days):
-        hit = crisis.active(world_rows, np.full(n_acc, t))
-        gain = rng.poisson((f * gain_rate[:, t] * follow_noise[:, t] + post_follows[:, t] + extra_gain[:, t])
-                           * np.where(hit, crisis.follow_multiplier, 1.0))
-        loss = rng.poisson(f * loss_rate * overposting[:, t] * unfollow_noise[:, t]
-                           * crisis.unfollow_factor(world_rows, t) + extra_loss[:, t])
-        loss = loss + rng.binomial(f, purge[:, t])
+        gain = rng.poisson((f * gain_rate[t] * follow_noise[t] + post_follows[t] + extra_gain[t]) * follow_factor[t])
+        loss = rng.poisson(f * loss_rate * overposting[t] * unfollow_noise[t] * unfollow_factor[t] + extra_loss[t])
+        if purge_day[t]:
+            loss = loss + rng.binomial(f, purge[t])
         loss = np.minimum(loss, f + gain)
         f = f + gain - loss
-        follows[:, t], unfollows[:, t], followers[:, t] = gain, loss, f
-    dates = pd.date_range(scale.start_ts.tz_localize(None), periods=days, freq="D").to_numpy()
+        follows[t], unfollows[t], followers[t] = gain, loss, f
+    dates = pd.date_range(scale.start_ts.tz_localize(None), periods=days, freq="D").to_numpy().astype("datetime64[us]")
     return pd.DataFrame({
-        "account_id": np.repeat(accounts["account_id"].to_numpy(dtype=object), days),
+        "account_id": take_str(accounts["account_id"], np.repeat(np.arange(n_acc), days)),
         "date": np.tile(dates, n_acc),
-        "followers": followers.ravel(),
-        "follows": follows.ravel(),
-        "unfollows": unfollows.ravel(),
+        "followers": followers.T.ravel(),
+        "follows": follows.T.ravel(),
+        "unfollows": unfollows.T.ravel(),
     })
 
 

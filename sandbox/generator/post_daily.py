@@ -9,6 +9,7 @@ import pandas as pd
 from .. import _calibration as cal
 from .._scales import Scale
 from .._schema import ENGAGEMENT_COLUMNS, PLATFORMS
+from .ids import take_str
 from .posts import DAILY_DAYS
 
 
@@ -72,13 +73,12 @@ def make_post_daily(posts: pd.DataFrame, hidden: dict, scale: Scale, rng: np.ran
             left[k] = left[k] - drawn
         left["impressions"] = left["impressions"] - imp
 
-    keep = (np.arange(DAILY_DAYS) < n_days[:, None]).ravel()
-    day_index = np.tile(np.arange(DAILY_DAYS), n)[keep]
+    keep = np.flatnonzero(live_days.ravel())  # (post, day) cells within the period
+    row, day_index = keep // DAILY_DAYS, keep % DAILY_DAYS
     first_day = np.datetime64(scale.start_ts.tz_localize(None).normalize(), "D") + hidden["day"].astype("timedelta64[D]")
-    post_day = np.repeat(first_day.astype("datetime64[ns]"), DAILY_DAYS)[keep]
     return pd.DataFrame({
-        "post_id": np.repeat(posts["post_id"].to_numpy(dtype=object), DAILY_DAYS)[keep],
-        "date": post_day + pd.to_timedelta(day_index, unit="D").to_numpy(),
+        "post_id": take_str(posts["post_id"], row),
+        "date": (first_day[row] + day_index.astype("timedelta64[D]")).astype("datetime64[us]"),
         "day_index": day_index.astype(np.int64),
         **{k: out[k].ravel()[keep] for k in ("impressions", "reach", "engagements", "link_clicks")},
     })

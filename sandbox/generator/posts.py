@@ -23,14 +23,14 @@ from functools import lru_cache
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from .. import _calibration as cal
 from .._scales import Scale
 from .._schema import FORMATS, PLATFORM_FORMATS, PLATFORMS, POSTS, TOPICS, VIDEO_FORMATS
 from .effects import DECOY_TOPIC_WEIGHT, HIGH_ER_PLATFORMS, Effects
-from .ids import make_ids
+from .ids import make_ids, str_array, take_str
 from .captions import make_post_text
+from .distributions import normal_cdf, normal_pdf, poisson_pmf
 from .pools import Pools
 
 MAX_HASHTAGS = 20
@@ -126,7 +126,7 @@ def er_normaliser(effects: Effects, platform: str) -> float:
     log_m += np.dot(hours, np.log(effects.hour_er(platform, np.arange(24))))
     log_m += np.dot(effects.posting_weekdays(platform), np.log(effects.weekday_er(platform, np.arange(7))))
     n = np.arange(MAX_HASHTAGS + 1)
-    pmf = stats.poisson.pmf(n, cal.HASHTAG_MEAN[platform])
+    pmf = poisson_pmf(n, cal.HASHTAG_MEAN[platform])
     log_m += np.dot(pmf / pmf.sum(), np.log(effects.hashtag_er(n)))
     return float(np.exp(log_m))
 
@@ -235,7 +235,7 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     viral = np.where(is_viral, rng.uniform(*VIRAL_RANGE, n), 1.0)
 
     # boosting: while a campaign of the account runs, some posts are promoted by it
-    campaign_id = np.full(n, None, dtype=object)
+    campaign_row = np.full(n, -1)  # the boosting campaign's row in ``campaigns``, -1 for an organic post
     camp_acc = campaigns["_account"].to_numpy() - account_offset
     in_block = (camp_acc >= 0) & (camp_acc < len(accounts))
     if n and in_block.any():
@@ -243,13 +243,13 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
         c_start = ((c["start_date"] - start.tz_localize(None)).dt.days).to_numpy()
         c_end = ((c["end_date"] - start.tz_localize(None)).dt.days).to_numpy()
         pairs = pd.DataFrame({"post": np.arange(n), "acc": acc, "day": day}).merge(
-            pd.DataFrame({"acc": camp_acc[in_block], "s": c_start, "e": c_end, "cid": c["campaign_id"].to_numpy()}),
+            pd.DataFrame({"acc": camp_acc[in_block], "s": c_start, "e": c_end, "row": np.flatnonzero(in_block)}),
             on="acc")
         pairs = pairs[(pairs["day"] >= pairs["s"]) & (pairs["day"] <= pairs["e"])]
         pairs = pairs.assign(key=rng.random(len(pairs))).sort_values(["post", "key"]).drop_duplicates("post")
         boosted = pairs[rng.random(len(pairs)) < BOOST_SHARE]
-        campaign_id[boosted["post"].to_numpy()] = boosted["cid"].to_numpy()
-    is_boosted = campaign_id != None  # noqa: E711 (elementwise)
+        campaign_row[boosted["post"].to_numpy()] = boosted["row"].to_numpy()
+    is_boosted = campaign_row >= 0
     boost = np.where(is_boosted, rng.uniform(*BOOST_REACH, n), 1.0)
 
     days_left = scale.days - day
@@ -316,8 +316,8 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     has_link = np.isin(plat_code, [PLATFORMS.index(p) for p in cal.LINK_PLATFORMS])
     ctr = np.where(fmt == "link", cal.LINK_CTR["link"], cal.LINK_CTR["default"]) * rng.lognormal(0, 0.3, n)
     ctr = np.where(has_link, ctr, 0.0)
-    by_id = campaigns.set_index("campaign_id")
-    paid_ctr = pd.Series(campaign_id).map(by_id["clicks"] / by_id["impressions"].clip(lower=1)).fillna(0.0).to_numpy()
+    campaign_ctr = (campaigns["clicks"] / campaigns["impressions"].clip(lower=1)).to_numpy()
+    paid_ctr = np.r_[campaign_ctr, 0.0][campaign_row]  # row -1 (organic): 0
     ctr = np.where(is_boosted, ctr / boost + paid_ctr * (1 - 1 / boost), ctr)
     link_clicks = rng.binomial(impressions, np.minimum(ctr, 0.5))
     is_video = np.isin(fmt, list(VIDEO_FORMATS))
@@ -339,16 +339,16 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
 
     posts = pd.DataFrame({
         "post_id": post_ids,  # numbered in time order within each account
-        "account_id": accounts["account_id"].to_numpy(dtype=object)[o(acc)],
+        "account_id": take_str(accounts["account_id"], o(acc)),
         "platform": pd.Categorical.from_codes(o(plat_code), dtype=POSTS.column("platform").dtype),
         "posted_at": posted_at,
         "format": pd.Categorical.from_codes(o(fmt_code), dtype=POSTS.column("format").dtype),
         "topic": pd.Categorical.from_codes(o(topic_code), dtype=POSTS.column("topic").dtype),
-        "caption": o(captions),
+        "caption": str_array(o(captions)),
         "hashtags": o(hashtags),
         "n_hashtags": o(n_tags),
         "is_boosted": o(is_boosted),
-        "campaign_id": o(campaign_id),
+        "campaign_id": take_str(campaigns["campaign_id"], o(campaign_row)),
         "impressions": o(impressions),
         "reach": o(reach),
         "likes": o(likes),
@@ -403,8 +403,9 @@ def local_to_utc(local_seconds: np.ndarray, timezones: np.ndarray, start: pd.Tim
     skipped by a spring-forward is shifted forward, an ambiguous one read as summer time)."""
     out = np.zeros(len(local_seconds), dtype=np.int64)
     naive = start.tz_localize(None)
-    for tz in np.unique(timezones):
-        m = timezones == tz
+    zone_of, zones = pd.factorize(np.asarray(timezones, dtype=object))  # integer codes: cheap masks
+    for code, tz in enumerate(zones):
+        m = zone_of == code
         wall = pd.DatetimeIndex(naive + pd.to_timedelta(local_seconds[m], unit="s"))
         utc = wall.tz_localize(tz, ambiguous=np.ones(int(m.sum()), dtype=bool), nonexistent="shift_forward")
         out[m] = (utc.tz_convert("UTC") - start).total_seconds().to_numpy().astype(np.int64)
@@ -419,12 +420,12 @@ def post_spread_median() -> float:
     keeps the median post at the calibrated engagement rate (computed from the constants, never from data)."""
     s = cal.ER_REACH_ELASTICITY * cal.REACH_POST_SIGMA
     y = np.linspace(-6 * s, 6 * s, 2001)
-    w = stats.norm.pdf(y, 0, s)
+    w = normal_pdf(y, s)
     w = w / w.sum()
 
     def cdf(m):
         x = m - y
-        return float((w * stats.norm.cdf(x / np.where(x < 0, cal.ER_POST_SIGMA_DOWN, cal.ER_POST_SIGMA_UP))).sum())
+        return float((w * normal_cdf(x / np.where(x < 0, cal.ER_POST_SIGMA_DOWN, cal.ER_POST_SIGMA_UP))).sum())
 
     lo, hi = -3.0, 3.0
     for _ in range(60):  # bisection: cdf is increasing
