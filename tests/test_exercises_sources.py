@@ -1,7 +1,7 @@
 """One source per exercise fact (EXERCISES.md, bar 10): notebooks agree with their Questions, hints stop short.
 
 A question's points and solution code live in its ``Question``; the solution notebooks are checked
-against it (``sandbox.exercises._notebook.drift``; ``sync`` rewrites the cells).
+against it (``sandbox.exercises._notebook.drift``; ``sandbox exercises release`` rewrites the cells with ``sync``).
 """
 
 import re
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_solution_notebook_matches_its_questions(notebook):
     nb = nbformat.read(ROOT / "solutions" / f"{notebook}.ipynb", as_version=4)
-    assert drift(nb, get_exercise(notebook)) == [], "run sandbox.exercises._notebook.sync on the notebook"
+    assert drift(nb, get_exercise(notebook)) == [], "run `sandbox exercises release`"
 
 
 def test_drift_sees_points_and_solution_changes():
