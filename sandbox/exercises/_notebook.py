@@ -11,7 +11,10 @@ heading above it repeats them. :func:`drift` lists where a notebook differs from
 
 from __future__ import annotations
 
+import hashlib
 import re
+
+import nbformat
 
 from ._question import Exercise, Question
 
@@ -20,6 +23,8 @@ HEADING_RE = re.compile(r"^### Question (\d+) \((\d+) points?\)", re.MULTILINE)
 WRITTEN_HEADING_RE = re.compile(r"^(### .+?) \((\d+) points?(, graded by your instructor\))", re.MULTILINE)
 #: The setup cell's line that binds the questions.
 SETUP_RE = re.compile(r"^(\w+(?:, *\w+)*) = ex\.setup\(globals\(\)\)", re.MULTILINE)
+#: Points of a written answer in a new notebook (its nbgrader metadata holds them; edit them there).
+WRITTEN_POINTS = 2
 
 
 def points_text(points: int) -> str:
@@ -116,9 +121,11 @@ def drift(nb, exercise: Exercise) -> list[str]:
 def sync(nb, exercise: Exercise):
     """Rewrite ``nb``'s answer cells, test cells, headings and setup line from ``exercise``; returns ``nb``.
 
-    Only the copies :func:`drift` checks change; a question without its answer and test cells is left for
-    :func:`drift` to report (its cells are authored, not generated).
+    A question with neither answer nor test cell gets its cells (heading, answer, test), after the previous
+    question's; a question with a ``model_answer`` and no ``<id>_narrative`` cell gets a written answer after its
+    test cell. Anything else missing is left for :func:`drift` to report.
     """
+    _add_missing_cells(nb, exercise)
     cells = _cells_by_grade_id(nb)
     for q in exercise.questions:
         if f"{q.id}_answer" not in cells or q.id not in cells:
@@ -146,6 +153,85 @@ def sync(nb, exercise: Exercise):
         setup = cells["setup"][1]
         setup.source = SETUP_RE.sub(setup_line(exercise), setup.source, count=1)
     return nb
+
+
+def _add_missing_cells(nb, exercise: Exercise) -> None:
+    name = exercise.name
+    for q in exercise.questions:
+        cells = _cells_by_grade_id(nb)
+        ids = [f"{q.id}_answer", q.id]
+        if not any(i in cells for i in ids):
+            before = [gid for gid in cells if gid == "setup" or gid.removesuffix("_narrative") in
+                      {p.id for p in exercise.questions[:exercise.questions.index(q)]}]
+            at = max((cells[gid][0] for gid in before), default=len(nb.cells) - 1) + 1
+            nb.cells[at:at] = question_cells(q, name)
+        elif q.model_answer is not None and f"{q.id}_narrative" not in cells and q.id in cells:
+            at = cells[q.id][0] + 1
+            nb.cells[at:at] = written_cells(q, name)
+
+
+def _cell(kind: str, source: str, notebook: str, key: str, **nbgrader):
+    """A new cell, an nbgrader cell with grade_id ``key`` when ``nbgrader`` says how; its id is derived from the
+    notebook and ``key``, so a new cell is the same bytes every time."""
+    cell = (nbformat.v4.new_code_cell if kind == "code" else nbformat.v4.new_markdown_cell)(source)
+    cell.id = hashlib.sha1(f"{notebook}/{key}".encode()).hexdigest()[:8]
+    if nbgrader:
+        cell.metadata["nbgrader"] = {"grade": False, "grade_id": key, "locked": False, "schema_version": 3,
+                                     "solution": False, "task": False, **nbgrader}
+    return cell
+
+
+def question_cells(q: Question, notebook: str) -> list:
+    """A new question's cells: its heading with its prompt, its answer cell, its test cell (and its written answer)."""
+    stored = ", ".join(f"`{v}`" for v in q.variables)
+    cells = [
+        _cell("markdown", f"### Question {question_number(q) or q.id} ({points_text(q.points)})\n\n{q.prompt} "
+                          f"Store it in {stored}.", notebook, f"{q.id}_heading"),
+        _cell("code", answer_source(q), notebook, f"{q.id}_answer", solution=True),
+        _cell("code", test_source(q), notebook, q.id, grade=True, locked=True, points=q.points),
+    ]
+    return cells + (written_cells(q, notebook) if q.model_answer is not None else [])
+
+
+def written_cells(q: Question, notebook: str) -> list:
+    """A new written answer after question ``q``: its heading with a brief, and the model answer (graded by hand)."""
+    return [
+        _cell("markdown", f"### Written answer ({points_text(WRITTEN_POINTS)}, graded by your instructor)\n\n"
+                          f"In three or four sentences for the manager: what you found in question "
+                          f"{question_number(q) or q.id}, and what to do about it.", notebook, f"{q.id}_written"),
+        _cell("markdown", q.model_answer, notebook, f"{q.id}_narrative", grade=True, solution=True,
+              points=WRITTEN_POINTS),
+    ]
+
+
+#: How every notebook's introduction ends: how to answer and check, and which data the checks use.
+HOW_IT_WORKS = """\
+**How this notebook works.** Each question asks you to store your answer in a variable
+(`{example} = ...`): replace the `...`, run the cell, then run the check cell under it.
+`q1.check()` says *passed*, what is wrong, or *not attempted*. Stuck? `q1.hint()`, then
+`q1.hint(2)` for a more explicit one, and `q1.solution()` as a last resort. `sandbox check
+NOTEBOOK.ipynb` in a terminal runs the whole notebook and prints your score.
+
+**Which data?** `sandbox.load_dataset()` takes, in this order: the folder named by the
+`SANDBOX_DATASET` environment variable, a `data/` folder next to this notebook, the committed
+default world. Every check computes its expected answer from that same dataset, so after
+`sandbox generate --seed 123 --out data` this notebook works unchanged on a brand-new world."""
+
+
+def new_notebook(exercise: Exercise, module: str):
+    """A solution notebook for ``exercise`` (its Python module ``module``), laid out as every notebook is: a title
+    and how the notebook works, the locked setup cell, then each question's cells (:func:`question_cells`). The
+    prose is the author's to write (an introduction, the questions' full text, the written answers' briefs);
+    :func:`sync` keeps the rest."""
+    name = exercise.name
+    package, _, leaf = module.rpartition(".")
+    setup = f"import sandbox\nfrom {package} import {leaf} as ex\n\nds = sandbox.load_dataset()\n{setup_line(exercise)}"
+    title = f"# {name[:2]} · {exercise.title}\n\n{HOW_IT_WORKS.format(example=exercise.questions[0].variables[0])}"
+    nb = nbformat.v4.new_notebook(cells=[_cell("markdown", title, name, "title"),
+                                         _cell("code", setup, name, "setup", locked=True)])
+    nb.metadata.update({"kernelspec": {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"},
+                        "language_info": {"name": "python"}, "sandbox": {"exercise": name}})
+    return sync(nb, exercise)
 
 
 def judgement_points(nb, exercise: Exercise) -> tuple[int, int]:

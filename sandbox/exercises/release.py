@@ -4,7 +4,8 @@ A question's points, solution code and model written answer live in its ``Questi
 (``sandbox/exercises/exNN_slug.py``); everything else is a copy that :func:`release` rewrites:
 
 - ``solutions/NN_slug.ipynb``, the nbgrader source: the answer and test cells, their nbgrader points, the
-  question headings, the written answers and the setup line (``_notebook.sync``);
+  question headings, the written answers and the setup line (``_notebook.sync``); in a checkout, a new
+  notebook laid out from an exercise module that has none yet (``_notebook.new_notebook``);
 - ``exercises/NN_slug.ipynb``, the student copy: made from the synced solutions by the real
   ``nbgrader generate_assignment`` in a throwaway course (hidden tests and solutions stripped by nbgrader
   itself, so learners get exactly what a course hands out);
@@ -31,7 +32,7 @@ import nbformat
 from .._notebooks import CHECKOUT_DIR, KINDS, NOTEBOOK_GLOB, PACKAGED_DIR, authored_dir, notebook_paths
 from ..course.nbgrader_adapter import plain_config_text, require, run_nbgrader, write_config
 from . import NOTEBOOKS, get_exercise
-from ._notebook import drift, sync
+from ._notebook import drift, new_notebook, sync
 
 
 ASSIGNMENT = "exercises"
@@ -74,13 +75,6 @@ class Layout:
                    PACKAGED_DIR if PACKAGED_DIR.is_dir() else None, every_notebook=True)
 
 
-def solution_notebooks(solutions_dir: Path) -> list[Path]:
-    notebooks = notebook_paths(solutions_dir)
-    if not notebooks:
-        raise FileNotFoundError(f"no NN_slug.ipynb notebooks in {solutions_dir}")
-    return notebooks
-
-
 def write_course(root: Path) -> Path:
     """Create an nbgrader course folder with the plain course config; returns it."""
     write_config(root, plain_config_text(COURSE_ID))
@@ -108,22 +102,29 @@ def read_text(path: Path) -> str | None:
     return path.read_text(encoding="utf-8") if path.is_file() else None
 
 
-def synced_solutions(solutions_dir: Path, problems: list[str]) -> list[Copy]:
-    """Each solution notebook with its questions' copies rewritten from the Questions; what sync cannot fix
-    goes to ``problems``."""
+def synced_solutions(layout: Layout, problems: list[str]) -> list[Copy]:
+    """Each solution notebook with its questions' copies rewritten from the Questions, and in a checkout a new one
+    (``_notebook.new_notebook``) for an exercise module without it; what sync cannot fix goes to ``problems``."""
+    paths = notebook_paths(layout.solutions)
+    if layout.every_notebook:
+        paths = sorted(set(paths) | {layout.solutions / f"{name}.ipynb" for name in NOTEBOOKS})
+    if not paths:
+        raise FileNotFoundError(f"no NN_slug.ipynb notebooks in {layout.solutions}")
     copies = []
-    for path in solution_notebooks(solutions_dir):
+    for path in paths:
         try:
             exercise = get_exercise(path.stem)
         except ValueError as e:
             problems.append(f"{path}: {e}; add its module to sandbox.exercises.NOTEBOOKS")
             continue
-        nb = nbformat.read(path, as_version=4)
+        on_disk = read_text(path)
+        nb = nbformat.reads(on_disk, as_version=4) if on_disk is not None else new_notebook(exercise, NOTEBOOKS[path.stem])
         before = drift(nb, exercise)
         sync(nb, exercise)
         problems.extend(f"{path}: {p}" for p in drift(nb, exercise))
         text = notebook_text(nb)
-        why = (tuple(before) or ("not as nbformat writes it",)) if text != read_text(path) else ()
+        why = () if text == on_disk else (f"new: laid out from {NOTEBOOKS[path.stem]}; write its prose",) \
+            if on_disk is None else (tuple(before) or ("not as nbformat writes it",))
         copies.append(Copy(path, text, why))
     return copies
 
@@ -185,11 +186,8 @@ def stale_files(layout: Layout, names: set[str]) -> list[Path]:
 def plan(layout: Layout) -> tuple[list[Copy], list[Path], list[str]]:
     """(every copy, the stale notebooks to delete, what only an author can fix)."""
     problems: list[str] = []
-    solutions = synced_solutions(layout.solutions, problems)
+    solutions = synced_solutions(layout, problems)
     names = [c.path.stem for c in solutions]
-    if layout.every_notebook:
-        problems.extend(f"{layout.solutions}: no {n}.ipynb for sandbox.exercises.NOTEBOOKS[{n!r}]"
-                        for n in NOTEBOOKS if n not in names)
     docs = [docs_table(layout.docs, names, problems)] if layout.docs is not None else []
     if problems:
         return [], [], problems
