@@ -5,6 +5,7 @@ Fixtures are shared across tests: never modify them in place (copy first).
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import os
 import pickle
@@ -44,7 +45,7 @@ TINY_SEEDS = tuple(range(10))
 class Worlds:
     """``world_cache(seed, scale)``: a generated world, made once per test run and shared by the xdist workers.
 
-    The first worker to need a world generates it and leaves a pickled copy in a folder of this run that every
+    The first worker to need a world generates it (the others wait for it) and leaves a pickled copy in a folder of this run that every
     worker sees; the others load it (a small world costs about 2-3 CPU s to generate, 0.01 s to unpickle, and
     pickling keeps every dtype). Each process keeps the worlds it used in memory. Shared: never modify one
     (copy first).
@@ -57,13 +58,15 @@ class Worlds:
     def __call__(self, seed: int, scale: str):
         if (seed, scale) not in self.kept:
             path = self.folder / f"{scale}-{seed}.pickle"
-            if path.is_file():
-                world = pickle.loads(path.read_bytes())
-            else:
-                world = sandbox.generate(seed=seed, scale=scale)
-                staged = path.with_name(f".{path.name}.{os.getpid()}")  # another worker may write it too: same bytes
-                staged.write_bytes(pickle.dumps(world, protocol=pickle.HIGHEST_PROTOCOL))
-                os.replace(staged, path)
+            with open(path.with_suffix(".lock"), "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)  # a worker asking while another generates it waits, then loads it
+                if path.is_file():
+                    world = pickle.loads(path.read_bytes())
+                else:
+                    world = sandbox.generate(seed=seed, scale=scale)
+                    staged = path.with_name(f".{path.name}.{os.getpid()}")
+                    staged.write_bytes(pickle.dumps(world, protocol=pickle.HIGHEST_PROTOCOL))
+                    os.replace(staged, path)
             self.kept[(seed, scale)] = world
         return self.kept[(seed, scale)]
 
@@ -119,12 +122,13 @@ def fresh_worlds(small_world):
 #: Test files that take longest, longest first (CPU seconds per file, benchmarks/suite_cpu.py): the work units
 #: (below) are handed out in this order, so the long ones start early and the many short ones fill in at the end
 #: (a long unit left for the end would run alone while the other core idles).
-LONGEST_FILES_FIRST = ("test_exercises_checks.py", "test_exercises_nbgrader.py", "test_exercises_lessons.py",
-                       "test_course_attacks.py",
-                       "test_exercises_discrimination.py", "test_dirty.py", "test_course_solutions.py",
-                       "test_effects.py", "test_generator.py", "test_course_scale.py", "test_course_autograde.py",
-                       "test_readme.py", "test_partitioned.py", "test_validate.py", "test_cli_as_user.py",
-                       "test_exercises_charts.py", "test_calibration_report.py", "test_exercises_roundtrip.py", "test_install.py")
+LONGEST_FILES_FIRST = ("test_exercises_nbgrader.py", "test_exercises_lessons.py", "test_course_solutions.py",
+                       "test_course_neighbours.py", "test_readme.py", "test_exercises_charts.py",
+                       "test_course_integrity.py", "test_dirty.py", "test_course_scale.py", "test_course_attacks.py",
+                       "test_exercises_checks.py", "test_cli_as_user.py", "test_effects.py",
+                       "test_exercises_discrimination.py", "test_course_autograde.py", "test_kernel_template.py",
+                       "test_generator.py", "test_partitioned.py", "test_validate.py", "test_calibration_report.py",
+                       "test_dask.py", "test_exercises_roundtrip.py", "test_install.py")
 
 
 def pytest_collection_modifyitems(items):
