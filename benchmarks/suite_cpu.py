@@ -20,6 +20,9 @@ replaying the units in the order pytest-xdist hands them out (the next unit to w
 - the CPU critical path: a unit lasts its CPU seconds (a lower bound: it leaves out waits, sleeps, timeouts);
 - the idle-wall estimate: a unit lasts its wall time minus the run-queue delays, its subprocesses' taken at the
   worker's own rate of delay per CPU second (their delay is not recorded), and at least its CPU over 2 cores.
+
+Each is also replayed with the longest unit first (what tests/conftest.py's LONGEST_FILES_FIRST aims at). A run
+stopped halfway leaves the figures of the tests it finished.
 """
 
 from __future__ import annotations
@@ -79,8 +82,12 @@ class Recorder:
         for key in before:
             entry[key] += after[key] - before[key]
         entry["tests"] += 1
+        self.write()  # after each test: a run stopped halfway still leaves its figures
 
     def pytest_sessionfinish(self, session):
+        self.write()
+
+    def write(self):
         worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
         end = snapshot()
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -133,7 +140,8 @@ def report(folder: Path) -> None:
     for label, seconds in (("CPU critical path", cpu), ("idle-wall estimate", idle)):
         wall, split = replay([seconds[n] for n in names])
         print(f"{label}, replayed on 2 cores in the hand-out order: {wall:.0f} s ({wall / 60:.1f} min); "
-              f"sum / 2 = {sum(seconds.values()) / 2:.0f} s")
+              f"sum / 2 = {sum(seconds.values()) / 2:.0f} s; "
+              f"longest unit first: {replay(sorted(seconds.values(), reverse=True))[0]:.0f} s")
         for w, idx in enumerate(split):
             print(f"  core {w}: {sum(seconds[names[i]] for i in idx):.0f} s: "
                   + ", ".join(names[i].removeprefix("tests/test_").replace(".py", "") for i in idx))
