@@ -50,7 +50,7 @@ def remembering_exercise(notebook):
 
 @pytest.fixture(scope="module")
 def worlds(world_cache):
-    return [world_cache(s, "tiny") for s in SEEDS]
+    return world_cache.many(SEEDS, "tiny")
 
 
 def solved_namespace(exercise, ds) -> dict:
