@@ -45,12 +45,18 @@ def register(subparsers) -> None:
     add_library_option(g, "--scale", target=GENERATE, fill=False, help="size of the --seed world: {sandbox._scales:SCALES}")
     r = add_command(
         sub, "release",
-        "Regenerate the student notebooks (exercises/) from the nbgrader sources (solutions/) "
-        "with real `nbgrader generate_assignment`.",
-        "sandbox exercises release --solutions solutions --out exercises", cmd_release)
+        "Bring every copy of the questions' facts in line with their source, the Questions of "
+        "sandbox/exercises/exNN_slug.py: the answer and test cells, points and headings of the nbgrader sources "
+        "(solutions/), the student notebooks (exercises/, made with real `nbgrader generate_assignment`) and, in a "
+        "checkout, the count of graded questions in docs/exercises.md. Rewrites only files that differ; a second "
+        "run changes nothing. Exit code 1 when a copy needs its author (a missing cell or docs row) or, with "
+        "--check, when any copy differs.",
+        "sandbox exercises release --check", cmd_release)
     r.add_argument("--solutions", metavar="DIR", help="source notebooks; without it, the source checkout's solutions/")
     r.add_argument("--out", metavar="DIR", help="where to write the student notebooks; without it, the source "
                    "checkout's exercises/")
+    r.add_argument("--check", action="store_true", help="write nothing; list each copy that differs from its "
+                   "source and exit with 1 if any does")
 
 
 def cmd_check(args) -> int:
@@ -84,11 +90,20 @@ def cmd_release(args) -> int:
     from .exercises.release import release
 
     try:
-        written = release(args.solutions, args.out)
-    except RuntimeError as e:
+        changes = release(args.solutions, args.out, check=args.check)
+    except RuntimeError as e:  # ReleaseError (a copy needs its author), NbgraderError
         raise CliError(str(e), code=1) from None
-    for path in written:
-        print(f"wrote {path}")
+    if args.check:
+        for line in changes:
+            print(f"out of date: {line}", file=sys.stderr)
+        if changes:
+            print("run `sandbox exercises release` to bring them in line", file=sys.stderr)
+            return 1
+        print("every copy of the questions' facts is in line with its source")
+        return 0
+    for line in changes:
+        print(f"wrote {line}")
+    print(f"{len(changes)} file(s) changed" if changes else "nothing to change: every copy is in line with its source")
     return 0
 
 

@@ -5,13 +5,17 @@ Fixtures are shared across tests: never modify them in place (copy first).
 
 from __future__ import annotations
 
+import fcntl
 import functools
+import os
+import pickle
 import shutil
 from pathlib import Path
 
 import pytest
 
 import sandbox
+from work_units import work_unit
 
 ROOT = Path(__file__).resolve().parents[1]
 #: What a build of the package does not read (MANIFEST.in says what it does); copying it would only cost time.
@@ -38,16 +42,63 @@ def source_tree(tmp_path_factory) -> Path:
 TINY_SEEDS = tuple(range(10))
 
 
+class Worlds:
+    """``world_cache(seed, scale)``: a generated world, made once per test run and shared by the xdist workers.
+
+    The first worker to need a world generates it (the others wait for it) and leaves a pickled copy in a folder of this run that every
+    worker sees; the others load it (a small world costs about 2-3 CPU s to generate, 0.01 s to unpickle, and
+    pickling keeps every dtype). Each process keeps the worlds it used in memory. Shared: never modify one
+    (copy first).
+    """
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.kept: dict = {}
+
+    def __call__(self, seed: int, scale: str):
+        if (seed, scale) not in self.kept:
+            path = self.folder / f"{scale}-{seed}.pickle"
+            with open(path.with_suffix(".lock"), "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)  # a worker asking while another generates it waits, then loads it
+                if path.is_file():
+                    world = pickle.loads(path.read_bytes())
+                else:
+                    world = sandbox.generate(seed=seed, scale=scale)
+                    staged = path.with_name(f".{path.name}.{os.getpid()}")
+                    staged.write_bytes(pickle.dumps(world, protocol=pickle.HIGHEST_PROTOCOL))
+                    os.replace(staged, path)
+            self.kept[(seed, scale)] = world
+        return self.kept[(seed, scale)]
+
+    def many(self, seeds, scale: str) -> list:
+        """The worlds of ``seeds``, in that order. Odd-numbered xdist workers make them from the last seed back,
+        so two workers that need the same worlds at once generate different ones instead of waiting for each
+        other."""
+        worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+        odd = worker[2:].isdigit() and int(worker[2:]) % 2 == 1
+        made = {seed: self(seed, scale) for seed in (reversed(seeds) if odd else seeds)}
+        return [made[seed] for seed in seeds]
+
+
 @pytest.fixture(scope="session")
-def tiny_dataset():
+def world_cache(tmp_path_factory) -> Worlds:
+    """Generated worlds shared by the whole run (see Worlds)."""
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "worlds"  # xdist: one per worker
+    folder.mkdir(exist_ok=True)
+    return Worlds(folder)
+
+
+@pytest.fixture(scope="session")
+def tiny_dataset(world_cache):
     """The tiny world of seed 0, in memory."""
-    return sandbox.generate(seed=0, scale="tiny")
+    return world_cache(0, "tiny")
 
 
 @pytest.fixture(scope="session")
-def tiny_datasets(tiny_dataset):
+def tiny_datasets(world_cache):
     """Tiny worlds for every seed of TINY_SEEDS (the first is ``tiny_dataset``)."""
-    return [tiny_dataset] + [sandbox.generate(seed=s, scale="tiny") for s in TINY_SEEDS[1:]]
+    return world_cache.many(TINY_SEEDS, "tiny")
 
 
 #: Fresh seeds of the discrimination table (the default world is seed 0).
@@ -60,38 +111,33 @@ def default_world():
     return sandbox.load_dataset()
 
 
-@functools.cache
-def _small_world(seed: int):
-    return sandbox.generate(seed=seed, scale="small")
-
-
 @pytest.fixture(scope="session")
-def small_world():
-    """``small_world(seed)``: the small world of ``seed``, generated once per test process.
+def small_world(world_cache):
+    """``small_world(seed)``: the small world of ``seed``, generated once per test run (see Worlds).
 
-    The many-seed files look at the same seeds (0-20: effects, calibration, discrimination, generator, dirty);
-    a small world costs about 3 s to generate and 15 MB to keep. Shared: never modify it (copy first).
+    The many-seed files look at the same seeds (0-20: effects, calibration, discrimination, lessons, generator,
+    dirty) and are spread over the workers. Shared: never modify it (copy first).
     """
-    return _small_world
+    return functools.partial(world_cache, scale="small")
 
 
 @pytest.fixture(scope="session")
-def fresh_worlds(small_world):
+def fresh_worlds(world_cache):
     """Small worlds of FRESH_SEEDS, generated once per session."""
-    return [small_world(s) for s in FRESH_SEEDS]
+    return world_cache.many(FRESH_SEEDS, "small")
 
 
 
-#: Test files that take longest, longest first (pytest --durations on the 2-core machine, summed per file):
-#: with --dist loadfile --no-loadscope-reorder (pyproject) a file runs on one worker and the files are
-#: handed out in this order, so the long ones start early and the many short ones fill in at the end (a long
-#: file left for the end would run alone while the other core idles).
-LONGEST_FILES_FIRST = ("test_exercises_checks.py", "test_exercises_nbgrader.py", "test_exercises_lessons.py",
-                       "test_course_attacks.py",
-                       "test_exercises_discrimination.py", "test_dirty.py", "test_course_solutions.py",
-                       "test_effects.py", "test_generator.py", "test_course_scale.py", "test_course_autograde.py",
-                       "test_readme.py", "test_partitioned.py", "test_validate.py", "test_cli_as_user.py",
-                       "test_exercises_charts.py", "test_calibration_report.py", "test_exercises_roundtrip.py", "test_install.py")
+#: Test files that take longest, longest first (CPU seconds per file, benchmarks/suite_cpu.py): the work units
+#: (below) are handed out in this order, so the long ones start early and the many short ones fill in at the end
+#: (a long unit left for the end would run alone while the other core idles).
+LONGEST_FILES_FIRST = ("test_exercises_nbgrader.py", "test_exercises_lessons.py", "test_course_solutions.py",
+                       "test_course_neighbours.py", "test_readme.py", "test_exercises_charts.py",
+                       "test_course_integrity.py", "test_dirty.py", "test_course_scale.py", "test_course_attacks.py",
+                       "test_exercises_checks.py", "test_cli_as_user.py", "test_effects.py",
+                       "test_exercises_discrimination.py", "test_course_autograde.py", "test_kernel_template.py",
+                       "test_generator.py", "test_partitioned.py", "test_validate.py", "test_calibration_report.py",
+                       "test_dask.py", "test_exercises_roundtrip.py", "test_install.py")
 
 
 def pytest_collection_modifyitems(items):
@@ -100,3 +146,17 @@ def pytest_collection_modifyitems(items):
         name = item.path.name
         return LONGEST_FILES_FIRST.index(name) if name in LONGEST_FILES_FIRST else len(LONGEST_FILES_FIRST)
     items.sort(key=rank)  # stable: the collection order within each rank
+
+
+def pytest_xdist_make_scheduler(config, log):
+    """``--dist loadfile`` (pyproject.toml) by work unit (tests/work_units.py): a file, or a group of notebooks
+    of a file split by notebook."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from xdist.scheduler import LoadFileScheduling
+
+    class WorkUnitScheduling(LoadFileScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return work_unit(nodeid)
+
+    return WorkUnitScheduling(config, log)

@@ -107,6 +107,10 @@ def test_exercises_release(tmp_path):
     assert [p.name for p in released] == [nb.name for nb in solutions]
     text = released[0].read_text()
     assert "### BEGIN SOLUTION" not in text and "# YOUR CODE HERE" in text
+    released[0].write_text(text.replace("# YOUR CODE HERE", "# edited by hand"))
+    check = run_sandbox("exercises", "release", "--solutions", "src", "--out", "out", "--check", cwd=tmp_path)
+    assert check.returncode == 1 and f"{released[0].name}: differs from nbgrader's release" in check.stderr, check
+    assert "# edited by hand" in released[0].read_text()  # --check writes nothing
 
 
 def run_nbgrader(*args, cwd) -> subprocess.CompletedProcess:

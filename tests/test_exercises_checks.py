@@ -13,7 +13,6 @@ import pandas as pd
 import pytest
 import seaborn as sns
 
-import sandbox
 from sandbox.exercises import NOTEBOOKS, CheckFailed, get_exercise
 
 SEEDS = range(20)
@@ -50,9 +49,8 @@ def remembering_exercise(notebook):
 
 
 @pytest.fixture(scope="module")
-def worlds(tiny_datasets):
-    have = {ds.meta["seed"]: ds for ds in tiny_datasets}
-    return [have.get(s) or sandbox.generate(seed=s, scale="tiny") for s in SEEDS]
+def worlds(world_cache):
+    return world_cache.many(SEEDS, "tiny")
 
 
 def solved_namespace(exercise, ds) -> dict:

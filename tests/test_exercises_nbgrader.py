@@ -1,6 +1,9 @@
-"""Notebooks 01-03 under real nbgrader: two temporary courses, each graded by one autograde run, side by side.
+"""Every notebook under real nbgrader: per group of notebooks (tests/work_units.py), two temporary
+courses, each graded by one autograde run, side by side. Each group is a work unit of its own, so the groups are
+graded on several xdist workers at once; a group's courses hold only the notebooks selected (``-k 13_slug`` grades
+that notebook alone).
 
-Students (each submits all three notebooks):
+Students (each submits every notebook of the group):
 
 - ``solution_default``: the solutions on the default dataset, plus a cell that writes to stderr
   and raises a warning (must cost nothing);
@@ -15,6 +18,7 @@ Students (each submits all three notebooks):
 import html
 import shutil
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 import nbformat
@@ -25,6 +29,8 @@ import sandbox
 from sandbox.exercises import CheckFailed, get_exercise
 from sandbox.course.nbgrader_adapter import require, run_nbgrader
 from sandbox.exercises.release import ASSIGNMENT, write_course
+
+from work_units import notebook_group
 
 pytestmark = pytest.mark.slow
 
@@ -47,7 +53,7 @@ def cell_index(nb, grade_id: str) -> int:
 
 def pick_mistake(question, ds):
     """(id, learner message) of the first known mistake (a dropped step or a typical mistake) that is really
-    wrong on ``ds``."""
+    wrong on ``ds``; AssertionError when there is none."""
     for mistake in question.known_mistakes:
         value = question.mistake_answer(mistake.id, ds)
         if value is None:
@@ -93,39 +99,43 @@ def parallel(calls) -> list:
         return [f.result() for f in [pool.submit(call) for call in calls]]
 
 
-def new_course(root: Path) -> Path:
+def new_course(root: Path, notebooks: list[str]) -> Path:
     write_course(root)
     source = root / "source" / ASSIGNMENT
     source.mkdir(parents=True)
-    for name in NOTEBOOKS:
+    for name in notebooks:
         shutil.copy(ROOT / "solutions" / f"{name}.ipynb", source)
     return root
 
 
-@pytest.fixture(scope="module")
-def course(tmp_path_factory, monkeypatch_module):
-    """Two courses graded side by side: right answers in one, untouched and wrong ones in the other.
+@dataclass
+class Graded:
+    """A group's two courses, graded: right answers in one, untouched and wrong ones in the other."""
 
-    Returns (course root of each student, released notebooks folder, expected message per wrong answer).
-    """
-    monkeypatch_module.delenv("SANDBOX_DATASET", raising=False)
-    base = tmp_path_factory.mktemp("nbgrader")
-    right, wrong = new_course(base / "right"), new_course(base / "wrong")
+    roots: dict          # student -> the root of the course that graded them
+    expected: dict       # (student, notebook, question id) -> (message shown, the mistake's own message)
+    unspoiled: dict      # (student, notebook, question id) -> why it could not be answered wrong (left right)
+    logs: list           # nbgrader's output of the autograde runs
+
+
+def grade(base: Path, notebooks: list[str], small_world) -> Graded:
+    """Build, hand in and grade the two courses of ``notebooks``."""
+    right, wrong = new_course(base / "right", notebooks), new_course(base / "wrong", notebooks)
     parallel([lambda r=r: nbgrader(r, "generate_assignment", ASSIGNMENT, "--force") for r in (right, wrong)])
     released = wrong / "release" / ASSIGNMENT
     default = sandbox.load_dataset()
-    roots, expected_messages = {}, {}
+    roots, expected_messages, unspoiled = {}, {}, {}
 
     def submit(root: Path, student: str, edit=None, data_seed=None, from_release=False):
         folder = root / "submitted" / student / ASSIGNMENT
         folder.mkdir(parents=True)
-        for name in NOTEBOOKS:
+        for name in notebooks:
             nb = read((released if from_release else root / "source" / ASSIGNMENT) / f"{name}.ipynb")
             if edit:
                 edit(nb, name)
             nbformat.write(nb, folder / f"{name}.ipynb")
         if data_seed is not None:
-            sandbox.generate(seed=data_seed, scale="small").save(folder / "data")
+            small_world(data_seed).save(folder / "data")
         roots[student] = root
 
     submit(right, "solution_default", edit=lambda nb, name: noisy(nb))
@@ -136,19 +146,41 @@ def course(tmp_path_factory, monkeypatch_module):
         def edit(nb, name, parity=parity, student=student):
             for i, q in enumerate(get_exercise(name).questions, start=1):
                 if i % 2 == parity:
-                    mistake_id, message = pick_mistake(q, default)
+                    try:
+                        mistake_id, message = pick_mistake(q, default)
+                    except AssertionError as e:  # that notebook's test fails; the group's other notebooks still run
+                        unspoiled[(student, name, q.id)] = str(e)
+                        continue
                     spoil(nb, name, q, mistake_id)
                     expected_messages[(student, name, q.id)] = (message, q.mistake(mistake_id).message)
         submit(wrong, student, edit=edit)
 
     runs = parallel([lambda r=r: nbgrader(r, "autograde", ASSIGNMENT, "--force", timeout=900) for r in (right, wrong)])
     nbgrader(wrong, "generate_feedback", ASSIGNMENT, "--student=wrong_*", "--force")
-    AUTOGRADE_LOGS[:] = [run.output for run in runs]
-    return roots, released, expected_messages
+    return Graded(roots, expected_messages, unspoiled, [run.output for run in runs])
 
 
-#: nbgrader's output of the fixture's autograde runs.
-AUTOGRADE_LOGS: list = []
+@pytest.fixture(scope="module")
+def course(request, tmp_path_factory, monkeypatch_module, small_world):
+    """``course(notebook)``: the graded courses of ``notebook``'s group, built on first use with the group's
+    notebooks that this session runs tests of (a worker builds only the groups it is handed)."""
+    monkeypatch_module.delenv("SANDBOX_DATASET", raising=False)
+    selected = {item.callspec.params["notebook"] for item in request.session.items
+                if item.module is request.module and "notebook" in getattr(getattr(item, "callspec", None), "params", {})}
+    built: dict[str, Graded | Exception] = {}
+
+    def graded(notebook: str) -> Graded:
+        group = notebook_group(notebook)
+        if group not in built:
+            members = [n for n in NOTEBOOKS if n in selected and notebook_group(n) == group]
+            try:
+                built[group] = grade(tmp_path_factory.mktemp(f"nbgrader-{group}"), members, small_world)
+            except Exception as e:  # every test of the group reports it; none builds the courses again
+                built[group] = e
+        if isinstance(built[group], Exception):
+            raise built[group]
+        return built[group]
+    return graded
 
 
 @pytest.fixture(scope="module")
@@ -181,14 +213,15 @@ def errors(roots: dict, student: str, notebook: str) -> dict:
 @pytest.mark.parametrize("student", ["solution_default"] + [f"solution_seed{s}" for s in FRESH_SEEDS])
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_solutions_get_full_marks(course, notebook, student):
-    roots, _, _ = course
+    roots = course(notebook).roots
     got = scores(roots, student, notebook)
     assert len(got) == len(get_exercise(notebook).questions)
     assert all(score == top for score, top in got.values()), (got, errors(roots, student, notebook))
 
 
-def test_fresh_seeds_were_really_used(course):
-    roots, _, _ = course
+@pytest.mark.parametrize("notebook", ["01_first_look"])  # its setup cell shows the world
+def test_fresh_seeds_were_really_used(course, notebook):
+    roots = course(notebook).roots
     for seed in FRESH_SEEDS:
         student = f"solution_seed{seed}"
         nb = read(roots[student] / "autograded" / student / ASSIGNMENT / "01_first_look.ipynb")
@@ -198,7 +231,7 @@ def test_fresh_seeds_were_really_used(course):
 
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_untouched_student_copy_scores_zero(course, notebook):
-    roots, _, _ = course
+    roots = course(notebook).roots
     got = scores(roots, "untouched", notebook)
     assert got and all(score == 0 for score, _ in got.values()), got
     messages = errors(roots, "untouched", notebook)
@@ -211,7 +244,9 @@ def test_untouched_student_copy_scores_zero(course, notebook):
 @pytest.mark.parametrize("student", GROUPS)
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_each_wrong_answer_loses_exactly_its_points(course, notebook, student):
-    roots, _, expected = course
+    roots, expected = course(notebook).roots, course(notebook).expected
+    unspoiled = {qid: why for (who, name, qid), why in course(notebook).unspoiled.items()
+                 if (who, name) == (student, notebook)}
     got = scores(roots, student, notebook)
     messages = errors(roots, student, notebook)
     feedback = html.unescape((roots[student] / "feedback" / student / ASSIGNMENT / f"{notebook}.html").read_text())
@@ -225,6 +260,7 @@ def test_each_wrong_answer_loses_exactly_its_points(course, notebook, student):
             assert message in feedback, f"{q.id}: message missing from the feedback HTML"
         else:
             assert score == top, (q.id, messages.get(q.id))
+    assert not unspoiled, f"questions that no typical mistake gets wrong on the default world: {unspoiled}"
 
 
 def test_grade_cells_match_the_questions():
@@ -238,34 +274,22 @@ def test_grade_cells_match_the_questions():
         assert nb.metadata["sandbox"]["exercise"] == name
 
 
-def comparable(nb) -> list:
-    """What must match between the committed and a fresh release (no outputs, counts or ids)."""
-    return [nb.metadata.get("sandbox"), nb.metadata.get("kernelspec")] + [
-        (c.cell_type, c.source, c.metadata.get("nbgrader"), c.metadata.get("editable"), c.metadata.get("deletable"))
-        for c in nb.cells]
-
-
-def test_committed_exercises_are_not_stale(course):
-    _, released, _ = course
-    committed = sorted(p.stem for p in (ROOT / "exercises").glob("[0-9][0-9]_*.ipynb"))
-    assert committed == NOTEBOOKS, "exercises/ and solutions/ hold different notebooks; run `sandbox exercises release`"
-    for name in NOTEBOOKS:
-        fresh, mine = read(released / f"{name}.ipynb"), read(ROOT / "exercises" / f"{name}.ipynb")
-        assert comparable(mine) == comparable(fresh), f"exercises/{name}.ipynb is stale: run `sandbox exercises release`"
-
-
 #: nbgrader's warning when a test cell's output is a value it cannot read as a score.
 FLOAT_WARNING = "cannot be converted to a float"
 
 
-def test_graded_cells_output_what_nbgrader_expects(course):
-    assert AUTOGRADE_LOGS and all(FLOAT_WARNING not in log for log in AUTOGRADE_LOGS), \
-        [line for log in AUTOGRADE_LOGS for line in log.splitlines() if FLOAT_WARNING in line][:3]
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_graded_cells_output_what_nbgrader_expects(course, notebook):
+    """The autograde runs of the courses that graded ``notebook`` (and its group)."""
+    logs = course(notebook).logs
+    assert logs and all(FLOAT_WARNING not in log for log in logs), \
+        [line for log in logs for line in log.splitlines() if FLOAT_WARNING in line][:3]
 
 
-def test_validate_lists_exactly_the_wrong_questions(course, tmp_path):
-    """The Validate button (nbgrader validate) on a student copy: right, wrong and unanswered questions."""
-    _, released, _ = course
+def test_validate_lists_exactly_the_wrong_questions(tmp_path):
+    """The Validate button (nbgrader validate) on a student copy (exercises/, nbgrader's release: see
+    test_exercises_release.py): right, wrong and unanswered questions."""
+    released = ROOT / "exercises"
     name = "01_first_look"
     exercise = get_exercise(name)
     answers = {  # question id -> code for its answer cell (None: left as handed out)

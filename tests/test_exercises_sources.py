@@ -1,7 +1,7 @@
 """One source per exercise fact (EXERCISES.md, bar 10): notebooks agree with their Questions, hints stop short.
 
 A question's points and solution code live in its ``Question``; the solution notebooks are checked
-against it (``sandbox.exercises._notebook.drift``; ``sync`` rewrites the cells).
+against it (``sandbox.exercises._notebook.drift``; ``sandbox exercises release`` rewrites the cells with ``sync``).
 """
 
 import re
@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from sandbox.exercises import NOTEBOOKS, get_exercise
-from sandbox.exercises._notebook import drift, hand_graded_points, judgement_points, sync
+from sandbox.exercises._notebook import drift, hand_graded_points, judgement_points, new_notebook, sync
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.mark.parametrize("notebook", NOTEBOOKS)
 def test_solution_notebook_matches_its_questions(notebook):
     nb = nbformat.read(ROOT / "solutions" / f"{notebook}.ipynb", as_version=4)
-    assert drift(nb, get_exercise(notebook)) == [], "run sandbox.exercises._notebook.sync on the notebook"
+    assert drift(nb, get_exercise(notebook)) == [], "run `sandbox exercises release`"
 
 
 def test_drift_sees_points_and_solution_changes():
@@ -131,3 +131,36 @@ def test_autograded_and_hand_graded_points_add_up_to_formgraders_total(notebook)
     assert sum(q.points for q in exercise.questions) + hand_graded_points(nb) == every_graded_point
     assert hand_graded_points(nb) == sum(c.metadata["nbgrader"]["points"] for c in nb.cells
                                          if c.metadata.get("nbgrader", {}).get("grade_id", "").endswith("_narrative"))
+
+
+@pytest.mark.parametrize("notebook", NOTEBOOKS)
+def test_a_new_notebook_is_laid_out_from_its_questions(notebook):
+    """What `sandbox exercises release` writes for an exercise module without a notebook: every copy in line,
+    the introduction names an answer variable, and laying it out again gives the same bytes."""
+    exercise = get_exercise(notebook)
+    nb = new_notebook(exercise, NOTEBOOKS[notebook])
+    assert drift(nb, exercise) == []
+    assert nbformat.writes(new_notebook(exercise, NOTEBOOKS[notebook])) == nbformat.writes(nb)
+    nbformat.validate(nb)
+    graded = [c.metadata["nbgrader"]["grade_id"] for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    assert graded == [gid for q in exercise.questions
+                      for gid in (q.id, *([f"{q.id}_narrative"] if q.model_answer else []))]
+    named = {m for c in nb.cells if c.cell_type == "markdown" for m in re.findall(r"`(\w+) = \.\.\.`", c.source)}
+    assert named == {exercise.questions[0].variables[0]}
+
+
+def test_sync_adds_a_new_questions_cells_after_the_previous_question():
+    """A question added to the module gets its heading, answer and test cells after the previous question's, and a
+    model answer added to a question its written answer after the question's test cell."""
+    exercise = get_exercise("02_engagement_kpis")
+    nb = nbformat.read(ROOT / "solutions" / "02_engagement_kpis.ipynb", as_version=4)
+    ids = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+    gone = {"q4_answer", "q4", "q8_narrative"}
+    nb.cells = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") not in gone]
+    assert any("q4" in p for p in drift(nb, exercise)) and any("q8_narrative" in p for p in drift(nb, exercise))
+    sync(nb, exercise)
+    assert drift(nb, exercise) == []
+    order = [c.metadata.get("nbgrader", {}).get("grade_id") for c in nb.cells]
+    assert sorted(filter(None, order)) == sorted(filter(None, ids))
+    assert order.index("q4_answer") == order.index("q3") + 2  # after q3's test cell and q4's new heading
+    assert order.index("q8_narrative") == order.index("q8") + 2  # after q8's test cell and its heading
