@@ -75,6 +75,14 @@ TRUTH_KEYS = {
         "`unfollow_multiplier` and `follow_multiplier` during it, and the share of negative comments "
         "`negative_share_before` and `negative_share_during`."
     ),
+    "habits": (
+        "Habits planted so that a careful step changes the answer: `giveaways` (how many `posts`, going live "
+        "at the `local_hours`, on the `platforms`, engagement multiplied within `lift`: the night hours' few "
+        "posts), `format_trial` (one `account_id` posted a `format` new on its `platform` `posts` times, "
+        "engagement multiplied by `lift`: fewer posts than a format needs to be judged) and `activity` (the "
+        "`most_posts_brand` is not the `most_posts_per_account_brand`; `multiplied_brand` had its posts "
+        "multiplied by `posts_multiplier` to make it so, or null)."
+    ),
     "bot_spikes": "Number of posts whose likes were inflated by bots (see `truth/post_labels`).",
     "viral_posts": "Number of viral posts (see `truth/post_labels`).",
     "bought_followers": "Number of influencers with bought followers (see `truth/influencer_labels`).",

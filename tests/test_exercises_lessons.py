@@ -47,17 +47,6 @@ KNOWN_WEAK: dict[str, str] = {
 #: Questions whose text teaches a step but declare none yet (``"NN.qK"`` -> the steps to declare; "mistake x" is
 #: an existing mistake that is the dropped step: make it a Step, same id). Strict too.
 KNOWN_UNDECLARED: dict[str, str] = {
-    "03.q2": "the market's clock (mistake utc)",
-    "03.q3": "the market's clock (mistake utc)",
-    "03.q4": "the market's clock (mistake utc)",
-    "03.q5": "MIN_SHARE (mistake thin-hours), the market's clock (mistake utc)",
-    "03.q6": "the market's clock (weekdays read in UTC: to write)",
-    "03.q7": "the market's clock (weekdays read in UTC: to write; the module says it discriminates on 80% of seeds)",
-    "04.q4": "the account's own median (post_er left raw: to write)",
-    "04.q8": "MIN_POSTS (to write: issue 20 found it changes nothing on 12 of 12 seeds), rel_er (mistake raw-er)",
-    "05.q5": "each brand's own clock (mistake utc)",
-    "05.q6": "each brand's own clock (mistake utc)",
-    "05.q7": "MIN_SHARE (mistake thin-hours), each brand's own clock (mistake utc)",
     "06.q5": "the power screen (mistake no-underpowered)",
     "06.q6": "the pooled baseline (mistake averaged-baseline), the relative lift (mistake absolute-lift)",
     "07.q5": "the smoothing, the FLOOR, the account's own normal day (to write)",

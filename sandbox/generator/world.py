@@ -32,6 +32,7 @@ from .comments import make_comments
 from .detect import detectability
 from .effects import Effects, draw_effects
 from .followers import make_followers_daily, post_activity
+from .habits import habits_truth, plant_habits
 from .ids import id_width
 from .influencers import make_influencers
 from .pools import Pools, check_locale, get_pools
@@ -81,6 +82,7 @@ def plan_world(seed: int = 0, scale=DEFAULT_SCALE, locale: str = "en_US") -> Wor
     pools = get_pools(locale)
     brands = make_brands(scale.n_brands, pools, child_rng(seed, "brands"))
     accounts = make_accounts(brands, scale, child_rng(seed, "accounts"), effects.platform_size)
+    accounts = plant_habits(accounts, effects.format_er, effects.best_format, scale.days, child_rng(seed, "habits"))
     accounts.attrs["post_id_width"] = id_width(int(accounts["_n_posts"].sum()), 7)
     campaigns = make_campaigns(accounts, scale, child_rng(seed, "campaigns"), pools.currency)
     crisis = pick_crisis(accounts, scale, effects_rng)
@@ -160,6 +162,7 @@ def world_truth_from_counts(plan: WorldPlan, counts: dict[str, int], bought_foll
             "unfollow_multiplier": crisis.unfollow_multiplier, "follow_multiplier": crisis.follow_multiplier,
             "negative_share_before": cal.COMMENT_SENTIMENT[0], "negative_share_during": crisis.negative_share,
         },
+        "habits": habits_truth(plan.accounts),
         "bot_spikes": int(counts["bot_spikes"]),
         "viral_posts": int(counts["viral_posts"]),
         "bought_followers": int(bought_followers),

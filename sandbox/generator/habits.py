@@ -1,0 +1,159 @@
+"""Habits planted in every world so that a lesson's step matters (recorded in truth.json under ``habits``).
+
+- Giveaways go live at night: each account on a consumer platform runs a few giveaways a year ("comment to
+  enter"), launched between GIVEAWAY_HOURS (local time), and they engage several times more than its usual posts.
+  The night hours hold few posts, so a handful of giveaways decides their medians (notebooks 03 and 05: judge only
+  the hours holding MIN_SHARE of the posts).
+- A format trial: on one platform, one account tried a format a handful of times (fewer than MIN_POSTS posts; the
+  platform's other accounts never post it) and the novelty lifted their engagement above the platform's best
+  format's (notebook 04: judge only the formats with MIN_POSTS posts on the platform).
+- Activity: the brand with the most posts and the brand with the most posts per account are two clearly different
+  brands; one brand's posts are multiplied when the world has not made it so (notebook 01: compare the brands by
+  their posts per account).
+
+Each is decided world-wide (:func:`plant_habits`, on the accounts frame, as hidden columns) and applied block by
+block while the posts are drawn (:func:`giveaways`, :func:`format_trial`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+#: Giveaways: the platforms where brands run them, how many a year per account (Poisson mean, scaled to the
+#: period), the local hours they go live and their engagement lift (assumption: "comment to enter" posts engage
+#: several times more than the account's usual posts, and scheduled launches go out around midnight).
+GIVEAWAY_PLATFORMS = ("instagram", "facebook", "tiktok")
+GIVEAWAYS_PER_YEAR = 4.0
+GIVEAWAY_HOURS = (23, 0, 1, 2)
+GIVEAWAY_LIFT = (2.5, 4.0)
+#: Format trials: the (platform, format) cells a trial may use (formats newer or rarer for brands), the number of
+#: trial posts (below MIN_POSTS = 30) and their engagement over the platform's best format's (assumption: novelty;
+#: platforms push the formats they launch).
+TRIAL_CELLS = (("tiktok", "live"), ("youtube", "live"), ("linkedin", "document"), ("tiktok", "carousel"),
+               ("x", "video"), ("facebook", "text"))
+TRIAL_POSTS = (8, 20)
+TRIAL_OVER_BEST = (1.6, 2.2)
+#: Activity: the most active brand per account leads the posts per account by ACTIVITY_LEAD (three times notebook
+#: 01's 5% tie band) over the brand with the most posts, which leads the posts by ACTIVITY_TOTAL; one brand's posts
+#: are multiplied by at most ACTIVITY_MAX to make it so (assumption: brands differ in how much they publish; media
+#: brands post several times more than others).
+ACTIVITY_LEAD = 1.15
+ACTIVITY_TOTAL = 1.02
+ACTIVITY_MAX = 4.0
+#: The hidden columns :func:`plant_habits` adds to the accounts frame.
+HIDDEN = ("_giveaways", "_trial_format", "_trial_posts", "_trial_lift", "_posts_multiplier")
+
+
+def plant_habits(accounts: pd.DataFrame, format_er: dict, best_format: dict, days: int,
+                 rng: np.random.Generator) -> pd.DataFrame:
+    """``accounts`` with the hidden habit columns (HIDDEN) and, where needed, one brand's posts multiplied.
+
+    ``format_er`` and ``best_format``: the world's planted format multipliers and best format per platform."""
+    accounts = separate_activity_leaders(accounts)
+    runs = accounts["platform"].isin(GIVEAWAY_PLATFORMS).to_numpy()
+    count = np.minimum(rng.poisson(GIVEAWAYS_PER_YEAR * days / 365, len(accounts)) * runs, accounts["_n_posts"])
+    accounts = accounts.assign(_giveaways=count, _trial_format="", _trial_posts=0, _trial_lift=1.0)
+    cells = [(p, f) for p, f in TRIAL_CELLS if best_format.get(p) != f and (accounts["platform"] == p).any()]
+    if cells:
+        platform, fmt = cells[rng.integers(len(cells))]
+        mine = accounts["platform"] == platform
+        account = accounts.loc[mine, "_n_posts"].idxmax()
+        lift = format_er[platform][best_format[platform]] / format_er[platform][fmt] * rng.uniform(*TRIAL_OVER_BEST)
+        accounts.loc[mine, "_trial_format"] = fmt  # the platform's accounts never post it...
+        accounts.loc[account, ["_trial_posts", "_trial_lift"]] = (  # ...but for the trial account's few posts
+            int(rng.integers(TRIAL_POSTS[0], TRIAL_POSTS[1] + 1)), round(float(lift), 3))
+    return accounts
+
+
+def activity_leaders(posts: pd.Series, per_account: pd.Series) -> tuple | None:
+    """(the brand with the most ``posts``, the brand with the most posts ``per_account``) when they differ clearly:
+    the second leads the posts per account by ACTIVITY_LEAD and the first the posts by ACTIVITY_TOTAL; else None."""
+    most, busiest = posts.idxmax(), per_account.idxmax()
+    if most == busiest or per_account[busiest] < ACTIVITY_LEAD * per_account[most] \
+            or posts[most] < ACTIVITY_TOTAL * posts[busiest]:
+        return None
+    return most, busiest
+
+
+def separate_activity_leaders(accounts: pd.DataFrame) -> pd.DataFrame:
+    """``accounts`` where the brand with the most posts and the brand with the most posts per account differ clearly
+    (:func:`activity_leaders`): when the world has not made it so, the posts of the one brand that needs the smallest
+    multiplier (at most ACTIVITY_MAX) are multiplied (``_posts_multiplier``: 0 for the brands left as drawn)."""
+    counts = accounts.groupby("_brand")["_n_posts"].agg(["sum", "size"])
+    unchanged = accounts.assign(_posts_multiplier=0.0)
+    if activity_leaders(counts["sum"], counts["sum"] / counts["size"]) is not None:
+        return unchanged
+    for factor in np.round(np.arange(1.05, ACTIVITY_MAX + 1e-9, 0.05), 2):
+        for brand in counts.index:
+            posts = counts["sum"].astype(float).copy()
+            posts[brand] *= factor
+            if activity_leaders(posts, posts / counts["size"]) is not None:
+                mine = (accounts["_brand"] == brand).to_numpy()
+                n_posts = accounts["_n_posts"].to_numpy()
+                n_posts = np.where(mine, np.round(n_posts * factor).astype(n_posts.dtype), n_posts)
+                cadence = np.where(mine, np.round(accounts["posts_per_week"] * factor, 2), accounts["posts_per_week"])
+                return accounts.assign(posts_per_week=cadence, _n_posts=n_posts,
+                                       _post_offset=np.cumsum(n_posts) - n_posts,
+                                       _posts_multiplier=np.where(mine, float(factor), 0.0))
+    return unchanged
+
+
+def giveaways(accounts: pd.DataFrame, acc: np.ndarray, hour: np.ndarray,
+              rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """(local posting hours with the giveaways moved to GIVEAWAY_HOURS, each post's engagement lift): ``_giveaways``
+    posts of each account (``acc``: each post's row in ``accounts``), chosen at random, are its giveaways."""
+    hour, lift = hour.copy(), np.ones(len(acc))
+    order = rng.permutation(len(acc))
+    rank = pd.Series(acc[order]).groupby(acc[order]).cumcount().to_numpy()  # a random rank within each account
+    chosen = np.zeros(len(acc), dtype=bool)
+    chosen[order] = rank < accounts["_giveaways"].to_numpy()[acc[order]]
+    hour[chosen] = np.array(GIVEAWAY_HOURS)[rng.integers(0, len(GIVEAWAY_HOURS), int(chosen.sum()))]
+    lift[chosen] = rng.uniform(*GIVEAWAY_LIFT, int(chosen.sum()))
+    return hour, lift
+
+
+def format_trial(accounts: pd.DataFrame, acc: np.ndarray, fmt_code: np.ndarray, formats: tuple,
+                 format_mix: dict, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """(format codes with the trial planted, each post's engagement lift). The posts of the trial platform's accounts
+    (``_trial_format`` set) in the trial format get another of the platform's formats (drawn from ``format_mix``
+    without it), then ``_trial_posts`` posts of the trial account get the trial format, their engagement multiplied
+    by ``_trial_lift``."""
+    lift = np.ones(len(acc))
+    fmt_code = fmt_code.copy()
+    trial = accounts["_trial_format"].to_numpy(dtype=object)
+    for row in np.flatnonzero(trial != ""):
+        mix = format_mix[accounts["platform"].iloc[row]]
+        others = [f for f in mix if f != trial[row]]
+        weights = np.array([mix[f] for f in others], dtype=float)
+        code = formats.index(trial[row])
+        mine = np.flatnonzero(acc == row)
+        hit = mine[fmt_code[mine] == code]
+        fmt_code[hit] = np.array([formats.index(f) for f in others])[rng.choice(len(others), len(hit),
+                                                                                 p=weights / weights.sum())]
+        k = min(int(accounts["_trial_posts"].iloc[row]), len(mine))
+        if k:
+            chosen = rng.choice(mine, size=k, replace=False)
+            fmt_code[chosen] = code
+            lift[chosen] = float(accounts["_trial_lift"].iloc[row])
+    return fmt_code, lift
+
+
+def habits_truth(accounts: pd.DataFrame) -> dict:
+    """truth.json's ``habits``: the giveaways, the format trial and the activity leaders."""
+    out = {"giveaways": {"posts": int(accounts["_giveaways"].sum()), "local_hours": list(GIVEAWAY_HOURS),
+                         "lift": list(GIVEAWAY_LIFT), "platforms": list(GIVEAWAY_PLATFORMS)}}
+    trial = accounts[accounts["_trial_posts"] > 0]
+    if len(trial):
+        row = trial.iloc[0]
+        out["format_trial"] = {"account_id": row["account_id"], "platform": row["platform"],
+                               "format": row["_trial_format"], "posts": int(row["_trial_posts"]),
+                               "lift": float(row["_trial_lift"])}
+    counts = accounts.groupby("brand_id")["_n_posts"].agg(["sum", "size"])
+    leaders = activity_leaders(counts["sum"], counts["sum"] / counts["size"])
+    if leaders is not None:
+        multiplied = accounts[accounts["_posts_multiplier"] > 0]
+        out["activity"] = {"most_posts_brand": leaders[0], "most_posts_per_account_brand": leaders[1],
+                           "multiplied_brand": multiplied["brand_id"].iloc[0] if len(multiplied) else None,
+                           "posts_multiplier": float(multiplied["_posts_multiplier"].iloc[0]) if len(multiplied) else 1.0}
+    return out
