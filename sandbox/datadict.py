@@ -60,15 +60,17 @@ TRUTH_KEYS = {
     ),
     "confounders": (
         "Planted confounders, where a pooled comparison misleads: `topic_by_platform` (a `decoy` topic "
-        "posted mostly on the `decoy_platforms`) and `weekend_by_platform` (weekend posts come mostly from "
-        "the `weekend_heavy_platforms`). Each has the `question`, the `confounder` to stratify by and the "
+        "posted mostly on the `decoy_platforms`) and `weekend_by_platform` (brands post least at weekends on "
+        "LinkedIn and most on the consumer feeds: each platform's `weekend_post_share`, the "
+        "`weekend_heavy_platforms` first). Each has the `question`, the `confounder` to stratify by and the "
         "careful `answer`."
     ),
     "ab_tests": (
         "One entry per A/B test: `test_id`, `platform`, the `metric` compared, `true_lift` (relative lift of B "
         "over A, 0 when there is no real difference), `has_effect`, its `kind` (`null`, `small` lift of 5-15% "
-        "or `large` lift of 25-60%), the test's `power` (5% two-sided z-test) and whether it is `detectable` "
-        "(a real lift with power >= 0.95)."
+        "or `large` lift of 25-60%; every world has a large one of each sign), the test's `power` (5% two-sided "
+        "z-test), whether it is `detectable` (a real lift with power >= 0.95) and `ctr_lift`, how B's creative "
+        "changed the click-through rate (relative)."
     ),
     "crisis": (
         "The planted crisis: `account_id`, `brand_id`, `platform`, `start_date`, `days`, the "
@@ -81,7 +83,24 @@ TRUTH_KEYS = {
         "posts), `format_trial` (one `account_id` posted a `format` new on its `platform` `posts` times, "
         "engagement multiplied by `lift`: fewer posts than a format needs to be judged) and `activity` (the "
         "`most_posts_brand` is not the `most_posts_per_account_brand`; `multiplied_brand` had its posts "
-        "multiplied by `posts_multiplier` to make it so, or null)."
+        "multiplied by `posts_multiplier` to make it so, taken from other brands on the same platform, or null)."
+    ),
+    "follower_events": (
+        "Events of the follower histories that are not a crisis: a `giveaway` on a small account "
+        "(`account_id`, `date`, `followers_gained`, then `unfollows_per_day` for `unfollow_days`) and the "
+        "`platform_cleanups` (each a `platform` and `date` on which every account there lost `share_lost` of "
+        "its followers at once)."
+    ),
+    "events": (
+        "Comment and like events that a careless analysis mistakes for the crisis or for virality: the "
+        "`complaints_account` (`account_id`, its usual `negative_share`: customer service in public), a "
+        "`service_incident` (`account_id`, `start_date`, `days`, audience `negative_share`; the brand answers "
+        "nearly every complaint), a `bot_raid` (`account_id`, `start_date`, `days`, `bot_comments_per_post`) "
+        "and the accounts that bought large like packages, `bought_like_packages`."
+    ),
+    "cheap_cheater": (
+        "The instagram creator (`influencer_id`) who bought followers and likes and prices low: the lowest "
+        "cost per engagement unless bought followers are screened out; `about` says so."
     ),
     "bot_spikes": "Number of posts whose likes were inflated by bots (see `truth/post_labels`).",
     "viral_posts": "Number of viral posts (see `truth/post_labels`).",
@@ -120,8 +139,9 @@ file per table (`posts.csv`, `posts.parquet`, or a folder `posts/part-*.parquet`
 `truth.json` (the planted effects) and `truth/` (per-row labels). Learner tables never contain the truth.
 
 Conventions: ids are text with a prefix (`B0001`, `A00001`, `P0000001`, ...); timestamps are UTC;
-a missing value is an empty CSV cell; money is in the currency named in the row's `currency` column;
-engagements = likes + comments + shares + saves.
+a missing value is an empty CSV cell; money is in the currency named in the row's `currency` column
+(a brand's is its home country's: GBP, CAD, MXN...), so amounts of different brands add up only after
+dividing each by its currency's `fx_rates.units_per_base`; engagements = likes + comments + shares + saves.
 
 This file is generated from `sandbox/_schema.py` by `python -m sandbox.datadict`; do not edit it by hand.
 """

@@ -42,7 +42,9 @@ RULES = {
     "in_period": "posts, comments and daily rows fall inside the simulated period",
     "after_account_created": "posts and comments come after the account's created_at",
     "comment_after_post": "a comment's created_at >= its post's posted_at",
-    "daily_sums": "post_daily sums (impressions, reach, engagements, link_clicks) equal the post's lifetime totals",
+    "daily_sums": "post_daily impressions, engagements and link_clicks sum to the post's lifetime totals; daily "
+                  "reach (the accounts reached that day: someone reached on two days counts twice) sums to at least "
+                  "the lifetime reach and at most the lifetime impressions",
     "daily_start": "a post's daily rows start with day_index 0 on its posting day (UTC)",
     "daily_consecutive": "a post's daily rows are consecutive days, date = posting day + day_index",
     "followers_days": "followers_daily has one row per account per day of the period",
@@ -55,6 +57,7 @@ RULES = {
     "conversions_le_clicks": "campaign conversions <= clicks",
     "start_le_end": "campaign start_date <= end_date",
     "ab_arms": "an A/B test has exactly one A and one B campaign; variant is set exactly when test_id is",
+    "fx_base": "fx_rates names one base currency, and the base currency's own row has units_per_base 1",
 }
 
 DAILY_TOTALS = ("impressions", "reach", "engagements", "link_clicks")
@@ -441,8 +444,15 @@ def daily_sums(c: Checks):
     for col in DAILY_TOTALS:
         values = sums[col].to_numpy()[d.found].astype("float64")
         got = np.bincount(d.codes, weights=values, minlength=d.n_posts)
-        bad = got != expected[col].to_numpy(dtype="float64", na_value=np.nan)
-        c.check("post_daily", col, "daily_sums", bad,
+        want = expected[col].to_numpy(dtype="float64", na_value=np.nan)
+        if col == "reach":  # unique per day: an account reached on two days counts on both
+            most = expected["impressions"].to_numpy(dtype="float64", na_value=np.nan)
+            sane = want <= most  # a post whose reach exceeds its impressions is reported once, by its own rule
+            c.check("post_daily", col, "daily_sums", sane & ((got < want) | (got > most)),
+                    "daily reach sums to less than the post's lifetime reach or more than its lifetime "
+                    "impressions", ids=d.posts["post_id"])
+            continue
+        c.check("post_daily", col, "daily_sums", got != want,
                 f"daily {col} do not sum to the post's lifetime {col}" +
                 (" (likes + comments + shares + saves)" if col == "engagements" else ""),
                 ids=d.posts["post_id"])
@@ -519,6 +529,7 @@ def audience(c: Checks):
 
 def campaigns(c: Checks):
     for a, b, rule in (("spend", "budget", "spend_le_budget"), ("clicks", "impressions", "clicks_le_impressions"),
+                       ("reach", "impressions", "reach_le_impressions"),
                        ("conversions", "clicks", "conversions_le_clicks"), ("start_date", "end_date", "start_le_end")):
         df = c.get("campaigns", a, b)
         if df is not None:
@@ -537,6 +548,19 @@ def ab_arms(c: Checks):
     bad = variant_mismatch | df["test_id"].isin(broken)
     c.check("campaigns", ("test_id", "variant"), "ab_arms", bad,
             "A/B tests without exactly one A and one B, or variant set without test_id")
+
+
+def fx_rates(c: Checks):
+    df = c.get("fx_rates", "currency", "base_currency", "units_per_base", complete=True)
+    if df is None or df.empty:
+        return
+    base = df["base_currency"].mode().iat[0]
+    own = df["currency"] == base
+    bad = (df["base_currency"] != base) | (own & (df["units_per_base"] != 1))
+    if not own.any():
+        bad[:] = True
+    c.check("fx_rates", ("currency", "base_currency", "units_per_base"), "fx_base", bad,
+            f"the rates must share one base currency ({base}), listed itself with units_per_base 1")
 
 
 def comments(c: Checks):
@@ -564,7 +588,7 @@ CHECKS = (
     posts_platform, posts_metric_bounds, posts_derived_columns, posts_times,
     daily_period, daily_start, daily_consecutive, daily_sums,
     followers_period, followers_balance, followers_days, followers_start,
-    audience, campaigns, ab_arms, comments,
+    audience, campaigns, ab_arms, comments, fx_rates,
 )
 
 

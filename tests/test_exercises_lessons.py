@@ -39,9 +39,6 @@ MIN_SEED_RATE = 0.9
 #: Rows of the step table known to fall short (``"NN.qK.id"`` -> why), for the notebooks whose worlds are
 #: being tuned. Strict: a listed row that now passes fails the test until it is removed from this list.
 KNOWN_WEAK: dict[str, str] = {
-    "01.q8.per-account": "the brand with the most posts is the most active per account, or within NEAR_TIE of it, on "
-                         "5 of 20 seeds (1, 6, 15, 19, 20): the world must plant, in every world, a most-active brand "
-                         "whose posts per account beat the total-posts leader's by more than NEAR_TIE",
 }
 
 #: Questions whose text teaches a step but declare none yet (``"NN.qK"`` -> the steps to declare; "mistake x" is
@@ -79,10 +76,8 @@ KNOWN_UNDECLARED: dict[str, str] = {
 #: ``"NN.qK.id"`` -> what it names. The message is the question's own text: reword it. Strict too.
 KNOWN_REVEALING: dict[str, str] = {
     "06.q5.no-underpowered": "names the verdict 'underpowered' the learner's answer lacks",
-    "06.q5.winners-swapped": "names the verdict 'B wins'",
     "10.q3.raw-rate": "names the measure to choose, er_index",
     "10.q6.cpm": "names the measure to choose, cpe",
-    "11.q4.first-snapshot": "names the snapshot to choose, latest",
 }
 
 

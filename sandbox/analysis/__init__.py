@@ -11,6 +11,7 @@ Topic modules (each small, each with one job):
 - :mod:`~sandbox.analysis.screens`: robust z-scores, the screens for outliers;
 - :mod:`~sandbox.analysis.segments`: audience segments compared fairly across platforms;
 - :mod:`~sandbox.analysis.crisis`: crisis frames, windows and the crisis card;
+- :mod:`~sandbox.analysis.money`: amounts of several currencies in the world's base currency;
 - :mod:`~sandbox.analysis.cache`: results kept for the last world.
 
 A notebook module (``sandbox.exercises.exNN_*``) imports this library and the question engine, never another
@@ -26,6 +27,7 @@ from .baselines import rated
 from .cache import last_dataset_cache
 from .clocks import best_local_hours, instagram_by_hour, local_hour, local_posted_at
 from .crisis import crisis_account, crisis_accounts, crisis_cards, crisis_window, daily
+from .money import in_base_currency
 from .rates import (engagements, er_followers, er_impressions, er_reach, followers_on_post_day, posting_day,
                     with_rates)
 from .samples import MIN_POSTS, MIN_SHARE, well_sampled
@@ -36,8 +38,8 @@ __all__ = [
     "BOOTSTRAP_RESAMPLES", "BOOTSTRAP_SEED", "FORMAT_TIE", "HOUR_TIE", "MAD_TO_SD", "MIN_POSTS", "MIN_SHARE",
     "TIE_SE", "best_local_hours", "bootstrap_medians", "crisis_account", "crisis_accounts", "crisis_cards",
     "crisis_window", "daily", "engagements", "er_followers", "er_impressions", "er_reach", "followers_on_post_day",
-    "hour_card", "instagram_by_hour", "last_dataset_cache", "local_hour", "local_posted_at", "median_error",
-    "medians_with_errors", "near_best", "near_best_hours", "near_best_within_noise", "posting_day", "rated",
-    "robust_z", "segment_cells", "segment_index", "segment_index_error", "supported", "top_hour_card", "top_labels",
-    "well_sampled", "with_rates",
+    "hour_card", "in_base_currency", "instagram_by_hour", "last_dataset_cache", "local_hour", "local_posted_at",
+    "median_error", "medians_with_errors", "near_best", "near_best_hours", "near_best_within_noise", "posting_day",
+    "rated", "robust_z", "segment_cells", "segment_index", "segment_index_error", "supported", "top_hour_card",
+    "top_labels", "well_sampled", "with_rates",
 ]
