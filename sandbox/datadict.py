@@ -78,9 +78,8 @@ TRUTH_KEYS = {
         "`negative_share_before` and `negative_share_during`."
     ),
     "habits": (
-        "Habits planted so that a careful step changes the answer: `giveaways` (how many `posts`, going live "
-        "at the `local_hours`, on the `platforms`, engagement multiplied within `lift`: the night hours' few "
-        "posts), `format_trial` (one `account_id` posted a `format` new on its `platform` `posts` times, "
+        "Habits planted so that a careful step changes the answer: `giveaways` (the posts going live at the "
+        "`local_hours` on the `platforms`, engagement multiplied within `lift`: the night hours' few posts), `format_trial` (one `account_id` posted a `format` new on its `platform` `posts` times, "
         "engagement multiplied by `lift`: fewer posts than a format needs to be judged) and `activity` (the "
         "`most_posts_brand` is not the `most_posts_per_account_brand`; `multiplied_brand` had its posts "
         "multiplied by `posts_multiplier` to make it so, taken from other brands on the same platform, or null)."

@@ -1,9 +1,9 @@
 """Habits planted in every world so that a lesson's step matters (recorded in truth.json under ``habits``).
 
-- Giveaways go live at night: each account on a consumer platform runs a few giveaways a year ("comment to
-  enter"), launched between GIVEAWAY_HOURS (local time), and they engage several times more than its usual posts.
-  The night hours hold few posts, so a handful of giveaways decides their medians (notebooks 03 and 05: judge only
-  the hours holding MIN_SHARE of the posts).
+- Giveaways go live at night: on a consumer platform, what a brand posts between GIVEAWAY_HOURS (local time) is
+  a scheduled giveaway launch ("comment to enter"), and it engages several times more than its usual posts. The
+  night hours hold few posts, so the giveaways decide their medians (notebooks 03 and 05: judge only the hours
+  holding MIN_SHARE of the posts). Only engagement changes: no post moves, so the world's other draws stay.
 - A format trial: on one platform, one account tried a format a handful of times (fewer than MIN_POSTS posts; the
   platform's other accounts never post it) and the novelty lifted their engagement above the platform's best
   format's (notebook 04: judge only the formats with MIN_POSTS posts on the platform).
@@ -21,12 +21,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-#: Giveaways: the platforms where brands run them, how many a year per account (Poisson mean, scaled to the
-#: period), the local hours they go live and their engagement lift (assumption: "comment to enter" posts engage
-#: several times more than the account's usual posts, and scheduled launches go out around midnight).
+#: Giveaways: the platforms where brands run them, the local hours they go live and their engagement lift
+#: (assumption: "comment to enter" posts engage several times more than the account's usual posts, and scheduled
+#: launches go out after midnight, when brands post little else: their habitual hours start at 6).
 GIVEAWAY_PLATFORMS = ("instagram", "facebook", "tiktok")
-GIVEAWAYS_PER_YEAR = 4.0
-GIVEAWAY_HOURS = (23, 0, 1, 2)
+GIVEAWAY_HOURS = (0, 1, 2, 3)
 GIVEAWAY_LIFT = (2.5, 4.0)
 #: Format trials: the (platform, format) cells a trial may use (formats newer or rarer for brands), the number of
 #: trial posts (below MIN_POSTS = 30) and their engagement over the platform's best format's (assumption: novelty;
@@ -43,18 +42,16 @@ ACTIVITY_LEAD = 1.15
 ACTIVITY_TOTAL = 1.02
 ACTIVITY_MAX = 4.0
 #: The hidden columns :func:`plant_habits` adds to the accounts frame.
-HIDDEN = ("_giveaways", "_trial_format", "_trial_posts", "_trial_lift", "_posts_multiplier")
+HIDDEN = ("_trial_format", "_trial_posts", "_trial_lift", "_posts_multiplier")
 
 
-def plant_habits(accounts: pd.DataFrame, format_er: dict, best_format: dict, days: int,
+def plant_habits(accounts: pd.DataFrame, format_er: dict, best_format: dict,
                  rng: np.random.Generator) -> pd.DataFrame:
     """``accounts`` with the hidden habit columns (HIDDEN) and, where needed, one brand's posts multiplied.
 
     ``format_er`` and ``best_format``: the world's planted format multipliers and best format per platform."""
     accounts = separate_activity_leaders(accounts)
-    runs = accounts["platform"].isin(GIVEAWAY_PLATFORMS).to_numpy()
-    count = np.minimum(rng.poisson(GIVEAWAYS_PER_YEAR * days / 365, len(accounts)) * runs, accounts["_n_posts"])
-    accounts = accounts.assign(_giveaways=count, _trial_format="", _trial_posts=0, _trial_lift=1.0)
+    accounts = accounts.assign(_trial_format="", _trial_posts=0, _trial_lift=1.0)
     cells = [(p, f) for p, f in TRIAL_CELLS if best_format.get(p) != f and (accounts["platform"] == p).any()]
     if cells:
         platform, fmt = cells[rng.integers(len(cells))]
@@ -126,18 +123,13 @@ def moved_posts(accounts: pd.DataFrame, brand, keep, factor: float) -> np.ndarra
     return n_posts
 
 
-def giveaways(accounts: pd.DataFrame, acc: np.ndarray, hour: np.ndarray,
-              rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    """(local posting hours with the giveaways moved to GIVEAWAY_HOURS, each post's engagement lift): ``_giveaways``
-    posts of each account (``acc``: each post's row in ``accounts``), chosen at random, are its giveaways."""
-    hour, lift = hour.copy(), np.ones(len(acc))
-    order = rng.permutation(len(acc))
-    rank = pd.Series(acc[order]).groupby(acc[order]).cumcount().to_numpy()  # a random rank within each account
-    chosen = np.zeros(len(acc), dtype=bool)
-    chosen[order] = rank < accounts["_giveaways"].to_numpy()[acc[order]]
-    hour[chosen] = np.array(GIVEAWAY_HOURS)[rng.integers(0, len(GIVEAWAY_HOURS), int(chosen.sum()))]
-    lift[chosen] = rng.uniform(*GIVEAWAY_LIFT, int(chosen.sum()))
-    return hour, lift
+def giveaways(accounts: pd.DataFrame, acc: np.ndarray, hour: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Each post's engagement lift: the posts going live at GIVEAWAY_HOURS (``hour``: local) on GIVEAWAY_PLATFORMS
+    are giveaways, their engagement multiplied within GIVEAWAY_LIFT (``acc``: each post's row in ``accounts``)."""
+    runs = accounts["platform"].isin(GIVEAWAY_PLATFORMS).to_numpy()[acc] & np.isin(hour, GIVEAWAY_HOURS)
+    lift = np.ones(len(acc))
+    lift[runs] = rng.uniform(*GIVEAWAY_LIFT, int(runs.sum()))
+    return lift
 
 
 def format_trial(accounts: pd.DataFrame, acc: np.ndarray, fmt_code: np.ndarray, formats: tuple,
@@ -168,7 +160,7 @@ def format_trial(accounts: pd.DataFrame, acc: np.ndarray, fmt_code: np.ndarray, 
 
 def habits_truth(accounts: pd.DataFrame) -> dict:
     """truth.json's ``habits``: the giveaways, the format trial and the activity leaders."""
-    out = {"giveaways": {"posts": int(accounts["_giveaways"].sum()), "local_hours": list(GIVEAWAY_HOURS),
+    out = {"giveaways": {"local_hours": list(GIVEAWAY_HOURS),
                          "lift": list(GIVEAWAY_LIFT), "platforms": list(GIVEAWAY_PLATFORMS)}}
     trial = accounts[accounts["_trial_posts"] > 0]
     if len(trial):

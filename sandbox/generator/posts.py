@@ -186,7 +186,7 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     # the planted habits draw from a child of this block's stream, so the block's other draws are those of a world
     # without them
     habit_rng = rng.spawn(1)[0]
-    hour, giveaway_lift = giveaways(accounts, acc, hour, habit_rng)
+    giveaway_lift = giveaways(accounts, acc, hour, habit_rng)
     local_seconds = local_day * 86400 + hour * 3600 + rng.integers(0, 3600, n)
     seconds = local_to_utc(local_seconds, accounts["_timezone"].to_numpy(dtype=object)[acc], start)
     # the period is UTC: posts pushed over either edge move one day inward

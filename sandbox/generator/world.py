@@ -94,7 +94,7 @@ def plan_world(seed: int = 0, scale=DEFAULT_SCALE, locale: str = "en_US") -> Wor
     accounts, small_account = plant_small_account(accounts, effects_rng)
     crisis = pick_crisis(accounts, scale, effects_rng)
     accounts, post_events, comment_events = plan_events(accounts, crisis, (small_account,), scale, effects_rng)
-    accounts = plant_habits(accounts, effects.format_er, effects.best_format, scale.days, child_rng(seed, "habits"))
+    accounts = plant_habits(accounts, effects.format_er, effects.best_format, child_rng(seed, "habits"))
     accounts.attrs["post_id_width"] = id_width(int(accounts["_n_posts"].sum()), 7)
     campaigns = make_campaigns(accounts, scale, child_rng(seed, "campaigns"), pools.currency)
     fx_rates = make_fx_rates(pools.currency, pools.countries)
