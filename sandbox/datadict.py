@@ -79,10 +79,9 @@ TRUTH_KEYS = {
     ),
     "habits": (
         "Habits planted so that a careful step changes the answer: `giveaways` (the posts going live at the "
-        "`local_hours` on the `platforms`, engagement multiplied within `lift`: the night hours' few posts), `format_trial` (one `account_id` posted a `format` new on its `platform` `posts` times, "
-        "engagement multiplied by `lift`: fewer posts than a format needs to be judged) and `activity` (the "
-        "`most_posts_brand` is not the `most_posts_per_account_brand`; `multiplied_brand` had its posts "
-        "multiplied by `posts_multiplier` to make it so, taken from other brands on the same platform, or null)."
+        "`local_hours` on the `platforms`, engagement multiplied within `lift`: the night hours' few posts) and "
+        "`format_trial` (one `account_id` posted a `format` new on its `platform` `posts` times, engagement "
+        "multiplied by `lift`: fewer posts than a format needs to be judged)."
     ),
     "follower_events": (
         "Events of the follower histories that are not a crisis: a `giveaway` on a small account "

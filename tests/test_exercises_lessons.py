@@ -39,6 +39,11 @@ MIN_SEED_RATE = 0.9
 #: Rows of the step table known to fall short (``"NN.qK.id"`` -> why), for the notebooks whose worlds are
 #: being tuned. Strict: a listed row that now passes fails the test until it is removed from this list.
 KNOWN_WEAK: dict[str, str] = {
+    "01.q8.per-account": "the brand with the most posts is the most active per account, or within NEAR_TIE of it, on "
+                         "the default world and 10 of 20 seeds (world v3): planting a most-active brand by moving "
+                         "posts between brands made it 21 of 21, but any change of post counts re-rolls the block's "
+                         "posts stream, and tests/test_effects then missed effects on 4 of 50 seeds (limit 2); the "
+                         "plant needs the extra posts drawn without shifting the block's other draws",
 }
 
 #: Questions whose text teaches a step but declare none yet (``"NN.qK"`` -> the steps to declare; "mistake x" is
