@@ -14,7 +14,7 @@ import numpy as np
 
 STREAMS = (
     "effects", "brands", "accounts", "campaigns", "posts", "post_daily",
-    "followers_daily", "audience", "comments", "influencers", "dirty", "pools", "habits",
+    "followers_daily", "audience", "comments", "influencers", "dirty", "pools",
 )
 
 #: Brands per block: the unit of partitioning (partition boundaries fall between blocks).

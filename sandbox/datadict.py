@@ -77,12 +77,6 @@ TRUTH_KEYS = {
         "`unfollow_multiplier` and `follow_multiplier` during it, and the share of negative comments "
         "`negative_share_before` and `negative_share_during`."
     ),
-    "habits": (
-        "Habits planted so that a careful step changes the answer: `giveaways` (the posts going live at the "
-        "`local_hours` on the `platforms`, engagement multiplied within `lift`: the night hours' few posts) and "
-        "`format_trial` (one `account_id` posted a `format` new on its `platform` `posts` times, engagement "
-        "multiplied by `lift`: fewer posts than a format needs to be judged)."
-    ),
     "follower_events": (
         "Events of the follower histories that are not a crisis: a `giveaway` on a small account "
         "(`account_id`, `date`, `followers_gained`, then `unfollows_per_day` for `unfollow_days`) and the "

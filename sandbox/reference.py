@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .analysis import MIN_POSTS, er_impressions, local_posted_at, robust_z as _robust_z, segment_index
+from .analysis import er_impressions, local_posted_at, robust_z as _robust_z, segment_index
 from .cleaning import clean  # noqa: F401  (the reference cleaner of dirty exports)
 from .generator.effects import effect_label
 
@@ -49,12 +49,10 @@ def platforms_with_data(ds, minimum: int = MIN_PLATFORM_POSTS) -> list[str]:
 
 def best_format(ds) -> dict:
     """Per platform: the format with the highest median engagement rate (by impressions), each post
-    relative to its own account's median (accounts differ several-fold by industry and size), among formats with
-    at least MIN_POSTS posts there (a format tried a handful of times is not judged)."""
+    relative to its own account's median (accounts differ several-fold by industry and size)."""
     r = _rates(ds)
-    g = r.assign(er=account_relative_er(r)).groupby(["platform", "format"])["er"]
-    med = g.median()[g.size() >= MIN_POSTS]
-    return {p: med[p].idxmax() for p in platforms_with_data(ds) if p in med.index.unique("platform")}
+    med = r.assign(er=account_relative_er(r)).groupby(["platform", "format"])["er"].median()
+    return {p: med[p].idxmax() for p in platforms_with_data(ds)}
 
 
 def relative_er(r: pd.DataFrame) -> pd.Series:

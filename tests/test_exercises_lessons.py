@@ -44,6 +44,11 @@ KNOWN_WEAK: dict[str, str] = {
                          "posts between brands made it 21 of 21, but any change of post counts re-rolls the block's "
                          "posts stream, and tests/test_effects then missed effects on 4 of 50 seeds (limit 2); the "
                          "plant needs the extra posts drawn without shifting the block's other draws",
+    "03.q5.thin-hours": "the top hour over every hour is rejected on the default world but on 16 of 20 seeds only: "
+                        "the night hours need a planted lift (giveaways at 0-3 h lifted it to 21 of 21, but the "
+                        "generator change failed tests/test_calibration_report on the branch tune-03-05, withdrawn)",
+    "05.q7.thin-hours": "as 03.q5.thin-hours: rejected on 12 of 20 seeds and not on the default world without the "
+                        "night giveaways",
 }
 
 #: Questions whose text teaches a step but declare none yet (``"NN.qK"`` -> the steps to declare; "mistake x" is

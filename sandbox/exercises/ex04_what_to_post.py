@@ -310,10 +310,6 @@ Q8 = Question(
               "best_format = top['format']\n"
               "best_format_rel = top['median']"),
     steps=(
-        Step("thin-formats",
-             "that format has fewer than ex.MIN_POSTS posts on its platform, too few to trust its median; judge only "
-             "the formats with at least ex.MIN_POSTS posts there", lambda ds: format_card(ds, min_posts=0),
-             teaches="judge only the formats with at least MIN_POSTS posts on the platform"),
         Step("raw-er", "the evidence is the raw median post_er; compare with rel_er", raw_er_formats,
              teaches="judge the formats by rel_er, each post against its own account"),
     ),

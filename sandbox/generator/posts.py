@@ -29,7 +29,6 @@ from .. import _calibration as cal
 from .._scales import Scale
 from .._schema import FORMATS, PLATFORM_FORMATS, PLATFORMS, POSTS, TOPICS, VIDEO_FORMATS
 from .effects import DECOY_TOPIC_WEIGHT, HIGH_ER_PLATFORMS, Effects
-from .habits import format_trial, giveaways
 from .ids import make_ids
 from .captions import make_post_text
 from .pools import Pools
@@ -183,10 +182,6 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     habits = rng.choice(24, size=(len(accounts), 2), p=day_w_hours / day_w_hours.sum())
     hour = np.where(rng.random(n) < cal.HABIT_SHARE, habits[acc, rng.integers(0, 2, n)],
                     rng.choice(24, size=n, p=hour_w))
-    # the planted habits draw from a child of this block's stream, so the block's other draws are those of a world
-    # without them
-    habit_rng = rng.spawn(1)[0]
-    giveaway_lift = giveaways(accounts, acc, hour, habit_rng)
     local_seconds = local_day * 86400 + hour * 3600 + rng.integers(0, 3600, n)
     seconds = local_to_utc(local_seconds, accounts["_timezone"].to_numpy(dtype=object)[acc], start)
     # the period is UTC: posts pushed over either edge move one day inward
@@ -205,7 +200,6 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
         mix = rng.dirichlet(base * cal.FORMAT_MIX_CONCENTRATION, len(accounts))
         local = _draw_rows(mix, acc[mask], rng)
         fmt_code[mask] = np.array([FORMATS.index(f) for f in fmts])[local]
-    fmt_code, trial_lift = format_trial(accounts, acc, fmt_code, FORMATS, cal.FORMAT_MIX, habit_rng)
     fmt = np.array(FORMATS, dtype=object)[fmt_code]
     topic_base = np.array([[cal.INDUSTRY_TOPIC_WEIGHT if t in cal.INDUSTRY_TOPICS[i] else 1.0 for t in TOPICS]
                            for i in accounts["_industry"]]).reshape(len(accounts), len(TOPICS))
@@ -277,7 +271,7 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     topic_er = np.array([effects.topic_er[t] for t in TOPICS])[topic_code]
     er = (_by_platform(plat_code, cal.ER_IMPRESSIONS) * accounts["_er_factor"].to_numpy()[acc]
           * fmt_er * topic_er * window_er * weekday_er * effects.hashtag_er(n_tags) / normaliser
-          * np.where(is_boosted, cal.PAID_ER, 1.0) * viral ** cal.VIRAL_ER_EXPONENT * trial_lift * giveaway_lift
+          * np.where(is_boosted, cal.PAID_ER, 1.0) * viral ** cal.VIRAL_ER_EXPONENT
           * noise ** -cal.ER_REACH_ELASTICITY / post_spread_median()
           * split_lognormal(rng, cal.ER_POST_SIGMA_UP, cal.ER_POST_SIGMA_DOWN, n))
     engagements = rng.binomial(impressions, np.minimum(er, 0.5))

@@ -32,7 +32,6 @@ from .comments import CommentEvents, make_comments
 from .detect import detectability
 from .effects import Effects, draw_effects
 from .followers import FollowerEvents, make_followers_daily, plan_follower_events, plant_small_account, post_activity
-from .habits import habits_truth, plant_habits
 from .ids import id_width
 from .influencers import cheap_cheater_id, cheap_cheater_row, make_influencers
 from .money import make_fx_rates
@@ -94,7 +93,6 @@ def plan_world(seed: int = 0, scale=DEFAULT_SCALE, locale: str = "en_US") -> Wor
     accounts, small_account = plant_small_account(accounts, effects_rng)
     crisis = pick_crisis(accounts, scale, effects_rng)
     accounts, post_events, comment_events = plan_events(accounts, crisis, (small_account,), scale, effects_rng)
-    accounts = plant_habits(accounts, effects.format_er, effects.best_format, child_rng(seed, "habits"))
     accounts.attrs["post_id_width"] = id_width(int(accounts["_n_posts"].sum()), 7)
     campaigns = make_campaigns(accounts, scale, child_rng(seed, "campaigns"), pools.currency)
     fx_rates = make_fx_rates(pools.currency, pools.countries)
@@ -186,7 +184,6 @@ def world_truth_from_counts(plan: WorldPlan, counts: dict[str, int], bought_foll
             "unfollow_multiplier": crisis.unfollow_multiplier, "follow_multiplier": crisis.follow_multiplier,
             "negative_share_before": cal.COMMENT_SENTIMENT[0], "negative_share_during": crisis.negative_share,
         },
-        "habits": habits_truth(plan.accounts),
         "follower_events": plan.events.truth(plan.accounts, scale),
         "events": events_truth(plan.accounts, plan.post_events, plan.comment_events, scale),
         "bot_spikes": int(counts["bot_spikes"]),
