@@ -7,31 +7,38 @@ Whether every typical mistake and dropped step is rejected is tests/test_exercis
 import pandas as pd
 import pytest
 
+from sandbox import analysis as an
 from sandbox.exercises import get_exercise
 
 
 @pytest.mark.slow
 def test_best_hour_is_judged_on_each_world(default_world, fresh_worlds):
-    """03.q5: no hour is accepted on more than 60% of the worlds (a hard-coded hour fails elsewhere),
-    and the accepted hours are the data's best and its near-ties only, never a whole planted window
-    (planted on each brand's local clock, the clock of the notebook's market)."""
+    """03.q5: no hour is accepted on more than 60% of the worlds (a hard-coded hour fails elsewhere), and the
+    accepted hours are the data's best and the hours its noise cannot rank below it (within TIE_SE standard errors
+    of the difference), never the planted window as such (printed: how often the band happens to hold it whole)."""
+    ex3 = __import__("sandbox.exercises.ex03_when_to_post", fromlist=["x"])
     q = get_exercise("03_when_to_post")["q5"]
     worlds = [default_world, *fresh_worlds]
-    accepted = []
+    accepted, whole_window = [], 0
     for ds in worlds:
         hours, values = q.reference(ds)
         accepted.append(hours)
         lo, hi = ds.truth["platforms"]["instagram"]["best_window"]["hours"]
-        assert not set(range(lo, hi)) <= hours, (ds.meta["seed"], hours)
+        whole_window += set(range(lo, hi)) <= hours
+        ig = ex3.instagram(ds)
+        cells = an.medians_with_errors(ig["er"], ig["hour"]).loc[values.index]
         best = int(values.idxmax())
-        assert best in hours and all(values[h] >= values[best] * 0.99 for h in hours)
+        noise = (cells["error"] ** 2 + cells.loc[best, "error"] ** 2) ** 0.5
+        within = {int(h) for h in values.index if values[best] - values[h] <= ex3.TIE_SE * noise[h]}
+        assert best in hours and hours == within, (ds.meta["seed"], hours, within)
     share = {h: sum(h in a for a in accepted) / len(worlds) for h in range(24)}
-    print("\nshare of worlds accepting each hour:", {h: f"{s:.0%}" for h, s in share.items() if s})
+    print("\nshare of worlds accepting each hour:", {h: f"{s:.0%}" for h, s in share.items() if s},
+          f"; the noise band holds the whole planted window on {whole_window} of {len(worlds)} worlds")
     assert max(share.values()) <= 0.6, share
 
 
 #: Insight questions whose answer is a decision read off the data (EXERCISES.md, bar 4).
-INSIGHTS = [("03_when_to_post", "q8"), ("06_campaigns_ab_tests", "q5"), ("06_campaigns_ab_tests", "q7")]
+INSIGHTS = [("06_campaigns_ab_tests", "q5"), ("06_campaigns_ab_tests", "q7")]
 MAX_SHARE = 0.6
 #: Insight answers known to be the same on more than MAX_SHARE of the worlds (``"NN.qK"`` -> why). Strict: a listed
 #: question whose answers now vary fails until it leaves the list.
@@ -68,6 +75,24 @@ def test_insight_answers_vary_between_worlds(notebook, qid, default_world, fresh
     share = max(keys.count(k) for k in set(keys)) / len(keys)
     print(f"\n{notebook} {qid}: most frequent answer on {share:.0%} of the worlds")
     assert share <= MAX_SHARE
+
+
+@pytest.mark.slow
+def test_when_to_post_cards_vary_between_worlds(default_world, fresh_worlds):
+    """03.q6 (the best weekday) and 03.q8 (the weekend effect, judged against its bootstrap interval): no label is
+    accepted on more than 60% of the worlds (the evidence numbers differ on every world anyway)."""
+    ex = get_exercise("03_when_to_post")
+    worlds = [default_world, *fresh_worlds]
+    shares = {}
+    for qid in ("q6", "q8"):
+        counts = {}
+        for ds in worlds:
+            for label in ex[qid].reference(ds)[0]:
+                counts[label] = counts.get(label, 0) + 1
+        shares[qid] = {label: n / len(worlds) for label, n in counts.items()}
+        print(f"\n03.{qid} share of worlds accepting each answer:",
+              {k: f"{s:.0%}" for k, s in sorted(shares[qid].items(), key=lambda kv: -kv[1])})
+    assert all(max(s.values()) <= MAX_SHARE for s in shares.values()), shares
 
 
 @pytest.mark.slow

@@ -41,8 +41,15 @@ MIN_SEED_RATE = 0.9
 #: being tuned. Strict: a listed row that now passes fails the test until it is removed from this list.
 KNOWN_WEAK: dict[str, str] = {
     "01.q8.per-account": "the brand with the most posts is the most active per account, or within NEAR_TIE of it, on "
-                         "5 of 20 seeds (1, 6, 15, 19, 20): the world must plant, in every world, a most-active brand "
-                         "whose posts per account beat the total-posts leader's by more than NEAR_TIE",
+                         "the default world and 10 of 20 seeds (world v3): planting a most-active brand by moving "
+                         "posts between brands made it 21 of 21, but any change of post counts re-rolls the block's "
+                         "posts stream, and tests/test_effects then missed effects on 4 of 50 seeds (limit 2); the "
+                         "plant needs the extra posts drawn without shifting the block's other draws",
+    "03.q5.thin-hours": "the top hour over every hour is rejected on the default world but on 16 of 20 seeds only: "
+                        "the night hours need a planted lift (giveaways at 0-3 h lifted it to 21 of 21, but the "
+                        "generator change failed tests/test_calibration_report on the branch tune-03-05, withdrawn)",
+    "05.q7.thin-hours": "as 03.q5.thin-hours: rejected on 12 of 20 seeds and not on the default world without the "
+                        "night giveaways",
     "08.q5.absolute-inflation": "the account whose bot spikes add the most ER per post (reported - clean) is also the "
                                 "most inflated relative to its clean ER on the default world and 9 of 20 seeds: a "
                                 "spike's ER (0.3-1) does not depend on its account's, so the accounts with most spikes "
@@ -61,17 +68,6 @@ KNOWN_WEAK: dict[str, str] = {
 #: Questions whose text teaches a step but declare none yet (``"NN.qK"`` -> the steps to declare; "mistake x" is
 #: an existing mistake that is the dropped step: make it a Step, same id). Strict too.
 KNOWN_UNDECLARED: dict[str, str] = {
-    "03.q2": "the market's clock (mistake utc)",
-    "03.q3": "the market's clock (mistake utc)",
-    "03.q4": "the market's clock (mistake utc)",
-    "03.q5": "MIN_SHARE (mistake thin-hours), the market's clock (mistake utc)",
-    "03.q6": "the market's clock (weekdays read in UTC: to write)",
-    "03.q7": "the market's clock (weekdays read in UTC: to write; the module says it discriminates on 80% of seeds)",
-    "04.q4": "the account's own median (post_er left raw: to write)",
-    "04.q8": "MIN_POSTS (to write: issue 20 found it changes nothing on 12 of 12 seeds), rel_er (mistake raw-er)",
-    "05.q5": "each brand's own clock (mistake utc)",
-    "05.q6": "each brand's own clock (mistake utc)",
-    "05.q7": "MIN_SHARE (mistake thin-hours), each brand's own clock (mistake utc)",
     "12.q2": "the platform's typical post as yardstick (mistake raw-rate)",
     "12.q3": "the platform's typical post as yardstick (mistake raw-median)",
     "12.q4": "the local clock (mistake utc), MIN_SHARE (mistake thin-hours), the account baseline (mistake raw-er)",

@@ -6,7 +6,8 @@ Topic modules (each small, each with one job):
 - :mod:`~sandbox.analysis.clocks`: local clocks (``brands.timezone``) and the best local hour;
 - :mod:`~sandbox.analysis.baselines`: per-account baselines (each post against its own account);
 - :mod:`~sandbox.analysis.samples`: minimum samples before a best cell is named;
-- :mod:`~sandbox.analysis.bands`: near-ties and the noise bands of insight cards;
+- :mod:`~sandbox.analysis.bands`: near-ties and the noise bands of insight cards (standard errors of medians,
+  bootstraps);
 - :mod:`~sandbox.analysis.screens`: robust z-scores, the screens for outliers;
 - :mod:`~sandbox.analysis.segments`: audience segments compared fairly across platforms;
 - :mod:`~sandbox.analysis.crisis`: crisis frames, windows and the crisis card;
@@ -19,7 +20,9 @@ here. The library imports neither the exercises nor ``sandbox.reference``. Usage
 analysis as an`` then ``an.er_reach(ds.posts)``.
 """
 
-from .bands import FORMAT_TIE, HOUR_TIE, hour_card, near_best, near_best_hours, supported, top_labels
+from .bands import (BOOTSTRAP_RESAMPLES, BOOTSTRAP_SEED, FORMAT_TIE, HOUR_TIE, TIE_SE, bootstrap_medians, hour_card,
+                    median_error, medians_with_errors, near_best, near_best_hours, near_best_within_noise, supported,
+                    top_hour_card, top_labels)
 from .baselines import rated
 from .cache import last_dataset_cache
 from .clocks import best_local_hours, instagram_by_hour, local_hour, local_posted_at
@@ -29,13 +32,14 @@ from .rates import (engagements, er_followers, er_impressions, er_reach, followe
                     with_rates)
 from .samples import MIN_POSTS, MIN_SHARE, well_sampled
 from .screens import MAD_TO_SD, robust_z
-from .segments import segment_index
+from .segments import segment_cells, segment_index, segment_index_error
 
 __all__ = [
-    "FORMAT_TIE", "HOUR_TIE", "MAD_TO_SD", "MIN_POSTS", "MIN_SHARE", "best_local_hours", "crisis_account",
-    "crisis_accounts", "crisis_cards", "crisis_window", "daily", "engagements", "er_followers", "er_impressions",
-    "er_reach", "followers_on_post_day", "hour_card", "in_base_currency", "instagram_by_hour", "last_dataset_cache",
-    "local_hour",
-    "local_posted_at", "near_best", "near_best_hours", "posting_day", "rated", "robust_z", "segment_index",
-    "supported", "top_labels", "well_sampled", "with_rates",
+    "BOOTSTRAP_RESAMPLES", "BOOTSTRAP_SEED", "FORMAT_TIE", "HOUR_TIE", "MAD_TO_SD", "MIN_POSTS", "MIN_SHARE",
+    "TIE_SE", "best_local_hours", "bootstrap_medians", "crisis_account", "crisis_accounts", "crisis_cards",
+    "crisis_window", "daily", "engagements", "er_followers", "er_impressions", "er_reach", "followers_on_post_day",
+    "hour_card", "in_base_currency", "instagram_by_hour", "last_dataset_cache", "local_hour", "local_posted_at",
+    "median_error", "medians_with_errors", "near_best", "near_best_hours", "near_best_within_noise", "posting_day",
+    "rated", "robust_z", "segment_cells", "segment_index", "segment_index_error", "supported", "top_hour_card",
+    "top_labels", "well_sampled", "with_rates",
 ]

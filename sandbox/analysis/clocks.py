@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .bands import hour_card
+from .bands import hour_card, medians_with_errors, near_best_within_noise, top_hour_card
 from .rates import er_reach
 from .samples import well_sampled
 
@@ -37,8 +37,15 @@ def instagram_by_hour(ds, hours: pd.Series, how: str = "median", all_platforms: 
 
 
 def best_local_hours(ds, hours=None, how: str = "median") -> tuple:
-    """The data's best well-sampled instagram hour, every brand on its own clock (``hours``: another clock),
-    its near-ties, and the median ER by reach per hour (:func:`~sandbox.analysis.bands.hour_card`)."""
+    """The data's best well-sampled instagram hour, every brand on its own clock, its near-ties within the noise
+    (:func:`~sandbox.analysis.bands.near_best_within_noise`), and the median ER by reach per hour
+    (:func:`~sandbox.analysis.bands.hour_card`). ``hours`` (another clock) or ``how`` (another summary) give the
+    answer of a learner who made that mistake: the top hour of their numbers."""
+    mistaken = hours is not None or how != "median"
     hours = local_hour(ds) if hours is None else hours
-    instagram_hours = hours[ds.posts["platform"] == "instagram"]
-    return hour_card(well_sampled(instagram_by_hour(ds, hours, how), instagram_hours))
+    instagram = ds.posts["platform"] == "instagram"
+    values = well_sampled(instagram_by_hour(ds, hours, how), hours[instagram])
+    if mistaken:
+        return top_hour_card(values)
+    cells = medians_with_errors(er_reach(ds.posts[instagram]), hours[instagram]).loc[values.index]
+    return hour_card(values, {int(h) for h in near_best_within_noise(cells["median"], cells["error"])})

@@ -9,12 +9,13 @@ simple case of one ``tz_convert``. Notebook 05 generalises to every brand on its
 
 The reference analysis is the median engagement rate by reach per posting hour / weekday of the
 market's posts (local time, Monday = 0), which the learner also draws as a bar chart (q4). The best
-hour (q5) is judged on the data alone: its best well-sampled hour and near-ties within NEAR_TIE,
-with that hour's median as evidence. The best weekday (q6) also accepts the planted truth (``ds.truth``) where the data ranks it near the top,
-see :func:`sandbox.analysis.bands.supported`. The weekend effect (q8) is judged on the data
-within platforms: weekend posts come mostly from some platforms (the planted confounder
-``weekend_by_platform``), so the pooled ratio of q7 is the naive first look, and its label is
-q8's typical mistake.
+hour (q5) and the best weekday (q6) are judged on the data alone, against its own noise: the best
+well-sampled hour (weekday) and every one whose median is within one standard error of the difference
+(:func:`sandbox.analysis.bands.near_best_within_noise`), with that label's median as evidence. The
+weekend effect (q8) is judged within platforms, and against the noise: 'higher' or 'lower' when the
+bootstrap interval of the ratio excludes 1, 'about the same' when it holds 1. Weekend posts come mostly
+from some platforms (the planted confounder ``weekend_by_platform``), so the pooled ratio of q7 is the
+naive first look, and its label is q8's dropped step.
 
 In the notebook: ``q1, ..., q8 = ex.setup(globals())``.
 """
@@ -28,21 +29,27 @@ from .. import analysis as an
 from ..analysis import hour_card as card, well_sampled
 from ._chart import BarChart, bar_chart
 from ._compare import BestWithEvidence, FrameMatch, MemberOf, Scalar, Several, SeriesMatch
-from ._question import Exercise, Mistake, Question
+from ._question import Exercise, Mistake, Question, Step
 
 #: Hours holding less than this share of the instagram posts are too noisy to call "best"
 #: (a median of 6 posts can be anything); the notebook's ex.MIN_SHARE.
 MIN_SHARE = an.MIN_SHARE
-#: Noise band of the best-hour question: hours whose median ER is within 1% of the best hour's are
-#: near-ties, and each of them is accepted (the notebook's ex.NEAR_TIE).
-NEAR_TIE = an.HOUR_TIE
+#: Noise band of the best hour and weekday: labels whose median is within this many standard errors of the
+#: difference from the best one's are near-ties, and each of them is accepted (the notebook's ex.TIE_SE).
+TIE_SE = an.TIE_SE
+#: The standard error of a median (the notebook's ex.median_error, shown next to the best hours).
+median_error = an.median_error
 #: A clock learners convert to by mistake: their own (Paris), which is no brand's zone in the
 #: default locale. The realistic other wrong zones (most brands, most posts overall) are the
 #: market itself on most worlds, so no message could be trusted for them.
 OWN_ZONE = "Europe/Paris"
-#: Ratio band read as "about the same" in the weekday/weekend question.
-SAME_BAND = (0.95, 1.05)
 EFFECT_CHOICES = ("higher", "lower", "about the same")
+#: The weekend effect's interval (q8): the central LEVEL of BOOTSTRAP resamples of the ratio (the notebook's
+#: ex.LEVEL and ex.BOOTSTRAP). A learner's own bootstrap (another seed, another number of resamples) moves the
+#: interval's ends a little: the labels of the intervals LEVEL_BAND either side are accepted too.
+LEVEL = 0.90
+BOOTSTRAP = an.BOOTSTRAP_RESAMPLES
+LEVEL_BAND = 0.05
 #: Where clocks are read from: the market's zone, or UTC as ``posted_at`` is stored (a mistake).
 MARKET, UTC = "market", None
 
@@ -98,11 +105,15 @@ def window(ds, platform: str) -> dict | None:
 
 
 def best_hours(ds, how: str = "median", clock=MARKET, every_brand: bool = False) -> tuple[set, pd.Series]:
-    """The data's best well-sampled instagram hour of the market (local time) and its near-ties, with the
-    median ER per hour. The planted window plays no part: the learner is judged on what their data shows.
-    The arguments other than ``ds`` make mistakes."""
+    """The data's best well-sampled instagram hour of the market (local time) and its near-ties within the noise,
+    with the median ER per hour. The planted window plays no part: the learner is judged on what their data shows.
+    The arguments other than ``ds`` make mistakes: a learner who makes one names the top hour of their numbers."""
     ig = instagram(ds, clock, every_brand)
-    return card(well_sampled(ig.groupby("hour")["er"].agg(how), ig["hour"]))
+    values = well_sampled(ig.groupby("hour")["er"].agg(how), ig["hour"])
+    if how != "median" or clock != MARKET or every_brand:
+        return an.top_hour_card(values)
+    cells = an.medians_with_errors(ig["er"], ig["hour"]).loc[values.index]
+    return card(values, {int(h) for h in an.near_best_within_noise(cells["median"], cells["error"], TIE_SE)})
 
 
 def off_by_one(ds) -> tuple[set, pd.Series]:
@@ -113,18 +124,17 @@ def off_by_one(ds) -> tuple[set, pd.Series]:
 def best_hour_by_total(ds) -> tuple[set, pd.Series]:
     """Best well-sampled hour by total engagements instead of the rate, totals as evidence (a mistake)."""
     ig = instagram(ds)
-    return card(well_sampled(an.engagements(ig).groupby(ig["hour"]).sum().astype(float), ig["hour"]))
+    return an.top_hour_card(well_sampled(an.engagements(ig).groupby(ig["hour"]).sum().astype(float), ig["hour"]))
 
 
 def brand_local_best_hours(ds) -> tuple[set, pd.Series]:
     """The best well-sampled hour of every brand on its own clock: notebook 05's question (a mistake here)."""
-    return an.best_local_hours(ds)
+    return an.top_hour_card(an.best_local_hours(ds)[1])
 
 
-def thin_hours(ds) -> tuple[set, pd.Series]:
-    """Hours below MIN_SHARE, with their (noisy) medians (a mistake)."""
-    values = ig_er_by_hour(ds)
-    return card(values, set(values.index) - set(well_sampled(values, instagram(ds)["hour"]).index))
+def every_hour_best(ds) -> tuple[set, pd.Series]:
+    """The top hour over every hour, thin ones included (the step MIN_SHARE dropped)."""
+    return an.top_hour_card(ig_er_by_hour(ds))
 
 
 def ig_er_by_weekday(ds, platform_filter: bool = True) -> pd.Series:
@@ -132,9 +142,18 @@ def ig_er_by_weekday(ds, platform_filter: bool = True) -> pd.Series:
     return posts.groupby("weekday")["er"].median()
 
 
-def best_weekdays(ds) -> set:
-    planted = window(ds, "instagram")
-    return an.supported(ig_er_by_weekday(ds), set(planted["weekdays"]) if planted else set(), k=2)
+def best_weekdays(ds) -> tuple[set, pd.Series]:
+    """(the data's best weekday for the market's instagram posts and its near-ties within the noise, the median
+    ER by reach per weekday)."""
+    ig = instagram(ds)
+    cells = an.medians_with_errors(ig["er"], ig["weekday"])
+    return {int(d) for d in an.near_best_within_noise(cells["median"], cells["error"], TIE_SE)}, cells["median"]
+
+
+def top_weekday(values: pd.Series, shift: int = 0) -> tuple[set, pd.Series]:
+    """The weekday a learner reads off ``values`` (the largest), numbered from ``shift``, with ``values`` as evidence."""
+    values = values.set_axis(values.index + shift)
+    return {int(d) for d in an.top_labels(values)}, values
 
 
 def weekend_ratio(ds, how: str = "median", first_weekend_day: int = 5, every_brand: bool = False) -> float:
@@ -144,41 +163,85 @@ def weekend_ratio(ds, how: str = "median", first_weekend_day: int = 5, every_bra
     return float(posts["er"][weekend].agg(how) / posts["er"][~weekend].agg(how))
 
 
-def effect_label(ratio: float) -> str:
-    lo, hi = SAME_BAND
-    return "lower" if ratio < lo else "higher" if ratio > hi else "about the same"
-
-
-def weekend_pooled(ds) -> set:
-    """The label of the pooled ratio (q7): the naive first look, a mistake for q8 (the platform mix decides it)."""
-    return {effect_label(weekend_ratio(ds))}
-
-
-def weekend_ratios_by_platform(ds) -> pd.Series:
-    """Per platform: the market's median ER by reach of weekend posts / that of weekday posts."""
+def weekend_medians(ds) -> pd.DataFrame:
+    """The market's median ER by reach per platform (rows) for weekday (False) and weekend (True) posts."""
     posts = market(ds)
-    by = posts.assign(weekend=posts["weekday"] >= 5).groupby(["platform", "weekend"], observed=True)["er"].median()
-    by = by.unstack()
-    return by[True] / by[False]
+    return posts.groupby([posts["platform"].astype(str), posts["weekday"] >= 5])["er"].median().unstack()
 
 
-def weekend_within(ds) -> float:
-    """The weekend effect within platforms: geometric mean over platforms of their weekend / weekday ratios.
+def weekend_weights(ds) -> pd.Series:
+    """The market's weekend posts per platform: the weight of each platform's ratio (a ratio read off three
+    weekend posts says little)."""
+    posts = market(ds)
+    return posts[posts["weekday"] >= 5].groupby(posts["platform"].astype(str)).size()
+
+
+def within_ratios(ratios: pd.DataFrame, weights: pd.Series | None) -> pd.Series:
+    """Per row of ``ratios`` (one column per platform: its weekend / weekday ratio of medians; NaN where it has no
+    weekend or no weekday post), the geometric mean of the ratios over platforms, weighted by ``weights`` (per
+    platform; None: unweighted, the dropped step): the product of each ratio to the power of its weight's share."""
+    w = pd.Series(1.0, index=ratios.columns) if weights is None else weights.reindex(ratios.columns).fillna(0)
+    w = ratios.notna() * w.to_numpy()
+    return (ratios.fillna(1.0) ** w.div(w.sum(axis=1), axis=0)).prod(axis=1)
+
+
+def weekend_within(ds, weighted: bool = True) -> float:
+    """The weekend effect within platforms: the geometric mean over platforms of their weekend / weekday ratios,
+    weighted by their weekend posts (``weighted=False``: unweighted, the dropped step).
 
     Each platform is compared with itself, so the platform mix of weekend posts drops out; the
     geometric mean treats a ratio and its inverse symmetrically, as the planted truth does.
     """
-    return float(np.exp(np.log(weekend_ratios_by_platform(ds)).mean()))  # a platform without weekend posts is skipped
+    medians = weekend_medians(ds)
+    ratios = (medians[True] / medians[False]).to_frame().T
+    return float(within_ratios(ratios, weekend_weights(ds) if weighted else None).iloc[0])
 
 
-def weekend_effect(ds) -> set:
-    """The label of the weekend effect within platforms (the careful answer).
+@an.last_dataset_cache
+def weekend_bootstrap(ds, how: str = "within") -> np.ndarray:
+    """BOOTSTRAP resampled values of the weekend ratio: ``how`` "within" platforms (q8), "unweighted" within
+    platforms or "pooled" (q7's ratio): the dropped steps."""
+    posts = market(ds)
+    weekend = posts["weekday"] >= 5
+    if how == "pooled":
+        medians = an.bootstrap_medians(posts["er"], weekend)
+        return (medians[True] / medians[False]).to_numpy()
+    medians = an.bootstrap_medians(posts["er"], [posts["platform"].astype(str), weekend])
+    platforms = sorted({p for p, _ in medians.columns})
+    ratios = pd.DataFrame({p: medians.get((p, True), np.nan) / medians.get((p, False), np.nan) for p in platforms})
+    return within_ratios(ratios, weekend_weights(ds) if how == "within" else None).to_numpy()
+
+
+def interval_label(low: float, high: float) -> str:
+    """'higher' when the whole interval is above 1, 'lower' when below, 'about the same' when it holds 1."""
+    return "higher" if low > 1 else "lower" if high < 1 else "about the same"
+
+
+def weekend_labels(ds, how: str = "within") -> set:
+    """The label of the weekend ratio's central LEVEL bootstrap interval, and those of the intervals LEVEL_BAND
+    wider or narrower (a learner's own bootstrap moves the ends a little)."""
+    boot = weekend_bootstrap(ds, how)
+    return {interval_label(*np.quantile(boot, [(1 - level) / 2, (1 + level) / 2]))
+            for level in (LEVEL - LEVEL_BAND, LEVEL, LEVEL + LEVEL_BAND)}
+
+
+def weekend_card(ds, how: str = "within") -> tuple:
+    """(accepted labels, the ratio): the weekend effect within platforms judged against its bootstrap interval,
+    with the ratio as evidence (the careful answer); ``how`` "unweighted" or "pooled": a dropped step.
 
     Only the data decides: the planted label (``truth["confounders"]["weekend_by_platform"]["answer"]``)
     is measured over every brand on ER by impressions relative to each account, a finer comparison
     than the notebook's.
     """
-    return {effect_label(weekend_within(ds))}
+    ratio = weekend_ratio(ds) if how == "pooled" else weekend_within(ds, weighted=how == "within")
+    return weekend_labels(ds, how), ratio
+
+
+def upside_down_card(ds) -> tuple:
+    """The card read off weekday / weekend ratios (a mistake)."""
+    flip = {"higher": "lower", "lower": "higher", "about the same": "about the same"}
+    labels, ratio = weekend_card(ds)
+    return {flip[label] for label in labels}, 1 / ratio
 
 
 SERIES = SeriesMatch(rtol=1e-6)
@@ -194,6 +257,14 @@ CLOCK_MESSAGES = {
     "every_brand_utc": "these are every brand's posts per UTC hour: a UTC hour mixes the clocks of several time "
                        "zones; keep the market's posts and convert them with .dt.tz_convert(market_zone)",
 }
+#: What the clock step teaches (questions 1-5 read the market's posts on its clock).
+CLOCK = "read the market's posts on the market's clock (.dt.tz_convert(market_zone)), not in UTC as stored"
+
+
+def clock_step(answer, message: str = CLOCK_MESSAGES["utc"]) -> Step:
+    """The clock step dropped: the same answer from posted_at read in UTC."""
+    return Step("utc", message, answer, teaches=CLOCK)
+
 
 Q1 = Question(
     "q1", "The market: the time zone (brands.timezone) whose brands published the most instagram posts, and the "
@@ -214,12 +285,12 @@ Q1 = Question(
               "local_time = market['posted_at'].dt.tz_convert(market_zone)\n"
               "local_hour = local_time.dt.hour\n"
               "local_weekday = local_time.dt.day_of_week"),
+    steps=(clock_step(lambda ds: timing(ds, UTC)),),
     mistakes=(
         Mistake("iso-weekday", "`local_weekday` counts from 1 (ISO day numbers); here Monday = 0, use .dt.day_of_week",
                 lambda ds: (lambda z, h, w: (z, h, w + 1))(*timing(ds))),
         Mistake("hour-weekday-swapped",
                 "hour and weekday are swapped", lambda ds: (lambda z, h, w: (z, w, h))(*timing(ds))),
-        Mistake("utc", CLOCK_MESSAGES["utc"], lambda ds: timing(ds, UTC)),
         Mistake("every-brand", CLOCK_MESSAGES["every_brand"], lambda ds: timing(ds, every_brand=True)),
         Mistake("own-zone", CLOCK_MESSAGES["own_zone"], lambda ds: timing(ds, OWN_ZONE)),
         Mistake("every-brand-utc", CLOCK_MESSAGES["every_brand_utc"], lambda ds: timing(ds, UTC, every_brand=True)),
@@ -238,6 +309,7 @@ Q2 = Question(
               "ig = ig.assign(er=ig[['likes', 'comments', 'shares', 'saves']].sum(axis=1) / ig['reach'],\n"
               "               hour=local_hour, weekday=local_weekday)\n"
               "ig_er_by_hour = ig.groupby('hour')['er'].median()"),
+    steps=(clock_step(lambda ds: ig_er_by_hour(ds, clock=UTC)),),
     mistakes=(
         Mistake("all-platforms",
                 "you forgot to filter the platform: these are all the market's posts; keep instagram posts only",
@@ -246,7 +318,6 @@ Q2 = Question(
                 "these are MEAN rates per hour; the question asks for medians", lambda ds: ig_er_by_hour(ds, "mean")),
         Mistake("impressions-rate", "wrong denominator: that is ER by impressions; use reach",
                 lambda ds: ig_er_by_hour(ds, rate=an.er_impressions)),
-        Mistake("utc", CLOCK_MESSAGES["utc"], lambda ds: ig_er_by_hour(ds, clock=UTC)),
         Mistake("every-brand", CLOCK_MESSAGES["every_brand"], lambda ds: ig_er_by_hour(ds, every_brand=True)),
         Mistake("own-zone", CLOCK_MESSAGES["own_zone"], lambda ds: ig_er_by_hour(ds, clock=OWN_ZONE)),
         Mistake("every-brand-utc",
@@ -261,12 +332,12 @@ Q3 = Question(
     hints=("A pivot table puts one variable in rows and another in columns.",
            "`ig.pivot_table(...)` takes index=, columns=, values= and aggfunc= (here the median)."),
     solution="ig_heatmap = ig.pivot_table(index='weekday', columns='hour', values='er', aggfunc='median')",
+    steps=(clock_step(lambda ds: ig_heatmap(ds, clock=UTC)),),
     mistakes=(
         Mistake("transposed", "the table is transposed: weekdays go in the rows (index), hours in the columns",
                 lambda ds: ig_heatmap(ds).T),
         Mistake("mean-not-median",
                 "the cells hold MEANS; use the median (aggfunc='median')", lambda ds: ig_heatmap(ds, "mean")),
-        Mistake("utc", CLOCK_MESSAGES["utc"], lambda ds: ig_heatmap(ds, clock=UTC)),
     ),
 )
 
@@ -283,21 +354,25 @@ Q4 = Question(
     solution=("hour_chart = sns.barplot(data=ig, x='hour', y='er', estimator='median', errorbar=None)\n"
               "hour_chart.set(title=f'Instagram in {market_zone}: median ER by reach per local hour',\n"
               "               xlabel='local hour', ylabel='median ER by reach');"),
+    steps=(clock_step(lambda ds: ig_er_by_hour(ds, clock=UTC)),),
     mistakes=(
         Mistake("mean-estimator",
                 "the bars show MEAN rates, seaborn's default estimator; a few viral posts decide them, pass "
                 "estimator='median'", lambda ds: ig_er_by_hour(ds, "mean")),
-        Mistake("utc", CLOCK_MESSAGES["utc"], lambda ds: ig_er_by_hour(ds, clock=UTC)),
         Mistake("all-platforms", "that chart holds all the market's platforms; keep its instagram posts only",
                 lambda ds: ig_er_by_hour(ds, platform_filter=False)),
         Mistake("every-brand", CLOCK_MESSAGES["every_brand"], lambda ds: ig_er_by_hour(ds, every_brand=True)),
     ),
 )
 
+#: How the insight cards judge near-ties (the notebook's text says it too).
+TIES = ("its median is within TIE_SE (one) standard error of the difference from the best one's, so the data cannot "
+        "rank them")
+
 Q5 = Question(
     "q5", "Insight card: the best local hour to post on instagram in the market, among hours holding at least "
-    "MIN_SHARE (2%) of the market's instagram posts, and its evidence: that hour's median ER by reach. Hours "
-    "within NEAR_TIE (1%) of the best median count as ties.", ("best_hour_instagram", "best_hour_er"),
+    "MIN_SHARE (2%) of the market's instagram posts, and its evidence: that hour's median ER by reach. An hour is a "
+    f"near-tie of the best when {TIES}.", ("best_hour_instagram", "best_hour_er"),
     reference=best_hours, comparison=BestWithEvidence("hour"),
     hints=("Look for the highest value in ig_er_by_hour, but first drop the hours with few posts: "
            "a median of 6 posts is mostly noise.",
@@ -309,12 +384,16 @@ Q5 = Question(
               "well_sampled = ig_er_by_hour[ig_er_by_hour.index.isin(share[share >= ex.MIN_SHARE].index)]\n"
               "best_hour_instagram = int(well_sampled.idxmax())\n"
               "best_hour_er = well_sampled.max()"),
+    steps=(
+        Step("thin-hours",
+             f"that hour holds less than {MIN_SHARE:.0%} of the instagram posts, too few to trust its median; "
+             "keep only hours with at least ex.MIN_SHARE of the posts", every_hour_best,
+             teaches="judge only the hours holding at least MIN_SHARE of the market's instagram posts"),
+        clock_step(lambda ds: best_hours(ds, clock=UTC),
+                   "that is the best UTC hour of the market's posts: a manager schedules on the market's clock; "
+                   "use the local hours of question 1"),
+    ),
     mistakes=(
-        Mistake("thin-hours",
-                f"that hour holds less than {MIN_SHARE:.0%} of the instagram posts, too few to trust its median; "
-                "keep only hours with at least ex.MIN_SHARE of the posts", thin_hours),
-        Mistake("utc", "that is the best UTC hour of the market's posts: a manager schedules on the market's clock; "
-                "use the local hours of question 1", lambda ds: best_hours(ds, clock=UTC)),
         Mistake("every-brand",
                 "that card is computed on every brand's instagram posts; the card is for the market's brands, "
                 "the only ones on the market's clock", lambda ds: best_hours(ds, every_brand=True)),
@@ -335,34 +414,38 @@ Q5 = Question(
                 lambda ds: best_hours(ds, "mean")),
         Mistake("all-platforms",
                 "that is the best hour over ALL the market's platforms; the question is about instagram",
-                lambda ds: card(ig_er_by_hour(ds, platform_filter=False))),
+                lambda ds: an.top_hour_card(ig_er_by_hour(ds, platform_filter=False))),
     ),
     points=2,
     judgement=True,
 )
 
 Q6 = Question(
-    "q6", "Insight: which local weekday (Monday = 0) is best for instagram in the market, by median ER by reach?",
-    ("best_weekday_instagram",),
-    reference=best_weekdays, comparison=MemberOf(int, "weekday number"),
+    "q6", "Insight card: the best weekday (Monday = 0, the market's local_weekday of question 1) for instagram in the "
+    f"market by median ER by reach, and its evidence: that weekday's median. A weekday is a near-tie of the best when "
+    f"{TIES}.", ("best_weekday_instagram", "best_weekday_er"),
+    reference=best_weekdays, comparison=BestWithEvidence("weekday"),
     hints=("Group the market's instagram posts by weekday instead of hour.",
-           "best_weekday_instagram = ig.groupby('weekday')['er'].median().idxmax()"),
-    solution="best_weekday_instagram = int(ig.groupby('weekday')['er'].median().idxmax())",
+           "Group ig by its weekday column and take the median of er; the label of the largest value (`idxmax`, as "
+           "an int) is the weekday and the value there is the evidence."),
+    solution=("ig_er_by_weekday = ig.groupby('weekday')['er'].median()\n"
+              "best_weekday_instagram = int(ig_er_by_weekday.idxmax())\n"
+              "best_weekday_er = ig_er_by_weekday.max()"),
     mistakes=(
         Mistake("iso-weekday", "counted from 1? Monday is 0 here (dt.day_of_week)",
-                lambda ds: {d + 1 for d in best_weekdays(ds)}),
+                lambda ds: top_weekday(ig_er_by_weekday(ds), shift=1)),
         Mistake("all-platforms",
                 "that is the best weekday over ALL the market's platforms; the question is about instagram",
-                lambda ds: an.top_labels(ig_er_by_weekday(ds, platform_filter=False), 1)),
+                lambda ds: top_weekday(ig_er_by_weekday(ds, platform_filter=False))),
     ),
     judgement=True,
 )
 
 Q7 = Question(
-    "q7", "The market's posts, all platforms: median ER by reach of weekend posts (Saturday, Sunday, local time) "
-    "divided by that of weekday posts.", ("weekend_ratio",),
+    "q7", "The market's posts, all platforms: median ER by reach of weekend posts (Saturday and Sunday: "
+    "local_weekday 5 or 6) divided by that of weekday posts.", ("weekend_ratio",),
     reference=weekend_ratio, comparison=Scalar(rtol=1e-4),
-    hints=("Weekend posts have a local weekday of 5 or 6.",
+    hints=("Weekend posts have a local_weekday of 5 or 6.",
            "Compute er for the market's posts and a boolean `weekend` mask (local_weekday 5 or 6); `er[weekend]` "
            "and `er[~weekend]` are the two groups whose medians you divide."),
     solution=("er = market[['likes', 'comments', 'shares', 'saves']].sum(axis=1) / market['reach']\n"
@@ -374,36 +457,63 @@ Q7 = Question(
         Mistake("mean-not-median", "that ratio uses MEANS; use medians", lambda ds: weekend_ratio(ds, "mean")),
         Mistake("friday-weekend", "Friday is not weekend: weekend posts have dayofweek 5 (Saturday) or 6 (Sunday)",
                 lambda ds: weekend_ratio(ds, first_weekend_day=4)),
-        # UTC weekdays are not listed: they move only the posts near midnight, which leaves the medians of a
-        # London market unchanged on many worlds (caught on 80% of 20 seeds, not on the default world)
+        # weekdays read in UTC are not listed: the clock is question 1's step (local_weekday), and UTC moves only
+        # the posts of the first local hour after midnight in a London market (0.1% of them)
         Mistake("every-brand", "that ratio is over every brand's posts; keep the posts of the market's brands",
                 lambda ds: weekend_ratio(ds, every_brand=True)),
     ),
 )
 
+#: The learner's within-platform ratio and its bootstrap (solution code of question 8).
+WITHIN_CODE = (
+    "posts = market.assign(er=er, weekend=weekend)\n"
+    "by_platform = posts.groupby(['platform', 'weekend'], observed=True)['er'].median().unstack()\n"
+    "ratios = (by_platform[True] / by_platform[False]).dropna()\n"
+    "weights = posts[posts['weekend']].groupby('platform', observed=True).size()[ratios.index]\n"
+    "shares = weights / weights.sum()\n"
+    "within_ratio = (ratios ** shares).prod()\n"
+    "rng = np.random.default_rng(0)\n"
+    "cells = {key: group.dropna().to_numpy() for key, group in posts.groupby(['platform', 'weekend'], observed=True)['er']}\n"
+    "boot = []\n"
+    "for _ in range(ex.BOOTSTRAP):\n"
+    "    medians = pd.Series({key: np.median(rng.choice(x, len(x))) for key, x in cells.items()}).unstack()\n"
+    "    boot.append(((medians[True] / medians[False])[ratios.index] ** shares).prod())\n"
+    "low, high = np.quantile(boot, [(1 - ex.LEVEL) / 2, (1 + ex.LEVEL) / 2])")
+
 Q8 = Question(
-    "q8", "Insight: in the market, within each platform, is engagement on weekends 'higher', 'lower' or "
-    "'about the same' (within 5%) compared with weekdays? Judge it on the geometric mean over platforms of each "
-    "platform's weekend / weekday ratio of median ER by reach.", ("weekend_effect",),
-    reference=weekend_effect, comparison=MemberOf(str, "choice", options=EFFECT_CHOICES),
+    "q8", "Insight card: in the market, within each platform, is engagement on weekends 'higher', 'lower' or "
+    "'about the same' compared with weekdays, and the evidence: within_ratio, the geometric mean over platforms of "
+    "each platform's weekend / weekday ratio of median ER by reach, weighted by the platform's weekend posts. Judge "
+    "it against its noise, its central LEVEL (90%) bootstrap interval: 'higher' when the whole interval is above 1, "
+    "'lower' when it is below 1, 'about the same' when it holds 1.",
+    ("weekend_effect", "within_ratio"),
+    reference=weekend_card,
+    comparison=Several(("weekend_effect", "within_ratio"),
+                       (MemberOf(str, "choice", options=EFFECT_CHOICES), Scalar(rtol=1e-4))),
     hints=("Compare each platform with itself: the market's weekend posts are not spread over the platforms "
-           "like its weekday posts.",
+           "like its weekday posts. Then ask whether the ratio could be 1 by chance.",
            "Group the market's posts by platform and by a weekend flag, take the median er, `.unstack()` the flag "
-           "and divide the weekend column by the weekday column: one ratio per platform.",
-           f"Average those ratios geometrically (the product to the power 1 / their count), then read the label: below "
-           f"{SAME_BAND[0]} is 'lower', above {SAME_BAND[1]} 'higher', in between 'about the same'."),
-    solution=("posts = market.assign(er=er, weekend=weekend)\n"
-              "by_platform = posts.groupby(['platform', 'weekend'], observed=True)['er'].median().unstack()\n"
-              "platform_ratios = by_platform[True] / by_platform[False]\n"
-              "within_ratio = platform_ratios.prod() ** (1 / platform_ratios.count())\n"
-              "weekend_effect = 'lower' if within_ratio < 0.95 else 'higher' if within_ratio > 1.05 "
-              "else 'about the same'"),
+           "and divide the weekend column by the weekday column: one ratio per platform. The weighted geometric mean "
+           "multiplies the ratios, each to the power of its platform's share of the weekend posts.",
+           "The bootstrap: draw each (platform, weekend) group's er values again with replacement "
+           "(`rng.choice(x, len(x))`), recompute the weighted geometric mean, ex.BOOTSTRAP times (the weights stay "
+           "the same); `np.quantile` of those values at (1 - ex.LEVEL) / 2 and (1 + ex.LEVEL) / 2 bounds the "
+           "interval."),
+    solution=(WITHIN_CODE + "\n"
+              "weekend_effect = 'higher' if low > 1 else 'lower' if high < 1 else 'about the same'"),
+    steps=(
+        Step("pooled", "that is the pooled answer of question 7: weekend posts come mostly from a few platforms, so "
+             "the pooled ratio measures the platform mix; compare weekends with weekdays within each platform",
+             lambda ds: weekend_card(ds, "pooled"),
+             teaches="compare weekend and weekday posts within each platform, not pooled"),
+        Step("unweighted", "that is the plain geometric mean of the platforms' ratios, where a platform with a "
+             "handful of weekend posts counts as much as one with hundreds; weight each platform by its weekend posts",
+             lambda ds: weekend_card(ds, "unweighted"),
+             teaches="weight each platform's ratio by its weekend posts"),
+    ),
     mistakes=(
-        Mistake("pooled", "that is the pooled answer of question 7: weekend posts come mostly from a few platforms, so "
-                "the pooled ratio measures the platform mix; compare weekends with weekdays within each platform",
-                weekend_pooled),
-        # the upside-down reading is not listed: it differs from the reference only when the effect is
-        # not 'about the same' (about half of the worlds), so no message could be trusted
+        Mistake("upside-down", "within_ratio is upside down: divide the weekend median by the weekday median",
+                upside_down_card),
     ),
     points=2,
     judgement=True,

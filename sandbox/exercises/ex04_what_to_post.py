@@ -6,8 +6,10 @@ than topics do, and brands post some topics mostly on high-engagement platforms 
 divides each post's ER by its own account's median ER (``rel_er``: 1.2 = 20% better than that
 account usually does), which controls for platform and account size at once.
 
-Insight answers are judged on the learner's data alone (course datasets ship without truth): the
-best label and its near-ties within NEAR_TIE, with the label's value as evidence.
+Insight answers are judged on the learner's data alone (course datasets ship without truth), against
+its own noise: the best label and every label whose median is within TIE_SE standard errors of the
+difference from the best one's (:func:`sandbox.analysis.near_best_within_noise`), with the label's
+value as evidence.
 
 In the notebook: ``q1, ..., q8 = ex.setup(globals())``.
 """
@@ -20,12 +22,15 @@ from .. import analysis as an
 from ..analysis import rated
 from ._chart import BarChart, bar_chart
 from ._compare import BestPerGroup, FrameMatch, LabelCard, SeriesMatch
-from ._question import Exercise, Mistake, Question
+from ._question import Exercise, Mistake, Question, Step
 
 #: A platform's format is judged only on formats with at least this many posts there (the notebook's ex.MIN_POSTS).
 MIN_POSTS = an.MIN_POSTS
-#: Noise band of the insight cards: labels whose median relative ER is within 2% of the best are ties.
-NEAR_TIE = an.FORMAT_TIE
+#: Noise band of the insight cards: labels whose median relative ER is within this many standard errors of the
+#: difference from the best one's are ties (the notebook's ex.TIE_SE).
+TIE_SE = an.TIE_SE
+#: The standard error of a median (the notebook's ex.median_error).
+median_error = an.median_error
 ENGAGEMENTS = "ds.posts[['likes', 'comments', 'shares', 'saves']].sum(axis=1)"
 
 
@@ -47,20 +52,25 @@ def rel_er(ds, by: str = "account_id", how: str = "median") -> pd.Series:
     return rated(ds, by=by, how=how)["rel_er"]
 
 
-def near_best(values: pd.Series) -> set:
-    """Labels within NEAR_TIE (relative) of the largest value: the data cannot tell them apart."""
-    return an.near_best(values, NEAR_TIE)
-
-
 def topic_rel(ds, by: str = "account_id", how: str = "median") -> pd.Series:
     """Median (or ``how``) relative ER per topic."""
     return rated(ds, by=by).groupby("topic")["rel_er"].agg(how)
 
 
+def near_ties(values: pd.Series, groups) -> set:
+    """The labels of ``groups`` whose median of ``values`` the data cannot tell apart from the best one's."""
+    cells = an.medians_with_errors(values, groups)
+    return an.near_best_within_noise(cells["median"], cells["error"], TIE_SE)
+
+
 def topic_card(ds, by: str = "account_id", how: str = "median") -> tuple:
-    """(accepted topics, median relative ER per topic, posts per topic)."""
+    """(accepted topics, median relative ER per topic, posts per topic): the best topic and its near-ties within the
+    noise; with ``by`` or ``how`` (a mistake) the top topic of those numbers, as a learner reads it."""
     values = topic_rel(ds, by, how)
-    return near_best(values), values, rated(ds).groupby("topic").size()
+    posts = rated(ds, by=by)
+    accepted = near_ties(posts["rel_er"], posts["topic"]) if (by, how) == ("account_id", "median") \
+        else an.top_labels(values)
+    return accepted, values, rated(ds).groupby("topic").size()
 
 
 def pooled_card(ds) -> tuple:
@@ -85,10 +95,20 @@ def format_cells(ds, how: str = "median", column: str = "rel_er", min_posts: int
     return values[g.size() >= min_posts]
 
 
-def format_card(ds, how: str = "median", column: str = "rel_er") -> tuple:
-    """(accepted formats per platform, median relative ER per (platform, format))."""
-    values = format_cells(ds, how, column)
-    return {p: {f for _, f in near_best(values[[p]])} for p in values.index.unique("platform")}, values
+def format_card(ds, how: str = "median", column: str = "rel_er", min_posts: int = MIN_POSTS) -> tuple:
+    """(accepted formats per platform, median relative ER per (platform, format)): on each platform the best format
+    with at least ``min_posts`` posts and its near-ties within the noise; with ``how``, ``column`` or ``min_posts``
+    (mistakes) each platform's top format of those numbers, as a learner reads it."""
+    values = format_cells(ds, how, column, min_posts)
+    platforms = values.index.unique("platform")
+    if (how, column, min_posts) != ("median", "rel_er", MIN_POSTS):
+        return {p: an.top_labels(values[p]) for p in platforms}, values
+    posts = rated(ds)
+    accepted = {}
+    for p in platforms:
+        mine = posts[(posts["platform"] == p) & posts["format"].isin(values[p].index)]
+        accepted[p] = near_ties(mine["rel_er"], mine["format"])
+    return accepted, values
 
 
 def chosen_formats(ds, choose) -> tuple:
@@ -113,9 +133,8 @@ def most_posted_format(ds) -> tuple:
 
 
 def raw_er_formats(ds) -> tuple:
-    """Best cell by raw median ER, with the raw median as evidence (a mistake)."""
-    values = format_cells(ds, column="er")
-    return {p: {values[p].idxmax()} for p in values.index.unique("platform")}, values
+    """Best cell by raw median ER, with the raw median as evidence (the baseline step dropped)."""
+    return format_card(ds, column="er")
 
 
 SERIES = SeriesMatch(rtol=1e-6)
@@ -177,6 +196,10 @@ Q4 = Question(
            "`post_er.groupby(ds.posts['account_id']).transform('median')` gives each post its account's "
            "median, aligned with the posts."),
     solution="rel_er = post_er / post_er.groupby(ds.posts['account_id']).transform('median')",
+    steps=(
+        Step("raw-er", "that is post_er itself; divide each post's rate by the median post_er of its own account",
+             post_er, teaches="divide each post's rate by its own account's median rate"),
+    ),
     mistakes=(
         Mistake("platform-baseline",
                 "that divides by the PLATFORM's median; divide by the median of the post's own account",
@@ -188,8 +211,9 @@ Q4 = Question(
 
 Q5 = Question(
     "q5", "Insight card: the topic to recommend, judged fairly by the median of rel_er per topic; its "
-    "evidence (that median) and its sample size (the number of posts on that topic). Topics within "
-    "NEAR_TIE (2%) of the best median are ties.", ("best_topic", "best_topic_rel", "best_topic_posts"),
+    "evidence (that median) and its sample size (the number of posts on that topic). A topic is a near-tie of the "
+    "best when its median is within TIE_SE (one) standard error of the difference from the best one's.",
+    ("best_topic", "best_topic_rel", "best_topic_posts"),
     reference=topic_card, comparison=LabelCard("topic"),
     hints=("Group rel_er by topic as you grouped post_er in question 2, and read off the largest median.",
            "The label of the largest value is the topic (`idxmax`); the value there is the evidence; count "
@@ -200,11 +224,13 @@ Q5 = Question(
               "best_topic = topic_rel.idxmax()\n"
               "best_topic_rel = topic_rel.max()\n"
               "best_topic_posts = int((ds.posts['topic'] == best_topic).sum())"),
+    steps=(
+        Step("pooled-favourite",
+             "that is the POOLED favourite: it is posted mostly on high-engagement platforms (see your "
+             "topic_platform table); compare topics with rel_er, each post against its own account",
+             pooled_card, teaches="judge the topics by rel_er, each post against its own account"),
+    ),
     mistakes=(
-        Mistake("pooled-favourite",
-                "that is the POOLED favourite: it is posted mostly on high-engagement platforms (see your "
-                "topic_platform table); compare topics with rel_er, each post against its own account",
-                pooled_card),
         Mistake("platform-baseline",
                 "that evidence is relative to the PLATFORM's median; use rel_er, relative to each account's "
                 "own median", lambda ds: topic_card(ds, by="platform")),
@@ -258,7 +284,7 @@ MODEL_ANSWER = (
     'pooled median pointed to another topic only because that topic is posted mostly on the platforms '
     'that engage best; within the same accounts it does no better than average. On each platform, favour '
     'the format of the card (its median rel_er is the evidence); formats with fewer than 30 posts on a '
-    'platform are not judged, and close seconds within 2% are as good a bet. Hashtags: posts with a '
+    'platform are not judged, and close seconds within the noise are as good a bet. Hashtags: posts with a '
     "moderate number of hashtags (the peak of the chart) do a few percent better than the account's "
     'typical post and posts stuffed with hashtags clearly worse, so cap the count rather than add more. '
     'Re-check in a quarter: medians of a few hundred posts move.'
@@ -267,7 +293,8 @@ MODEL_ANSWER = (
 Q8 = Question(
     "q8", "Insight card per platform: the format to recommend on each platform by median rel_er, among "
     "formats with at least MIN_POSTS (30) posts on that platform, and its evidence (that median); two "
-    "Series indexed by platform. Formats within NEAR_TIE (2%) of a platform's best are ties.",
+    "Series indexed by platform. A format is a near-tie of its platform's best when its median is within TIE_SE "
+    "(one) standard error of the difference from the best one's.",
     ("best_format", "best_format_rel"),
     reference=format_card, comparison=BestPerGroup("platform", "format"),
     hints=("Compare formats within each platform: a reel on tiktok and a text post on linkedin do not "
@@ -282,13 +309,16 @@ Q8 = Question(
               "top = cells.sort_values('median', ascending=False).drop_duplicates('platform').set_index('platform')\n"
               "best_format = top['format']\n"
               "best_format_rel = top['median']"),
+    steps=(
+        Step("raw-er", "the evidence is the raw median post_er; compare with rel_er", raw_er_formats,
+             teaches="judge the formats by rel_er, each post against its own account"),
+    ),
     mistakes=(
         Mistake("one-format-for-all",
                 "that is one format for every platform (the best over all posts); each platform has its own "
                 "formats and audience, compare formats within each platform", one_format_for_all),
         Mistake("most-posted",
                 "that is each platform's most POSTED format, not its best performing one", most_posted_format),
-        Mistake("raw-er", "the evidence is the raw median post_er; compare with rel_er", raw_er_formats),
         Mistake("mean-not-median",
                 "that evidence is a MEAN of rel_er; use the median", lambda ds: format_card(ds, "mean")),
     ),

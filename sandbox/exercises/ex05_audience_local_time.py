@@ -3,11 +3,14 @@
 Segments are ``age_group + " " + gender`` of the ``audience`` table (followers and engaged users per
 account and segment). Platforms differ far more than segments and their audiences differ in age, so
 the fair engagement index of a segment compares its engaged-user rate with its own platform's rate,
-then averages over platforms (:func:`sandbox.analysis.segment_index`, the one source).
+then averages over platforms weighted by the segment's followers there
+(:func:`sandbox.analysis.segment_index`, the one source): a platform where a segment holds a few dozen
+followers does not decide its index.
 
 Posting times are stored in UTC but brands post, and their audiences read, on their local clock
 (``brands.timezone``); the best posting window lives in local time. Insight answers are judged on
-the learner's data alone (course datasets ship without truth).
+the learner's data alone (course datasets ship without truth), against its own noise: the best label
+and every label within one standard error of the difference (:data:`TIE_SE`).
 
 In the notebook: ``q1, ..., q7 = ex.setup(globals())``.
 """
@@ -17,17 +20,15 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import analysis as an
-from ..analysis import best_local_hours, hour_card as card, instagram_by_hour, local_hour
+from ..analysis import best_local_hours, instagram_by_hour, local_hour, top_hour_card
 from ._chart import BarChart, bar_chart
 from ._compare import BestWithEvidence, LabelCard, SeriesMatch
-from ._question import Exercise, Mistake, Question
+from ._question import Exercise, Mistake, Question, Step
 
-#: The notebook's ex.MIN_SHARE (hours with fewer instagram posts are not judged) and ex.NEAR_TIE (hour ties).
+#: The notebook's ex.MIN_SHARE (hours with fewer instagram posts are not judged) and ex.TIE_SE (the noise band of
+#: the insight cards: labels within this many standard errors of the difference from the best one are ties).
 MIN_SHARE = an.MIN_SHARE
-NEAR_TIE = an.HOUR_TIE
-
-#: Noise band of the segment card: segments whose index is within 2% of the best one are ties.
-SEGMENT_TIE = 0.02
+TIE_SE = an.TIE_SE
 
 
 def audience(ds) -> pd.DataFrame:
@@ -47,16 +48,22 @@ def segment_rate(ds, numerator: str = "engaged_users") -> pd.Series:
     return g[numerator].sum() / g["followers"].sum()
 
 
-def segment_index(ds, how: str = "mean") -> pd.Series:
-    """Each segment's engaged-user rate over its platform's rate, averaged (``how``) over platforms."""
-    if how == "mean":
+def segment_index(ds, how: str = "weighted") -> pd.Series:
+    """Each segment's engaged-user rate over its platform's rate, averaged over platforms weighted by the segment's
+    followers there (``how="mean"``, ``"median"``: unweighted, mistakes)."""
+    if how == "weighted":
         index = an.segment_index(ds)
         return pd.Series(index.to_numpy(), index=[f"{a} {g}" for a, g in index.index])
-    a = audience(ds)
-    cells = a.groupby(["platform", "segment"])[["engaged_users", "followers"]].sum()
-    totals = cells.groupby(level="platform").transform("sum")
-    relative = (cells["engaged_users"] / cells["followers"]) / (totals["engaged_users"] / totals["followers"])
-    return relative.groupby(level="segment").agg(how)
+    cells = an.segment_cells(ds)
+    relative = cells["engaged_users"] / cells["followers"] / cells["platform_rate"]
+    segment = [f"{a} {g}" for _, a, g in relative.index]
+    return relative.groupby(segment).agg(how)
+
+
+def segment_error(ds) -> pd.Series:
+    """The standard error of each segment's index (:func:`sandbox.analysis.segment_index_error`)."""
+    error = an.segment_index_error(ds)
+    return pd.Series(error.to_numpy(), index=[f"{a} {g}" for a, g in error.index])
 
 
 def unadjusted_index(ds) -> pd.Series:
@@ -65,24 +72,22 @@ def unadjusted_index(ds) -> pd.Series:
     return segment_rate(ds) / (a["engaged_users"].sum() / a["followers"].sum())
 
 
-def near_best(values: pd.Series, tie: float = SEGMENT_TIE) -> set:
-    return an.near_best(values, tie)
-
-
 def follower_share(ds) -> pd.Series:
     followers = segment_followers(ds)
     return followers / followers.sum()
 
 
 def segment_card(ds, index=None, share=None) -> tuple:
-    """(accepted segments, engagement index per segment, share of followers per segment)."""
-    index = segment_index(ds) if index is None else index
-    return near_best(index), index, follower_share(ds) if share is None else share
+    """(accepted segments, engagement index per segment, share of followers per segment).
 
-
-def well_sampled(ds, values: pd.Series, hours: pd.Series) -> pd.Series:
-    """``values`` restricted to the hours holding at least MIN_SHARE of the instagram posts."""
-    return an.well_sampled(values, hours[ds.posts["platform"] == "instagram"])
+    Accepted: the highest index and its near-ties within the noise; ``index`` (a mistake's numbers) names its own
+    highest segment, as a learner reads it."""
+    if index is None:
+        index = segment_index(ds)
+        accepted = an.near_best_within_noise(index, segment_error(ds), TIE_SE)
+    else:
+        accepted = an.top_labels(index)
+    return accepted, index, follower_share(ds) if share is None else share
 
 
 def utc_hours(ds) -> pd.Series:
@@ -100,6 +105,8 @@ def fixed_offset_hours(ds) -> pd.Series:
 
 
 SERIES = SeriesMatch(rtol=1e-6)
+#: What the clock step teaches (questions 5-7 read each post on its brand's clock).
+CLOCK = "read each post on its brand's clock (brands.timezone), not in UTC as stored"
 #: The learner's working table (given in the notebook's text): one row per account and segment.
 AUD_CODE = ("aud = ds.audience.assign(\n"
             "    segment=ds.audience['age_group'].astype(str) + ' ' + ds.audience['gender'].astype(str),\n"
@@ -147,30 +154,41 @@ Q2 = Question(
 
 Q3 = Question(
     "q3", "The fair segment index: for each platform, each segment's engaged-user rate divided by that "
-    "platform's overall rate; then the mean over platforms, a Series indexed by segment.", ("segment_index",),
+    "platform's overall rate; then the mean over platforms weighted by the segment's followers on each platform, a "
+    "Series indexed by segment.", ("segment_index",),
     reference=segment_index, comparison=SERIES,
     hints=("Compute the rate per (platform, segment) and per platform, then divide: 1.3 means that segment "
            "engages 30% more than the platform's typical follower.",
            "Group aud by ['platform', 'segment'] and sum engaged_users and followers; the platform totals come "
            "from grouping those sums by the platform level (`transform('sum')` keeps the shape).",
-           "Divide the two rates, then group the result by the segment level and take the mean."),
+           "Divide the two rates; the weighted mean of each segment is the sum over its platforms of relative x "
+           "followers, divided by the sum of its followers (group both by the segment level)."),
     solution=("cells = aud.groupby(['platform', 'segment'])[['engaged_users', 'followers']].sum()\n"
               "totals = cells.groupby(level='platform').transform('sum')\n"
               "relative = (cells['engaged_users'] / cells['followers']) / (totals['engaged_users'] / totals['followers'])\n"
-              "segment_index = relative.groupby(level='segment').mean()"),
+              "weighted = (relative * cells['followers']).groupby(level='segment').sum()\n"
+              "segment_index = weighted / cells['followers'].groupby(level='segment').sum()"),
+    steps=(
+        Step("not-platform-controlled",
+             "that divides the pooled rate by the overall rate: the platform is not controlled for; compare "
+             "each segment with its own platform's rate first", unadjusted_index,
+             teaches="compare each segment with its own platform's rate"),
+        Step("unweighted-mean",
+             "that is the plain mean over platforms, where a platform on which the segment has a few dozen followers "
+             "counts as much as one with thousands; weight each platform by the segment's followers there",
+             lambda ds: segment_index(ds, "mean"), teaches="weight the platforms by the segment's followers on each"),
+    ),
     mistakes=(
-        Mistake("not-platform-controlled",
-                "that divides the pooled rate by the overall rate: the platform is not controlled for; compare "
-                "each segment with its own platform's rate first", unadjusted_index),
-        Mistake("median-over-platforms", "that is the MEDIAN over platforms; the question asks for the mean",
-                lambda ds: segment_index(ds, "median")),
+        Mistake("median-over-platforms", "that is the MEDIAN over platforms; the question asks for the mean weighted "
+                "by the segment's followers", lambda ds: segment_index(ds, "median")),
     ),
 )
 
 Q4 = Question(
     "q4", "Insight card: the segment to target (the highest segment_index), its evidence (that index) and its "
-    "share of all followers (is it also the largest audience?). Segments within SEGMENT_TIE (2%) of the best "
-    "index are ties.", ("target_segment", "target_index", "target_share"),
+    "share of all followers (is it also the largest audience?). A segment is a near-tie of the best when its index "
+    "is within TIE_SE (one) standard error of the difference from the best one's.",
+    ("target_segment", "target_index", "target_share"),
     reference=segment_card,
     comparison=LabelCard("segment", size_name="share of followers", size_rtol=1e-4, size_atol=1e-12),
     hints=("The segment with the largest fair index engages most; its followers divided by all followers is "
@@ -203,8 +221,8 @@ Q5 = Question(
            "Loop over `zone.groupby(zone).groups.items()` (zone name, row labels), convert those rows and write "
            "their `.dt.hour` into a Series with the index of ds.posts."),
     solution=LOCAL_HOUR_CODE,
+    steps=(Step("utc", "these are UTC hours; convert each post to its brand's time zone", utc_hours, teaches=CLOCK),),
     mistakes=(
-        Mistake("utc", "these are UTC hours; convert each post to its brand's time zone", utc_hours),
         Mistake("london", "every post converted to London time; each brand has its own time zone (brands.timezone)",
                 lambda ds: ds.posts["posted_at"].dt.tz_convert("Europe/London").dt.hour),
         Mistake("fixed-offset",
@@ -227,10 +245,11 @@ Q6 = Question(
               "hour_chart = sns.barplot(x=local_hour[ig], y=ig_er, estimator='median', errorbar=None)\n"
               "hour_chart.set(title='Instagram: median ER by reach per local posting hour', "
               "xlabel='local hour', ylabel='median ER by reach');"),
+    steps=(Step("utc", "the bars are per UTC hour; use local_hour", lambda ds: instagram_by_hour(ds, utc_hours(ds)),
+                teaches=CLOCK),),
     mistakes=(
         Mistake("mean-estimator", "the bars show MEANS, seaborn's default estimator; pass estimator='median'",
                 lambda ds: instagram_by_hour(ds, local_hour(ds), "mean")),
-        Mistake("utc", "the bars are per UTC hour; use local_hour", lambda ds: instagram_by_hour(ds, utc_hours(ds))),
         Mistake("all-platforms", "that chart holds every platform; keep instagram posts only",
                 lambda ds: instagram_by_hour(ds, local_hour(ds), all_platforms=True)),
     ),
@@ -251,8 +270,9 @@ MODEL_ANSWER = (
 
 Q7 = Question(
     "q7", "Insight card: the best LOCAL hour to post on instagram, among hours holding at least MIN_SHARE (2%) "
-    "of the instagram posts, and its evidence: that hour's median ER by reach. Hours within NEAR_TIE (1%) of "
-    "the best median count as ties.", ("best_local_hour", "best_local_er"),
+    "of the instagram posts, and its evidence: that hour's median ER by reach. An hour is a near-tie of the best "
+    "when its median is within TIE_SE (one) standard error of the difference from the best one's.",
+    ("best_local_hour", "best_local_er"),
     reference=best_local_hours, comparison=BestWithEvidence("hour"),
     hints=("The bars of your chart are the medians; drop the hours with few instagram posts first.",
            "`value_counts(normalize=True)` of the instagram posts' local_hour gives each hour's share; keep the "
@@ -264,17 +284,19 @@ Q7 = Question(
               "ig_by_hour = ig_by_hour[ig_by_hour.index.isin(share[share >= ex.MIN_SHARE].index)]\n"
               "best_local_hour = int(ig_by_hour.idxmax())\n"
               "best_local_er = ig_by_hour.max()"),
+    steps=(
+        Step("thin-hours",
+             f"that hour holds less than {MIN_SHARE:.0%} of the instagram posts, too few to trust its median; "
+             "keep only hours with at least ex.MIN_SHARE of the posts",
+             lambda ds: top_hour_card(instagram_by_hour(ds, local_hour(ds))),
+             teaches="judge only the hours holding at least MIN_SHARE of the instagram posts"),
+        Step("utc", "that is the best UTC hour; the audience lives on the brand's local clock, use local_hour",
+             lambda ds: best_local_hours(ds, utc_hours(ds)), teaches=CLOCK),
+    ),
     mistakes=(
-        Mistake("utc", "that is the best UTC hour; the audience lives on the brand's local clock, use local_hour",
-                lambda ds: best_local_hours(ds, utc_hours(ds))),
         Mistake("mean-not-median",
                 "that is the best hour by MEAN ER, which a few viral posts can decide; use the median",
                 lambda ds: best_local_hours(ds, how="mean")),
-        Mistake("thin-hours",
-                f"that hour holds less than {MIN_SHARE:.0%} of the instagram posts, too few to trust its median; "
-                "keep only hours with at least ex.MIN_SHARE of the posts",
-                lambda ds: (lambda values: card(values, set(values.index) - set(
-                    well_sampled(ds, values, local_hour(ds)).index)))(instagram_by_hour(ds, local_hour(ds)))),
     ),
     model_answer=MODEL_ANSWER,
     points=2,
