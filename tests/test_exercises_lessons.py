@@ -79,11 +79,6 @@ KNOWN_UNDECLARED: dict[str, str] = {
     "11.q1": "the non-post rows dropped (mistake non-post-rows)",
     "11.q4": "the dedupe to the latest snapshot (mistakes duplicates-kept, first-snapshot)",
     "11.q8": "the dedupe (to write)",
-    "12.q2": "the platform's typical post as yardstick (mistake raw-rate)",
-    "12.q3": "the platform's typical post as yardstick (mistake raw-median)",
-    "12.q4": "the local clock (mistake utc), MIN_SHARE (mistake thin-hours), the account baseline (mistake raw-er)",
-    "12.q5": "MIN_POSTS (to write), the account baseline (mistake raw-er)",
-    "12.q6": "the smoothing and the FLOOR of notebook 07 (to write)",
 }
 
 #: Rows whose targeted message names a label of the expected answer (a choice the learner should have made),
