@@ -276,26 +276,26 @@ AD_BENCHMARK_RANGE = _frozen({
 # engagement campaign; the objective multiplies it (traffic campaigns 1.71% and lead campaigns
 # 2.59% against ~0.9-1.0% overall [secondary]).
 AD_CTR = _frozen({
-    "facebook": 0.0075, "instagram": 0.0080, "tiktok": 0.0115, "x": 0.0085, "linkedin": 0.0042, "youtube": 0.0048,
+    "facebook": 0.0075, "instagram": 0.0080, "tiktok": 0.0115, "x": 0.0088, "linkedin": 0.0042, "youtube": 0.0055,
 })
 OBJECTIVE_CTR_MULTIPLIER = _frozen({"awareness": 0.6, "engagement": 1.0, "traffic": 1.8, "conversions": 1.4})
-AD_CPM = _frozen({"facebook": 15.0, "instagram": 12.0, "tiktok": 14.0, "x": 5.0, "linkedin": 30.0, "youtube": 19.5})
-# Conversions per click by objective: WordStream's Facebook average conversion rate is 9.21%
-# [secondary] (campaigns optimised for conversions); ad-calc's cross-platform average 3.75%
-# [secondary]. Lower-funnel objectives convert more (ordering: assumption).
-CONVERSION_RATE = _frozen({"awareness": 0.005, "engagement": 0.01, "traffic": 0.025, "conversions": 0.08})
-CONVERSION_RATE_SIGMA = 0.3
-# Revenue per conversion (average order or lead value), USD, by industry (assumption), with a
-# log-normal tail per campaign (sigma REVENUE_SIGMA: some campaigns sell the expensive items).
+AD_CPM = _frozen({"facebook": 16.5, "instagram": 13.2, "tiktok": 14.0, "x": 4.8, "linkedin": 30.0, "youtube": 16.0})
+# Conversions per click by objective (US brands, Facebook; PLATFORM_CONVERSION and the market adjust it):
+# WordStream's Facebook average conversion rate is 9.21% [secondary] (campaigns optimised for conversions);
+# ad-calc's cross-platform average 3.75% [secondary]. Lower-funnel objectives convert more (ordering:
+# assumption); awareness campaigns are not optimised for conversions: most get none (assumption).
+CONVERSION_RATE = _frozen({"awareness": 0.00007, "engagement": 0.01, "traffic": 0.02, "conversions": 0.09})
+CONVERSION_RATE_SIGMA = 0.25
+# Value per conversion (average order or lead value), USD at US prices, by industry (assumption; Triple
+# Whale 2024, 30k ecommerce brands: average orders of $73-164 by industry [secondary]), with a log-normal
+# tail per campaign (sigma REVENUE_SIGMA: some campaigns sell the expensive items).
 ORDER_VALUE = _frozen({
     "fashion": 80.0, "beauty": 45.0, "food_beverage": 35.0, "technology": 220.0, "travel": 380.0,
-    "sports": 90.0, "finance": 150.0, "media": 15.0, "retail": 60.0, "health": 70.0,
+    "sports": 90.0, "finance": 150.0, "media": 30.0, "retail": 60.0, "health": 70.0,
 })
-REVENUE_SIGMA = 0.6
-# Amounts above are drawn in USD and written in the world's currency (its locale's "currency" in
-# sandbox/data/text_*.json): units of each currency per USD, about the 2024-2025 average of the ECB's
-# reference rates (1.08-1.13 USD per EUR), rounded (assumption).
-PER_USD = _frozen({"USD": 1.0, "EUR": 0.9})
+REVENUE_SIGMA = 0.3
+# Amounts above are US dollars at US prices; the brand's market and currency come after (see "Money"
+# below: AD_PRICE_INDEX, PRICE_LEVEL, FX_QUOTES).
 # A/B tests take a minority of paid spend (assumption; the issue asks for under 40%).
 AB_SPEND_SHARE_MAX = 0.40
 
@@ -303,5 +303,75 @@ AB_SPEND_SHARE_MAX = 0.40
 # Engagement per follower falls with size (nano > micro > macro > mega); assumption in line
 # with the per-follower rates above.
 INFLUENCER_ER = ((10_000, 0.040), (100_000, 0.025), (1_000_000, 0.015), (float("inf"), 0.010))
-# Price per sponsored post, USD per 1,000 displayed followers (assumption).
+# Price per sponsored post, USD per 1,000 displayed followers for a US creator (assumption), times the
+# creator's PRICE_LEVEL, listed in the world's base currency.
 INFLUENCER_RATE_PER_1K = 10.0
+
+# --- Money: currencies follow countries, ROAS, delivery (data model v3) ---------------------
+# A brand's money is in its home country's currency (ISO 4217).
+COUNTRY_CURRENCY = _frozen({
+    "US": "USD", "GB": "GBP", "CA": "CAD", "AU": "AUD", "IE": "EUR", "FR": "EUR", "BE": "EUR", "LU": "EUR",
+    "CH": "CHF", "ES": "EUR", "MX": "MXN", "AR": "ARS", "CO": "COP", "CL": "CLP",
+})
+# Exchange rates: one rate per currency for the whole period, the reference rate of the first working day
+# of 2025 (a fixed budget rate, as constant-currency reports use). Each quote as published: (quoted per,
+# units, source). ECB euro foreign exchange reference rates of 2 January 2025 (eurofxref); the ECB quotes
+# no ARS, COP or CLP: those are per USD from the country's own reference.
+FX_DATE = "2025-01-02"
+FX_QUOTES = _frozen({
+    "USD": ("EUR", 1.0321, "ECB euro reference rate, 2 Jan 2025"),
+    "GBP": ("EUR", 0.83118, "ECB euro reference rate, 2 Jan 2025"),
+    "CHF": ("EUR", 0.9371, "ECB euro reference rate, 2 Jan 2025"),
+    "CAD": ("EUR", 1.4885, "ECB euro reference rate, 2 Jan 2025"),
+    "AUD": ("EUR", 1.6618, "ECB euro reference rate, 2 Jan 2025"),
+    "MXN": ("EUR", 21.4375, "ECB euro reference rate, 2 Jan 2025"),
+    "ARS": ("USD", 1032.0, "BCRA wholesale rate (Com. A 3500), close of 2024"),
+    "COP": ("USD", 4409.15, "Banco de la Republica TRM in force on 1-2 Jan 2025"),
+    "CLP": ("USD", 1004.0, "Bolsa Electronica de Chile close, 2 Jan 2025"),
+})
+# Currencies without minor units in ad accounts: Meta Marketing API currency offsets (CLP, COP: offset 1;
+# the others 100 = two decimals).
+CURRENCY_DECIMALS = _frozen({"CLP": 0, "COP": 0})
+# What impressions cost in a country relative to the US: Superads 2025 country pages, median Meta CPM
+# across all industries [secondary]: US 22.7 USD, GB ~17, AU 15.6, CA ~12.3, FR ~8, ES 6.1, CO 2.7. IE, BE,
+# LU, CH, MX, AR, CL: no figure found, assumption near their neighbours (Kenshoo 2012 put Mexico at ~0.2x
+# the US). Budgets follow PRICE_LEVEL, so a cheap market buys more impressions for the same effort.
+AD_PRICE_INDEX = _frozen({
+    "US": 1.0, "GB": 0.75, "AU": 0.69, "CA": 0.54, "IE": 0.75, "FR": 0.35, "BE": 0.40, "LU": 0.45,
+    "CH": 0.75, "ES": 0.27, "MX": 0.18, "AR": 0.15, "CO": 0.12, "CL": 0.18,
+})
+# Superads 2025 Meta CPM (USD, median, all industries) by country, for the calibration report.
+META_CPM_BY_COUNTRY = _frozen({"US": 22.7, "CA": 12.3, "AU": 15.6, "FR": 8.0, "ES": 6.1, "CO": 2.7})
+# Price level of what brands sell, US = 1 (assumption in the order of OECD comparative price levels):
+# order values and budgets scale with it. Conversions per click scale with AD_PRICE_INDEX / PRICE_LEVEL,
+# so that ROAS does not depend on the market and the cost per conversion follows the price level
+# (Superads 2025: Spain's Meta CPM is 0.27x the US one but its cost per purchase 0.88x, Canada 0.54x
+# and 0.89x [secondary]).
+PRICE_LEVEL = _frozen({
+    "US": 1.0, "GB": 0.95, "AU": 0.95, "CA": 0.85, "IE": 1.05, "FR": 0.85, "BE": 0.90, "LU": 1.0,
+    "CH": 1.25, "ES": 0.75, "MX": 0.60, "AR": 0.50, "CO": 0.40, "CL": 0.60,
+})
+# What an impression costs by objective, relative to the platform's CPM (assumption: conversion-optimised
+# delivery bids for the likeliest buyers and costs more per impression than reach-optimised awareness,
+# which buys the cheapest impressions [secondary]).
+OBJECTIVE_CPM_MULTIPLIER = _frozen({"awareness": 0.55, "engagement": 0.8, "traffic": 1.0, "conversions": 1.6})
+# Conversions per click by platform, relative to CONVERSION_RATE (assumption: X and TikTok clicks, the
+# cheapest, convert least; LinkedIn lead forms convert well). Set so that each platform's median ROAS
+# lands in ROAS_SOURCES.
+PLATFORM_CONVERSION = _frozen({"facebook": 0.85, "instagram": 0.65, "tiktok": 0.55, "x": 0.2, "linkedin": 2.0,
+                               "youtube": 1.3})
+# Dearer orders convert less: conversions per click scale as (order value / median) ** -this (assumption;
+# without it a travel brand's ROAS would be 25 times a media brand's).
+CONVERSION_VALUE_ELASTICITY = 0.7
+# Average frequency (impressions / people reached) by objective (assumption: Meta's reach objective caps
+# frequency, conversion campaigns retarget the same people). Platforms spend a lifetime budget nearly in
+# full; a campaign under-delivers when its audience is too small for its budget: it then shows its ads
+# to the same people again and again (UNDER_DELIVERY_FREQUENCY times the usual frequency). Assumption.
+FREQUENCY = _frozen({"awareness": 1.3, "engagement": 1.8, "traffic": 2.0, "conversions": 2.4})
+FULL_DELIVERY_SHORTFALL = 0.004   # mean share of the budget left unspent (exponential) by a normal campaign
+UNDER_DELIVERY_SHARE = 0.04
+UNDER_DELIVERY_RANGE = (0.45, 0.9)
+UNDER_DELIVERY_FREQUENCY = 3.0
+# A/B tests of creatives: B's creative moves the click-through rate too (relative change, normal with
+# this standard deviation; assumption), besides its planted conversion-rate lift.
+AB_CTR_LIFT_SD = 0.15

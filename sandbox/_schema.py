@@ -120,8 +120,9 @@ BRANDS = Table(
         Column("country", "str", "Home country, ISO 3166-1 alpha-2 code."),
         Column("timezone", "str", "IANA time zone of the brand's home (e.g. `Europe/Paris`). The brand posts in its "
                "local working day, and the planted best posting windows are in this local time."),
-        Column("currency", "str", "Currency of every money column of this brand's campaigns: the world's currency "
-               "(USD in en_US worlds, EUR in fr_FR and es_ES)."),
+        Column("currency", "str", "ISO 4217 currency of the brand's home country, in which its campaigns are bought "
+               "and reported (GBP for a British brand, MXN for a Mexican one). Compare amounts across brands only "
+               "after converting them with fx_rates.", references="fx_rates.currency"),
     ),
     primary_key=("brand_id",),
 )
@@ -225,13 +226,21 @@ CAMPAIGNS = Table(
         Column("variant", "category", "Arm of the A/B test (A is the control); missing outside tests.", categories=VARIANTS, nullable=True),
         Column("start_date", "date", "First day of delivery.", "UTC day"),
         Column("end_date", "date", "Last day of delivery (inclusive).", "UTC day"),
-        Column("currency", "str", "Currency of budget, spend and revenue."),
-        Column("budget", "float", "Planned budget.", "currency"),
-        Column("spend", "float", "Amount spent; spend <= budget.", "currency"),
+        Column("currency", "str", "Currency of budget, spend and revenue: the brand's (brands.currency). CLP and COP "
+               "amounts have no decimals, as in the ad platforms.", references="fx_rates.currency"),
+        Column("budget", "float", "Lifetime budget, a round figure set by the team.", "currency"),
+        Column("spend", "float", "Amount spent; spend <= budget. Platforms pace a budget to spend it nearly in full; "
+               "a campaign whose audience is too small for its budget under-delivers (then its frequency, "
+               "impressions / reach, is high).", "currency"),
         _count("impressions", "Ad impressions."),
+        _count("reach", "People who saw the ads at least once; reach <= impressions. Awareness campaigns are bought "
+               "for reach (cost per 1,000 people reached), not for conversions."),
         _count("clicks", "Ad clicks; clicks <= impressions. CTR = clicks / impressions."),
-        _count("conversions", "Purchases attributed to the campaign; conversions <= clicks."),
-        Column("revenue", "float", "Revenue attributed to the conversions. ROAS = revenue / spend.", "currency"),
+        _count("conversions", "Conversions attributed to the campaign (purchases or leads, the advertiser's conversion "
+               "event); conversions <= clicks. Campaigns not optimised for conversions (awareness, engagement) "
+               "get few."),
+        Column("revenue", "float", "Conversion value attributed to the campaign (order values, or the value the "
+               "advertiser gives a lead). ROAS = revenue / spend.", "currency"),
     ),
     primary_key=("campaign_id",),
 )
@@ -263,8 +272,10 @@ INFLUENCERS = Table(
         Column("avg_likes", "float", "Average likes over the last 30 posts."),
         Column("avg_comments", "float", "Average comments over the last 30 posts."),
         _count("posts_30d", "Posts in the last 30 days."),
-        Column("rate_per_post", "float", "Asking price for one sponsored post, in the world's currency "
-               "(brands.currency).", "currency"),
+        Column("rate_per_post", "float", "Asking price for one sponsored post, in the marketplace's listing "
+               "currency (`currency`), whatever the creator's country.", "currency"),
+        Column("currency", "str", "The marketplace's listing currency, the same for every creator: the world's base "
+               "currency (fx_rates.base_currency).", references="fx_rates.currency"),
         Column("max_weekly_gain_pct", "float", "Follower history: the largest week-on-week follower gain of the "
                "last 26 weeks, in % of current followers.", "%"),
         Column("audience_home_share", "float", "Share of the followers located in the creator's home country "
@@ -273,9 +284,30 @@ INFLUENCERS = Table(
     primary_key=("influencer_id",),
 )
 
+FX_RATES = Table(
+    "fx_rates",
+    "Exchange rates from every currency of the world to its base (reporting) currency. One rate per currency for "
+    "the whole period: the reference rate of the first working day of 2025, a fixed budget rate as "
+    "constant-currency reports use. To compare or add up money of brands in different currencies, divide each "
+    "amount by its currency's units_per_base first.",
+    (
+        Column("currency", "str", "ISO 4217 code."),
+        Column("base_currency", "str", "The world's reporting currency (USD in en_US worlds, EUR in fr_FR and es_ES), "
+               "the same on every row; its own row has units_per_base 1."),
+        Column("units_per_base", "float", "Units of `currency` for one unit of base_currency, the way the ECB quotes the "
+               "euro (1 EUR = 1.0321 USD). Amount in the base currency = amount / units_per_base.",
+               "currency per base"),
+        Column("rate_date", "date", "Day the rate was published.", "day"),
+        Column("source", "str", "Who published the rate (rates the ECB does not quote are crossed through the US "
+               "dollar)."),
+    ),
+    primary_key=("currency",),
+)
+
 TABLES: dict[str, Table] = {
     t.name: t
-    for t in (BRANDS, ACCOUNTS, POSTS, POST_DAILY, FOLLOWERS_DAILY, AUDIENCE, CAMPAIGNS, COMMENTS, INFLUENCERS)
+    for t in (BRANDS, ACCOUNTS, POSTS, POST_DAILY, FOLLOWERS_DAILY, AUDIENCE, CAMPAIGNS, COMMENTS, INFLUENCERS,
+              FX_RATES)
 }
 
 # Per-row labels a learner must infer; saved under truth/ beside the tables, never inside them.

@@ -65,6 +65,7 @@ class DaskDataset:
     campaigns: dd.DataFrame
     comments: dd.DataFrame
     influencers: dd.DataFrame
+    fx_rates: dd.DataFrame
     labels: dict[str, dd.DataFrame] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)
     _truth: dict | None = field(default=None, repr=False)

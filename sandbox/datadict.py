@@ -67,8 +67,9 @@ TRUTH_KEYS = {
     "ab_tests": (
         "One entry per A/B test: `test_id`, `platform`, the `metric` compared, `true_lift` (relative lift of B "
         "over A, 0 when there is no real difference), `has_effect`, its `kind` (`null`, `small` lift of 5-15% "
-        "or `large` lift of 25-60%), the test's `power` (5% two-sided z-test) and whether it is `detectable` "
-        "(a real lift with power >= 0.95)."
+        "or `large` lift of 25-60%; every world has a large one of each sign), the test's `power` (5% two-sided "
+        "z-test), whether it is `detectable` (a real lift with power >= 0.95) and `ctr_lift`, how B's creative "
+        "changed the click-through rate (relative)."
     ),
     "crisis": (
         "The planted crisis: `account_id`, `brand_id`, `platform`, `start_date`, `days`, the "
@@ -112,8 +113,9 @@ file per table (`posts.csv`, `posts.parquet`, or a folder `posts/part-*.parquet`
 `truth.json` (the planted effects) and `truth/` (per-row labels). Learner tables never contain the truth.
 
 Conventions: ids are text with a prefix (`B0001`, `A00001`, `P0000001`, ...); timestamps are UTC;
-a missing value is an empty CSV cell; money is in the currency named in the row's `currency` column;
-engagements = likes + comments + shares + saves.
+a missing value is an empty CSV cell; money is in the currency named in the row's `currency` column
+(a brand's is its home country's: GBP, CAD, MXN...), so amounts of different brands add up only after
+dividing each by its currency's `fx_rates.units_per_base`; engagements = likes + comments + shares + saves.
 
 This file is generated from `sandbox/_schema.py` by `python -m sandbox.datadict`; do not edit it by hand.
 """

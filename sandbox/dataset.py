@@ -58,6 +58,7 @@ class Dataset:
     campaigns: pd.DataFrame
     comments: pd.DataFrame
     influencers: pd.DataFrame
+    fx_rates: pd.DataFrame
     truth: dict = field(default_factory=dict)
     labels: dict[str, pd.DataFrame] = field(default_factory=dict)
     meta: dict = field(default_factory=dict)

@@ -42,7 +42,7 @@ from .generator.world import (BLOCK_TABLES, WorldPlan, generate_block, label_cou
 PART = "part-{:05d}.parquet"
 #: Per-row label tables made block by block (influencer labels are world-wide).
 BLOCK_LABELS = ("post_labels", "comment_labels")
-GLOBAL_TABLES = ("brands", "accounts", "campaigns", "influencers")
+GLOBAL_TABLES = ("brands", "accounts", "campaigns", "influencers", "fx_rates")
 #: Blocks handed to each worker ahead, so it never waits for this process to hand it the next one.
 QUEUED_PER_WORKER = 2
 
@@ -58,7 +58,7 @@ def global_tables(plan: WorldPlan) -> tuple[dict[str, pd.DataFrame], pd.DataFram
     influencers, influencer_labels = make_influencers(plan.scale.n_influencers, plan.pools,
                                                       child_rng(plan.seed, "influencers"))
     frames = {"brands": plan.brands, "accounts": plan.accounts, "campaigns": plan.campaigns,
-              "influencers": influencers}
+              "influencers": influencers, "fx_rates": plan.fx_rates}
     return ({name: public(name, frames[name]) for name in GLOBAL_TABLES},
             public("influencer_labels", influencer_labels))
 

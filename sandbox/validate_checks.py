@@ -55,6 +55,7 @@ RULES = {
     "conversions_le_clicks": "campaign conversions <= clicks",
     "start_le_end": "campaign start_date <= end_date",
     "ab_arms": "an A/B test has exactly one A and one B campaign; variant is set exactly when test_id is",
+    "fx_base": "fx_rates names one base currency, and the base currency's own row has units_per_base 1",
 }
 
 DAILY_TOTALS = ("impressions", "reach", "engagements", "link_clicks")
@@ -519,6 +520,7 @@ def audience(c: Checks):
 
 def campaigns(c: Checks):
     for a, b, rule in (("spend", "budget", "spend_le_budget"), ("clicks", "impressions", "clicks_le_impressions"),
+                       ("reach", "impressions", "reach_le_impressions"),
                        ("conversions", "clicks", "conversions_le_clicks"), ("start_date", "end_date", "start_le_end")):
         df = c.get("campaigns", a, b)
         if df is not None:
@@ -537,6 +539,19 @@ def ab_arms(c: Checks):
     bad = variant_mismatch | df["test_id"].isin(broken)
     c.check("campaigns", ("test_id", "variant"), "ab_arms", bad,
             "A/B tests without exactly one A and one B, or variant set without test_id")
+
+
+def fx_rates(c: Checks):
+    df = c.get("fx_rates", "currency", "base_currency", "units_per_base", complete=True)
+    if df is None or df.empty:
+        return
+    base = df["base_currency"].mode().iat[0]
+    own = df["currency"] == base
+    bad = (df["base_currency"] != base) | (own & (df["units_per_base"] != 1))
+    if not own.any():
+        bad[:] = True
+    c.check("fx_rates", ("currency", "base_currency", "units_per_base"), "fx_base", bad,
+            f"the rates must share one base currency ({base}), listed itself with units_per_base 1")
 
 
 def comments(c: Checks):
@@ -564,7 +579,7 @@ CHECKS = (
     posts_platform, posts_metric_bounds, posts_derived_columns, posts_times,
     daily_period, daily_start, daily_consecutive, daily_sums,
     followers_period, followers_balance, followers_days, followers_start,
-    audience, campaigns, ab_arms, comments,
+    audience, campaigns, ab_arms, comments, fx_rates,
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -144,6 +145,20 @@ def test_rows_exported_twice_keep_the_later_snapshot(saved):
     first_last = twice.assign(n=number).sort_values("part", kind="stable").groupby("post_id")["n"].agg(["first", "last"])
     assert (first_last["first"] <= first_last["last"]).all() and (first_last["first"] < first_last["last"]).any()
     assert (first_last["last"] == final.reindex(first_last.index)).all()
+
+
+def test_each_amount_is_written_in_its_brands_currency(saved):
+    """A campaign export is one brand's: its money carries that brand's currency (a British brand's in pounds)."""
+    locale, reference, _, out = saved
+    fmt = ExportFormat.of(locale)
+    currency = reference.brands.set_index("brand_id")["currency"].astype(str)
+    exports = read_table_exports(out, "campaigns", fmt)
+    assert exports
+    for e in exports:
+        code = currency[Path(e.file).stem.split("_")[0]]
+        symbol = fmt.currency[code].replace("{amount}", "").strip() if code in fmt.currency else code
+        spend = e.rows["spend"].dropna()
+        assert spend.str.contains(symbol, regex=False).all(), (e.file, symbol, spend.head(3).tolist())
 
 
 def test_the_dirty_log_is_exact_and_complete(saved):

@@ -190,19 +190,46 @@ def test_every_locale_country_has_real_time_zones(locale):
         assert zones and all(ZoneInfo(zone) for zone in zones)
 
 
-@pytest.mark.parametrize("locale", ["fr_FR", "es_ES"])
-def test_euro_locales_report_euros_at_the_usd_amounts_converted(locale):
+@pytest.mark.parametrize("locale", ["en_US", "fr_FR", "es_ES"])
+def test_brands_pay_in_their_countrys_currency_and_every_currency_has_a_rate(locale):
+    """Currencies follow countries (a Mexican brand pays in MXN), the rates table lists each one against the
+    locale's base currency, the marketplace lists creators in the base, amounts keep their currency's
+    decimals and budgets are round figures."""
     from sandbox.generator.grammar import get_grammar
+    from sandbox.generator.money import decimals
 
-    us, eu = sandbox.generate(seed=4, scale="tiny"), sandbox.generate(seed=4, scale="tiny", locale=locale)
-    assert get_grammar(locale).data["currency"] == "EUR"
-    assert set(eu.brands["currency"]) == set(eu.campaigns["currency"]) == {"EUR"}
-    assert set(us.brands["currency"]) == set(us.campaigns["currency"]) == {"USD"}
-    # the same campaigns (drawn in USD), their amounts written in euros to the cent
-    pd.testing.assert_frame_equal(eu.campaigns[["impressions", "clicks", "conversions"]],
-                                  us.campaigns[["impressions", "clicks", "conversions"]])
+    ds = sandbox.generate(seed=4, scale="tiny", locale=locale)
+    base = get_grammar(locale).data["currency"]
+    assert (ds.brands["currency"] == ds.brands["country"].map(cal.COUNTRY_CURRENCY)).all()
+    assert (ds.campaigns["currency"] == ds.campaigns["brand_id"].map(ds.brands.set_index("brand_id")["currency"])).all()
+    fx = ds.fx_rates.set_index("currency")
+    assert set(fx["base_currency"]) == {base} and fx.at[base, "units_per_base"] == 1.0
+    assert set(ds.brands["currency"]) | set(ds.influencers["currency"]) <= set(fx.index)
+    assert set(ds.influencers["currency"]) == {base}
+    assert set(fx.index) == {cal.COUNTRY_CURRENCY[c] for c in get_grammar(locale).data["countries"]} | {base}
+    c = ds.campaigns
     for money in ("budget", "spend", "revenue"):
-        np.testing.assert_array_equal(eu.campaigns[money], np.round(us.campaigns[money] * cal.PER_USD["EUR"], 2))
-    assert (eu.campaigns["spend"] <= eu.campaigns["budget"]).all()
-    ratio = (eu.influencers["rate_per_post"] / us.influencers["rate_per_post"])[us.influencers["rate_per_post"] > 500]
-    assert ratio.between(0.85, 0.95).all()  # converted, then rounded to 10
+        scale = 10.0 ** decimals(c["currency"])
+        np.testing.assert_allclose(np.round(c[money] * scale), c[money] * scale, atol=1e-6)
+    digits = c["budget"].map(lambda b: len(f"{b:.0f}".rstrip("0")))
+    assert (digits <= 2).all(), c["budget"]
+    assert (c["spend"] <= c["budget"]).all()
+
+
+def test_amounts_are_real_amounts_of_each_currency():
+    """Not dollars relabelled: converted back with the rates, budgets follow the market's price level and the
+    cost of 1,000 impressions its ad prices (Colombia cheaper than Spain); in pesos they are millions."""
+    from sandbox.analysis import in_base_currency
+    from sandbox.generator.world import plan_world, public
+
+    plan = plan_world(0, "medium", "es_ES")
+    c = public("campaigns", plan.campaigns)
+    base = in_base_currency(c, plan.fx_rates)
+    country = c["brand_id"].map(plan.brands.set_index("brand_id")["country"])
+    budget = base.groupby(country)["budget"].median()
+    cpm = (1000 * base["spend"] / base["impressions"]).groupby(country).median()
+    assert budget["ES"] > budget["MX"] > budget["CO"] and cpm["ES"] > cpm["MX"] > cpm["CO"]
+    local = c.groupby("currency")["budget"].median()
+    assert local["COP"] > 1e6 and local["CLP"] > 1e5 and 1e3 < local["EUR"] < 1e5
+    roas = (c["revenue"] / c["spend"])[c["objective"] == "conversions"].groupby(country).median()
+    assert roas.max() / roas.min() < 1.6, roas  # ROAS does not depend on the market

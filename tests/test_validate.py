@@ -245,6 +245,11 @@ def c_ab_arms(ds):
     set_cell(ds.campaigns, c, "variant", "A")
 
 
+def c_fx_base(ds):
+    base = int(np.flatnonzero((ds.fx_rates["currency"] == ds.fx_rates["base_currency"]).to_numpy())[0])
+    set_cell(ds.fx_rates, base, "units_per_base", 2.0)
+
+
 CORRUPTIONS = {name[2:]: f for name, f in dict(globals()).items() if name.startswith("c_")}
 
 
@@ -252,6 +257,18 @@ CORRUPTIONS = {name[2:]: f for name, f in dict(globals()).items() if name.starts
 
 def test_every_rule_has_a_corruption_test():
     assert set(CORRUPTIONS) == set(RULES)
+
+
+def test_every_currency_used_needs_a_rate(tiny_dataset):
+    """Money can be pooled only in a world where every currency used has a rate: a missing rate is a broken
+    foreign key of each table naming that currency."""
+    ds = copy_of(tiny_dataset)
+    base = ds.fx_rates["base_currency"].iat[0]
+    used = ds.campaigns.loc[ds.campaigns["currency"] != base, "currency"].iat[0]  # the tiny world has a CAD brand
+    ds.fx_rates = ds.fx_rates[ds.fx_rates["currency"] != used].reset_index(drop=True)
+    violations = validate(ds)
+    assert {v.rule for v in violations} == {"foreign_key"}
+    assert {v.table for v in violations} == {"brands", "campaigns"}, [str(v) for v in violations]
 
 
 @pytest.mark.parametrize("rule", sorted(RULES))

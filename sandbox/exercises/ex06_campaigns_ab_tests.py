@@ -5,6 +5,9 @@ campaigns with the same ``test_id``, variants A and B):
 
 - CTR = clicks / impressions, CPC = spend / clicks, CPA = spend / conversions, ROAS = revenue / spend;
   per objective they are ratios of sums (pooled), never averages of per-campaign ratios;
+- money is in each brand's currency (``campaigns.currency``); per campaign the KPIs stay in it, and before
+  money of several brands is added up every amount is divided by its currency's ``fx_rates.units_per_base``
+  (the world's base currency);
 - an A/B test compares conversion rates (conversions / clicks); its lift is rate B / rate A - 1, with
   the 95% interval of the ratio from ``statsmodels`` (``confint_proportions_2indep(..., compare="ratio")``);
 - a test whose interval excludes 0 has a winner; an inconclusive test is "underpowered" when its
@@ -22,6 +25,7 @@ import math
 import numpy as np
 import pandas as pd
 
+from .. import analysis as an
 from ._chart import BarChart, bar_chart
 from ._compare import FrameMatch, Scalar, SeriesMatch, Several, Values
 from ._question import Exercise, Mistake, Question
@@ -38,12 +42,17 @@ KPI_COLUMNS = ["ctr", "cpc", "cpa", "roas"]
 # ---------------------------------------------------------------- KPIs
 
 
-def kpis(frame: pd.DataFrame, roas_inverted: bool = False, cpa_by_clicks: bool = False) -> pd.DataFrame:
-    """CTR, CPC, CPA and ROAS of each row of ``frame`` (campaigns, or sums per group)."""
+def kpis(frame: pd.DataFrame, roas_inverted: bool = False, cpa_by_clicks: bool = False,
+         infinite_cpa: bool = False) -> pd.DataFrame:
+    """CTR, CPC, CPA and ROAS of each row of ``frame`` (campaigns, or sums per group); no conversions, no CPA (NaN).
+
+    ``infinite_cpa``: spend / 0 left as infinity (a mistake).
+    """
+    conversions = frame["conversions"] if infinite_cpa else frame["conversions"].where(frame["conversions"] > 0)
     return pd.DataFrame({
         "ctr": frame["clicks"] / frame["impressions"],
         "cpc": frame["spend"] / frame["clicks"],
-        "cpa": frame["spend"] / (frame["clicks"] if cpa_by_clicks else frame["conversions"]),
+        "cpa": frame["spend"] / (frame["clicks"] if cpa_by_clicks else conversions),
         "roas": frame["spend"] / frame["revenue"] if roas_inverted else frame["revenue"] / frame["spend"],
     })
 
@@ -52,14 +61,30 @@ def campaign_kpis(ds, **mistake) -> pd.DataFrame:
     return kpis(ds.campaigns.set_index("campaign_id"), **mistake)
 
 
-def objective_kpis(ds, how: str | None = None) -> pd.DataFrame:
-    """KPIs per objective from summed spend, impressions, clicks, conversions and revenue.
+def campaigns_in(ds, rates: str = "divide") -> pd.DataFrame:
+    """The campaigns with spend and revenue in the world's base currency.
 
-    ``how="mean"`` / ``"median"``: the average of per-campaign ratios instead (a mistake).
+    ``rates="none"``: amounts left in each brand's currency; ``"multiply"``: multiplied by the rate (mistakes).
     """
     c = ds.campaigns
+    if rates == "none":
+        return c
+    if rates == "multiply":
+        rate = c["currency"].map(ds.fx_rates.set_index("currency")["units_per_base"])
+        return c.assign(spend=c["spend"] * rate, revenue=c["revenue"] * rate)
+    return an.in_base_currency(c, ds.fx_rates, ("spend", "revenue"))
+
+
+def objective_kpis(ds, how: str | None = None, rates: str = "divide") -> pd.DataFrame:
+    """KPIs per objective from summed spend, impressions, clicks, conversions and revenue, money in the base
+    currency.
+
+    ``how="mean"`` / ``"median"``: the average of per-campaign ratios instead; ``rates``: see
+    :func:`campaigns_in` (mistakes).
+    """
+    c = campaigns_in(ds, rates)
     if how:
-        return campaign_kpis(ds).groupby(c["objective"].to_numpy()).agg(how)
+        return kpis(c.set_index("campaign_id")).groupby(c["objective"].to_numpy()).agg(how)
     sums = c.groupby("objective", observed=True)[["spend", "impressions", "clicks", "conversions", "revenue"]].sum()
     return kpis(sums)
 
@@ -185,49 +210,71 @@ SOLUTION_Q4 = (
     "ab['lift_high'] = high - 1")
 
 Q1 = Question(
-    "q1", "Per campaign: CTR, CPC, CPA and ROAS, a DataFrame indexed by campaign_id with columns ctr, cpc, cpa, roas.",
+    "q1", "Per campaign: CTR, CPC, CPA and ROAS (money in the campaign's own currency; a campaign without "
+    "conversions has no CPA: missing, NaN), a DataFrame indexed by campaign_id with columns ctr, cpc, cpa, roas.",
     ("campaign_kpis",),
     reference=campaign_kpis, comparison=FrameMatch(rtol=1e-6),
     hints=("Each KPI divides one column of ds.campaigns by another: clicks per impression, cost per click, "
            "cost per conversion, revenue per unit of spend.",
            "Index by campaign_id first (`.set_index('campaign_id')`), then build a DataFrame from the four "
-           "divisions: ctr from clicks and impressions, cpc and cpa with spend on top, roas with revenue on top."),
+           "divisions: ctr from clicks and impressions, cpc and cpa with spend on top, roas with revenue on top. "
+           "`c['conversions'].where(c['conversions'] > 0)` turns 0 conversions into NaN before dividing."),
     solution=("c = ds.campaigns.set_index('campaign_id')\n"
               "campaign_kpis = pd.DataFrame({'ctr': c['clicks'] / c['impressions'],\n"
               "                              'cpc': c['spend'] / c['clicks'],\n"
-              "                              'cpa': c['spend'] / c['conversions'],\n"
+              "                              'cpa': c['spend'] / c['conversions'].where(c['conversions'] > 0),\n"
               "                              'roas': c['revenue'] / c['spend']})"),
     mistakes=(
-        Mistake("roas-upside-down", "ROAS is upside down: it is revenue / spend (return per unit spent)",
+        Mistake("roas-upside-down",
+                "ROAS is upside down: it is revenue / spend (return per unit spent)",
                 lambda ds: campaign_kpis(ds, roas_inverted=True)),
-        Mistake("cpa-per-click", "CPA is the cost per conversion (acquisition), not per click: spend / conversions",
+        Mistake("cpa-per-click",
+                "CPA is the cost per conversion (acquisition), not per click: spend / conversions",
                 lambda ds: campaign_kpis(ds, cpa_by_clicks=True)),
+        Mistake("infinite-cpa",
+                "a campaign without conversions has no CPA, not an infinite one: make its conversions missing "
+                "(NaN) before dividing", lambda ds: campaign_kpis(ds, infinite_cpa=True)),
     ),
 )
 
 Q2 = Question(
-    "q2", "Per objective: CTR, CPC, CPA and ROAS of all its campaigns together (sum the counts and money first, "
-    "then divide), a DataFrame indexed by objective with columns ctr, cpc, cpa, roas.",
+    "q2", "Per objective: CTR, CPC, CPA and ROAS of all its campaigns together, money in the world's base "
+    "currency (divide each campaign's spend and revenue by its currency's fx_rates.units_per_base, sum the counts "
+    "and money per objective, then divide), a DataFrame indexed by objective with columns ctr, cpc, cpa, roas.",
     ("objective_kpis",),
     reference=objective_kpis, comparison=FrameMatch(rtol=1e-6),
     hints=("An objective's CTR is all its clicks over all its impressions: a big campaign should weigh more "
-           "than a small one.",
-           "Group ds.campaigns by objective and `.sum()` spend, impressions, clicks, conversions and revenue; "
-           "then divide those sums the way q1 divides one campaign's numbers."),
-    solution=("sums = ds.campaigns.groupby('objective', observed=True)[\n"
+           "than a small one. And money adds up only in one currency: a peso is not a pound.",
+           "`ds.fx_rates.set_index('currency')['units_per_base']` maps a currency to its rate; "
+           "`ds.campaigns['currency'].map(...)` gives each campaign's. Divide spend and revenue by it.",
+           "Then group the converted campaigns by objective and `.sum()` spend, impressions, clicks, conversions "
+           "and revenue; divide those sums the way q1 divides one campaign's numbers."),
+    solution=("rates = ds.campaigns['currency'].map(ds.fx_rates.set_index('currency')['units_per_base'])\n"
+              "in_base = ds.campaigns.assign(spend=ds.campaigns['spend'] / rates,\n"
+              "                              revenue=ds.campaigns['revenue'] / rates)\n"
+              "sums = in_base.groupby('objective', observed=True)[\n"
               "    ['spend', 'impressions', 'clicks', 'conversions', 'revenue']].sum()\n"
+              "conversions = sums['conversions'].where(sums['conversions'] > 0)\n"
               "objective_kpis = pd.DataFrame({'ctr': sums['clicks'] / sums['impressions'],\n"
               "                               'cpc': sums['spend'] / sums['clicks'],\n"
-              "                               'cpa': sums['spend'] / sums['conversions'],\n"
+              "                               'cpa': sums['spend'] / conversions,\n"
               "                               'roas': sums['revenue'] / sums['spend']})"),
     mistakes=(
         Mistake("mean-of-ratios",
-                "these are averages of the campaigns' ratios, where a 200-dollar campaign counts as much as a "
-                "20,000-dollar one; sum the counts and money per objective, then divide",
+                "these are averages of the campaigns' ratios, where a small campaign counts as much as one a "
+                "hundred times its size; sum the counts and money per objective, then divide",
                 lambda ds: objective_kpis(ds, "mean")),
         Mistake("median-of-ratios",
                 "these are medians of the campaigns' ratios; sum the counts and money per objective, then divide",
                 lambda ds: objective_kpis(ds, "median")),
+        Mistake("mixed-currencies",
+                "you added up amounts in different currencies (pounds, dollars, euros...), as if they were one: "
+                "divide each campaign's spend and revenue by its currency's units_per_base (ds.fx_rates) before "
+                "summing", lambda ds: objective_kpis(ds, rates="none")),
+        Mistake("rates-multiplied",
+                "you multiplied by the rates: units_per_base is how many units of a currency one unit of the base "
+                "currency buys, so an amount in the base currency is amount / units_per_base",
+                lambda ds: objective_kpis(ds, rates="multiply")),
     ),
     points=2,
 )
@@ -236,7 +283,7 @@ Q3 = Question(
     "q3", "Chart: draw a seaborn bar chart of ROAS per objective from your objective_kpis (one bar per objective, "
     "on a linear value axis), with a title and a label on the value axis; keep its Axes.",
     ("roas_chart",),
-    reference=lambda ds: objective_kpis(ds)["roas"], comparison=BarChart("objective"), plain=bar_chart,
+    reference=lambda ds: objective_kpis(ds)["roas"], comparison=BarChart("objective", ignore_zero=True), plain=bar_chart,
     hints=("Plot the pooled table of q2, not the campaigns: sns.barplot over the campaigns would draw each "
            "objective's MEAN campaign ROAS.",
            "sns.barplot with x= the objectives (as text) and y= the roas column of objective_kpis; it returns "
@@ -266,9 +313,11 @@ Q4 = Question(
            "those minus 1."),
     solution=SOLUTION_Q4,
     mistakes=(
-        Mistake("per-impression", "these rates are conversions per IMPRESSION; a test compares conversions per click "
+        Mistake("per-impression",
+                "these rates are conversions per IMPRESSION; a test compares conversions per click "
                 "(conversions / clicks)", lambda ds: ab_table(ds, per="impressions")),
-        Mistake("lift-upside-down", "the lift is the wrong way round: it is B's rate over A's (B is the new creative)",
+        Mistake("lift-upside-down",
+                "the lift is the wrong way round: it is B's rate over A's (B is the new creative)",
                 lambda ds: ab_table(ds, swap=True)),
         Mistake("diff-interval",
                 "the interval is that of the DIFFERENCE of the rates (compare='diff'); the lift is a ratio: "
@@ -315,7 +364,8 @@ Q5 = Question(
         Mistake("point-estimate",
                 "you judged the point estimate (lift above or below 0); a winner needs an interval that excludes 0",
                 lambda ds: verdicts(ds, by_estimate=True)),
-        Mistake("winners-swapped", "winners are swapped: the lift is B over A, so an interval above 0 means B wins",
+        Mistake("winners-swapped",
+                "winners are swapped: the lift is B over A, so an interval above 0 means B wins",
                 lambda ds: verdicts(ds, swap=True)),
     ),
     points=3,
@@ -343,7 +393,8 @@ Q6 = Question(
         Mistake("absolute-lift",
                 "a 20% lift is relative (1.2 times the baseline rate), not 20 percentage points added to it",
                 lambda ds: clicks_needed(ds, absolute=True)),
-        Mistake("both-arms", "that is the total of both arms; the question asks for the clicks of ONE arm",
+        Mistake("both-arms",
+                "that is the total of both arms; the question asks for the clicks of ONE arm",
                 lambda ds: clicks_needed(ds, arms_count=2)),
         Mistake("one-sided",
                 "that is a one-sided test; the tests here are two-sided (a new creative can also be worse)",
@@ -384,7 +435,8 @@ Q7 = Question(
               "rerun = sorted(verdict.index[verdict == 'underpowered'])\n"
               "rerun_clicks_per_arm = clicks_per_arm"),
     mistakes=(
-        Mistake("ignores-a-wins", "an A win is a decision too (keep A, drop B); act on both kinds of winner",
+        Mistake("ignores-a-wins",
+                "an A win is a decision too (keep A, drop B); act on both kinds of winner",
                 lambda ds: card(ds, act=("B wins",))),
         Mistake("reruns-settled-tests",
                 "`rerun` holds the well-powered 'no difference' tests: those are settled; rerun the underpowered "
@@ -399,7 +451,7 @@ Q7 = Question(
 )
 
 EXERCISE = Exercise("06_campaigns_ab_tests", "Campaigns and creative A/B tests", (Q1, Q2, Q3, Q4, Q5, Q6, Q7),
-                    tables=("campaigns",))
+                    tables=("campaigns", "fx_rates"))
 
 
 def setup(namespace: dict, dataset=None):

@@ -1,7 +1,7 @@
 """Questions of notebook 10, influencer vetting: engagement for the size, bought followers, value for money.
 
 Definitions used throughout (``ds.influencers`` is a marketplace listing, one row per creator; prices are in
-the world's currency, ``ds.brands['currency']``):
+the marketplace's one listing currency, ``ds.influencers['currency']``, whatever the creator's country):
 
 - a creator's engagement rate (ER) = (avg_likes + avg_comments) / followers, the displayed followers;
 - the follower band: nano under 10,000 displayed followers, micro under 100,000, macro under 1,000,000,
@@ -302,7 +302,7 @@ Q4 = Question(
 )
 
 Q5 = Question(
-    "q5", "Each creator's cost per engagement: rate_per_post / (avg_likes + avg_comments), in the world's "
+    "q5", "Each creator's cost per engagement: rate_per_post / (avg_likes + avg_comments), in the marketplace's "
     "currency, as a Series indexed by influencer_id.", ("cpe",),
     reference=cost_per_engagement, comparison=SeriesMatch(rtol=1e-6),
     hints=("What does one like or comment cost when you pay the asking price for a post?",
@@ -347,11 +347,11 @@ Q6 = Question(
 
 #: The model written answer of question 7, shown by q7.solution() once the learner wrote theirs.
 MODEL_ANSWER = (
-    "Hire I00270 for the instagram campaign: one like or comment on its posts costs about 0.14 (in our "
-    "currency), the best value among the 114 instagram creators who show no sign of bought followers, and it "
+    "Hire I00270 for the instagram campaign: one like or comment on its posts costs about 0.13 (in the "
+    "marketplace's currency), the best value among the 114 instagram creators who show no sign of bought followers, and it "
     "engages 2.5 times as much as a typical instagram creator of its size. The marketplace's cheapest creator "
     "per 1,000 followers, I00132, shows no sign of bought followers either, but so few of its followers react "
-    "that each engagement costs 1.7 times as much: a price per follower is not a price per reaction. The "
+    "that each engagement costs 1.8 times as much: a price per follower is not a price per reaction. The "
     "highest raw engagement rate belongs to a creator of 1,604 followers whose followers jumped in one week and "
     "mostly live abroad, with few comments for its likes: the raw rate flatters small creators and can be bought. "
     "I screened with two "

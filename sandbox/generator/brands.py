@@ -1,4 +1,4 @@
-"""The brands table: name, industry, home country and its time zone, currency."""
+"""The brands table: name, industry, home country with its time zone and currency."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import pandas as pd
 
 from .._schema import INDUSTRIES
 from .ids import id_width, make_ids
+from .money import currency_of
 from .pools import Pools
 
 def draw_timezones(countries: np.ndarray, timezones: dict, rng: np.random.Generator) -> np.ndarray:
@@ -25,7 +26,8 @@ def draw_timezones(countries: np.ndarray, timezones: dict, rng: np.random.Genera
 
 
 def make_brands(n_brands: int, pools: Pools, rng: np.random.Generator) -> pd.DataFrame:
-    """``n_brands`` brands with unique names, an industry and a home country."""
+    """``n_brands`` brands with unique names, an industry and a home country (which sets the brand's time
+    zone and currency)."""
     order = rng.permutation(len(pools.companies))
     idx = np.arange(n_brands)
     names = pools.companies[order[idx % len(order)]]
@@ -40,5 +42,5 @@ def make_brands(n_brands: int, pools: Pools, rng: np.random.Generator) -> pd.Dat
         "industry": industry,
         "country": country,
         "timezone": draw_timezones(country, pools.timezones, rng),
-        "currency": pools.currency,
+        "currency": currency_of(country),
     })

@@ -8,6 +8,7 @@ import pandas as pd
 from .. import _calibration as cal
 from .._schema import NICHES, PLATFORMS
 from .ids import id_width, make_ids
+from .money import per_usd
 from .pools import Pools
 
 BOUGHT_SHARE = 0.12
@@ -41,8 +42,7 @@ def make_influencers(n: int, pools: Pools, rng: np.random.Generator) -> tuple[pd
     extra_likes = np.where(bought & (rng.random(n) < share), rng.uniform(*extra, n), 0.0)
     avg_likes = np.round(real * er * 0.93 * (1 + extra_likes), 1)
     avg_comments = np.round(real * er * 0.07 * rng.lognormal(0, 0.4, n), 1)
-    rate = np.round(displayed / 1000 * cal.INFLUENCER_RATE_PER_1K * cal.PER_USD[pools.currency]
-                    * rng.lognormal(0, 0.3, n), -1)
+    rate_noise = rng.lognormal(0, 0.3, n)
     # follower history: the largest week-on-week gain of the last 26 weeks, in % of followers
     median, sigma = WEEKLY_GROWTH
     organic = median * rng.lognormal(0, sigma, n) * rng.uniform(1.5, 3.0, n)  # the best organic week
@@ -54,17 +54,23 @@ def make_influencers(n: int, pools: Pools, rng: np.random.Generator) -> tuple[pd
     handles = pd.Series("@" + user)
     handles = handles.where(~handles.duplicated(), handles + "_" + pd.Series(np.arange(n)).astype(str))
     ids = make_ids("I", np.arange(1, n + 1), id_width(n, 5))
+    niche = rng.choice(NICHES, size=n)
+    country = rng.choice(pools.countries, size=n, p=pools.country_weights)
+    # the marketplace lists every price in the world's base currency; creators ask their country's prices
+    rate = np.round(displayed / 1000 * cal.INFLUENCER_RATE_PER_1K * per_usd([pools.currency])
+                    * np.array([cal.PRICE_LEVEL[c] for c in country]) * rate_noise, -1)
     influencers = pd.DataFrame({
         "influencer_id": ids,
         "handle": handles.to_numpy(dtype=object),
         "platform": platform,
-        "niche": rng.choice(NICHES, size=n),
-        "country": rng.choice(pools.countries, size=n, p=pools.country_weights),
+        "niche": niche,
+        "country": country,
         "followers": displayed,
         "avg_likes": avg_likes,
         "avg_comments": avg_comments,
         "posts_30d": rng.poisson(12, n),
         "rate_per_post": np.maximum(rate, 50.0),
+        "currency": pools.currency,
         "max_weekly_gain_pct": max_gain_pct,
         "audience_home_share": np.round(np.minimum(home_share, 1.0), 3),
     })

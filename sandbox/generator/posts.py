@@ -251,10 +251,14 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     likes = np.minimum(np.minimum(likes, impressions - np.minimum(others, impressions)), reach)
 
     # 7. clicks and views
-    # organic links are clickable only where the platform allows them; ads always carry a button
-    has_link = np.isin(plat_code, [PLATFORMS.index(p) for p in cal.LINK_PLATFORMS]) | is_boosted
+    # organic links are clickable only where the platform allows them; a boosted post is its campaign's ad:
+    # its paid impressions (all but 1 / boost of them) carry the ad button and get clicked at the campaign's CTR
+    has_link = np.isin(plat_code, [PLATFORMS.index(p) for p in cal.LINK_PLATFORMS])
     ctr = np.where(fmt == "link", cal.LINK_CTR["link"], cal.LINK_CTR["default"]) * rng.lognormal(0, 0.3, n)
-    ctr = np.where(has_link, ctr * np.where(is_boosted, 1.5, 1.0), 0.0)
+    ctr = np.where(has_link, ctr, 0.0)
+    by_id = campaigns.set_index("campaign_id")
+    paid_ctr = pd.Series(campaign_id).map(by_id["clicks"] / by_id["impressions"].clip(lower=1)).fillna(0.0).to_numpy()
+    ctr = np.where(is_boosted, ctr / boost + paid_ctr * (1 - 1 / boost), ctr)
     link_clicks = rng.binomial(impressions, np.minimum(ctr, 0.5))
     is_video = np.isin(fmt, list(VIDEO_FORMATS))
     view_rate = np.array([cal.VIDEO_VIEW_RATE.get(f, 0.0) for f in FORMATS])[fmt_code]

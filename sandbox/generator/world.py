@@ -34,6 +34,7 @@ from .effects import Effects, draw_effects
 from .followers import make_followers_daily, post_activity
 from .ids import id_width
 from .influencers import make_influencers
+from .money import make_fx_rates
 from .pools import Pools, check_locale, get_pools
 from .post_daily import make_post_daily
 from .posts import Crisis, make_posts
@@ -57,6 +58,7 @@ class WorldPlan:
     accounts: pd.DataFrame   # with hidden columns
     campaigns: pd.DataFrame  # with hidden columns
     crisis: Crisis
+    fx_rates: pd.DataFrame   # drawn from nothing: the published rates of the locale's currencies
 
     @property
     def n_blocks(self) -> int:
@@ -84,7 +86,8 @@ def plan_world(seed: int = 0, scale=DEFAULT_SCALE, locale: str = "en_US") -> Wor
     accounts.attrs["post_id_width"] = id_width(int(accounts["_n_posts"].sum()), 7)
     campaigns = make_campaigns(accounts, scale, child_rng(seed, "campaigns"), pools.currency)
     crisis = pick_crisis(accounts, scale, effects_rng)
-    return WorldPlan(seed, scale, locale, effects, pools, brands, accounts, campaigns, crisis)
+    fx_rates = make_fx_rates(pools.currency, pools.countries)
+    return WorldPlan(seed, scale, locale, effects, pools, brands, accounts, campaigns, crisis, fx_rates)
 
 
 def pick_crisis(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generator) -> Crisis:
@@ -231,7 +234,7 @@ def generate(seed: int = 0, scale=DEFAULT_SCALE, locale: str = "en_US", dirty: f
                                                       child_rng(plan.seed, "influencers"))
     tables = {
         "brands": plan.brands, "accounts": plan.accounts, "campaigns": plan.campaigns,
-        "influencers": influencers, **{n: merged[n] for n in BLOCK_TABLES},
+        "influencers": influencers, "fx_rates": plan.fx_rates, **{n: merged[n] for n in BLOCK_TABLES},
     }
     labels = {"post_labels": merged["post_labels"], "comment_labels": merged["comment_labels"],
               "influencer_labels": influencer_labels}
