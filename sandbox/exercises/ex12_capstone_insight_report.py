@@ -19,7 +19,8 @@ learner decides each time which comparison is fair. Definitions (each from the n
   campaign on ROAS or on CPA, :data:`CONVERSION_KPIS`) against the market's campaigns with the same objective:
   its index = how many times better than the yardstick. Accepted yardsticks (:data:`MARKETS`, :data:`POOLS`):
   the pooled KPI of the objective's campaigns (06: sums first, then divide) or its median campaign, over every
-  brand's campaigns or the other brands'; the market size is the number of campaigns in the yardstick;
+  brand's campaigns or the other brands'; the market size is the number of campaigns in the yardstick. Money of
+  several brands is added up (or compared) in the base currency (06: each amount / its ``fx_rates.units_per_base``);
 - near-ties come from the data's own noise (:mod:`sandbox.analysis.noise`): the bootstrap standard error of a
   median of posts, the Poisson error of a campaign's count of results.
 
@@ -45,8 +46,9 @@ from ._question import Exercise, Mistake, Question, Step
 
 @an.last_dataset_cache
 def brand(ds) -> str:
-    """The brand of the brief: the brand that ran the most campaigns (the larger total spend breaks a tie)."""
-    c = ds.campaigns.assign(brand_id=ds.campaigns["brand_id"].astype(str))
+    """The brand of the brief: the brand that ran the most campaigns (the larger spend, in the base currency, breaks
+    a tie)."""
+    c = an.in_base_currency(ds.campaigns.assign(brand_id=ds.campaigns["brand_id"].astype(str)), ds.fx_rates)
     table = pd.DataFrame({"campaigns": c.groupby("brand_id").size(), "spend": c.groupby("brand_id")["spend"].sum()})
     return str(table.sort_values(["campaigns", "spend"], ascending=False, kind="stable").index[0])
 
@@ -181,11 +183,13 @@ MARKETS = ("all", "others")
 POOLS = ("sum", "median")
 
 
-def campaigns(ds, conversion_kpi: str = "roas", kpi: str | None = None) -> pd.DataFrame:
-    """ds.campaigns with ``kpi_name`` (the KPI of each campaign's objective, :data:`KPI_OF`; ``kpi``: one KPI for
-    every campaign, a mistake), ``num`` and ``den`` (its parts), ``kpi`` (num / den) and ``results``."""
-    c = ds.campaigns.assign(objective=ds.campaigns["objective"].astype(str), brand_id=ds.campaigns["brand_id"].astype(str),
-                            thousands=ds.campaigns["impressions"] / 1000)
+def campaigns(ds, conversion_kpi: str = "roas", kpi: str | None = None, convert: bool = True) -> pd.DataFrame:
+    """ds.campaigns, money in the base currency (``convert=False``: each in its brand's own, a mistake), with
+    ``kpi_name`` (the KPI of each campaign's objective, :data:`KPI_OF`; ``kpi``: one KPI for every campaign, a
+    mistake), ``num`` and ``den`` (its parts), ``kpi`` (num / den) and ``results``."""
+    c = an.in_base_currency(ds.campaigns, ds.fx_rates) if convert else ds.campaigns
+    c = c.assign(objective=c["objective"].astype(str), brand_id=c["brand_id"].astype(str),
+                 thousands=c["impressions"] / 1000)
     names = c["objective"].map(KPI_OF).replace({"roas": conversion_kpi}) if kpi is None else pd.Series(kpi, c.index)
     num = pd.Series(np.nan, index=c.index)
     den = pd.Series(np.nan, index=c.index)
@@ -198,12 +202,13 @@ def campaigns(ds, conversion_kpi: str = "roas", kpi: str | None = None) -> pd.Da
 
 
 def campaign_values(ds, pool: str = "sum", market: str = "all", conversion_kpi: str = "roas", kpi: str | None = None,
-                    by: str = "objective", inverted: bool = False) -> tuple:
+                    by: str = "objective", inverted: bool = False, convert: bool = True) -> tuple:
     """(index of each of the brand's campaigns against its market yardstick, campaigns in each yardstick), indexed
     by campaign_id. ``pool``: "sum" (pooled), "median" or "mean" (the mean campaign, a mistake); ``market``: "all",
     "others" or "brand" (the brand's own campaigns, a mistake); ``by="all"``: one yardstick over every objective
-    (a mistake); ``inverted``: cost KPIs not turned over, so that a dearer campaign scores higher (a mistake)."""
-    c = campaigns(ds, conversion_kpi, kpi)
+    (a mistake); ``inverted``: cost KPIs not turned over, so that a dearer campaign scores higher (a mistake);
+    ``convert=False``: money left in each brand's currency (a mistake)."""
+    c = campaigns(ds, conversion_kpi, kpi, convert)
     mine = c["brand_id"] == brand(ds)
     m = c[{"all": c.index == c.index, "others": ~mine, "brand": mine}[market]]
     # each campaign's yardstick: its own KPI over the market's campaigns of its objective (by="all": of every objective)
@@ -373,23 +378,25 @@ Q3 = Question(
 
 #: The model written report, shown by ``q4.solution()`` once the learner wrote theirs: the default world's findings.
 MODEL_ANSWER = (
-    "Joseph Zuniga and Smith does best on facebook: its median post there engages 23% more than the typical "
-    "facebook post of any brand (on 286 posts; 26% against the other brands' posts alone), while its instagram and "
-    "tiktok posts are 8% and 13% ahead; its raw rates pointed to tiktok (5.0% against 1.6% on facebook) only "
+    "Joseph Zuniga and Smith does best on facebook: its median post there engages 24% more than the typical "
+    "facebook post of any brand (on 286 posts; 27% against the other brands' posts alone), while its instagram and "
+    "tiktok posts are 10% and 7% ahead; its raw rates pointed to tiktok (4.7% against 1.6% on facebook) only "
     "because tiktok engages more for every brand. The content team should make more behind-the-scenes posts: "
-    "behind-the-scenes links do 52% better than their account's usual (26 posts), and reels on that topic (42% on 43 "
-    "posts) cannot be told apart from them, while no other topic comes close; a single live post did three times "
-    "better, which one post cannot show. I would not run the instagram "
-    "conversions campaign CP00045 again: its ROAS of 8.4 is 0.45 times the 18.7 of the market's 31 conversions "
-    "campaigns pooled, about as low as the B arm of test T0006 (0.49); the dashboard would have dropped the "
-    "instagram awareness campaign CP00048 for its ROAS of 0.7, yet it bought impressions at a CPM of 15.15, a "
-    "little cheaper than the market's 15.88. The content pairs rest on a few dozen posts each and the campaign on one "
-    "run, so test behind-the-scenes content for a quarter, and compare the next conversions campaign with the "
-    "market before renewing it."
+    "behind-the-scenes links and reels do 49% and 48% better than their account's usual (on 26 and 43 posts), and "
+    "the topic's videos, images and carousels follow; a single live post did 68% better, which one post cannot "
+    "show. I would not run the facebook test T0005 again: its B arm CP00046 returned 0.91 per unit spent, 0.30 "
+    "times the 3.02 of the market's 29 conversions campaigns pooled in US dollars, and its A arm CP00045 did little "
+    "better (0.39). The dashboard would have dropped the facebook awareness campaign CP00041, whose ROAS of 0 says "
+    "nothing: it was bought for impressions, and it bought them 1.23 times as cheaply as the market's awareness "
+    "campaigns. The content pairs rest on a few dozen posts each and the test on a dozen sales per arm, so try "
+    "behind-the-scenes content for a quarter, and compare the next conversions campaign with the market before "
+    "renewing it."
 )
 
 PAID_CODE = (
-    "c = ds.campaigns.assign(objective=ds.campaigns['objective'].astype(str))\n"
+    "rate = ds.campaigns['currency'].map(ds.fx_rates.set_index('currency')['units_per_base'])\n"
+    "c = ds.campaigns.assign(objective=ds.campaigns['objective'].astype(str),\n"
+    "                        spend=ds.campaigns['spend'] / rate, revenue=ds.campaigns['revenue'] / rate)\n"
     "kpi = c['objective'].map({'awareness': 'cpm', 'engagement': 'cpc', 'traffic': 'cpc', 'conversions': 'roas'})\n"
     "c['num'] = c['revenue'].where(kpi == 'roas', c['spend'])\n"
     "c['den'] = c['spend'].where(kpi == 'roas', c['clicks'].where(kpi == 'cpc', c['impressions'] / 1000))\n"
@@ -408,7 +415,8 @@ Q4 = Question(
     hints=("An awareness campaign was never meant to sell: judge each campaign on what its objective buys "
            "(notebook 06's last note).",
            "A campaign's KPI means little alone: what do the market's campaigns with the same objective get? "
-           "Pool them as notebook 06 did, or take their typical campaign; either is accepted.",
+           "Pool them as notebook 06 did, or take their typical campaign; either is accepted. The market pays in "
+           "several currencies.",
            "Turn each comparison into one index where higher is better: a cost is better low, a return high."),
     solution=(PAID_CODE + "\n"
               "worst_campaign = campaign_index.idxmin()\n"
@@ -423,6 +431,10 @@ Q4 = Question(
              message="that yardstick pools every objective: campaigns bought for different things pay different "
                      "prices per click or per thousand impressions; compare with the market's campaigns of the same "
                      "objective", answer=paid_mistake(by="all")),
+        Step("one-currency", teaches="money of several brands in one currency before it is added up or compared",
+             message="the market's money is added up as it is: the brands pay in different currencies; divide each "
+                     "campaign's spend and revenue by its currency's units_per_base (ds.fx_rates) first",
+             answer=paid_mistake(convert=False)),
     ),
     mistakes=(
         Mistake("dashboard-roas",
@@ -441,7 +453,7 @@ Q4 = Question(
 )
 
 EXERCISE = Exercise("12_capstone_insight_report", "Capstone insight report", (Q1, Q2, Q3, Q4),
-                    tables=("posts", "accounts", "brands", "campaigns"))
+                    tables=("posts", "accounts", "brands", "campaigns", "fx_rates"))
 
 
 def setup(namespace: dict, dataset=None):
