@@ -9,8 +9,9 @@ learner decides each time which comparison is fair. Definitions (each from the n
 - q1, where the brand stands: a platform's index = the brand's median ER there / a yardstick from the same
   platform. Every fair yardstick is accepted (:data:`YARDSTICKS`): the median ER of every post on the platform,
   of the other brands' posts there, or of the platform's typical account (the median of its accounts' median
-  ER), with or without the brand's own account. A raw rate, or one number for every platform, ranks the
-  platforms the way they engage for every brand;
+  ER), with or without the brand's own account, or of the posts of the other brands in its industry on that
+  platform, where they hold at least MIN_POSTS posts (elsewhere that yardstick says nothing). A raw rate, or one
+  number for every platform, ranks the platforms the way they engage for every brand;
 - q3, content: a format and a topic together (``reel`` + ``education``), judged by the median of ``rel``
   (each post's ER over its own account's median ER, 04's ``rel_er``), among pairs holding at least MIN_SHARE of
   the brand's posts (03's minimum sample). The text names this one method: a yardstick from the platform would credit a pair
@@ -26,7 +27,7 @@ learner decides each time which comparison is fair. Definitions (each from the n
 
 Everything is judged on the learner's data; the planted truth plays no part.
 
-In the notebook: ``q1, q2, q3, q4 = ex.setup(globals())``.
+In the notebook: ``q1, ..., q5 = ex.setup(globals())``.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ import numpy as np
 import pandas as pd
 
 from .. import analysis as an
-from ..analysis import MIN_SHARE, rated  # noqa: F401 (ex.MIN_SHARE in the notebook)
+from ..analysis import MIN_POSTS, MIN_SHARE, rated  # noqa: F401 (ex.MIN_SHARE in the notebook)
 from ..analysis.noise import median_se, near_best_within_noise, poisson_log_se
 from ._chart import BarChart, bar_chart
 from ._compare import MethodCard
@@ -72,6 +73,7 @@ YARDSTICKS = {
     "others": "the other brands' posts on the platform",
     "accounts": "the platform's typical account: the median of its accounts' median ER",
     "other-accounts": "the typical account of the other brands on the platform",
+    "industry": "the posts of the other brands of the brand's industry on the platform (at least MIN_POSTS of them)",
 }
 
 
@@ -83,6 +85,12 @@ def yardstick(ds, kind: str = "platform", how: str = "median", rate=an.er_impres
     platforms = posts["platform"].unique()
     if kind in ("platform", "others"):
         return (posts if kind == "platform" else others).groupby("platform")["er"].agg(how)
+    if kind == "industry":
+        industry = ds.brands.set_index("brand_id")["industry"].astype(str)
+        peers = industry.index[(industry == industry[brand(ds)]) & (industry.index != brand(ds))]
+        pool = posts[posts["account_id"].isin(ds.accounts.loc[ds.accounts["brand_id"].isin(peers), "account_id"])]
+        by_platform = pool.groupby("platform")["er"]
+        return by_platform.agg(how).where(by_platform.size() >= MIN_POSTS)
     if kind in ("accounts", "other-accounts"):
         pool = posts if kind == "accounts" else others
         accounts = pool.groupby(["platform", "account_id"])["er"].median()
@@ -114,7 +122,7 @@ def platform_card(ds, kind: str = "platform", how: str = "median", rate=an.er_im
 
 def standing_cards(ds) -> list:
     """q1's reference: one card per accepted yardstick (:data:`YARDSTICKS`), the solution's first."""
-    return [platform_card(ds, kind) for kind in YARDSTICKS]
+    return [card for card in (platform_card(ds, kind) for kind in YARDSTICKS) if not card[1].empty]
 
 
 def as_written(card: tuple, worst: bool = False) -> list:
@@ -132,7 +140,7 @@ def one_card(**kw):
 
 def standing_charts(ds) -> list:
     """q2's reference: the index per platform for each accepted yardstick."""
-    return [platform_values(ds, kind) for kind in YARDSTICKS]
+    return [values for values in (platform_values(ds, kind) for kind in YARDSTICKS) if not values.empty]
 
 
 # ---------------------------------------------------------------- q3: content
@@ -260,6 +268,16 @@ def paid_cards(ds) -> list:
     return cards
 
 
+def paid_charts(ds) -> list:
+    """q4's reference: the index of every campaign of the brand, for each accepted method (the solution's first)."""
+    charts = []
+    for conversion_kpi, market, pool in itertools.product(CONVERSION_KPIS, MARKETS, POOLS):
+        values = campaign_values(ds, pool=pool, market=market, conversion_kpi=conversion_kpi)[0]
+        if not any(values.equals(other) for other in charts):
+            charts.append(values)
+    return charts
+
+
 def paid_mistake(**kw):
     """A typical mistake's answer: the worst campaign of ``campaign_card(ds, **kw)``."""
     return lambda ds: as_written(campaign_card(ds, **kw), worst=True)
@@ -376,7 +394,7 @@ Q3 = Question(
     judgement=True,
 )
 
-#: The model written report, shown by ``q4.solution()`` once the learner wrote theirs: the default world's findings.
+#: The model written report, shown by ``q5.solution()`` once the learner wrote theirs: the default world's findings.
 MODEL_ANSWER = (
     "Joseph Zuniga and Smith does best on facebook: its median post there engages 24% more than the typical "
     "facebook post of any brand (on 286 posts; 27% against the other brands' posts alone), while its instagram and "
@@ -406,20 +424,56 @@ PAID_CODE = (
     "campaign_index = c[c['brand_id'] == ex.brand(ds)].set_index('campaign_id')['index']")
 
 Q4 = Question(
-    "q4", "Insight card: the brand's campaign to cut, each campaign judged on what its objective buys against the "
-    "market's campaigns with the same objective: the campaign_id, its index (how many times better than the "
-    "market's yardstick; below 1 is worse) and the number of campaigns in that yardstick. Campaigns the data cannot "
-    "tell apart from the worst are accepted.",
+    "q4", "Chart: your index of each of the brand's campaigns against the market's campaigns with the same objective "
+    "(its KPI, what the objective buys, over the market's, turned so that higher is better), as a seaborn bar chart "
+    "(one bar per campaign, no error bars) with a title and a label on the value axis; keep its Axes.",
+    ("campaign_chart",),
+    reference=paid_charts, comparison=BarChart("campaign"), plain=bar_chart,
+    hints=("An awareness campaign was never meant to sell: judge each campaign on what its objective buys "
+           "(notebook 06's last note), against what the market's campaigns with the same objective get.",
+           "Pool the market's campaigns as notebook 06 did, or take their typical campaign; either is accepted. "
+           "The market pays in several currencies.",
+           "One index where higher is better: a cost is better low, a return high."),
+    solution=(PAID_CODE + "\n"
+              "campaign_chart = sns.barplot(x=campaign_index.to_numpy(), y=campaign_index.index, orient='h', "
+              "errorbar=None)\n"
+              "campaign_chart.axvline(1, color='grey', linestyle='--')\n"
+              "campaign_chart.set(title=\"The brand's campaigns against the market's with the same objective\",\n"
+              "                   xlabel=\"times as good as the market's yardstick\", ylabel='campaign');"),
+    steps=(
+        Step("objective", teaches="judge each campaign on the KPI its objective buys",
+             message="the bars judge every campaign on its sales (ROAS) against the whole market's: an awareness or a "
+                     "traffic campaign was bought for impressions or clicks; judge each on what its objective buys, "
+                     "against campaigns with that objective",
+             answer=lambda ds: campaign_values(ds, kpi="roas", by="all")[0]),
+        Step("same-objective", teaches="a yardstick from the market's campaigns with the same objective",
+             message="the bars' yardstick pools every objective: campaigns bought for different things pay different "
+                     "prices per click or per thousand impressions; compare with the market's campaigns of the same "
+                     "objective", answer=lambda ds: campaign_values(ds, by="all")[0]),
+        Step("one-currency", teaches="money of several brands in one currency before it is added up or compared",
+             message="the market's money is added up as it is: the brands pay in different currencies; divide each "
+                     "campaign's spend and revenue by its currency's units_per_base (ds.fx_rates) first",
+             answer=lambda ds: campaign_values(ds, convert=False)[0]),
+    ),
+    mistakes=(
+        Mistake("cost-not-turned",
+                "the bars reward the dearer campaigns: a cost (CPM, CPC, CPA) is better LOW, so divide the "
+                "yardstick by the campaign's cost", lambda ds: campaign_values(ds, inverted=True)[0]),
+        Mistake("dashboard-roas", "the bars are the dashboard's raw ROAS: no yardstick, and every objective judged on "
+                "sales", lambda ds: dashboard_roas(ds)[0][1]),
+    ),
+)
+
+Q5 = Question(
+    "q5", "Insight card: the brand's campaign not to run again, each campaign judged on what its objective buys "
+    "against the market's campaigns with the same objective: the campaign_id, its index (how many times better than "
+    "the market's yardstick; below 1 is worse) and the number of campaigns in that yardstick. Campaigns the data "
+    "cannot tell apart from the worst are accepted.",
     ("worst_campaign", "worst_index", "worst_market"),
     reference=paid_cards, comparison=MethodCard(("campaign",), size_name="market size"),
-    hints=("An awareness campaign was never meant to sell: judge each campaign on what its objective buys "
-           "(notebook 06's last note).",
-           "A campaign's KPI means little alone: what do the market's campaigns with the same objective get? "
-           "Pool them as notebook 06 did, or take their typical campaign; either is accepted. The market pays in "
-           "several currencies.",
-           "Turn each comparison into one index where higher is better: a cost is better low, a return high."),
-    solution=(PAID_CODE + "\n"
-              "worst_campaign = campaign_index.idxmin()\n"
+    hints=("Your chart holds the answer; the dashboard's ROAS does not.",
+           "The market size is the number of campaigns behind the yardstick of that campaign's objective."),
+    solution=("worst_campaign = campaign_index.idxmin()\n"
               "worst_index = campaign_index.min()\n"
               "worst_market = int((c['objective'] == c.set_index('campaign_id').loc[worst_campaign, 'objective']).sum())"),
     steps=(
@@ -452,10 +506,10 @@ Q4 = Question(
     judgement=True,
 )
 
-EXERCISE = Exercise("12_capstone_insight_report", "Capstone insight report", (Q1, Q2, Q3, Q4),
+EXERCISE = Exercise("12_capstone_insight_report", "Capstone insight report", (Q1, Q2, Q3, Q4, Q5),
                     tables=("posts", "accounts", "brands", "campaigns", "fx_rates"))
 
 
 def setup(namespace: dict, dataset=None):
-    """Bind this notebook's questions: ``q1, q2, q3, q4 = ex.setup(globals())``."""
+    """Bind this notebook's questions: ``q1, ..., q5 = ex.setup(globals())``."""
     return EXERCISE.setup(namespace, dataset)
