@@ -1,11 +1,12 @@
 """Benchmark: autograde a synthetic class with 1 and 2 warm workers, on a Dask cluster, and with plain nbgrader.
 
 Builds a course from solutions/ (notebooks 01-03 by default) for ``--students``
-students, hands in the reference solutions for everyone with a few planted
-mistakes (every 4th student gets question 1 of the first exercise wrong, every
-5th misses the last exercise's question 2, one student submits nothing for
-the second exercise), regenerates every student's world once (the grading
-cache), then times ``autograde_course(jobs=1)`` and ``autograde_course(jobs=2)``,
+students, regenerates every student's world once (the grading cache), hands in
+the reference solutions for everyone with planted mistakes (tests/synthetic.py:
+per notebook, three typical mistakes the judge names, given to about a half, a
+third and a fifth of the class and fewer in later notebooks, a question left, a
+wrong answer no mistake explains; one student submits nothing for the second
+exercise), then times ``autograde_course(jobs=1)`` and ``autograde_course(jobs=2)``,
 the same on a 2-worker Dask ``LocalCluster`` (``--dask``), on the same
 submissions, from the same empty state, in the same run, and plain ``nbgrader
 autograde`` + ``generate_feedback`` (one process, checks inside the student's
@@ -23,7 +24,8 @@ Prints wall time, seconds per submission of each, CPU per submission against
 plain nbgrader (target <= 0.6x), the speed-up of --jobs 2 (target >= 1.8x on
 2 cores) and the load average (other work on the machine slows every run),
 and checks that every run wrote the same scores, which caught every planted
-mistake.
+mistake. After each run it builds the class report (``sandbox course report``,
+target < 5 CPU s) and checks that it counts every planted mistake exactly.
 
     python benchmarks/bench_autograde.py                  # 30 students x 01-03
     python benchmarks/bench_autograde.py --students 4 --scale tiny   # quick
@@ -53,28 +55,15 @@ from sandbox.course.build.worlds import student_dataset  # noqa: E402
 from sandbox.course.grade.grades import write_grades  # noqa: E402
 from sandbox.course.kernel.isolation import detect_mode  # noqa: E402
 from sandbox.course.nbgrader_adapter import require, run_nbgrader  # noqa: E402
-from synthetic import submit  # noqa: E402
+from synthetic import planted_counts, reported_counts, submit_planted_class  # noqa: E402
 
 TARGET_SPEEDUP = 1.8
 TARGET_CPU = 0.6
-WRONG = "__wrong__ = None\nraise RuntimeError('planted mistake')"
-
-
-def planted_mistakes(students: list[str], assignments: list[str]) -> dict:
-    """(student, assignment) -> overrides; a missing key in `skip` means no submission."""
-    overrides, skip = {}, set()
-    for i, sid in enumerate(students):
-        if i % 4 == 1:
-            overrides[(sid, assignments[0])] = {"q1_answer": WRONG}
-        if i % 5 == 2:
-            overrides[(sid, assignments[-1])] = {"q2_answer": WRONG}
-    if len(students) > 3 and len(assignments) > 1:
-        skip.add((students[3], assignments[1]))
-    return overrides, skip
+TARGET_REPORT = 5.0
 
 
 def reset(course: Path, gradebook_copy: Path) -> None:
-    for name in ("autograded", "feedback"):
+    for name in ("autograded", "feedback", "verdicts"):
         shutil.rmtree(course / name, ignore_errors=True)
     for name in ("sandbox_grades.csv", "autograde_status.json"):
         (course / name).unlink(missing_ok=True)
@@ -109,24 +98,23 @@ def main() -> int:
     assignments = built.settings.assignments
     print(f"build (course + {len(students)} release worlds, {max(jobs_list)} jobs): {time.perf_counter() - t:.1f} s",
           flush=True)
-    overrides, skip = planted_mistakes(students, assignments)
-    n_submissions = 0
-    for sid in students:
-        for a in assignments:
-            if (sid, a) not in skip:
-                submit(course, sid, a, overrides.get((sid, a)))
-                n_submissions += 1
     t = time.perf_counter()
     for sid in students:
         student_dataset(course, sid)
     print(f"grading worlds regenerated once (cached for every run): {time.perf_counter() - t:.1f} s", flush=True)
+    t = time.perf_counter()
+    planted, missing = submit_planted_class(course, students, assignments)
+    skip = {missing} if missing else set()
+    n_submissions = len(students) * len(assignments) - len(skip)
+    print(f"submissions with planted mistakes handed in (each checked on its student's worlds): "
+          f"{time.perf_counter() - t:.1f} s", flush=True)
     gradebook_copy = work / "gradebook.clean.db"
     shutil.copyfile(course / "gradebook.db", gradebook_copy)
 
     runs = [(f"sandbox --jobs {j}", {"jobs": j}) for j in jobs_list]
     if args.dask:
         runs.append(("sandbox dask 2 workers", {"scheduler": "local"}))
-    times, cpus, grades = {}, {}, {}
+    times, cpus, grades, reports = {}, {}, {}, {}
     for name, options in runs:
         reset(course, gradebook_copy)
         load = os.getloadavg()[0]
@@ -144,6 +132,9 @@ def main() -> int:
         print(f"  machine: {machine.summary()}", flush=True)
         if timeline.jobs:
             print(f"  workers: {timeline.summary(t, times[name])}", flush=True)
+        reports[name] = class_report(course, work / f"class_report_{len(reports)}.html")
+        print(f"  class report: {reports[name][0]:.2f} CPU s, {reports[name][1]:.2f} s wall; its counts equal the "
+              f"planted ones: {reports[name][2] == planted_counts(planted)}", flush=True)
 
     plain = plain_cpu = plain_grades = None
     if args.plain:
@@ -191,18 +182,38 @@ def main() -> int:
     print(f"identical grades.csv across runs: {same}")
     ok &= same
     g = grades[base].set_index("student_id")
-    caught = all(float(g.loc[sid, f"{a}:{next(iter(o))[:-7]}"]) == 0 for (sid, a), o in overrides.items())
+    caught = all(float(g.loc[sid, f"{a}:{p.question}"]) == 0 for (sid, a), plants in planted.items() for p in plants)
     skipped = all(f"{a}: missing" in g.loc[sid, "status"] for sid, a in skip)
-    perfect = [sid for sid in students if not any(k[0] == sid for k in list(overrides) + list(skip))]
+    perfect = [sid for sid in students if not any(k[0] == sid for k in list(planted) + list(skip))]
     full = all(float(g.loc[sid, col]) == top for sid in perfect for col, top in autograded_max(course).items())
     print(f"planted mistakes scored 0: {caught}; missing submission reported: {skipped}; "
           f"clean students have every autograded point: {full}")
-    ok &= caught and skipped and full
+    counted = all(counts == planted_counts(planted) for _, _, counts in reports.values())
+    worst = max(cpu for cpu, _, _ in reports.values())
+    print(f"class report (sandbox course report, {len(planted_counts(planted))} planted outcomes): every run's "
+          f"counts equal the planted ones: {counted}; CPU {worst:.2f} s at most "
+          f"({'meets' if worst < TARGET_REPORT else 'MISSES'} the < {TARGET_REPORT:.0f} s target)")
+    ok &= caught and skipped and full and counted
     if args.keep:
         print(f"course kept in {course}")
     else:
         shutil.rmtree(work, ignore_errors=True)
     return 0 if ok else 1
+
+
+def class_report(course: Path, out: Path) -> tuple[float, float, object]:
+    """(CPU s, wall s, counts) of `sandbox course report` on the course, run as an instructor runs it."""
+    import resource
+    import subprocess
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "sandbox", "course", "report", str(course), "--out", str(out)],
+                   check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+    return cpu, wall, reported_counts(out.with_suffix(".csv"))
 
 
 def process_kind(p, me) -> str:

@@ -4,9 +4,10 @@ Generate a synthetic social-media world with planted, checkable effects, load
 it, validate it, and practise with graded notebooks::
 
     import sandbox
-    ds = sandbox.load_dataset()          # the committed default world
-    ds = sandbox.generate(seed=123)      # a fresh world
+    ds = sandbox.load_dataset()          # the dataset in use (the default world unless told otherwise)
+    ds = sandbox.generate(seed=123)      # a fresh world, in memory
     ds.posts.head()
+    sandbox.generate_to("my_world", seed=123)   # what `sandbox generate` does: a world written to a folder
 """
 
 from __future__ import annotations
@@ -23,7 +24,15 @@ _PUBLIC = {
     "load_dataset": "sandbox.dataset",
     "SCALES": "sandbox._scales",
     "Scale": "sandbox._scales",
+    "get_scale": "sandbox._scales",
+    "scale_for_posts": "sandbox._scales",
     "generate": "sandbox.generator",
+    # what the commands run, one library function each
+    "generate_to": "sandbox.worlds",         # sandbox generate
+    "plan_generate": "sandbox.worlds",       # sandbox generate's rules, checked without generating
+    "validate_dir": "sandbox.validate",      # sandbox validate
+    "get_exercises": "sandbox._notebooks",   # sandbox exercises get
+    "check_notebook": "sandbox.exercises.runner",  # sandbox check
 }
 
 __all__ = [*_PUBLIC, "__version__"]

@@ -26,7 +26,7 @@ from types import MappingProxyType as _frozen
 # data (Moro, Rita & Vala 2016): 1.26% of impressions, reach 4.9% of followers.
 ER_IMPRESSIONS = _frozen({
     "tiktok": 0.0486, "instagram": 0.0116, "facebook": 0.0126,
-    "x": 0.0231, "linkedin": 0.0650, "youtube": 0.0300,
+    "x": 0.0231, "linkedin": 0.0650, "youtube": 0.0330,
 })
 
 # Published per-follower medians: the test range is [lowest source / 1.5, highest source * 1.5].
@@ -47,11 +47,13 @@ ER_FOLLOWERS_RANGE = _frozen({
 # ~15% over 500k (Bazaarvoice 2021) => share = base * (followers / 10k) ** -REACH_SIZE_EXPONENT
 # with exponent ln(0.36/0.15) / ln(50) = 0.224. The per-platform base is solved from the
 # published per-follower and per-impression engagement rates (er_followers / er_impressions
-# = impressions per follower), e.g. Instagram 0.48% / 1.16% = 0.41 impressions per follower.
+# = impressions per follower), e.g. Instagram 0.48% / 1.16% = 0.41 impressions per follower
+# (Instagram and LinkedIn raised in data model v3 to land on their medians again once engagement
+# per post spreads lopsidedly).
 REACH_SIZE_EXPONENT = 0.224
 REACH_SHARE_AT_10K = _frozen({
-    "instagram": 0.40, "tiktok": 0.80, "facebook": 0.073,  # facebook: 4.9% at 60k followers (UCI)
-    "x": 0.045, "linkedin": 0.48, "youtube": 0.30,  # youtube: assumption
+    "instagram": 0.45, "tiktok": 0.80, "facebook": 0.073,  # facebook: 4.9% at 60k followers (UCI)
+    "x": 0.040, "linkedin": 0.63, "youtube": 0.30,  # youtube: assumption
 })
 # Impressions per reached account (repeat views), median post. Facebook: the UCI Facebook
 # Metrics page (Moro et al. 2016) has lifetime impressions / reach with IQR 1.66-1.88, median
@@ -69,9 +71,33 @@ REPEAT_VIEW_SIGMA = _frozen({
 # boosted posts add to the tail (UCI Facebook Metrics page: 13.4% and 3.27). Account-level
 # spread of the reach share (some accounts are liked by the algorithm): assumption.
 REACH_POST_SIGMA = 1.15
-REACH_ACCOUNT_SIGMA = 0.35
-ER_POST_SIGMA = 0.30
-ER_ACCOUNT_SIGMA = 0.20
+REACH_ACCOUNT_SIGMA = 0.25
+# Engagement rate per post within one account. The UCI Facebook Metrics page's organic photo posts
+# (302 posts, Moro et al. 2016) spread widely and lopsidedly: ER per impression p10 0.32%, median
+# 1.56%, p90 2.83% (p90/p10 8.8), so log ER falls far further below the median (a flop) than above
+# it; and posts that reach more people engage a smaller share of them (corr(log impressions,
+# log ER) = -0.40), which leaves Spearman(likes, impressions) at 0.68. Modelled as a split normal
+# of log ER (ER_POST_SIGMA_UP above the median, ER_POST_SIGMA_DOWN below) times the post's reach
+# noise to the power -ER_REACH_ELASTICITY; values fitted to those UCI figures.
+ER_POST_SIGMA_UP = 0.40
+ER_POST_SIGMA_DOWN = 1.0
+ER_REACH_ELASTICITY = 0.35
+ER_ACCOUNT_SIGMA = 0.25
+# Industries differ several-fold in engagement per follower: Rival IQ's 2025 benchmark report puts
+# the median Instagram brand of its industries between 0.14% (Health & Beauty) and 2.10% (Higher
+# Education), with Sports Teams at 1.30% [secondary: apaya.com, outfame.com, quoting the report];
+# its TikTok report ranks Travel and Sports Teams near the top. Each account's engagement per
+# follower is multiplied by its industry's factor (divided by their geometric mean, so platform
+# medians keep their calibrated values): sports and beauty from those figures (1.30% and 0.14%
+# against an all-industry median near 0.47%), the others assumption, ordered as Rival IQ ranks
+# them. Per follower = reach per follower x engagements per impression: the factor goes
+# INDUSTRY_REACH_SHARE (in log) to reach, the rest to the rate per impression (assumption: fans of
+# engaging industries also see more of their posts).
+ER_INDUSTRY = _frozen({
+    "sports": 2.6, "travel": 1.5, "food_beverage": 1.1, "health": 0.8, "finance": 0.7, "technology": 0.7,
+    "media": 0.6, "retail": 0.6, "fashion": 0.5, "beauty": 0.35,
+})
+INDUSTRY_REACH_SHARE = 0.4
 
 # Format reach multipliers. Instagram: reels reach 2.25x single images and 1.36x carousels
 # (10k posts [secondary]) => image 1, carousel 1.65, reel 2.25. Other platforms: assumption,
@@ -96,12 +122,15 @@ FORMAT_MIX = _frozen({
 
 # --- Engagement composition -----------------------------------------------------------------
 # Share of engagements that are likes / comments / shares / saves. Instagram from average likes
-# and saves per post (image 1,009 likes, 62 saves); others assumption. Comments correlate least
-# with impressions (0.16 vs likes 0.85, shares 0.59, saves 0.55): extra per-post noise below.
+# and saves per post (image 1,009 likes, 62 saves). Facebook from the UCI Facebook Metrics page's
+# organic posts (Moro et al. 2016): comments / likes 0.042, shares / likes 0.16 (summed over posts;
+# the comments share below is smaller because its per-post noise raises the sum). Others
+# assumption. Comments correlate least with impressions (0.16 vs likes 0.85, shares 0.59, saves
+# 0.55): extra per-post noise below.
 ENGAGEMENT_MIX = _frozen({
     "instagram": (0.86, 0.03, 0.04, 0.07),
     "tiktok": (0.86, 0.03, 0.06, 0.05),
-    "facebook": (0.80, 0.08, 0.11, 0.01),
+    "facebook": (0.831, 0.026, 0.133, 0.01),
     "x": (0.70, 0.08, 0.17, 0.05),
     "linkedin": (0.85, 0.09, 0.05, 0.01),
     "youtube": (0.90, 0.06, 0.03, 0.01),
@@ -110,10 +139,12 @@ ENGAGEMENT_MIX = _frozen({
 ENGAGEMENT_NOISE_SIGMA = (0.10, 1.00, 0.45, 0.50)
 
 # Paid impressions engage less than organic ones: the UCI Facebook Metrics page's paid posts
-# engage 0.88x as much per impression as its organic posts (Moro et al. 2016). Viral posts
+# engage 0.88x as much per impression as its organic posts (Moro et al. 2016); PAID_ER is set a
+# little below so that the measured ratio (medians, with the lopsided per-post spread) lands on
+# 0.88. Viral posts
 # reach people far outside the usual audience: their rate per impression falls as
 # viral_multiplier ** VIRAL_ER_EXPONENT (assumption).
-PAID_ER = 0.88
+PAID_ER = 0.85
 VIRAL_ER_EXPONENT = -0.3
 
 # Platforms whose organic posts carry clickable links. Instagram and TikTok make links in
@@ -123,8 +154,20 @@ LINK_PLATFORMS = frozenset({"facebook", "x", "linkedin", "youtube"})
 # Link clicks per impression for organic posts. Link posts: Facebook ads CTR 0.90% (WordStream
 # 2017) as the order of magnitude; other formats carry a profile/CTA link only (assumption).
 LINK_CTR = _frozen({"link": 0.009, "default": 0.0015})
-# Video views (3 s+) per impression, video formats only (assumption).
-VIDEO_VIEW_RATE = _frozen({"reel": 0.55, "video": 0.40, "short": 0.60, "live": 0.30})
+# Video views (3 s+; 2 s on LinkedIn) per impression, by platform and video format. Feeds autoplay, so a
+# view is a scroll stopped: Meta's "hook rate" (3-second views / impressions) has a median of 25-30% on
+# Facebook and 28%+ on Instagram Reels (conversion.studio, eonik.ai 2026 [secondary]); the same creative
+# stops fewer scrolls on TikTok (ugcvids.ai [secondary]). YouTube's impressions are thumbnails shown:
+# "half of all channels and videos have an impressions click-through rate between 2% and 10%" (YouTube
+# Help), while a Short plays in the feed and counts as viewed unless swiped away (50-70% viewed
+# [secondary: creator guides]). X, LinkedIn and live formats: assumption. A view is one account that
+# watched (views <= reach: nobody is counted twice).
+VIDEO_VIEW_RATE = _frozen({
+    ("instagram", "reel"): 0.30, ("facebook", "video"): 0.27, ("tiktok", "video"): 0.22, ("tiktok", "live"): 0.10,
+    ("x", "video"): 0.18, ("linkedin", "video"): 0.22, ("youtube", "video"): 0.05, ("youtube", "short"): 0.58,
+    ("youtube", "live"): 0.04,
+})
+VIDEO_VIEW_SIGMA = 0.35  # per-post log-normal spread of the view rate (assumption)
 
 # --- Posting cadence ------------------------------------------------------------------------
 # Posts per week: Facebook 5.04, Instagram 4.5, X 3.9 (Rival IQ 2023); others assumption.
@@ -143,8 +186,23 @@ POSTING_HOUR_WEIGHTS = (
     0.2, 0.1, 0.1, 0.1, 0.2, 0.5, 1.0, 2.0, 3.0, 3.4, 3.4, 3.2,
     3.2, 3.2, 3.2, 3.0, 2.8, 2.6, 2.4, 2.0, 1.6, 1.0, 0.6, 0.3,
 )
-# Posting weekdays Mon..Sun: fewer posts at weekends (assumption).
+# Posting weekdays Mon..Sun: the shape inside the working week and the weekend (Saturday a little
+# busier than Sunday; assumption). How much of a platform's posting falls on the weekend is set by
+# WEEKEND_POST_SHARE, not by these weights.
 POSTING_WEEKDAY_WEIGHTS = (1.0, 1.0, 1.0, 1.0, 1.0, 0.55, 0.45)
+# Share of a platform's brand posts published on Saturday and Sunday (local time). Brands post less at
+# weekends (2 days of 7 would be 28.6%): TrackMaven found 13.1% of brands' content published at
+# weekends (Saturday 6.3%, Sunday 6.8%; 4,618 posts [secondary: kitestring.io, brafton.com]);
+# Socialbakers found brands less likely to post on Facebook at weekends (2.9M posts of 23,000 pages
+# [secondary: demandmetric.com]); the posting-time studies of Sprout Social, Hootsuite and HubSpot all
+# put LinkedIn's weekends last (a working-week network). The ranges are assumption around those
+# figures: every platform below 28.6%, LinkedIn lowest, the consumer feeds (where brands keep a
+# weekend presence) highest, video (produced and published in the working week) in between. Each
+# world draws one share per platform inside its range.
+WEEKEND_POST_SHARE = _frozen({
+    "instagram": (0.14, 0.25), "facebook": (0.14, 0.25), "x": (0.08, 0.20), "tiktok": (0.04, 0.12),
+    "youtube": (0.04, 0.12), "linkedin": (0.02, 0.06),
+})
 # Habits: each account has two habitual local posting hours (drawn from the weights above, night
 # hours 00:00-06:00 excluded) and
 # puts HABIT_SHARE of its posts there; its format and topic mix are Dirichlet draws around the
@@ -174,9 +232,15 @@ HASHTAG_MEAN = _frozen({"instagram": 5.0, "tiktok": 4.0, "linkedin": 3.0, "faceb
 # X fastest, YouTube slowest (assumption).
 DECAY_RATE = _frozen({"x": 2.0, "facebook": 1.2, "instagram": 0.9, "linkedin": 0.7, "tiktok": 0.5, "youtube": 0.35})
 # New accounts reached decay faster than repeat views: reach / impressions falls day by day
-# (assumption). Impressions of day d = reach of day d + repeat views of day d.
+# (assumption). Impressions of day d = new accounts of day d + repeat views of day d.
 REACH_DECAY_FACTOR = 1.3
 REPEAT_DECAY_FACTOR = 0.7
+# Each post decays at its own pace: the platform's rate times a log-normal factor (assumption: one
+# post is picked up again by the algorithm, another dies in hours).
+DECAY_POST_SIGMA = 0.45
+# Share of a day's repeat views that come from accounts that saw the post on an earlier day (they count
+# again in that day's unique reach, so daily reach sums to more than the lifetime reach; assumption).
+RETURNING_SHARE = 0.5
 
 # --- Audience -------------------------------------------------------------------------------
 # Age mix of followers by platform, AGE_GROUPS order (assumption shaped on platform
@@ -225,14 +289,17 @@ FOLLOWERS_MEDIAN = _frozen({
     "instagram": 40_000, "facebook": 60_000, "x": 15_000, "linkedin": 12_000, "tiktok": 25_000, "youtube": 10_000,
 })
 FOLLOWERS_SIGMA = 1.2
-# Net monthly growth: Instagram and LinkedIn 1-3%, X 0.3-1%, Facebook 0.2-0.8%, TikTok 10-20%+
-# for growing accounts [secondary]; YouTube assumption. Values are the middle of each range.
+# Net monthly growth: Instagram and LinkedIn 1-3%, X 0.3-1%, Facebook 0.2-0.8% [secondary]; TikTok: "across
+# all account sizes, brands on TikTok are growing their followers at least 2-3% on a monthly basis; smaller
+# accounts (under 50K followers) are averaging more than 5%" (Rival IQ 2022 TikTok Benchmark Report; the
+# 10-20%+ [secondary] quoted before describes creators, not brands); YouTube assumption. Values sit inside
+# each range; posts (reach, viral posts) and the growth phases add to them.
 MONTHLY_GROWTH_SOURCES = _frozen({
     "instagram": (0.01, 0.03), "linkedin": (0.01, 0.03), "x": (0.003, 0.01), "facebook": (0.002, 0.008),
-    "tiktok": (0.10, 0.20),
+    "tiktok": (0.02, 0.05),
 })
 MONTHLY_GROWTH = _frozen({
-    "instagram": 0.020, "linkedin": 0.020, "x": 0.006, "facebook": 0.005, "tiktok": 0.12, "youtube": 0.015,
+    "instagram": 0.018, "linkedin": 0.018, "x": 0.006, "facebook": 0.005, "tiktok": 0.030, "youtube": 0.012,
 })
 # Share of followers lost per month (churn). Assumption; follows = growth + churn.
 MONTHLY_CHURN = 0.008
@@ -303,9 +370,64 @@ AB_SPEND_SHARE_MAX = 0.40
 # Engagement per follower falls with size (nano > micro > macro > mega); assumption in line
 # with the per-follower rates above.
 INFLUENCER_ER = ((10_000, 0.040), (100_000, 0.025), (1_000_000, 0.015), (float("inf"), 0.010))
-# Price per sponsored post, USD per 1,000 displayed followers for a US creator (assumption), times the
-# creator's PRICE_LEVEL, listed in the world's base currency.
-INFLUENCER_RATE_PER_1K = 10.0
+# Price per sponsored post, USD per 1,000 displayed followers, by platform, for a creator of
+# INFLUENCER_RATE_SIZE followers: Instagram about $10 (nano $10-100 a post for 1k-10k followers, micro
+# $100-500 for 10k-100k), TikTok about a third of it (nano $5-25, micro $25-125), YouTube about twice
+# (nano $20-200, micro $200-1,000) (Word on the Block 2023 influencer pricing guide; Hootsuite: Instagram
+# nano $25-150 [secondary]). Facebook, X and LinkedIn: assumption. The price per 1,000 falls with size
+# (macro Instagram $500-10,000 for 100k-1M): price ~ followers ** INFLUENCER_RATE_EXPONENT (assumption
+# fitted to those tiers). A creator's price is that of a US creator times the creator's country's PRICE_LEVEL,
+# listed in the world's base currency.
+INFLUENCER_RATE_PER_1K = _frozen({"instagram": 10.0, "tiktok": 3.5, "youtube": 20.0, "facebook": 7.0, "x": 5.0,
+                                  "linkedin": 15.0})
+INFLUENCER_RATE_SIZE = 30_000
+INFLUENCER_RATE_EXPONENT = 0.85
+
+# --- What a practitioner sees at a glance (data model v3) -----------------------------------------
+# Each figure: (low, high, source). calibration_report measures it in a world and prints it with its
+# source; "assumption" marks a range no source gives, kept conservative.
+UCI_ORGANIC_PHOTOS = _frozen({  # the UCI Facebook Metrics page's 302 organic photo posts (Moro et al. 2016)
+    "er_p90_p10": 8.8, "spearman_likes_impressions": 0.68, "comments_per_like": 0.042,
+})
+REALISM = _frozen({
+    "er_p90_p10": (5.0, 15.0, "UCI Facebook Metrics organic photos: ER per impression p90/p10 8.8 within the "
+                              "page (Moro et al. 2016); range assumption around one page"),
+    "spearman_likes_impressions": (0.5, 0.82, "UCI Facebook Metrics organic photos: 0.68 (Moro et al. 2016); "
+                                              "range assumption"),
+    "facebook_comments_per_like": (0.02, 0.08, "UCI Facebook Metrics organic posts: 0.042 (Moro et al. 2016); "
+                                               "range assumption"),
+    "account_er_p90_p10": (2.0, 30.0, "Rival IQ 2025: industries' median Instagram ER per follower 0.14% (Health & "
+                                      "Beauty) to 1.30% (Sports Teams) and 2.10% (Higher Ed) [secondary]; a small "
+                                      "world's 10-15 accounts of a platform spread at least twofold (assumption)"),
+    "weekend_share": (None, None, "TrackMaven: 13.1% of brand content at weekends [secondary]; Sprout Social, "
+                                  "Hootsuite, HubSpot: LinkedIn's weekends last; range: WEEKEND_POST_SHARE, "
+                                  "low/3..high*1.5 (a platform has a few hundred posts)"),
+    "view_rate": (None, None, "VIDEO_VIEW_RATE: Meta hook rates 25-30% (conversion.studio, eonik.ai), YouTube "
+                              "impressions CTR 2-10% (YouTube Help), Shorts viewed vs swiped 50-70% [secondary]; "
+                              "x/1.5..x*1.5"),
+    "shorts_views_over_reach": (0.0, 0.0, "a view is one account that watched: views <= reach"),
+    "flat_months": (0.05, 0.5, "account-months with under 0.25% net growth: brand follower curves plateau "
+                               "(assumption; no published share)"),
+    "influencer_rule_precision": (0.3, 0.9, "one rule (best week > 3% or home share < 0.5) against the planted "
+                                            "labels: no single real signal is that clean (assumption)"),
+    "influencer_rule_recall": (0.5, 0.95, "the same rule's recall (assumption)"),
+    "influencer_price_per_1k": (None, None, "INFLUENCER_RATE_PER_1K (Word on the Block 2023, Hootsuite "
+                                            "[secondary]); x/2..x*2 (tiers differ)"),
+    "late_day0_ratio": (0.0, 0.6, "day 0 is the rest of the posting day: a post at 20-24 UTC gets a small part "
+                                  "of what one at 06-11 UTC gets (follows from continuous decay)"),
+    "day0_share_sd": (0.1, 0.4, "posts decay at their own pace: spread of the day-0 share (assumption)"),
+    "daily_reach_over_lifetime": (1.02, 1.6, "daily reach counts the accounts of each day: summed over the days "
+                                             "it exceeds lifetime reach (Instagram/Facebook Insights definitions; "
+                                             "range assumption)"),
+    "comment_text_reuse": (0.0, 0.4, "comments whose words (lower case, no emoji or @mention) 10+ others share: "
+                                      "short stock comments repeat, most do not (assumption)"),
+    "emoji_only_comments": (0.03, 0.2, "comments of emoji alone (assumption)"),
+    "lowercase_comments": (0.2, 0.7, "comments starting with a lower-case letter (assumption: typed on phones)"),
+    "fr_nbsp_share": (0.15, 0.7, "French comments: ! and ? after a no-break space, as typography asks "
+                                 "(people type it only sometimes; brands always; assumption)"),
+    "latam_vosotros": (0.0, 0.01, "comments on Latin American brands' posts in vosotros forms (ustedes there)"),
+})
+
 
 # --- Money: currencies follow countries, ROAS, delivery (data model v3) ---------------------
 # A brand's money is in its home country's currency (ISO 4217).

@@ -10,7 +10,6 @@ from .cli import CliError, add_command, add_library_option
 #: ``--jobs`` default of the course commands: every core (the library's default is 1 process).
 ALL_CORES = os.cpu_count() or 1
 BUILD = "sandbox.course.build.course:build_course"
-AUTOGRADE = "sandbox.course.grade.autograde:autograde_course"
 
 _UNITS = {"K": 2**10, "M": 2**20, "G": 2**30}
 
@@ -38,7 +37,7 @@ def hint_mode(text: str) -> str:
 
 
 def register(subparsers) -> None:
-    group = add_command(subparsers, "course", "Run an nbgrader course: build it, autograde it.",
+    group = add_command(subparsers, "course", "Run an nbgrader course: build it, autograde it, export its grades.",
                         "sandbox course build my_course --roster roster.csv", func=None)
     group.set_defaults(func=lambda args: _help(group))
     sub = group.add_subparsers(dest="course_command", metavar="COURSE_COMMAND")
@@ -51,8 +50,9 @@ def register(subparsers) -> None:
                    "email); without it, the course has no students yet")
     p.add_argument("--salt", metavar="S", help="course secret mixed into every student's seed; without it, a random one")
     p.add_argument("--exercises", metavar="LIST", help="comma-separated exercise numbers or names; without it, all of them")
-    add_library_option(p, "--scale", target=BUILD, help="dataset scale of each student's world (tiny, small, ...)")
-    add_library_option(p, "--timeout", target=BUILD, param="cell_timeout", type=int, metavar="SECONDS",
+    add_library_option(p, "--scale", target="sandbox._scales:DEFAULT_SCALE",
+                       help="dataset scale of each student's world: {sandbox._scales:SCALES} (any case)")
+    add_library_option(p, "--timeout", target="sandbox.course.build.folder:CELL_TIMEOUT", type=int, metavar="SECONDS",
                        help="seconds a cell may run at autograde")
     p.add_argument("--jobs", type=int, default=ALL_CORES, metavar="N",
                    help="worker processes generating students' worlds (default: the number of cores)")
@@ -63,10 +63,12 @@ def register(subparsers) -> None:
     p.add_argument("--allow-kernel-tests", action="store_true",
                    help="keep graded test cells that no question judges: they run in the student's kernel, "
                    "where a student can defeat them (refused otherwise)")
-    add_library_option(p, "--show-solutions", target=BUILD, action="store_true",
-                       help="let students' qN.solution() show the reference code (hidden otherwise)")
-    add_library_option(p, "--hints", target=BUILD, type=hint_mode,
+    p.add_argument("--show-solutions", action="store_true",
+                   help="let students' qN.solution() show the reference code (hidden otherwise)")
+    add_library_option(p, "--hints", target=BUILD, type=hint_mode, fill=False,
                        help="whether students' qN.hint() shows hints: {sandbox.exercises._policy:HINT_MODES}")
+    p.add_argument("--exchange", metavar="DIR", help="nbgrader exchange folder shared by a JupyterHub's users; "
+                   "without it, COURSE/exchange (release and collect without root)")
 
     p = add_command(sub, "autograde", "Grade every submission (submitted/<student>/<assignment>/) in parallel; "
                     "write the gradebook, sandbox_grades.csv and feedback HTML.",
@@ -76,7 +78,8 @@ def register(subparsers) -> None:
                    help="worker processes, each grading one student at a time (default: the number of cores)")
     p.add_argument("--assignment", metavar="A", action="append",
                    help="grade only this assignment (repeatable); without it, all of them")
-    add_library_option(p, "--memory", target=AUTOGRADE, type=memory_size, metavar="SIZE",
+    add_library_option(p, "--memory", target="sandbox.course.kernel.limits:DEFAULT_MEMORY", type=memory_size,
+                       metavar="SIZE",
                        help="memory limit of each student's kernel in bytes, or e.g. 4G or 512M")
     p.add_argument("--allow-unknown-students", action="store_true",
                    help="also grade submitted/<id>/ folders of ids not on the roster (reported and skipped otherwise)")
@@ -93,6 +96,26 @@ def register(subparsers) -> None:
                     "grading in formgrader.", "sandbox course grades stats101", _grades)
     p.add_argument("course", metavar="COURSE", help="course folder made by `sandbox course build`")
 
+    p = add_command(sub, "export", "Write the course's grades in the gradebook import format of an LMS (Canvas, "
+                    "Moodle) or as one plain table; written answers count once graded in formgrader.",
+                    "sandbox course export stats101 --to canvas", _export)
+    p.add_argument("course", metavar="COURSE", help="course folder made by `sandbox course build`")
+    p.add_argument("--to", required=True, metavar="FORMAT",
+                   help="gradebook format: {sandbox.course.build.folder:EXPORT_FORMATS}")
+    p.add_argument("--out", metavar="FILE", help="file to write (must not exist); without it, "
+                   "COURSE/grades-<format>.csv, rewritten by each export")
+
+
+    p = add_command(sub, "report", "Write what the class got wrong, for the instructor: a self-contained HTML page "
+                    "(mistakes to re-teach first, skills, every question's typical mistakes, students who may need "
+                    "help) and the same data as CSV, from the verdicts `sandbox course autograde` kept.",
+                    "sandbox course report stats101 --assignment 01_first_look --out report.html", _report)
+    p.add_argument("course", metavar="COURSE", help="course folder graded by `sandbox course autograde`")
+    p.add_argument("--assignment", metavar="A", action="append",
+                   help="report only this assignment (repeatable); without it, every assignment graded so far")
+    p.add_argument("--out", metavar="FILE", help="the HTML file to write, its CSV files beside it; without it, "
+                   "COURSE/{sandbox.report:REPORT_FILE}")
+
 
 def _help(parser) -> int:
     parser.print_help()
@@ -100,13 +123,23 @@ def _help(parser) -> int:
 
 
 def _build(args) -> int:
+    from ._scales import get_scale
+    from .course.build.folder import check_course_target
+    from .course.build.roster import read_roster
+
+    check_course_target(args.course)  # what can be refused at once is, before nbgrader and pandas load
+    if args.roster is not None:
+        read_roster(args.roster)
+    get_scale(args.scale)
     from .course import build_course
 
     exercises = [e for e in args.exercises.split(",") if e.strip()] if args.exercises else None
+    chosen = {} if args.hints is None else {"hints": args.hints}
     result = build_course(args.course, roster=args.roster, salt=args.salt, exercises=exercises,
                           scale=args.scale, cell_timeout=args.timeout, solutions_dir=args.solutions,
                           jobs=args.jobs, progress=sys.stderr.isatty(), show_solutions=args.show_solutions,
-                          hints=args.hints, questions=args.questions, allow_kernel_tests=args.allow_kernel_tests)
+                          exchange=args.exchange, questions=args.questions,
+                          allow_kernel_tests=args.allow_kernel_tests, **chosen)
     s = result.settings
     print(f"course {result.course_dir}: {len(s.assignments)} assignment(s) ({', '.join(s.assignments)}), "
           f"{len(result.students)} student(s), {s.scale} worlds")
@@ -119,7 +152,10 @@ def _build(args) -> int:
 
 
 def _autograde(args) -> int:
+    from .course.build.folder import require_course_dir
     from .course.kernel.inside.kernel_run import skip_iri_grammar
+
+    require_course_dir(args.course)  # a wrong path is refused before nbgrader and pandas load
 
     skip_iri_grammar()  # before autograde imports nbformat: 1.2 s less CPU for the command
     from .course import autograde_course
@@ -147,7 +183,48 @@ def _autograde(args) -> int:
 
 
 def _grades(args) -> int:
+    from .course.build.folder import require_course_dir
+
+    require_course_dir(args.course)  # a wrong path is refused before nbgrader and pandas load
     from .course import refresh_grades
 
     print(f"grades: {refresh_grades(args.course)}")
+    return 0
+
+
+def _report(args) -> int:
+    from .report.course import course_report
+    from .report.render import terminal_text
+
+    report = course_report(args.course, assignments=args.assignment, out=args.out)
+    summary = report.summary
+    print(f"class report: {report.html} (CSV: {', '.join(p.name for p in report.csv)})")
+    print(f"{report.outcomes.table['student'].nunique()} students, {', '.join(report.outcomes.assignments)}")
+    if len(summary.reteach):
+        answered = summary.questions.set_index(["assignment", "question"])["answered"]
+        print("re-teach first:")
+        for m in summary.reteach.to_dict("records"):
+            print(f"  {m['assignment']} {m['question']} {m['mistake']}: {m['count']} of "
+                  f"{answered[(m['assignment'], m['question'])]} students, {m['points_lost']} points lost - "
+                  f"{terminal_text(m['message'])}")
+    helped = int(summary.learners["needs_help"].sum())
+    print(f"students who may need help (names in the report's last part): {helped}")
+    return 0
+
+
+def _export(args) -> int:
+    from .course.build.folder import check_export_args
+
+    check_export_args(args.course, args.to, args.out)  # refused at once, before nbgrader loads
+    from .course.kernel.inside.kernel_run import skip_iri_grammar
+
+    skip_iri_grammar()  # before nbgrader imports jsonschema: 1.2 s less CPU for the command
+    from .course import export_grades
+
+    path, grades = export_grades(args.course, args.to, args.out)
+    print(f"wrote {path}: {len(grades.students)} student(s) x {len(grades.assignments)} assignment(s), {args.to} format")
+    waiting = grades.waiting()
+    if waiting:
+        print(f"{len(waiting)} submission(s) have written answers not graded yet, counted 0 until graded in "
+              f"formgrader: {', '.join(f'{s} {a}' for s, a in waiting)}", file=sys.stderr)
     return 0

@@ -1,13 +1,14 @@
-"""CLI commands for exercises: `sandbox check`, `sandbox exercises get` and `sandbox exercises release`."""
+"""CLI commands for exercises: `sandbox check`, `sandbox progress`, `sandbox exercises get` and `sandbox exercises release`."""
 
 from __future__ import annotations
 
+import json
 import shlex
 import sys
 from pathlib import Path
 
 from ._cli_data import GENERATE
-from .cli import CliError, add_command, add_library_option, default_of
+from .cli import CliError, add_command, add_library_option
 
 
 def register(subparsers) -> None:
@@ -15,11 +16,20 @@ def register(subparsers) -> None:
         subparsers, "check",
         "Run an exercise notebook headless and print a per-question report and the score. "
         "Exit code 0 when the notebook ran (whatever the score), 1 when it could not run.",
-        "sandbox check exercises/01_first_look.ipynb", cmd_check)
+        "sandbox check my_exercises/02_engagement_kpis.ipynb", cmd_check)
     p.add_argument("notebook", help="the learner's notebook (NN_slug.ipynb)")
-    add_library_option(p, "--timeout", target="sandbox.exercises.runner:check_notebook", type=int,
+    add_library_option(p, "--timeout", target="sandbox._notebooks:check_notebook_args", type=int,
                        metavar="SECONDS", help="seconds allowed per cell")
     p.add_argument("--dataset", metavar="DIR", help="dataset folder to use instead of the notebook's default")
+
+    p = add_command(
+        subparsers, "progress",
+        "Show your progress over the exercise notebooks you checked (the qN.check() results saved in them): points "
+        "per notebook, judgement points per skill, the typical mistakes to revisit; and the same as an HTML page.",
+        "sandbox progress my_exercises", cmd_progress)
+    p.add_argument("dir", metavar="DIR", help="the folder holding your exercise notebooks")
+    p.add_argument("--out", metavar="FILE", help="the HTML page to write; without it, "
+                   "DIR/{sandbox.report:PROGRESS_FILE}")
 
     ex = add_command(subparsers, "exercises", "Get the exercise notebooks to work on; maintain them.",
                      "sandbox exercises get my_exercises --seed 123", lambda args: ex.print_help() or 2)
@@ -44,10 +54,11 @@ def register(subparsers) -> None:
 
 
 def cmd_check(args) -> int:
+    from ._notebooks import check_notebook_args
+
+    check_notebook_args(args.notebook, args.timeout, args.dataset)  # a wrong path is refused before Jupyter loads
     from .exercises.runner import NotebookRunError, check_notebook
 
-    if args.timeout < 1:
-        raise CliError(f"--timeout must be a positive number of seconds, got {args.timeout}")
     try:
         report, errors = check_notebook(args.notebook, timeout=args.timeout, dataset=args.dataset)
     except NotebookRunError as e:
@@ -57,6 +68,15 @@ def cmd_check(args) -> int:
         print("cells that raised an error:", file=sys.stderr)
         for line in errors:
             print(f"  {line}", file=sys.stderr)
+    return 0
+
+
+def cmd_progress(args) -> int:
+    from .report.progress import learner_progress, progress_text
+
+    progress = learner_progress(args.dir, out=args.out)
+    print(progress_text(progress))
+    print(f"as a page: {progress.html}")
     return 0
 
 
@@ -76,10 +96,6 @@ def cmd_get(args) -> int:
     from ._environment import scripts_dir
     from ._notebooks import get_exercises
 
-    if args.seed is not None and args.seed < 0:
-        raise CliError(f"--seed must be a non-negative integer, got {args.seed}")
-    if args.scale is not None and args.seed is None:
-        raise CliError("--scale sizes the world of --seed; add --seed N")
     try:
         copies = get_exercises(args.dir, seed=args.seed, scale=args.scale)
     except FileExistsError as e:
@@ -87,7 +103,9 @@ def cmd_get(args) -> int:
     folder = copies[0].parent
     print(f"copied {len(copies)} notebooks to {folder}: {', '.join(p.name for p in copies)}")
     if args.seed is not None:
-        scale = args.scale or default_of(GENERATE, "scale")
+        from ._dataset_files import META_FILE
+
+        scale = json.loads((folder / "data" / META_FILE).read_text())["scale"]
         print(f"their data: the {scale} world of seed {args.seed} in {folder / 'data'}")
     else:
         print("their data: the default world (add --seed N for a fresh one)")

@@ -9,6 +9,7 @@ nbgrader sources) and ``exercises/`` (the student versions, made by
 
 from __future__ import annotations
 
+import shlex
 from pathlib import Path
 
 #: Notebook folders, by kind.
@@ -22,6 +23,18 @@ CHECKOUT_DIR = _PACKAGE.parent
 
 #: The notebook file names: ``NN_slug.ipynb``.
 NOTEBOOK_GLOB = "[0-9][0-9]_*.ipynb"
+#: Seconds a cell may run when `sandbox check` runs a notebook headless.
+CHECK_TIMEOUT = 120
+NBGRADER_CONFIG = "nbgrader_config.py"
+#: What `sandbox exercises get` writes beside the notebooks: JupyterLab started in that folder finds an
+#: nbgrader configuration (no "No nbgrader_config.py file found" warning) and Validate runs as `sandbox check`.
+SELF_LEARNER_CONFIG = f"""\
+# nbgrader settings for working on these notebooks on your own (written by `sandbox exercises get`).
+# The Validate button runs a notebook top to bottom and lists the questions still wrong, then those
+# not attempted yet.
+c = get_config()  # noqa: F821
+c.Execute.timeout = {CHECK_TIMEOUT}  # seconds a cell may run
+"""
 
 
 def notebooks_dir(kind: str) -> Path:
@@ -54,6 +67,40 @@ def notebook_paths(folder) -> list[Path]:
     return sorted(Path(folder).glob(NOTEBOOK_GLOB))
 
 
+def require_notebook(path) -> Path:
+    """``path`` as a Path if it is a notebook file; otherwise FileNotFoundError or ValueError saying what it is.
+
+    Light (no pandas or Jupyter imports), so that `sandbox check` refuses a wrong path at once.
+    """
+    path = Path(path)
+    if path.is_dir():
+        inside = notebook_paths(path)
+        example = f": `sandbox check {shlex.quote(str(inside[0]))}`" if inside else ""
+        raise ValueError(f"{path} is a folder; name one notebook in it{example}")
+    if not path.exists():
+        nearby = sorted(Path.cwd().glob(f"*/{path.name}"))  # where `sandbox exercises get` put the learner's copy
+        hint = f"; did you mean `sandbox check {shlex.quote(str(nearby[0].relative_to(Path.cwd())))}`?" if nearby else ""
+        raise FileNotFoundError(f"no notebook at {path}{hint}")
+    if path.suffix != ".ipynb":
+        raise ValueError(f"{path} is not a notebook (a .ipynb file)")
+    return path
+
+
+def check_notebook_args(path, timeout: int = CHECK_TIMEOUT, dataset=None) -> Path:
+    """The argument rules of running a notebook headless (:func:`sandbox.check_notebook`); returns the path.
+
+    Light, so that `sandbox check` refuses a wrong path or value before it imports Jupyter.
+    """
+    from ._dataset_files import require_dataset_dir
+
+    if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout < 1:
+        raise ValueError(f"timeout must be a positive whole number of seconds, got {timeout!r}")
+    path = require_notebook(path)
+    if dataset is not None:
+        require_dataset_dir(dataset)
+    return path
+
+
 def _check_kind(kind: str) -> None:
     if kind not in KINDS:
         raise ValueError(f"unknown notebook kind {kind!r}; allowed: {', '.join(KINDS)}")
@@ -70,21 +117,25 @@ def get_exercises(directory, seed: int | None = None, scale=None) -> list[Path]:
     """
     import shutil
 
-    from .dataset import prepare_target
+    from ._dataset_files import listing, prepare_target
+    from ._scales import get_scale
 
     target = Path(directory).expanduser().resolve()
     if target.exists() and not target.is_dir():
         raise NotADirectoryError(f"{target} exists and is not a folder")
+    if scale is not None and seed is None:
+        raise ValueError("scale sizes the world of seed; give a seed too")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    scale = get_scale(scale) if scale is not None else None
     notebooks = notebook_paths(notebooks_dir("exercises"))
     if not notebooks:
         raise FileNotFoundError(f"no exercise notebooks (NN_slug.ipynb) in {notebooks_dir('exercises')}")
     taken = [nb.name for nb in notebooks if (target / nb.name).exists()]
     if taken:
-        raise FileExistsError(f"{target} already holds {', '.join(taken)}; choose another folder "
+        raise FileExistsError(f"{target} already holds {listing(taken)}; choose another folder "
                               "(copying would overwrite your work)")
     if seed is not None:
-        if seed < 0:
-            raise ValueError(f"seed must be a non-negative integer, got {seed}")
         prepare_target(target / "data", force=False)
         from .generator import generate
 
@@ -95,4 +146,7 @@ def get_exercises(directory, seed: int | None = None, scale=None) -> list[Path]:
     for nb in notebooks:
         shutil.copyfile(nb, target / nb.name)
         copies.append(target / nb.name)
+    config = target / NBGRADER_CONFIG
+    if not config.exists():  # one already there is the learner's
+        config.write_text(SELF_LEARNER_CONFIG)
     return copies

@@ -1,10 +1,13 @@
-"""World sizes. One place holds every size knob of the generator."""
+"""World sizes. One place holds every size knob of the generator.
+
+Light on purpose (pandas is imported only for the timestamps), so that a command checks a scale name
+before it imports the generator.
+"""
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
-
-import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -38,12 +41,17 @@ class Scale:
             raise ValueError(f"n_influencers must be >= 1, got {self.n_influencers}")
 
     @property
-    def start_ts(self) -> pd.Timestamp:
+    def start_ts(self):
+        """First instant of the period (a UTC ``pandas.Timestamp``)."""
+        import pandas as pd
+
         return pd.Timestamp(self.start, tz="UTC")
 
     @property
-    def end_ts(self) -> pd.Timestamp:
+    def end_ts(self):
         """First instant after the period."""
+        import pandas as pd
+
         return self.start_ts + pd.Timedelta(days=self.days)
 
 
@@ -57,24 +65,27 @@ SCALES = {
 #: Scale of the default world (datasets/default) and of every function's ``scale`` default.
 DEFAULT_SCALE = "small"
 
+#: Sizes ``scale_for_posts`` accepts: from a few brands' worth to a billion posts.
+MIN_POSTS, MAX_POSTS = 100, 1_000_000_000
+
 #: Average posts one brand publishes in a 365-day year (all platforms), measured on 5,000-brand
 #: worlds (accounts.py draws the cadence); used by --posts.
 POSTS_PER_BRAND_YEAR = 835
 
 
 def get_scale(scale) -> Scale:
-    """Return a :class:`Scale` from its name (or pass a Scale through)."""
+    """Return a :class:`Scale` from its name, in any case (``"Small"`` is ``"small"``), or pass a Scale through."""
     if isinstance(scale, Scale):
         return scale
     try:
-        return SCALES[scale]
+        return SCALES[str(scale).strip().lower()]
     except KeyError:
         raise ValueError(f"unknown scale {scale!r}; allowed: {', '.join(SCALES)}") from None
 
 
 def scale_for_posts(n_posts: int, days: int = 365) -> Scale:
-    """A custom scale sized to give about ``n_posts`` posts."""
-    if n_posts < 100:
-        raise ValueError(f"--posts must be at least 100, got {n_posts}")
+    """A custom scale sized to give about ``n_posts`` posts (from MIN_POSTS to MAX_POSTS)."""
+    if isinstance(n_posts, bool) or not isinstance(n_posts, numbers.Integral) or not MIN_POSTS <= n_posts <= MAX_POSTS:
+        raise ValueError(f"posts must be a whole number from {MIN_POSTS:,} to {MAX_POSTS:,}, got {n_posts!r}")
     n_brands = max(1, round(n_posts / POSTS_PER_BRAND_YEAR * 365 / days))
     return Scale(f"posts-{n_posts}", n_brands=n_brands, days=days, n_influencers=max(40, n_posts // 50))

@@ -173,13 +173,15 @@ POSTS = Table(
 
 POST_DAILY = Table(
     "post_daily",
-    "Per-post daily metrics for the first days after publication (up to 7, cut at the end of the period); they sum to the post's lifetime totals.",
+    "Per-post daily metrics for the first days after publication (up to 7, cut at the end of the period); impressions, "
+    "engagements and link clicks sum to the post's lifetime totals, daily reach to at least its lifetime reach.",
     (
         Column("post_id", "id", "The post.", references="posts.post_id"),
         Column("date", "date", "Calendar day (UTC).", "UTC day"),
         _count("day_index", "Days since publication: 0 is the posting day.", unit="days"),
         _count("impressions", "Impressions that day."),
-        _count("reach", "Accounts reached for the first time that day (so daily reach adds up to lifetime reach)."),
+        _count("reach", "Accounts reached that day; an account reached on two days counts on both, so daily reach "
+               "adds up to more than the lifetime reach (at most the lifetime impressions)."),
         _count("engagements", "likes + comments + shares + saves that day."),
         _count("link_clicks", "Link clicks that day."),
     ),

@@ -64,9 +64,11 @@ def _library_constant(match: re.Match) -> str:
 
 
 def default_of(target: str, param: str):
-    """The default of parameter ``param`` of the function ``target`` ("package.module:function")."""
+    """The default of parameter ``param`` of the function ``target`` ("package.module:function"), or the
+    value of the constant ``target`` ("package.module:NAME", for a default a light module states)."""
     module, _, name = target.partition(":")
-    return inspect.signature(getattr(importlib.import_module(module), name)).parameters[param].default
+    found = getattr(importlib.import_module(module), name)
+    return inspect.signature(found).parameters[param].default if callable(found) else found
 
 
 def add_library_option(parser, *flags, target: str, param: str | None = None, fill: bool = True, **kwargs):
@@ -121,7 +123,7 @@ def add_command(subparsers, name: str, help: str, example: str, func):
     p = subparsers.add_parser(
         name, help=help, description=help, epilog=f"example:\n  {example}", formatter_class=HelpFormatter
     )
-    p.set_defaults(func=func)
+    p.set_defaults(func=func, prog=p.prog)
     return p
 
 
@@ -135,13 +137,13 @@ def main(argv=None) -> int:
         with tools_on_path():  # nbgrader's Python API, too, starts `alembic` by PATH
             result = args.func(args)
     except CliError as e:
-        print(f"sandbox {args.command}: error: {e}", file=sys.stderr)
+        print(f"{args.prog}: error: {e}", file=sys.stderr)
         return e.code
     except (ValueError, FileNotFoundError, NotADirectoryError, PermissionError) as e:
-        print(f"sandbox {args.command}: error: {e}", file=sys.stderr)
+        print(f"{args.prog}: error: {e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print(f"sandbox {args.command}: interrupted", file=sys.stderr)
+        print(f"{args.prog}: interrupted", file=sys.stderr)
         return 130
     return int(result or 0)
 

@@ -60,8 +60,9 @@ TRUTH_KEYS = {
     ),
     "confounders": (
         "Planted confounders, where a pooled comparison misleads: `topic_by_platform` (a `decoy` topic "
-        "posted mostly on the `decoy_platforms`) and `weekend_by_platform` (weekend posts come mostly from "
-        "the `weekend_heavy_platforms`). Each has the `question`, the `confounder` to stratify by and the "
+        "posted mostly on the `decoy_platforms`) and `weekend_by_platform` (brands post least at weekends on "
+        "LinkedIn and most on the consumer feeds: each platform's `weekend_post_share`, the "
+        "`weekend_heavy_platforms` first). Each has the `question`, the `confounder` to stratify by and the "
         "careful `answer`."
     ),
     "ab_tests": (
@@ -75,6 +76,23 @@ TRUTH_KEYS = {
         "The planted crisis: `account_id`, `brand_id`, `platform`, `start_date`, `days`, the "
         "`unfollow_multiplier` and `follow_multiplier` during it, and the share of negative comments "
         "`negative_share_before` and `negative_share_during`."
+    ),
+    "follower_events": (
+        "Events of the follower histories that are not a crisis: a `giveaway` on a small account "
+        "(`account_id`, `date`, `followers_gained`, then `unfollows_per_day` for `unfollow_days`) and the "
+        "`platform_cleanups` (each a `platform` and `date` on which every account there lost `share_lost` of "
+        "its followers at once)."
+    ),
+    "events": (
+        "Comment and like events that a careless analysis mistakes for the crisis or for virality: the "
+        "`complaints_account` (`account_id`, its usual `negative_share`: customer service in public), a "
+        "`service_incident` (`account_id`, `start_date`, `days`, audience `negative_share`; the brand answers "
+        "nearly every complaint), a `bot_raid` (`account_id`, `start_date`, `days`, `bot_comments_per_post`) "
+        "and the accounts that bought large like packages, `bought_like_packages`."
+    ),
+    "cheap_cheater": (
+        "The instagram creator (`influencer_id`) who bought followers and likes and prices low: the lowest "
+        "cost per engagement unless bought followers are screened out; `about` says so."
     ),
     "bot_spikes": "Number of posts whose likes were inflated by bots (see `truth/post_labels`).",
     "viral_posts": "Number of viral posts (see `truth/post_labels`).",

@@ -26,18 +26,21 @@ from pathlib import Path
 
 import pandas as pd
 
+from ._dataset_files import (  # noqa: F401  (re-exported: the names a dataset folder is made of)
+    FORMATS,
+    LABELS_DIR,
+    META_FILE,
+    TRUTH_FILE,
+    EXPORTS_DIR,
+    DatasetError,
+    OutputHoldsDataset,
+    check_format,
+    prepare_target,
+    require_dataset_dir,
+)
 from ._schema import TABLES, TRUTH_TABLES, Table
 
-FORMATS = ("csv", "parquet")
-META_FILE = "dataset.json"
-TRUTH_FILE = "truth.json"
-LABELS_DIR = "truth"
-EXPORTS_DIR = "exports"
 DATA_DIR_ENV = "SANDBOX_DATASET"
-
-
-class DatasetError(ValueError):
-    """A dataset folder or argument is not usable; the message says why."""
 
 
 @dataclass
@@ -88,10 +91,11 @@ class Dataset:
         Parameters
         ----------
         directory : path
-            Target folder. It must not exist or be empty, unless ``force``.
+            Target folder. It must be new or empty, unless ``force``.
         format : {"csv", "parquet"}
         force : bool
-            Replace an existing, non-empty folder.
+            Replace a folder that holds a dataset and nothing else (a folder holding any other
+            file is refused, naming the files).
         include_truth : bool
             Write truth.json and truth/ (per-student course datasets leave them out).
         progress : bool
@@ -118,30 +122,6 @@ class Dataset:
             (tmp / META_FILE).write_text(json.dumps(meta, indent=2, sort_keys=True) + "\n")
         self.path = target
         return target
-
-
-def check_format(format: str) -> None:
-    if format not in FORMATS:
-        raise DatasetError(f"unknown format {format!r}; allowed: {', '.join(FORMATS)}")
-
-
-def prepare_target(directory, force: bool) -> Path:
-    """Refuse a target folder that cannot be written or would lose data."""
-    target = Path(directory).expanduser().resolve()
-    if target.exists() and not target.is_dir():
-        raise DatasetError(f"output {target} exists and is not a folder")
-    if target.exists() and any(target.iterdir()) and not force:
-        raise DatasetError(f"output folder {target} is not empty; choose another --out or pass --force to replace it")
-    probe = target.parent
-    while not probe.exists():
-        probe = probe.parent
-    if not probe.is_dir():
-        raise DatasetError(f"output folder {target} cannot be created: {probe} is a file")
-    try:  # a real write, not os.access: root passes os.access on read-only file systems
-        tempfile.TemporaryFile(dir=probe).close()
-    except OSError as e:
-        raise DatasetError(f"output folder {target} cannot be written ({probe}: {e.strerror})") from None
-    return target
 
 
 class staging_dir:
@@ -237,10 +217,7 @@ def find_table_file(directory: Path, name: str) -> Path | None:
 
 def read_meta(directory: Path) -> dict:
     """dataset.json of a dataset folder; refuses a folder that is not a dataset."""
-    if not (directory / META_FILE).is_file():
-        raise DatasetError(f"{directory} is not a dataset folder (no {META_FILE}); "
-                           f"make one with `sandbox generate --out {directory}`")
-    return json.loads((directory / META_FILE).read_text())
+    return json.loads((require_dataset_dir(directory) / META_FILE).read_text())
 
 
 def read_truth(directory: Path) -> dict:
@@ -254,7 +231,8 @@ def load_dataset(directory=None, *, tables=None, engine: str = "pandas") -> Data
 
     With no ``directory``, the dataset in use is found in this order: the
     ``SANDBOX_DATASET`` environment variable, a ``data/`` folder beside the
-    notebook (the working directory) holding a dataset, the committed default
+    notebook (the working directory) holding a dataset (a course's notebook,
+    with ``exercise_settings.json`` beside it, stops here), the committed default
     dataset of a source checkout, and finally the default world (seed 0,
     small scale) regenerated once into a cache folder, byte-identical to the
     committed one.
@@ -317,6 +295,12 @@ def default_dataset_dir() -> Path:
     local = Path.cwd() / "data"
     if (local / META_FILE).is_file():
         return local
+    from .exercises._policy import POLICY_FILE
+
+    if (Path.cwd() / POLICY_FILE).is_file():  # a course's notebook: its answers are graded on the student's own world
+        raise DatasetError("this notebook belongs to a course, but its data/ folder (your own world) is not beside "
+                           "it; ask your instructor for your folder release_students/<your id>/ (a notebook fetched "
+                           "from nbgrader's exchange comes without it)")
     repo = repo_default_dir()
     if (repo / META_FILE).is_file():
         return repo

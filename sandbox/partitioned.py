@@ -33,11 +33,9 @@ from pathlib import Path
 import pandas as pd
 
 from ._schema import TABLES
-from ._seeding import child_rng
 from .dataset import LABELS_DIR, META_FILE, TRUTH_FILE, prepare_target, staging_dir, write_table
-from .generator.influencers import make_influencers
 from .generator.world import (BLOCK_TABLES, WorldPlan, generate_block, label_counts, plan_world, public,
-                              world_meta, world_truth_from_counts)
+                              world_influencers, world_meta, world_truth_from_counts)
 
 PART = "part-{:05d}.parquet"
 #: Per-row label tables made block by block (influencer labels are world-wide).
@@ -55,8 +53,7 @@ def block_tables(plan: WorldPlan, block: int) -> dict[str, pd.DataFrame]:
 
 def global_tables(plan: WorldPlan) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """The public world-wide tables and the influencer labels."""
-    influencers, influencer_labels = make_influencers(plan.scale.n_influencers, plan.pools,
-                                                      child_rng(plan.seed, "influencers"))
+    influencers, influencer_labels = world_influencers(plan)
     frames = {"brands": plan.brands, "accounts": plan.accounts, "campaigns": plan.campaigns,
               "influencers": influencers, "fx_rates": plan.fx_rates}
     return ({name: public(name, frames[name]) for name in GLOBAL_TABLES},

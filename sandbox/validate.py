@@ -19,7 +19,7 @@ import json
 from pathlib import Path
 
 from ._schema import TABLES, TRUTH_TABLES
-from .dataset import LABELS_DIR, META_FILE, TRUTH_FILE, DatasetError, find_table_file, read_table
+from .dataset import LABELS_DIR, META_FILE, TRUTH_FILE, DatasetError, find_table_file, read_table, require_dataset_dir
 from .validate_checks import RULES, run_checks, simulated_period
 from .validate_dirty import check_exports
 from .validate_report import N_EXAMPLES, Report, Violation
@@ -46,14 +46,8 @@ def validate_dir(path) -> Report:
     Raises :class:`~sandbox.dataset.DatasetError` when ``path`` is not a
     dataset folder at all.
     """
-    directory = Path(path)
-    if not directory.is_dir():
-        raise DatasetError(f"{directory} is not a folder")
+    directory = require_dataset_dir(path)
     meta_path = directory / META_FILE
-    if not meta_path.is_file():
-        raise DatasetError(
-            f"{directory} is not a dataset folder (no {META_FILE}); make one with `sandbox generate --out {directory}`"
-        )
     try:
         meta = json.loads(meta_path.read_text())
         truth_path = directory / TRUTH_FILE

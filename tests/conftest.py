@@ -6,10 +6,33 @@ Fixtures are shared across tests: never modify them in place (copy first).
 from __future__ import annotations
 
 import functools
+import shutil
+from pathlib import Path
 
 import pytest
 
 import sandbox
+
+ROOT = Path(__file__).resolve().parents[1]
+#: What a build of the package does not read (MANIFEST.in says what it does); copying it would only cost time.
+NOT_SOURCES_ANYWHERE = shutil.ignore_patterns(".git", "*.egg-info", "__pycache__", ".pytest_cache")
+#: The same, at the top of the checkout only (sandbox/course/build/ is source).
+NOT_SOURCES_AT_TOP = {".venv", "venv", "build", "dist", ".cache-xdg", "datasets", "benchmarks", "tests"}
+
+
+def not_sources(folder, names):
+    top = NOT_SOURCES_AT_TOP if Path(folder).resolve() == ROOT else set()
+    return set(NOT_SOURCES_ANYWHERE(folder, names)) | (top & set(names))
+
+
+@pytest.fixture(scope="module")
+def source_tree(tmp_path_factory) -> Path:
+    """A copy of the checkout holding what a build reads, as a user's clone would (parallel workers never
+    share a build/ folder)."""
+    copy = tmp_path_factory.mktemp("repository") / "src"
+    shutil.copytree(ROOT, copy, ignore=not_sources)
+    return copy
+
 
 #: Seeds of the tiny worlds that the many-seed tests run on.
 TINY_SEEDS = tuple(range(10))
@@ -67,8 +90,8 @@ LONGEST_FILES_FIRST = ("test_exercises_checks.py", "test_exercises_nbgrader.py",
                        "test_course_attacks.py",
                        "test_exercises_discrimination.py", "test_dirty.py", "test_course_solutions.py",
                        "test_effects.py", "test_generator.py", "test_course_scale.py", "test_course_autograde.py",
-                       "test_install.py", "test_partitioned.py", "test_validate.py", "test_cli_as_user.py",
-                       "test_exercises_charts.py", "test_calibration_report.py", "test_exercises_roundtrip.py")
+                       "test_readme.py", "test_partitioned.py", "test_validate.py", "test_cli_as_user.py",
+                       "test_exercises_charts.py", "test_calibration_report.py", "test_exercises_roundtrip.py", "test_install.py")
 
 
 def pytest_collection_modifyitems(items):

@@ -27,11 +27,12 @@ def test_no_truth_leaves_the_answers_out(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--scale", "huge"], "unknown --scale 'huge'; allowed: tiny, small, medium, large"),
-    (["--seed", "-1"], "--seed must be a non-negative integer, got -1"),
-    (["--locale", "xx_XX"], "unknown --locale 'xx_XX'; allowed: en_US, es_ES, fr_FR"),
-    (["--format", "xlsx"], "unknown --format 'xlsx'; allowed: csv, parquet"),
-    (["--dirty", "2"], "--dirty must be a number between 0 and 0.5"),
+    (["--scale", "huge"], "unknown scale 'huge'; allowed: tiny, small, medium, large"),
+    (["--seed", "-1"], "seed must be a whole number >= 0, got -1"),
+    (["--locale", "xx_XX"], "unknown locale 'xx_XX'; allowed: en_US, es_ES, fr_FR"),
+    (["--format", "xlsx"], "unknown format 'xlsx'; allowed: csv, parquet"),
+    (["--dirty", "2"], "dirty rate must be a number between 0 and 0.5"),
+    (["--jobs", "0"], "jobs must be a whole number >= 1, got 0"),
 ])
 def test_bad_arguments_exit_2_with_the_allowed_values_and_write_nothing(tmp_path, capsys, args, message):
     out = tmp_path / "never"
@@ -41,16 +42,25 @@ def test_bad_arguments_exit_2_with_the_allowed_values_and_write_nothing(tmp_path
     assert list(tmp_path.iterdir()) == []
 
 
-def test_non_empty_output_folder_needs_force(tmp_path, capsys):
+def test_force_replaces_a_dataset_and_nothing_else(tmp_path, capsys):
     out = tmp_path / "world"
-    out.mkdir()
+    assert main(["generate", "--scale", "tiny", "--out", str(out)]) == 0
+    assert main(["generate", "--scale", "tiny", "--seed", "2", "--out", str(out)]) == 2
+    assert "already holds a dataset" in capsys.readouterr().err  # and says --force replaces it
+    assert main(["generate", "--scale", "tiny", "--seed", "2", "--out", str(out), "--force"]) == 0
+    assert sandbox.load_dataset(out).meta["seed"] == 2
+
+
+@pytest.mark.parametrize("force", [[], ["--force"]], ids=["without --force", "with --force"])
+def test_a_folder_holding_other_files_is_never_replaced(tmp_path, capsys, force):
+    out = sandbox.generate(seed=1, scale="tiny").save(tmp_path / "world")
     (out / "notes.txt").write_text("mine")
-    assert main(["generate", "--scale", "tiny", "--out", str(out)]) == 2
+    (out / "analysis.ipynb").write_text("{}")
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert main(["generate", "--scale", "tiny", "--out", str(out), *force]) == 2
     err = capsys.readouterr().err
-    assert "is not empty" in err and "--force" in err
-    assert (out / "notes.txt").read_text() == "mine"
-    assert main(["generate", "--scale", "tiny", "--out", str(out), "--force"]) == 0
-    assert not (out / "notes.txt").exists() and (out / "posts.csv").is_file()
+    assert "analysis.ipynb, notes.txt" in err and "add --force" not in err
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
 
 
 def test_unwritable_output_is_refused(tmp_path, capsys):
@@ -71,7 +81,7 @@ def test_output_that_is_a_file_is_refused(tmp_path, capsys):
     target = tmp_path / "file.txt"
     target.write_text("x")
     assert main(["generate", "--scale", "tiny", "--out", str(target)]) == 2
-    assert "is not a folder" in capsys.readouterr().err
+    assert "is a file, not a folder" in capsys.readouterr().err
 
 
 def test_a_failed_run_leaves_no_half_written_dataset(tmp_path, monkeypatch):

@@ -70,7 +70,7 @@ def test_help_shows_each_default_once(path):
             assert "(default: " in text, text  # its value, or in words ("the number of cores")
 
 
-def test_library_defaults_reach_the_library(monkeypatch):
+def test_library_defaults_reach_the_library(monkeypatch, tmp_path):
     """An option not given arrives as the library function's own default."""
     import sandbox.course.build.course as build
     import sandbox.exercises.runner as runner
@@ -87,7 +87,8 @@ def test_library_defaults_reach_the_library(monkeypatch):
     monkeypatch.setattr("sandbox.course.build_course", spy("build", build.build_course))
     monkeypatch.setattr(runner, "check_notebook", spy("check", runner.check_notebook))
     assert main(["course", "build", "c"]) == 2
-    assert main(["check", "x.ipynb"]) == 2
+    (tmp_path / "x.ipynb").write_text("{}")
+    assert main(["check", str(tmp_path / "x.ipynb")]) == 2
     signature = inspect.signature(build.build_course).parameters
     assert seen["build"]["scale"] == signature["scale"].default
     assert seen["build"]["cell_timeout"] == signature["cell_timeout"].default
@@ -120,3 +121,15 @@ def test_help_and_import_stay_cheap():
             f"print(sorted(m for m in {heavy!r} if m in sys.modules))")
     run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert run.stdout.strip() == "[]", run.stdout
+
+
+#: Paths that exist only in a checkout of the project, not for someone who installed it.
+CHECKOUT_PATHS = ("datasets/", "exercises/", "solutions/")
+
+
+@pytest.mark.parametrize("path", sorted(p for p in COMMANDS if p != ("exercises", "release")), ids=" ".join)
+def test_examples_use_paths_a_user_has(path):
+    """A user's files are the folders the README's quick starts make (my_world, my_exercises), never the checkout's.
+    ``exercises release`` is for maintainers, in a checkout."""
+    example = re.search(r"example:\n  (sandbox .+)", COMMANDS[path].epilog or "").group(1)
+    assert not any(word.startswith(CHECKOUT_PATHS) for word in example.split()), example

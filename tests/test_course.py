@@ -133,6 +133,7 @@ def test_nbgrader_config_uses_real_nbgrader_options(tmp_path):
     """Every option the generated config sets exists, is configurable, and has the intended value."""
     from nbgrader.converters import Autograde, GenerateFeedback
     from nbgrader.coursedir import CourseDirectory
+    from nbgrader.exchange.default import Exchange
     from nbgrader.preprocessors import ClearSolutions, IgnorePattern
     from traitlets.config.loader import PyFileConfigLoader
     from traitlets.utils.importstring import import_item
@@ -146,7 +147,7 @@ def test_nbgrader_config_uses_real_nbgrader_options(tmp_path):
     config = PyFileConfigLoader("nbgrader_config.py", path=str(tmp_path)).load_config()
     classes = {"CourseDirectory": CourseDirectory, "Autograde": Autograde, "GenerateFeedback": GenerateFeedback,
                "Execute": CourseExecute, "IgnorePattern": IgnorePattern, "RestoreCells": RestoreCells,
-               "ClearSolutions": ClearSolutions}
+               "ClearSolutions": ClearSolutions, "Exchange": Exchange}
     for section, values in config.items():
         traits = classes[section].class_traits(config=True)
         for name in values:
@@ -158,6 +159,7 @@ def test_nbgrader_config_uses_real_nbgrader_options(tmp_path):
     assert config.RestoreCells.add_missing_cells and config.IgnorePattern.enabled
     assert config.Autograde.exclude_overwriting == {"01_first_look": []}
     assert config.CourseDirectory.course_id == "c101"
+    assert config.Exchange.root == str(tmp_path / "exchange")  # beside the config, wherever the course folder is
 
 
 def test_a_second_autograde_on_the_same_course_is_refused(tmp_path):

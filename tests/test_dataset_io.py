@@ -36,9 +36,12 @@ def test_load_only_some_tables(tiny_dataset, tmp_path):
     assert list(ds.comments.columns) == TABLES["comments"].column_names
 
 
-def test_loading_a_folder_that_is_not_a_dataset_says_how_to_make_one(tmp_path):
-    with pytest.raises(DatasetError, match="not a dataset folder.*sandbox generate"):
+def test_loading_a_folder_that_is_not_a_dataset_says_what_it_is(tmp_path):
+    with pytest.raises(DatasetError, match="is not a dataset folder: it is empty; `sandbox generate --out .*` makes one there"):
         sandbox.load_dataset(tmp_path)
+    (tmp_path / "notes.txt").write_text("mine")
+    with pytest.raises(DatasetError, match=r"not a dataset folder \(no dataset.json; it holds notes.txt\)$"):
+        sandbox.load_dataset(tmp_path)  # no command pointed at a folder holding someone's files
 
 
 def test_loading_a_dataset_with_a_missing_table_names_it(tiny_dataset, tmp_path):

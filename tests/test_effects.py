@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import collections
 
+import numpy as np
 import pytest
+from scipy import stats
 
 import sandbox
-from sandbox.reference import recover_all
+from sandbox.reference import ab_tests, recover_all
 
 SEEDS = range(50)
 
@@ -16,11 +18,23 @@ SEEDS = range(50)
 def test_reference_analysis_recovers_every_detectable_planted_effect_on_50_default_scale_seeds(twenty_worlds):
     misses = collections.Counter()
     have = {ds.meta["seed"]: ds for ds in twenty_worlds}  # generated once for the whole file
+    ab_powers, ab_missed = [], 0
     for seed in SEEDS:
-        found = recover_all(have.get(seed) or sandbox.generate(seed=seed, scale="small"))
-        misses.update(name for name, ok in found.items() if not ok)
+        ds = have.get(seed) or sandbox.generate(seed=seed, scale="small")
+        found = recover_all(ds)
+        misses.update(name for name, ok in found.items() if not ok and name != "ab_real_lifts")
+        tests = ab_tests(ds)
+        for t in ds.truth["ab_tests"]:
+            if t["detectable"]:
+                ab_powers.append(t["power"])
+                row = tests.loc[t["test_id"]]
+                ab_missed += not (row["significant"] and np.sign(row["lift"]) == np.sign(t["true_lift"]))
     # Effects the truth calls detectable (graded strengths, data model v2) are found on >= 95% of seeds.
     assert all(n <= 0.05 * len(SEEDS) for n in misses.values()), misses
+    # A/B tests: a world holds several, each detectable at its own power (>= 95%), so a world-level rate says
+    # little; the tests missed are no more than their powers predict (99.9% upper bound, a sum of Bernoullis).
+    expected = sum(1 - p for p in ab_powers)
+    assert len(ab_powers) >= 50 and ab_missed <= stats.poisson.ppf(0.999, expected), (ab_missed, expected)
 
 
 def test_recovery_fails_when_the_truth_is_wrong(tiny_dataset):
@@ -110,7 +124,11 @@ def test_underpowered_ab_tests_usually_include_zero(twenty_worlds):
 
 
 def test_planted_weekend_directions_are_balanced():
-    """Cheap, over many seeds (effects only): no weekend direction is planted on most seeds."""
+    """Cheap, over many seeds (effects only): no weekend direction is planted on most seeds.
+
+    "lower" is planted on few worlds (data model v3): the weekend confounder, built on brands posting least
+    on LinkedIn at weekends, pushes the pooled comparison down on every world, so a world whose weekend
+    is lower within platforms would not tell the careful answer from the pooled one."""
     from sandbox._schema import PLATFORMS
     from sandbox._seeding import child_rng
     from sandbox.generator.effects import draw_effects, effect_label
@@ -122,7 +140,8 @@ def test_planted_weekend_directions_are_balanced():
             labels[p][effect_label(effects.weekend_ratio(p))] += 1
         labels["overall"][effects.truth()["weekend_effect"]] += 1
     for what, counts in labels.items():
-        assert len(counts) == 3 and max(counts.values()) <= 0.45 * 300, (what, counts)
+        assert len(counts) == 3 and max(counts.values()) <= 0.55 * 300, (what, counts)
+    assert labels["overall"]["lower"] <= 0.15 * 300, labels["overall"]
 
 
 def _labels(ds):
@@ -131,10 +150,12 @@ def _labels(ds):
 
 
 def test_bought_followers_need_more_than_raw_engagement(twenty_worlds):
-    """Raw ER alone separates cheaters weakly (AUC <= 0.85); the combined rule does (AUC >= 0.95)."""
+    """Raw ER alone separates cheaters weakly (AUC <= 0.85); the combined rule does well (AUC >= 0.85), though
+    no signal is clean (data model v3: some cheaters drip-fed or bought local followers, some honest creators
+    had a viral week or speak to an audience abroad)."""
     for ds in twenty_worlds:
         inf, bought = ds.influencers, _labels(ds)
         shares = ds.labels["influencer_labels"].loc[lambda d: d["has_bought_followers"], "bought_share"]
         assert shares.between(0.1, 0.7).all() and shares.max() - shares.min() > 0.3
         assert ref.auc(-(inf["avg_likes"] / inf["followers"]), bought) <= 0.85
-        assert ref.auc(ref.bought_follower_score(ds), bought) >= 0.95
+        assert ref.auc(ref.bought_follower_score(ds), bought) >= 0.85

@@ -1,5 +1,7 @@
 """The exercise engine on small hand-made data: comparisons, outcomes, views, grading."""
 
+from dataclasses import replace
+
 import pandas as pd
 import pytest
 
@@ -133,7 +135,7 @@ def test_targeted_mistake_wins_over_generic_message():
         q.verify({"answer": 7.0}, DATA)
 
 
-def test_bound_question_views_and_grade():
+def test_bound_question_views_and_grade(monkeypatch):
     ns = {}
     (q1,) = Exercise("00_demo", "Demo", (median_question(),), tables=("posts",)).setup(ns, dataset=DATA)
     r = q1.check()
@@ -145,7 +147,12 @@ def test_bound_question_views_and_grade():
     assert r.status == "failed" and "MEAN" in repr(r) and "MEAN" in r._repr_html_()
     with pytest.raises(GradeFailure) as err:
         q1.grade()
-    assert err.value._render_traceback_() == [f"GradeFailure: {err.value}"]
+    assert err.value._render_traceback_() == [f"GradeFailure: {err.value}"]  # feedback: the message, no stack
+    with monkeypatch.context() as validating:
+        validating.setenv("NBGRADER_EXECUTION", "validate")
+        shown = err.value._render_traceback_()
+    assert shown[0] == "q1 failed:" and "MEAN" in " ".join(shown[1:])  # a short first line, then the message
+    assert all(len(line) <= GradeFailure.WIDTH for line in shown)  # wrapped to fit nbgrader's Validate dialog
     assert "2.5" not in str(err.value)  # the expected value never leaks into feedback
     ns["answer"] = 2.5
     assert q1.check().passed and "passed" in q1.check()._repr_html_()
@@ -274,11 +281,33 @@ def test_check_fails_its_cell_under_nbgrader_and_never_in_jupyterlab(monkeypatch
         with pytest.raises(GradeFailure, match="q1 failed: your value equals the MEAN"):
             q1.check()
         ns.pop("answer")
-        with pytest.raises(GradeFailure, match="q1 not attempted"):
+        with pytest.raises(GradeFailure, match="not attempted yet .1 of 1.: q1" if mode == "validate" else
+                           "q1 not attempted"):
             q1.check()
         ns["answer"] = 2.5
         assert q1.check() is None  # displayed, not returned: nbgrader would parse a value as a score
         ns["answer"] = 26.5
+
+
+def test_validate_lists_the_questions_not_attempted_once_at_the_last_question(monkeypatch):
+    """nbgrader's Validate lists failing test cells in order: the wrong answers, then one row for what is left."""
+    ns = {"answer": 26.5}
+    questions = (median_question(), replace(median_question(), id="q2", variables=("later",)),
+                 replace(median_question(), id="q3", variables=("last",)))
+    q1, q2, q3 = Exercise("00_demo", "Demo", questions, tables=("posts",)).setup(ns, dataset=DATA)
+    monkeypatch.setenv("NBGRADER_EXECUTION", "validate")
+    with pytest.raises(GradeFailure, match="q1 failed"):
+        q1.check()  # a wrong answer fails its own cell
+    assert q2.check() is None  # not attempted: no row of its own
+    with pytest.raises(GradeFailure) as err:
+        q3.check()
+    assert (err.value.headline, err.value.message) == ("not attempted yet (2 of 3)", "q2, q3")
+    ns["last"] = 26.5
+    with pytest.raises(GradeFailure) as err:
+        q3.check()  # the last answer is wrong too: its message, then what is left
+    assert err.value.headline == "not attempted yet (1 of 3)" and err.value.message.startswith("q3 failed: your value")
+    ns["later"] = ns["last"] = 2.5
+    assert q3.check() is None
 
 
 def test_backticks_render_as_code_in_html_only():

@@ -62,12 +62,12 @@ def test_get_never_overwrites_work_or_writes_half(tmp_path, capsys):
     (other / "data").mkdir(parents=True)
     (other / "data" / "notes.txt").write_text("keep")
     assert main(["exercises", "get", str(other), "--seed", "1", "--scale", "tiny"]) == 2
-    assert "is not empty" in capsys.readouterr().err
+    assert "holds files that are not part of a dataset (notes.txt)" in capsys.readouterr().err
     assert sorted(p.name for p in other.iterdir()) == ["data"]
 
-    for argv, message in ((["--seed", "-1"], "--seed must be a non-negative integer"),
+    for argv, message in ((["--seed", "-1"], "seed must be a non-negative integer"),
                           (["--seed", "1", "--scale", "huge"], "unknown scale 'huge'; allowed: tiny"),
-                          (["--scale", "tiny"], "--scale sizes the world of --seed; add --seed N")):
+                          (["--scale", "tiny"], "scale sizes the world of seed; give a seed too")):
         assert main(["exercises", "get", str(tmp_path / "new"), *argv]) == 2
         assert message in capsys.readouterr().err
         assert not (tmp_path / "new").exists()

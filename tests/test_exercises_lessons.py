@@ -85,10 +85,8 @@ KNOWN_UNDECLARED: dict[str, str] = {
 #: ``"NN.qK.id"`` -> what it names. The message is the question's own text: reword it. Strict too.
 KNOWN_REVEALING: dict[str, str] = {
     "06.q5.no-underpowered": "names the verdict 'underpowered' the learner's answer lacks",
-    "06.q5.winners-swapped": "names the verdict 'B wins'",
     "10.q3.raw-rate": "names the measure to choose, er_index",
     "10.q6.cpm": "names the measure to choose, cpe",
-    "11.q4.first-snapshot": "names the snapshot to choose, latest",
 }
 
 

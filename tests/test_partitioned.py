@@ -14,9 +14,8 @@ import pytest
 
 import sandbox
 from sandbox import partitioned
-from sandbox._cli_data import check_generate_args
 from sandbox._scales import Scale, scale_for_posts
-from sandbox.cli import build_parser, main
+from sandbox.cli import main
 from sandbox.validate import validate_dir
 
 #: Three blocks of brands (32 per block), a short period: a few seconds to make.
@@ -111,13 +110,13 @@ def test_an_interrupted_parallel_run_leaves_nothing(tmp_path):
 
 
 @pytest.mark.parametrize("args, message", [
-    (["--jobs", "0"], "--jobs must be an integer >= 1, got 0"),
-    (["--posts", "99"], "--posts must be between 100 and"),
-    (["--posts", "5000", "--scale", "tiny"], "--posts sets a custom size; use it instead of --scale"),
-    (["--scale", "large", "--format", "csv"], "--format csv is limited to worlds up to the medium scale"),
-    (["--posts", "2000000", "--format", "csv"], "use --format parquet for larger worlds"),
-    (["--scale", "tiny", "--jobs", "2", "--format", "csv"], "--jobs applies to partitioned Parquet output"),
-    (["--posts", "5000", "--format", "parquet", "--dirty", "0.1"], "--dirty cannot be combined with partitioned"),
+    (["--jobs", "0"], "jobs must be a whole number >= 1, got 0"),
+    (["--posts", "99"], "posts must be a whole number from 100 to"),
+    (["--posts", "5000", "--scale", "tiny"], "posts sets a custom size; give it instead of scale"),
+    (["--scale", "large", "--format", "csv"], "csv is limited to worlds up to the medium scale"),
+    (["--posts", "2000000", "--format", "csv"], "write larger worlds as parquet"),
+    (["--scale", "tiny", "--jobs", "2", "--format", "csv"], "jobs above 1 generate partitioned parquet"),
+    (["--posts", "5000", "--format", "parquet", "--dirty", "0.1"], "a dirty export cannot be partitioned"),
 ])
 def test_bad_size_arguments_exit_2_and_write_nothing(tmp_path, capsys, args, message):
     assert main(["generate", "--out", str(tmp_path / "never"), *args]) == 2
@@ -125,18 +124,17 @@ def test_bad_size_arguments_exit_2_and_write_nothing(tmp_path, capsys, args, mes
     assert list(tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("args, fmt, streamed", [
-    ([], "csv", False),
-    (["--scale", "medium", "--format", "parquet"], "parquet", False),
-    (["--scale", "large"], "parquet", True),
-    (["--posts", "10000000"], "parquet", True),
-    (["--posts", "5000"], "csv", False),
-    (["--scale", "tiny", "--jobs", "2"], "parquet", True),
+@pytest.mark.parametrize("options, fmt, streamed", [
+    ({}, "csv", False),
+    ({"scale": "medium", "format": "parquet"}, "parquet", False),
+    ({"scale": "large"}, "parquet", True),
+    ({"posts": 10_000_000}, "parquet", True),
+    ({"posts": 5000}, "csv", False),
+    ({"scale": "tiny", "jobs": 2}, "parquet", True),
 ])
-def test_large_worlds_are_streamed_as_parquet(tmp_path, args, fmt, streamed):
-    parsed = build_parser().parse_args(["generate", "--out", str(tmp_path / "w"), *args])
-    check_generate_args(parsed)
-    assert (parsed.format, parsed.partitioned) == (fmt, streamed)
+def test_large_worlds_are_streamed_as_parquet(options, fmt, streamed):
+    spec = sandbox.plan_generate(**options)
+    assert (spec.format, spec.partitioned) == (fmt, streamed)
 
 
 def test_importing_sandbox_does_not_import_dask():

@@ -104,13 +104,26 @@ def test_accents_are_kept(world):
         assert len(stripped) > 5 and re.search(r"[éèàíóúñç]", text)
 
 
+def _brand_written(ds) -> pd.Series:
+    """Captions and the brands' replies under their own posts: text a brand's team writes with care."""
+    c = ds.comments.merge(ds.posts[["post_id", "account_id"]], on="post_id").merge(
+        ds.accounts[["account_id", "handle"]], on="account_id")
+    replies = c.loc[c["author_handle"] == c["handle"], "text"]
+    return pd.concat([ds.posts["caption"], replies], ignore_index=True)
+
+
 def test_french_typography_puts_a_non_breaking_space_before_high_punctuation():
+    """Brands follow French typography; people typing a comment on a phone often do not (data model v3)."""
     ds = sandbox.generate(seed=6, scale="tiny", locale="fr_FR")
-    texts = _texts(ds)
+    texts = _brand_written(ds)
     marks = texts[texts.str.contains(r"[?!:;]")]
     assert len(marks) > 100
     bad = marks.str.contains(r"(?<![\u00a0?!:;])[?!:;]+(?=\s|$)")
     assert not bad.any(), marks[bad].head(3).tolist()
+    people = ds.comments["text"][~ds.comments["text"].isin(texts)]
+    before = people.str.extractall(r"(.)[!?]")[0]
+    spaced, plain = (before == "\u00a0").mean(), before.isin([" "]).mean()
+    assert 0.15 < spaced < 0.7 and plain > 0.1 and 1 - spaced - plain > 0.1, (spaced, plain)
     en = _texts(sandbox.generate(seed=6, scale="tiny", locale="en_US"))
     assert not en.str.contains("\u00a0").any()
 
@@ -127,10 +140,14 @@ def test_small_world_texts_vary_and_short_stock_comments_repeat():
 
 
 def _lexicon_accuracy(comments, labels, locale) -> float:
-    lexicon = get_grammar(locale).data["lexicon"]
-    pos, neg = set(lexicon["positive"]), set(lexicon["negative"])
+    """Accuracy of a word-and-emoji lexicon rule (notebook 09's) against the planted sentiment."""
+    data = get_grammar(locale).data
+    pos, neg = set(data["lexicon"]["positive"]), set(data["lexicon"]["negative"])
     words = comments["text"].str.lower().str.findall(r"\w+")
     score = words.map(lambda ws: sum(w in pos for w in ws) - sum(w in neg for w in ws))
+    for sign, kind in ((1, "positive"), (-1, "negative")):
+        for e in data["emoji"][kind]:
+            score = score + sign * comments["text"].str.count(re.escape(e))
     predicted = np.where(score > 0, "positive", np.where(score < 0, "negative", "neutral"))
     truth = comments[["comment_id"]].merge(labels, on="comment_id")["sentiment"]
     return float((predicted == truth.to_numpy()).mean())
@@ -140,7 +157,8 @@ def test_a_lexicon_baseline_reads_sentiment_well_but_not_perfectly(world):
     locale, ds = world
     labels = ds.labels["comment_labels"]
     accuracy = _lexicon_accuracy(ds.comments, labels, locale)
-    assert 0.75 <= accuracy <= 0.90, f"{locale}: lexicon baseline accuracy {accuracy:.3f}"
+    # people write briefly (emoji alone, "want", "same") and lexicons miss much of it: good, not perfect
+    assert 0.65 <= accuracy <= 0.90, f"{locale}: lexicon baseline accuracy {accuracy:.3f}"
     shuffled = labels.assign(sentiment=labels["sentiment"].sample(frac=1, random_state=0).to_numpy())
     assert _lexicon_accuracy(ds.comments, shuffled, locale) < 0.6  # the check can fail
 

@@ -38,6 +38,7 @@ _PUBLIC = {
     "student_seed": "sandbox.course.build.seeds",
     "CourseError": "sandbox.course.build.settings",
     "CourseSettings": "sandbox.course.build.settings",
+    "export_grades": "sandbox.course.grade.export",
 }
 
 __all__ = list(_PUBLIC)

@@ -113,9 +113,14 @@ def course_config_text(settings: "CourseSettings") -> str:
 # commands run in this folder use it too (the `sandbox` package must be importable);
 # `sandbox course autograde` replaces CourseExecute by IsolatedExecute (answers
 # judged outside the student's kernel; see docs/grading.md in the project).
+import os
+
 c = get_config()  # noqa: F821
 
 c.CourseDirectory.course_id = {settings.course_id!r}
+# nbgrader's exchange, where release and fetch, submit and collect meet (formgrader's release and collect
+# buttons). {"Chosen at build (--exchange)" if settings.exchange else "In the course folder, so they work without root; on a JupyterHub, give every user one shared exchange (docs/course.md)"}.
+c.Exchange.root = {repr(settings.exchange) if settings.exchange else 'os.path.join(os.path.dirname(os.path.abspath(__file__)), "exchange")'}
 c.CourseDirectory.ignore = [".ipynb_checkpoints", "*.pyc", "__pycache__", "feedback", "data"]
 
 {_STUBS}

@@ -33,6 +33,18 @@ NOTEBOOKS = {
     "12_capstone_insight_report": "sandbox.exercises.ex12_capstone_insight_report",
 }
 
+#: The four skills the article names, and the notebooks that train each (EXERCISES.md, "The curriculum, by
+#: the skills the article names"). A notebook may train two: 02's rates are data to insight, its industry
+#: benchmarks subject expertise. Class reports and `sandbox progress` read the skills from here.
+SKILLS = {
+    "data to insight": ("01_first_look", "02_engagement_kpis", "03_when_to_post", "04_what_to_post",
+                        "07_growth_and_crisis", "08_anomalies", "12_capstone_insight_report"),
+    "creativity": ("06_campaigns_ab_tests",),
+    "audience": ("05_audience_local_time",),
+    "subject expertise": ("02_engagement_kpis", "09_comments_sentiment", "10_influencer_vetting",
+                          "11_dirty_export"),
+}
+
 
 def get_exercise(notebook: str) -> Exercise:
     """The Exercise of a notebook name such as ``"01_first_look"`` (path or ``.ipynb`` allowed)."""
@@ -47,5 +59,5 @@ def get_exercise(notebook: str) -> Exercise:
 
 __all__ = [
     "BoundQuestion", "CheckFailed", "Exercise", "GradeFailure", "Hint", "Mistake", "NOTEBOOKS",
-    "NotAttempted", "Question", "Report", "Result", "Solution", "Step", "get_exercise",
+    "NotAttempted", "Question", "Report", "Result", "SKILLS", "Solution", "Step", "get_exercise",
 ]

@@ -46,14 +46,29 @@ class CheckFailed(CheckError):
 
 
 class GradeFailure(AssertionError):
-    """Raised by ``grade()`` in an nbgrader test cell.
+    """Raised by ``grade()`` in an nbgrader test cell: ``headline`` ("q3 failed") and the learner-facing message.
 
-    IPython renders it as its message alone (``_render_traceback_``), so the
-    feedback shows neither test code nor a stack trace.
+    IPython renders it as its message alone (``_render_traceback_``), so the feedback shows neither test
+    code nor a stack trace; under nbgrader's Validate, as a short first line and the message wrapped to
+    fit its dialog.
     """
 
+    #: Characters per line of the rendered message (nbgrader's Validate dialog cuts longer lines).
+    WIDTH = 64
+
+    def __init__(self, headline: str, message: str):
+        super().__init__(f"{headline}: {message}")
+        self.headline, self.message = headline, message
+
     def _render_traceback_(self):
-        return [f"{type(self).__name__}: {self}"]
+        import textwrap
+
+        if os.environ.get(NBGRADER_EXECUTION) != "validate":
+            return [f"{type(self).__name__}: {self}"]
+        lines = [f"{self.headline}:"]
+        for paragraph in self.message.split("\n"):
+            lines += textwrap.wrap(paragraph, self.WIDTH, initial_indent="  ", subsequent_indent="  ") or [""]
+        return lines
 
 
 def is_empty(value) -> bool:
@@ -319,6 +334,16 @@ class Session:
             memory[key] = (dataset, compute(dataset))  # holding the dataset keeps its id from being reused
         return memory[key][1]
 
+    def not_attempted(self) -> list[str]:
+        """Ids of the questions whose answer variables are not set yet."""
+        todo = []
+        for question in self.exercise.questions:
+            try:
+                question.answer(self.namespace)
+            except NotAttempted:
+                todo.append(question.id)
+        return todo
+
     def verify(self, question: Question) -> None:
         question.answer(self.namespace)  # not attempted: say so before loading any data
         dataset = self.get_dataset()
@@ -389,10 +414,23 @@ class BoundQuestion:
         right one is displayed, not returned (nbgrader reads a returned value as a partial score).
         """
         result = self.result()
-        if not os.environ.get(NBGRADER_EXECUTION):
+        mode = os.environ.get(NBGRADER_EXECUTION)
+        if not mode:
             return result
+        if mode == "validate":
+            # Validate lists every failing test cell, in order. A learner midway needs the wrong answers,
+            # not one row per question still to do before them: the last question's cell lists those once.
+            todo = self.session.not_attempted() if self.question is self.session.exercise.questions[-1] else []
+            if todo:
+                done = "" if result.status == _view.NOT_ATTEMPTED else (
+                    f"{self.id} {result.status}: {result.message}\n" if not result.passed else "")
+                raise GradeFailure(f"not attempted yet ({len(todo)} of {len(self.session.exercise.questions)})",
+                                   done + ", ".join(todo))
+            if result.status == _view.NOT_ATTEMPTED:
+                _view.show(result)
+                return None
         if not result.passed:
-            raise GradeFailure(f"{self.id} {result.status}: {result.message}")
+            raise GradeFailure(f"{self.id} {result.status}", result.message)
         _view.show(result)
         return None
 
@@ -400,7 +438,7 @@ class BoundQuestion:
         """The nbgrader hidden test: raise GradeFailure with the learner-facing message."""
         result = self.result()
         if not result.passed:
-            raise GradeFailure(f"{self.id} {result.status}: {result.message}")
+            raise GradeFailure(f"{self.id} {result.status}", result.message)
 
     def hint(self, level: int = 1) -> _view.Hint:
         """Hint number ``level`` (1 is gentle, the last one nearly gives the code)."""

@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from sandbox._environment import tool_env
+from sandbox._notebooks import CHECK_TIMEOUT, check_notebook_args
 from sandbox.dataset import DATA_DIR_ENV
 
 from . import NOTEBOOKS, get_exercise
@@ -60,22 +61,17 @@ def exercise_name(nb, path: Path) -> str:
                      "no `sandbox.exercise` metadata, setup line or matching file name")
 
 
-def check_notebook(path, timeout: int = 120, dataset=None) -> tuple[Report, list[str]]:
+def check_notebook(path, timeout: int = CHECK_TIMEOUT, dataset=None) -> tuple[Report, list[str]]:
     """Execute ``path`` and return (report, errors) where errors lists cells that raised.
 
     ``dataset``: a dataset folder to use instead of the notebook's default
     (sets ``SANDBOX_DATASET`` for the kernel).
     """
+    path = check_notebook_args(path, timeout, dataset)
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, DeadKernelError
 
-    path = Path(path)
-    if not path.is_file():
-        raise FileNotFoundError(f"no notebook at {path}")
-    if dataset is not None and not (Path(dataset) / "dataset.json").is_file():
-        raise ValueError(f"{dataset} is not a dataset folder (no dataset.json); make one with "
-                         f"`sandbox generate --out {dataset}`")
     try:
         nb = nbformat.read(path, as_version=4)
     except Exception as e:

@@ -16,6 +16,13 @@ MIN_PLATFORMS = 2
 HIDDEN = ("_brand", "_industry", "_country", "_timezone", "_n_posts", "_post_offset", "_reach_factor", "_er_factor", "_growth")
 
 
+def industry_er(industries: np.ndarray) -> np.ndarray:
+    """Engagement-rate factor of each industry (``ER_INDUSTRY`` over its geometric mean)."""
+    factors = dict(cal.ER_INDUSTRY)
+    mean = np.exp(np.mean(np.log(list(factors.values()))))
+    return np.array([factors[i] / mean for i in industries], dtype=float)
+
+
 def make_accounts(brands: pd.DataFrame, scale: Scale, rng: np.random.Generator,
                   platform_size: dict | None = None) -> pd.DataFrame:
     """One account per platform a brand uses (2-6 platforms per brand).
@@ -55,6 +62,7 @@ def make_accounts(brands: pd.DataFrame, scale: Scale, rng: np.random.Generator,
     monthly = np.where(declining, -rng.uniform(*cal.DECLINE_RANGE, n), monthly)
     growth = (1 + monthly) ** (1 / 30.44) - 1
 
+    industry = industry_er(brands["industry"].to_numpy()[brand_row])
     names = brands["name"].to_numpy(dtype=object)[brand_row]
     handles = pd.Series(["@" + slug(s)[:20] for s in names])
     clash = handles.duplicated(keep="first") | (handles == "@")
@@ -74,7 +82,7 @@ def make_accounts(brands: pd.DataFrame, scale: Scale, rng: np.random.Generator,
         "_timezone": brands["timezone"].to_numpy(dtype=object)[brand_row],
         "_n_posts": n_posts,
         "_post_offset": np.cumsum(n_posts) - n_posts,
-        "_reach_factor": rng.lognormal(0, cal.REACH_ACCOUNT_SIGMA, n),
-        "_er_factor": rng.lognormal(0, cal.ER_ACCOUNT_SIGMA, n),
+        "_reach_factor": rng.lognormal(0, cal.REACH_ACCOUNT_SIGMA, n) * industry ** cal.INDUSTRY_REACH_SHARE,
+        "_er_factor": rng.lognormal(0, cal.ER_ACCOUNT_SIGMA, n) * industry ** (1 - cal.INDUSTRY_REACH_SHARE),
         "_growth": growth,
     })

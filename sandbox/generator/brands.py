@@ -34,7 +34,10 @@ def make_brands(n_brands: int, pools: Pools, rng: np.random.Generator) -> pd.Dat
     repeat = idx // len(order)
     if repeat.any():  # more brands than pool names: "Name 2", "Name 3"...
         names = np.where(repeat > 0, names + " " + (repeat + 1).astype(str), names)
-    industry = rng.choice(INDUSTRIES, size=n_brands)
+    # every industry once in each run of len(INDUSTRIES) brands: industries differ several-fold in
+    # engagement (_calibration.ER_INDUSTRY), and a portfolio of 16 brands should not hold 5 of one by chance
+    runs = -(-n_brands // len(INDUSTRIES))
+    industry = np.array(INDUSTRIES, dtype=object)[rng.random((runs, len(INDUSTRIES))).argsort(axis=1).ravel()[:n_brands]]
     country = rng.choice(pools.countries, size=n_brands, p=pools.country_weights)
     return pd.DataFrame({
         "brand_id": make_ids("B", idx + 1, id_width(n_brands, 4)),

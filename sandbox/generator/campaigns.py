@@ -114,7 +114,10 @@ def make_campaigns(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generato
     conversions = rng.binomial(clicks, np.minimum(conv_rate[row] * (1 + true_lift), 0.9))
     revenue = money.round_money(conversions * order_value[row] * rng.lognormal(0, 0.08, n) * to_local[row],
                                 currency[row])
-    power = ab_power(conv_rate, lift, planned_clicks)
+    # the power a test really has: its smaller arm's clicks (B's creative moves the CTR too), on the budget an
+    # under-delivering campaign spends
+    delivered_share = np.where(under, np.mean(cal.UNDER_DELIVERY_RANGE), 1.0)
+    power = ab_power(conv_rate, lift, planned_clicks * np.minimum(1 + ctr_lift, 1.0) * delivered_share)
 
     start_date = scale.start_ts.tz_localize(None) + pd.to_timedelta(start[row], unit="D")
     test_ids = make_ids("T", test_number[row], id_width(int(test_number.max(initial=0)), 4))

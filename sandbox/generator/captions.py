@@ -85,12 +85,13 @@ def _hashtags(noun, industry_code, topic_code, n_tags, pools: Pools, year: int, 
 
 
 def make_post_text(topic_code: np.ndarray, fmt: np.ndarray, industry: np.ndarray, n_tags: np.ndarray,
-                   pools: Pools, year: int, rng: np.random.Generator) -> dict:
+                   pools: Pools, year: int, rng: np.random.Generator, country: np.ndarray | None = None) -> dict:
     """Captions, hashtags and the noun id of each post.
 
     ``topic_code`` indexes TOPICS, ``fmt`` holds format names, ``industry``
-    the industry name of each post's brand and ``n_tags`` how many hashtags
-    each post carries. Returns ``{"caption", "hashtags", "noun"}`` arrays.
+    the industry name of each post's brand, ``country`` its home country (the
+    language variety of its captions) and ``n_tags`` how many hashtags each
+    post carries. Returns ``{"caption", "hashtags", "noun"}`` arrays.
     """
     n = len(topic_code)
     industry_code = _codes(industry, INDUSTRIES)
@@ -98,9 +99,11 @@ def make_post_text(topic_code: np.ndarray, fmt: np.ndarray, industry: np.ndarray
     noun = start[industry_code] + (rng.random(n) * count[industry_code]).astype(np.int64)
 
     caption = np.empty(n, dtype=object)
-    for code, t in enumerate(TOPICS):
-        mask = topic_code == code
-        caption[mask] = pools.captions[t].pick(noun[mask], rng)
+    variety = variety_of(country, pools, n)
+    for v, by_topic in pools.captions.items():
+        for code, t in enumerate(TOPICS):
+            mask = (topic_code == code) & (variety == v)
+            caption[mask] = by_topic[t].pick(noun[mask], rng)
 
     cta = pools.grammar.data["cta"]
     typo = pools.grammar.typography
@@ -115,3 +118,10 @@ def make_post_text(topic_code: np.ndarray, fmt: np.ndarray, industry: np.ndarray
     caption[with_emoji] = caption[with_emoji] + " " + emoji[rng.integers(0, len(emoji), int(with_emoji.sum()))]
     hashtags = _hashtags(noun, industry_code, topic_code, n_tags, pools, year, rng)
     return {"caption": caption, "hashtags": hashtags, "noun": noun}
+
+
+def variety_of(country: np.ndarray | None, pools: Pools, n: int) -> np.ndarray:
+    """The language variety (a key of ``pools.captions``) of each row's home country."""
+    if country is None:
+        return np.full(n, "", dtype=object)
+    return pd.Series(country, dtype=object).map(pools.varieties).fillna("").to_numpy(dtype=object)

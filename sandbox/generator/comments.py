@@ -14,24 +14,37 @@ minutes of the post, with the same promotional lines and stacks of emoji.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
 
 from .. import _calibration as cal
 from .._scales import Scale
 from .ids import make_ids
+from .captions import variety_of
 from .pools import SENTIMENTS, Pools
-from .posts import Crisis
+from .posts import Crisis, _draw_rows as draw_rows
 
-SAMPLE_PER_POST = 2          # comments kept per post (the `comments` column counts them all)
-SAMPLE_PER_CRISIS_POST = 8   # more during the crisis, so its timeline can be read
+SAMPLE_PER_POST = 2          # comments kept per post (the `comments` column counts them all)...
+SAMPLE_EXTRA_EVERY = 100     # ...plus one per this many comments beyond...
+SAMPLE_MAX = 8               # ...up to this many
+SAMPLE_PER_CRISIS_POST = 10  # at least this many during the crisis, so its timeline can be read
 CRISIS_TEMPLATE_SHARE = 0.6  # crisis negatives that talk about the crisis itself
 #: Share of comments of each sentiment that are short stock comments (negative, neutral, positive).
-STOCK_SHARE = (0.12, 0.2, 0.3)
-#: Share of comments of each sentiment that end with emoji (negative, neutral, positive).
-EMOJI_SHARE = (0.25, 0.1, 0.45)
+STOCK_SHARE = (0.12, 0.18, 0.24)
+#: Share of comments of each sentiment that end with emoji (negative, neutral, positive), and that are
+#: emoji alone ("😍😍").
+EMOJI_SHARE = (0.25, 0.1, 0.4)
+EMOJI_ONLY_SHARE = (0.03, 0.03, 0.12)
 MENTION_SHARE = 0.1          # comments that tag a friend first
-TYPO_SHARE = 0.06            # comments with one typo (two letters swapped, see pools.with_typo)
+#: How people type, by sentiment (negative, neutral, positive): weights of pools.STYLES (as written,
+#: casual, lower case, casual with a typo, shouted). Assumption: most comments are typed on a phone,
+#: quickly; anger shouts more often.
+STYLE_WEIGHTS = ((0.36, 0.28, 0.19, 0.07, 0.10), (0.42, 0.32, 0.19, 0.07, 0.0), (0.30, 0.31, 0.27, 0.07, 0.05))
+CASUAL_STYLES = (1, 2, 3)    # styles that take an opener or a closer ("omg", "lol")
+OPENER_SHARE = 0.3
+CLOSER_SHARE = 0.35
 REPLY_SHARE = 0.35           # complaints the brand answers, when the post has room for one more sampled comment
 REPLY_DELAY_HOURS = 2.0      # median time to the brand's answer
 COMMENTS_PER_BOT = 12        # bot accounts are few and busy
@@ -51,19 +64,71 @@ def _rank(groups: np.ndarray) -> np.ndarray:
     return np.arange(len(groups)) - np.repeat(starts, np.diff(np.r_[starts, len(groups)]))
 
 
+@dataclass(frozen=True)
+class CommentEvents:
+    """Planted comment events besides the crisis (world account rows, period day indexes).
+
+    - ``complaints``: (account, usual negative share): a customer-service account, whose audience
+      complains every week (it has the most negative comments of any account in most weeks, yet no
+      burst: counting negative comments without the account's usual share points at it);
+    - ``incident``: (account, first day, days, negative share): a service incident at another account; its
+      audience complains more than usual for a week and the brand answers nearly every complaint (the
+      apologies name the problem, so a word list reads them as negative: kept in, they make the incident
+      look worse than the crisis);
+    - ``raid``: (account, first day, days): bots flood another account's posts with hostile comments (see
+      PostEvents.raid for how many): kept in, they make the raid look like the crisis.
+    """
+
+    complaints: tuple = ()
+    incident: tuple = ()
+    raid: tuple = ()
+
+
+INCIDENT_REPLY_SHARE = 0.95  # the brand answers nearly every complaint during its incident...
+INCIDENT_FOLLOW_UPS = (0.9, 0.6)  # ...and follows most of them up, some twice
+RAID_BOTS = (8, 15)         # bot accounts of a raid, each writing several comments
+RAID_DELAY_MINUTES = 3.0
+
+
+def _event_posts(hidden: dict, events: CommentEvents) -> np.ndarray:
+    """True for the posts of the complaints account and of the incident's days."""
+    out = np.zeros(len(hidden["day"]), dtype=bool)
+    if events.complaints:
+        out |= hidden["world_acc"] == events.complaints[0]
+    if events.incident:
+        account, first, days, _ = events.incident
+        out |= (hidden["world_acc"] == account) & (hidden["day"] >= first) & (hidden["day"] < first + days)
+    return out
+
+
 def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pools, scale: Scale,
-                  rng: np.random.Generator, comment_id_width: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+                  rng: np.random.Generator, comment_id_width: int,
+                  events: CommentEvents = CommentEvents()) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Sample comments per post; returns ``(comments, labels)``."""
-    cap = np.where(hidden["in_crisis"], SAMPLE_PER_CRISIS_POST, SAMPLE_PER_POST)
     n_comments = posts["comments"].to_numpy()
-    k = np.minimum(n_comments, cap)
+    raid = hidden.get("raid_comments", np.zeros(len(posts), dtype=np.int64))
+    cap = np.minimum(SAMPLE_PER_POST + np.maximum(n_comments - raid - SAMPLE_PER_POST, 0) // SAMPLE_EXTRA_EVERY,
+                     SAMPLE_MAX)
+    cap = np.where(hidden["in_crisis"], np.maximum(cap, SAMPLE_PER_CRISIS_POST), cap)
+    cap = np.where(_event_posts(hidden, events), SAMPLE_MAX, cap)  # their comment sections are read in full
+    k = np.minimum(n_comments - raid, cap)
     post_row = np.repeat(np.arange(len(posts)), k)
     n = len(post_row)
     crisis_row = hidden["in_crisis"][post_row]
     noun = hidden["noun"][post_row]
+    world_acc = hidden["world_acc"][post_row]
+    day = hidden["day"][post_row]
 
     is_bot = rng.random(n) < cal.COMMENT_BOT_SHARE
     neg_share = np.where(crisis_row, crisis.negative_share, cal.COMMENT_SENTIMENT[0])
+    if events.complaints:
+        account, share = events.complaints
+        neg_share = np.where(world_acc == account, share, neg_share)
+    incident_row = np.zeros(n, dtype=bool)
+    if events.incident:
+        account, first, days, share = events.incident
+        incident_row = (world_acc == account) & (day >= first) & (day < first + days)
+        neg_share = np.where(incident_row, share, neg_share)
     rest = (1 - neg_share) / (1 - cal.COMMENT_SENTIMENT[0])
     u = rng.random(n)
     sentiment = np.where(u < neg_share, 0, np.where(u < neg_share + cal.COMMENT_SENTIMENT[1] * rest, 1, 2))
@@ -73,19 +138,33 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
     kinds = np.where(crisis_row & (sentiment == 0) & (rng.random(n) < CRISIS_TEMPLATE_SHARE), "crisis", kinds)
     kinds = np.where(is_bot, "bot", kinds)
     stock = ~is_bot & (kinds != "crisis") & (rng.random(n) < np.array(STOCK_SHARE)[sentiment])
-    typo = ~is_bot & (rng.random(n) < TYPO_SHARE)
+    style = draw_rows(np.array(STYLE_WEIGHTS), sentiment, rng)
+    style = np.where(is_bot, 0, style)  # spam is written with care
+    variety = variety_of(hidden["country"][post_row], pools, n)
     text = np.empty(n, dtype=object)
-    for kind in ("negative", "neutral", "positive", "crisis", "bot"):
-        mask = (kinds == kind) & ~stock
-        text[mask] = pools.comments[kind].pick(noun[mask], rng, typo[mask])
-    for s, name in enumerate(SENTIMENTS):
-        mask = stock & (sentiment == s)
-        pick = rng.integers(0, len(pools.stock[name]), int(mask.sum()))
-        text[mask] = np.where(typo[mask], pools.stock_typo[name][pick], pools.stock[name][pick])
+    for v in pools.comments:
+        here = variety == v
+        for kind in ("negative", "neutral", "positive", "crisis", "bot"):
+            mask = (kinds == kind) & ~stock & here
+            text[mask] = pools.comments[v][kind].pick(noun[mask], rng, style[mask])
+        for s, name in enumerate(SENTIMENTS):
+            mask = stock & (sentiment == s) & here
+            table = pools.stock[v][name]
+            text[mask] = table[style[mask], rng.integers(0, table.shape[1], int(mask.sum()))]
+    # people add a word before or after, in their own casual style
+    for part, share, sep in (("openers", OPENER_SHARE, " "), ("closers", CLOSER_SHARE, "")):
+        for s, name in enumerate(SENTIMENTS):
+            mask = ~is_bot & (sentiment == s) & np.isin(style, CASUAL_STYLES) & (rng.random(n) < share)
+            words = pools.parts[part][name]
+            picked = words[rng.integers(0, len(words), int(mask.sum()))]
+            text[mask] = picked + sep + text[mask] if part == "openers" else text[mask] + picked
     for s, name in enumerate(SENTIMENTS):
         mask = ~is_bot & (sentiment == s) & (rng.random(n) < EMOJI_SHARE[s])
         suffix = _emoji_suffixes(pools.emoji[name], 1, 3)
         text[mask] = text[mask] + suffix[rng.integers(0, len(suffix), int(mask.sum()))]
+        alone = ~is_bot & (sentiment == s) & (kinds != "crisis") & (rng.random(n) < EMOJI_ONLY_SHARE[s])
+        text[alone] = suffix[rng.integers(0, len(suffix), int(alone.sum()))].astype(str)
+        text[alone] = np.char.lstrip(text[alone].astype(str)).astype(object)
     n_bots = int(is_bot.sum())
     spam = _emoji_suffixes(pools.emoji["positive"], 2, 4)
     text[is_bot] = text[is_bot] + spam[rng.integers(0, len(spam), n_bots)]
@@ -107,12 +186,22 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
 
     # Customer service: the brand answers some complaints, if the post has room for one more sampled comment.
     complaint = (sentiment == 0) & (kinds == "negative") & ~is_bot
-    wants = complaint & (rng.random(n) < REPLY_SHARE)
+    wants = complaint & (rng.random(n) < np.where(incident_row, INCIDENT_REPLY_SHARE, REPLY_SHARE))
     room = k[post_row[wants]] + _rank(post_row[wants]) < n_comments[post_row[wants]]
     src = np.flatnonzero(wants)[room]
+    # during its incident the brand follows up: an apology, then the fix (a second reply in the thread)
+    first = src
+    for share in INCIDENT_FOLLOW_UPS:
+        first = first[incident_row[first] & (rng.random(len(first)) < share)]
+        src = np.r_[src, first]
+    src = np.sort(src)
     m = len(src)
-    reply_text = ("@" + np.char.lstrip(handles[src].astype(str), "@").astype(object) + " "
-                  + pools.comments["reply"].pick(noun[src], rng)) if m else np.zeros(0, dtype=object)
+    reply_text = np.empty(m, dtype=object)
+    for v in pools.comments:
+        mask = variety[src] == v
+        reply_text[mask] = pools.comments[v]["reply"].pick(noun[src][mask], rng)
+    reply_text = ("@" + np.char.lstrip(handles[src].astype(str), "@").astype(object) + " " + reply_text) if m \
+        else np.zeros(0, dtype=object)
     reply_delay = np.round(rng.lognormal(np.log(REPLY_DELAY_HOURS * 3600), 0.8, m)).astype("timedelta64[s]")
 
     post_row = np.r_[post_row, post_row[src]]
@@ -122,6 +211,29 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
     likes = np.r_[likes, rng.poisson(0.5, m)]
     sentiment = np.r_[sentiment, np.ones(m, dtype=sentiment.dtype)]
     is_bot = np.r_[is_bot, np.zeros(m, dtype=bool)]
+
+    # A bot raid: hostile comments within minutes, from a few bot accounts, on the raided posts.
+    raid_rows = np.repeat(np.arange(len(posts)), raid)
+    r = len(raid_rows)
+    if r:
+        bots = at[rng.integers(0, len(at), int(rng.integers(*RAID_BOTS)))] + rng.integers(100, 1000, 1).astype(str)
+        raid_noun = hidden["noun"][raid_rows]
+        raid_variety = variety_of(hidden["country"][raid_rows], pools, r)
+        raid_text = np.empty(r, dtype=object)
+        for v in pools.comments:
+            mask = raid_variety == v
+            raid_text[mask] = pools.comments[v]["negative"].pick(raid_noun[mask], rng)
+        angry = _emoji_suffixes(pools.emoji["negative"], 1, 3)
+        raid_text = raid_text + angry[rng.integers(0, len(angry), r)]
+        raid_posted = posts["posted_at"].dt.tz_localize(None).to_numpy()[raid_rows].astype("datetime64[s]")
+        raid_delay = np.round(rng.lognormal(np.log(RAID_DELAY_MINUTES * 60), 0.5, r)).astype("timedelta64[s]")
+        post_row = np.r_[post_row, raid_rows]
+        text = np.r_[text, raid_text]
+        handles = np.r_[handles, bots[rng.integers(0, len(bots), r)]]
+        created = np.r_[created, np.minimum(raid_posted + raid_delay, end)]
+        likes = np.r_[likes, rng.poisson(0.2, r)]
+        sentiment = np.r_[sentiment, np.zeros(r, dtype=sentiment.dtype)]
+        is_bot = np.r_[is_bot, np.ones(r, dtype=bool)]
     order = np.lexsort((np.arange(len(post_row)), created, post_row))  # time order within each post
     post_row, text, handles, created, likes, sentiment, is_bot = (
         a[order] for a in (post_row, text, handles, created, likes, sentiment, is_bot))

@@ -2,7 +2,7 @@
 
 An effect compares the median engagement rate of two groups of posts (the
 winner and the runner-up). With ``n1`` and ``n2`` posts and a per-post spread
-``POST_LOG_SIGMA`` of log engagement rate (after dividing by the platform's
+``POST_LOG_SIGMA`` of log engagement rate (after dividing by the account's
 median), the standard error of the log ratio of medians is about
 ``1.2533 * sigma * sqrt(1/n1 + 1/n2)`` (the median's efficiency is 2/pi). An
 effect is detectable when its log strength exceeds ``Z`` such errors; ``Z`` is
@@ -20,7 +20,9 @@ from .. import _calibration as cal
 from .._schema import PLATFORMS, TOPICS
 from .effects import SAME_BAND, WINDOW_HOURS, Effects
 
-POST_LOG_SIGMA = 0.55  # measured on small worlds: sd of log(ER / platform median) within a platform
+#: Measured on small worlds (data model v3): the spread of log(ER / account median) that sets the standard
+#: error of a median (bootstrap: 0.72-0.84; the lopsided per-post spread of _calibration.ER_POST_SIGMA_*).
+POST_LOG_SIGMA = 0.80
 MEDIAN_SE = 1.2533
 Z = {"format": 3.0, "topic": 3.0, "window": 4.0, "weekday": 3.5, "hashtag": 3.5, "weekend": 2.5}
 SEGMENT_DETECTABLE = 1.1  # segment counts are large: a 10% margin over the runner-up is always visible
@@ -40,9 +42,9 @@ def detectability(effects: Effects, accounts: pd.DataFrame) -> dict:
     n_posts = accounts.groupby("platform")["_n_posts"].sum().reindex(PLATFORMS, fill_value=0)
     total = float(n_posts.sum())
     hour_w = np.array(cal.POSTING_HOUR_WEIGHTS) / np.sum(cal.POSTING_HOUR_WEIGHTS)
-    day_w = np.array(cal.POSTING_WEEKDAY_WEIGHTS) / np.sum(cal.POSTING_WEEKDAY_WEIGHTS)
     out = {"format": {}, "window": {}, "weekday": {}, "weekend": {}}
     for p in PLATFORMS:
+        day_w = effects.posting_weekdays(p)
         n = float(n_posts[p])
         fmts = effects.format_er[p]
         best = effects.best_format[p]

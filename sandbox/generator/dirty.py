@@ -34,10 +34,10 @@ import pandas as pd
 
 from .._schema import PLATFORM_FORMATS, TABLES, Column, Table
 from ..dataset import EXPORTS_DIR, empty_table
+from ..worlds import check_dirty
 from .export_style import DERIVABLE, EXPORT_TABLES, TOOLS, ExportFormat, export_columns
 from .exports import ExportFiles, ExportWorld, plan_files, write_files
 
-MAX_RATE = 0.5
 #: Every kind of change the dirty log records.
 KINDS = {
     "duplicate_row": "a row exported twice with the same values (its metrics no longer changed)",
@@ -163,12 +163,6 @@ def vocabulary_markdown(locale: str) -> str:
                                            for p in tools) + " |" for v in names]
         parts.append(f"`{kind}` labels:\n\n{head.replace('column', kind, 1)}\n" + "\n".join(rows))
     return "\n\n".join(parts)
-
-
-def check_dirty(rate) -> float:
-    if not isinstance(rate, (int, float)) or isinstance(rate, bool) or not 0 <= rate <= MAX_RATE:
-        raise ValueError(f"dirty rate must be a number between 0 and {MAX_RATE} (share of rows to damage), got {rate!r}")
-    return float(rate)
 
 
 # --------------------------------------------------------------------------- the dataset

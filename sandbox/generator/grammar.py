@@ -27,19 +27,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
-DATA_PACKAGE = "sandbox.data"
+from .._locales import DATA_PACKAGE, available_locales  # noqa: F401  (available_locales: used by pools)
+
 DETERMINERS = ("the", "a", "this", "my", "your", "their")
 ADJECTIVES = {"adj_pos": "positive", "adj_neg": "negative"}
 SLOT = re.compile(r"\{([^{}]*)\}")
 GENDER_SLOT = re.compile(r"g:([^|{}]*)\|([^|{}]*)")
 REQUIRED_KEYS = ("countries", "typography", "articles", "nouns", "adjectives", "tags", "captions", "cta",
-                 "emoji", "comments", "lexicon")
-
-
-def available_locales() -> tuple[str, ...]:
-    """Every locale that has a grammar data file, sorted."""
-    names = (p.name for p in resources.files(DATA_PACKAGE).iterdir())
-    return tuple(sorted(n[len("text_"):-len(".json")] for n in names if n.startswith("text_") and n.endswith(".json")))
+                 "comment_parts", "emoji", "comments", "lexicon")
 
 
 NOUN_TAG = re.compile(r"([mf])(v?)(s?)")

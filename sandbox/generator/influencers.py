@@ -7,6 +7,7 @@ import pandas as pd
 
 from .. import _calibration as cal
 from .._schema import NICHES, PLATFORMS
+from .._seeding import child_rng
 from .ids import id_width, make_ids
 from .money import per_usd
 from .pools import Pools
@@ -14,42 +15,82 @@ from .pools import Pools
 BOUGHT_SHARE = 0.12
 BOUGHT_FRACTION = (0.10, 0.70)   # share of a cheater's displayed followers that were bought
 BOUGHT_LIKES = (0.6, (0.2, 1.2))  # (share of cheaters who also buy likes, extra likes per real like)
-VISIBLE_PURCHASE = 0.9           # share of cheaters whose purchase falls inside the 26 weeks of history
+VISIBLE_PURCHASE = 0.75          # share of cheaters whose purchase shows as a jump (others drip-fed them in)
+FOREIGN_PURCHASE = 0.65          # share of cheaters whose bought followers live abroad (others bought local ones)
 WEEKLY_GROWTH = (0.004, 0.4)     # organic weekly growth: median and log-normal sigma (assumption)
 HOME_SHARE = (0.55, 0.85)        # share of a real audience in the creator's home country (assumption)
+#: Honest creators whose history looks like a cheater's (assumption): a viral video brought a week of
+#: VIRAL_WEEK growth, or the creator speaks to an audience abroad (expats, an English-language niche).
+VIRAL_WEEK_SHARE, VIRAL_WEEK = 0.04, (0.04, 0.25)
+ABROAD_SHARE, ABROAD_HOME = 0.04, (0.15, 0.40)
+#: The cheap cheater every world holds: an instagram creator who bought followers and likes and prices low,
+#: so that its cost per engagement is the marketplace's lowest; only the bought-followers screen catches it.
+CHEAP_CHEATER = {"real_followers": (10_000, 60_000), "bought_share": (0.45, 0.65), "extra_likes": (3.5, 5.0),
+                 "price_factor": (0.3, 0.45)}
 
 
-def make_influencers(n: int, pools: Pools, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``n`` influencers; returns ``(influencers, labels)``.
+def cheap_cheater_row(seed: int, n: int) -> int:
+    """Row of the world's cheap instagram cheater (CHEAP_CHEATER), from its own addressed seed, so that the
+    truth can name it without the table."""
+    return int(child_rng(seed, "influencers", 1).integers(n))
+
+
+def cheap_cheater_id(seed: int, n: int) -> str:
+    return str(make_ids("I", np.array([cheap_cheater_row(seed, n) + 1]), id_width(n, 5))[0])
+
+
+def make_influencers(n: int, pools: Pools, rng: np.random.Generator,
+                     cheap: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``n`` influencers; returns ``(influencers, labels)``; ``cheap`` is the row of the cheap cheater.
 
     Engagement follows the real audience. A cheater's displayed followers
     include a bought share (10-70%); most cheaters bought likes too, which
     lifts their engagement rate back, so raw engagement rate alone is a weak
-    signal. What gives them away together: bought followers arrive in a jump
-    (``max_weekly_gain_pct``), come from elsewhere (``audience_home_share``) and
-    bought likes bring no comments (comments / likes). Prices follow displayed
-    followers (marketplaces price on them).
+    signal. What gives them away, none of it cleanly: bought followers usually
+    arrive in a jump (``max_weekly_gain_pct``; some cheaters drip-fed them, and
+    a viral week gives honest creators a jump too), usually come from elsewhere
+    (``audience_home_share``; some bought local followers, and some honest
+    creators speak to an audience abroad) and bought likes bring no comments
+    (comments / likes). Prices follow displayed followers (marketplaces price on
+    them), at a price per 1,000 followers that depends on the platform and falls
+    with size (``_calibration.INFLUENCER_RATE_PER_1K``).
     """
     platform = rng.choice(np.array(PLATFORMS, dtype=object), size=n, p=[cal.INFLUENCER_PLATFORMS[p] for p in PLATFORMS])
     real = np.clip(np.round(rng.lognormal(np.log(30_000), 1.4, n)), 1_000, 20_000_000).astype(np.int64)
     bought = rng.random(n) < BOUGHT_SHARE
     fraction = np.where(bought, rng.uniform(*BOUGHT_FRACTION, n), 0.0)
+    share, extra = BOUGHT_LIKES
+    extra_likes = np.where(bought & (rng.random(n) < share), rng.uniform(*extra, n), 0.0)
+    price_factor = rng.lognormal(0, 0.3, n)
+    if cheap is not None:
+        platform[cheap] = "instagram"
+        real[cheap] = int(rng.integers(*CHEAP_CHEATER["real_followers"]))
+        bought[cheap] = True
+        fraction[cheap] = rng.uniform(*CHEAP_CHEATER["bought_share"])
+        extra_likes[cheap] = rng.uniform(*CHEAP_CHEATER["extra_likes"])
+        price_factor[cheap] = rng.uniform(*CHEAP_CHEATER["price_factor"])
     displayed = np.round(real / (1 - fraction)).astype(np.int64)
     bounds, rates = zip(*cal.INFLUENCER_ER)
     er = np.array(rates)[np.searchsorted(bounds, real)] * np.array([cal.INFLUENCER_PLATFORM_ER[p] for p in platform])
     er = er * rng.lognormal(0, 0.3, n)
-    share, extra = BOUGHT_LIKES
-    extra_likes = np.where(bought & (rng.random(n) < share), rng.uniform(*extra, n), 0.0)
     avg_likes = np.round(real * er * 0.93 * (1 + extra_likes), 1)
     avg_comments = np.round(real * er * 0.07 * rng.lognormal(0, 0.4, n), 1)
-    rate_noise = rng.lognormal(0, 0.3, n)
     # follower history: the largest week-on-week gain of the last 26 weeks, in % of followers
     median, sigma = WEEKLY_GROWTH
     organic = median * rng.lognormal(0, sigma, n) * rng.uniform(1.5, 3.0, n)  # the best organic week
+    organic = np.where(~bought & (rng.random(n) < VIRAL_WEEK_SHARE), rng.uniform(*VIRAL_WEEK, n), organic)
     purchases = rng.integers(1, 4, n)
-    spike = np.where(bought & (rng.random(n) < VISIBLE_PURCHASE), fraction / purchases, 0.0)
+    visible = rng.random(n) < VISIBLE_PURCHASE
+    if cheap is not None:
+        visible[cheap] = True
+    spike = np.where(bought & visible, fraction / purchases, 0.0)
     max_gain_pct = np.round(100 * np.maximum(organic, spike + median), 2)
-    home_share = rng.uniform(*HOME_SHARE, n) * (1 - fraction) * rng.lognormal(0, 0.05, n)
+    home_share = rng.uniform(*HOME_SHARE, n) * rng.lognormal(0, 0.05, n)
+    foreign = bought & (rng.random(n) < FOREIGN_PURCHASE)
+    if cheap is not None:
+        foreign[cheap] = True
+    home_share = np.where(foreign, home_share * (1 - fraction), home_share)
+    home_share = np.where(~bought & (rng.random(n) < ABROAD_SHARE), rng.uniform(*ABROAD_HOME, n), home_share)
     user = pools.user_handles[rng.integers(0, len(pools.user_handles), n)]
     handles = pd.Series("@" + user)
     handles = handles.where(~handles.duplicated(), handles + "_" + pd.Series(np.arange(n)).astype(str))
@@ -57,8 +98,10 @@ def make_influencers(n: int, pools: Pools, rng: np.random.Generator) -> tuple[pd
     niche = rng.choice(NICHES, size=n)
     country = rng.choice(pools.countries, size=n, p=pools.country_weights)
     # the marketplace lists every price in the world's base currency; creators ask their country's prices
-    rate = np.round(displayed / 1000 * cal.INFLUENCER_RATE_PER_1K * per_usd([pools.currency])
-                    * np.array([cal.PRICE_LEVEL[c] for c in country]) * rate_noise, -1)
+    per_1k = np.array([cal.INFLUENCER_RATE_PER_1K[p] for p in platform])
+    size = (displayed / cal.INFLUENCER_RATE_SIZE) ** (cal.INFLUENCER_RATE_EXPONENT - 1)
+    rate = np.round(displayed / 1000 * per_1k * size * per_usd([pools.currency])
+                    * np.array([cal.PRICE_LEVEL[c] for c in country]) * price_factor, -1)
     influencers = pd.DataFrame({
         "influencer_id": ids,
         "handle": handles.to_numpy(dtype=object),

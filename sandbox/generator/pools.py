@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from .._locales import canonical_locale
 from .._schema import FORMATS, INDUSTRIES, TOPICS
 from .grammar import Grammar, available_locales, get_grammar, templates_for
 
@@ -43,25 +44,55 @@ def with_typo(text: str, pos: float) -> str:
     return text[:i] + text[i + 1] + text[i] + text[i + 2:]
 
 
+#: How people type a comment (each rendered text is written once in each style, see :func:`styled`):
+#: as written; casually (lowercase first letter, no final full stop, a plain space before ! and ?); all
+#: lowercase, the first clause only (and no space before ! and ?); casually with a typo; shouted in capitals.
+STYLES = ("written", "casual", "lower", "typo", "shout")
+
+
+def _casual(text: str) -> str:
+    text = text.lstrip("¡¿").replace("\u00a0", " ").replace("\u202f", " ")
+    if text.endswith(".") and not text.endswith(".."):
+        text = text[:-1]
+    return text[:1].lower() + text[1:]
+
+
+def _lower(text: str) -> str:
+    """All lower case, the first clause only (people type the gist: 'great quality'), no space before ! or ?."""
+    first = re.split(r"(?<=\w)[,;:.] ", _casual(text), maxsplit=1)[0]
+    return re.sub(r" (?=[!?])", "", first.lower())
+
+
+def styled(texts: list[str], rng: np.random.Generator) -> np.ndarray:
+    """(len(STYLES), len(texts)): every text in every style of STYLES."""
+    casual = [_casual(t) for t in texts]
+    rows = [list(texts), casual, [_lower(t) for t in texts],
+            [with_typo(t, p) for t, p in zip(casual, rng.random(len(texts)))], [t.upper() for t in texts]]
+    return np.array(rows, dtype=object).reshape(len(STYLES), len(texts))
+
+
 @dataclass(frozen=True)
 class RenderedPool:
     """The templates of one kind that fit each noun, rendered for it: noun ``i`` owns
-    ``text[start[i]:start[i] + count[i] * VARIANTS]`` (template-major), and ``typo``
-    holds the same texts with one typo each."""
+    ``styles[:, start[i]:start[i] + count[i] * VARIANTS]`` (template-major); ``styles`` holds each text
+    in each style of STYLES (captions, written by the brand: the first style only)."""
 
-    text: np.ndarray       # object array of str
-    typo: np.ndarray       # same shape, with a typo
+    styles: np.ndarray     # (styles, texts) object array of str
     start: np.ndarray      # per noun: first text
     count: np.ndarray      # per noun: number of templates
 
-    def pick(self, noun: np.ndarray, rng: np.random.Generator, typo: np.ndarray | None = None) -> np.ndarray:
-        """One rendered text per row for the given noun ids (uniform template and variant),
-        with a typo where ``typo`` is true."""
+    @property
+    def text(self) -> np.ndarray:
+        return self.styles[0]
+
+    def pick(self, noun: np.ndarray, rng: np.random.Generator, style: np.ndarray | None = None) -> np.ndarray:
+        """One rendered text per row for the given noun ids (uniform template and variant), in ``style``
+        (indexes into STYLES; as written when None)."""
         n = len(noun)
         template = (rng.random(n) * self.count[noun]).astype(np.int64)
         variant = rng.integers(0, VARIANTS, n)
         index = self.start[noun] + template * VARIANTS + variant
-        return self.text[index] if typo is None else np.where(typo, self.typo[index], self.text[index])
+        return self.styles[0 if style is None else style, index]
 
 
 @dataclass(frozen=True)
@@ -76,11 +107,12 @@ class Pools:
     noun_industry: np.ndarray      # industry code (index into INDUSTRIES) of every noun
     noun_tags: np.ndarray          # the noun as a hashtag word
     industry_nouns: tuple          # per industry code: (first noun id, count)
-    captions: dict                 # topic -> RenderedPool
-    comments: dict                 # kind -> RenderedPool
-    stock: dict                    # sentiment -> array of short stock comments
-    stock_typo: dict               # the same with a typo each
+    captions: dict                 # variety -> topic -> RenderedPool
+    comments: dict                 # variety -> kind -> RenderedPool (with STYLES)
+    stock: dict                    # variety -> sentiment -> (STYLES, n) array of short stock comments
+    parts: dict                    # "openers" / "closers" -> sentiment -> array of short words people add
     emoji: dict                    # kind -> array of emoji
+    varieties: dict                # country -> variety ("" is the locale's own; others from "varieties")
     countries: tuple
     country_weights: np.ndarray
     timezones: dict                # country -> {IANA zone: share of the country's brands}
@@ -88,9 +120,8 @@ class Pools:
 
 
 def check_locale(locale: str) -> str:
-    if locale not in LOCALES:
-        raise ValueError(f"unknown locale {locale!r}; allowed: {', '.join(LOCALES)}")
-    return locale
+    """The locale's canonical name (case-insensitive: ``fr_fr`` is ``fr_FR``); ValueError for an unknown one."""
+    return canonical_locale(locale)
 
 
 def slug(text: str) -> str:
@@ -104,21 +135,25 @@ def tag_word(text: str) -> str:
     return "".join(ch for ch in text.lower() if ch.isalnum())
 
 
-def _typos(texts, rng) -> np.ndarray:
-    return np.array([with_typo(t, p) for t, p in zip(texts, rng.random(len(texts)))], dtype=object)
-
-
-def _render_all(grammar: Grammar, entry, nouns, rng) -> RenderedPool:
+def _render_all(grammar: Grammar, entry, nouns, rng, variety=(), styles: bool = True) -> RenderedPool:
     text, count = [], []
     for noun in nouns:
         templates = templates_for(entry, noun)
         if not templates:
             raise ValueError(f"text_{grammar.locale}.json: no template fits the noun {noun.word!r}")
-        text += [grammar.render(t, noun, v) for t in templates for v in range(VARIANTS)]
+        text += [_speak(grammar.render(t, noun, v), variety) for t in templates for v in range(VARIANTS)]
         count.append(len(templates))
     count = np.array(count)
     start = np.r_[0, np.cumsum(count * VARIANTS)[:-1]]
-    return RenderedPool(np.array(text, dtype=object), _typos(text, rng), start, count)
+    rows = styled(text, rng) if styles else np.array([text], dtype=object).reshape(1, len(text))
+    return RenderedPool(rows, start, count)
+
+
+def _speak(text: str, variety) -> str:
+    """``text`` in a regional variety: its (pattern, replacement) pairs applied in order."""
+    for pattern, repl in variety:
+        text = pattern.sub(repl, text)
+    return text
 
 
 @lru_cache(maxsize=None)
@@ -166,8 +201,11 @@ def get_pools(locale: str = "en_US") -> Pools:
     if not np.array_equal(np.argsort(industry_code, kind="stable"), np.arange(len(industry_code))):
         raise ValueError(f"text_{locale}.json: list the nouns' industries in the order {', '.join(INDUSTRIES)}")
     nouns = grammar.nouns
-    stock = {s: np.array([grammar.typography(t) for t in data["comments"][f"{s}_stock"]], dtype=object)
-             for s in STOCK_KINDS}
+    varieties = {"": ()}
+    variety_of = {}
+    for name, spec in data.get("varieties", {}).items():
+        varieties[name] = tuple((re.compile(a), b) for a, b in spec["replace"])
+        variety_of.update({c: name for c in spec["countries"]})
     countries = data["countries"]
     weights = np.array(list(countries.values()), dtype=float)
     missing = [c for c in countries if not data.get("timezones", {}).get(c)]
@@ -182,11 +220,16 @@ def get_pools(locale: str = "en_US") -> Pools:
         noun_industry=industry_code,
         noun_tags=np.array([tag_word(n.word) for n in nouns], dtype=object),
         industry_nouns=tuple(zip(starts.tolist(), counts.tolist())),
-        captions={t: _render_all(grammar, data["captions"][t], nouns, rng) for t in TOPICS},
-        comments={k: _render_all(grammar, data["comments"][k], nouns, rng) for k in COMMENT_KINDS},
-        stock=stock,
-        stock_typo={k: _typos(v, rng) for k, v in stock.items()},
+        captions={v: {t: _render_all(grammar, data["captions"][t], nouns, rng, rules, styles=False) for t in TOPICS}
+                  for v, rules in varieties.items()},
+        comments={v: {k: _render_all(grammar, data["comments"][k], nouns, rng, rules) for k in COMMENT_KINDS}
+                  for v, rules in varieties.items()},
+        stock={v: {s: styled([_speak(grammar.typography(t), rules) for t in data["comments"][f"{s}_stock"]], rng)
+                   for s in STOCK_KINDS} for v, rules in varieties.items()},
+        parts={part: {s: np.array(words, dtype=object) for s, words in data["comment_parts"][part].items()}
+               for part in ("openers", "closers")},
         emoji={k: np.array(v, dtype=object) for k, v in data["emoji"].items()},
+        varieties={c: variety_of.get(c, "") for c in countries},
         countries=tuple(countries),
         country_weights=weights / weights.sum(),
         timezones={c: data["timezones"][c] for c in countries},

@@ -1,4 +1,5 @@
-"""The post_daily table: each post's first days, summing to its lifetime totals."""
+"""The post_daily table: each post's first days; impressions, engagements and link clicks sum to its
+lifetime totals, daily reach (unique accounts of the day) to at least its lifetime reach."""
 
 from __future__ import annotations
 
@@ -8,45 +9,55 @@ import pandas as pd
 from .. import _calibration as cal
 from .._scales import Scale
 from .._schema import ENGAGEMENT_COLUMNS, PLATFORMS
-from .posts import DAILY_DAYS, daily_shares
+from .posts import DAILY_DAYS
 
 
-def _weights(hidden: dict, factor: float, live_days: np.ndarray) -> np.ndarray:
-    """Daily shares of the platform's decay, ``factor`` times as fast, zero after the last day."""
-    shares = np.stack([daily_shares(p, factor) for p in PLATFORMS])[hidden["plat_code"]]
-    return np.where(live_days, shares, 0.0)
+def _weights(hidden: dict, factor: float, live_days: np.ndarray, post_rate: np.ndarray) -> np.ndarray:
+    """Share of a post's first week on each UTC day (0 = its posting day), zero after the last live day.
+
+    Impressions arrive at a rate decaying as exp(-rate * t) from the moment of posting (t in days; the
+    platform's rate times ``factor`` times the post's own ``post_rate``); day 0 only runs to midnight UTC,
+    so a post published late in the day gets less of it."""
+    rate = np.array([cal.DECAY_RATE[p] for p in PLATFORMS])[hidden["plat_code"]] * factor * post_rate
+    left = (86400 - hidden["seconds"] % 86400) / 86400  # part of day 0 (UTC) after the post
+    ends = left[:, None] + np.arange(DAILY_DAYS)[None, :]
+    starts = np.c_[np.zeros(len(left)), ends[:, :-1]]
+    share = np.exp(-rate[:, None] * starts) - np.exp(-rate[:, None] * ends)
+    return np.where(live_days, share, 0.0)
 
 
 def _split(total: np.ndarray, weights: np.ndarray, n_days: np.ndarray, rng) -> np.ndarray:
-    """Split ``total`` over days by ``weights`` (sequential binomials; the last live day takes the rest)."""
-    n = len(total)
-    tail = np.cumsum(weights[:, ::-1], axis=1)[:, ::-1]  # weight of day d and after
-    left = total.copy()
-    out = np.zeros((n, DAILY_DAYS), dtype=np.int64)
-    for d in range(DAILY_DAYS):
-        p = np.divide(weights[:, d], tail[:, d], out=np.zeros(n), where=tail[:, d] > 0)
-        part = np.where(n_days == d + 1, left, rng.binomial(left, np.clip(p, 0, 1)))
-        out[:, d] = np.where(n_days > d, part, 0)
-        left = left - out[:, d]
-    return out
+    """Split ``total`` over days by ``weights`` (a multinomial per post over its live days)."""
+    norm = weights.sum(axis=1, keepdims=True)
+    probs = np.divide(weights, norm, out=np.zeros_like(weights), where=norm > 0)
+    probs[:, 0] += 1 - probs.sum(axis=1)  # rounding, and posts without live weight: everything on day 0
+    return rng.multinomial(total, np.clip(probs, 0, 1)) if len(total) else np.zeros(weights.shape, dtype=np.int64)
 
 
 def make_post_daily(posts: pd.DataFrame, hidden: dict, scale: Scale, rng: np.random.Generator) -> pd.DataFrame:
     """Split each post's lifetime totals over its first days (cut at the end of the period).
 
-    Reach (new accounts) decays faster than repeat views (impressions - reach), so
-    a post's reach / impressions falls day by day; impressions = reach + repeat
-    views each day. Engagements and link clicks are then split over the day's
-    impressions without replacement (hypergeometric), so every daily value stays
-    within that day's impressions and the days add up."""
+    Each post decays at its own pace (the platform's rate times a log-normal factor), from the moment
+    it was published: day 0 (the UTC posting day) is short for a late post. Accounts reached for the
+    first time decay faster than repeat views (impressions - reach), so a post's reach / impressions
+    falls day by day; impressions = new accounts + repeat views each day and sum to the lifetime
+    impressions. A day's reach counts the accounts that saw the post that day, some of whom saw it on
+    an earlier day too (RETURNING_SHARE of the day's repeat views): daily reach sums to more than the
+    lifetime reach, as platforms report it. Engagements and link clicks are split over the day's
+    impressions without replacement (hypergeometric), so every daily value stays within that day's
+    impressions and the days add up."""
     n = len(posts)
     n_days = np.minimum(scale.days - hidden["day"], DAILY_DAYS)
     live_days = np.arange(DAILY_DAYS) < n_days[:, None]
+    post_rate = rng.lognormal(0, cal.DECAY_POST_SIGMA, n)
     reach_total = posts["reach"].to_numpy()
     repeat_total = posts["impressions"].to_numpy() - reach_total
-    out = {"reach": _split(reach_total, _weights(hidden, cal.REACH_DECAY_FACTOR, live_days), n_days, rng),
-           "repeat": _split(repeat_total, _weights(hidden, cal.REPEAT_DECAY_FACTOR, live_days), n_days, rng)}
-    out["impressions"] = out["reach"] + out["repeat"]
+    new = _split(reach_total, _weights(hidden, cal.REACH_DECAY_FACTOR, live_days, post_rate), n_days, rng)
+    repeat = _split(repeat_total, _weights(hidden, cal.REPEAT_DECAY_FACTOR, live_days, post_rate),
+                    n_days, rng)
+    seen_before = np.cumsum(new, axis=1) - new  # accounts reached on an earlier day
+    returning = np.minimum(rng.binomial(repeat, cal.RETURNING_SHARE), seen_before)
+    out = {"impressions": new + repeat, "reach": new + returning}
 
     engagements = posts[list(ENGAGEMENT_COLUMNS)].sum(axis=1).to_numpy()
     left = {"impressions": posts["impressions"].to_numpy().copy(), "engagements": engagements.copy(),
@@ -63,7 +74,8 @@ def make_post_daily(posts: pd.DataFrame, hidden: dict, scale: Scale, rng: np.ran
 
     keep = (np.arange(DAILY_DAYS) < n_days[:, None]).ravel()
     day_index = np.tile(np.arange(DAILY_DAYS), n)[keep]
-    post_day = np.repeat(posts["posted_at"].dt.tz_localize(None).dt.normalize().to_numpy(), DAILY_DAYS)[keep]
+    first_day = np.datetime64(scale.start_ts.tz_localize(None).normalize(), "D") + hidden["day"].astype("timedelta64[D]")
+    post_day = np.repeat(first_day.astype("datetime64[ns]"), DAILY_DAYS)[keep]
     return pd.DataFrame({
         "post_id": np.repeat(posts["post_id"].to_numpy(dtype=object), DAILY_DAYS)[keep],
         "date": post_day + pd.to_timedelta(day_index, unit="D").to_numpy(),

@@ -19,6 +19,7 @@ it depends on):
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -27,7 +28,7 @@ from scipy import stats
 from .. import _calibration as cal
 from .._scales import Scale
 from .._schema import FORMATS, PLATFORM_FORMATS, PLATFORMS, POSTS, TOPICS, VIDEO_FORMATS
-from .effects import DECOY_TOPIC_WEIGHT, HIGH_ER_PLATFORMS, WEEKEND_POSTING_WEIGHT, Effects
+from .effects import DECOY_TOPIC_WEIGHT, HIGH_ER_PLATFORMS, Effects
 from .ids import make_ids
 from .captions import make_post_text
 from .pools import Pools
@@ -35,13 +36,19 @@ from .pools import Pools
 MAX_HASHTAGS = 20
 VIRAL_SHARE = 0.003
 VIRAL_RANGE = (8.0, 40.0)
-BOT_SPIKE_SHARE = 0.005
-BOT_LIKES_RANGE = (8.0, 20.0)  # likes multiplied by this...
-BOT_LIKES_MIN = (500, 3000)     # ...and at least this many bought likes (a package)
+BOT_SPIKE_SHARE = 0.004  # of the posts on BOT_PLATFORMS
+#: A bot spike's bought likes: this many times the people the post reached organically, plus a minimum
+#: package (the bots also view the post, so a like stays one person reached).
+BOT_LIKES_PER_REACH = (0.5, 2.0)
+BOT_LIKES_MIN = (200, 1000)
+#: Platforms where like bots operate (likes there are cheap to buy and a like is a small share of the people
+#: reached, so bought ones stand out); LinkedIn, TikTok and YouTube posts get none (assumption).
+BOT_PLATFORMS = ("instagram", "facebook", "x")
 BOOST_SHARE = 0.35      # share of an account's posts boosted while one of its campaigns runs
 BOOST_REACH = (2.0, 4.0)
 CRISIS_LIKES = 0.6
 CRISIS_EXTRA_COMMENTS = 2.0
+CRISIS_MIN_COMMENTS = 12  # every crisis post draws a crowd
 MAX_IMPRESSIONS = 500_000_000
 DAILY_DAYS = 7
 
@@ -54,17 +61,54 @@ def daily_shares(platform: str, factor: float = 1.0) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Crisis:
-    """The planted crisis: one account, a start day (index in the period) and a length."""
+    """The planted crisis: one account, a start day (index in the period) and a length.
+
+    ``profile`` shapes the unfollows day by day (1 = the full ``unfollow_multiplier``): a crisis is not
+    flat, it breaks, lulls for a day (the day after the brand's statement) and flares up again."""
 
     account: int  # row in the accounts frame
     start_day: int
     days: int
     unfollow_multiplier: float = 8.0
     follow_multiplier: float = 0.4
-    negative_share: float = 0.75
+    negative_share: float = 0.85
+    profile: tuple = ()
 
     def active(self, account_rows: np.ndarray, day: np.ndarray) -> np.ndarray:
         return (account_rows == self.account) & (day >= self.start_day) & (day < self.start_day + self.days)
+
+    def unfollow_factor(self, account_rows: np.ndarray, day: int) -> np.ndarray:
+        """Multiplier of the unfollows of ``account_rows`` on ``day`` (1 outside the crisis)."""
+        k = day - self.start_day
+        if not 0 <= k < self.days:
+            return np.ones(len(account_rows))
+        shape = self.profile[k] if self.profile else 1.0
+        return np.where(account_rows == self.account, 1 + (self.unfollow_multiplier - 1) * shape, 1.0)
+
+
+@dataclass(frozen=True)
+class PostEvents:
+    """Planted events the posts carry (world account rows, period day indexes).
+
+    ``windows``: ((account, first day, days, fewest posts, most posts or None), ...): the account posts at
+    least (and at most) that often in the window (a crisis or an incident is only seen in comments if the
+    account posts through it; during its crisis a brand pauses its scheduled posts).
+    ``bot_buyers``: accounts that bought large like packages: BUYER_SPIKES of their posts get
+    BUYER_PACKAGE times the post's expected reach in bought likes (each bot also views the post, so the
+    post's reach jumps as a viral post's does). ``comment_boost``: ((account, first day, days, factor), ...):
+    the account's posts of those days draw factor times the usual comments (customer-service traffic, an
+    incident). ``raid``: (account, first day, days, bot comments per post): a bot raid's comments are added
+    to the account's posts of those days."""
+
+    windows: tuple = ()
+    bot_buyers: tuple = ()
+    comment_boost: tuple = ()
+    raid: tuple = ()
+
+
+BUYER_SPIKES = 2
+BOOSTED_MIN_COMMENTS = 10  # a boosted post's comments start from this many before the factor
+BUYER_PACKAGE = (60.0, 120.0)
 
 
 def er_normaliser(effects: Effects, platform: str) -> float:
@@ -80,8 +124,7 @@ def er_normaliser(effects: Effects, platform: str) -> float:
     log_m += np.mean(np.log(list(effects.topic_er.values())))
     hours = np.array(cal.POSTING_HOUR_WEIGHTS) / np.sum(cal.POSTING_HOUR_WEIGHTS)
     log_m += np.dot(hours, np.log(effects.hour_er(platform, np.arange(24))))
-    days = np.array(cal.POSTING_WEEKDAY_WEIGHTS) / np.sum(cal.POSTING_WEEKDAY_WEIGHTS)
-    log_m += np.dot(days, np.log(effects.weekday_er(platform, np.arange(7))))
+    log_m += np.dot(effects.posting_weekdays(platform), np.log(effects.weekday_er(platform, np.arange(7))))
     n = np.arange(MAX_HASHTAGS + 1)
     pmf = stats.poisson.pmf(n, cal.HASHTAG_MEAN[platform])
     log_m += np.dot(pmf / pmf.sum(), np.log(effects.hashtag_er(n)))
@@ -109,7 +152,8 @@ def _by_platform(plat_code: np.ndarray, values_by_platform) -> np.ndarray:
 
 
 def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects, crisis: Crisis,
-               pools: Pools, scale: Scale, rng: np.random.Generator, account_offset: int):
+               pools: Pools, scale: Scale, rng: np.random.Generator, account_offset: int,
+               events: PostEvents = PostEvents()):
     """Posts of ``accounts`` (a block of whole brands).
 
     ``account_offset`` is the row number of the block's first account in the
@@ -126,14 +170,13 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     # 1. timing, in the brand's local time (habitual hours), then converted to UTC
     start = scale.start_ts
     day_weekday = (start.day_of_week + np.arange(scale.days)) % 7
-    # confounder weekend_by_platform: one group of platforms posts far more at weekends
-    high = np.isin(plat_code, [PLATFORMS.index(p) for p in HIGH_ER_PLATFORMS])
-    heavy = high == effects.weekend_posting_high
+    # each platform its own weekend share (confounder weekend_by_platform, see effects)
     local_day = np.zeros(n, dtype=np.int64)
-    for group, factor in ((heavy, WEEKEND_POSTING_WEIGHT[0]), (~heavy, WEEKEND_POSTING_WEIGHT[1])):
-        w = np.array(cal.POSTING_WEEKDAY_WEIGHTS) * np.where(np.arange(7) >= 5, factor, 1.0)
-        day_w = w[day_weekday]
+    for code, p in enumerate(PLATFORMS):
+        group = plat_code == code
+        day_w = effects.posting_weekdays(p)[day_weekday]
         local_day[group] = rng.choice(scale.days, size=int(group.sum()), p=day_w / day_w.sum())
+    local_day = _post_through(local_day, world_acc, events.windows, rng)
     hour_w = np.array(cal.POSTING_HOUR_WEIGHTS) / np.sum(cal.POSTING_HOUR_WEIGHTS)
     day_w_hours = np.where(np.arange(24) >= 6, hour_w, 0.0)
     habits = rng.choice(24, size=(len(accounts), 2), p=day_w_hours / day_w_hours.sum())
@@ -169,7 +212,8 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     topic_code = _draw_rows(topic_mix, acc, rng)
     n_tags = np.minimum(rng.poisson(_by_platform(plat_code, cal.HASHTAG_MEAN)), MAX_HASHTAGS)
     text = make_post_text(topic_code, fmt, accounts["_industry"].to_numpy(dtype=object)[acc], n_tags, pools,
-                          scale.start_ts.year, rng.spawn(1)[0])  # own stream: text never shifts the metrics
+                          scale.start_ts.year, rng.spawn(1)[0],  # own stream: text never shifts the metrics
+                          accounts["_country"].to_numpy(dtype=object)[acc])
     hashtags, captions = text["hashtags"], text["caption"]
 
     # 3-4. reach and impressions
@@ -228,7 +272,8 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     er = (_by_platform(plat_code, cal.ER_IMPRESSIONS) * accounts["_er_factor"].to_numpy()[acc]
           * fmt_er * topic_er * window_er * weekday_er * effects.hashtag_er(n_tags) / normaliser
           * np.where(is_boosted, cal.PAID_ER, 1.0) * viral ** cal.VIRAL_ER_EXPONENT
-          * rng.lognormal(0, cal.ER_POST_SIGMA, n))
+          * noise ** -cal.ER_REACH_ELASTICITY / post_spread_median()
+          * split_lognormal(rng, cal.ER_POST_SIGMA_UP, cal.ER_POST_SIGMA_DOWN, n))
     engagements = rng.binomial(impressions, np.minimum(er, 0.5))
     mix = np.stack([cal.ENGAGEMENT_MIX[p] for p in PLATFORMS])[plat_code]
     mix = mix * rng.lognormal(0, 1, (n, 4)) ** np.array(cal.ENGAGEMENT_NOISE_SIGMA)
@@ -238,9 +283,23 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     # 6. planted anomalies
     in_crisis = crisis.active(world_acc, day)
     likes = np.where(in_crisis, rng.binomial(likes, CRISIS_LIKES), likes)
-    comments = comments + np.where(in_crisis, rng.poisson(CRISIS_EXTRA_COMMENTS * comments + 3), 0)
-    is_bot_spike = (rng.random(n) < BOT_SPIKE_SHARE) & ~in_crisis & ~is_viral
-    bot_likes = rng.poisson(np.maximum(likes * rng.uniform(*BOT_LIKES_RANGE, n), rng.uniform(*BOT_LIKES_MIN, n)))
+    comments = comments + np.where(in_crisis, rng.poisson(CRISIS_EXTRA_COMMENTS * comments + CRISIS_MIN_COMMENTS), 0)
+    for account, first, days, factor in events.comment_boost:
+        mine = (world_acc == account) & (day >= first) & (day < first + days)
+        comments[mine] = rng.poisson((comments[mine] + BOOSTED_MIN_COMMENTS) * factor)
+    raid_comments = np.zeros(n, dtype=np.int64)
+    if events.raid:
+        account, first, days, per_post = events.raid
+        hit = (world_acc == account) & (day >= first) & (day < first + days)
+        raid_comments[hit] = rng.poisson(per_post, int(hit.sum()))
+        comments = comments + raid_comments
+    bot_platform = np.isin(plat_code, [PLATFORMS.index(p) for p in BOT_PLATFORMS])
+    is_bot_spike = (rng.random(n) < BOT_SPIKE_SHARE) & bot_platform & ~in_crisis & ~is_viral
+    bot_likes = rng.poisson(reach * rng.uniform(*BOT_LIKES_PER_REACH, n) + rng.uniform(*BOT_LIKES_MIN, n))
+    # accounts that bought large packages: a few of their posts get likes far beyond their reach
+    package = _bought_packages(world_acc, events.bot_buyers, ~in_crisis & ~is_viral, rng)
+    bot_likes = np.where(package, rng.poisson(expected_reach * rng.uniform(*BUYER_PACKAGE, n) + 1000), bot_likes)
+    is_bot_spike = is_bot_spike | package
     bot_likes = np.where(is_bot_spike, bot_likes, 0)
     likes = likes + bot_likes
     # each bot account views the post once: it adds to reach and impressions alike
@@ -248,6 +307,7 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     impressions = impressions + bot_likes
     others = comments + shares_n + saves
     comments = np.minimum(comments, impressions - shares_n - saves)
+    raid_comments = np.minimum(raid_comments, comments)
     likes = np.minimum(np.minimum(likes, impressions - np.minimum(others, impressions)), reach)
 
     # 7. clicks and views
@@ -261,8 +321,11 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     ctr = np.where(is_boosted, ctr / boost + paid_ctr * (1 - 1 / boost), ctr)
     link_clicks = rng.binomial(impressions, np.minimum(ctr, 0.5))
     is_video = np.isin(fmt, list(VIDEO_FORMATS))
-    view_rate = np.array([cal.VIDEO_VIEW_RATE.get(f, 0.0) for f in FORMATS])[fmt_code]
-    views = rng.binomial(impressions, np.minimum(view_rate * rng.lognormal(0, 0.15, n), 0.95))
+    view_rate = _platform_format_table(lambda p: {f: r for (q, f), r in cal.VIDEO_VIEW_RATE.items() if q == p})
+    view_rate = view_rate[plat_code, fmt_code] * rng.lognormal(0, cal.VIDEO_VIEW_SIGMA, n)
+    # one view per account at most: drawn over the accounts reached, at the rate per impression
+    per_reached = view_rate * impressions / np.maximum(reach, 1)
+    views = rng.binomial(reach, np.minimum(per_reached, 0.95))
     video_views = pd.array(np.where(is_video, views, 0), dtype="Int64")
     video_views[~is_video] = pd.NA
 
@@ -297,9 +360,41 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     })
     labels = pd.DataFrame({"post_id": post_ids, "is_bot_spike": o(is_bot_spike), "is_viral": o(is_viral)})
     hidden = {"day": o(day), "acc": o(acc), "plat_code": o(plat_code), "in_crisis": o(in_crisis),
+              "raid_comments": o(raid_comments), "world_acc": o(world_acc), "seconds": o(seconds),
               "is_bot_spike": o(is_bot_spike), "post_number": post_number,
-              "noun": o(text["noun"]), "account_handle": accounts["handle"].to_numpy(dtype=object)[o(acc)]}
+              "noun": o(text["noun"]), "account_handle": accounts["handle"].to_numpy(dtype=object)[o(acc)],
+              "country": accounts["_country"].to_numpy(dtype=object)[o(acc)]}
     return posts, labels, hidden
+
+
+def _post_through(local_day: np.ndarray, world_acc: np.ndarray, windows: tuple, rng: np.random.Generator) -> np.ndarray:
+    """``local_day`` with posts of each window's account moved into the window until it holds the fewest posts
+    asked for (the account kept posting through its crisis), and out of it beyond the most asked for (it
+    paused its scheduled posts); ``most`` None: no limit."""
+    local_day = local_day.copy()
+    for account, first, days, fewest, most in windows:
+        mine = np.flatnonzero(world_acc == account)
+        inside = (local_day[mine] >= first) & (local_day[mine] < first + days)
+        missing = fewest - int(inside.sum())
+        outside, within = mine[~inside], mine[inside]
+        if missing > 0 and len(outside):
+            moved = rng.choice(outside, size=min(missing, len(outside)), replace=False)
+            local_day[moved] = first + rng.integers(0, days, len(moved))
+        elif most is not None and len(within) > most:
+            moved = rng.choice(within, size=len(within) - most, replace=False)
+            others = np.r_[np.arange(0, first), np.arange(first + days, local_day.max() + 1)]
+            local_day[moved] = others[rng.integers(0, len(others), len(moved))]
+    return local_day
+
+
+def _bought_packages(world_acc: np.ndarray, buyers: tuple, eligible: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """True for the BUYER_SPIKES posts of each buyer account that carry a bought package."""
+    out = np.zeros(len(world_acc), dtype=bool)
+    for account in buyers:
+        mine = np.flatnonzero((world_acc == account) & eligible)
+        if len(mine):
+            out[rng.choice(mine, size=min(BUYER_SPIKES, len(mine)), replace=False)] = True
+    return out
 
 
 def local_to_utc(local_seconds: np.ndarray, timezones: np.ndarray, start: pd.Timestamp) -> np.ndarray:
@@ -314,6 +409,34 @@ def local_to_utc(local_seconds: np.ndarray, timezones: np.ndarray, start: pd.Tim
         utc = wall.tz_localize(tz, ambiguous=np.ones(int(m.sum()), dtype=bool), nonexistent="shift_forward")
         out[m] = (utc.tz_convert("UTC") - start).total_seconds().to_numpy().astype(np.int64)
     return out
+
+
+@lru_cache(maxsize=1)
+def post_spread_median() -> float:
+    """Median of the per-post engagement-rate multiplier (reach noise ** -elasticity x split log-normal).
+
+    The split log-normal's long lower side drags the median of the product below 1; dividing by this
+    keeps the median post at the calibrated engagement rate (computed from the constants, never from data)."""
+    s = cal.ER_REACH_ELASTICITY * cal.REACH_POST_SIGMA
+    y = np.linspace(-6 * s, 6 * s, 2001)
+    w = stats.norm.pdf(y, 0, s)
+    w = w / w.sum()
+
+    def cdf(m):
+        x = m - y
+        return float((w * stats.norm.cdf(x / np.where(x < 0, cal.ER_POST_SIGMA_DOWN, cal.ER_POST_SIGMA_UP))).sum())
+
+    lo, hi = -3.0, 3.0
+    for _ in range(60):  # bisection: cdf is increasing
+        mid = (lo + hi) / 2
+        lo, hi = (mid, hi) if cdf(mid) < 0.5 else (lo, mid)
+    return float(np.exp((lo + hi) / 2))
+
+
+def split_lognormal(rng: np.random.Generator, sigma_up: float, sigma_down: float, n: int) -> np.ndarray:
+    """Multipliers with median 1 whose log is normal with ``sigma_up`` above 0 and ``sigma_down`` below."""
+    z = rng.standard_normal(n)
+    return np.exp(z * np.where(z > 0, sigma_up, sigma_down))
 
 
 def _draw_rows(probs: np.ndarray, rows: np.ndarray, rng: np.random.Generator) -> np.ndarray:

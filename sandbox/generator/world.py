@@ -28,20 +28,24 @@ from .accounts import make_accounts
 from .audience import make_audience
 from .brands import make_brands
 from .campaigns import ab_test_truth, make_campaigns
-from .comments import make_comments
+from .comments import CommentEvents, make_comments
 from .detect import detectability
 from .effects import Effects, draw_effects
-from .followers import make_followers_daily, post_activity
+from .followers import FollowerEvents, make_followers_daily, plan_follower_events, plant_small_account, post_activity
 from .ids import id_width
-from .influencers import make_influencers
+from .influencers import cheap_cheater_id, cheap_cheater_row, make_influencers
 from .money import make_fx_rates
 from .pools import Pools, check_locale, get_pools
 from .post_daily import make_post_daily
-from .posts import Crisis, make_posts
+from .events import events_truth, plan_events
+from .posts import Crisis, PostEvents, make_posts
 
 BLOCK_TABLES = ("posts", "post_daily", "followers_daily", "audience", "comments")
 CRISIS_DAYS = 10
-CRISIS_UNFOLLOW_RANGE = (3.0, 8.0)  # the crisis multiplies the account's unfollow rate by this (graded by seed)
+CRISIS_UNFOLLOW_RANGE = (4.0, 8.0)  # the crisis multiplies the account's unfollow rate by this (graded by seed)
+#: Day-by-day shape of the crisis (Crisis.profile): the first days at full strength, one lull day early on
+#: (the day after the brand's statement), the other days between the bounds (assumption).
+CRISIS_PROFILE = {"first": (0.85, 1.0), "lull": (0.0, 0.06), "other": (0.5, 1.0), "lull_day": (3, 6)}
 CRISIS_PLATFORMS = ("instagram", "facebook", "x", "tiktok")
 
 
@@ -59,6 +63,9 @@ class WorldPlan:
     campaigns: pd.DataFrame  # with hidden columns
     crisis: Crisis
     fx_rates: pd.DataFrame   # drawn from nothing: the published rates of the locale's currencies
+    events: FollowerEvents
+    post_events: PostEvents
+    comment_events: CommentEvents
 
     @property
     def n_blocks(self) -> int:
@@ -83,11 +90,15 @@ def plan_world(seed: int = 0, scale=DEFAULT_SCALE, locale: str = "en_US") -> Wor
     pools = get_pools(locale)
     brands = make_brands(scale.n_brands, pools, child_rng(seed, "brands"))
     accounts = make_accounts(brands, scale, child_rng(seed, "accounts"), effects.platform_size)
+    accounts, small_account = plant_small_account(accounts, effects_rng)
+    crisis = pick_crisis(accounts, scale, effects_rng)
+    accounts, post_events, comment_events = plan_events(accounts, crisis, (small_account,), scale, effects_rng)
     accounts.attrs["post_id_width"] = id_width(int(accounts["_n_posts"].sum()), 7)
     campaigns = make_campaigns(accounts, scale, child_rng(seed, "campaigns"), pools.currency)
-    crisis = pick_crisis(accounts, scale, effects_rng)
     fx_rates = make_fx_rates(pools.currency, pools.countries)
-    return WorldPlan(seed, scale, locale, effects, pools, brands, accounts, campaigns, crisis, fx_rates)
+    events = plan_follower_events(accounts, small_account, scale, effects_rng)
+    return WorldPlan(seed, scale, locale, effects, pools, brands, accounts, campaigns, crisis, fx_rates, events,
+                     post_events, comment_events)
 
 
 def pick_crisis(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generator) -> Crisis:
@@ -100,7 +111,11 @@ def pick_crisis(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generator) 
     account = int(eligible[rng.integers(len(eligible))])
     start = int(rng.integers(int(scale.days * 0.35), int(scale.days * 0.7)))
     unfollow = round(float(rng.uniform(*CRISIS_UNFOLLOW_RANGE)), 2)
-    return Crisis(account=account, start_day=start, days=CRISIS_DAYS, unfollow_multiplier=unfollow)
+    profile = rng.uniform(*CRISIS_PROFILE["other"], CRISIS_DAYS)
+    profile[:2] = rng.uniform(*CRISIS_PROFILE["first"], 2)
+    profile[int(rng.integers(*CRISIS_PROFILE["lull_day"]))] = rng.uniform(*CRISIS_PROFILE["lull"])
+    return Crisis(account=account, start_day=start, days=CRISIS_DAYS, unfollow_multiplier=unfollow,
+                  profile=tuple(round(float(x), 3) for x in profile))
 
 
 def generate_block(plan: WorldPlan, block: int) -> dict[str, pd.DataFrame]:
@@ -108,19 +123,25 @@ def generate_block(plan: WorldPlan, block: int) -> dict[str, pd.DataFrame]:
     accounts, offset = plan.block_accounts(block)
     seed, scale = plan.seed, plan.scale
     posts, post_labels, hidden = make_posts(accounts, plan.campaigns, plan.effects, plan.crisis, plan.pools,
-                                            scale, child_rng(seed, "posts", block), offset)
+                                            scale, child_rng(seed, "posts", block), offset, plan.post_events)
     post_daily = make_post_daily(posts, hidden, scale, child_rng(seed, "post_daily", block))
     post_follows, posts_per_day = post_activity(posts, hidden, post_labels, len(accounts), scale.days)
     followers_daily = make_followers_daily(accounts, plan.crisis, scale, child_rng(seed, "followers_daily", block),
-                                           offset, post_follows, posts_per_day)
+                                           offset, post_follows, posts_per_day, plan.events)
     last = followers_daily["followers"].to_numpy().reshape(len(accounts), scale.days)[:, -1] if len(accounts) else np.zeros(0, int)
     audience = make_audience(accounts, last, plan.effects, plan.pools, child_rng(seed, "audience", block))
     comments, comment_labels = make_comments(posts, hidden, plan.crisis, plan.pools, scale,
                                              child_rng(seed, "comments", block),
-                                             plan.accounts.attrs["post_id_width"] + 2)
+                                             plan.accounts.attrs["post_id_width"] + 2, plan.comment_events)
     return {"posts": posts, "post_daily": post_daily, "followers_daily": followers_daily,
             "audience": audience, "comments": comments,
             "post_labels": post_labels, "comment_labels": comment_labels}
+
+
+def world_influencers(plan: WorldPlan) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The influencers table and its labels (world-wide, from the influencers stream)."""
+    n = plan.scale.n_influencers
+    return make_influencers(n, plan.pools, child_rng(plan.seed, "influencers"), cheap_cheater_row(plan.seed, n))
 
 
 def public(name: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -163,9 +184,14 @@ def world_truth_from_counts(plan: WorldPlan, counts: dict[str, int], bought_foll
             "unfollow_multiplier": crisis.unfollow_multiplier, "follow_multiplier": crisis.follow_multiplier,
             "negative_share_before": cal.COMMENT_SENTIMENT[0], "negative_share_during": crisis.negative_share,
         },
+        "follower_events": plan.events.truth(plan.accounts, scale),
+        "events": events_truth(plan.accounts, plan.post_events, plan.comment_events, scale),
         "bot_spikes": int(counts["bot_spikes"]),
         "viral_posts": int(counts["viral_posts"]),
         "bought_followers": int(bought_followers),
+        "cheap_cheater": {"influencer_id": cheap_cheater_id(plan.seed, scale.n_influencers),
+                          "about": "an instagram creator who bought followers and likes and prices low: the lowest "
+                                   "cost per engagement unless the bought-followers screen removes it"},
         "calibration": {
             "er_impressions_median": dict(cal.ER_IMPRESSIONS),
             "er_followers_range": {p: list(r) for p, r in cal.ER_FOLLOWERS_RANGE.items()},
@@ -230,8 +256,7 @@ def generate(seed: int = 0, scale=DEFAULT_SCALE, locale: str = "en_US", dirty: f
         blocks = tqdm(blocks, desc="generating", unit="block", leave=False)
     parts = [generate_block(plan, b) for b in blocks]
     merged = {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in parts[0]}
-    influencers, influencer_labels = make_influencers(plan.scale.n_influencers, plan.pools,
-                                                      child_rng(plan.seed, "influencers"))
+    influencers, influencer_labels = world_influencers(plan)
     tables = {
         "brands": plan.brands, "accounts": plan.accounts, "campaigns": plan.campaigns,
         "influencers": influencers, "fx_rates": plan.fx_rates, **{n: merged[n] for n in BLOCK_TABLES},

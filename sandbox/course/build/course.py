@@ -11,6 +11,7 @@ COURSE/
   release_students/<id>/<assignment>/   what to hand to one student: notebook, data/ (their world,
                               without truth or seed) and exercise_settings.json (solutions/hints shown?)
   submitted/                  where collected submissions go: submitted/<id>/<assignment>/
+  exchange/                   nbgrader's exchange (release, collect), unless built with --exchange DIR
 
 Everything is written into a temporary sibling folder and renamed at the end,
 so a failed build never leaves half a course. The course is private from its
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import os
 import shutil
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,13 +34,16 @@ from tqdm import tqdm
 from ..._notebooks import notebooks_dir
 from ..._scales import DEFAULT_SCALE
 from ...dataset import META_FILE, staging_dir
-from ..nbgrader_adapter import course_config_text, run_nbgrader, write_config
-from .roster import SAFE_ID, Student, read_roster
+from ..nbgrader_adapter import course_config_text, run_python, write_config
+from .folder import CELL_TIMEOUT, check_course_target
 from .questions import kernel_tests, load_questions, merged_exercise, unjudged_questions
+from .roster import SAFE_ID, Student, read_roster
 from .seeds import new_salt
 from .settings import QUESTIONS_FILE, STUDENT_RELEASE_DIR, CourseError, CourseSettings
 from .worlds import generate_student_world, learner_files, strip_seed
 
+#: The course's own nbgrader exchange, unless the build names a shared one.
+EXCHANGE_DIR = "exchange"
 #: The nbgrader source notebooks this sandbox ships (or a checkout's solutions/).
 SOLUTIONS_DIR = notebooks_dir("solutions")
 
@@ -76,17 +80,10 @@ def select_exercises(solutions_dir: Path, wanted: list[str] | None) -> list[str]
     return chosen
 
 
-def check_course_target(course_dir) -> Path:
-    target = Path(course_dir).expanduser().resolve()
-    if target.exists() and (not target.is_dir() or any(target.iterdir())):
-        raise CourseError(f"course folder {target} already exists and is not empty; choose a new folder")
-    return target
-
-
 def build_course(course_dir, roster=None, salt: str | None = None, exercises: list[str] | None = None,
-                 scale: str = DEFAULT_SCALE, cell_timeout: int = 60, solutions_dir=None, jobs: int = 1,
+                 scale: str = DEFAULT_SCALE, cell_timeout: int = CELL_TIMEOUT, solutions_dir=None, jobs: int = 1,
                  progress: bool = True, show_solutions: bool = False, hints: str = "on", questions=None,
-                 allow_kernel_tests: bool = False) -> BuildResult:
+                 allow_kernel_tests: bool = False, exchange=None) -> BuildResult:
     """Create the nbgrader course folder ``course_dir`` (see module docstring).
 
     Parameters
@@ -114,6 +111,9 @@ def build_course(course_dir, roster=None, salt: str | None = None, exercises: li
     allow_kernel_tests : bool
         Keep graded test cells that no question judges: they run in the student's kernel, where a
         student can defeat them, and are listed in ``BuildResult.unprotected``. Refused otherwise.
+    exchange : path, optional
+        nbgrader's exchange folder (an existing folder shared by a JupyterHub's users); by default
+        ``COURSE/exchange``, made by the build, so release and collect work without root.
     """
     # Everything that can be refused is checked before anything is written.
     target = check_course_target(course_dir)
@@ -124,10 +124,14 @@ def build_course(course_dir, roster=None, salt: str | None = None, exercises: li
     unprotected = check_tests(solutions_dir, assignments, own, allow_kernel_tests)
     if jobs < 1:
         raise CourseError(f"--jobs must be at least 1, got {jobs}")
+    if exchange is not None and not Path(exchange).is_dir():
+        raise CourseError(f"exchange folder {exchange} does not exist; a shared exchange is made once, by its admin "
+                          "(docs/course.md)")
     course_id = target.name if SAFE_ID.match(target.name) else "course"
     settings = CourseSettings(course_id=course_id, salt=salt or new_salt(), scale=scale,
                               assignments=assignments, cell_timeout=cell_timeout,
-                              show_solutions=show_solutions, hints=hints)
+                              show_solutions=show_solutions, hints=hints,
+                              exchange=str(Path(exchange).resolve()) if exchange is not None else "")
 
     with private_files(), staging_dir(target) as tmp:
         tmp.chmod(0o700)  # before anything is written: the salt and the solutions are secrets
@@ -140,11 +144,24 @@ def build_course(course_dir, roster=None, salt: str | None = None, exercises: li
         for name in assignments:
             (tmp / "source" / name).mkdir(parents=True)
             shutil.copyfile(solutions_dir / f"{name}.ipynb", tmp / "source" / name / f"{name}.ipynb")
-            run = run_nbgrader(["generate_assignment", name, "--force"], tmp)
-            if not run.ok:
-                raise CourseError(f"nbgrader generate_assignment {name} failed:\n{run.output[-3000:]}")
-        add_students(tmp, settings, students)
-        release_students(tmp, settings, students, jobs=jobs, progress=progress)
+        # nbgrader's part (the student versions, the gradebook) runs in a process of its own while the
+        # students' worlds are generated; the released notebooks join each student's folder after it.
+        with ThreadPoolExecutor(max_workers=1) as background:
+            nbgrader = background.submit(run_python, ["-m", "sandbox.course.build.nbgrader_setup", str(tmp),
+                                                      *assignments], tmp)
+            release_students(tmp, settings, students, jobs=jobs, progress=progress)
+            run = nbgrader.result()
+        if not run.ok:
+            raise CourseError(f"nbgrader's part of the build failed:\n{run.output[-3000:]}")
+        if not settings.exchange:
+            (tmp / EXCHANGE_DIR).mkdir()
+            (tmp / EXCHANGE_DIR).chmod(0o777)  # what nbgrader's exchange asks (it would change it, warning, at release)
+        for name in assignments:  # what nbgrader's release hands out keeps the course's policy too
+            settings.policy().write(tmp / "release" / name)
+        for student in students:
+            for name in assignments:
+                shutil.copytree(tmp / "release" / name, tmp / STUDENT_RELEASE_DIR / student.student_id / name,
+                                dirs_exist_ok=True)
     return BuildResult(target, settings, students, unprotected)
 
 
@@ -188,18 +205,12 @@ def private_files():
         os.umask(old)
 
 
-def add_students(course_dir: Path, settings: CourseSettings, students: list[Student]) -> None:
-    """Put the roster's students into nbgrader's gradebook."""
-    from nbgrader.api import Gradebook
-
-    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}", settings.course_id) as gb:
-        for s in students:
-            gb.update_or_create_student(s.student_id, **s.gradebook_fields())
-
-
 def release_students(course_dir: Path, settings: CourseSettings, students: list[Student],
                      jobs: int = 1, progress: bool = True) -> None:
-    """Write release_students/<id>/<assignment>/: released notebooks + the student's own data/."""
+    """Write release_students/<id>/<assignment>/ with the student's own data/ and the course's policy file.
+
+    The progress bar counts students, with students per second and the time left.
+    """
     tasks = [(course_dir, settings, s.student_id) for s in students]
     bar = tqdm(total=len(tasks), desc="student worlds", unit="student", disable=not progress or not tasks)
     if jobs == 1 or len(tasks) < 2:
@@ -218,7 +229,7 @@ def release_one_student(course_dir: Path, settings: CourseSettings, student_id: 
     first = None
     for name in settings.assignments:
         folder = base / name
-        shutil.copytree(course_dir / "release" / name, folder)
+        folder.mkdir(parents=True)
         settings.policy().write(folder)
         data = folder / "data"
         if first is None:

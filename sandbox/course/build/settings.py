@@ -15,7 +15,7 @@ from pathlib import Path
 from ..._scales import DEFAULT_SCALE, get_scale
 from ...exercises._policy import HINT_MODES, Policy
 
-SETTINGS_FILE = "course.json"
+from .folder import CELL_TIMEOUT, SETTINGS_FILE, CourseError, not_a_course  # noqa: F401  (re-exported)
 CONFIG_FILE = "nbgrader_config.py"
 #: The instructor's own questions, if any (see :mod:`sandbox.course.build.questions`).
 QUESTIONS_FILE = "questions.py"
@@ -23,10 +23,10 @@ QUESTIONS_FILE = "questions.py"
 GRADING_DATA_DIR = "grading_data"
 #: Folder holding one release folder per student: notebooks + that student's data/.
 STUDENT_RELEASE_DIR = "release_students"
-
-
-class CourseError(ValueError):
-    """A course folder or option is not usable; the message says why."""
+#: What autograde did to each submission (student -> assignment -> status, message), kept by autograde.
+STATUS_FILE = "autograde_status.json"
+#: Key of autograde_status.json holding facts about the last run (not a student).
+RUN_KEY = "_autograde"
 
 
 @dataclass
@@ -49,18 +49,21 @@ class CourseSettings:
         Whether ``qN.solution()`` shows the reference code to students.
     hints : str
         ``"on"`` or ``"off"``: whether ``qN.hint()`` shows hints.
+    exchange : str
+        nbgrader's exchange folder (release, fetch, submit, collect); empty: ``COURSE/exchange``.
     """
 
     course_id: str
     salt: str
     scale: str = DEFAULT_SCALE
     assignments: list[str] = field(default_factory=list)
-    cell_timeout: int = 60
+    cell_timeout: int = CELL_TIMEOUT
     show_solutions: bool = False
     hints: str = "on"
+    exchange: str = ""
 
     def __post_init__(self):
-        get_scale(self.scale)
+        self.scale = get_scale(self.scale).name  # "Small" is "small", as the worlds record it
         if not self.salt:
             raise CourseError("the course salt must be a non-empty string")
         if self.cell_timeout < 1:
@@ -80,8 +83,7 @@ class CourseSettings:
         """Read ``course_dir/course.json``; raise CourseError if it is not a course folder."""
         path = Path(course_dir) / SETTINGS_FILE
         if not path.is_file():
-            raise CourseError(f"{course_dir} is not a course folder (no {SETTINGS_FILE}); "
-                              f"make one with `sandbox course build {course_dir}`")
+            raise CourseError(not_a_course(Path(course_dir)))
         try:
             return cls(**json.loads(path.read_text()))
         except (TypeError, json.JSONDecodeError) as e:

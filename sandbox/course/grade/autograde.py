@@ -24,7 +24,9 @@ import fcntl
 import json
 import queue
 import shutil
+import signal
 import sys
+import threading
 import tempfile
 import time
 from collections.abc import Iterator
@@ -37,7 +39,7 @@ import nbformat
 from tqdm import tqdm
 
 from ..build.roster import SAFE_ID
-from ..build.settings import CourseError, CourseSettings
+from ..build.settings import RUN_KEY, STATUS_FILE, CourseError, CourseSettings
 from ..kernel import isolation
 from ..kernel.kernel_template import SERVER_ENV, TemplateServer
 from ..kernel.leftovers import remove_stale_folders
@@ -45,13 +47,11 @@ from ..kernel.limits import DEFAULT_MEMORY
 from .grade_worker import TEMPLATE_DB, job_folder
 from .gradebook import course_students, merge_submissions, open_gradebook, record_zero_submission
 from .grades import write_grades
+from .verdicts import VERDICTS_DIR, verdicts_folder
 from .warm import Outcome, WarmWorker, WorkerZygote, grade_with, refuse_network
 
 WORK_DIR = ".autograde_work"
 LOCK_FILE = ".autograde.lock"
-STATUS_FILE = "autograde_status.json"
-#: Key of autograde_status.json holding facts about the last run (not a student).
-RUN_KEY = "_autograde"
 UNKNOWN = "unknown student"
 #: Seconds allowed to nbgrader itself (start-up, kernel start, bookkeeping) on top of the cells.
 NBGRADER_OVERHEAD = 120
@@ -78,9 +78,11 @@ def autograde_course(course_dir, jobs: int = 1, assignments: list[str] | None = 
     """Grade ``submitted/<student>/<assignment>/`` for every student and assignment.
 
     Writes ``autograded/``, ``feedback/<student>/<assignment>/*.html``, the
-    gradebook, ``sandbox_grades.csv`` and ``autograde_status.json``; returns what
-    happened to each submission. Folders that killed grading processes left in
-    the temporary folder are removed first (:mod:`sandbox.course.kernel.leftovers`).
+    gradebook, ``sandbox_grades.csv``, ``autograde_status.json`` and each
+    question's verdict for the instructor (``verdicts/``, see :mod:`.verdicts`);
+    returns what happened to each submission. Folders that killed grading
+    processes left in the temporary folder are removed first
+    (:mod:`sandbox.course.kernel.leftovers`).
 
     Parameters
     ----------
@@ -215,9 +217,10 @@ def grade_all(course_dir: Path, grading: Grading, jobs: int, progress: bool, res
         else:
             results = local_results(course_dir, run_dir, todo, grading, limits, jobs)
         for private, finished in results:
-            collect(course_dir, private, settings, finished, gradebook)
-            outcomes.extend(finished)
-            unsaved.extend(finished)
+            with interrupt_after():  # a Ctrl-C lands between two merges, never inside one
+                collect(course_dir, private, settings, finished, gradebook)
+                outcomes.extend(finished)
+                unsaved.extend(finished)
             bar.update(len(finished))
             if time.monotonic() - written > GRADES_EVERY:
                 status, unsaved = save_status(course_dir, unsaved), []
@@ -236,6 +239,23 @@ def grade_all(course_dir: Path, grading: Grading, jobs: int, progress: bool, res
             work.rmdir()
     grades_csv = write_grades(course_dir, settings, students_status(status))
     return AutogradeReport(course_dir, outcomes, grades_csv, grading.isolation, skipped)
+
+
+@contextmanager
+def interrupt_after():
+    """Hold a Ctrl-C (SIGINT) that arrives inside the block and raise it as KeyboardInterrupt at its end, so the
+    block (merging one submission and recording it) is done whole or not at all. Only the main thread can."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = []
+    previous = signal.signal(signal.SIGINT, lambda *_: held.append(True))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if held:
+        raise KeyboardInterrupt
 
 
 def plan(students: list[str], assignments: list[str], status: dict) -> tuple[list, list]:
@@ -335,7 +355,7 @@ def collect(course_dir: Path, private: Path, settings: CourseSettings, outcomes:
         merge_submissions(private / "gradebook.db", gradebook, outcomes[0].student_id, graded)
     for o in outcomes:
         if o.status == "graded":
-            for kind in ("autograded", "feedback"):
+            for kind in ("autograded", "feedback", VERDICTS_DIR):
                 src = private / kind / o.student_id / o.assignment
                 dest = course_dir / kind / o.student_id / o.assignment
                 if dest.exists():
@@ -343,18 +363,22 @@ def collect(course_dir: Path, private: Path, settings: CourseSettings, outcomes:
                 if src.exists():
                     dest.parent.mkdir(parents=True, exist_ok=True)
                     # feedback carries our rendering of the assignment's notebooks only, never a file a
-                    # submission brought (an evil.html); the worker removed submitted copies of these names
-                    keep = (shutil.ignore_patterns("data") if kind == "autograded"
-                            else only_feedback(feedback_names(course_dir, o.assignment)))
+                    # submission brought (an evil.html); the worker removed submitted copies of these names;
+                    # verdicts, our record of each notebook
+                    keep = (shutil.ignore_patterns("data") if kind == "autograded" else only_feedback(
+                        feedback_names(course_dir, o.assignment, ".json" if kind == VERDICTS_DIR else ".html")))
                     shutil.copytree(src, dest, symlinks=True, ignore=keep)
-        elif o.status == "ungradable" and o.assignment in settings.assignments:
+        else:  # verdicts of an earlier grading of this submission no longer hold
+            shutil.rmtree(verdicts_folder(course_dir, o.student_id, o.assignment), ignore_errors=True)
+        if o.status == "ungradable" and o.assignment in settings.assignments:
             record_zero_submission(gradebook, o.student_id, o.assignment)
     shutil.rmtree(private, ignore_errors=True)
 
 
-def feedback_names(course_dir: Path, assignment: str) -> set[str]:
-    """The feedback files of an assignment: one ``<notebook>.html`` per source notebook."""
-    return {f"{p.stem}.html" for p in (course_dir / "source" / assignment).glob("*.ipynb")}
+def feedback_names(course_dir: Path, assignment: str, suffix: str = ".html") -> set[str]:
+    """The feedback files of an assignment: one ``<notebook>.html`` per source notebook (``.json``: its
+    verdicts)."""
+    return {f"{p.stem}{suffix}" for p in (course_dir / "source" / assignment).glob("*.ipynb")}
 
 
 def only_feedback(names: set[str]):

@@ -50,10 +50,11 @@ except ImportError as e:  # pragma: no cover - depends on the installation
 from ..build.settings import CONFIG_FILE, QUESTIONS_FILE, SETTINGS_FILE, CourseError
 from ..kernel import isolation, leftovers
 from .grade_worker import TEMPLATE_DB, submission_ignore
+from .verdicts import VERDICTS_DIR
 from .warm import Outcome, WarmWorker, grade_with, refuse_network
 
 #: Folders of a student's private course that come back to the client.
-RESULT_DIRS = ("autograded", "feedback")
+RESULT_DIRS = ("autograded", "feedback", VERDICTS_DIR)
 #: Start of the name of a worker's private folder: FOLDER_PREFIX-UID-PID-KEY in the temporary folder.
 FOLDER_PREFIX = leftovers.GRADING_PREFIX
 

@@ -41,6 +41,7 @@ from ..kernel import isolation, kernel_template
 from ..kernel.limits import DEFAULT_MEMORY, Limits
 from .isolated_run import run_isolated
 from .judge import answer_variables, judge
+from .verdicts import write_verdicts
 
 #: What stopped each isolated run early ("" if nothing), read by the grade worker after each notebook.
 RUN_NOTES: list[str] = []
@@ -111,7 +112,8 @@ class IsolatedExecute(NbGraderPreprocessor):
     their only output: a line of text when passed, a ``GradeFailure`` error with
     the learner-facing message otherwise. Other cells keep what the kernel
     printed. Expected values come from the world regenerated from (course salt,
-    student id), never from the submission or the kernel.
+    student id), never from the submission or the kernel. Each verdict, with the
+    typical mistake it named, is also kept for the instructor (:mod:`.verdicts`).
     """
 
     isolation = Unicode("none", help="isolation mode (sandbox.course.kernel.isolation.MODES)").tag(config=True)
@@ -138,6 +140,7 @@ class IsolatedExecute(NbGraderPreprocessor):
             verdicts = judge(exercise, run.answers, load_dataset(data, tables=exercise.tables))
             for i, qid in judged.items():
                 nb.cells[i].outputs = [verdict_output(verdicts[qid])]
+            write_verdicts(course, nbg["student"], nbg["assignment"], nbg["notebook"], exercise, verdicts)
         return nb, resources
 
 
