@@ -504,12 +504,12 @@ def test_capstone_follows_each_world(default_world, fresh_worlds):
     """12: the brand of the brief ran the most campaigns of its world; the accepted platform, content pair and
     campaign are each right on at most 60% of the worlds; on every world an answer written with any accepted
     yardstick or market passes (issue 20: the other brands' posts as yardstick failed on 20 of 20 seeds), and
-    the chart drawn from any of them too; the default world's answers copied onto another world fail, and an
+    the charts drawn from any of them too (q2: platforms, q4: campaigns); the default world's answers copied onto another world fail, and an
     index given as a percentage is told so."""
     ex12 = __import__("sandbox.exercises.ex12_capstone_insight_report", fromlist=["x"])
     ex = get_exercise("12_capstone_insight_report")
     worlds = [default_world, *fresh_worlds]
-    counts = {qid: {} for qid in ("q1", "q3", "q4")}
+    counts = {qid: {} for qid in ("q1", "q3", "q5")}
     for ds in worlds:
         per_brand = ds.campaigns.groupby(ds.campaigns["brand_id"].astype(str)).size()
         assert per_brand[ex12.brand(ds)] == per_brand.max(), ds.meta["seed"]
@@ -517,19 +517,23 @@ def test_capstone_follows_each_world(default_world, fresh_worlds):
             for label in set().union(*(card[0] for card in ex[qid].reference(ds))):
                 counts[qid][label] = counts[qid].get(label, 0) + 1
         for kind in ex12.YARDSTICKS:
+            if ex12.platform_values(ds, kind).empty:  # the industry's other brands post too little on every platform
+                continue
             for answer in ex["q1"].answers_of([ex12.platform_card(ds, kind)]):
                 assert ex["q1"].mismatch(answer, ex["q1"].reference(ds)) is None, (ds.meta["seed"], kind, answer)
             chart = ex["q2"].comparison.answers(ex12.platform_values(ds, kind))[0]
             assert ex["q2"].mismatch(chart, ex["q2"].reference(ds)) is None, (ds.meta["seed"], kind)
         for kpi, market, pool in itertools.product(ex12.CONVERSION_KPIS, ex12.MARKETS, ex12.POOLS):
             card = ex12.campaign_card(ds, pool=pool, market=market, conversion_kpi=kpi)
-            for answer in ex["q4"].answers_of([card]):
-                assert ex["q4"].mismatch(answer, ex["q4"].reference(ds)) is None, (ds.meta["seed"], kpi, market, pool)
+            for answer in ex["q5"].answers_of([card]):
+                assert ex["q5"].mismatch(answer, ex["q5"].reference(ds)) is None, (ds.meta["seed"], kpi, market, pool)
+            chart = ex["q4"].comparison.answers(card[1])[0]
+            assert ex["q4"].mismatch(chart, ex["q4"].reference(ds)) is None, (ds.meta["seed"], kpi, market, pool)
     shares = {qid: {k: n / len(worlds) for k, n in c.items()} for qid, c in counts.items()}
     print("\n12 most frequent accepted answer:", {qid: f"{max(s.values()):.0%}" for qid, s in shares.items()})
     assert all(max(s.values()) <= MAX_SHARE for s in shares.values()), shares
     ds, other = default_world, fresh_worlds[0]
-    for qid in ("q1", "q3", "q4"):
+    for qid in ("q1", "q3", "q5"):
         copied = ex[qid].answers_of(ex[qid].reference(ds))[0]
         assert ex[qid].mismatch(copied, ex[qid].reference(other)) is not None, qid
     platform, index, posts = ex["q1"].answers_of(ex["q1"].reference(ds))[0]

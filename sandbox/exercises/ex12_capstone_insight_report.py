@@ -213,8 +213,9 @@ def campaign_values(ds, pool: str = "sum", market: str = "all", conversion_kpi: 
                     by: str = "objective", inverted: bool = False, convert: bool = True) -> tuple:
     """(index of each of the brand's campaigns against its market yardstick, campaigns in each yardstick), indexed
     by campaign_id. ``pool``: "sum" (pooled), "median" or "mean" (the mean campaign, a mistake); ``market``: "all",
-    "others" or "brand" (the brand's own campaigns, a mistake); ``by="all"``: one yardstick over every objective
-    (a mistake); ``inverted``: cost KPIs not turned over, so that a dearer campaign scores higher (a mistake);
+    "others" or "brand" (the brand's own campaigns, a mistake); ``by="all"``: one yardstick over every objective,
+    ``by="objective-platform"``: one per objective and platform, a handful of campaigns each (mistakes);
+    ``inverted``: cost KPIs not turned over, so that a dearer campaign scores higher (a mistake);
     ``convert=False``: money left in each brand's currency (a mistake)."""
     c = campaigns(ds, conversion_kpi, kpi, convert)
     mine = c["brand_id"] == brand(ds)
@@ -226,13 +227,13 @@ def campaign_values(ds, pool: str = "sum", market: str = "all", conversion_kpi: 
         rows = c["kpi_name"] == name
         if not rows.any():
             continue
-        group = m["objective"] if by == "objective" else pd.Series("all", index=m.index)
+        group = market_key(m, by)
         if pool == "sum":
             yard = m.groupby(group)[top].sum() / m.groupby(group)[bottom].sum()
         else:
             with np.errstate(divide="ignore", invalid="ignore"):
                 yard = (m[top] / m[bottom]).groupby(group).agg(pool)
-        own = c.loc[rows, "objective"] if by == "objective" else pd.Series("all", index=c.index[rows])
+        own = market_key(c.loc[rows], by)
         yard_of[rows] = own.map(yard).to_numpy()
         count_of[rows] = own.map(group.value_counts()).fillna(0).to_numpy()
     higher_better = (c["kpi_name"] == "roas") | inverted
@@ -240,6 +241,15 @@ def campaign_values(ds, pool: str = "sum", market: str = "all", conversion_kpi: 
         ratio = np.where(higher_better, c["kpi"] / yard_of, yard_of / c["kpi"])
     values = pd.Series(ratio, index=c["campaign_id"])[mine.to_numpy()].replace([np.inf], np.nan)
     return values, pd.Series(count_of[mine].to_numpy(), index=values.index).astype(int)
+
+
+def market_key(c: pd.DataFrame, by: str) -> pd.Series:
+    """The market each campaign of ``c`` is judged against: its objective, its objective and platform, or "all"."""
+    if by == "objective":
+        return c["objective"]
+    if by == "objective-platform":
+        return c["objective"] + "/" + c["platform"].astype(str)
+    return pd.Series("all", index=c.index)
 
 
 def campaign_card(ds, **kw) -> tuple:
@@ -329,6 +339,8 @@ Q1 = Question(
                 "the same number); compare with a yardstick from each platform", one_card(kind="brand")),
         Mistake("mean-not-median", "that index compares MEAN rates, which a few viral posts move; use medians",
                 one_card(how="mean")),
+        Mistake("er-by-reach", "that index divides engagements by reach; the brief's ER is the dashboard's, "
+                "engagements over impressions", one_card(rate=an.er_reach)),
     ),
     points=3,
     judgement=True,
@@ -396,19 +408,20 @@ Q3 = Question(
 
 #: The model written report, shown by ``q5.solution()`` once the learner wrote theirs: the default world's findings.
 MODEL_ANSWER = (
-    "Joseph Zuniga and Smith does best on facebook: its median post there engages 24% more than the typical "
-    "facebook post of any brand (on 286 posts; 27% against the other brands' posts alone), while its instagram and "
-    "tiktok posts are 10% and 7% ahead; its raw rates pointed to tiktok (4.7% against 1.6% on facebook) only "
-    "because tiktok engages more for every brand. The content team should make more behind-the-scenes posts: "
-    "behind-the-scenes links and reels do 49% and 48% better than their account's usual (on 26 and 43 posts), and "
-    "the topic's videos, images and carousels follow; a single live post did 68% better, which one post cannot "
-    "show. I would not run the facebook test T0005 again: its B arm CP00046 returned 0.91 per unit spent, 0.30 "
-    "times the 3.02 of the market's 29 conversions campaigns pooled in US dollars, and its A arm CP00045 did little "
-    "better (0.39). The dashboard would have dropped the facebook awareness campaign CP00041, whose ROAS of 0 says "
-    "nothing: it was bought for impressions, and it bought them 1.23 times as cheaply as the market's awareness "
-    "campaigns. The content pairs rest on a few dozen posts each and the test on a dozen sales per arm, so try "
-    "behind-the-scenes content for a quarter, and compare the next conversions campaign with the market before "
-    "renewing it."
+    "Joseph Zuniga and Smith does best on tiktok: its median post there engages 39% more than the typical tiktok "
+    "post of any brand (on 233 posts; 52% against the other brands' posts alone), while its facebook posts are 11% "
+    "ahead and its instagram posts 4% behind. Its raw rates point to tiktok too (5.0% against 1.2% on facebook), but "
+    "most of that gap is the platform: tiktok engages 3.6% for every brand, facebook 1.1%. The content team should "
+    "make more live posts: live community and live promotion posts do 79% and 51% better than their account's usual, "
+    "and education reels 40% (on 16, 19 and 18 posts, which the data cannot tell apart); community reels, 34% better "
+    "on 50 posts, are the surer bet, and behind-the-scenes reels (3.9 times on 5 posts) are too few to show anything. "
+    "I would not run the facebook test T0005 again: its B arm CP00046 returned 1.11 per unit spent, 0.36 times the "
+    "3.05 of the market's 29 conversions campaigns pooled in US dollars, and its A arm CP00045 (0.40) and the "
+    "instagram conversions campaign CP00044 (0.45) are hardly better. The dashboard would have dropped an awareness "
+    "campaign, CP00041 or CP00047, whose ROAS of 0 says nothing: they were bought for impressions, and bought them "
+    "1.18 and 1.46 times as cheaply as the market's awareness campaigns. The content pairs rest on a few dozen posts "
+    "each and the conversions campaigns on 30 to 80 sales each, so try live and education content for a quarter, and "
+    "compare the next conversions campaign with the market before renewing it."
 )
 
 PAID_CODE = (
@@ -423,6 +436,11 @@ PAID_CODE = (
     "c['index'] = ratio.where(kpi == 'roas', 1 / ratio)\n"
     "campaign_index = c[c['brand_id'] == ex.brand(ds)].set_index('campaign_id')['index']")
 
+#: Why a market of one objective on one platform is no yardstick (q4's and q5's mistake).
+THIN_MARKET = ("that yardstick splits the market by platform too: a handful of campaigns each, the brand's own "
+               "among them, too few to judge against; take the market's campaigns of the same objective on every "
+               "platform")
+
 Q4 = Question(
     "q4", "Chart: your index of each of the brand's campaigns against the market's campaigns with the same objective "
     "(its KPI, what the objective buys, over the market's, turned so that higher is better), as a seaborn bar chart "
@@ -435,8 +453,8 @@ Q4 = Question(
            "The market pays in several currencies.",
            "One index where higher is better: a cost is better low, a return high."),
     solution=(PAID_CODE + "\n"
-              "campaign_chart = sns.barplot(x=campaign_index.to_numpy(), y=campaign_index.index, orient='h', "
-              "errorbar=None)\n"
+              "ranked = campaign_index.sort_values()\n"
+              "campaign_chart = sns.barplot(x=ranked.to_numpy(), y=ranked.index, orient='h', errorbar=None)\n"
               "campaign_chart.axvline(1, color='grey', linestyle='--')\n"
               "campaign_chart.set(title=\"The brand's campaigns against the market's with the same objective\",\n"
               "                   xlabel=\"times as good as the market's yardstick\", ylabel='campaign');"),
@@ -461,6 +479,8 @@ Q4 = Question(
                 "yardstick by the campaign's cost", lambda ds: campaign_values(ds, inverted=True)[0]),
         Mistake("dashboard-roas", "the bars are the dashboard's raw ROAS: no yardstick, and every objective judged on "
                 "sales", lambda ds: dashboard_roas(ds)[0][1]),
+        Mistake("objective-and-platform", THIN_MARKET.replace("that yardstick", "the bars' yardstick"),
+                lambda ds: campaign_values(ds, by="objective-platform")[0]),
     ),
 )
 
@@ -500,6 +520,7 @@ Q5 = Question(
         Mistake("own-campaigns",
                 "that yardstick is the brand's own campaigns; the manager asks how they did against the market's",
                 paid_mistake(market="brand")),
+        Mistake("objective-and-platform", THIN_MARKET, paid_mistake(by="objective-platform")),
     ),
     model_answer=MODEL_ANSWER,
     points=3,
