@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 #: Public names and the module defining each. They are imported on first use, so that
 #: ``import sandbox`` and ``sandbox --help`` do not pay for pandas, scipy and Faker.
 _PUBLIC = {
     "Dataset": "sandbox.dataset",
     "DatasetError": "sandbox.dataset",
-    "load_dataset": "sandbox.dataset",
+    "load_dataset": "sandbox.loading",
     "SCALES": "sandbox._scales",
     "Scale": "sandbox._scales",
     "get_scale": "sandbox._scales",

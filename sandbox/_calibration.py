@@ -282,6 +282,17 @@ INFLUENCER_PLATFORMS = _frozen({"instagram": 0.45, "tiktok": 0.30, "facebook": 0
                                 "linkedin": 0.04, "youtube": 0.08})
 INFLUENCER_PLATFORM_ER = _frozen({"instagram": 1.0, "tiktok": 1.8, "facebook": 0.4, "x": 0.3,
                                   "linkedin": 0.8, "youtube": 0.9})
+# A creator's posts in 30 days, by platform (assumption: YouTubers publish a few long videos a month, TikTokers
+# most days, X accounts several posts a day; a practitioner's review found 12 on every platform unreal).
+INFLUENCER_POSTS_30D = _frozen({"instagram": 12, "tiktok": 20, "youtube": 4, "facebook": 12, "x": 45, "linkedin": 8})
+
+# --- Accounts -------------------------------------------------------------------------------
+# When brands could first open an account: TikTok's international app since 2 August 2018 (musical.ly merged
+# into it; TikTok newsroom); the others opened well before the oldest accounts drawn (2014). A handle's
+# longest length: X 15 characters (X Help Center, "Choosing a username"), Instagram 30, TikTok 24, YouTube 30,
+# Facebook 50, LinkedIn vanity URLs 100 (each platform's help pages).
+PLATFORM_OPENED = _frozen({"tiktok": "2018-08-02"})
+HANDLE_MAX = _frozen({"x": 15, "instagram": 30, "tiktok": 24, "youtube": 30, "facebook": 50, "linkedin": 100})
 
 # --- Followers ------------------------------------------------------------------------------
 # Followers at the start of the period: log-normal, median by platform (assumption), sigma 1.2.

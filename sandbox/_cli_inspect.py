@@ -59,7 +59,7 @@ def cmd_describe(args) -> int:
     from ._dataset_files import require_dataset_dir
 
     require_dataset_dir(args.dir)  # a wrong path is refused before pandas loads
-    from .dataset import load_dataset
+    from .loading import load_dataset
 
     if args.calibration:
         from .calibration_report import calibration_report, format_report

@@ -88,12 +88,15 @@ class Column:
 
 @dataclass(frozen=True)
 class Table:
-    """One table of the data contract."""
+    """One table of the data contract: the registry every list of tables derives from (the schema, which tables are
+    made block by block of brands, the label tables). ``made`` is ``"world"`` (made once for the whole world) or
+    ``"block"`` (made for each block of brands, written as one part per block in a partitioned world)."""
 
     name: str
     description: str
     columns: tuple[Column, ...]
     primary_key: tuple[str, ...] = field(default=())
+    made: str = "world"
 
     @property
     def column_names(self) -> list[str]:
@@ -169,6 +172,7 @@ POSTS = Table(
         _count("video_views", "Video views (3+ seconds); missing exactly when the format is not a video format.", nullable=True),
     ),
     primary_key=("post_id",),
+    made="block",
 )
 
 POST_DAILY = Table(
@@ -186,6 +190,7 @@ POST_DAILY = Table(
         _count("link_clicks", "Link clicks that day."),
     ),
     primary_key=("post_id", "day_index"),
+    made="block",
 )
 
 FOLLOWERS_DAILY = Table(
@@ -199,6 +204,7 @@ FOLLOWERS_DAILY = Table(
         _count("unfollows", "Followers lost that day."),
     ),
     primary_key=("account_id", "date"),
+    made="block",
 )
 
 AUDIENCE = Table(
@@ -214,6 +220,7 @@ AUDIENCE = Table(
         _count("engagements", "Engagements by the segment's followers during the period."),
     ),
     primary_key=("account_id", "age_group", "gender", "country"),
+    made="block",
 )
 
 CAMPAIGNS = Table(
@@ -259,6 +266,7 @@ COMMENTS = Table(
         _count("likes", "Likes on the comment."),
     ),
     primary_key=("comment_id",),
+    made="block",
 )
 
 INFLUENCERS = Table(
@@ -325,6 +333,7 @@ TRUTH_TABLES: dict[str, Table] = {
                 Column("is_viral", "bool", "The post went viral (reach multiplied far beyond its account's usual)."),
             ),
             primary_key=("post_id",),
+            made="block",
         ),
         Table(
             "comment_labels",
@@ -335,6 +344,7 @@ TRUTH_TABLES: dict[str, Table] = {
                 Column("is_bot", "bool", "Written by a spam bot."),
             ),
             primary_key=("comment_id",),
+            made="block",
         ),
         Table(
             "influencer_labels",
@@ -350,3 +360,9 @@ TRUTH_TABLES: dict[str, Table] = {
         ),
     )
 }
+
+#: Tables made block by block of brands, and those made once for the whole world (see ``Table.made``).
+BLOCK_TABLES = tuple(name for name, t in TABLES.items() if t.made == "block")
+WORLD_TABLES = tuple(name for name, t in TABLES.items() if t.made == "world")
+#: Per-row label tables made block by block (influencer labels are world-wide).
+BLOCK_LABELS = tuple(name for name, t in TRUTH_TABLES.items() if t.made == "block")

@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._locales import DEFAULT_LOCALE
 from ._schema import TABLES, Column
 from .dataset import Dataset, apply_schema, find_table_file, read_exports, read_meta, read_table, read_truth
 from .generator.export_style import BLANK_ZERO, LABEL_ALIASES, PLATFORM_NAMES, SPECS, UTC, ExportFormat, export_columns
@@ -342,7 +343,7 @@ def clean(dirty_dir) -> Dataset:
     """Recover the clean dataset from a dirty export folder (see :data:`sandbox.generator.dirty.RULES`)."""
     directory = Path(dirty_dir)
     meta = read_meta(directory)
-    fmt = ExportFormat.of(meta.get("locale", "en_US"))
+    fmt = ExportFormat.of(meta.get("locale", DEFAULT_LOCALE))
     exported = meta.get("exports", {})
     paths = {name: find_table_file(directory, name) for name in TABLES if name not in exported}
     missing = [name for name, path in paths.items() if path is None]

@@ -39,7 +39,8 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
 
     Options without a default (None) or flags say in words what happens without them.
     An option added by :func:`add_library_option` shows the library function's default, and
-    ``{module:NAME}`` in a help text shows a library constant (a collection as "a, b, c"):
+    ``{module:NAME}`` in a help text shows a library constant, or what a function of no arguments returns
+    (a collection as "a, b, c"):
     the library is imported only when that help is shown.
     """
 
@@ -60,6 +61,8 @@ LIBRARY_REFERENCE = re.compile(r"\{(sandbox[\w.]*):(\w+)\}")
 
 def _library_constant(match: re.Match) -> str:
     value = getattr(importlib.import_module(match.group(1)), match.group(2))
+    if callable(value):  # a function of no arguments that lists the values (e.g. the locales installed)
+        value = value()
     return ", ".join(map(str, value)) if isinstance(value, (dict, list, tuple, set, frozenset)) else str(value)
 
 

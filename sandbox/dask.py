@@ -37,11 +37,12 @@ try:
 except ImportError as e:  # pragma: no cover - depends on the installation
     raise ImportError('sandbox.dask needs the optional Dask dependencies: pip install ".[dask]"') from e
 
+from ._locales import DEFAULT_LOCALE
 from ._scales import DEFAULT_SCALE, Scale, get_scale, scale_for_posts
-from ._schema import TABLES, TRUTH_TABLES
+from ._schema import BLOCK_LABELS, BLOCK_TABLES, TABLES, TRUTH_TABLES, WORLD_TABLES
 from .dataset import LABELS_DIR, DatasetError, empty_table, find_table_file, read_meta, read_table, read_truth
-from .generator.world import BLOCK_TABLES, WorldPlan, plan_world, world_meta, world_truth_from_counts
-from .partitioned import BLOCK_LABELS, GLOBAL_TABLES, block_tables, global_tables
+from .generator.world import WorldPlan, plan_world, world_meta, world_truth_from_counts
+from .partitioned import block_tables, global_tables
 
 __all__ = ["DaskDataset", "read_dataset", "read_world"]
 
@@ -139,7 +140,7 @@ def _read_part(path: str, name: str):
     return read_table(Path(path), table)
 
 
-def read_world(seed: int = 0, scale=None, locale: str = "en_US", *, posts: int | None = None) -> DaskDataset:
+def read_world(seed: int = 0, scale=None, locale: str = DEFAULT_LOCALE, *, posts: int | None = None) -> DaskDataset:
     """A world whose per-block tables are generated lazily, one dask partition per block.
 
     Parameters
@@ -170,7 +171,7 @@ def read_world(seed: int = 0, scale=None, locale: str = "en_US", *, posts: int |
               for b in range(plan.n_blocks)]
     frames = {}
     with _schema_dtypes():
-        for name in GLOBAL_TABLES + ("influencer_labels",):
+        for name in WORLD_TABLES + ("influencer_labels",):
             frames[name] = _from_parts([world], name, token)
         for name in BLOCK_TABLES + BLOCK_LABELS:
             frames[name] = _from_parts(blocks, name, token)

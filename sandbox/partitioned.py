@@ -32,15 +32,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from ._schema import TABLES
+from ._locales import DEFAULT_LOCALE
+from ._schema import BLOCK_LABELS, BLOCK_TABLES, TABLES
 from .dataset import LABELS_DIR, META_FILE, TRUTH_FILE, prepare_target, staging_dir, write_table
-from .generator.world import (BLOCK_TABLES, WorldPlan, generate_block, label_counts, plan_world, public,
-                              world_influencers, world_meta, world_truth_from_counts)
+from .generator.world import (WorldPlan, generate_block, label_counts, plan_world, public, world_meta, world_tables,
+                              world_truth_from_counts)
 
 PART = "part-{:05d}.parquet"
-#: Per-row label tables made block by block (influencer labels are world-wide).
-BLOCK_LABELS = ("post_labels", "comment_labels")
-GLOBAL_TABLES = ("brands", "accounts", "campaigns", "influencers", "fx_rates")
 #: Blocks handed to each worker ahead, so it never waits for this process to hand it the next one.
 QUEUED_PER_WORKER = 2
 
@@ -53,11 +51,8 @@ def block_tables(plan: WorldPlan, block: int) -> dict[str, pd.DataFrame]:
 
 def global_tables(plan: WorldPlan) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
     """The public world-wide tables and the influencer labels."""
-    influencers, influencer_labels = world_influencers(plan)
-    frames = {"brands": plan.brands, "accounts": plan.accounts, "campaigns": plan.campaigns,
-              "influencers": influencers, "fx_rates": plan.fx_rates}
-    return ({name: public(name, frames[name]) for name in GLOBAL_TABLES},
-            public("influencer_labels", influencer_labels))
+    frames, influencer_labels = world_tables(plan)
+    return {name: public(name, df) for name, df in frames.items()}, public("influencer_labels", influencer_labels)
 
 
 def write_block(plan: WorldPlan, block: int, root: Path, include_truth: bool = True) -> dict:
@@ -72,7 +67,7 @@ def write_block(plan: WorldPlan, block: int, root: Path, include_truth: bool = T
             "labels": label_counts(tables["post_labels"])}
 
 
-def write_world(directory, seed: int = 0, scale="large", locale: str = "en_US", *, jobs: int = 1,
+def write_world(directory, seed: int = 0, scale="large", locale: str = DEFAULT_LOCALE, *, jobs: int = 1,
                 force: bool = False, include_truth: bool = True, progress: bool = False) -> Path:
     """Generate a world block by block straight into a partitioned Parquet folder.
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ._locales import DEFAULT_LOCALE
 from ._schema import TABLES
 from .cleaning import (BOM, DAY_MONTH, SPACES, Export, fill_missing, fix_mojibake, latest_snapshots, parse_label,
                        parse_rows, read_table_exports, stack)
@@ -63,7 +64,7 @@ def _where(export: Export, lines) -> list[str]:
 
 def check_exports(directory: Path, meta: dict) -> tuple[dict, list[Violation], int]:
     """(recovered tables, violations, checks run) of a dirty world's export files."""
-    fmt = ExportFormat.of(meta.get("locale", "en_US"))
+    fmt = ExportFormat.of(meta.get("locale", DEFAULT_LOCALE))
     files = read_exports(directory)
     context = {}
     for name in ("brands", "accounts"):

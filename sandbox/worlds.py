@@ -17,20 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ._dataset_files import check_format, prepare_target
+from ._dirty_rate import MAX_DIRTY, check_dirty  # noqa: F401  (MAX_DIRTY: the CLI's help names it)
 from ._locales import DEFAULT_LOCALE, canonical_locale
 from ._scales import DEFAULT_SCALE, SCALES, Scale, get_scale, scale_for_posts
 
-#: Largest share of rows a dirty export may damage.
-MAX_DIRTY = 0.5
 #: Largest scale written in one piece (and as CSV); bigger worlds are streamed as partitioned Parquet.
 MAX_IN_MEMORY = "medium"
-
-
-def check_dirty(rate) -> float:
-    """The dirty rate as a float; ValueError unless it is a number from 0 to MAX_DIRTY."""
-    if isinstance(rate, bool) or not isinstance(rate, numbers.Real) or not 0 <= rate <= MAX_DIRTY:
-        raise ValueError(f"dirty rate must be a number between 0 and {MAX_DIRTY} (share of rows to damage), got {rate!r}")
-    return float(rate)
 
 
 def _whole(value, name: str, minimum: int) -> int:

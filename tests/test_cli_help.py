@@ -44,7 +44,11 @@ def test_every_command_has_help_with_an_example(path, capsys):
     with pytest.raises(SystemExit) as stop:
         main([*path, "--help"])
     assert stop.value.code == 0
-    assert "example:" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "example:" in out
+    assert not re.search(r"<\w+ [^>]* at 0x|\{sandbox", out), f"{' '.join(path)}: a Python object in its help: {out}"
+    if path == ("generate",):
+        assert "en_US, es_ES, fr_FR" in " ".join(out.split())  # the locales installed, listed
 
 
 def option_help(parser, action) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import filecmp
 
 import sandbox
-from sandbox.dataset import repo_default_dir
+from sandbox.loading import repo_default_dir
 from sandbox.validate import validate_dir
 
 REGENERATE = "python -m sandbox generate --seed 0 --scale small --out datasets/default --force"
@@ -50,7 +50,7 @@ def test_every_scale_default_is_the_one_default_scale(monkeypatch, tmp_path):
     """The library, the course and the cached default world all default to ``DEFAULT_SCALE``."""
     import inspect
 
-    from sandbox import dataset, generator
+    from sandbox import generator, loading
     from sandbox._scales import DEFAULT_SCALE, SCALES
     from sandbox.course import build_course
     from sandbox.course.build.settings import CourseSettings
@@ -60,8 +60,15 @@ def test_every_scale_default_is_the_one_default_scale(monkeypatch, tmp_path):
     for function in (sandbox.generate, plan_world, build_course):
         assert inspect.signature(function).parameters["scale"].default == DEFAULT_SCALE, function.__qualname__
     assert CourseSettings(course_id="c", salt="s").scale == DEFAULT_SCALE
+    from sandbox._locales import DEFAULT_LOCALE
+    from sandbox.dask import read_world
+    from sandbox.generator.pools import get_pools
+    from sandbox.partitioned import write_world
+
+    for function in (sandbox.generate, plan_world, get_pools, write_world, read_world):  # one default locale too
+        assert inspect.signature(function).parameters["locale"].default == DEFAULT_LOCALE, function.__qualname__
     asked = []
     monkeypatch.setattr(generator, "generate", lambda **kw: asked.append(kw) or sandbox.generate(seed=0, scale="tiny"))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
-    dataset.cached_default_dir()
+    loading.cached_default_dir()
     assert asked == [{"seed": 0, "scale": DEFAULT_SCALE}]

@@ -41,3 +41,14 @@ def test_relative_links_lead_somewhere(page):
 def test_every_docs_page_is_linked_from_the_readme():
     linked = {(ROOT / t.partition("#")[0]).resolve() for t in relative_links(ROOT / "README.md")}
     assert sorted(p.name for p in (ROOT / "docs").glob("*.md") if p.resolve() not in linked) == []
+
+
+def test_the_course_map_names_every_module_of_sandbox_course():
+    """docs/grading.md's tree of sandbox/course/ (its trust zones) lists every module, so it cannot drift."""
+    text = (ROOT / "docs" / "grading.md").read_text()
+    tree = text[text.index("sandbox/course/\n"):]
+    tree = tree[:tree.index("```")]
+    course = ROOT / "sandbox" / "course"
+    missing = [str(p.relative_to(course)) for p in sorted(course.rglob("*.py"))
+               if p.name != "__init__.py" and not re.search(rf"^\s+{re.escape(p.name)}\s", tree, re.MULTILINE)]
+    assert not missing, f"docs/grading.md's map of sandbox/course/ lacks {missing}"

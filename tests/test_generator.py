@@ -200,10 +200,13 @@ def test_bad_arguments_are_refused_with_the_allowed_values(bad, message):
 
 def test_dirty_dataset_round_trips_as_text(tmp_path):
     ds = sandbox.generate(seed=5, scale="tiny", dirty=0.1)
-    loaded = sandbox.load_dataset(ds.save(tmp_path / "dirty"))
+    folder = ds.save(tmp_path / "dirty")
+    loaded = sandbox.load_dataset(folder)
     assert loaded.meta["dirty"] == 0.1
-    assert len(loaded.posts) == len(ds.posts)
-    assert "dirty_log" not in loaded.labels or len(loaded.labels["dirty_log"]) == len(ds.labels["dirty_log"])
+    # a dirty world's posts, campaigns and comments are its export files, kept byte for byte (a BOM too)
+    assert len(ds.exports) > 3 and loaded.exports == ds.exports
+    assert len(loaded.posts) == len(ds.posts) == 0 and len(loaded.brands) == len(ds.brands) > 0
+    assert len(pd.read_csv(folder / "truth" / "dirty_log.csv")) == len(ds.labels["dirty_log"]) > 0
 
 
 @pytest.mark.slow
@@ -273,3 +276,28 @@ def test_amounts_are_real_amounts_of_each_currency():
     assert local["COP"] > 1e6 and local["CLP"] > 1e5 and 1e3 < local["EUR"] < 1e5
     roas = (c["revenue"] / c["spend"])[c["objective"] == "conversions"].groupby(country).median()
     assert roas.max() / roas.min() < 1.6, roas  # ROAS does not depend on the market
+
+
+def test_the_table_registry_says_where_each_table_is_made():
+    """issue 25: one registry (``Table.made`` in _schema); the world-wide tables are assembled in one place for a world
+    made in one piece and a partitioned one, the block tables by each block."""
+    from sandbox._schema import BLOCK_LABELS, BLOCK_TABLES, WORLD_TABLES
+    from sandbox.generator.world import generate_block, plan_world, world_tables
+
+    assert set(BLOCK_TABLES) | set(WORLD_TABLES) == set(TABLES) and not set(BLOCK_TABLES) & set(WORLD_TABLES)
+    plan = plan_world(3, "tiny")
+    world, influencer_labels = world_tables(plan)
+    assert tuple(world) == WORLD_TABLES and "influencer_id" in influencer_labels
+    assert set(BLOCK_TABLES + BLOCK_LABELS) <= set(generate_block(plan, 0))
+
+
+def test_accounts_respect_their_platform(small_worlds):
+    """No TikTok account older than TikTok's international app; handles within each platform's length limit."""
+    for ds in small_worlds:
+        a = ds.accounts
+        platform = a["platform"].astype(str)
+        for name, opened in cal.PLATFORM_OPENED.items():
+            assert (a.loc[platform == name, "created_at"] >= pd.Timestamp(opened, tz="UTC")).all()
+        length = a["handle"].str.len() - 1  # without the @
+        assert (length <= platform.map(cal.HANDLE_MAX)).all() and (length > 0).all()
+    assert (small_worlds[0].accounts["platform"].astype(str) == "x").any()

@@ -369,7 +369,7 @@ def test_cli_not_a_dataset_exits_2(tmp_path, capsys, make):
 
 
 def test_committed_default_dataset_is_valid():
-    from sandbox.dataset import repo_default_dir
+    from sandbox.loading import repo_default_dir
 
     report = validate_dir(repo_default_dir())
     assert report.ok, report.format()

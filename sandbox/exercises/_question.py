@@ -362,7 +362,8 @@ def resolve_dataset(notebook_ds, tables: tuple[str, ...]):
     (only the tables the exercise needs). A dataset that lives only in memory
     (``sandbox.generate(...)`` without saving) is used as it is.
     """
-    from ..dataset import Dataset, default_dataset_dir, load_dataset
+    from ..dataset import Dataset
+    from ..loading import default_dataset_dir, load_dataset
 
     if isinstance(notebook_ds, Dataset) and notebook_ds.path is None:
         return notebook_ds

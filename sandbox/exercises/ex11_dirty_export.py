@@ -40,7 +40,7 @@ import pandas as pd
 from .. import cleaning
 from ..cleaning import parse_times  # noqa: F401  (the notebook reads times with the reference cleaner's reader)
 from .. import analysis as an
-from ..dataset import cache_dir
+from ..loading import cache_dir
 from ..generator.dirty import export_files as make_export_files
 from ..generator.export_style import TOOLS, ExportFormat
 from ..generator.pools import LOCALES

@@ -55,6 +55,11 @@ def make_accounts(brands: pd.DataFrame, scale: Scale, rng: np.random.Generator,
     cadence = np.round(cadence, 2)
     n_posts = rng.poisson(cadence * scale.days / 7)
     created_days = rng.integers(60, 4000, n)
+    # no account before its platform opened: those days are scaled into the platform's years (no extra draw)
+    for name, opened in cal.PLATFORM_OPENED.items():
+        most = (scale.start_ts - pd.Timestamp(opened, tz=scale.start_ts.tz)).days
+        on = platform == name
+        created_days[on] = 60 + (created_days[on] - 60) * (most - 61) // (4000 - 60)
     created_at = scale.start_ts - pd.to_timedelta(created_days, unit="D") + pd.to_timedelta(rng.integers(0, 86400, n), unit="s")
 
     monthly = np.array([cal.MONTHLY_GROWTH[p] for p in PLATFORMS])[plat_code] * rng.lognormal(0, cal.GROWTH_SIGMA, n)
@@ -64,9 +69,11 @@ def make_accounts(brands: pd.DataFrame, scale: Scale, rng: np.random.Generator,
 
     industry = industry_er(brands["industry"].to_numpy()[brand_row])
     names = brands["name"].to_numpy(dtype=object)[brand_row]
-    handles = pd.Series(["@" + slug(s)[:20] for s in names])
+    longest = np.array([min(cal.HANDLE_MAX[p], 20) for p in platform])  # a platform's limit, and short as brands pick
+    handles = pd.Series(["@" + slug(s)[:k] for s, k in zip(names, longest)])
     clash = handles.duplicated(keep="first") | (handles == "@")
-    handles = handles.where(~clash, handles + (brand_row + 1).astype(str))
+    suffix = (brand_row + 1).astype(str)
+    handles = handles.where(~clash, pd.Series(["@" + h[1:][:k - len(x)] + x for h, k, x in zip(handles, longest, suffix)]))
 
     return pd.DataFrame({
         "account_id": make_ids("A", np.arange(1, n + 1), id_width(n, 5)),

@@ -34,7 +34,7 @@ import pandas as pd
 
 from .._schema import PLATFORM_FORMATS, TABLES, Column, Table
 from ..dataset import EXPORTS_DIR, empty_table
-from ..worlds import check_dirty
+from .._dirty_rate import check_dirty
 from .export_style import DERIVABLE, EXPORT_TABLES, TOOLS, ExportFormat, export_columns
 from .exports import ExportFiles, ExportWorld, plan_files, write_files
 

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from .._schema import TABLES
-from ..dataset import EXPORTS_DIR
+from .._dataset_files import EXPORTS_DIR
 from .grammar import get_grammar
 
 #: What a count left empty may be written as (zero_as_blank).

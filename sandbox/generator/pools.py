@@ -17,7 +17,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from .._locales import canonical_locale
+from .._locales import DEFAULT_LOCALE, canonical_locale
 from .._schema import FORMATS, INDUSTRIES, TOPICS
 from .grammar import Grammar, available_locales, get_grammar, templates_for
 
@@ -157,7 +157,7 @@ def _speak(text: str, variety) -> str:
 
 
 @lru_cache(maxsize=None)
-def get_pools(locale: str = "en_US") -> Pools:
+def get_pools(locale: str = DEFAULT_LOCALE) -> Pools:
     """Build (once) the pools of ``locale``."""
     check_locale(locale)
     from faker import Faker

@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 
 from .. import __version__
+from .._locales import DEFAULT_LOCALE
 from .._scales import DEFAULT_SCALE, Scale, get_scale
-from .._schema import TABLES, TRUTH_TABLES
+from .._schema import BLOCK_TABLES, TABLES, TRUTH_TABLES, WORLD_TABLES
 from .._seeding import BLOCK_BRANDS, check_seed, child_rng
 from ..dataset import Dataset, apply_schema
 from .accounts import make_accounts
@@ -40,7 +41,6 @@ from .post_daily import make_post_daily
 from .events import events_truth, plan_events
 from .posts import Crisis, PostEvents, make_posts
 
-BLOCK_TABLES = ("posts", "post_daily", "followers_daily", "audience", "comments")
 CRISIS_DAYS = 10
 CRISIS_UNFOLLOW_RANGE = (4.0, 8.0)  # the crisis multiplies the account's unfollow rate by this (graded by seed)
 #: Day-by-day shape of the crisis (Crisis.profile): the first days at full strength, one lull day early on
@@ -82,7 +82,7 @@ def check_args(seed, scale, locale) -> tuple[int, Scale, str]:
     return check_seed(seed), get_scale(scale), check_locale(locale)
 
 
-def plan_world(seed: int = 0, scale=DEFAULT_SCALE, locale: str = "en_US") -> WorldPlan:
+def plan_world(seed: int = 0, scale=DEFAULT_SCALE, locale: str = DEFAULT_LOCALE) -> WorldPlan:
     """Draw the world-wide part of a world (cheap even for large worlds)."""
     seed, scale, locale = check_args(seed, scale, locale)
     effects_rng = child_rng(seed, "effects")
@@ -136,6 +136,15 @@ def generate_block(plan: WorldPlan, block: int) -> dict[str, pd.DataFrame]:
     return {"posts": posts, "post_daily": post_daily, "followers_daily": followers_daily,
             "audience": audience, "comments": comments,
             "post_labels": post_labels, "comment_labels": comment_labels}
+
+
+def world_tables(plan: WorldPlan) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
+    """The world-wide tables (``WORLD_TABLES``, with their hidden columns) and the influencer labels: the one place
+    they are assembled, for a world made in one piece and for a partitioned one."""
+    influencers, influencer_labels = world_influencers(plan)
+    made = {"brands": plan.brands, "accounts": plan.accounts, "campaigns": plan.campaigns,
+            "influencers": influencers, "fx_rates": plan.fx_rates}
+    return {name: made[name] for name in WORLD_TABLES}, influencer_labels
 
 
 def world_influencers(plan: WorldPlan) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -222,7 +231,7 @@ def world_meta(plan: WorldPlan) -> dict:
     }
 
 
-def generate(seed: int = 0, scale=DEFAULT_SCALE, locale: str = "en_US", dirty: float = 0.0,
+def generate(seed: int = 0, scale=DEFAULT_SCALE, locale: str = DEFAULT_LOCALE, dirty: float = 0.0,
              progress: bool = False) -> Dataset:
     """Generate a whole world in memory.
 
@@ -231,7 +240,7 @@ def generate(seed: int = 0, scale=DEFAULT_SCALE, locale: str = "en_US", dirty: f
     seed : int
         Any non-negative integer; same seed and version give identical output.
     scale : {"tiny", "small", "medium", "large"} or Scale
-    locale : {"en_US", "fr_FR"}
+    locale : one of ``sandbox._locales.available_locales()`` (en_US, fr_FR, es_ES)
         Language of names, captions and comments.
     dirty : float
         0 for a clean world; otherwise the share of rows to corrupt (see
@@ -256,11 +265,8 @@ def generate(seed: int = 0, scale=DEFAULT_SCALE, locale: str = "en_US", dirty: f
         blocks = tqdm(blocks, desc="generating", unit="block", leave=False)
     parts = [generate_block(plan, b) for b in blocks]
     merged = {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in parts[0]}
-    influencers, influencer_labels = world_influencers(plan)
-    tables = {
-        "brands": plan.brands, "accounts": plan.accounts, "campaigns": plan.campaigns,
-        "influencers": influencers, "fx_rates": plan.fx_rates, **{n: merged[n] for n in BLOCK_TABLES},
-    }
+    world, influencer_labels = world_tables(plan)
+    tables = {**world, **{n: merged[n] for n in BLOCK_TABLES}}
     labels = {"post_labels": merged["post_labels"], "comment_labels": merged["comment_labels"],
               "influencer_labels": influencer_labels}
     ds = Dataset(

@@ -33,7 +33,8 @@ from nbgrader import utils
 from nbgrader.preprocessors import DeduplicateIds, Execute, NbGraderPreprocessor, OverwriteCells
 from traitlets import Integer, Unicode
 
-from ...dataset import DATA_DIR_ENV, load_dataset
+from ...dataset import DATA_DIR_ENV
+from ...loading import load_dataset
 from ..build.questions import course_questions, merged_exercise
 from ..build.settings import CourseSettings
 from ..build.worlds import learner_files, student_dataset
