@@ -92,7 +92,9 @@ TRUTH_KEYS = {
     ),
     "cheap_cheater": (
         "The instagram creator (`influencer_id`) who bought followers and likes and prices low: the lowest "
-        "cost per engagement unless bought followers are screened out; `about` says so."
+        "cost per engagement unless bought followers are screened out; in about half the worlds "
+        "(`cheap_per_follower`) also the cheapest per 1,000 followers, elsewhere priced near the market per "
+        "follower with more bought likes; `about` says so."
     ),
     "bot_spikes": "Number of posts whose likes were inflated by bots (see `truth/post_labels`).",
     "viral_posts": "Number of viral posts (see `truth/post_labels`).",

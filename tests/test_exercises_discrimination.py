@@ -109,13 +109,16 @@ def test_growth_and_crisis_follows_each_world(default_world, fresh_worlds):
     are each right on at most 60% of the worlds."""
     ex7 = __import__("sandbox.exercises.ex07_growth_and_crisis", fromlist=["x"])
     worlds = [default_world, *fresh_worlds]
-    band = pd.Timedelta(days=ex7.WINDOW_DAYS)
+    # data model v3 gives follower counts day-level noise: a crisis's first day can draw low (seed 9: the window
+    # starts 2 days late), so the band is one day wider than the smoothing's; still never a whole month
+    band = pd.Timedelta(days=ex7.WINDOW_DAYS + 1)
     counts = {qid: {} for qid in ("q2", "q5", "q7")}
     for ds in worlds:
         planted = ds.truth["crisis"]
         first = pd.Timestamp(planted["start_date"], tz="UTC")
         last = first + pd.Timedelta(days=planted["days"] - 1)
-        assert ex7.crisis_accounts(ds) == {planted["account_id"]}, ds.meta["seed"]
+        # the planted account peaks highest (on 1 world of 21 another comes within CRISIS_TIE: q5 accepts both)
+        assert ex7.crisis_account(ds) == planted["account_id"] in ex7.crisis_accounts(ds), ds.meta["seed"]
         start, end = ex7.crisis_window(ds)
         assert abs(start - first) <= band and abs(end - last) <= band, (ds.meta["seed"], start, end)
         accepted = {"q2": ex7.Q2.reference(ds)[:1], "q5": ex7.Q5.reference(ds), "q7": ex7.Q7.reference(ds)[0][0]}
@@ -241,8 +244,9 @@ def precision_recall(flagged: set, planted: set) -> tuple[float, float]:
 @pytest.mark.slow
 def test_anomalies_find_the_planted_posts_and_vary_between_worlds(default_world, fresh_worlds):
     """08 against the planted labels (truth only here): the bot-spike flags recover the planted bot spikes
-    (measured: precision 90%, recall 98% over the 21 worlds pooled; asserted >= 85% and >= 95%, and >= 75% on
-    each world); the viral flags are right far more often than chance (a post is viral with probability 0.3%;
+    (data model v3, whose posts engage as unevenly as real ones so that a small bought-likes package hides in an
+    account's own spread: measured precision 97%, recall 86% over the 21 worlds pooled, 72-100% on each world;
+    asserted >= 90% and >= 80%, and >= 65% on each world); the viral flags are right far more often than chance (a post is viral with probability 0.3%;
     measured 41% precision, 43% recall: the planted 8-40x reach overlaps the ordinary posts' spread); the
     inflated account and the card's claim are each right on at most 60% of the worlds. Prints the figures."""
     ex8 = __import__("sandbox.exercises.ex08_anomalies", fromlist=["x"])
@@ -261,13 +265,13 @@ def test_anomalies_find_the_planted_posts_and_vary_between_worlds(default_world,
             rates.append(precision_recall(flagged, planted))
         (bp, br), (vp, vr) = rates
         print(f"  {ds.meta['seed']:>2}: bots {bp:.0%}/{br:.0%}, viral {vp:.0%}/{vr:.0%}")
-        assert bp >= 0.75 and br >= 0.75, ds.meta["seed"]
+        assert bp >= 0.75 and br >= 0.65, ds.meta["seed"]
         for qid, labels_ in (("q5", ex8.Q5.reference(ds)), ("q6", ex8.Q6.reference(ds)[0][0])):
             for label in labels_:
                 counts[qid][label] = counts[qid].get(label, 0) + 1
     pooled = {kind: (both / flagged, both / planted) for kind, (flagged, planted, both) in totals.items()}
     print("08 pooled precision/recall:", {k: f"{p:.0%}/{r:.0%}" for k, (p, r) in pooled.items()})
-    assert pooled["bot"][0] >= 0.85 and pooled["bot"][1] >= 0.95, pooled
+    assert pooled["bot"][0] >= 0.9 and pooled["bot"][1] >= 0.8, pooled
     assert pooled["viral"][0] >= 0.3 and pooled["viral"][1] >= 0.3, pooled
     shares = {qid: {k: n / len(worlds) for k, n in c.items()} for qid, c in counts.items()}
     print("08 share of worlds accepting each claim:", {k: f"{s:.0%}" for k, s in shares["q6"].items()})
@@ -312,6 +316,7 @@ def test_influencer_vetting_follows_each_world(default_world, fresh_worlds):
     assert low_recall < 0.5
     shares = {qid: {k: n / len(worlds) for k, n in c.items()} for qid, c in counts.items()}
     print("10.q7 share of worlds accepting each claim:", {k: f"{s:.0%}" for k, s in shares["q7"].items()})
+    assert all(max(s.values()) <= MAX_SHARE for s in shares.values()), shares
 
 
 #: 09: the planted crisis shows in the comments when its account posted at least this often during it.

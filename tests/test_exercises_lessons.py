@@ -42,6 +42,19 @@ KNOWN_WEAK: dict[str, str] = {
     "01.q8.per-account": "the brand with the most posts is the most active per account, or within NEAR_TIE of it, on "
                          "5 of 20 seeds (1, 6, 15, 19, 20): the world must plant, in every world, a most-active brand "
                          "whose posts per account beat the total-posts leader's by more than NEAR_TIE",
+    "08.q5.absolute-inflation": "the account whose bot spikes add the most ER per post (reported - clean) is also the "
+                                "most inflated relative to its clean ER on the default world and 9 of 20 seeds: a "
+                                "spike's ER (0.3-1) does not depend on its account's, so the accounts with most spikes "
+                                "per post lead both; the world must plant an engaging account whose spikes add the "
+                                "most ER yet the least relative to it (a buyer among the top quarter by ER was tried: "
+                                "its packages sit at z 3.45, under BOT_Z, where its likes per reach spread widely)",
+    "08.q5.median-er": "the account whose median ER per post its bot spikes move most is the most inflated by the mean "
+                       "too (or within INFLATION_TIE) on the default world and 5 of 20 seeds (1, 6, 12, 13, 15): a few "
+                       "spikes move the median by chance; the same planted account would separate it",
+    "08.q6.line-keeps-spikes": "the platform's TOP_THIRD line is the same with and without the other accounts' bot "
+                               "spikes on 3 of 20 seeds (6, 9, 19): the two accounts that straddle the quantile have "
+                               "no bot spike there; more bot spikes per platform separate it (BOT_SPIKE_SHARE 0.004 -> "
+                               "0.007: 19 of 20 seeds, measured), a change of every world's likes left to decide",
 }
 
 #: Questions whose text teaches a step but declare none yet (``"NN.qK"`` -> the steps to declare; "mistake x" is
@@ -58,35 +71,11 @@ KNOWN_UNDECLARED: dict[str, str] = {
     "05.q5": "each brand's own clock (mistake utc)",
     "05.q6": "each brand's own clock (mistake utc)",
     "05.q7": "MIN_SHARE (mistake thin-hours), each brand's own clock (mistake utc)",
-    "06.q5": "the power screen (mistake no-underpowered)",
-    "06.q6": "the pooled baseline (mistake averaged-baseline), the relative lift (mistake absolute-lift)",
-    "07.q5": "the smoothing, the FLOOR, the account's own normal day (to write)",
-    "07.q6": "the centred smoothing (mistake trailing-window)",
-    "08.q2": "the robust z within each account (mistakes pooled, mean-sd)",
-    "08.q3": "the robust z within each account (mistake pooled), bot spikes left out (to write)",
-    "08.q4": "bot spikes told apart from viral posts (to write)",
-    "08.q5": "the bot spikes screened out of the clean ER (to write)",
-    "08.q6": "the bot spikes screened out of the line (mistake line-keeps-spikes)",
-    "09.q1": "replies written by the post's own account (mistake mentions)",
-    "09.q2": "brand replies left out (mistake brand-replies)",
-    "09.q3": "the behaviour rule: fast AND repeated (mistakes busy-only, one-quick-comment)",
-    "09.q5": "bots and brand replies left out, the account's usual share (to write: issue 20's raw count)",
-    "09.q6": "bots and brand replies left out (mistake bots-and-replies)",
-    "09.q7": "bots and brand replies left out (mistake bots-and-replies)",
-    "10.q4": "robust yardsticks (mistake mean-yardsticks)",
-    "10.q6": "the bought-followers screen (to write: issue 20 found the unscreened hire passes on 16 of 20 seeds)",
-    "10.q7": "the bought-followers screen (to write)",
-    "11.q1": "the non-post rows dropped (mistake non-post-rows)",
-    "11.q4": "the dedupe to the latest snapshot (mistakes duplicates-kept, first-snapshot)",
-    "11.q8": "the dedupe (to write)",
 }
 
 #: Rows whose targeted message names a label of the expected answer (a choice the learner should have made),
 #: ``"NN.qK.id"`` -> what it names. The message is the question's own text: reword it. Strict too.
 KNOWN_REVEALING: dict[str, str] = {
-    "06.q5.no-underpowered": "names the verdict 'underpowered' the learner's answer lacks",
-    "10.q3.raw-rate": "names the measure to choose, er_index",
-    "10.q6.cpm": "names the measure to choose, cpe",
 }
 
 

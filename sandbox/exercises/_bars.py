@@ -11,7 +11,8 @@ KIND = "bar chart"
 def bar_chart(value):
     """Plain data of a bar chart: ``{"kind", "labels", "values", "vertical", "value_scale", "error_bars", "title",
     "xlabel", "ylabel"}`` (``value_scale``: "linear", "log"... of the axis the bar lengths run along;
-    ``error_bars``: how many bars carry a visible error bar).
+    ``error_bars``: how many bars carry a visible error bar), and ``categories`` on a category axis: every
+    category it shows, those without a bar included.
 
     Bars are matched to the category tick nearest their centre, on x (vertical bars) or on y
     (horizontal bars); on a numeric axis a bar's label is its position. A value that is already plain
@@ -37,6 +38,8 @@ def bar_chart(value):
     # bars drawn at their own numbers (plt.bar(hours, ...), barplot(native_scale=True)) sit on a numeric
     # axis with a few round ticks: their position is their label, not the nearest tick's
     numeric = not is_category_axis(ax.xaxis if vertical else ax.yaxis)
+    if not numeric:
+        out["categories"] = names
     out["vertical"] = vertical
     out["value_scale"] = ax.get_yscale() if vertical else ax.get_xscale()
     for p in bars:

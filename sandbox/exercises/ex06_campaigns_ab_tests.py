@@ -28,7 +28,7 @@ import pandas as pd
 from .. import analysis as an
 from ._chart import BarChart, bar_chart
 from ._compare import FrameMatch, Scalar, SeriesMatch, Several, Values
-from ._question import Exercise, Mistake, Question
+from ._question import Exercise, Mistake, Question, Step
 
 #: The smallest relative lift worth acting on: tests are planned (and judged underpowered) against it.
 MIN_LIFT = 0.2
@@ -354,13 +354,16 @@ Q5 = Question(
               "verdict = pd.Series(np.where(ab['lift_low'] > 0, 'B wins',\n"
               "                    np.where(ab['lift_high'] < 0, 'A wins',\n"
               "                    np.where(power < ex.POWER, 'underpowered', 'no difference'))), index=ab.index)"),
-    mistakes=(
+    steps=(
         # also the answer of a power computed for 20 percentage points, or with impressions: say nothing of how
-        Mistake("no-underpowered",
-                "none of your inconclusive tests is 'underpowered', yet an interval that contains 0 is not proof of "
-                f"no difference: compute each one's power to detect a lift of {MIN_LIFT:.0%} OF ITS A RATE (rate_a * "
-                f"{1 + MIN_LIFT:g}, a relative lift) with the clicks of its two arms; below {POWER:.0%} it is "
-                "underpowered", lambda ds: verdicts(ds, ignore_power=True)),
+        Step("no-underpowered",
+             "you judged every inconclusive test the same way, yet an interval that contains 0 is not proof of no "
+             f"difference: compute each one's power to detect a lift of {MIN_LIFT:.0%} OF ITS A RATE (rate_a * "
+             f"{1 + MIN_LIFT:g}, a relative lift) with the clicks of its two arms; below {POWER:.0%} the test could "
+             "not have seen it", lambda ds: verdicts(ds, ignore_power=True),
+             teaches="judge an inconclusive test by its power to see a MIN_LIFT lift"),
+    ),
+    mistakes=(
         Mistake("point-estimate",
                 "you judged the point estimate (lift above or below 0); a winner needs an interval that excludes 0",
                 lambda ds: verdicts(ds, by_estimate=True)),
@@ -389,19 +392,21 @@ Q6 = Question(
               "effect = proportion_effectsize(baseline * (1 + ex.MIN_LIFT), baseline)\n"
               "clicks_per_arm = math.ceil(NormalIndPower().solve_power(effect, alpha=ex.ALPHA, power=ex.POWER,\n"
               "                                                        ratio=1))"),
+    steps=(
+        Step("absolute-lift",
+             "a 20% lift is relative (1.2 times the baseline rate), not 20 percentage points added to it",
+             lambda ds: clicks_needed(ds, absolute=True), teaches="a lift relative to the baseline rate"),
+        Step("averaged-baseline",
+             "the baseline averages the tests' rates; pool them: all A conversions over all A clicks",
+             lambda ds: clicks_needed(ds, pooled=False), teaches="the baseline of all A arms pooled"),
+    ),
     mistakes=(
-        Mistake("absolute-lift",
-                "a 20% lift is relative (1.2 times the baseline rate), not 20 percentage points added to it",
-                lambda ds: clicks_needed(ds, absolute=True)),
         Mistake("both-arms",
                 "that is the total of both arms; the question asks for the clicks of ONE arm",
                 lambda ds: clicks_needed(ds, arms_count=2)),
         Mistake("one-sided",
                 "that is a one-sided test; the tests here are two-sided (a new creative can also be worse)",
                 lambda ds: clicks_needed(ds, alternative="larger")),
-        Mistake("averaged-baseline",
-                "the baseline averages the tests' rates; pool them: all A conversions over all A clicks",
-                lambda ds: clicks_needed(ds, pooled=False)),
         Mistake("per-impression",
                 "that baseline is conversions per IMPRESSION; the tests compare conversions per click",
                 lambda ds: clicks_needed(ds, per="impressions")),

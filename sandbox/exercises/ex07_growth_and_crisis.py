@@ -27,7 +27,7 @@ from ..analysis.crisis import (CARD_MISTAKES, CLAIM_BAND, CLAIM_CODE, CLAIMS, CR
                                crisis_cards, crisis_window, daily)
 from ._chart import BarChart, bar_chart
 from ._compare import AnyOf, FrameMatch, MemberOf, Moment, Scalar, SeriesMatch, Several, Values
-from ._question import Exercise, Mistake, Question
+from ._question import Exercise, Mistake, Question, Step
 
 #: How many of the fastest-growing accounts the report lists.
 TOP = 3
@@ -98,6 +98,25 @@ def most_unfollows_account(ds) -> set:
 def steepest_decline_account(ds) -> set:
     """The account with the lowest growth rate over the year (a mistake: a slow decline is no crisis)."""
     return {growth(ds)["rate"].idxmin()}
+
+
+def crisis_account_without(ds, step: str) -> set:
+    """The crisis account of a learner who writes q5's solution without one ``step`` of it:
+
+    - ``"smoothing"``: the highest daily ratio, not smoothed (one bad day, a platform's cleanup, wins);
+    - ``"floor"``: the normal day not clipped at FLOOR (an account that loses one follower a day wins
+      on a few unfollows);
+    - ``"own-normal"``: no normal day at all, the raw unfollows smoothed (the biggest accounts win).
+    """
+    f = daily(ds)
+    if step == "own-normal":
+        ratio = f["unfollows"].astype(float)
+    else:
+        normal = f["followers"] * (f["unfollows"] / f["followers"]).groupby(f["account_id"]).transform("median")
+        ratio = f["unfollows"] / (normal if step == "floor" else normal.clip(lower=FLOOR))
+    if step != "smoothing":
+        ratio = ratio.groupby(f["account_id"]).transform(lambda s: s.rolling(SMOOTH, center=True).median())
+    return {ratio.groupby(f["account_id"]).max().idxmax()}
 
 
 # ---------------------------------------------------------------- questions
@@ -214,6 +233,19 @@ Q5 = Question(
            "s.rolling(...).median())` smooths per account. The crisis account has the highest smoothed ratio."),
     solution=(CRISIS_CODE + "\n"
               "crisis_account = f.groupby('account_id')['smooth'].max().idxmax()"),
+    steps=(
+        Step("smoothing", "that account's ratio peaks on a single day (a platform's cleanup, a burst of posts); "
+             "a crisis lasts several days: smooth each account's ratio with a centred rolling median over "
+             "ex.SMOOTH days before taking the peak", lambda ds: crisis_account_without(ds, "smoothing"),
+             teaches="smooth each account's daily ratio with a centred rolling median"),
+        Step("floor", "that account loses a follower or so on a normal day, so a few unfollows look like many "
+             "times its normal: count a normal day as at least ex.FLOOR unfollows (`.clip(lower=ex.FLOOR)`)",
+             lambda ds: crisis_account_without(ds, "floor"), teaches="a normal day of at least FLOOR unfollows"),
+        Step("own-normal", "that account loses the most followers over several days, which a big account does in "
+             "any week: divide each day's unfollows by the account's own normal day first",
+             lambda ds: crisis_account_without(ds, "own-normal"),
+             teaches="each day against the account's own normal day"),
+    ),
     mistakes=(
         Mistake("most-unfollows-day",
                 "that account lost the most followers in one day, which a big account does on ordinary days: "
@@ -242,11 +274,13 @@ Q6 = Question(
               "run = (flag != flag.shift()).cumsum()\n"
               "days = mine.index[run == run[mine['smooth'].idxmax()]]\n"
               "crisis_start, crisis_end = days.min(), days.max()"),
+    steps=(
+        Step("trailing-window",
+             f"your window is late: a rolling window that is not centred looks back {SMOOTH - 1} days, so the "
+             "smoothed ratio rises after the crisis starts; pass center=True",
+             lambda ds: crisis_window(ds, center=False), teaches="a centred rolling window"),
+    ),
     mistakes=(
-        Mistake("trailing-window",
-                f"your window is late: a rolling window that is not centred looks back {SMOOTH - 1} days, so the "
-                "smoothed ratio rises after the crisis starts; pass center=True",
-                lambda ds: crisis_window(ds, center=False)),
         Mistake("peak-day-only",
                 "that is the peak day alone; the crisis is the run of days around it whose smoothed ratio stays at "
                 "or above ex.SPIKE", lambda ds: crisis_window(ds, peak_only=True)),

@@ -28,7 +28,7 @@ import pandas as pd
 from .. import analysis as an
 from ._chart import BarChart, bar_chart
 from ._compare import AnyOf, MemberOf, Scalar, SeriesMatch, Several, Values
-from ._question import Exercise, Mistake, Question
+from ._question import Exercise, Mistake, Question, Step
 
 #: A post whose likes per reach has a robust z-score above this within its account is a bot spike; the
 #: dashboard flags posts whose global z-score of likes is above it too.
@@ -107,26 +107,34 @@ def reach_z(ds, how: str = "robust", pooled: bool = False) -> pd.Series:
     return z_score(np.log(p["reach"] + 1), None if pooled else p["account_id"], how)
 
 
-def viral_posts(ds, **kwargs) -> list:
+def viral_posts(ds, keep_bots: bool = False, **kwargs) -> list:
     """The viral posts: robust z of log reach above VIRAL_Z within the account, bot spikes left out (the
-    keywords of :func:`reach_z` are mistakes)."""
-    bots = set(bot_posts(ds))
+    keywords of :func:`reach_z` and ``keep_bots`` are mistakes)."""
+    bots = set() if keep_bots else set(bot_posts(ds))
     return [post for post in flagged(ds, reach_z(ds, **kwargs), VIRAL_Z) if post not in bots]
 
 
-def kinds(ds) -> pd.Series:
-    """Each post's kind (one of KINDS), aligned with ds.posts."""
+def kinds(ds, bots_as_viral: bool = False) -> pd.Series:
+    """Each post's kind (one of KINDS), aligned with ds.posts.
+
+    ``bots_as_viral``: the bot spikes marked first, then every post of far reach marked viral over them (the
+    two kinds not told apart: a mistake).
+    """
     post = ds.posts["post_id"]
     kind = pd.Series("ordinary", index=post.index)
+    if bots_as_viral:
+        kind[post.isin(bot_posts(ds))] = "bot spike"
+        kind[post.isin(viral_posts(ds, keep_bots=True))] = "viral"
+        return kind
     kind[post.isin(viral_posts(ds))] = "viral"
     kind[post.isin(bot_posts(ds))] = "bot spike"
     return kind
 
 
-def like_rate_by_kind(ds, how: str = "median") -> pd.Series:
+def like_rate_by_kind(ds, how: str = "median", bots_as_viral: bool = False) -> pd.Series:
     """The chart's bars: ``how`` of likes / reach over the posts of each kind present."""
     p = ds.posts
-    return (p["likes"] / p["reach"]).groupby(kinds(ds)).agg(how)
+    return (p["likes"] / p["reach"]).groupby(kinds(ds, bots_as_viral)).agg(how)
 
 
 # ---------------------------------------------------------------- what the bought likes do to the report
@@ -140,17 +148,25 @@ def account_er(ds, drop: list | None = None, how: str = "mean") -> pd.Series:
     return an.er_reach(p)[keep].groupby(p.loc[keep, "account_id"]).agg(how)
 
 
-def inflation(ds, how: str = "mean") -> pd.Series:
-    """Per account: how much its bot spikes raise its ER per post: reported / clean - 1 (``how="median"``, the
-    median ER per post, is a mistake)."""
-    bots = bot_posts(ds)
-    return account_er(ds, how=how) / account_er(ds, bots, how) - 1
+def inflation(ds, how: str = "mean", relative: bool = True) -> pd.Series:
+    """Per account: how much its bot spikes raise its ER per post: reported / clean - 1.
+
+    Mistakes: ``how="median"`` (the median ER per post, reported and clean); ``relative=False`` (reported -
+    clean, which favours accounts with a high ER).
+    """
+    reported, clean = account_er(ds, how=how), account_er(ds, bot_posts(ds), how)
+    return reported / clean - 1 if relative else reported - clean
 
 
-def inflated_accounts(ds, how: str = "mean") -> set:
+def highest_reported(ds) -> set:
+    """The account with the highest mean ER on the dashboard (a mistake: high is not inflated)."""
+    return {account_er(ds).idxmax()}
+
+
+def inflated_accounts(ds, **kw) -> set:
     """The account whose mean ER the bought likes inflate the most, relative to its clean ER, and its
-    near-ties (INFLATION_TIE)."""
-    return an.near_best(inflation(ds, how), INFLATION_TIE)
+    near-ties (INFLATION_TIE); ``kw`` go to :func:`inflation` (mistakes)."""
+    return an.near_best(inflation(ds, **kw), INFLATION_TIE)
 
 
 def inflated_account(ds) -> str:
@@ -182,6 +198,13 @@ def inflation_cards(ds, **kw) -> list[tuple]:
     top = inflated_account(ds)
     ties = sorted(inflated_accounts(ds) - {top})
     return [inflation_card(ds, account=a, **kw) for a in [top, *ties]]
+
+
+def median_cards(ds) -> list[tuple]:
+    """The cards of a learner who took medians throughout: the account whose MEDIAN ER per post moves most (their
+    question 5), then the accounts question 5 accepts, each with median ERs and a line of median ERs."""
+    theirs = sorted(inflated_accounts(ds, how="median"))
+    return [inflation_card(ds, how="median", account=a) for a in theirs] + inflation_cards(ds, how="median")
 
 
 def inflation_card(ds, how: str = "mean", line_from: str = "clean", over: str = "accounts",
@@ -249,19 +272,22 @@ Q2 = Question(
            "Compute x as a column of a copy of ds.posts, then the z-score column, and keep the post_id of the "
            "rows whose z-score is above ex.BOT_Z, as a list."),
     solution=BOT_CODE + "\nbot_posts = list(p.loc[p['bot_z'] > ex.BOT_Z, 'post_id'])",
+    steps=(
+        Step("pooled",
+             "that z-score measures each post against ALL accounts' posts; accounts differ in how many of the "
+             "people they reach like a post: compute the median and MAD within each account",
+             lambda ds: bot_posts(ds, pooled=True), teaches="each post against its own account"),
+        Step("mean-sd",
+             "that z-score uses the mean and SD, which the spikes themselves inflate (an account with several "
+             "spikes hides them); use the median and 1.4826 x the MAD", lambda ds: bot_posts(ds, how="mean"),
+             teaches="a robust centre and spread: the median and the MAD"),
+    ),
     mistakes=(
         Mistake("dashboard-flags",
                 "those are the dashboard's flags, likes measured against every account's posts together (mostly "
                 "ordinary posts of accounts that get many likes anyway); compare likes per reach with the post's "
                 "own account",
                 lambda ds: bot_posts(ds, dashboard=True)),
-        Mistake("pooled",
-                "that z-score measures each post against ALL accounts' posts; accounts differ in how many of the "
-                "people they reach like a post: compute the median and MAD within each account",
-                lambda ds: bot_posts(ds, pooled=True)),
-        Mistake("mean-sd",
-                "that z-score uses the mean and SD, which the spikes themselves inflate (an account with several "
-                "spikes hides them); use the median and 1.4826 x the MAD", lambda ds: bot_posts(ds, how="mean")),
         Mistake("no-mad-factor",
                 "the MAD needs the factor 1.4826 to be on the scale of a standard deviation; without it the "
                 "z-scores are 1.48 times too large", lambda ds: bot_posts(ds, how="mad")),
@@ -288,14 +314,19 @@ Q3 = Question(
               "p['reach_z'] = (p['log_reach'] - median) / (1.4826 * mad)\n"
               "viral = (p['reach_z'] > ex.VIRAL_Z) & ~p['post_id'].isin(bot_posts)\n"
               "viral_posts = list(p.loc[viral, 'post_id'])"),
-    mistakes=(
-        Mistake("pooled",
-                "that z-score measures each post's reach against ALL accounts' posts, where the accounts with the "
-                "widest reach set the scale; compute the median and MAD within each account",
-                lambda ds: viral_posts(ds, pooled=True)),
-        Mistake("mean-sd",
-                "that z-score uses the mean and SD of each account's log reach; use the median and 1.4826 x the "
-                "MAD, which the viral posts cannot inflate", lambda ds: viral_posts(ds, how="mean")),
+    steps=(
+        Step("pooled",
+             "that z-score measures each post's reach against ALL accounts' posts, where the accounts with the "
+             "widest reach set the scale; compute the median and MAD within each account",
+             lambda ds: viral_posts(ds, pooled=True), teaches="each post against its own account"),
+        Step("mean-sd",
+             "that z-score uses the mean and SD of each account's log reach; use the median and 1.4826 x the "
+             "MAD, which the viral posts cannot inflate", lambda ds: viral_posts(ds, how="mean"),
+             teaches="a robust centre and spread: the median and the MAD"),
+        Step("bot-spikes-kept",
+             "some of your viral posts are bot spikes: bought likes come with their own views, so they reach far "
+             "too; leave out the posts of bot_posts", lambda ds: viral_posts(ds, keep_bots=True),
+             teaches="the bot spikes left out of the viral posts"),
     ),
 )
 
@@ -316,6 +347,12 @@ Q4 = Question(
               "                         order=list(ex.KINDS))\n"
               "kind_chart.set(title='Likes per person reached, by kind of post', xlabel='kind of post',\n"
               "               ylabel='median likes / reach');"),
+    steps=(
+        Step("bots-as-viral",
+             "some bot spikes are in your viral bar: a bot spike reaches far too (each bot views the post), so "
+             "mark the viral posts of viral_posts, which leaves them out, and the bot spikes last",
+             lambda ds: like_rate_by_kind(ds, bots_as_viral=True), teaches="bot spikes told apart from viral posts"),
+    ),
     mistakes=(
         Mistake("mean-estimator",
                 "the bars show MEANS, seaborn's default estimator, which a few extreme posts move; pass "
@@ -338,10 +375,20 @@ Q5 = Question(
               "clean = p[~p['post_id'].isin(bot_posts)].groupby('account_id')['er'].mean()\n"
               "inflation = reported / clean - 1\n"
               "inflated_account = inflation.idxmax()"),
+    steps=(
+        Step("absolute-inflation",
+             "you compared the difference reported - clean, which favours accounts with a high ER anyway; compare "
+             "them as a ratio, reported / clean - 1", lambda ds: inflated_accounts(ds, relative=False),
+             teaches="the inflation relative to the clean ER"),
+    ),
     mistakes=(
         Mistake("median-er",
                 "that is how much the MEDIAN ER per post moves, which a few posts hardly move; the dashboard reports "
                 "the mean ER per post", lambda ds: inflated_accounts(ds, how="median")),
+        Mistake("highest-reported",
+                "that account has a high ER on the dashboard, with or without bot spikes; the question is how much "
+                "its bot spikes raise it: compare each account's mean ER with and without them",
+                highest_reported),
     ),
     points=2,
     judgement=True,
@@ -384,15 +431,17 @@ Q6 = Question(
               "    claim = 'top third only with the bought likes'\n"
               "else:\n"
               "    claim = 'below the top third either way'"),
+    steps=(
+        Step("line-keeps-spikes",
+             "top_third_er keeps the other accounts' bot spikes in: compare the clean ER with a line measured the "
+             "same way, every account without its bot spikes",
+             lambda ds: inflation_cards(ds, line_from="reported"), teaches="the bot spikes screened out of the line"),
+    ),
     mistakes=(
         Mistake("medians",
                 "your reported and clean ERs are MEDIANS; the dashboard reports the mean ER per post (the median "
                 "hardly moves with a few posts, which is why it is the safer number to report next time)",
-                lambda ds: inflation_cards(ds, how="median")),
-        Mistake("line-keeps-spikes",
-                "top_third_er keeps the other accounts' bot spikes in: compare the clean ER with a line measured "
-                "the same way, every account without its bot spikes",
-                lambda ds: inflation_cards(ds, line_from="reported")),
+                median_cards),
         Mistake("posts-quantile",
                 "top_third_er is a quantile of the platform's POSTS; the question ranks accounts: the quantile of "
                 "the accounts' mean ERs", lambda ds: inflation_cards(ds, over="posts")),

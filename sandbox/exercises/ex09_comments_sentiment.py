@@ -34,15 +34,17 @@ from __future__ import annotations
 
 import re
 import weakref
+from dataclasses import dataclass
+from datetime import datetime
 from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 
 from .. import analysis as an
-from ._chart import BarChart, bar_chart
-from ._compare import Flags, FrameMatch, MemberOf, Scalar, SeriesMatch, Several
-from ._question import Exercise, Mistake, Question
+from ._chart import KIND, BarChart, bar_chart
+from ._compare import Flags, FrameMatch, MemberOf, Mismatch, Scalar, SeriesMatch, Several
+from ._question import Exercise, Mistake, Question, Step
 
 #: A clear bot comments at least this many times...
 MIN_COMMENTS = 3
@@ -227,27 +229,30 @@ def _audience(ds, bots: bool, replies: bool) -> pd.DataFrame:
     return c.assign(week=c["created_at"].dt.tz_localize(None).dt.to_period("W"))
 
 
-def usual_share(ds) -> pd.Series:
-    """Each account's share of negative audience comments over the whole period: its usual share."""
-    return audience(ds).groupby("account_id")["negative"].mean()
+def usual_share(ds, **keep) -> pd.Series:
+    """Each account's share of negative audience comments over the whole period: its usual share (``keep``: as
+    :func:`audience`)."""
+    return audience(ds, **keep).groupby("account_id")["negative"].mean()
 
 
 def weekly(ds, **keep) -> pd.DataFrame:
     """Per account and week: ``comments``, ``negative`` comments, their ``share`` and the ``excess``: negative
-    comments above the account's usual (``comments`` x its usual share)."""
+    comments above the account's usual (``comments`` x its usual share); ``keep`` as :func:`audience` (the usual
+    share is read off the same comments, as a learner who keeps them computes it)."""
     return memo(ds, ("weekly", *sorted(keep.items())), lambda: _weekly(ds, **keep))
 
 
 def _weekly(ds, **keep) -> pd.DataFrame:
     a = audience(ds, **keep)
     w = a.groupby(["account_id", "week"])["negative"].agg(comments="size", negative="sum", share="mean")
-    usual = usual_share(ds).reindex(w.index.get_level_values("account_id")).to_numpy()
+    usual = usual_share(ds, **keep).reindex(w.index.get_level_values("account_id")).to_numpy()
     return w.assign(excess=w["negative"] - w["comments"] * usual)
 
 
-def worst_weeks(ds, column: str = "excess") -> pd.Series:
-    """Each account's highest weekly ``column`` (``"share"``: a mistake)."""
-    return weekly(ds)[column].groupby(level="account_id").max()
+def worst_weeks(ds, column: str = "excess", **keep) -> pd.Series:
+    """Each account's highest weekly ``column`` (``"share"``, ``"negative"``: mistakes); ``keep`` as
+    :func:`audience`."""
+    return weekly(ds, **keep)[column].groupby(level="account_id").max()
 
 
 def crisis_accounts(ds) -> set:
@@ -265,6 +270,17 @@ def share_account(ds) -> set:
     return {worst_weeks(ds, "share").idxmax()}
 
 
+def count_account(ds) -> set:
+    """The account with the most negative comments in a week, its usual share left out (a dropped step: an
+    account that always gets many complaints wins every week)."""
+    return {worst_weeks(ds, "negative").idxmax()}
+
+
+def unscreened_account(ds) -> set:
+    """The account of the highest weekly excess with the bots and the brand replies kept (a dropped step)."""
+    return {worst_weeks(ds, bots=True, replies=True).idxmax()}
+
+
 def crisis_week(ds) -> pd.Period:
     """The crisis account's worst week (its highest weekly excess)."""
     return weekly(ds).loc[crisis_account(ds), "excess"].idxmax()
@@ -272,13 +288,58 @@ def crisis_week(ds) -> pd.Period:
 
 def weeks_around(ds, bots: bool = False, how: str = "mean") -> pd.Series:
     """The chart's bars: the crisis account's negative share per week, from BEFORE weeks before its crisis
-    week to AFTER weeks after it, labelled by the week as text (``bots=True``: bots and brand replies kept;
-    ``how="sum"``: negative comments counted; mistakes)."""
+    week to AFTER weeks after it, labelled by the week as text; NaN for a week without comments, which the axis
+    shows without a bar (``bots=True``: bots and brand replies kept; ``how="sum"``: negative comments counted;
+    mistakes)."""
     a = audience(ds, bots=bots, replies=bots)
     week = crisis_week(ds)
-    mine = a[(a["account_id"] == crisis_account(ds)) & (a["week"] >= week - BEFORE) & (a["week"] <= week + AFTER)]
-    bars = mine["negative"].groupby(mine["week"]).agg(how).astype(float)
-    return bars.set_axis(bars.index.astype(str))
+    window = pd.period_range(week - BEFORE, week + AFTER, freq="W")
+    mine = a[(a["account_id"] == crisis_account(ds)) & a["week"].isin(window)]
+    bars = mine["negative"].groupby(mine["week"]).agg(how).astype(float).reindex(window)
+    return bars.set_axis(window.astype(str))
+
+
+#: The texts of a week the chart's labels may use: the week itself ('2025-06-23/2025-06-29', what
+#: ``.astype(str)`` of a weekly Period gives), any date of it ('2025-06-23', its Monday, or its Sunday, which
+#: ``resample('W')`` writes; a time of day may follow) or its ISO week ('2025-W26').
+WEEK_TEXT = re.compile(r"(?P<date>\d{4}-\d{2}-\d{2})(?:/\d{4}-\d{2}-\d{2}| \d{2}:\d{2}(?::\d{2})?)?"
+                       r"|(?P<year>\d{4})-?W(?P<week>\d{1,2})")
+
+
+def week_text(label: str) -> str | None:
+    """The calendar week (Monday to Sunday) a label names, as the text of its weekly Period; None for a label
+    that names no week."""
+    found = WEEK_TEXT.fullmatch(str(label).strip())
+    if found is None:
+        return None
+    try:
+        day = (pd.Timestamp(found["date"]) if found["date"] else
+               pd.Timestamp(datetime.strptime(f"{found['year']}-W{int(found['week']):02d}-1", "%G-W%V-%u")))
+    except ValueError:
+        return None
+    return str(day.to_period("W"))
+
+
+@dataclass(frozen=True)
+class WeekBarChart(BarChart):
+    """A bar chart whose bars are labelled by a week, in any text :data:`WEEK_TEXT` allows ("the week as text"),
+    and whose axis shows every week of the window, a week without comments (NaN in ``expected``) without a bar."""
+
+    def compare(self, answer, expected: pd.Series) -> None:
+        chart = bar_chart(answer)
+        if chart.get("kind") == KIND:
+            weeks = [week_text(label) for label in chart["labels"]]
+            if all(weeks):
+                chart = {**chart, "labels": weeks}
+        super().compare(chart, expected.dropna())
+        shown = {week_text(label) for label in chart.get("categories", expected.index)}
+        if not set(expected.index) <= shown:
+            raise Mismatch("the bars you drew are right, but the axis lacks weeks of the window (ex.BEFORE weeks "
+                           "before the crisis week to ex.AFTER weeks after it): a week without comments has no rows, "
+                           "so give `order` every week of the window and let such a week show empty")
+
+    def answers(self, expected: pd.Series) -> list:
+        return [{**chart, "categories": list(map(str, expected.index))} for chart in super().answers(expected.dropna())]
 
 
 def pooled_weekly(ds, bots: bool = False, how: str = "pooled") -> pd.Series:
@@ -337,11 +398,11 @@ Q1 = Question(
     solution=(WORK_CODE + "\n"
               "reply = c['author_handle'] == c['handle']\n"
               "n_replies = int(reply.sum())"),
-    mistakes=(
-        Mistake("mentions",
-                "you counted every comment that starts with an @mention; people tag their friends that way too. "
-                "A brand reply is written BY the post's own account: compare author_handle with handle",
-                lambda ds: n_replies(ds, mentions=True)),
+    steps=(
+        Step("mentions", teaches="a brand reply is written by the post's own account (author_handle == handle)",
+             message="you counted every comment that starts with an @mention; people tag their friends that way too. "
+                     "A brand reply is written BY the post's own account: compare author_handle with handle",
+             answer=lambda ds: n_replies(ds, mentions=True)),
     ),
 )
 
@@ -357,15 +418,17 @@ Q2 = Question(
               "by_handle = people.groupby('author_handle')\n"
               "handles = pd.DataFrame({'comments': by_handle.size(), 'brands': by_handle['brand_id'].nunique(),\n"
               "                        'minutes': by_handle['minutes'].median()})"),
+    steps=(
+        Step("brand-replies", teaches="leave the brand replies out: a brand answering under its post is not its audience",
+             message="your table keeps the brands' own replies; a brand answering under its post is not its audience",
+             answer=lambda ds: handles(ds, replies=True)),
+    ),
     mistakes=(
         Mistake("mean-delay",
                 "minutes is the MEAN delay: one comment written days later moves it by hours; take the median",
                 lambda ds: handles(ds, how="mean")),
         Mistake("hours-not-minutes",
                 "minutes looks like hours: divide the seconds by 60, not by 3600", lambda ds: handles(ds, unit=3600)),
-        Mistake("brand-replies",
-                "your table keeps the brands' own replies; a brand answering under its post is not its audience",
-                lambda ds: handles(ds, replies=True)),
     ),
 )
 
@@ -384,16 +447,19 @@ Q3 = Question(
            "Combine two conditions with &: a handle's median minutes small AND its comments more than a couple. "
            "Keep the index of the rows that pass, as a list."),
     solution="bots = list(handles.index[(handles['comments'] >= 3) & (handles['minutes'] <= 10)])",
+    steps=(
+        Step("busy-only", teaches="a bot comments FAST after the post, not merely often",
+             message="busy is not enough: some people comment a lot, hours after the post, and some bots comment only "
+                     "a few times. Look at how fast a handle comments",
+             answer=lambda ds: flagged_by(ds, "comments", at_least=10)),
+        Step("one-quick-comment", teaches="a bot comments fast AGAIN AND AGAIN: one quick comment is chance",
+             message="one quick comment is chance: your list flags handles with only one or two comments. A bot "
+                     "comments fast again and again", answer=lambda ds: flagged_by(ds, "minutes", at_most=FAST)),
+    ),
     mistakes=(
-        Mistake("busy-only",
-                "busy is not enough: some people comment a lot, hours after the post, and some bots comment only a "
-                "few times. Look at how fast a handle comments", lambda ds: flagged_by(ds, "comments", at_least=10)),
         Mistake("many-brands-only",
                 "commenting on many brands is not enough: people who comment often reach many brands too. Look at "
                 "how fast a handle comments", lambda ds: flagged_by(ds, "brands", at_least=5)),
-        Mistake("one-quick-comment",
-                "one quick comment is chance: your list flags handles with only one or two comments. A bot comments "
-                "fast again and again", lambda ds: flagged_by(ds, "minutes", at_most=FAST)),
     ),
     points=2,
     judgement=True,
@@ -457,6 +523,14 @@ Q5 = Question(
            "(.reindex on the account level of the index), then take the account of the highest excess."),
     solution=(AUDIENCE_CODE + "\n"
               "crisis_account = weeks.groupby('account_id')['excess'].max().idxmax()"),
+    steps=(
+        Step("usual-share", teaches="judge each week against the account's usual share of negative comments",
+             message="that account gets the most negative comments in a week, as it does every week: it gets many "
+                     "comments. Count the negative comments ABOVE each account's usual share", answer=count_account),
+        Step("bots-and-replies", teaches="leave the bots and the brand replies out before counting",
+             message="your weeks keep the bots and the brand replies: a bot raid or a brand answering every "
+                     "complaint moves the counts; leave them out", answer=unscreened_account),
+    ),
     mistakes=(
         Mistake("highest-share",
                 "that account's worst week has the highest SHARE of negative comments, which a week of a few "
@@ -472,39 +546,47 @@ Q6 = Question(
     "weeks before its crisis week (its week of the highest excess) to AFTER (3) weeks after it, one bar per "
     "week labelled by the week as text (brand replies and bots left out, no error bars), with a title and a "
     "label on the share axis; keep its Axes.", ("week_chart",),
-    reference=weeks_around, comparison=BarChart("week", ignore_zero=True), plain=bar_chart,
+    reference=weeks_around, comparison=WeekBarChart("week", ignore_zero=True), plain=bar_chart,
     hints=("The crisis week is the week of the crisis account's highest excess in weeks (idxmax). Weeks are "
            "pandas Periods: week - ex.BEFORE is the week four weeks earlier.",
            "Keep the crisis account's rows of a whose week lies between the two; give sns.barplot the weeks as "
-           "text (.astype(str)) as x and the negative flags as numbers as y.",
+           "text (.astype(str), or each week's Monday) as x and the negative flags as numbers as y. A week without "
+           "comments has no rows: list every week of the window in `order` so that the axis shows it empty "
+           "instead of skipping it.",
            "The share of a week is the MEAN of its negative flags (True counts 1): what sns.barplot draws by "
            "default. errorbar=None drops the error bars; .set(title=..., xlabel=..., ylabel=...) labels the Axes."),
     solution=("week = weeks.loc[crisis_account, 'excess'].idxmax()\n"
               "around = a[(a['account_id'] == crisis_account) & (a['week'] >= week - ex.BEFORE)\n"
               "           & (a['week'] <= week + ex.AFTER)]\n"
-              "week_chart = sns.barplot(x=around['week'].astype(str), y=around['negative'].astype(float), errorbar=None)\n"
+              "every_week = pd.period_range(week - ex.BEFORE, week + ex.AFTER, freq='W').astype(str)\n"
+              "week_chart = sns.barplot(x=around['week'].astype(str), y=around['negative'].astype(float),\n"
+              "                         order=every_week, errorbar=None)\n"
               "week_chart.set(title=f'{crisis_account}: share of negative comments per week', xlabel='week',\n"
               "               ylabel='share of negative comments')\n"
               "week_chart.tick_params(axis='x', labelrotation=60)"),
+    steps=(
+        Step("bots-and-replies", teaches="leave the bots and the brand replies out of the account's weekly share",
+             message="your bars keep the bots and the brand replies, which are never negative and dilute the share: "
+                     "leave them out", answer=lambda ds: weeks_around(ds, bots=True)),
+    ),
     mistakes=(
         Mistake("counts-not-share",
                 "the bars count negative comments; a week with more posts has more of everything. Draw the SHARE "
                 "of negative comments (the mean of the flags)", lambda ds: weeks_around(ds, how="sum")),
-        Mistake("bots-and-replies",
-                "your bars keep the bots and the brand replies, which are never negative and dilute the share: "
-                "leave them out", lambda ds: weeks_around(ds, bots=True)),
     ),
 )
 
 #: The model written answer of question 7, shown by q7.solution() once the learner wrote theirs.
 MODEL_ANSWER = (
-    "One account's audience turned against it at the end of June: for about ten days almost half of the comments "
-    "under its posts were negative, about four times its usual share, and most complaints were about the brand's "
-    "behaviour ('boycott', 'shameful', 'answer the question'), not about its products. The company-wide share of "
-    "negative comments barely moved: 12% that week, where several ordinary weeks reached 13%, so a brand-wide "
-    "dashboard would have shown nothing unusual. Watch each account's weekly negative comments against its own "
-    "usual share (bots and our own replies left out) and answer an account's critics publicly as soon as they "
-    "jump."
+    "One account, Martinez PLC's instagram, saw its audience turn against it at the end of May: in the week "
+    "of 26 May 47 of the 67 comments under its posts were negative (70%), about four times its usual 18%, and "
+    "most complaints were about the brand's behaviour ('boycott', 'unfollowing', 'terrible way to treat "
+    "people'), not about its products. That one account was enough to make it the company's worst week of the "
+    "year, 28% of negative comments company-wide where the next worst week reached 25%, yet a dashboard of "
+    "raw counts would have pointed elsewhere: another account gets the most negative comments every week, "
+    "because it gets by far the most comments and 40% of them are negative in an ordinary week. Watch each "
+    "account's weekly negative comments against its own usual share (bots and our own replies left out) and "
+    "answer an account's critics publicly as soon as they jump."
 )
 
 Q7 = Question(
@@ -532,14 +614,16 @@ Q7 = Question(
               "    claim = 'one of the five worst weeks'\n"
               "else:\n"
               "    claim = 'an ordinary week'"),
+    steps=(
+        Step("bots-and-replies", teaches="leave the bots and the brand replies out of the company-wide share too",
+             message="company_share counts the bots and the brand replies; leave them out as for the account's share",
+             answer=lambda ds: crisis_card(ds, pooled_bots=True)),
+    ),
     mistakes=(
         Mistake("averaged-shares",
                 "company_share averages the accounts' shares; the company-wide share pools the comments of every "
                 "account (a quiet account's 3 comments weigh as much as a busy one's 60 that way)",
                 lambda ds: crisis_card(ds, pooled_how="accounts")),
-        Mistake("bots-and-replies",
-                "company_share counts the bots and the brand replies; leave them out as for the account's share",
-                lambda ds: crisis_card(ds, pooled_bots=True)),
         Mistake("whole-year", "company_share is the share over the whole year; the card compares the crisis WEEK",
                 lambda ds: crisis_card(ds, year=True)),
     ),

@@ -32,7 +32,7 @@ import pandas as pd
 from .. import analysis as an
 from ._chart import BarChart, bar_chart
 from ._compare import AnyOf, ChoiceAndBest, MemberOf, Scalar, SeriesMatch, Several, Values
-from ._question import Exercise, Mistake, Question
+from ._question import Exercise, Mistake, Question, Step
 
 #: Follower bands by displayed followers: [0, 10k) nano, [10k, 100k) micro, [100k, 1M) macro, 1M+ mega.
 BANDS = ("nano", "micro", "macro", "mega")
@@ -138,27 +138,29 @@ def cpm(ds) -> pd.Series:
     return inf["rate_per_post"] / inf["followers"] * 1000
 
 
-def candidates(ds, platform_only: bool = True) -> pd.Series:
-    """True for the creators a brand may hire: not flagged, on PLATFORM (``platform_only=False``: anywhere)."""
-    keep = ~table(ds).index.isin(suspicious(ds))
+def candidates(ds, platform_only: bool = True, screened: bool = True) -> pd.Series:
+    """True for the creators a brand may hire: not flagged, on PLATFORM (``platform_only=False``: anywhere,
+    ``screened=False``: flagged ones kept)."""
+    keep = ~table(ds).index.isin(suspicious(ds) if screened else [])
     return pd.Series(keep, index=table(ds).index) & (on_platform(ds) if platform_only else True)
 
 
-def hire(ds, basis: str = "cpe", platform_only: bool = True, likes_only: bool = False) -> tuple:
+def hire(ds, basis: str = "cpe", platform_only: bool = True, likes_only: bool = False, screened: bool = True) -> tuple:
     """q6's card: ({basis}, the candidates with the best value and their near-ties, ``basis`` per candidate).
 
     Value is engagements per unit of money (1 / CPE); ``basis="cpm"`` ranks by the price per 1,000
-    followers instead; ``platform_only=False`` and ``likes_only`` are mistakes too.
+    followers instead; ``platform_only=False``, ``likes_only`` and ``screened=False`` (the suspicious creators
+    kept) are mistakes too.
     """
-    keep = candidates(ds, platform_only)
+    keep = candidates(ds, platform_only, screened)
     price = cpm(ds) if basis == "cpm" else cost_per_engagement(ds, likes_only)
     values = price[keep]
     return {basis}, an.near_best(1 / values, NEAR_TIE), values
 
 
-def hires_best_first(ds) -> list:
-    """The accepted hires, the data's best first."""
-    _, accepted, values = hire(ds)
+def hires_best_first(ds, screened: bool = True) -> list:
+    """The accepted hires, the data's best first (``screened=False``: the suspicious creators kept, a mistake)."""
+    _, accepted, values = hire(ds, screened=screened)
     best = values.idxmin()
     return [best] + sorted(accepted - {best})
 
@@ -180,16 +182,17 @@ def claims_for(flagged: bool, ratio: float) -> set:
     return accepted
 
 
-def cpm_cards(ds, ratio: str = "cpe") -> list[tuple]:
+def cpm_cards(ds, ratio: str = "cpe", screened: bool = True) -> list[tuple]:
     """({CPM pick}, accepted claims, the pick's CPE / the hire's CPE), one per accepted hire, the best first.
 
-    ``ratio="inverted"`` (the hire's CPE / the pick's) and ``ratio="cpm"`` (their CPMs) are mistakes.
+    ``ratio="inverted"`` (the hire's CPE / the pick's), ``ratio="cpm"`` (their CPMs) and ``screened=False`` (no
+    bought-followers screen: nobody flagged, the hire the cheapest of all) are mistakes.
     """
     pick = cpm_pick(ds)
-    flagged = pick in set(suspicious(ds))
+    flagged = screened and pick in set(suspicious(ds))
     price = cpm(ds) if ratio == "cpm" else cost_per_engagement(ds)
     cards = []
-    for chosen in hires_best_first(ds):
+    for chosen in hires_best_first(ds, screened):
         value = float(price[chosen] / price[pick] if ratio == "inverted" else price[pick] / price[chosen])
         cards.append(({pick}, claims_for(flagged, value), value))
     return cards
@@ -259,7 +262,7 @@ Q3 = Question(
     mistakes=(
         Mistake("raw-rate",
                 "the raw rate rewards creators for being small (it falls with size, as your chart shows); compare "
-                "each creator with the median of its band: the er_index",
+                "each creator with the median rate of the creators of its size",
                 lambda ds: fair_best(ds, "er")),
         Mistake("band-over-platforms",
                 "your index divides by the band's median over every platform; typical rates differ a lot between "
@@ -286,10 +289,13 @@ Q4 = Question(
     solution=("jump = inf['max_weekly_gain_pct'] > ex.JUMP * inf['max_weekly_gain_pct'].median()\n"
               "abroad = inf['audience_home_share'] < ex.HOME * inf['audience_home_share'].median()\n"
               "suspicious = list(inf.index[jump | abroad])"),
+    steps=(
+        Step("mean-yardsticks", teaches="robust yardsticks: the medians, which the cheaters' own values barely move",
+             message="your yardsticks are MEANS: the cheaters' own jumps and foreign audiences pull a mean towards "
+                     "them and hide some of them; compare with the medians",
+             answer=lambda ds: suspicious(ds, "mean")),
+    ),
     mistakes=(
-        Mistake("mean-yardsticks",
-                "your yardsticks are MEANS: the cheaters' own jumps and foreign audiences pull a mean towards "
-                "them and hide some of them; compare with the medians", lambda ds: suspicious(ds, "mean")),
         Mistake("jump-only", "your list uses the follower jump only; a creator whose audience lives mostly abroad is "
                 "suspicious too: flag either sign", lambda ds: suspicious(ds, signals="jump")),
         Mistake("home-share-only",
@@ -332,9 +338,15 @@ Q6 = Question(
               "candidates = cpe[mine & ~inf.index.isin(suspicious)]\n"
               "hire = candidates.idxmin()\n"
               "hire_cpe = candidates.min()"),
+    steps=(
+        Step("screen", teaches="leave the creators of your suspicious list out before looking for the cheapest",
+             message="that creator is in your suspicious list: bought likes make an engagement look cheap. Leave "
+                     "the suspicious creators out before you look for the best value",
+             answer=lambda ds: hire(ds, screened=False)),
+    ),
     mistakes=(
         Mistake("cpm", "the price per 1,000 followers ignores how many of them react (and bought followers count as "
-                "followers); the value of a post is what each engagement costs: the cpe",
+                "followers); the value of a post is what each like or comment costs",
                 lambda ds: hire(ds, "cpm")),
         Mistake("other-platform", "that creator is not on instagram, the brand's platform; keep the instagram creators",
                 lambda ds: hire(ds, platform_only=False)),
@@ -347,17 +359,17 @@ Q6 = Question(
 
 #: The model written answer of question 7, shown by q7.solution() once the learner wrote theirs.
 MODEL_ANSWER = (
-    "Hire I00270 for the instagram campaign: one like or comment on its posts costs about 0.13 (in the "
-    "marketplace's currency), the best value among the 114 instagram creators who show no sign of bought followers, and it "
-    "engages 2.5 times as much as a typical instagram creator of its size. The marketplace's cheapest creator "
-    "per 1,000 followers, I00132, shows no sign of bought followers either, but so few of its followers react "
-    "that each engagement costs 1.8 times as much: a price per follower is not a price per reaction. The "
-    "highest raw engagement rate belongs to a creator of 1,604 followers whose followers jumped in one week and "
-    "mostly live abroad, with few comments for its likes: the raw rate flatters small creators and can be bought. "
-    "I screened with two "
-    "robust signs, a week of follower growth above 4 times the median best week and a home audience below 0.7 "
-    "times the median share: 48 of the 300 creators show one. Before signing, ask the creator for its audience "
-    "statistics and its follower history."
+    "Hire I00097 for the instagram campaign: one like or comment on its posts costs about 0.17 (in the "
+    "marketplace's currency), the best value among the 105 instagram creators who show no sign of bought "
+    "followers, and four others come within 10% of it. The cheapest engagement of the whole listing, I00058 "
+    "at 0.06, is a trap: its followers jumped by 61% in one week and only 27% of its audience lives in its "
+    "home country, so its likes are bought as well as its followers. The marketplace's cheapest creator per "
+    "1,000 followers, I00237, shows no sign of bought followers and is good value too: each of its "
+    "engagements costs 1.24 times the hire's. A price per follower is still not a price per reaction, and the "
+    "highest raw engagement rate shows why: it belongs to a creator of 1,604 followers whose followers jumped "
+    "in one week, with 3 comments for 128 likes. I screened with two robust signs, a week of follower growth "
+    "above 4 times the median best week and a home audience below 0.7 times the median share: 64 of the 300 "
+    "creators show one. Before signing, ask the creator for its audience statistics and its follower history."
 )
 
 Q7 = Question(
@@ -383,6 +395,11 @@ Q7 = Question(
               "    claim = 'poor value'\n"
               "else:\n"
               "    claim = 'good value'"),
+    steps=(
+        Step("screen", teaches="the bought-followers screen: a creator of your suspicious list is no deal",
+             message="your card skips the screen of question 4: look up the CPM pick, and your hire, in your "
+                     "suspicious list", answer=lambda ds: cpm_cards(ds, screened=False)),
+    ),
     mistakes=(
         Mistake("upside-down", "cpm_ratio is upside down: divide the CPM pick's cost per engagement by your hire's",
                 lambda ds: cpm_cards(ds, "inverted")),

@@ -33,6 +33,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -45,8 +46,8 @@ from ..generator.dirty import export_files as make_export_files
 from ..generator.export_style import TOOLS, ExportFormat
 from ..generator.pools import LOCALES
 from ._chart import BarChart, bar_chart
-from ._compare import AnyOf, MemberOf, Scalar, SeriesMatch, Several
-from ._question import Exercise, Mistake, Question
+from ._compare import AnyOf, MemberOf, Mismatch, Scalar, SeriesMatch, Several
+from ._question import Exercise, Mistake, Question, Step
 
 #: The share of damaged rows in the learner's export (the dirty rate), the same for every learner.
 RATE = 0.1
@@ -293,6 +294,21 @@ def posts_per_hour(ds, clock: str = "named", keep: str = "latest") -> pd.Series:
     return when.dt.hour.astype("int64").value_counts().sort_index().rename("posts")
 
 
+@dataclass(frozen=True)
+class HourCounts(SeriesMatch):
+    """Posts per hour: says so when the learner's hours are decimals, the mark of times that did not parse
+    (``.dt.hour`` of a column holding NaT gives floats, and ``value_counts`` drops the NaT rows)."""
+
+    def compare(self, answer, expected) -> None:
+        got = self.to_series(answer)
+        if pd.api.types.is_float_dtype(got.index.dtype):
+            raise Mismatch("your hours are decimals, which .dt.hour gives when some times are NaT: those posts did "
+                           "not parse and dropped out of your counts (errors='coerce' hides them). Check "
+                           "`.isna().sum()` of your times and read every one with ex.parse_times and its export's "
+                           "clock")
+        super().compare(answer, expected)
+
+
 def overstatement(ds, percent: bool = False, inverted: bool = False) -> pd.Series:
     """Per platform: impressions over every post row / impressions after cleaning - 1 (a fraction).
 
@@ -305,9 +321,25 @@ def overstatement(ds, percent: bool = False, inverted: bool = False) -> pd.Serie
     return ratio * (100 if percent else 1)
 
 
-def overstated_cards(ds, percent: bool = False, inverted: bool = False) -> list[tuple]:
+def learner_cards(values: pd.Series, pick: str = "idxmax") -> list[tuple]:
+    """A learner's card read off their own overstatements: ({the platform ``pick`` names}, its value)."""
+    platform = getattr(values, pick)()
+    return [({platform}, float(values[platform]))]
+
+
+def overstated_cards(ds, percent: bool = False, inverted: bool = False, dedupe: bool = True) -> list[tuple]:
     """q8: ({platform}, its overstatement), one per accepted platform (the most overstated and its near-ties),
-    the best first."""
+    the best first.
+
+    Mistakes, as a learner reads them off their own numbers: ``percent`` (x 100), ``inverted`` (clean / raw - 1:
+    its largest value, the least overstated platform, first; the most overstated platform's value next) and
+    ``dedupe=False`` (the clean table still holds the posts exported twice: every overstatement 0).
+    """
+    if not dedupe:
+        return learner_cards(overstatement(ds) * 0)
+    if inverted:
+        shown = overstatement(ds, inverted=True)
+        return learner_cards(shown) + learner_cards(shown, "idxmin")
     values = overstatement(ds)
     accepted = an.near_best(values, NEAR_TIE)
     shown = overstatement(ds, percent, inverted)
@@ -329,11 +361,13 @@ Q1 = Question(
               "is_post = raw['post_id'].str.fullmatch(r'P\\d+')\n"
               "rows = raw[is_post].copy()\n"
               "n_rows = len(rows)"),
+    steps=(
+        Step("non-post-rows", teaches="keep the rows whose post_id looks like a post id",
+             message="your count includes rows that are not posts: Meta's second header row, which describes each "
+                     "metric, and the totals row of each export; keep the rows whose post_id looks like a post id",
+             answer=lambda ds: n_rows(ds, junk="all")),
+    ),
     mistakes=(
-        Mistake("non-post-rows",
-                "your count includes rows that are not posts: Meta's second header row, which describes each "
-                "metric, and the totals row of each export; keep the rows whose post_id looks like a post id",
-                lambda ds: n_rows(ds, junk="all")),
         Mistake("description-row",
                 "your count still includes Meta's second header row (its post_id is empty and its cells say "
                 "'Lifetime: ...'): it describes the columns, it is not a post", lambda ds: n_rows(ds, junk="description")),
@@ -403,14 +437,14 @@ Q4 = Question(
     solution=("keep = 'latest'\n"
               "clean = rows.sort_values('export', kind='stable').drop_duplicates('post_id', keep='last').copy()\n"
               "clean_impressions = clean['impressions'].sum()"),
-    mistakes=(
-        Mistake("first-snapshot",
-                "you kept each post's FIRST snapshot; the earlier export was taken before the post's metrics "
-                "settled: keep the row from the later export", lambda ds: clean_total(ds, "first")),
-        Mistake("duplicates-kept",
-                "your total still counts the posts exported twice (drop_duplicates() with no column compares "
-                "whole rows, and the two rows of a post differ at least in their export): keep one row per post_id",
-                lambda ds: clean_total(ds, dedupe=False)),
+    steps=(
+        Step("first-snapshot", teaches="keep each post's snapshot from the later export",
+             message="you kept each post's FIRST snapshot; the earlier export was taken before the post's metrics "
+                     "settled: keep the row from the later export", answer=lambda ds: clean_total(ds, "first")),
+        Step("duplicates-kept", teaches="one row per post_id (the dedupe)",
+             message="your total still counts the posts exported twice (drop_duplicates() with no column compares "
+                     "whole rows, and the two rows of a post differ at least in their export): keep one row per "
+                     "post_id", answer=lambda ds: clean_total(ds, dedupe=False)),
     ),
     points=2,
     judgement=True,
@@ -450,10 +484,12 @@ Q6 = Question(
            "sns.barplot with data=clean, the platforms as x and the impressions as y; its `estimator` says how a "
            "bar summarises the posts of a platform (seaborn's default is the mean), errorbar=None drops the "
            "error bars. Name the chart and its axes with `.set(title=..., xlabel=..., ylabel=...)`."),
-    solution=("impressions_chart = sns.barplot(data=clean, x='platform', y='impressions', estimator='sum',\n"
-              "                                errorbar=None)\n"
+    solution=("largest_first = clean.groupby('platform')['impressions'].sum().sort_values(ascending=False).index\n"
+              "impressions_chart = sns.barplot(data=clean, x='platform', y='impressions', estimator='sum',\n"
+              "                                order=largest_first, errorbar=None)\n"
               "impressions_chart.set(title='Impressions per platform, after cleaning', xlabel='platform',\n"
-              "                      ylabel='impressions (total)');"),
+              "                      ylabel='impressions (total)')\n"
+              "impressions_chart.yaxis.set_major_formatter(ticker.EngFormatter())  # 16 M, no offset above the axis"),
     mistakes=(
         Mistake("mean-estimator",
                 "the bars show the MEAN impressions per post, seaborn's default estimator; the chart shows each "
@@ -467,7 +503,7 @@ Q6 = Question(
 Q7 = Question(
     "q7", "The posting tool schedules in UTC: posts per hour of the day in UTC (0-23), one row per post, as a "
     "Series indexed by hour.", ("posts_per_hour",),
-    reference=posts_per_hour, comparison=SeriesMatch(rtol=0, atol=0.5),
+    reference=posts_per_hour, comparison=HourCounts(rtol=0, atol=0.5),
     hints=("A time in these files has no offset: the clock it is on is named only in its export's description "
            "line (clean['clock']: the brand's time zone, or UTC for X).",
            "Read each clock's times with it: `ex.parse_times(times, order, clock)` gives UTC timestamps; do it per "
@@ -489,17 +525,17 @@ Q7 = Question(
 
 #: The model written answer of question 8, shown by q8.solution() once the learner wrote theirs.
 MODEL_ANSWER = (
-    "Report 61.2 million impressions for Martinez PLC's 1,095 posts of the year. Summed as they stand, the five "
-    "files give 125.6 million, twice the truth, because each export ends with a totals row that already adds up "
-    "its posts; that is the number that would have misled you most. Without the totals rows, the 1,134 post rows "
-    "still add up to 62.8 million, 2.5% too many: each file glues two overlapping exports together, so 39 posts "
-    "appear twice, and only each post's later snapshot counts. The duplicates do not inflate every platform "
-    "alike: instagram's impressions are overstated by 3.0%, youtube's not at all, so a platform comparison made "
-    "on the raw files flatters instagram. A tool that reads '12,345' as missing would have kept 0.05% of the "
-    "impressions, the tools' words split one format into several (Photo and Image, Status and Text), and times "
-    "read as UTC would put the busiest posting hour at 10:00 instead of 16:00 UTC, because every file but X's "
-    "is on Chicago time. Before trusting a total, count the rows and the distinct ids, check that every value "
-    "parsed, and read each file's description line."
+    "Report 24.5 million impressions for Guerra Inc's 1,584 posts of the year. Summed as they stand, the five "
+    "files give 50.1 million, twice the truth, because each export ends with a totals row that already adds "
+    "up its posts; that is the number that would have misled you most. Without the totals rows, the 1,638 "
+    "post rows still add up to 25.1 million, 2.5% too many: each file glues two overlapping exports together, "
+    "so 54 posts appear twice, and only each post's later snapshot counts. The duplicates do not inflate "
+    "every platform alike: x's impressions are overstated by 4.9%, linkedin's by 0.2%, so a platform "
+    "comparison made on the raw files flatters x. A tool that reads '12,345' as missing would have kept 0.5% "
+    "of the impressions, the tools' words split one format into several (Photo and Image, Status and Text), "
+    "and times read as UTC would put the busiest posting hour at 12:00 instead of 18:00 UTC, because every "
+    "file but X's is on Denver time. Before trusting a total, count the rows and the distinct ids, check that "
+    "every value parsed, and read each file's description line."
 )
 
 Q8 = Question(
@@ -520,6 +556,12 @@ Q8 = Question(
               "overstated = as_exported / after - 1\n"
               "most_overstated = overstated.idxmax()\n"
               "overstated_by = overstated.max()"),
+    steps=(
+        Step("dedupe", teaches="compare the files with the clean table, one row per post",
+             message="every platform comes out at 0: your clean table still holds the posts exported twice. Compare "
+                     "the files with your table of one row per post (question 4)",
+             answer=lambda ds: overstated_cards(ds, dedupe=False)),
+    ),
     mistakes=(
         Mistake("percentage",
                 "your overstatement is a percentage (x 100); give a fraction such as 0.03",

@@ -27,6 +27,11 @@ ABROAD_SHARE, ABROAD_HOME = 0.04, (0.15, 0.40)
 #: so that its cost per engagement is the marketplace's lowest; only the bought-followers screen catches it.
 CHEAP_CHEATER = {"real_followers": (10_000, 60_000), "bought_share": (0.45, 0.65), "extra_likes": (3.5, 5.0),
                  "price_factor": (0.3, 0.45)}
+#: In CHEAP_PER_FOLLOWER of the worlds it also undercuts the market per 1,000 followers (CHEAP_CHEATER's price);
+#: in the others it asks a near-market price per follower and bought more likes (FAIR_PRICED_CHEATER), so its
+#: engagements are still the cheapest but the marketplace's CPM pick is an honest creator, good or poor value.
+CHEAP_PER_FOLLOWER = 0.5
+FAIR_PRICED_CHEATER = {"extra_likes": (7.0, 10.0), "price_factor": (0.65, 0.85)}
 
 
 def cheap_cheater_row(seed: int, n: int) -> int:
@@ -39,9 +44,16 @@ def cheap_cheater_id(seed: int, n: int) -> str:
     return str(make_ids("I", np.array([cheap_cheater_row(seed, n) + 1]), id_width(n, 5))[0])
 
 
-def make_influencers(n: int, pools: Pools, rng: np.random.Generator,
-                     cheap: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``n`` influencers; returns ``(influencers, labels)``; ``cheap`` is the row of the cheap cheater.
+def cheap_cheater_per_follower(seed: int) -> bool:
+    """Whether the world's cheap cheater also undercuts the market per 1,000 followers (CHEAP_PER_FOLLOWER of
+    the worlds), from its own addressed seed."""
+    return bool(child_rng(seed, "influencers", 2).random() < CHEAP_PER_FOLLOWER)
+
+
+def make_influencers(n: int, pools: Pools, rng: np.random.Generator, cheap: int | None = None,
+                     cheap_per_follower: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``n`` influencers; returns ``(influencers, labels)``; ``cheap`` is the row of the cheap cheater, who
+    undercuts the market per follower too when ``cheap_per_follower`` (else FAIR_PRICED_CHEATER).
 
     Engagement follows the real audience. A cheater's displayed followers
     include a bought share (10-70%); most cheaters bought likes too, which
@@ -67,8 +79,9 @@ def make_influencers(n: int, pools: Pools, rng: np.random.Generator,
         real[cheap] = int(rng.integers(*CHEAP_CHEATER["real_followers"]))
         bought[cheap] = True
         fraction[cheap] = rng.uniform(*CHEAP_CHEATER["bought_share"])
-        extra_likes[cheap] = rng.uniform(*CHEAP_CHEATER["extra_likes"])
-        price_factor[cheap] = rng.uniform(*CHEAP_CHEATER["price_factor"])
+        style = CHEAP_CHEATER if cheap_per_follower else FAIR_PRICED_CHEATER
+        extra_likes[cheap] = rng.uniform(*style["extra_likes"])
+        price_factor[cheap] = rng.uniform(*style["price_factor"])
     displayed = np.round(real / (1 - fraction)).astype(np.int64)
     bounds, rates = zip(*cal.INFLUENCER_ER)
     er = np.array(rates)[np.searchsorted(bounds, real)] * np.array([cal.INFLUENCER_PLATFORM_ER[p] for p in platform])

@@ -34,7 +34,7 @@ from .detect import detectability
 from .effects import Effects, draw_effects
 from .followers import FollowerEvents, make_followers_daily, plan_follower_events, plant_small_account, post_activity
 from .ids import id_width
-from .influencers import cheap_cheater_id, cheap_cheater_row, make_influencers
+from .influencers import cheap_cheater_id, cheap_cheater_per_follower, cheap_cheater_row, make_influencers
 from .money import make_fx_rates
 from .pools import Pools, check_locale, get_pools
 from .post_daily import make_post_daily
@@ -150,7 +150,8 @@ def world_tables(plan: WorldPlan) -> tuple[dict[str, pd.DataFrame], pd.DataFrame
 def world_influencers(plan: WorldPlan) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The influencers table and its labels (world-wide, from the influencers stream)."""
     n = plan.scale.n_influencers
-    return make_influencers(n, plan.pools, child_rng(plan.seed, "influencers"), cheap_cheater_row(plan.seed, n))
+    return make_influencers(n, plan.pools, child_rng(plan.seed, "influencers"), cheap_cheater_row(plan.seed, n),
+                            cheap_cheater_per_follower(plan.seed))
 
 
 def public(name: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -199,8 +200,10 @@ def world_truth_from_counts(plan: WorldPlan, counts: dict[str, int], bought_foll
         "viral_posts": int(counts["viral_posts"]),
         "bought_followers": int(bought_followers),
         "cheap_cheater": {"influencer_id": cheap_cheater_id(plan.seed, scale.n_influencers),
+                          "cheap_per_follower": cheap_cheater_per_follower(plan.seed),
                           "about": "an instagram creator who bought followers and likes and prices low: the lowest "
-                                   "cost per engagement unless the bought-followers screen removes it"},
+                                   "cost per engagement unless the bought-followers screen removes it; when "
+                                   "cheap_per_follower, the marketplace's cheapest per 1,000 followers too"},
         "calibration": {
             "er_impressions_median": dict(cal.ER_IMPRESSIONS),
             "er_followers_range": {p: list(r) for p, r in cal.ER_FOLLOWERS_RANGE.items()},
