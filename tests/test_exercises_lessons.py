@@ -68,11 +68,6 @@ KNOWN_WEAK: dict[str, str] = {
 #: Questions whose text teaches a step but declare none yet (``"NN.qK"`` -> the steps to declare; "mistake x" is
 #: an existing mistake that is the dropped step: make it a Step, same id). Strict too.
 KNOWN_UNDECLARED: dict[str, str] = {
-    "12.q2": "the platform's typical post as yardstick (mistake raw-rate)",
-    "12.q3": "the platform's typical post as yardstick (mistake raw-median)",
-    "12.q4": "the local clock (mistake utc), MIN_SHARE (mistake thin-hours), the account baseline (mistake raw-er)",
-    "12.q5": "MIN_POSTS (to write), the account baseline (mistake raw-er)",
-    "12.q6": "the smoothing and the FLOOR of notebook 07 (to write)",
 }
 
 #: Rows whose targeted message names a label of the expected answer (a choice the learner should have made),

@@ -31,7 +31,8 @@ class BarChart:
     proportional to its value (not so on a log axis, where it depends on where the axis starts), and each
     bar is one number (error bars would add the spread of the posts behind it, which no question asks for).
 
-    ``expected`` is a Series label -> bar height (from the data).
+    ``expected`` is a Series label -> bar height (from the data), or a list of them when the question accepts
+    several fair methods (the reference's own first): the bars must be one of them.
     """
 
     describe: str = "topic"
@@ -39,7 +40,7 @@ class BarChart:
     #: Bars of height 0 draw nothing, so the reader never sees them: expected zeros may be absent.
     ignore_zero: bool = False
 
-    def compare(self, answer, expected: pd.Series) -> None:
+    def compare(self, answer, expected) -> None:
         answer = bar_chart(answer)
         if answer.get("kind") != KIND:
             got = answer.get("kind")
@@ -48,11 +49,16 @@ class BarChart:
         if len(set(map(norm_text, labels))) != len(labels):
             raise Mismatch(f"some {self.describe}s have several bars; draw one bar per {self.describe} "
                            "(no hue, errorbar=None)")
-        try:
-            SeriesMatch(self.rtol, ignore_zero=self.ignore_zero).compare(
-                pd.Series(values, index=labels, dtype="float64"), expected)
-        except Mismatch as e:
-            raise Mismatch(f"bar heights: {e}") from None
+        bars = pd.Series(values, index=labels, dtype="float64")
+        problems = []
+        for heights in expected if isinstance(expected, list) else [expected]:
+            try:
+                SeriesMatch(self.rtol, ignore_zero=self.ignore_zero).compare(bars, heights)
+                break
+            except Mismatch as e:
+                problems.append(e)
+        else:
+            raise Mismatch(f"bar heights: {problems[0]}") from None
         if answer.get("error_bars"):
             raise Mismatch(f"the bars are right, but they carry error bars: each bar is one number for a manager to "
                            f"read, so draw one plain bar per {self.describe} (errorbar=None)")
@@ -68,7 +74,9 @@ class BarChart:
             raise Mismatch(f"the bars are right; the value axis (the {axis} axis) has no label: say what the bar "
                            f"heights measure (ax.set_{axis}label)")
 
-    def answers(self, expected: pd.Series) -> list:
+    def answers(self, expected) -> list:
+        """The chart of the reference's own bars (the first accepted method's)."""
+        expected = expected[0] if isinstance(expected, list) else expected
         return [{"kind": KIND, "labels": list(map(str, expected.index)), "values": [float(v) for v in expected],
                  "value_scale": "linear", "error_bars": 0, "title": "chart", "xlabel": self.describe,
                  "ylabel": "value"}]

@@ -596,3 +596,61 @@ class Flags:
     def answers(self, expected) -> list:
         """The answer that flags exactly the labels that must be flagged."""
         return [sorted(expected[0])]
+
+
+@dataclass(frozen=True)
+class MethodCard:
+    """An insight card that every accepted method may answer: its label(s), its evidence number and its size.
+
+    Where a question lets the learner choose among fair methods ("the yardstick you judge fair"), ``expected``
+    is a list of cards, one per accepted method, the reference's own first; each card is ``(accepted labels,
+    value per label, size per label)``. A card names one label (a platform) or several (a format and a topic:
+    then its labels are tuples and its Series are indexed by them). The answer ``(*labels, evidence, size)`` is
+    right when one method accepts the label and gives that evidence and that size; a wrong answer is told the
+    first thing no method accepts (the label, then the evidence, then the size), never a method's number.
+    """
+
+    describe: tuple[str, ...] = ("platform",)
+    rtol: float = 1e-4
+    size_name: str = "sample size"
+
+    def compare(self, answer, expected: list) -> None:
+        k = len(self.describe)
+        if not isinstance(answer, (tuple, list)) or len(answer) != k + 2:
+            raise Mismatch(f"expected {k + 2} answers (the {' and the '.join(self.describe)}, the evidence number and "
+                           f"the {self.size_name})")
+        labels = answer[:k]
+        for name, label in zip(self.describe, labels):
+            if not isinstance(label, str):
+                raise Mismatch(f"expected a text answer ({name}), got {type(label).__name__} {fmt(label)}")
+        key = tuple(norm_text(label) for label in labels)
+        # (value per label, size per label, the label as the card holds it) of each method that accepts the label
+        methods = [(values, sizes, self.keys(values)[key]) for accepted, values, sizes in expected
+                   if key in {self.norm(a) for a in accepted} and key in self.keys(values)]
+        if not methods:
+            raise Mismatch(f"{', '.join(map(fmt, labels))} is not the right {' and '.join(self.describe)}")
+        for position, part, comparison in ((0, "evidence", Scalar(self.rtol)),
+                                           (1, self.size_name, Scalar(0.0, 0.5, percent=False))):
+            passing, problem = [], None
+            for method in methods:
+                try:
+                    comparison.compare(answer[k + position], method[position][method[2]])
+                    passing.append(method)
+                except Mismatch as e:
+                    problem = problem or e
+            if not passing:
+                raise Mismatch(f"{part}: {problem}")
+            methods = passing
+
+    def norm(self, label) -> tuple:
+        return tuple(norm_text(x) for x in (label if isinstance(label, tuple) else (label,)))
+
+    def keys(self, values: pd.Series) -> dict:
+        """Normalised label -> the label as the Series holds it."""
+        return {self.norm(label): label for label in values.index}
+
+    def answers(self, expected: list) -> list:
+        """Every answer the reference's own method accepts, as a learner would give it."""
+        accepted, values, sizes = expected[0]
+        return [(*(label if isinstance(label, tuple) else (label,)), float(values[label]), int(sizes[label]))
+                for label in sorted(accepted, key=str) if label in values.index]
