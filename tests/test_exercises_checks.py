@@ -5,7 +5,9 @@ test_exercises_nbgrader.py for those; typical mistakes and dropped steps are tes
 import copy
 import dataclasses
 import functools
+import json
 import re
+from pathlib import Path
 
 import matplotlib
 import matplotlib.pyplot as plt
@@ -53,12 +55,24 @@ def worlds(world_cache):
     return world_cache.many(SEEDS, "tiny")
 
 
+@functools.cache
+def notebook_imports(name: str) -> str:
+    """The import lines of the solution notebook ``name`` (its setup cell), so a snippet sees what the notebook's
+    kernel sees (``np``, ``ticker``...)."""
+    nb = json.loads((Path(__file__).resolve().parents[1] / "solutions" / f"{name}.ipynb").read_text())
+    lines = [line for cell in nb["cells"] if cell["cell_type"] == "code"
+             for line in "".join(cell["source"]).splitlines() if line.startswith(("import ", "from "))]
+    return "\n".join(lines)
+
+
 def solved_namespace(exercise, ds) -> dict:
     """Run every question's solution snippet in order, as a learner working down the notebook would."""
     module = __import__(f"sandbox.exercises.ex{exercise.name}", fromlist=["EXERCISE"])
     matplotlib.use("Agg")
     plt.close("all")  # a chart answer draws on the current figure: start each notebook on a fresh one
-    ns = {"ds": ds, "pd": pd, "plt": plt, "sns": sns, "ex": module}
+    ns = {}
+    exec(notebook_imports(exercise.name), ns)
+    ns.update({"ds": ds, "pd": pd, "plt": plt, "sns": sns, "ex": module})
     for q in exercise.questions:
         exec(q.solution, ns)
         plt.close("all")  # a kernel closes the figures after each cell: the next chart starts on a fresh one
