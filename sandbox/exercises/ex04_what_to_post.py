@@ -16,6 +16,7 @@ In the notebook: ``q1, ..., q8 = ex.setup(globals())``.
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from .. import analysis as an
@@ -80,8 +81,10 @@ def pooled_card(ds) -> tuple:
 
 
 def topic_chart(ds, how: str = "median", column: str = "rel_er") -> pd.Series:
-    """The bar heights of the topic chart: ``how`` of ``column`` per topic."""
-    return rated(ds).groupby("topic")[column].agg(how)
+    """The bar heights of the topic chart: ``how`` of ``column`` per topic, over the finite values, as seaborn draws
+    them (a post of an account whose median ER is 0 has an infinite rel_er, which seaborn leaves out)."""
+    posts = rated(ds)
+    return posts[column].where(np.isfinite(posts[column])).groupby(posts["topic"]).agg(how)
 
 
 def hashtag_rel(ds, how: str = "median", column: str = "rel_er") -> pd.Series:
