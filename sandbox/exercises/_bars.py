@@ -26,7 +26,8 @@ def bar_chart(value):
     if not is_axes(value):
         return {"kind": type(value).__name__}
     ax = value
-    bars = [p for p in ax.patches if p.get_visible() and p.get_width() and p.get_height()]
+    visible = [p for p in ax.patches if p.get_visible()]
+    bars = [p for p in visible if p.get_width() and p.get_height()]
     out = {"kind": KIND if bars else "chart without bars", "labels": [], "values": [],
            "title": ax.get_title(), "xlabel": ax.get_xlabel(), "ylabel": ax.get_ylabel()}
     if not bars:
@@ -34,9 +35,8 @@ def bar_chart(value):
     widths = {round(abs(p.get_width()), 9) for p in bars}
     vertical = len(widths) == 1  # categorical bars all have the same width; horizontal ones the same height
     # a bar of value 0 is a bar too (an hour whose one post had no engagement): of no length along the value axis
-    zero = [p for p in ax.patches if p.get_visible() and p not in bars
-            and (p.get_width() and p.get_height() == 0 if vertical else p.get_height() and p.get_width() == 0)]
-    bars = [p for p in ax.patches if p in bars or p in zero]  # in the order they were drawn
+    across = "get_width" if vertical else "get_height"
+    bars = [p for p in visible if getattr(p, across)()]  # in the order they were drawn, zero-length ones included
     ticks = np.asarray(ax.get_xticks() if vertical else ax.get_yticks(), dtype=float)
     names = [t.get_text() for t in (ax.get_xticklabels() if vertical else ax.get_yticklabels())]
     # bars drawn at their own numbers (plt.bar(hours, ...), barplot(native_scale=True)) sit on a numeric
