@@ -99,12 +99,12 @@ def test_release_refuses_what_only_an_author_can_fix_and_writes_nothing(tmp_path
          lambda nb: nb.cells.remove(cell(nb, "q4")))  # a question without its test cell
     layout.docs.write_text(DOCS_ROW.sub(lambda row: "" if row.group("name") == "01_first_look" else row.group(0),
                                         layout.docs.read_text()))
-    shutil.copy(layout.solutions / "01_first_look.ipynb", layout.solutions / "13_toy.ipynb")
+    shutil.copy(layout.solutions / "01_first_look.ipynb", layout.solutions / "99_unregistered.ipynb")
     before = files(tmp_path)
     with pytest.raises(ReleaseError) as refused:
         apply(layout)
     said = str(refused.value)
     assert "q4: no answer cell `q4_answer` or test cell `q4`" in said
-    assert "no exercise for notebook '13_toy'" in said and "sandbox.exercises.NOTEBOOKS" in said
+    assert "no exercise for notebook '99_unregistered'" in said and "sandbox.exercises.NOTEBOOKS" in said
     assert "no row for 01_first_look.ipynb" in said
     assert files(tmp_path) == before
