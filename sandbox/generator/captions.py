@@ -65,16 +65,16 @@ def _hashtags(noun, industry_code, topic_code, n_tags, pools: Pools, year: int, 
             groups.append((ids, bias))
     width = max(len(ids) for ids, _ in groups)
     table = np.array([ids + [-1] * (width - len(ids)) for ids, _ in groups])
-    biases = np.array([bias + [np.inf] * (width - len(bias)) for _, bias in groups])
+    biases = np.array([bias + [np.inf] * (width - len(bias)) for _, bias in groups], dtype=np.float32)
     combo = industry_code * len(TOPICS) + topic_code
     noun_id = np.array([index[t] for t in pools.noun_tags])[noun]
     cand = table[combo]
-    key = rng.random(cand.shape, dtype=np.float32) + biases[combo].astype(np.float32)
+    key = rng.random(cand.shape, dtype=np.float32) + biases[combo]
     key[cand == noun_id[:, None]] = np.inf  # the noun's own tag may come first, never twice
     cand = np.take_along_axis(cand, np.argsort(key, axis=1), axis=1)
     first = rng.random(len(noun)) < NOUN_TAG_SHARE
     cand = np.where(first[:, None], np.c_[noun_id, cand[:, :-1]], cand)
-    if len(noun) and (n_tags > (np.sort(key, axis=1) < np.inf).sum(axis=1) + first).any():
+    if len(noun) and (n_tags > (key < np.inf).sum(axis=1) + first).any():
         raise ValueError("more hashtags asked than the locale's tag lists offer")
     # each post's first n_tags candidates, joined in Arrow (no Python string per tag)
     tag_ids = cand[np.arange(cand.shape[1]) < n_tags[:, None]]
