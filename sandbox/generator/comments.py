@@ -18,6 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import _calibration as cal
 from .._scales import Scale
@@ -59,6 +61,65 @@ BOT_DELAY_MINUTES = 4.0      # bots comment within minutes
 def _emoji_suffixes(emoji: np.ndarray, low: int, high: int) -> np.ndarray:
     """' 😍', ' 😍😍'...: every emoji repeated ``low`` to ``high`` times, after a space."""
     return np.array([" " + e * r for e in emoji for r in range(low, high + 1)], dtype=object)
+
+
+class Segments:
+    """Texts made of segments, in SEGMENTS order; each segment of each row is an index into that segment's
+    strings (-1: none), so the texts are joined in Arrow once, never built as Python strings row by row.
+
+    ``body`` is the body segment's strings after an empty one, and where each pool starts in them (``start``,
+    see :func:`_comment_texts`); other segments' strings are added with :meth:`put`."""
+
+    SEGMENTS = ("mention", "openers", "body", "alone", "closers", "emoji", "spam")
+
+    def __init__(self, n: int, body: tuple[pa.Array, dict]):
+        self.index = {segment: np.full(n, -1, dtype=np.int64) for segment in self.SEGMENTS}
+        self.strings = {segment: [] for segment in self.SEGMENTS}
+        self.body_strings, self.start = body
+
+    @property
+    def body(self) -> np.ndarray:
+        return self.index["body"]
+
+    def put(self, segment: str, mask: np.ndarray, strings: np.ndarray, picked: np.ndarray) -> None:
+        """Rows ``mask`` take ``strings[picked]`` (one pick per row of the mask) as their ``segment``."""
+        self.index[segment][mask] = sum(len(s) for s in self.strings[segment]) + picked
+        self.strings[segment].append(strings)
+
+    def joined(self) -> pa.Array:
+        """The texts, as an Arrow large_string array."""
+        parts = []
+        for segment, index in self.index.items():
+            if segment == "body":
+                strings = self.body_strings
+            elif (index >= 0).any():
+                strings = pa.array(np.concatenate([[""], *self.strings[segment]]), pa.large_string())
+            else:
+                continue
+            parts.append(strings.take(index + 1))
+        return pc.binary_join_element_wise(*parts, pa.scalar("", pa.large_string()))
+
+
+_COMMENT_TEXTS: dict[int, tuple] = {}
+
+
+def _comment_texts(pools: Pools) -> tuple[pa.Array, dict]:
+    """Every comment body of ``pools`` as one Arrow array, after an empty string: each rendered pool in every
+    style, then each stock table; and where each starts after the empty string (``("pool", variety, kind)``,
+    ``("stock", variety, sentiment)``), so a body is ``start + RenderedPool.pick_index`` or ``start + style *
+    columns + column``. Made once per process and pools."""
+    cached = _COMMENT_TEXTS.get(id(pools))
+    if cached is None or cached[0] is not pools:
+        chunks, start, size = [], {}, 0
+        for v in pools.comments:
+            for key, table in [(("pool", v, kind), pool.styles) for kind, pool in pools.comments[v].items()] + \
+                              [(("stock", v, name), table) for name, table in pools.stock[v].items()]:
+                start[key] = size
+                chunks.append(table.reshape(-1))
+                size += table.size
+        cached = _COMMENT_TEXTS[id(pools)] = (pools, pa.array(np.concatenate([[""], *chunks]), pa.large_string()),
+                                              start)
+    return cached[1], cached[2]
 
 
 def _rank(groups: np.ndarray) -> np.ndarray:
@@ -146,38 +207,43 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
     style = draw_rows(np.array(STYLE_WEIGHTS), sentiment, rng)
     style = np.where(is_bot, 0, style)  # spam is written with care
     variety = variety_of(hidden["country"], pools, len(posts))[post_row]
-    text = np.empty(n, dtype=object)
+    # A comment is segments joined: an @mention, an opener, its body (or emoji alone), a closer, emoji, spam;
+    # each drawn as an index into that segment's strings and joined in Arrow, with no Python string per comment.
+    text = Segments(n, body=_comment_texts(pools))
     for v in pools.comments:
         here = variety == v
         for kind in ("negative", "neutral", "positive", "crisis", "bot"):
             mask = (kinds == kind) & ~stock & here
-            text[mask] = pools.comments[v][kind].pick(noun[mask], rng, style[mask])
+            text.body[mask] = text.start["pool", v, kind] + pools.comments[v][kind].pick_index(noun[mask], rng, style[mask])
         for s, name in enumerate(SENTIMENTS):
             mask = stock & (sentiment == s) & here
             table = pools.stock[v][name]
-            text[mask] = table[style[mask], rng.integers(0, table.shape[1], int(mask.sum()))]
+            text.body[mask] = (text.start["stock", v, name] + style[mask] * table.shape[1]
+                               + rng.integers(0, table.shape[1], int(mask.sum())))
     # people add a word before or after, in their own casual style
     for part, share, sep in (("openers", OPENER_SHARE, " "), ("closers", CLOSER_SHARE, "")):
         for s, name in enumerate(SENTIMENTS):
             mask = ~is_bot & (sentiment == s) & np.isin(style, CASUAL_STYLES) & (rng.random(n) < share)
             words = pools.parts[part][name]
-            picked = words[rng.integers(0, len(words), int(mask.sum()))]
-            text[mask] = picked + sep + text[mask] if part == "openers" else text[mask] + picked
+            text.put(part, mask, words + sep, rng.integers(0, len(words), int(mask.sum())))
     for s, name in enumerate(SENTIMENTS):
         mask = ~is_bot & (sentiment == s) & (rng.random(n) < EMOJI_SHARE[s])
         suffix = _emoji_suffixes(pools.emoji[name], 1, 3)
-        text[mask] = text[mask] + suffix[rng.integers(0, len(suffix), int(mask.sum()))]
+        text.put("emoji", mask, suffix, rng.integers(0, len(suffix), int(mask.sum())))
         alone = ~is_bot & (sentiment == s) & (kinds != "crisis") & (rng.random(n) < EMOJI_ONLY_SHARE[s])
-        text[alone] = suffix[rng.integers(0, len(suffix), int(alone.sum()))].astype(str)
-        text[alone] = np.char.lstrip(text[alone].astype(str)).astype(object)
+        for segment in ("openers", "body", "closers", "emoji"):
+            text.index[segment][alone] = -1
+        text.put("alone", alone, np.char.lstrip(suffix.astype(str)).astype(object),
+                 rng.integers(0, len(suffix), int(alone.sum())))
     n_bots = int(is_bot.sum())
     spam = _emoji_suffixes(pools.emoji["positive"], 2, 4)
-    text[is_bot] = text[is_bot] + spam[rng.integers(0, len(spam), n_bots)]
+    text.put("spam", is_bot, spam, rng.integers(0, len(spam), n_bots))
 
     at = "@" + pools.user_handles  # a few thousand strings: prefix them once
     handles = at[rng.integers(0, len(at), n)]
     mention = ~is_bot & (rng.random(n) < MENTION_SHARE)
-    text[mention] = (at + " ")[rng.integers(0, len(at), int(mention.sum()))] + text[mention]
+    text.put("mention", mention, at + " ", rng.integers(0, len(at), int(mention.sum())))
+    text = text.joined()
     bot_accounts = at[rng.integers(0, len(at), max(1, n_bots // COMMENTS_PER_BOT))]
     bot_accounts = bot_accounts + rng.integers(10, 100, len(bot_accounts)).astype(str)
     handles[is_bot] = bot_accounts[rng.integers(0, len(bot_accounts), n_bots)]
@@ -210,7 +276,7 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
     reply_delay = np.round(rng.lognormal(np.log(REPLY_DELAY_HOURS * 3600), 0.8, m)).astype("timedelta64[s]")
 
     post_row = np.r_[post_row, post_row[src]]
-    text = np.r_[text, reply_text]
+    text = pa.concat_arrays([text, pa.array(reply_text, pa.large_string())])
     handles = np.r_[handles, "@" + np.char.lstrip(hidden["account_handle"][post_row[n:]].astype(str), "@").astype(object)]
     created = np.r_[created, np.minimum(created[src] + reply_delay, end)]
     likes = np.r_[likes, rng.poisson(0.5, m)]
@@ -233,15 +299,16 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
         raid_posted = posts["posted_at"].dt.tz_localize(None).to_numpy()[raid_rows].astype("datetime64[s]")
         raid_delay = np.round(rng.lognormal(np.log(RAID_DELAY_MINUTES * 60), 0.5, r)).astype("timedelta64[s]")
         post_row = np.r_[post_row, raid_rows]
-        text = np.r_[text, raid_text]
+        text = pa.concat_arrays([text, pa.array(raid_text, pa.large_string())])
         handles = np.r_[handles, bots[rng.integers(0, len(bots), r)]]
         created = np.r_[created, np.minimum(raid_posted + raid_delay, end)]
         likes = np.r_[likes, rng.poisson(0.2, r)]
         sentiment = np.r_[sentiment, np.zeros(r, dtype=sentiment.dtype)]
         is_bot = np.r_[is_bot, np.ones(r, dtype=bool)]
     order = np.lexsort((np.arange(len(post_row)), created, post_row))  # time order within each post
-    post_row, text, handles, created, likes, sentiment, is_bot = (
-        a[order] for a in (post_row, text, handles, created, likes, sentiment, is_bot))
+    post_row, handles, created, likes, sentiment, is_bot = (
+        a[order] for a in (post_row, handles, created, likes, sentiment, is_bot))
+    text = text.take(order)
 
     numbers = hidden["post_number"][post_row] * 100 + _rank(post_row) + 1
     ids = make_ids("C", numbers, comment_id_width)
@@ -250,7 +317,7 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
         "post_id": take_str(posts["post_id"], post_row),
         "created_at": pd.DatetimeIndex(created.astype("datetime64[us]")).tz_localize("UTC"),
         "author_handle": str_array(handles),
-        "text": str_array(text),
+        "text": pd.array(text, dtype="str"),
         "likes": likes,
     })
     labels = pd.DataFrame({
