@@ -19,7 +19,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from .. import _calibration as cal
 from .._scales import Scale
@@ -28,6 +27,7 @@ from .ids import make_ids, str_array, take_str
 from .captions import variety_of
 from .pools import SENTIMENTS, Pools
 from .posts import Crisis, _draw_rows as draw_rows
+from .segments import Segments, pooled
 
 #: comment_labels.sentiment: its categorical dtype, and the code of each of SENTIMENTS in it
 SENTIMENT_DTYPE = TRUTH_TABLES["comment_labels"].column("sentiment").dtype
@@ -63,63 +63,19 @@ def _emoji_suffixes(emoji: np.ndarray, low: int, high: int) -> np.ndarray:
     return np.array([" " + e * r for e in emoji for r in range(low, high + 1)], dtype=object)
 
 
-class Segments:
-    """Texts made of segments, in SEGMENTS order; each segment of each row is an index into that segment's
-    strings (-1: none), so the texts are joined in Arrow once, never built as Python strings row by row.
-
-    ``body`` is the body segment's strings after an empty one, and where each pool starts in them (``start``,
-    see :func:`_comment_texts`); other segments' strings are added with :meth:`put`."""
-
-    SEGMENTS = ("mention", "openers", "body", "alone", "closers", "emoji", "spam")
-
-    def __init__(self, n: int, body: tuple[pa.Array, dict]):
-        self.index = {segment: np.full(n, -1, dtype=np.int64) for segment in self.SEGMENTS}
-        self.strings = {segment: [] for segment in self.SEGMENTS}
-        self.body_strings, self.start = body
-
-    @property
-    def body(self) -> np.ndarray:
-        return self.index["body"]
-
-    def put(self, segment: str, mask: np.ndarray, strings: np.ndarray, picked: np.ndarray) -> None:
-        """Rows ``mask`` take ``strings[picked]`` (one pick per row of the mask) as their ``segment``."""
-        self.index[segment][mask] = sum(len(s) for s in self.strings[segment]) + picked
-        self.strings[segment].append(strings)
-
-    def joined(self) -> pa.Array:
-        """The texts, as an Arrow large_string array."""
-        parts = []
-        for segment, index in self.index.items():
-            if segment == "body":
-                strings = self.body_strings
-            elif (index >= 0).any():
-                strings = pa.array(np.concatenate([[""], *self.strings[segment]]), pa.large_string())
-            else:
-                continue
-            parts.append(strings.take(index + 1))
-        return pc.binary_join_element_wise(*parts, pa.scalar("", pa.large_string()))
+#: A comment's segments, in the order they are joined (see :class:`~sandbox.generator.segments.Segments`).
+COMMENT_SEGMENTS = ("mention", "openers", "body", "alone", "closers", "emoji", "spam")
 
 
-_COMMENT_TEXTS: dict[int, tuple] = {}
-
-
-def _comment_texts(pools: Pools) -> tuple[pa.Array, dict]:
-    """Every comment body of ``pools`` as one Arrow array, after an empty string: each rendered pool in every
-    style, then each stock table; and where each starts after the empty string (``("pool", variety, kind)``,
-    ``("stock", variety, sentiment)``), so a body is ``start + RenderedPool.pick_index`` or ``start + style *
-    columns + column``. Made once per process and pools."""
-    cached = _COMMENT_TEXTS.get(id(pools))
-    if cached is None or cached[0] is not pools:
-        chunks, start, size = [], {}, 0
-        for v in pools.comments:
-            for key, table in [(("pool", v, kind), pool.styles) for kind, pool in pools.comments[v].items()] + \
-                              [(("stock", v, name), table) for name, table in pools.stock[v].items()]:
-                start[key] = size
-                chunks.append(table.reshape(-1))
-                size += table.size
-        cached = _COMMENT_TEXTS[id(pools)] = (pools, pa.array(np.concatenate([[""], *chunks]), pa.large_string()),
-                                              start)
-    return cached[1], cached[2]
+def _comment_bodies(pools: Pools) -> tuple[pa.Array, dict]:
+    """Every comment body of ``pools`` (each rendered pool in every style, each stock table) in one Arrow
+    array, and where each starts: ``("pool", variety, kind)``, ``("stock", variety, sentiment)`` (see
+    :func:`~sandbox.generator.segments.pooled`)."""
+    tables = {}
+    for v in pools.comments:
+        tables.update({("pool", v, kind): pool.styles for kind, pool in pools.comments[v].items()})
+        tables.update({("stock", v, name): table for name, table in pools.stock[v].items()})
+    return pooled(pools, "comments", tables)
 
 
 def _rank(groups: np.ndarray) -> np.ndarray:
@@ -209,17 +165,19 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
     variety = variety_of(hidden["country"], pools, len(posts))[post_row]
     # A comment is segments joined: an @mention, an opener, its body (or emoji alone), a closer, emoji, spam;
     # each drawn as an index into that segment's strings and joined in Arrow, with no Python string per comment.
-    text = Segments(n, body=_comment_texts(pools))
+    bodies, start = _comment_bodies(pools)
+    text = Segments(n, COMMENT_SEGMENTS, fixed={"body": bodies})
+    body = text.index["body"]
     for v in pools.comments:
         here = variety == v
         for kind in ("negative", "neutral", "positive", "crisis", "bot"):
             mask = (kinds == kind) & ~stock & here
-            text.body[mask] = text.start["pool", v, kind] + pools.comments[v][kind].pick_index(noun[mask], rng, style[mask])
+            body[mask] = start["pool", v, kind] + pools.comments[v][kind].pick_index(noun[mask], rng, style[mask])
         for s, name in enumerate(SENTIMENTS):
             mask = stock & (sentiment == s) & here
             table = pools.stock[v][name]
-            text.body[mask] = (text.start["stock", v, name] + style[mask] * table.shape[1]
-                               + rng.integers(0, table.shape[1], int(mask.sum())))
+            body[mask] = start["stock", v, name] + style[mask] * table.shape[1] + rng.integers(0, table.shape[1],
+                                                                                             int(mask.sum()))
     # people add a word before or after, in their own casual style
     for part, share, sep in (("openers", OPENER_SHARE, " "), ("closers", CLOSER_SHARE, "")):
         for s, name in enumerate(SENTIMENTS):
@@ -231,8 +189,7 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
         suffix = _emoji_suffixes(pools.emoji[name], 1, 3)
         text.put("emoji", mask, suffix, rng.integers(0, len(suffix), int(mask.sum())))
         alone = ~is_bot & (sentiment == s) & (kinds != "crisis") & (rng.random(n) < EMOJI_ONLY_SHARE[s])
-        for segment in ("openers", "body", "closers", "emoji"):
-            text.index[segment][alone] = -1
+        text.clear(alone, ("openers", "body", "closers", "emoji"))
         text.put("alone", alone, np.char.lstrip(suffix.astype(str)).astype(object),
                  rng.integers(0, len(suffix), int(alone.sum())))
     n_bots = int(is_bot.sum())
