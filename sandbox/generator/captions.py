@@ -103,8 +103,8 @@ def make_post_text(topic_code: np.ndarray, fmt: np.ndarray, industry: np.ndarray
     noun = start[industry_code] + (rng.random(n) * count[industry_code]).astype(np.int64)
 
     # template, call to action and emoji: indexes into their strings, joined in Arrow (see segments)
-    templates, first = pooled(pools, "captions", {(v, t): pool.styles for v, by_topic in pools.captions.items()
-                                                  for t, pool in by_topic.items()})
+    templates, first = pooled(pools, "captions", lambda: {(v, t): pool.styles for v, by_topic in pools.captions.items()
+                                                          for t, pool in by_topic.items()})
     caption = Segments(n, ("template", "cta", "emoji"), fixed={"template": templates})
     variety = variety_of(country, pools, n)
     for v, by_topic in pools.captions.items():

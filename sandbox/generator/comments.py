@@ -71,10 +71,13 @@ def _comment_bodies(pools: Pools) -> tuple[pa.Array, dict]:
     """Every comment body of ``pools`` (each rendered pool in every style, each stock table) in one Arrow
     array, and where each starts: ``("pool", variety, kind)``, ``("stock", variety, sentiment)`` (see
     :func:`~sandbox.generator.segments.pooled`)."""
-    tables = {}
-    for v in pools.comments:
-        tables.update({("pool", v, kind): pool.styles for kind, pool in pools.comments[v].items()})
-        tables.update({("stock", v, name): table for name, table in pools.stock[v].items()})
+    def tables():
+        out = {}
+        for v in pools.comments:
+            out.update({("pool", v, kind): pool.styles for kind, pool in pools.comments[v].items()})
+            out.update({("stock", v, name): table for name, table in pools.stock[v].items()})
+        return out
+
     return pooled(pools, "comments", tables)
 
 
@@ -166,7 +169,8 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
     # A comment is segments joined: an @mention, an opener, its body (or emoji alone), a closer, emoji, spam;
     # each drawn as an index into that segment's strings and joined in Arrow, with no Python string per comment.
     bodies, start = _comment_bodies(pools)
-    text = Segments(n, COMMENT_SEGMENTS, fixed={"body": bodies})
+    mentions, _ = pooled(pools, "mentions", lambda: {"": "@" + pools.user_handles + " "})
+    text = Segments(n, COMMENT_SEGMENTS, fixed={"body": bodies, "mention": mentions})
     body = text.index["body"]
     for v in pools.comments:
         here = variety == v
@@ -199,7 +203,7 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
     at = "@" + pools.user_handles  # a few thousand strings: prefix them once
     handles = at[rng.integers(0, len(at), n)]
     mention = ~is_bot & (rng.random(n) < MENTION_SHARE)
-    text.put("mention", mention, at + " ", rng.integers(0, len(at), int(mention.sum())))
+    text.index["mention"][mention] = rng.integers(0, len(at), int(mention.sum()))  # "@handle " of the same pool
     text = text.joined()
     bot_accounts = at[rng.integers(0, len(at), max(1, n_bots // COMMENTS_PER_BOT))]
     bot_accounts = bot_accounts + rng.integers(10, 100, len(bot_accounts)).astype(str)

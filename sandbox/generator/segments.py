@@ -8,6 +8,8 @@ Arrow row by row (about 150 ns a string, the largest cost of building text colum
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -15,12 +17,14 @@ import pyarrow.compute as pc
 _POOLS: dict[tuple[int, str], tuple] = {}
 
 
-def pooled(owner, name: str, tables: dict) -> tuple[pa.Array, dict]:
-    """The strings of ``tables`` (key -> array of str, any shape) as one Arrow array after an empty string,
-    and where each table starts after the empty string, so ``start[key] + flat index`` indexes a string of
-    ``tables[key].reshape(-1)``. Made once per process for ``owner`` (e.g. a locale's Pools) and ``name``."""
+def pooled(owner, name: str, make_tables: Callable[[], dict]) -> tuple[pa.Array, dict]:
+    """The strings of the tables ``make_tables()`` returns (key -> array of str, any shape) as one Arrow array
+    after an empty string, and where each table starts after the empty string, so ``start[key] + flat index``
+    indexes a string of ``tables[key].reshape(-1)``. Made once per process for ``owner`` (e.g. a locale's
+    Pools) and ``name``."""
     cached = _POOLS.get((id(owner), name))
     if cached is None or cached[0] is not owner:
+        tables = make_tables()
         start, size = {}, 0
         for key, table in tables.items():
             start[key] = size
