@@ -75,7 +75,8 @@ def _hashtags(noun, industry_code, topic_code, n_tags, pools: Pools, year: int, 
     cand = table[combo]
     key = rng.random(cand.shape, dtype=np.float32) + biases[combo]
     key[cand == noun_id[:, None]] = np.inf  # the noun's own tag may come first, never twice
-    cand = np.take_along_axis(cand, np.argsort(key, axis=1), axis=1)
+    used = min(int(n_tags.max(initial=0)), width)  # only a post's first n_tags candidates are kept
+    cand = np.take_along_axis(cand, np.argsort(key, axis=1)[:, :used], axis=1)
     first = rng.random(len(noun)) < NOUN_TAG_SHARE
     cand = np.where(first[:, None], np.c_[noun_id, cand[:, :-1]], cand)
     if len(noun) and (n_tags > (key < np.inf).sum(axis=1) + first).any():
