@@ -357,7 +357,7 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
         "saves": o(saves),
         "link_clicks": o(link_clicks),
         "video_views": video_views[order],
-    })
+    }, copy=False)  # new arrays, not copied again
     labels = pd.DataFrame({"post_id": post_ids, "is_bot_spike": o(is_bot_spike), "is_viral": o(is_viral)})
     hidden = {"day": o(day), "acc": o(acc), "plat_code": o(plat_code), "in_crisis": o(in_crisis),
               "raid_comments": o(raid_comments), "world_acc": o(world_acc), "seconds": o(seconds),
