@@ -29,12 +29,11 @@ import os
 import shutil
 import subprocess
 import sys
-import tarfile
 import tempfile
 from collections import defaultdict
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from bench_dirty import ROOT, extract  # the baseline's package, from git archive
 
 #: Put first on the path of a traced run: logs "pid event cpu_seconds wall_seconds" lines to $SANDBOX_TRACE.
 TRACER = r'''
@@ -78,17 +77,6 @@ if _file:
             return spec
     sys.meta_path.insert(0, Finder())
 '''
-
-
-def extract(revision: str, into: Path) -> Path:
-    """The sandbox package of ``revision``, extracted under ``into``."""
-    into.mkdir(parents=True, exist_ok=True)
-    archive = into / "base.tar"
-    with open(archive, "wb") as f:
-        subprocess.run(["git", "-C", str(ROOT), "archive", revision, "sandbox"], stdout=f, check=True)
-    with tarfile.open(archive) as tar:
-        tar.extractall(into, filter="data")
-    return into
 
 
 def traced_run(code: Path, posts: int, jobs: int, seed: int, scratch: Path) -> dict[int, list]:
@@ -157,6 +145,7 @@ def main(argv=None) -> int:
         scratch = Path(tmp)
         (scratch / "tracer").mkdir()
         (scratch / "tracer" / "sitecustomize.py").write_text(TRACER)
+        (scratch / "base").mkdir()
         codes = {f"base ({args.base})": extract(args.base, scratch / "base"), "this checkout": ROOT}
         best: dict[tuple, dict] = {}
         for _ in range(args.runs):
