@@ -9,6 +9,7 @@ is rendered from it, so code and documentation cannot drift apart.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 PLATFORMS = ("instagram", "tiktok", "facebook", "x", "linkedin", "youtube")
 
@@ -76,7 +77,7 @@ class Column:
         if (self.kind == "category") != (self.categories is not None):
             raise ValueError(f"column {self.name!r}: categories go with kind 'category' only")
 
-    @property
+    @cached_property
     def dtype(self):
         """The pandas dtype of this column in memory."""
         if self.kind == "category":

@@ -180,16 +180,24 @@ def read_table(path: Path, table: Table | None, raw: bool = False) -> pd.DataFra
 
 
 def apply_schema(df: pd.DataFrame, table: Table) -> pd.DataFrame:
-    """Cast the columns of ``df`` to the dtypes of ``table`` (extra columns are kept)."""
-    out = {}
+    """Cast the columns of ``df`` to the dtypes of ``table`` (extra columns are kept).
+
+    The result never carries ``df.attrs``. When every column has its dtype already, the columns are
+    not copied (a block's tables are written straight after they are made)."""
+    out, changed = {}, False
     for col in df.columns:
+        out[col] = s = df[col]
         try:
             spec = table.column(col)
         except KeyError:
-            out[col] = df[col]
             continue
-        out[col] = cast_column(df[col], spec)
-    return pd.DataFrame(out)
+        out[col] = cast_column(s, spec)
+        changed = changed or out[col] is not s
+    if changed:
+        return pd.DataFrame(out)
+    same = df.copy(deep=False)
+    same.attrs = {}  # like a frame built anew: to_parquet would write the attrs into the file
+    return same
 
 
 def cast_column(s: pd.Series, spec) -> pd.Series:

@@ -102,6 +102,7 @@ def write_world(directory, seed: int = 0, scale="large", locale: str = DEFAULT_L
     """
     if isinstance(jobs, bool) or not isinstance(jobs, int) or jobs < 1:
         raise ValueError(f"jobs must be an integer >= 1, got {jobs!r}")
+    context = worker_context() if jobs > 1 else None  # its imports overlap with the plan drawn here
     plan = plan_world(seed, scale, locale)
     target = prepare_target(directory, force)
     with staging_dir(target) as tmp:
@@ -110,7 +111,7 @@ def write_world(directory, seed: int = 0, scale="large", locale: str = DEFAULT_L
         if include_truth:
             for name in BLOCK_LABELS:
                 (tmp / LABELS_DIR / name).mkdir(parents=True)
-        rows, counts = run_blocks(plan, tmp, include_truth, jobs, progress)
+        rows, counts = run_blocks(plan, tmp, include_truth, jobs, progress, context)
         tables, influencer_labels = global_tables(plan)
         for name, df in tables.items():
             write_table(df, tmp / f"{name}.parquet", "parquet")
@@ -125,8 +126,8 @@ def write_world(directory, seed: int = 0, scale="large", locale: str = DEFAULT_L
     return target
 
 
-def run_blocks(plan: WorldPlan, root: Path, include_truth: bool, jobs: int,
-               progress: bool) -> tuple[dict[str, int], dict[str, int]]:
+def run_blocks(plan: WorldPlan, root: Path, include_truth: bool, jobs: int, progress: bool,
+               context=None) -> tuple[dict[str, int], dict[str, int]]:
     """Write every block in ``jobs`` processes: this one and ``jobs - 1`` workers.
 
     Returns the summed row counts and label counts. This process takes blocks
@@ -138,7 +139,7 @@ def run_blocks(plan: WorldPlan, root: Path, include_truth: bool, jobs: int,
     results = {}
     workers = min(jobs, plan.n_blocks) - 1
     with tqdm(total=plan.n_blocks, desc="generating", unit="block", disable=not progress) as bar:
-        pool = start_pool(plan, workers) if workers else None
+        pool = start_pool(plan, workers, context) if workers else None
         running = {}
         try:
             while todo or running:
@@ -167,16 +168,25 @@ def run_blocks(plan: WorldPlan, root: Path, include_truth: bool, jobs: int,
     return rows, counts
 
 
-def start_pool(plan: WorldPlan, workers: int) -> ProcessPoolExecutor:
-    """Worker processes that hold ``plan``, started with forkserver (or spawn), never fork:
-    this process may run threads (pyarrow, tqdm) that a fork would copy mid-lock."""
-    if "forkserver" in multiprocessing.get_all_start_methods():
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])  # import the generator once, not per worker
-    else:
-        context = multiprocessing.get_context("spawn")
+def worker_context():
+    """The context worker processes start from: forkserver (or spawn), never fork, since this process may
+    run threads (pyarrow, tqdm) that a fork would copy mid-lock. The fork server is started at once, in the
+    background: it imports the generator while this process draws the world plan, so the workers are
+    ready about when this process starts on its first block."""
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])  # import the generator once, not per worker
+    from multiprocessing import forkserver
+
+    forkserver.ensure_running()
+    return context
+
+
+def start_pool(plan: WorldPlan, workers: int, context=None) -> ProcessPoolExecutor:
+    """Worker processes that hold ``plan``, started from ``context`` (by default :func:`worker_context`)."""
     return ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(plan,),
-                               mp_context=context)
+                               mp_context=context or worker_context())
 
 
 _PLAN: WorldPlan | None = None

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from .._schema import FORMATS, INDUSTRIES, TOPICS
 from .pools import Pools
+from .segments import Segments, pooled
 
 FORMAT_CTA_SHARE = 0.85   # posts whose format calls for a call to action that carry one
 TOPIC_CTA_SHARE = 0.5     # same for topics that call for one
@@ -34,14 +35,17 @@ def _codes(values: np.ndarray, categories) -> np.ndarray:
     return np.array([index[u] for u in uniques], dtype=np.int64)[codes]
 
 
-def _choice_table(lists_by_code: list, codes: np.ndarray, rng) -> np.ndarray:
-    """For each row, a uniform pick from ``lists_by_code[code]`` (None where the list is empty)."""
-    out = np.full(len(codes), None, dtype=object)
+def _choice_index(lists_by_code: list, codes: np.ndarray, rng) -> tuple[np.ndarray, np.ndarray]:
+    """For each row, a uniform pick from ``lists_by_code[code]``: the lists' strings one after another, and
+    each row's index into them (-1 where its list is empty)."""
+    out = np.full(len(codes), -1, dtype=np.int64)
+    offset = 0
     for code, options in enumerate(lists_by_code):
         mask = codes == code
         if options and mask.any():
-            out[mask] = np.array(options, dtype=object)[rng.integers(0, len(options), int(mask.sum()))]
-    return out
+            out[mask] = offset + rng.integers(0, len(options), int(mask.sum()))
+        offset += len(options)
+    return np.array([o for options in lists_by_code for o in options], dtype=object), out
 
 
 def _hashtags(noun, industry_code, topic_code, n_tags, pools: Pools, year: int, rng) -> np.ndarray:
@@ -65,16 +69,17 @@ def _hashtags(noun, industry_code, topic_code, n_tags, pools: Pools, year: int, 
             groups.append((ids, bias))
     width = max(len(ids) for ids, _ in groups)
     table = np.array([ids + [-1] * (width - len(ids)) for ids, _ in groups])
-    biases = np.array([bias + [np.inf] * (width - len(bias)) for _, bias in groups])
+    biases = np.array([bias + [np.inf] * (width - len(bias)) for _, bias in groups], dtype=np.float32)
     combo = industry_code * len(TOPICS) + topic_code
     noun_id = np.array([index[t] for t in pools.noun_tags])[noun]
     cand = table[combo]
-    key = rng.random(cand.shape, dtype=np.float32) + biases[combo].astype(np.float32)
+    key = rng.random(cand.shape, dtype=np.float32) + biases[combo]
     key[cand == noun_id[:, None]] = np.inf  # the noun's own tag may come first, never twice
-    cand = np.take_along_axis(cand, np.argsort(key, axis=1), axis=1)
+    used = min(int(n_tags.max(initial=0)), width)  # only a post's first n_tags candidates are kept
+    cand = np.take_along_axis(cand, np.argsort(key, axis=1)[:, :used], axis=1)
     first = rng.random(len(noun)) < NOUN_TAG_SHARE
     cand = np.where(first[:, None], np.c_[noun_id, cand[:, :-1]], cand)
-    if len(noun) and (n_tags > (np.sort(key, axis=1) < np.inf).sum(axis=1) + first).any():
+    if len(noun) and (n_tags > (key < np.inf).sum(axis=1) + first).any():
         raise ValueError("more hashtags asked than the locale's tag lists offer")
     # each post's first n_tags candidates, joined in Arrow (no Python string per tag)
     tag_ids = cand[np.arange(cand.shape[1]) < n_tags[:, None]]
@@ -98,26 +103,30 @@ def make_post_text(topic_code: np.ndarray, fmt: np.ndarray, industry: np.ndarray
     start, count = (np.array(a) for a in zip(*pools.industry_nouns))
     noun = start[industry_code] + (rng.random(n) * count[industry_code]).astype(np.int64)
 
-    caption = np.empty(n, dtype=object)
+    # template, call to action and emoji: indexes into their strings, joined in Arrow (see segments)
+    templates, first = pooled(pools, "captions", lambda: {(v, t): pool.styles for v, by_topic in pools.captions.items()
+                                                          for t, pool in by_topic.items()})
+    caption = Segments(n, ("template", "cta", "emoji"), fixed={"template": templates})
     variety = variety_of(country, pools, n)
     for v, by_topic in pools.captions.items():
         for code, t in enumerate(TOPICS):
             mask = (topic_code == code) & (variety == v)
-            caption[mask] = by_topic[t].pick(noun[mask], rng)
+            caption.index["template"][mask] = first[v, t] + by_topic[t].pick_index(noun[mask], rng)
 
     cta = pools.grammar.data["cta"]
     typo = pools.grammar.typography
-    by_format = _choice_table([[typo(t) for t in cta["format"].get(f, [])] for f in FORMATS], _codes(fmt, FORMATS), rng)
-    by_topic = _choice_table([[typo(t) for t in cta["topic"].get(t, [])] for t in TOPICS], topic_code, rng)
-    use_format = (by_format != None) & (rng.random(n) < FORMAT_CTA_SHARE)  # noqa: E711
-    use_topic = ~use_format & (by_topic != None) & (rng.random(n) < TOPIC_CTA_SHARE)  # noqa: E711
-    for use, text in ((use_format, by_format), (use_topic, by_topic)):
-        caption[use] = caption[use] + " " + text[use]
+    format_cta, by_format = _choice_index([[typo(t) for t in cta["format"].get(f, [])] for f in FORMATS],
+                                          _codes(fmt, FORMATS), rng)
+    topic_cta, by_topic = _choice_index([[typo(t) for t in cta["topic"].get(t, [])] for t in TOPICS], topic_code, rng)
+    use_format = (by_format >= 0) & (rng.random(n) < FORMAT_CTA_SHARE)
+    use_topic = ~use_format & (by_topic >= 0) & (rng.random(n) < TOPIC_CTA_SHARE)
+    caption.put("cta", use_format, " " + format_cta, by_format[use_format])
+    caption.put("cta", use_topic, " " + topic_cta, by_topic[use_topic])
     emoji = pools.emoji["caption"]
     with_emoji = rng.random(n) < CAPTION_EMOJI_SHARE
-    caption[with_emoji] = caption[with_emoji] + " " + emoji[rng.integers(0, len(emoji), int(with_emoji.sum()))]
+    caption.put("emoji", with_emoji, " " + emoji, rng.integers(0, len(emoji), int(with_emoji.sum())))
     hashtags = _hashtags(noun, industry_code, topic_code, n_tags, pools, year, rng)
-    return {"caption": caption, "hashtags": hashtags, "noun": noun}
+    return {"caption": pd.array(caption.joined(), dtype="str"), "hashtags": hashtags, "noun": noun}
 
 
 def variety_of(country: np.ndarray | None, pools: Pools, n: int) -> np.ndarray:

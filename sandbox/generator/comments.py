@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from .. import _calibration as cal
 from .._scales import Scale
@@ -26,6 +27,7 @@ from .ids import make_ids, str_array, take_str
 from .captions import variety_of
 from .pools import SENTIMENTS, Pools
 from .posts import Crisis, _draw_rows as draw_rows
+from .segments import Segments, pooled
 
 #: comment_labels.sentiment: its categorical dtype, and the code of each of SENTIMENTS in it
 SENTIMENT_DTYPE = TRUTH_TABLES["comment_labels"].column("sentiment").dtype
@@ -59,6 +61,24 @@ BOT_DELAY_MINUTES = 4.0      # bots comment within minutes
 def _emoji_suffixes(emoji: np.ndarray, low: int, high: int) -> np.ndarray:
     """' 😍', ' 😍😍'...: every emoji repeated ``low`` to ``high`` times, after a space."""
     return np.array([" " + e * r for e in emoji for r in range(low, high + 1)], dtype=object)
+
+
+#: A comment's segments, in the order they are joined (see :class:`~sandbox.generator.segments.Segments`).
+COMMENT_SEGMENTS = ("mention", "openers", "body", "alone", "closers", "emoji", "spam")
+
+
+def _comment_bodies(pools: Pools) -> tuple[pa.Array, dict]:
+    """Every comment body of ``pools`` (each rendered pool in every style, each stock table) in one Arrow
+    array, and where each starts: ``("pool", variety, kind)``, ``("stock", variety, sentiment)`` (see
+    :func:`~sandbox.generator.segments.pooled`)."""
+    def tables():
+        out = {}
+        for v in pools.comments:
+            out.update({("pool", v, kind): pool.styles for kind, pool in pools.comments[v].items()})
+            out.update({("stock", v, name): table for name, table in pools.stock[v].items()})
+        return out
+
+    return pooled(pools, "comments", tables)
 
 
 def _rank(groups: np.ndarray) -> np.ndarray:
@@ -146,38 +166,45 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
     style = draw_rows(np.array(STYLE_WEIGHTS), sentiment, rng)
     style = np.where(is_bot, 0, style)  # spam is written with care
     variety = variety_of(hidden["country"], pools, len(posts))[post_row]
-    text = np.empty(n, dtype=object)
+    # A comment is segments joined: an @mention, an opener, its body (or emoji alone), a closer, emoji, spam;
+    # each drawn as an index into that segment's strings and joined in Arrow, with no Python string per comment.
+    bodies, start = _comment_bodies(pools)
+    mentions, _ = pooled(pools, "mentions", lambda: {"": "@" + pools.user_handles + " "})
+    text = Segments(n, COMMENT_SEGMENTS, fixed={"body": bodies, "mention": mentions})
+    body = text.index["body"]
     for v in pools.comments:
         here = variety == v
         for kind in ("negative", "neutral", "positive", "crisis", "bot"):
             mask = (kinds == kind) & ~stock & here
-            text[mask] = pools.comments[v][kind].pick(noun[mask], rng, style[mask])
+            body[mask] = start["pool", v, kind] + pools.comments[v][kind].pick_index(noun[mask], rng, style[mask])
         for s, name in enumerate(SENTIMENTS):
             mask = stock & (sentiment == s) & here
             table = pools.stock[v][name]
-            text[mask] = table[style[mask], rng.integers(0, table.shape[1], int(mask.sum()))]
+            body[mask] = start["stock", v, name] + style[mask] * table.shape[1] + rng.integers(0, table.shape[1],
+                                                                                             int(mask.sum()))
     # people add a word before or after, in their own casual style
     for part, share, sep in (("openers", OPENER_SHARE, " "), ("closers", CLOSER_SHARE, "")):
         for s, name in enumerate(SENTIMENTS):
             mask = ~is_bot & (sentiment == s) & np.isin(style, CASUAL_STYLES) & (rng.random(n) < share)
             words = pools.parts[part][name]
-            picked = words[rng.integers(0, len(words), int(mask.sum()))]
-            text[mask] = picked + sep + text[mask] if part == "openers" else text[mask] + picked
+            text.put(part, mask, words + sep, rng.integers(0, len(words), int(mask.sum())))
     for s, name in enumerate(SENTIMENTS):
         mask = ~is_bot & (sentiment == s) & (rng.random(n) < EMOJI_SHARE[s])
         suffix = _emoji_suffixes(pools.emoji[name], 1, 3)
-        text[mask] = text[mask] + suffix[rng.integers(0, len(suffix), int(mask.sum()))]
+        text.put("emoji", mask, suffix, rng.integers(0, len(suffix), int(mask.sum())))
         alone = ~is_bot & (sentiment == s) & (kinds != "crisis") & (rng.random(n) < EMOJI_ONLY_SHARE[s])
-        text[alone] = suffix[rng.integers(0, len(suffix), int(alone.sum()))].astype(str)
-        text[alone] = np.char.lstrip(text[alone].astype(str)).astype(object)
+        text.clear(alone, ("openers", "body", "closers", "emoji"))
+        text.put("alone", alone, np.char.lstrip(suffix.astype(str)).astype(object),
+                 rng.integers(0, len(suffix), int(alone.sum())))
     n_bots = int(is_bot.sum())
     spam = _emoji_suffixes(pools.emoji["positive"], 2, 4)
-    text[is_bot] = text[is_bot] + spam[rng.integers(0, len(spam), n_bots)]
+    text.put("spam", is_bot, spam, rng.integers(0, len(spam), n_bots))
 
     at = "@" + pools.user_handles  # a few thousand strings: prefix them once
     handles = at[rng.integers(0, len(at), n)]
     mention = ~is_bot & (rng.random(n) < MENTION_SHARE)
-    text[mention] = (at + " ")[rng.integers(0, len(at), int(mention.sum()))] + text[mention]
+    text.index["mention"][mention] = rng.integers(0, len(at), int(mention.sum()))  # "@handle " of the same pool
+    text = text.joined()
     bot_accounts = at[rng.integers(0, len(at), max(1, n_bots // COMMENTS_PER_BOT))]
     bot_accounts = bot_accounts + rng.integers(10, 100, len(bot_accounts)).astype(str)
     handles[is_bot] = bot_accounts[rng.integers(0, len(bot_accounts), n_bots)]
@@ -210,7 +237,7 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
     reply_delay = np.round(rng.lognormal(np.log(REPLY_DELAY_HOURS * 3600), 0.8, m)).astype("timedelta64[s]")
 
     post_row = np.r_[post_row, post_row[src]]
-    text = np.r_[text, reply_text]
+    text = pa.concat_arrays([text, pa.array(reply_text, pa.large_string())])
     handles = np.r_[handles, "@" + np.char.lstrip(hidden["account_handle"][post_row[n:]].astype(str), "@").astype(object)]
     created = np.r_[created, np.minimum(created[src] + reply_delay, end)]
     likes = np.r_[likes, rng.poisson(0.5, m)]
@@ -233,15 +260,16 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
         raid_posted = posts["posted_at"].dt.tz_localize(None).to_numpy()[raid_rows].astype("datetime64[s]")
         raid_delay = np.round(rng.lognormal(np.log(RAID_DELAY_MINUTES * 60), 0.5, r)).astype("timedelta64[s]")
         post_row = np.r_[post_row, raid_rows]
-        text = np.r_[text, raid_text]
+        text = pa.concat_arrays([text, pa.array(raid_text, pa.large_string())])
         handles = np.r_[handles, bots[rng.integers(0, len(bots), r)]]
         created = np.r_[created, np.minimum(raid_posted + raid_delay, end)]
         likes = np.r_[likes, rng.poisson(0.2, r)]
         sentiment = np.r_[sentiment, np.zeros(r, dtype=sentiment.dtype)]
         is_bot = np.r_[is_bot, np.ones(r, dtype=bool)]
     order = np.lexsort((np.arange(len(post_row)), created, post_row))  # time order within each post
-    post_row, text, handles, created, likes, sentiment, is_bot = (
-        a[order] for a in (post_row, text, handles, created, likes, sentiment, is_bot))
+    post_row, handles, created, likes, sentiment, is_bot = (
+        a[order] for a in (post_row, handles, created, likes, sentiment, is_bot))
+    text = text.take(order)
 
     numbers = hidden["post_number"][post_row] * 100 + _rank(post_row) + 1
     ids = make_ids("C", numbers, comment_id_width)
@@ -250,7 +278,7 @@ def make_comments(posts: pd.DataFrame, hidden: dict, crisis: Crisis, pools: Pool
         "post_id": take_str(posts["post_id"], post_row),
         "created_at": pd.DatetimeIndex(created.astype("datetime64[us]")).tz_localize("UTC"),
         "author_handle": str_array(handles),
-        "text": str_array(text),
+        "text": pd.array(text, dtype="str"),
         "likes": likes,
     })
     labels = pd.DataFrame({

@@ -186,7 +186,7 @@ def make_followers_daily(accounts: pd.DataFrame, crisis: Crisis, scale: Scale, r
         "followers": followers.T.ravel(),
         "follows": follows.T.ravel(),
         "unfollows": unfollows.T.ravel(),
-    })
+    }, copy=False)  # new arrays, not copied again
 
 
 def _event_arrays(accounts: pd.DataFrame, account_offset: int, days: int, events: FollowerEvents | None):

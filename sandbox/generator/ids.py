@@ -16,11 +16,25 @@ def id_width(count: int, minimum: int) -> int:
 def make_ids(prefix: str, numbers: np.ndarray, width: int) -> pd.api.extensions.ExtensionArray:
     """``prefix`` + zero-padded ``numbers``, as a pandas ``str`` array.
 
-    Built with Arrow string kernels: about 8x faster than ``np.char`` on a
-    million ids, which matters for the posts and comments tables.
+    Ids of ``width`` digits (all of them, in practice) are written as bytes straight into an Arrow string
+    buffer, one digit column at a time (1.7x faster than Arrow's cast, pad and join kernels, themselves
+    about 8x faster than ``np.char``): the posts and comments tables have one per row.
     """
-    digits = pc.utf8_lpad(pc.cast(pa.array(np.asarray(numbers, dtype=np.int64)), pa.string()), width, "0")
-    return pd.array(pc.binary_join_element_wise(prefix, digits, ""), dtype="str")
+    numbers = np.asarray(numbers, dtype=np.int64)
+    head = np.frombuffer(prefix.encode(), dtype=np.uint8)
+    if not head.size or (len(numbers) and (numbers.min() < 0 or numbers.max() >= 10**width)) or head.max() >= 128:
+        digits = pc.utf8_lpad(pc.cast(pa.array(numbers), pa.string()), width, "0")
+        return pd.array(pc.binary_join_element_wise(prefix, digits, ""), dtype="str")
+    size = head.size + width
+    text = np.empty((len(numbers), size), dtype=np.uint8)
+    text[:, :head.size] = head
+    rest = numbers.copy()
+    for column in range(size - 1, head.size - 1, -1):
+        text[:, column] = rest % 10 + ord("0")
+        rest //= 10
+    offsets = np.arange(0, (len(numbers) + 1) * size, size, dtype=np.int64)
+    return pd.array(pa.Array.from_buffers(pa.large_string(), len(numbers),
+                                          [None, pa.py_buffer(offsets), pa.py_buffer(text)]), dtype="str")
 
 
 def str_array(texts: np.ndarray) -> pd.api.extensions.ExtensionArray:

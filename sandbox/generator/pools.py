@@ -88,11 +88,15 @@ class RenderedPool:
     def pick(self, noun: np.ndarray, rng: np.random.Generator, style: np.ndarray | None = None) -> np.ndarray:
         """One rendered text per row for the given noun ids (uniform template and variant), in ``style``
         (indexes into STYLES; as written when None)."""
+        return self.styles.reshape(-1)[self.pick_index(noun, rng, style)]
+
+    def pick_index(self, noun: np.ndarray, rng: np.random.Generator, style: np.ndarray | None = None) -> np.ndarray:
+        """What :meth:`pick` picks (the same draws), as indexes into ``styles.reshape(-1)``."""
         n = len(noun)
         template = (rng.random(n) * self.count[noun]).astype(np.int64)
         variant = rng.integers(0, VARIANTS, n)
         index = self.start[noun] + template * VARIANTS + variant
-        return self.styles[0 if style is None else style, index]
+        return (0 if style is None else style) * self.styles.shape[1] + index
 
 
 @dataclass(frozen=True)

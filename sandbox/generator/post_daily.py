@@ -73,12 +73,14 @@ def make_post_daily(posts: pd.DataFrame, hidden: dict, scale: Scale, rng: np.ran
             left[k] = left[k] - drawn
         left["impressions"] = left["impressions"] - imp
 
-    keep = np.flatnonzero(live_days.ravel())  # (post, day) cells within the period
-    row, day_index = keep // DAILY_DAYS, keep % DAILY_DAYS
-    first_day = np.datetime64(scale.start_ts.tz_localize(None).normalize(), "D") + hidden["day"].astype("timedelta64[D]")
-    return pd.DataFrame({
+    # (post, day) cells within the period: each post's first live_days.sum() days, post after post
+    per_post = live_days.sum(axis=1)
+    row = np.repeat(np.arange(n), per_post)
+    day_index = np.arange(len(row)) - np.repeat(np.cumsum(per_post) - per_post, per_post)
+    first_day = np.datetime64(scale.start_ts.tz_localize(None).normalize(), "D").astype(np.int64) + hidden["day"]
+    return pd.DataFrame({  # new arrays, not copied again
         "post_id": take_str(posts["post_id"], row),
-        "date": (first_day[row] + day_index.astype("timedelta64[D]")).astype("datetime64[us]"),
+        "date": ((first_day[row] + day_index) * 86_400_000_000).view("datetime64[us]"),
         "day_index": day_index.astype(np.int64),
-        **{k: out[k].ravel()[keep] for k in ("impressions", "reach", "engagements", "link_clicks")},
-    })
+        **{k: out[k][live_days] for k in ("impressions", "reach", "engagements", "link_clicks")},
+    }, copy=False)

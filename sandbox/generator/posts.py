@@ -28,7 +28,7 @@ from .. import _calibration as cal
 from .._scales import Scale
 from .._schema import FORMATS, PLATFORM_FORMATS, PLATFORMS, POSTS, TOPICS, VIDEO_FORMATS
 from .effects import DECOY_TOPIC_WEIGHT, HIGH_ER_PLATFORMS, Effects
-from .ids import make_ids, str_array, take_str
+from .ids import make_ids, take_str
 from .captions import make_post_text
 from .distributions import normal_cdf, normal_pdf, poisson_pmf
 from .pools import Pools
@@ -344,7 +344,7 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
         "posted_at": posted_at,
         "format": pd.Categorical.from_codes(o(fmt_code), dtype=POSTS.column("format").dtype),
         "topic": pd.Categorical.from_codes(o(topic_code), dtype=POSTS.column("topic").dtype),
-        "caption": str_array(o(captions)),
+        "caption": o(captions),
         "hashtags": o(hashtags),
         "n_hashtags": o(n_tags),
         "is_boosted": o(is_boosted),
@@ -357,7 +357,7 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
         "saves": o(saves),
         "link_clicks": o(link_clicks),
         "video_views": video_views[order],
-    })
+    }, copy=False)  # new arrays, not copied again
     labels = pd.DataFrame({"post_id": post_ids, "is_bot_spike": o(is_bot_spike), "is_viral": o(is_viral)})
     hidden = {"day": o(day), "acc": o(acc), "plat_code": o(plat_code), "in_crisis": o(in_crisis),
               "raid_comments": o(raid_comments), "world_acc": o(world_acc), "seconds": o(seconds),
