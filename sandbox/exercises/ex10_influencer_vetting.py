@@ -30,7 +30,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import analysis as an
-from ._chart import BarChart, bar_chart
+from ._chart import BarChart, bar_chart, measure_unnamed
 from ._compare import AnyOf, ChoiceAndBest, MemberOf, Scalar, SeriesMatch, Several, Values
 from ._question import Exercise, Mistake, Question, Step
 
@@ -221,7 +221,8 @@ Q1 = Question(
 Q2 = Question(
     "q2", "Chart: a seaborn bar chart of the median engagement rate per follower band (one bar per band, no "
     "error bars), with a title and a label on the rate axis; keep its Axes.", ("er_chart",),
-    reference=er_by_band, comparison=BarChart("band"), plain=bar_chart,
+    reference=er_by_band, comparison=BarChart("band", measure=("engagement", "er", "like")),
+    plain=bar_chart,
     hints=("Give every creator its band with `pd.cut` on the followers, the edges ex.BAND_EDGES and the labels "
            "ex.BANDS (right=False: 10,000 followers is micro, not nano).",
            "sns.barplot with the bands as x and your er as y; its `estimator` says how a bar summarises the "
@@ -237,6 +238,7 @@ Q2 = Question(
                 "pass estimator='median'", lambda ds: er_by_band(ds, "mean")),
         Mistake("percentages", "the bars are percentages (x 100); chart the rate as a fraction, your er",
                 lambda ds: er_by_band(ds, percent=True)),
+        measure_unnamed(er_by_band),
     ),
 )
 

@@ -45,7 +45,7 @@ from ..loading import cache_dir
 from ..generator.dirty import export_files as make_export_files
 from ..generator.export_style import TOOLS, ExportFormat
 from ..generator.pools import LOCALES
-from ._chart import BarChart, bar_chart
+from ._chart import NOT_SORTED, OFFSET, BarChart, bar_chart, chart_of, measure_unnamed
 from ._compare import AnyOf, MemberOf, Mismatch, Scalar, SeriesMatch, Several
 from ._question import Exercise, Mistake, Question, Step
 
@@ -477,8 +477,10 @@ Q5 = Question(
 
 Q6 = Question(
     "q6", "Chart: a seaborn bar chart of the total impressions per platform after cleaning (one bar per platform, "
-    "no error bars), with a title and a label on the impressions axis; keep its Axes.", ("impressions_chart",),
-    reference=impressions_by_platform, comparison=BarChart("platform"), plain=bar_chart,
+    "no error bars), with a title and a label on the impressions axis, the bars sorted from the largest and the "
+    "amounts written without an offset such as 1e7 above the axis; keep its Axes.", ("impressions_chart",),
+    reference=impressions_by_platform,
+    comparison=BarChart("platform", measure=("impression",), largest_first=True, no_offset=True), plain=bar_chart,
     hints=("One bar per platform from your clean table; each bar's height is the platform's impressions added "
            "up.",
            "sns.barplot with data=clean, the platforms as x and the impressions as y; its `estimator` says how a "
@@ -497,6 +499,12 @@ Q6 = Question(
         Mistake("duplicates-kept",
                 "your bars count the posts exported twice: draw from your clean table, one row per post",
                 lambda ds: impressions_by_platform(ds, keep="all")),
+        Mistake("unsorted", NOT_SORTED,
+                lambda ds: chart_of(impressions_by_platform(ds), "Impressions per platform", "impressions")),
+        Mistake("offset-above-axis", OFFSET,
+                lambda ds: chart_of(impressions_by_platform(ds).sort_values(ascending=False), "Impressions per platform",
+                                    "impressions", offset="1e7")),
+        measure_unnamed(impressions_by_platform),
     ),
 )
 

@@ -40,7 +40,7 @@ import pandas as pd
 from .. import analysis as an
 from ..analysis import MIN_POSTS, MIN_SHARE, rated  # noqa: F401 (ex.MIN_SHARE in the notebook)
 from ..analysis.noise import median_se, near_best_within_noise, poisson_log_se
-from ._chart import BarChart, bar_chart
+from ._chart import BarChart, bar_chart, measure_unnamed
 from ._compare import MethodCard
 from ._question import Exercise, Mistake, Question, Step
 
@@ -350,7 +350,8 @@ Q2 = Question(
     "q2", "Chart: a seaborn bar chart of your platform index (one bar per platform of the brand, no error bars), "
     "with a title and a label on the value axis that says what the bars measure; keep its Axes.",
     ("platform_chart",),
-    reference=standing_charts, comparison=BarChart("platform"), plain=bar_chart,
+    reference=standing_charts, comparison=BarChart("platform", measure=("index", "er", "engagement")),
+    plain=bar_chart,
     hints=("The bars are the numbers behind your card, one per platform.",
            "A manager should read a bar of 1 as 'as good as the yardstick': say so on the value axis."),
     solution=("platform_chart = sns.barplot(x=platform_index.index, y=platform_index.to_numpy(), errorbar=None)\n"
@@ -365,6 +366,7 @@ Q2 = Question(
     mistakes=(
         Mistake("mean-rates", "the bars compare MEAN rates; chart the index of medians",
                 lambda ds: platform_values(ds, how="mean")),
+        measure_unnamed(standing_charts),
     ),
 )
 
@@ -446,7 +448,9 @@ Q4 = Question(
     "(its KPI, what the objective buys, over the market's, turned so that higher is better), as a seaborn bar chart "
     "(one bar per campaign, no error bars) with a title and a label on the value axis; keep its Axes.",
     ("campaign_chart",),
-    reference=paid_charts, comparison=BarChart("campaign"), plain=bar_chart,
+    reference=paid_charts,
+    comparison=BarChart("campaign", measure=("index", "kpi", "yardstick", "market", "roas", "cpm", "cpc", "cpa")),
+    plain=bar_chart,
     hints=("An awareness campaign was never meant to sell: judge each campaign on what its objective buys "
            "(notebook 06's last note), against what the market's campaigns with the same objective get.",
            "Pool the market's campaigns as notebook 06 did, or take their typical campaign; either is accepted. "
@@ -481,6 +485,7 @@ Q4 = Question(
                 "sales", lambda ds: dashboard_roas(ds)[0][1]),
         Mistake("objective-and-platform", THIN_MARKET.replace("that yardstick", "the bars' yardstick"),
                 lambda ds: campaign_values(ds, by="objective-platform")[0]),
+        measure_unnamed(paid_charts),
     ),
 )
 
