@@ -109,19 +109,32 @@ def fair_best(ds, measure: str = "er_index", how: str = "median", pooled: bool =
 # ---------------------------------------------------------------- bought followers
 
 
-def suspicious(ds, baseline: str = "median", signals: str = "either") -> list:
+def suspicious(ds, baseline: str = "median", signals: str = "either", yardstick_platform: bool = False) -> list:
     """influencer_ids flagged as buyers: a jump above JUMP x the ``baseline`` best week, or a home share
     below HOME x the ``baseline`` share.
 
-    ``baseline="mean"``, ``signals="jump"`` / ``"home"`` (one signal only) and ``"both"`` (both signals
-    required) are mistakes.
+    ``yardstick_platform``: the medians of the PLATFORM creators alone (a variant the text accepts: the platforms
+    of the listing do not differ in either sign). ``baseline="mean"``, ``signals="jump"`` / ``"home"`` (one signal
+    only) and ``"both"`` (both signals required) are mistakes.
     """
     inf = table(ds)
     gain, home = inf["max_weekly_gain_pct"], inf["audience_home_share"]
-    jump = gain > JUMP * gain.agg(baseline)
-    abroad = home < HOME * home.agg(baseline)
+    peers = inf[on_platform(ds)] if yardstick_platform else inf
+    jump = gain > JUMP * peers["max_weekly_gain_pct"].agg(baseline)
+    abroad = home < HOME * peers["audience_home_share"].agg(baseline)
     flag = {"either": jump | abroad, "both": jump & abroad, "jump": jump, "home": abroad}[signals]
     return list(inf.index[flag])
+
+
+def suspicious_lists(ds) -> list:
+    """q4's reference: the flags of each accepted yardstick, the marketplace's medians first, then those of the
+    PLATFORM creators alone (the same typical values here: the platforms do not differ in either sign)."""
+    return [suspicious(ds), suspicious(ds, yardstick_platform=True)]
+
+
+def one_list(**kw):
+    """A typical mistake's answer of q4, as AnyOf reads it: the list of ``suspicious(ds, **kw)``."""
+    return lambda ds: [suspicious(ds, **kw)]
 
 
 # ---------------------------------------------------------------- value for money
@@ -280,9 +293,9 @@ Q3 = Question(
 
 Q4 = Question(
     "q4", "The creators who look as if they bought followers: a best week above JUMP (4) times the marketplace's "
-    "median best week, or a home-country share below HOME (0.7) times the median share; a list of "
-    "influencer_id.", ("suspicious",),
-    reference=suspicious, comparison=Values(),
+    "median best week, or a home-country share below HOME (0.7) times the median share (medians over the whole "
+    "listing, or over the instagram creators alone: both are accepted); a list of influencer_id.", ("suspicious",),
+    reference=suspicious_lists, comparison=AnyOf(Values()),
     hints=("Bought followers arrive at once (a huge week in max_weekly_gain_pct) and live elsewhere (a low "
            "audience_home_share). A creator showing either sign is suspicious.",
            "The yardstick of each column is its median over all the creators (a robust baseline: the cheaters' "
@@ -295,16 +308,16 @@ Q4 = Question(
         Step("mean-yardsticks", teaches="robust yardsticks: the medians, which the cheaters' own values barely move",
              message="your yardsticks are MEANS: the cheaters' own jumps and foreign audiences pull a mean towards "
                      "them and hide some of them; compare with the medians",
-             answer=lambda ds: suspicious(ds, "mean")),
+             answer=one_list(baseline="mean")),
     ),
     mistakes=(
         Mistake("jump-only", "your list uses the follower jump only; a creator whose audience lives mostly abroad is "
-                "suspicious too: flag either sign", lambda ds: suspicious(ds, signals="jump")),
+                "suspicious too: flag either sign", one_list(signals="jump")),
         Mistake("home-share-only",
                 "your list uses the home-country share only; a creator whose followers jumped in one week is "
-                "suspicious too: flag either sign", lambda ds: suspicious(ds, signals="home")),
+                "suspicious too: flag either sign", one_list(signals="home")),
         Mistake("both-signs", "your list flags the creators showing both signs; either sign is enough (|, not &)",
-                lambda ds: suspicious(ds, signals="both")),
+                one_list(signals="both")),
     ),
     points=2,
 )
