@@ -178,9 +178,10 @@ def hires_best_first(ds, screened: bool = True) -> list:
     return [best] + sorted(accepted - {best})
 
 
-def cpm_pick(ds) -> str:
-    """The marketplace's cheapest PLATFORM creator by CPM (the marketplace does not flag anyone)."""
-    return str(cpm(ds)[on_platform(ds)].idxmin())
+def cpm_pick(ds, screened: bool = False) -> str:
+    """The marketplace's cheapest PLATFORM creator by CPM (the marketplace does not flag anyone; ``screened``: the
+    cheapest of those not flagged, a mistake)."""
+    return str(cpm(ds)[candidates(ds, screened=screened)].idxmin())
 
 
 def claims_for(flagged: bool, ratio: float) -> set:
@@ -195,13 +196,14 @@ def claims_for(flagged: bool, ratio: float) -> set:
     return accepted
 
 
-def cpm_cards(ds, ratio: str = "cpe", screened: bool = True) -> list[tuple]:
+def cpm_cards(ds, ratio: str = "cpe", screened: bool = True, pick_screened: bool = False) -> list[tuple]:
     """({CPM pick}, accepted claims, the pick's CPE / the hire's CPE), one per accepted hire, the best first.
 
-    ``ratio="inverted"`` (the hire's CPE / the pick's), ``ratio="cpm"`` (their CPMs) and ``screened=False`` (no
-    bought-followers screen: nobody flagged, the hire the cheapest of all) are mistakes.
+    ``ratio="inverted"`` (the hire's CPE / the pick's), ``ratio="cpm"`` (their CPMs), ``screened=False`` (no
+    bought-followers screen: nobody flagged, the hire the cheapest of all) and ``pick_screened`` (the CPM pick
+    made among the creators not flagged) are mistakes.
     """
-    pick = cpm_pick(ds)
+    pick = cpm_pick(ds, pick_screened)
     flagged = screened and pick in set(suspicious(ds))
     price = cpm(ds) if ratio == "cpm" else cost_per_engagement(ds)
     cards = []
@@ -421,6 +423,10 @@ Q7 = Question(
         Mistake("cpm-ratio",
                 "cpm_ratio compares the prices per 1,000 followers; compare what an engagement costs (cpe)",
                 lambda ds: cpm_cards(ds, "cpm")),
+        Mistake("screened-pick",
+                "your CPM pick leaves out the creators of your suspicious list, but the marketplace flags no one: "
+                "take its cheapest instagram creator by CPM over every instagram creator, then look it up in your "
+                "list", lambda ds: cpm_cards(ds, pick_screened=True)),
     ),
     model_answer=MODEL_ANSWER,
     points=3,

@@ -19,8 +19,9 @@ Definitions used throughout (the rules of :data:`sandbox.generator.dirty.RULES`,
 - a post exported twice keeps its snapshot from the later export (the earlier one was taken before its metrics
   settled);
 - post types are the tools' words, stripped and lowercased, mapped to formats by :func:`post_types`;
-- times are on the clock the export's description line names (the brand's time zone, X: UTC), in the locale's
-  day/month order; :func:`parse_times` reads them to UTC;
+- times are on the clock the export's description line names (the brand's time zone), without an offset, in the
+  locale's day/month order; X writes its times in UTC with their +0000 offset, as X Analytics does, which any
+  clock reads right (the clock step is for the other tools' files); :func:`parse_times` reads them to UTC;
 - a platform's overstatement = its impressions summed over every post row of its file (rows exported twice
   included) / its impressions after cleaning - 1, a fraction; the card names the platform the export
   overstates most (platforms within NEAR_TIE of it are ties).
@@ -512,19 +513,22 @@ Q7 = Question(
     "q7", "The posting tool schedules in UTC: posts per hour of the day in UTC (0-23), one row per post, as a "
     "Series indexed by hour.", ("posts_per_hour",),
     reference=posts_per_hour, comparison=HourCounts(rtol=0, atol=0.5),
-    hints=("A time in these files has no offset: the clock it is on is named only in its export's description "
-           "line (clean['clock']: the brand's time zone, or UTC for X).",
+    hints=("X writes its times in UTC with their offset (+0000), as X Analytics does; the other tools' times have "
+           "no offset: the clock they are on is named only in their export's description line (clean['clock'], "
+           "the brand's time zone).",
            "Read each clock's times with it: `ex.parse_times(times, order, clock)` gives UTC timestamps; do it per "
            "clean.groupby('clock') and put the pieces back together with pd.concat. `.dt.hour` then gives the UTC "
            "hour of each post."),
     solution=("clean['posted_at'] = pd.concat([ex.parse_times(group['posted_at'], order, clock)\n"
               "                                for clock, group in clean.groupby('clock')])\n"
               "posts_per_hour = clean['posted_at'].dt.hour.value_counts().sort_index()"),
+    steps=(
+        Step("local-as-utc", teaches="read each export's times on the clock its description line names",
+             message="your hours are the local clocks' hours read as UTC: each export's times are on the clock its "
+                     "description line names (the clock column); give it to ex.parse_times",
+             answer=lambda ds: posts_per_hour(ds, "utc")),
+    ),
     mistakes=(
-        Mistake("local-as-utc",
-                "your hours are the local clocks' hours read as UTC: each export's times are on the clock its "
-                "description line names (the clock column); give it to ex.parse_times",
-                lambda ds: posts_per_hour(ds, "utc")),
         Mistake("duplicates-kept",
                 "your counts include the posts exported twice: count your clean table, one row per post",
                 lambda ds: posts_per_hour(ds, keep="all")),
