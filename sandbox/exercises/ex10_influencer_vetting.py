@@ -106,6 +106,20 @@ def fair_best(ds, measure: str = "er_index", how: str = "median", pooled: bool =
     return {measure}, an.near_best(values, NEAR_TIE), values
 
 
+def index_of_raw_best(ds) -> tuple:
+    """q3's mistake, as a learner writes it: 'er_index' named, the creator picked by the raw rate
+    (``ig['er'].idxmax()``), its index quoted."""
+    return {"er_index"}, {engagement_rate(ds)[on_platform(ds)].idxmax()}, er_index(ds)
+
+
+def best_anywhere(ds) -> tuple:
+    """q3's mistake: each creator's ER over the median of its band on its own platform, the best of every platform
+    (no instagram filter)."""
+    inf, er = table(ds), engagement_rate(ds)
+    values = er / er.groupby([band(ds), inf["platform"]], observed=True).transform("median")
+    return {"er_index"}, {values.idxmax()}, values
+
+
 # ---------------------------------------------------------------- bought followers
 
 
@@ -288,6 +302,12 @@ Q3 = Question(
         Mistake("mean-baseline",
                 "your index divides by the band's MEAN rate, which a few extreme creators move; divide by its "
                 "median", lambda ds: fair_best(ds, how="mean")),
+        Mistake("raw-pick",
+                "your creator has the highest raw rate, not the highest value of the measure you chose: pick the best "
+                "by that measure", index_of_raw_best),
+        Mistake("best-anywhere",
+                "that creator is not on instagram, the brand's platform: look for the best among the instagram "
+                "creators", best_anywhere),
     ),
     points=2,
     judgement=True,

@@ -322,6 +322,18 @@ def overstatement(ds, percent: bool = False, inverted: bool = False) -> pd.Serie
     return ratio * (100 if percent else 1)
 
 
+def largest_difference_cards(ds, rows: bool = False) -> list[tuple]:
+    """q8's mistake, as a learner writes it: the platform with the largest difference between the files and the clean
+    table, in impressions (``rows``: in rows, the posts exported twice), and that platform's overstatement."""
+    f, clean = facts(ds), posts(ds)
+    if rows:
+        difference = f.groupby("platform").size() - clean.groupby("platform").size()
+    else:
+        difference = f.groupby("platform")["impressions"].sum() - clean.groupby("platform")["impressions"].sum()
+    platform = difference.idxmax()
+    return [({platform}, float(overstatement(ds)[platform]))]
+
+
 def learner_cards(values: pd.Series, pick: str = "idxmax") -> list[tuple]:
     """A learner's card read off their own overstatements: ({the platform ``pick`` names}, its value)."""
     platform = getattr(values, pick)()
@@ -581,6 +593,14 @@ Q8 = Question(
         Mistake("upside-down",
                 "your overstatement is upside down: divide the impressions as exported by the impressions after "
                 "cleaning, then subtract 1", lambda ds: overstated_cards(ds, inverted=True)),
+        Mistake("largest-difference",
+                "that platform's files add the most impressions, but a large platform adds the most for a small "
+                "error: rank the platforms by their overstatement, the files' impressions over the clean ones - 1",
+                largest_difference_cards),
+        Mistake("most-duplicated-rows",
+                "that platform has the most rows exported twice, but a large file has the most for the same error "
+                "rate: rank the platforms by their overstatement of impressions, the files' over the clean ones - 1",
+                lambda ds: largest_difference_cards(ds, rows=True)),
     ),
     model_answer=MODEL_ANSWER,
     points=3,
