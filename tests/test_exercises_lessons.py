@@ -84,7 +84,7 @@ KNOWN_WEAK: dict[str, str] = {
     "11.q8.most-duplicated-rows": "as 11.q8.largest-difference, in rows exported twice: the same platform on 4 of 20 "
                                   "seeds",
     "12.q3.raw-pick": "the pair with the brand's best raw median ER lies within the noise band of the best relative "
-                      "pair on the default world and 9 of 20 seeds (small cells: wide bands); a planted pair that "
+                      "pair on the default world and 11 of 20 seeds (small cells: wide bands); a planted pair that "
                       "beats the brand's others beyond the noise while another pair leads the raw ER would separate it",
     "12.q3.market-pairs": "the market's best pair is within the brand's noise band of its best on 5 of 20 seeds; as "
                           "12.q3.raw-pick, a planted brand pair would separate it",
