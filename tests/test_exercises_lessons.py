@@ -63,6 +63,31 @@ KNOWN_WEAK: dict[str, str] = {
                                "spikes on 3 of 20 seeds (6, 9, 19): the two accounts that straddle the quantile have "
                                "no bot spike there; more bot spikes per platform separate it (BOT_SPIKE_SHARE 0.004 -> "
                                "0.007: 19 of 20 seeds, measured), a change of every world's likes left to decide",
+    "10.q3.raw-pick": "'er_index' named, the creator with the highest raw ER picked and its index quoted: rejected "
+                      "on the default world but on 3 of 20 seeds only: the "
+                      "cheap cheater planted for 10.q6 (bought likes) tops both the raw rate and the index in most "
+                      "worlds, so the two measures name the same creator; the world needs an honest creator whose "
+                      "index tops instagram's while its raw rate does not (a macro creator at 1.4 x the top index "
+                      "was measured: it tops the raw rate too on 10 of 21 worlds, the cheater's index is that high)",
+    "10.q3.best-anywhere": "the index over each platform's bands, best of every platform, is an instagram creator on "
+                           "the default world and 17 of 20 seeds (the cheap cheater again): rejected on 3 of 20; a "
+                           "world needs a creator of another platform whose index tops the listing's",
+    "10.q7.screened-pick": "the CPM pick made among the unflagged creators is the marketplace's own pick whenever that "
+                           "one is honest, on the default world and 10 of 20 seeds: by design, since its claim "
+                           "('bought followers' or not) must vary between worlds (at most 60% each, "
+                           "test_exercises_discrimination); no world or check separates them on more than ~60%",
+    "11.q8.largest-difference": "the platform whose files add the most impressions is the most overstated one (or "
+                                "within NEAR_TIE) on 8 of 20 seeds: every file's overlap is the same expected share "
+                                "of its rows (exports.ROW_KINDS['overlap']), so the noisiest, smaller files lead the "
+                                "rate as often as the big one leads the difference; a planted long overlap on a small "
+                                "file (the team re-exported one platform's last month) would separate them",
+    "11.q8.most-duplicated-rows": "as 11.q8.largest-difference, in rows exported twice: the same platform on 4 of 20 "
+                                  "seeds",
+    "12.q3.raw-pick": "the pair with the brand's best raw median ER lies within the noise band of the best relative "
+                      "pair on the default world and 11 of 20 seeds (small cells: wide bands); a planted pair that "
+                      "beats the brand's others beyond the noise while another pair leads the raw ER would separate it",
+    "12.q3.market-pairs": "the market's best pair is within the brand's noise band of its best on 5 of 20 seeds; as "
+                          "12.q3.raw-pick, a planted brand pair would separate it",
 }
 
 #: Questions whose text teaches a step but declare none yet (``"NN.qK"`` -> the steps to declare; "mistake x" is

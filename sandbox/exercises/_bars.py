@@ -10,9 +10,10 @@ KIND = "bar chart"
 
 def bar_chart(value):
     """Plain data of a bar chart: ``{"kind", "labels", "values", "vertical", "value_scale", "error_bars", "title",
-    "xlabel", "ylabel"}`` (``value_scale``: "linear", "log"... of the axis the bar lengths run along;
-    ``error_bars``: how many bars carry a visible error bar), and ``categories`` on a category axis: every
-    category it shows, those without a bar included.
+    "xlabel", "ylabel", "order", "value_offset"}`` (``value_scale``: "linear", "log"... of the axis the bar lengths
+    run along; ``error_bars``: how many bars carry a visible error bar; ``order``: the labels as a reader meets the
+    bars, left to right or top to bottom; ``value_offset``: the offset the value axis writes above its ticks, such as
+    "1e7", or ""), and ``categories`` on a category axis: every category it shows, those without a bar included.
 
     Bars are matched to the category tick nearest their centre, on x (vertical bars) or on y
     (horizontal bars); on a numeric axis a bar's label is its position. A value that is already plain
@@ -55,7 +56,32 @@ def bar_chart(value):
             out["labels"].append(names[i] if i is not None and i < len(names) else "")
         out["values"].append(float(p.get_height() if vertical else p.get_width()))
     out["error_bars"] = count_error_bars(ax, bars, vertical)
+    out["order"] = reading_order(ax, bars, out["labels"], vertical)
+    out["value_offset"] = offset_text(ax.yaxis if vertical else ax.xaxis)
     return out
+
+
+def reading_order(ax, bars, labels: list, vertical: bool) -> list:
+    """``labels`` (one per bar of ``bars``) as a reader meets the bars: left to right, or top to bottom."""
+    if vertical:
+        flip = bool(ax.xaxis_inverted())
+        key = [p.get_x() for p in bars]
+    else:  # y grows upwards unless the axis is inverted (seaborn inverts it for horizontal bars)
+        flip = not bool(ax.yaxis_inverted())
+        key = [p.get_y() for p in bars]
+    ranked = sorted(range(len(bars)), key=lambda i: key[i], reverse=flip)
+    return [labels[i] for i in ranked]
+
+
+def offset_text(axis) -> str:
+    """The offset (``"1e7"``) or the factor the axis's tick formatter writes beside its ticks, "" when none: what a
+    drawn chart would show, computed without drawing it."""
+    formatter = axis.get_major_formatter()
+    try:
+        formatter.set_locs(axis.get_majorticklocs())
+        return str(formatter.get_offset()).strip()
+    except (AttributeError, TypeError, ValueError):
+        return ""
 
 
 def count_error_bars(ax, bars, vertical: bool) -> int:

@@ -8,17 +8,31 @@ bars the question asks for.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
 
 from ._bars import KIND, bar_chart
 from ._compare import Mismatch, SeriesMatch, norm_text
+from ._question import Mistake
 
-__all__ = ["KIND", "BarChart", "bar_chart"]
+__all__ = ["KIND", "BarChart", "bar_chart", "measure_unnamed"]
 
 #: Axis labels that say nothing: none, or "None", which seaborn writes for a Series without a name.
 NO_LABEL = ("", "None")
+#: What a chart whose bars a question asks sorted from the largest is told when they are not.
+NOT_SORTED = ("the bars are right, but not sorted from the largest: order them so that the manager reads the ranking "
+              "at a glance (sns.barplot's order=)")
+#: What a chart whose value axis writes an offset (1e7) above its ticks is told, where the question asks for plain
+#: amounts.
+OFFSET = ("the bars are right, but the value axis writes an offset (such as 1e7) above its ticks, which a manager "
+          "misses: write the amounts in full or with a unit prefix (ticker.EngFormatter())")
+#: What a chart whose title and value-axis label name none of the words of its measure is told (the words are the
+#: question's own: the message does not repeat them).
+MEASURE_UNNAMED = ("the bars are right, but neither the title nor the value-axis label says what they measure: a "
+                   "manager reads the chart without its code, so name the quantity the question asks you to chart, "
+                   "in the words of the question")
 
 
 @dataclass(frozen=True)
@@ -39,8 +53,22 @@ class BarChart:
     rtol: float = 1e-4
     #: Bars of height 0 draw nothing, so the reader never sees them: expected zeros may be absent.
     ignore_zero: bool = False
+    #: Words that name what the bars measure (("engagement", "er")): the title or the value-axis label must hold one,
+    #: as a word (a plural "s" allowed, any case). Empty: any title and label will do.
+    measure: tuple[str, ...] = ()
+    #: The question asks for the bars sorted from the largest (left to right, or top to bottom).
+    largest_first: bool = False
+    #: The question asks for plain amounts on the value axis: no offset or factor (1e7) written above its ticks.
+    no_offset: bool = False
+
+    def names_measure(self, text: str) -> bool:
+        """Whether ``text`` (a title and an axis label) holds one of the words of :attr:`measure`."""
+        return any(re.search(rf"(?<![a-z0-9]){re.escape(word.lower())}s?(?![a-z0-9])", text.lower())
+                   for word in self.measure)
 
     def compare(self, answer, expected) -> None:
+        if isinstance(expected, dict):
+            return self.compare_charts(answer, expected)
         answer = bar_chart(answer)
         if answer.get("kind") != KIND:
             got = answer.get("kind")
@@ -73,11 +101,59 @@ class BarChart:
         if str(answer.get(f"{axis}label", "")).strip() in NO_LABEL:
             raise Mismatch(f"the bars are right; the value axis (the {axis} axis) has no label: say what the bar "
                            f"heights measure (ax.set_{axis}label)")
+        if self.measure and not self.names_measure(f"{answer.get('title', '')} {answer.get(f'{axis}label', '')}"):
+            raise Mismatch(MEASURE_UNNAMED)
+        if self.largest_first:
+            order = answer.get("order", labels)
+            heights = [bars[label] for label in order]
+            if any(later > earlier for earlier, later in zip(heights, heights[1:])):
+                raise Mismatch(NOT_SORTED)
+        if self.no_offset and str(answer.get("value_offset", "")).strip():
+            raise Mismatch(OFFSET)
+
+    def compare_charts(self, answer, chart: dict) -> None:
+        """Whether ``answer`` is ``chart`` (a typical mistake's, :func:`measure_unnamed`): its bars, and a title and
+        value-axis label that name the measure exactly when ``chart``'s do."""
+        heights = pd.Series(chart["values"], index=chart["labels"], dtype="float64")
+        problem = self.problem(answer, heights)
+        if problem != self.problem(chart, heights):
+            raise Mismatch(problem or "the chart is right")
+
+    def problem(self, answer, heights: pd.Series) -> str | None:
+        """The message :meth:`compare` gives ``answer`` against the bars ``heights``, None when it passes."""
+        try:
+            self.compare(answer, heights)
+        except Mismatch as e:
+            return str(e)
+        return None
 
     def answers(self, expected) -> list:
-        """The chart of the reference's own bars (the first accepted method's)."""
+        """The chart of the reference's own bars (the first accepted method's); a chart already (a typical mistake's,
+        as :func:`measure_unnamed` draws it) stands for itself."""
+        if isinstance(expected, dict):
+            return [expected]
         expected = expected[0] if isinstance(expected, list) else expected
-        return [{"kind": KIND, "labels": list(map(str, expected.index)), "values": [float(v) for v in expected],
-                 "value_scale": "linear", "error_bars": 0, "title": "chart", "xlabel": self.describe,
-                 "ylabel": "value"}]
+        if self.largest_first:
+            expected = expected.sort_values(ascending=False, kind="stable")
+        value = self.measure[0] if self.measure else "value"
+        return [chart_of(expected, title="chart", label=value, xlabel=self.describe)]
 
+
+
+def measure_unnamed(reference) -> Mistake:
+    """The typical mistake of a chart question whose :attr:`BarChart.measure` is declared: the right bars under a
+    title and a value-axis label that say nothing of what they measure ("Chart", "value")."""
+    def answer(ds) -> dict:
+        heights = reference(ds)
+        heights = heights[0] if isinstance(heights, list) else heights
+        return chart_of(heights.sort_values(ascending=False, kind="stable"), title="Chart", label="value")
+    return Mistake("measure-unnamed", MEASURE_UNNAMED, answer)
+
+
+def chart_of(heights: pd.Series, title: str, label: str, xlabel: str = "", offset: str = "") -> dict:
+    """A bar chart as :func:`bar_chart` reads it: upright bars of ``heights`` in its order, on a linear value axis
+    labelled ``label``, without error bars (``offset``: what the value axis writes above its ticks)."""
+    labels = list(map(str, heights.index))
+    return {"kind": KIND, "labels": labels, "values": [float(v) for v in heights], "value_scale": "linear",
+            "error_bars": 0, "title": title, "xlabel": xlabel, "ylabel": label, "order": labels,
+            "value_offset": offset}

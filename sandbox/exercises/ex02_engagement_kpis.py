@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import analysis as an
-from ._chart import BarChart, bar_chart
+from ._chart import BarChart, bar_chart, measure_unnamed
 from ._compare import ChoiceAndBest, FrameMatch, Scalar, SeriesMatch, Several, Values
 from ._question import Exercise, Mistake, Question, Step
 
@@ -216,7 +216,8 @@ Q7 = Question(
     "q7", "Chart: a seaborn bar chart of the median ER by followers per platform, drawn from the posts (one bar "
     "per platform, no error bars), on a linear value axis, with a title and a label on the value axis; "
     "keep its Axes.", ("follower_rate_chart",),
-    reference=lambda ds: er_by_platform(ds)["er_followers"], comparison=BarChart("platform"), plain=bar_chart,
+    reference=lambda ds: er_by_platform(ds)["er_followers"],
+    comparison=BarChart("platform", measure=("er", "engagement")), plain=bar_chart,
     hints=("Each post's ER by followers is engagements / followers_at_post; sns.barplot summarises it per platform "
            "with its `estimator`.",
            "Give barplot the rates on one axis and ds.posts['platform'] on the other, estimator='median' and "
@@ -240,6 +241,7 @@ Q7 = Question(
                 lambda ds: er_by_platform(ds)["er_impressions"]),
         Mistake("percentages", "the bars are percentages; keep the rates as fractions, as everywhere in this course",
                 lambda ds: er_by_platform(ds)["er_followers"] * 100),
+        measure_unnamed(lambda ds: er_by_platform(ds)["er_followers"]),
     ),
 )
 

@@ -21,7 +21,7 @@ import pandas as pd
 
 from .. import analysis as an
 from ..analysis import rated
-from ._chart import BarChart, bar_chart
+from ._chart import BarChart, bar_chart, measure_unnamed
 from ._compare import BestPerGroup, FrameMatch, LabelCard, SeriesMatch
 from ._question import Exercise, Mistake, Question, Step
 
@@ -249,7 +249,8 @@ Q5 = Question(
 Q6 = Question(
     "q6", "Chart: draw the median rel_er per topic as a seaborn bar chart (one bar per topic, no error "
     "bars) with a title and a label on the value axis, and keep its Axes.", ("topic_chart",),
-    reference=topic_chart, comparison=BarChart("topic"), plain=bar_chart,
+    reference=topic_chart, comparison=BarChart("topic", measure=("rel_er", "engagement", "er", "relative")),
+    plain=bar_chart,
     hints=("sns.barplot draws one bar per category; its `estimator` says how the bar summarises the values.",
            "Put rel_er on one axis and the topics on the other (topics on y give horizontal bars with "
            "readable labels); pass estimator='median' and errorbar=None. barplot returns the Axes.",
@@ -264,6 +265,7 @@ Q6 = Question(
                 lambda ds: topic_chart(ds, "mean")),
         Mistake("raw-er", "the bars show the raw post_er; chart rel_er, the fair comparison",
                 lambda ds: topic_chart(ds, column="er")),
+        measure_unnamed(topic_chart),
     ),
 )
 

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .. import analysis as an
-from ._chart import BarChart, bar_chart
+from ._chart import BarChart, bar_chart, measure_unnamed
 from ._compare import FrameMatch, Scalar, SeriesMatch, Several, Values
 from ._question import Exercise, Mistake, Question, Step
 
@@ -283,7 +283,8 @@ Q3 = Question(
     "q3", "Chart: draw a seaborn bar chart of ROAS per objective from your objective_kpis (one bar per objective, "
     "on a linear value axis), with a title and a label on the value axis; keep its Axes.",
     ("roas_chart",),
-    reference=lambda ds: objective_kpis(ds)["roas"], comparison=BarChart("objective", ignore_zero=True), plain=bar_chart,
+    reference=lambda ds: objective_kpis(ds)["roas"],
+    comparison=BarChart("objective", ignore_zero=True, measure=("roas", "return", "revenue")), plain=bar_chart,
     hints=("Plot the pooled table of q2, not the campaigns: sns.barplot over the campaigns would draw each "
            "objective's MEAN campaign ROAS.",
            "sns.barplot with x= the objectives (as text) and y= the roas column of objective_kpis; it returns "
@@ -296,6 +297,7 @@ Q3 = Question(
         Mistake("mean-campaign-roas",
                 "the bars are each objective's MEAN campaign ROAS (what sns.barplot computes over the campaigns); "
                 "plot the pooled ROAS of objective_kpis", lambda ds: objective_kpis(ds, "mean")["roas"]),
+        measure_unnamed(lambda ds: objective_kpis(ds)["roas"]),
     ),
 )
 

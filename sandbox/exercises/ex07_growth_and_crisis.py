@@ -25,7 +25,7 @@ import pandas as pd
 from ..analysis.crisis import (CARD_MISTAKES, CLAIM_BAND, CLAIM_CODE, CLAIMS, CRISIS_CODE, CRISIS_TIE,  # noqa: F401
                                FLOOR, HORIZON, SMOOTH, SPIKE, WINDOW_DAYS, crisis_account, crisis_accounts,
                                crisis_cards, crisis_window, daily)
-from ._chart import BarChart, bar_chart
+from ._chart import BarChart, bar_chart, measure_unnamed
 from ._compare import AnyOf, FrameMatch, MemberOf, Moment, Scalar, SeriesMatch, Several, Values
 from ._question import Exercise, Mistake, Question, Step
 
@@ -198,7 +198,8 @@ Q4 = Question(
     "q4", "Chart: a seaborn bar chart of the median churn per platform from your churn Series (one bar per "
     "platform, no error bars) with a title and a label on the churn axis that says what the bars measure; keep "
     "its Axes.", ("churn_chart",),
-    reference=churn_by_platform, comparison=BarChart("platform"), plain=bar_chart,
+    reference=churn_by_platform, comparison=BarChart("platform", measure=("churn", "unfollow")),
+    plain=bar_chart,
     hints=("Each account has one platform (ds.accounts); give sns.barplot the platform of each account of churn "
            "as x and the churn as y.",
            "A bar's `estimator` says how it summarises the accounts of a platform; errorbar=None drops the error "
@@ -216,6 +217,7 @@ Q4 = Question(
                 "the bars divide unfollows by followers_start: platforms whose accounts grew fast look as if they "
                 "churn more; chart your churn (over the mean daily followers)",
                 lambda ds: churn_by_platform(ds, denominator="start")),
+        measure_unnamed(churn_by_platform),
     ),
 )
 

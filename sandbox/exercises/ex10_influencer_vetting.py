@@ -30,7 +30,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .. import analysis as an
-from ._chart import BarChart, bar_chart
+from ._chart import BarChart, bar_chart, measure_unnamed
 from ._compare import AnyOf, ChoiceAndBest, MemberOf, Scalar, SeriesMatch, Several, Values
 from ._question import Exercise, Mistake, Question, Step
 
@@ -106,22 +106,49 @@ def fair_best(ds, measure: str = "er_index", how: str = "median", pooled: bool =
     return {measure}, an.near_best(values, NEAR_TIE), values
 
 
+def index_of_raw_best(ds) -> tuple:
+    """q3's mistake, as a learner writes it: 'er_index' named, the creator picked by the raw rate
+    (``ig['er'].idxmax()``), its index quoted."""
+    return {"er_index"}, {engagement_rate(ds)[on_platform(ds)].idxmax()}, er_index(ds)
+
+
+def best_anywhere(ds) -> tuple:
+    """q3's mistake: each creator's ER over the median of its band on its own platform, the best of every platform
+    (no instagram filter)."""
+    inf, er = table(ds), engagement_rate(ds)
+    values = er / er.groupby([band(ds), inf["platform"]], observed=True).transform("median")
+    return {"er_index"}, {values.idxmax()}, values
+
+
 # ---------------------------------------------------------------- bought followers
 
 
-def suspicious(ds, baseline: str = "median", signals: str = "either") -> list:
+def suspicious(ds, baseline: str = "median", signals: str = "either", yardstick_platform: bool = False) -> list:
     """influencer_ids flagged as buyers: a jump above JUMP x the ``baseline`` best week, or a home share
     below HOME x the ``baseline`` share.
 
-    ``baseline="mean"``, ``signals="jump"`` / ``"home"`` (one signal only) and ``"both"`` (both signals
-    required) are mistakes.
+    ``yardstick_platform``: the medians of the PLATFORM creators alone (a variant the text accepts: the platforms
+    of the listing do not differ in either sign). ``baseline="mean"``, ``signals="jump"`` / ``"home"`` (one signal
+    only) and ``"both"`` (both signals required) are mistakes.
     """
     inf = table(ds)
     gain, home = inf["max_weekly_gain_pct"], inf["audience_home_share"]
-    jump = gain > JUMP * gain.agg(baseline)
-    abroad = home < HOME * home.agg(baseline)
+    peers = inf[on_platform(ds)] if yardstick_platform else inf
+    jump = gain > JUMP * peers["max_weekly_gain_pct"].agg(baseline)
+    abroad = home < HOME * peers["audience_home_share"].agg(baseline)
     flag = {"either": jump | abroad, "both": jump & abroad, "jump": jump, "home": abroad}[signals]
     return list(inf.index[flag])
+
+
+def suspicious_lists(ds) -> list:
+    """q4's reference: the flags of each accepted yardstick, the marketplace's medians first, then those of the
+    PLATFORM creators alone (the same typical values here: the platforms do not differ in either sign)."""
+    return [suspicious(ds), suspicious(ds, yardstick_platform=True)]
+
+
+def one_list(**kw):
+    """A typical mistake's answer of q4, as AnyOf reads it: the list of ``suspicious(ds, **kw)``."""
+    return lambda ds: [suspicious(ds, **kw)]
 
 
 # ---------------------------------------------------------------- value for money
@@ -165,9 +192,10 @@ def hires_best_first(ds, screened: bool = True) -> list:
     return [best] + sorted(accepted - {best})
 
 
-def cpm_pick(ds) -> str:
-    """The marketplace's cheapest PLATFORM creator by CPM (the marketplace does not flag anyone)."""
-    return str(cpm(ds)[on_platform(ds)].idxmin())
+def cpm_pick(ds, screened: bool = False) -> str:
+    """The marketplace's cheapest PLATFORM creator by CPM (the marketplace does not flag anyone; ``screened``: the
+    cheapest of those not flagged, a mistake)."""
+    return str(cpm(ds)[candidates(ds, screened=screened)].idxmin())
 
 
 def claims_for(flagged: bool, ratio: float) -> set:
@@ -182,13 +210,14 @@ def claims_for(flagged: bool, ratio: float) -> set:
     return accepted
 
 
-def cpm_cards(ds, ratio: str = "cpe", screened: bool = True) -> list[tuple]:
+def cpm_cards(ds, ratio: str = "cpe", screened: bool = True, pick_screened: bool = False) -> list[tuple]:
     """({CPM pick}, accepted claims, the pick's CPE / the hire's CPE), one per accepted hire, the best first.
 
-    ``ratio="inverted"`` (the hire's CPE / the pick's), ``ratio="cpm"`` (their CPMs) and ``screened=False`` (no
-    bought-followers screen: nobody flagged, the hire the cheapest of all) are mistakes.
+    ``ratio="inverted"`` (the hire's CPE / the pick's), ``ratio="cpm"`` (their CPMs), ``screened=False`` (no
+    bought-followers screen: nobody flagged, the hire the cheapest of all) and ``pick_screened`` (the CPM pick
+    made among the creators not flagged) are mistakes.
     """
-    pick = cpm_pick(ds)
+    pick = cpm_pick(ds, pick_screened)
     flagged = screened and pick in set(suspicious(ds))
     price = cpm(ds) if ratio == "cpm" else cost_per_engagement(ds)
     cards = []
@@ -221,7 +250,8 @@ Q1 = Question(
 Q2 = Question(
     "q2", "Chart: a seaborn bar chart of the median engagement rate per follower band (one bar per band, no "
     "error bars), with a title and a label on the rate axis; keep its Axes.", ("er_chart",),
-    reference=er_by_band, comparison=BarChart("band"), plain=bar_chart,
+    reference=er_by_band, comparison=BarChart("band", measure=("engagement", "er", "like")),
+    plain=bar_chart,
     hints=("Give every creator its band with `pd.cut` on the followers, the edges ex.BAND_EDGES and the labels "
            "ex.BANDS (right=False: 10,000 followers is micro, not nano).",
            "sns.barplot with the bands as x and your er as y; its `estimator` says how a bar summarises the "
@@ -237,6 +267,7 @@ Q2 = Question(
                 "pass estimator='median'", lambda ds: er_by_band(ds, "mean")),
         Mistake("percentages", "the bars are percentages (x 100); chart the rate as a fraction, your er",
                 lambda ds: er_by_band(ds, percent=True)),
+        measure_unnamed(er_by_band),
     ),
 )
 
@@ -271,6 +302,12 @@ Q3 = Question(
         Mistake("mean-baseline",
                 "your index divides by the band's MEAN rate, which a few extreme creators move; divide by its "
                 "median", lambda ds: fair_best(ds, how="mean")),
+        Mistake("raw-pick",
+                "your creator has the highest raw rate, not the highest value of the measure you chose: pick the best "
+                "by that measure", index_of_raw_best),
+        Mistake("best-anywhere",
+                "that creator is not on instagram, the brand's platform: look for the best among the instagram "
+                "creators", best_anywhere),
     ),
     points=2,
     judgement=True,
@@ -278,9 +315,9 @@ Q3 = Question(
 
 Q4 = Question(
     "q4", "The creators who look as if they bought followers: a best week above JUMP (4) times the marketplace's "
-    "median best week, or a home-country share below HOME (0.7) times the median share; a list of "
-    "influencer_id.", ("suspicious",),
-    reference=suspicious, comparison=Values(),
+    "median best week, or a home-country share below HOME (0.7) times the median share (medians over the whole "
+    "listing, or over the instagram creators alone: both are accepted); a list of influencer_id.", ("suspicious",),
+    reference=suspicious_lists, comparison=AnyOf(Values()),
     hints=("Bought followers arrive at once (a huge week in max_weekly_gain_pct) and live elsewhere (a low "
            "audience_home_share). A creator showing either sign is suspicious.",
            "The yardstick of each column is its median over all the creators (a robust baseline: the cheaters' "
@@ -293,16 +330,16 @@ Q4 = Question(
         Step("mean-yardsticks", teaches="robust yardsticks: the medians, which the cheaters' own values barely move",
              message="your yardsticks are MEANS: the cheaters' own jumps and foreign audiences pull a mean towards "
                      "them and hide some of them; compare with the medians",
-             answer=lambda ds: suspicious(ds, "mean")),
+             answer=one_list(baseline="mean")),
     ),
     mistakes=(
         Mistake("jump-only", "your list uses the follower jump only; a creator whose audience lives mostly abroad is "
-                "suspicious too: flag either sign", lambda ds: suspicious(ds, signals="jump")),
+                "suspicious too: flag either sign", one_list(signals="jump")),
         Mistake("home-share-only",
                 "your list uses the home-country share only; a creator whose followers jumped in one week is "
-                "suspicious too: flag either sign", lambda ds: suspicious(ds, signals="home")),
+                "suspicious too: flag either sign", one_list(signals="home")),
         Mistake("both-signs", "your list flags the creators showing both signs; either sign is enough (|, not &)",
-                lambda ds: suspicious(ds, signals="both")),
+                one_list(signals="both")),
     ),
     points=2,
 )
@@ -406,6 +443,10 @@ Q7 = Question(
         Mistake("cpm-ratio",
                 "cpm_ratio compares the prices per 1,000 followers; compare what an engagement costs (cpe)",
                 lambda ds: cpm_cards(ds, "cpm")),
+        Mistake("screened-pick",
+                "your CPM pick leaves out the creators of your suspicious list, but the marketplace flags no one: "
+                "take its cheapest instagram creator by CPM over every instagram creator, then look it up in your "
+                "list", lambda ds: cpm_cards(ds, pick_screened=True)),
     ),
     model_answer=MODEL_ANSWER,
     points=3,

@@ -19,8 +19,9 @@ Definitions used throughout (the rules of :data:`sandbox.generator.dirty.RULES`,
 - a post exported twice keeps its snapshot from the later export (the earlier one was taken before its metrics
   settled);
 - post types are the tools' words, stripped and lowercased, mapped to formats by :func:`post_types`;
-- times are on the clock the export's description line names (the brand's time zone, X: UTC), in the locale's
-  day/month order; :func:`parse_times` reads them to UTC;
+- times are on the clock the export's description line names (the brand's time zone), without an offset, in the
+  locale's day/month order; X writes its times in UTC with their +0000 offset, as X Analytics does, which any
+  clock reads right (the clock step is for the other tools' files); :func:`parse_times` reads them to UTC;
 - a platform's overstatement = its impressions summed over every post row of its file (rows exported twice
   included) / its impressions after cleaning - 1, a fraction; the card names the platform the export
   overstates most (platforms within NEAR_TIE of it are ties).
@@ -45,7 +46,7 @@ from ..loading import cache_dir
 from ..generator.dirty import export_files as make_export_files
 from ..generator.export_style import TOOLS, ExportFormat
 from ..generator.pools import LOCALES
-from ._chart import BarChart, bar_chart
+from ._chart import NOT_SORTED, OFFSET, BarChart, bar_chart, chart_of, measure_unnamed
 from ._compare import AnyOf, MemberOf, Mismatch, Scalar, SeriesMatch, Several
 from ._question import Exercise, Mistake, Question, Step
 
@@ -321,6 +322,18 @@ def overstatement(ds, percent: bool = False, inverted: bool = False) -> pd.Serie
     return ratio * (100 if percent else 1)
 
 
+def largest_difference_cards(ds, rows: bool = False) -> list[tuple]:
+    """q8's mistake, as a learner writes it: the platform with the largest difference between the files and the clean
+    table, in impressions (``rows``: in rows, the posts exported twice), and that platform's overstatement."""
+    f, clean = facts(ds), posts(ds)
+    if rows:
+        difference = f.groupby("platform").size() - clean.groupby("platform").size()
+    else:
+        difference = f.groupby("platform")["impressions"].sum() - clean.groupby("platform")["impressions"].sum()
+    platform = difference.idxmax()
+    return [({platform}, float(overstatement(ds)[platform]))]
+
+
 def learner_cards(values: pd.Series, pick: str = "idxmax") -> list[tuple]:
     """A learner's card read off their own overstatements: ({the platform ``pick`` names}, its value)."""
     platform = getattr(values, pick)()
@@ -477,8 +490,10 @@ Q5 = Question(
 
 Q6 = Question(
     "q6", "Chart: a seaborn bar chart of the total impressions per platform after cleaning (one bar per platform, "
-    "no error bars), with a title and a label on the impressions axis; keep its Axes.", ("impressions_chart",),
-    reference=impressions_by_platform, comparison=BarChart("platform"), plain=bar_chart,
+    "no error bars), with a title and a label on the impressions axis, the bars sorted from the largest and the "
+    "amounts written without an offset such as 1e7 above the axis; keep its Axes.", ("impressions_chart",),
+    reference=impressions_by_platform,
+    comparison=BarChart("platform", measure=("impression",), largest_first=True, no_offset=True), plain=bar_chart,
     hints=("One bar per platform from your clean table; each bar's height is the platform's impressions added "
            "up.",
            "sns.barplot with data=clean, the platforms as x and the impressions as y; its `estimator` says how a "
@@ -497,6 +512,12 @@ Q6 = Question(
         Mistake("duplicates-kept",
                 "your bars count the posts exported twice: draw from your clean table, one row per post",
                 lambda ds: impressions_by_platform(ds, keep="all")),
+        Mistake("unsorted", NOT_SORTED,
+                lambda ds: chart_of(impressions_by_platform(ds), "Impressions per platform", "impressions")),
+        Mistake("offset-above-axis", OFFSET,
+                lambda ds: chart_of(impressions_by_platform(ds).sort_values(ascending=False), "Impressions per platform",
+                                    "impressions", offset="1e7")),
+        measure_unnamed(impressions_by_platform),
     ),
 )
 
@@ -504,19 +525,22 @@ Q7 = Question(
     "q7", "The posting tool schedules in UTC: posts per hour of the day in UTC (0-23), one row per post, as a "
     "Series indexed by hour.", ("posts_per_hour",),
     reference=posts_per_hour, comparison=HourCounts(rtol=0, atol=0.5),
-    hints=("A time in these files has no offset: the clock it is on is named only in its export's description "
-           "line (clean['clock']: the brand's time zone, or UTC for X).",
+    hints=("X writes its times in UTC with their offset (+0000), as X Analytics does; the other tools' times have "
+           "no offset: the clock they are on is named only in their export's description line (clean['clock'], "
+           "the brand's time zone).",
            "Read each clock's times with it: `ex.parse_times(times, order, clock)` gives UTC timestamps; do it per "
            "clean.groupby('clock') and put the pieces back together with pd.concat. `.dt.hour` then gives the UTC "
            "hour of each post."),
     solution=("clean['posted_at'] = pd.concat([ex.parse_times(group['posted_at'], order, clock)\n"
               "                                for clock, group in clean.groupby('clock')])\n"
               "posts_per_hour = clean['posted_at'].dt.hour.value_counts().sort_index()"),
+    steps=(
+        Step("local-as-utc", teaches="read each export's times on the clock its description line names",
+             message="your hours are the local clocks' hours read as UTC: each export's times are on the clock its "
+                     "description line names (the clock column); give it to ex.parse_times",
+             answer=lambda ds: posts_per_hour(ds, "utc")),
+    ),
     mistakes=(
-        Mistake("local-as-utc",
-                "your hours are the local clocks' hours read as UTC: each export's times are on the clock its "
-                "description line names (the clock column); give it to ex.parse_times",
-                lambda ds: posts_per_hour(ds, "utc")),
         Mistake("duplicates-kept",
                 "your counts include the posts exported twice: count your clean table, one row per post",
                 lambda ds: posts_per_hour(ds, keep="all")),
@@ -569,6 +593,14 @@ Q8 = Question(
         Mistake("upside-down",
                 "your overstatement is upside down: divide the impressions as exported by the impressions after "
                 "cleaning, then subtract 1", lambda ds: overstated_cards(ds, inverted=True)),
+        Mistake("largest-difference",
+                "that platform's files add the most impressions, but a large platform adds the most for a small "
+                "error: rank the platforms by their overstatement, the files' impressions over the clean ones - 1",
+                largest_difference_cards),
+        Mistake("most-duplicated-rows",
+                "that platform has the most rows exported twice, but a large file has the most for the same error "
+                "rate: rank the platforms by their overstatement of impressions, the files' over the clean ones - 1",
+                lambda ds: largest_difference_cards(ds, rows=True)),
     ),
     model_answer=MODEL_ANSWER,
     points=3,

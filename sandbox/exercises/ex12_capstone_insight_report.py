@@ -14,7 +14,8 @@ learner decides each time which comparison is fair. Definitions (each from the n
   number for every platform, ranks the platforms the way they engage for every brand;
 - q3, content: a format and a topic together (``reel`` + ``education``), judged by the median of ``rel``
   (each post's ER over its own account's median ER, 04's ``rel_er``), among pairs holding at least MIN_SHARE of
-  the brand's posts (03's minimum sample). The text names this one method: a yardstick from the platform would credit a pair
+  the brand's posts (03's minimum sample) or MIN_POSTS posts (04's; about the same floor for a brand of 1,500
+  posts): both floors are accepted. The text names this one yardstick: one from the platform would credit a pair
   with the strength of the account that posts it;
 - q4, paid: each of the brand's campaigns judged on the KPI its objective buys (:data:`KPI_OF`; a conversions
   campaign on ROAS or on CPA, :data:`CONVERSION_KPIS`) against the market's campaigns with the same objective:
@@ -40,7 +41,7 @@ import pandas as pd
 from .. import analysis as an
 from ..analysis import MIN_POSTS, MIN_SHARE, rated  # noqa: F401 (ex.MIN_SHARE in the notebook)
 from ..analysis.noise import median_se, near_best_within_noise, poisson_log_se
-from ._chart import BarChart, bar_chart
+from ._chart import BarChart, bar_chart, measure_unnamed
 from ._compare import MethodCard
 from ._question import Exercise, Mistake, Question, Step
 
@@ -149,23 +150,42 @@ CONTENT = ["format", "topic"]
 
 
 def content_card(ds, column: str = "rel_er", how: str = "median", min_share: float = MIN_SHARE,
-                 rate=an.er_impressions) -> tuple:
+                 rate=an.er_impressions, min_posts: int | None = None) -> tuple:
     """(accepted (format, topic) pairs, ``how`` of ``column`` per pair holding at least ``min_share`` of the brand's
-    posts, posts per pair). ``column="platform_rel"``: each post against its platform's median ER (a mistake)."""
+    posts (``min_posts``: at least that many posts instead), posts per pair). ``column="platform_rel"``: each post
+    against its platform's median ER (a mistake)."""
     posts = brand_posts(ds, rate)
     if column == "platform_rel":
         posts = posts.assign(platform_rel=posts["er"] / yardstick(ds, "platform", rate=rate)[posts["platform"]].to_numpy())
     keys = [posts[k] for k in CONTENT]
     size = posts.groupby(keys).size()
     values = posts.groupby(keys)[column].agg(how)
-    values = values[size.reindex(values.index) >= min_share * len(posts)]
+    values = values[size.reindex(values.index) >= (min_share * len(posts) if min_posts is None else min_posts)]
     se = median_se(posts[column], keys).reindex(values.index)
     return near_best_within_noise(values, se), values, size
 
 
+def content_shortcut(ds, pick: str = "er", market: bool = False) -> list:
+    """q3's mistakes, as a learner writes them: the best pair picked another way, quoted with the brand's relative
+    median and posts of that pair. ``pick="er"``: the pair with the brand's highest median raw ER; ``market``: the
+    pair with the highest median rel_er over every brand's posts (pairs holding MIN_SHARE of them)."""
+    mine = brand_posts(ds)
+    values, sizes = (mine.groupby([mine[k] for k in CONTENT])["rel_er"].median(),
+                     mine.groupby([mine[k] for k in CONTENT]).size())  # the evidence a learner quotes for any pair
+    if market:
+        posts = rated(ds, an.er_impressions)
+        keys = [posts[k] for k in CONTENT]
+        medians = posts.groupby(keys)["rel_er"].median()
+        best = medians[posts.groupby(keys).size().reindex(medians.index) >= MIN_SHARE * len(posts)].idxmax()
+    else:
+        best = content_card(ds, column=pick)[1].idxmax()
+    return [({best}, values, sizes)]
+
+
 def content_cards(ds) -> list:
-    """q3's reference: the one accepted method's card."""
-    return [content_card(ds)]
+    """q3's reference: the card of each accepted minimum sample, MIN_SHARE of the brand's posts (the text's) first,
+    then MIN_POSTS posts (the course's other minimum sample, about the same floor for a brand of 1,500 posts)."""
+    return [content_card(ds), content_card(ds, min_posts=MIN_POSTS)]
 
 
 def content_mistake(**kw):
@@ -350,7 +370,8 @@ Q2 = Question(
     "q2", "Chart: a seaborn bar chart of your platform index (one bar per platform of the brand, no error bars), "
     "with a title and a label on the value axis that says what the bars measure; keep its Axes.",
     ("platform_chart",),
-    reference=standing_charts, comparison=BarChart("platform"), plain=bar_chart,
+    reference=standing_charts, comparison=BarChart("platform", measure=("index", "er", "engagement")),
+    plain=bar_chart,
     hints=("The bars are the numbers behind your card, one per platform.",
            "A manager should read a bar of 1 as 'as good as the yardstick': say so on the value axis."),
     solution=("platform_chart = sns.barplot(x=platform_index.index, y=platform_index.to_numpy(), errorbar=None)\n"
@@ -365,13 +386,14 @@ Q2 = Question(
     mistakes=(
         Mistake("mean-rates", "the bars compare MEAN rates; chart the index of medians",
                 lambda ds: platform_values(ds, how="mean")),
+        measure_unnamed(standing_charts),
     ),
 )
 
 Q3 = Question(
     "q3", "Insight card: the content to make more of, a format and a topic together, judged fairly across the "
     "brand's platforms (each post against its own account's median ER) among pairs holding at least MIN_SHARE (2%) of "
-    "its posts: the format, the topic, that pair's median and its number of posts. Pairs the data cannot tell "
+    "its posts (or MIN_POSTS (30) posts: both are accepted): the format, the topic, that pair's median and its number of posts. Pairs the data cannot tell "
     "apart from the best are accepted.",
     ("content_format", "content_topic", "content_rel", "content_posts"),
     reference=content_cards, comparison=MethodCard(("format", "topic")),
@@ -401,6 +423,10 @@ Q3 = Question(
                 content_mistake(column="platform_rel")),
         Mistake("mean-not-median", "that compares MEANS of the relative ER, which one viral post moves; use the median",
                 content_mistake(how="mean")),
+        Mistake("raw-pick", "that pair has the brand's best raw ER, not the best median relative to the account: pick "
+                "the pair by the measure you quote", content_shortcut),
+        Mistake("market-pairs", "that pair does best over every brand's posts; the manager asks what this brand should "
+                "make more of: judge the brand's own posts", lambda ds: content_shortcut(ds, market=True)),
     ),
     points=3,
     judgement=True,
@@ -446,7 +472,9 @@ Q4 = Question(
     "(its KPI, what the objective buys, over the market's, turned so that higher is better), as a seaborn bar chart "
     "(one bar per campaign, no error bars) with a title and a label on the value axis; keep its Axes.",
     ("campaign_chart",),
-    reference=paid_charts, comparison=BarChart("campaign"), plain=bar_chart,
+    reference=paid_charts,
+    comparison=BarChart("campaign", measure=("index", "kpi", "yardstick", "market", "roas", "cpm", "cpc", "cpa")),
+    plain=bar_chart,
     hints=("An awareness campaign was never meant to sell: judge each campaign on what its objective buys "
            "(notebook 06's last note), against what the market's campaigns with the same objective get.",
            "Pool the market's campaigns as notebook 06 did, or take their typical campaign; either is accepted. "
@@ -481,6 +509,7 @@ Q4 = Question(
                 "sales", lambda ds: dashboard_roas(ds)[0][1]),
         Mistake("objective-and-platform", THIN_MARKET.replace("that yardstick", "the bars' yardstick"),
                 lambda ds: campaign_values(ds, by="objective-platform")[0]),
+        measure_unnamed(paid_charts),
     ),
 )
 
