@@ -15,6 +15,7 @@ import numpy as np
 STREAMS = (
     "effects", "brands", "accounts", "campaigns", "posts", "post_daily",
     "followers_daily", "audience", "comments", "influencers", "dirty", "pools",
+    "plant_posts", "plant_engagement",
 )
 
 #: Brands per block: the unit of partitioning (partition boundaries fall between blocks).

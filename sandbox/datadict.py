@@ -90,6 +90,15 @@ TRUTH_KEYS = {
         "nearly every complaint), a `bot_raid` (`account_id`, `start_date`, `days`, `bot_comments_per_post`) "
         "and the accounts that bought large like packages, `bought_like_packages`."
     ),
+    "plants": (
+        "Effects planted in every world so that a lesson's step matters (drawn from their own random stream, "
+        "added to what the tables drew): `giveaways` (posts going live at `local_hours` on `platforms` engage "
+        "`engagement_lift` times more), `weekday_lift` (per platform, how much stronger its best weekday's effect "
+        "is than drawn; `platforms` holds the effect as planted), `series` when a brand's content series "
+        "(`brand_id`, `extra_posts` per account) separates the brand with the most posts from the most active "
+        "per account, and `platform_surge` when the platform second by `followers_start` ends above the first "
+        "(`platform`, the one it `overtakes`, `start_date`, `days`, `followers_gained` per account)."
+    ),
     "cheap_cheater": (
         "The instagram creator (`influencer_id`) who bought followers and likes and prices low: the lowest "
         "cost per engagement unless bought followers are screened out; in about half the worlds "

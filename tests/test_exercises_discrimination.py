@@ -46,12 +46,6 @@ MAX_SHARE = 0.6
 #: many (``"NN.qK"`` -> why). Strict: a listed
 #: question whose answers now vary fails until it leaves the list.
 KNOWN_UNVARIED = {
-    "03.q6": "Sunday is the best weekday on 71% of the worlds (data model v3: brands post least at weekends, so a "
-             "weekend day's few posts are the ones that engage): the weekday effect must be planted off the weekend "
-             "in more worlds",
-    "01.q9": "the quick answer (the platform with the most followers_start) is the accepted one on 19 of 21 worlds "
-             "(data model v3): the world must plant, in some worlds, a platform that grew past the one that started "
-             "biggest",
     "09.q7": "the crisis week is the company's worst week of the year on 18 of 21 worlds: the world must plant, in "
              "some worlds, a company-wide week worse than the crisis (the incident's share drawn per world)",
 }

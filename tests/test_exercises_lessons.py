@@ -40,16 +40,6 @@ MIN_SEED_RATE = 0.9
 #: Rows of the step table known to fall short (``"NN.qK.id"`` -> why), for the notebooks whose worlds are
 #: being tuned. Strict: a listed row that now passes fails the test until it is removed from this list.
 KNOWN_WEAK: dict[str, str] = {
-    "01.q8.per-account": "the brand with the most posts is the most active per account, or within NEAR_TIE of it, on "
-                         "the default world and 10 of 20 seeds (world v3): planting a most-active brand by moving "
-                         "posts between brands made it 21 of 21, but any change of post counts re-rolls the block's "
-                         "posts stream, and tests/test_effects then missed effects on 4 of 50 seeds (limit 2); the "
-                         "plant needs the extra posts drawn without shifting the block's other draws",
-    "03.q5.thin-hours": "the top hour over every hour is rejected on the default world but on 16 of 20 seeds only: "
-                        "the night hours need a planted lift (giveaways at 0-3 h lifted it to 21 of 21, but the "
-                        "generator change failed tests/test_calibration_report on the branch tune-03-05, withdrawn)",
-    "05.q7.thin-hours": "as 03.q5.thin-hours: rejected on 12 of 20 seeds and not on the default world without the "
-                        "night giveaways",
     "08.q5.absolute-inflation": "the account whose bot spikes add the most ER per post (reported - clean) is also the "
                                 "most inflated relative to its clean ER on the default world and 9 of 20 seeds: a "
                                 "spike's ER (0.3-1) does not depend on its account's, so the accounts with most spikes "

@@ -14,10 +14,12 @@ from .pools import Pools
 
 
 def make_audience(accounts: pd.DataFrame, last_followers: np.ndarray,
-                  effects: Effects, pools: Pools, rng: np.random.Generator) -> pd.DataFrame:
+                  effects: Effects, pools: Pools, rng: np.random.Generator,
+                  planted: np.ndarray | None = None, plant_rng: np.random.Generator | None = None) -> pd.DataFrame:
     """Split each account's final followers over age x gender x country segments
     (multinomial), then draw engaged users and engagements per segment, the
-    planted best segment engaging far more."""
+    planted best segment engaging far more. ``planted``: followers a plant added to each account after
+    ``last_followers`` (see :mod:`.plants`), split and engaged the same way from ``plant_rng``."""
     n_acc = len(accounts)
     platform = accounts["platform"].to_numpy(dtype=object)
     industry = accounts["_industry"].to_numpy(dtype=object)
@@ -41,8 +43,12 @@ def make_audience(accounts: pd.DataFrame, last_followers: np.ndarray,
     seg_mult = np.array([effects.segment_engaged[(a, g)] for a in AGE_GROUPS for g in GENDERS])
     seg_mult = np.repeat(seg_mult, shape[2])  # same for every country
     rate = np.array([cal.ENGAGED_RATE[p] for p in platform])[:, None] * rng.lognormal(0, 0.2, n_acc)[:, None]
-    engaged = rng.binomial(seg_followers, np.minimum(rate * seg_mult[None, :], 0.95))
-    engagements = rng.poisson(engaged * cal.ENGAGEMENTS_PER_ENGAGED * rng.lognormal(0, 0.1, engaged.shape))
+    engaged, engagements = _engaged(seg_followers, np.minimum(rate * seg_mult[None, :], 0.95), rng)
+    if planted is not None and planted.any():
+        more = plant_rng.multinomial(planted, probs / probs.sum(axis=1, keepdims=True))
+        more_engaged, more_engagements = _engaged(more, np.minimum(rate * seg_mult[None, :], 0.95), plant_rng)
+        seg_followers, engaged, engagements = (seg_followers + more, engaged + more_engaged,
+                                               engagements + more_engagements)
 
     a_idx, g_idx, c_idx = (ix.ravel() for ix in np.meshgrid(*[np.arange(s) for s in shape], indexing="ij"))
     frame = pd.DataFrame({
@@ -55,3 +61,9 @@ def make_audience(accounts: pd.DataFrame, last_followers: np.ndarray,
         "engagements": engagements.ravel(),
     })
     return frame[frame["followers"].to_numpy() > 0].reset_index(drop=True)
+
+
+def _engaged(seg_followers: np.ndarray, rate: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """(engaged users, engagements) of each segment's followers, engaged at ``rate``."""
+    engaged = rng.binomial(seg_followers, rate)
+    return engaged, rng.poisson(engaged * cal.ENGAGEMENTS_PER_ENGAGED * rng.lognormal(0, 0.1, engaged.shape))

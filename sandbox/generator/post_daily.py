@@ -35,7 +35,8 @@ def _split(total: np.ndarray, weights: np.ndarray, n_days: np.ndarray, rng) -> n
     return rng.multinomial(total, np.clip(probs, 0, 1)) if len(total) else np.zeros(weights.shape, dtype=np.int64)
 
 
-def make_post_daily(posts: pd.DataFrame, hidden: dict, scale: Scale, rng: np.random.Generator) -> pd.DataFrame:
+def make_post_daily(posts: pd.DataFrame, hidden: dict, scale: Scale, rng: np.random.Generator,
+                    planted: np.ndarray | None = None, plant_rng: np.random.Generator | None = None) -> pd.DataFrame:
     """Split each post's lifetime totals over its first days (cut at the end of the period).
 
     Each post decays at its own pace (the platform's rate times a log-normal factor), from the moment
@@ -46,7 +47,8 @@ def make_post_daily(posts: pd.DataFrame, hidden: dict, scale: Scale, rng: np.ran
     an earlier day too (RETURNING_SHARE of the day's repeat views): daily reach sums to more than the
     lifetime reach, as platforms report it. Engagements and link clicks are split over the day's
     impressions without replacement (hypergeometric), so every daily value stays within that day's
-    impressions and the days add up."""
+    impressions and the days add up. ``planted``: engagements the plants added to each post after ``posts`` (see
+    :mod:`.plants`), split the same way over the impressions left, from ``plant_rng``."""
     n = len(posts)
     n_days = np.minimum(scale.days - hidden["day"], DAILY_DAYS)
     live_days = np.arange(DAILY_DAYS) < n_days[:, None]
@@ -73,6 +75,9 @@ def make_post_daily(posts: pd.DataFrame, hidden: dict, scale: Scale, rng: np.ran
             left[k] = left[k] - drawn
         left["impressions"] = left["impressions"] - imp
 
+    if planted is not None and planted.any():
+        _add_planted(out, planted, plant_rng)
+
     # (post, day) cells within the period: each post's first live_days.sum() days, post after post
     per_post = live_days.sum(axis=1)
     row = np.repeat(np.arange(n), per_post)
@@ -84,3 +89,15 @@ def make_post_daily(posts: pd.DataFrame, hidden: dict, scale: Scale, rng: np.ran
         "day_index": day_index.astype(np.int64),
         **{k: out[k][live_days] for k in ("impressions", "reach", "engagements", "link_clicks")},
     }, copy=False)
+
+
+def _add_planted(out: dict, planted: np.ndarray, rng: np.random.Generator) -> None:
+    """Add each post's ``planted`` engagements to ``out["engagements"]``, over the days' impressions not engaged yet
+    (hypergeometric, as the drawn ones)."""
+    rows = np.flatnonzero(planted > 0)
+    free = out["impressions"][rows] - out["engagements"][rows]
+    left, left_free = planted[rows].astype(np.int64), free.sum(axis=1)
+    for d in range(DAILY_DAYS):
+        drawn = rng.hypergeometric(left, left_free - left, free[:, d])
+        out["engagements"][rows, d] += drawn
+        left, left_free = left - drawn, left_free - free[:, d]

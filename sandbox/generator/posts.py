@@ -13,7 +13,8 @@ it depends on):
    likes / comments / shares / saves with per-metric noise;
 6. planted anomalies: crisis (fewer likes, many comments), bot spikes (likes
    only);
-7. link clicks and video views given impressions.
+7. link clicks and video views given impressions;
+8. the plants (:mod:`.plants`): engagements added from their own stream.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from .effects import DECOY_TOPIC_WEIGHT, HIGH_ER_PLATFORMS, Effects
 from .ids import make_ids, take_str
 from .captions import make_post_text
 from .distributions import normal_cdf, normal_pdf, poisson_pmf
+from .plants import Plants, extra_engagements, post_lift
 from .pools import Pools
 
 MAX_HASHTAGS = 20
@@ -153,13 +155,15 @@ def _by_platform(plat_code: np.ndarray, values_by_platform) -> np.ndarray:
 
 def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects, crisis: Crisis,
                pools: Pools, scale: Scale, rng: np.random.Generator, account_offset: int,
-               events: PostEvents = PostEvents()):
+               events: PostEvents = PostEvents(), plants: Plants | None = None,
+               plant_rng: np.random.Generator | None = None):
     """Posts of ``accounts`` (a block of whole brands).
 
     ``account_offset`` is the row number of the block's first account in the
     world, so that crisis and campaign references (world rows) line up. Returns
     ``(posts, labels, hidden)`` where ``hidden`` holds per-post model arrays the
-    daily and comments tables need (day index, account row, crisis flag).
+    daily and comments tables need (day index, account row, crisis flag). ``plants`` add engagements
+    after every draw of ``rng``, drawn from ``plant_rng`` (``hidden["planted_engagements"]``).
     """
     n_posts = accounts["_n_posts"].to_numpy()
     n = int(n_posts.sum())
@@ -329,6 +333,14 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     video_views = pd.array(np.where(is_video, views, 0), dtype="Int64")
     video_views[~is_video] = pd.NA
 
+    # 8. the plants: engagements added after every draw of this stream, from the plant stream (see plants)
+    planted = np.zeros((n, 4), dtype=np.int64)
+    if plants is not None:
+        lift = post_lift(plants, effects, plat_code, weekday, hour, ~in_crisis, plant_rng)
+        planted = extra_engagements(lift, er, impressions, likes + comments + shares_n + saves, mix, plant_rng)
+        planted[:, 0] = np.minimum(planted[:, 0], np.maximum(reach - likes, 0))  # a like is one account reached
+        likes, comments, shares_n, saves = (a + planted[:, i] for i, a in enumerate((likes, comments, shares_n, saves)))
+
     post_number = accounts["_post_offset"].to_numpy()[acc] + _rank_within(acc) + 1
     post_ids = make_ids("P", post_number, accounts.attrs["post_id_width"])
     order = np.lexsort((seconds, acc))  # rank posts by time within each account
@@ -361,7 +373,7 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     labels = pd.DataFrame({"post_id": post_ids, "is_bot_spike": o(is_bot_spike), "is_viral": o(is_viral)})
     hidden = {"day": o(day), "acc": o(acc), "plat_code": o(plat_code), "in_crisis": o(in_crisis),
               "raid_comments": o(raid_comments), "world_acc": o(world_acc), "seconds": o(seconds),
-              "is_bot_spike": o(is_bot_spike), "post_number": post_number,
+              "is_bot_spike": o(is_bot_spike), "post_number": post_number, "planted_engagements": planted[order],
               "noun": o(text["noun"]), "account_handle": accounts["handle"].to_numpy(dtype=object)[o(acc)],
               "country": accounts["_country"].to_numpy(dtype=object)[o(acc)]}
     return posts, labels, hidden

@@ -33,12 +33,13 @@ from .comments import CommentEvents, make_comments
 from .detect import detectability
 from .effects import Effects, draw_effects
 from .followers import FollowerEvents, make_followers_daily, plan_follower_events, plant_small_account, post_activity
-from .ids import id_width
 from .influencers import cheap_cheater_id, cheap_cheater_per_follower, cheap_cheater_row, make_influencers
 from .money import make_fx_rates
 from .pools import Pools, check_locale, get_pools
 from .post_daily import make_post_daily
 from .events import events_truth, plan_events
+from .plants import (Plants, add_surge, drawn_posts, merged_order, plan_plants, renumbered, series_accounts,
+                     surge_follows, with_series)
 from .posts import Crisis, PostEvents, make_posts
 
 CRISIS_DAYS = 10
@@ -66,6 +67,7 @@ class WorldPlan:
     events: FollowerEvents
     post_events: PostEvents
     comment_events: CommentEvents
+    plants: Plants
 
     @property
     def n_blocks(self) -> int:
@@ -93,12 +95,22 @@ def plan_world(seed: int = 0, scale=DEFAULT_SCALE, locale: str = DEFAULT_LOCALE)
     accounts, small_account = plant_small_account(accounts, effects_rng)
     crisis = pick_crisis(accounts, scale, effects_rng)
     accounts, post_events, comment_events = plan_events(accounts, crisis, (small_account,), scale, effects_rng)
-    accounts.attrs["post_id_width"] = id_width(int(accounts["_n_posts"].sum()), 7)
+    plants = plan_plants(effects, accounts, scale, event_accounts(crisis, small_account, post_events, comment_events),
+                         child_rng(seed, "plant_posts"))
+    accounts = with_series(accounts, plants)  # the post numbers leave room for a brand's series
     campaigns = make_campaigns(accounts, scale, child_rng(seed, "campaigns"), pools.currency)
     fx_rates = make_fx_rates(pools.currency, pools.countries)
     events = plan_follower_events(accounts, small_account, scale, effects_rng)
     return WorldPlan(seed, scale, locale, effects, pools, brands, accounts, campaigns, crisis, fx_rates, events,
-                     post_events, comment_events)
+                     post_events, comment_events, plants)
+
+
+def event_accounts(crisis: Crisis, small_account: int, post_events: PostEvents, comment_events: CommentEvents) -> tuple:
+    """The world rows of the accounts that carry a planted event (the plants leave them as drawn)."""
+    rows = {crisis.account, small_account, *post_events.bot_buyers}
+    rows |= {w[0] for w in (*post_events.windows, *post_events.comment_boost)}
+    rows |= {e[0] for e in (post_events.raid, comment_events.complaints, comment_events.incident, comment_events.raid) if e}
+    return tuple(sorted(int(r) for r in rows))
 
 
 def pick_crisis(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generator) -> Crisis:
@@ -122,20 +134,65 @@ def generate_block(plan: WorldPlan, block: int) -> dict[str, pd.DataFrame]:
     """The per-block tables (``BLOCK_TABLES``) and per-row labels of one block."""
     accounts, offset = plan.block_accounts(block)
     seed, scale = plan.seed, plan.scale
+    # the plants draw from their own stream (block 0 is the world's plan), each table's part from its own child
+    plant_posts, plant_daily, plant_followers, plant_audience, plant_series = child_rng(
+        seed, "plant_posts", block + 1).spawn(5)
     posts, post_labels, hidden = make_posts(accounts, plan.campaigns, plan.effects, plan.crisis, plan.pools,
-                                            scale, child_rng(seed, "posts", block), offset, plan.post_events)
-    post_daily = make_post_daily(posts, hidden, scale, child_rng(seed, "post_daily", block))
+                                            scale, child_rng(seed, "posts", block), offset, plan.post_events,
+                                            plan.plants, plant_posts)
+    series = series_accounts(plan.plants, accounts, offset)
+    if series is not None:  # a brand's series: posts drawn from the plant stream, appended to the drawn ones
+        series_rng = plant_series.spawn(5)  # its posts, their plants, post_daily, its plants, comments
+        extra = make_posts(series[0], plan.campaigns, plan.effects, plan.crisis, plan.pools, scale, series_rng[0],
+                           offset + series[1], PostEvents(), plan.plants, series_rng[1])
+        order, numbers = merged_order(accounts, hidden, extra[2], series[1])
+        width = plan.accounts.attrs["post_id_width"]
+        posts, post_labels, hidden = renumbered(posts, post_labels, hidden, numbers[:len(posts)], width)
+        extra = renumbered(*extra, numbers[len(posts):], width)
+    drawn = drawn_posts(posts, hidden)  # what the other streams draw from: the plants add to them
+    post_daily = make_post_daily(drawn, hidden, scale, child_rng(seed, "post_daily", block),
+                                 hidden["planted_engagements"].sum(axis=1), plant_daily)
     post_follows, posts_per_day = post_activity(posts, hidden, post_labels, len(accounts), scale.days)
     followers_daily = make_followers_daily(accounts, plan.crisis, scale, child_rng(seed, "followers_daily", block),
                                            offset, post_follows, posts_per_day, plan.events)
+    surge = surge_follows(plan.plants.surge, len(accounts), offset, scale.days, plant_followers)
+    followers_daily = add_surge(followers_daily, surge)
     last = followers_daily["followers"].to_numpy().reshape(len(accounts), scale.days)[:, -1] if len(accounts) else np.zeros(0, int)
-    audience = make_audience(accounts, last, plan.effects, plan.pools, child_rng(seed, "audience", block))
-    comments, comment_labels = make_comments(posts, hidden, plan.crisis, plan.pools, scale,
+    gained = surge.sum(axis=0) if surge is not None else None
+    audience = make_audience(accounts, last if gained is None else last - gained, plan.effects, plan.pools,
+                             child_rng(seed, "audience", block), gained, plant_audience)
+    comments, comment_labels = make_comments(drawn, hidden, plan.crisis, plan.pools, scale,
                                              child_rng(seed, "comments", block),
                                              plan.accounts.attrs["post_id_width"] + 2, plan.comment_events)
-    return {"posts": posts, "post_daily": post_daily, "followers_daily": followers_daily,
-            "audience": audience, "comments": comments,
-            "post_labels": post_labels, "comment_labels": comment_labels}
+    tables = {"posts": posts, "post_daily": post_daily, "comments": comments, "post_labels": post_labels,
+              "comment_labels": comment_labels}
+    if series is not None:
+        extra_drawn = drawn_posts(extra[0], extra[2])
+        more = {"posts": extra[0], "post_labels": extra[1],
+                "post_daily": make_post_daily(extra_drawn, extra[2], scale, series_rng[2],
+                                              extra[2]["planted_engagements"].sum(axis=1), series_rng[3])}
+        more["comments"], more["comment_labels"] = make_comments(
+            extra_drawn, extra[2], plan.crisis, plan.pools, scale, series_rng[4],
+            plan.accounts.attrs["post_id_width"] + 2)
+        tables = appended(tables, more, order)
+    return {**tables, "followers_daily": followers_daily, "audience": audience}
+
+
+def appended(tables: dict, more: dict, order: np.ndarray) -> dict:
+    """The block's tables with a series' rows (``more``) appended, posts in ``order`` (account, then time) and the
+    other tables' rows in the order of their posts."""
+    posts = pd.concat([tables["posts"], more["posts"]], ignore_index=True)
+    position = pd.Series(np.argsort(order, kind="stable"), index=posts["post_id"].to_numpy())
+    out = {"posts": posts.iloc[order].reset_index(drop=True),
+           "post_labels": pd.concat([tables["post_labels"], more["post_labels"]], ignore_index=True).iloc[order]
+           .reset_index(drop=True)}
+    for name, labels in (("post_daily", None), ("comments", "comment_labels")):
+        frame = pd.concat([tables[name], more[name]], ignore_index=True)
+        rows = np.argsort(frame["post_id"].map(position).to_numpy(), kind="stable")
+        out[name] = frame.iloc[rows].reset_index(drop=True)
+        if labels:
+            out[labels] = pd.concat([tables[labels], more[labels]], ignore_index=True).iloc[rows].reset_index(drop=True)
+    return out
 
 
 def world_tables(plan: WorldPlan) -> tuple[dict[str, pd.DataFrame], pd.DataFrame]:
@@ -178,13 +235,14 @@ def world_truth_from_counts(plan: WorldPlan, counts: dict[str, int], bought_foll
     scale, crisis = plan.scale, plan.crisis
     acc = plan.accounts.iloc[crisis.account]
     crisis_start = scale.start_ts + pd.Timedelta(days=crisis.start_day)
-    truth = plan.effects.truth()
+    effects = plan.plants.effects(plan.effects)  # as planted
+    truth = effects.truth()
     zones = sorted(set(plan.brands["timezone"]))
     for p, info in truth["platforms"].items():
         info["best_window"]["by_timezone"] = [{"timezone": tz, **utc_window(info["best_window"]["hours"], tz, scale)}
                                               for tz in zones]
     truth.update({
-        "detectable": detectability(plan.effects, plan.accounts),
+        "detectable": detectability(effects, plan.accounts),
         "period": {"start": scale.start_ts.date().isoformat(),
                    "end": (scale.end_ts - pd.Timedelta(days=1)).date().isoformat(), "days": scale.days},
         "ab_tests": ab_test_truth(plan.campaigns),
@@ -195,6 +253,7 @@ def world_truth_from_counts(plan: WorldPlan, counts: dict[str, int], bought_foll
             "negative_share_before": cal.COMMENT_SENTIMENT[0], "negative_share_during": crisis.negative_share,
         },
         "follower_events": plan.events.truth(plan.accounts, scale),
+        "plants": plan.plants.truth(plan.accounts, scale),
         "events": events_truth(plan.accounts, plan.post_events, plan.comment_events, scale),
         "bot_spikes": int(counts["bot_spikes"]),
         "viral_posts": int(counts["viral_posts"]),
