@@ -423,13 +423,24 @@ def _weekend_share(ds) -> dict:
     return _per_platform(ds, weekend.astype(float), how="mean")
 
 
-def _view_rates(ds) -> dict:
+def _video_posts(ds, table: dict | None = None):
+    """Video posts with their views as float, keyed 'platform format' (only formats in ``table`` if given)."""
     p = ds.posts.dropna(subset=["video_views"])
-    rate = p["video_views"].astype(float) / p["impressions"].clip(lower=1)
     key = p["platform"].astype(str) + " " + p["format"].astype(str)
+    if table is not None:
+        keep = key.isin([f"{q} {f}" for q, f in table])
+        p, key = p[keep.to_numpy()], key[keep.to_numpy()]
+    return p, p["video_views"].astype(float), key
+
+
+def _median_by_format(value, key) -> dict:
     n = key.value_counts()
-    med = rate.groupby(key).median()
-    return {k: float(v) for k, v in med.items() if n[k] >= MIN_POSTS / 4}
+    return {k: float(v) for k, v in value.groupby(key).median().items() if n[k] >= MIN_POSTS / 4}
+
+
+def _view_rates(ds) -> dict:
+    p, views, key = _video_posts(ds, cal.VIDEO_VIEW_RATE)
+    return _median_by_format(views / p["impressions"].clip(lower=1), key)
 
 
 def _view_rate_range(side):
@@ -439,11 +450,28 @@ def _view_rate_range(side):
     return bound
 
 
-def _shorts_over_reach(ds) -> dict:
-    p = ds.posts[ds.posts["format"].astype(str) == "short"]
-    if len(p) < MIN_POSTS / 4:
-        return {}
-    return {"youtube short": float((p["video_views"].astype(float) > p["reach"]).mean())}
+def _views_per_reach(ds) -> dict:
+    p, views, key = _video_posts(ds, cal.VIEWS_PER_REACH)
+    return _median_by_format(views / p["reach"].clip(lower=1), key)
+
+
+def _er_per_view(ds) -> dict:
+    p, views, key = _video_posts(ds)
+    return _median_by_format(engagements(p) / views.clip(lower=1), key)
+
+
+def _er_per_view_range(side):
+    def bound(key):
+        platform, fmt = key.split(" ")
+        return cal.ER_PER_VIEW_RANGE.get((platform, fmt), (0.0, cal.ER_PER_VIEW_CEILING))[side]
+    return bound
+
+
+def _engagers_over_views(ds) -> dict:
+    p, views, key = _video_posts(ds)
+    over = (p["likes"] + p["comments"] > views).astype(float)
+    n = key.value_counts()
+    return {k: float(v) for k, v in over.groupby(key).mean().items() if n[k] >= MIN_POSTS / 4}
 
 
 def _flat_months(ds) -> dict:
@@ -568,8 +596,10 @@ _REALISM_NAMES = {
     "facebook_comments_per_like": "comments / likes, organic posts (median account)",
     "account_er_p90_p10": "account median ER per follower across a platform's accounts, p90/p10",
     "weekend_share": "posts published on Saturday or Sunday (local time), share",
-    "view_rate": "video views / impressions, median post",
-    "shorts_views_over_reach": "posts with more views than accounts reached, share",
+    "view_rate": "feed video views / impressions, median post",
+    "views_per_reach": "video plays (and YouTube views) / accounts reached, median post",
+    "er_per_view": "engagements / video views, median post",
+    "engagers_over_views": "videos with more likes + comments than views, share",
     "flat_months": "account-months with net follower growth under 0.25%, share",
     "influencer_rule_precision": "influencers: precision of one rule (best week > 3% or home share < 0.5)",
     "influencer_rule_recall": "influencers: recall of the same rule",
@@ -592,7 +622,9 @@ REALISM_FIGURES = (
     _realism("weekend_share", _weekend_share, lambda p: cal.WEEKEND_POST_SHARE[p][0] / 3,
              lambda p: min(cal.WEEKEND_POST_SHARE[p][1] * 1.5, 2 / 7)),
     _realism("view_rate", _view_rates, _view_rate_range(0), _view_rate_range(1)),
-    _realism("shorts_views_over_reach", _shorts_over_reach),
+    _realism("views_per_reach", _views_per_reach),
+    _realism("er_per_view", _er_per_view, _er_per_view_range(0), _er_per_view_range(1)),
+    _realism("engagers_over_views", _engagers_over_views),
     _realism("flat_months", _flat_months),
     _realism("influencer_rule_precision", lambda ds: _influencer_rule(ds, "precision")),
     _realism("influencer_rule_recall", lambda ds: _influencer_rule(ds, "recall")),

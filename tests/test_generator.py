@@ -90,6 +90,34 @@ def test_video_views_only_for_video_formats(tiny_dataset):
         assert used <= set(fmts), platform
 
 
+def test_video_views_consistent_with_engagement(tiny_dataset):
+    """Every account that liked or commented watched; plays (Reels, TikTok, Shorts) and YouTube views count
+    replays, so they are never fewer than the accounts reached."""
+    from sandbox._calibration import VIEWS_PER_REACH
+
+    p = tiny_dataset.posts.dropna(subset=["video_views"])
+    views = p["video_views"].astype("int64")
+    assert (views >= p["likes"] + p["comments"]).all()
+    plays = [f"{q} {f}" for q, f in VIEWS_PER_REACH]
+    counted = (p["platform"].astype(str) + " " + p["format"].astype(str)).isin(plays)
+    assert counted.any() and (views[counted] >= p.loc[counted, "reach"]).all()
+    assert (views[~counted] <= p.loc[~counted, "impressions"]).all()
+
+
+def test_video_views_leave_the_other_columns_alone(monkeypatch):
+    """Views are the posts' last draws: a world whose views draw nothing has the same posts otherwise."""
+    import sandbox.generator.posts as posts_module
+
+    base = sandbox.generate(seed=5, scale="tiny")
+    monkeypatch.setattr(posts_module, "draw_video_views",
+                        lambda plat, fmt, *rest: pd.array(np.full(len(plat), 7), dtype="Int64"))
+    other = sandbox.generate(seed=5, scale="tiny")
+    assert (other.posts["video_views"] == 7).all()
+    for table in ("posts", "post_daily", "comments"):
+        pd.testing.assert_frame_equal(getattr(base, table).drop(columns="video_views", errors="ignore"),
+                                      getattr(other, table).drop(columns="video_views", errors="ignore"))
+
+
 @pytest.mark.parametrize("platform", sorted(cal.ER_FOLLOWERS_RANGE))
 def test_engagement_rate_per_follower_inside_published_range(small_worlds, platform):
     lo, hi = cal.ER_FOLLOWERS_RANGE[platform]
