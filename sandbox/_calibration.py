@@ -413,6 +413,13 @@ INFLUENCER_RATE_PER_1K = _frozen({"instagram": 10.0, "tiktok": 3.5, "youtube": 2
                                   "linkedin": 15.0})
 INFLUENCER_RATE_SIZE = 30_000
 INFLUENCER_RATE_EXPONENT = 0.85
+# The lowest price a creator asks per sponsored post, USD at US prices: the bottom of each platform's nano tier
+# (1k-10k followers: Instagram $10, TikTok $5, YouTube $20; Word on the Block 2023). Facebook, X, LinkedIn:
+# assumption. Above it prices are continuous; creators quote round amounts (INFLUENCER_PRICE_STEPS).
+INFLUENCER_MIN_RATE = _frozen({"instagram": 10.0, "tiktok": 5.0, "youtube": 20.0, "facebook": 10.0, "x": 5.0,
+                               "linkedin": 20.0})
+# A quote is rounded to the step of its size: (below this amount, step), in the world's base currency.
+INFLUENCER_PRICE_STEPS = ((100.0, 5.0), (1_000.0, 10.0), (float("inf"), 50.0))
 
 # --- What a practitioner sees at a glance (data model v3) -----------------------------------------
 # Each figure: (low, high, source). calibration_report measures it in a world and prints it with its

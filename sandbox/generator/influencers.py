@@ -34,6 +34,13 @@ CHEAP_PER_FOLLOWER = 0.5
 FAIR_PRICED_CHEATER = {"extra_likes": (7.0, 10.0), "price_factor": (0.65, 0.85)}
 
 
+def round_quote(price: np.ndarray) -> np.ndarray:
+    """Prices as creators quote them: to the step of their size (``INFLUENCER_PRICE_STEPS``), never below one step."""
+    bounds, steps = zip(*cal.INFLUENCER_PRICE_STEPS)
+    step = np.array(steps)[np.searchsorted(bounds, price, side="right")]
+    return np.maximum(np.round(price / step), 1) * step
+
+
 def cheap_cheater_row(seed: int, n: int) -> int:
     """Row of the world's cheap instagram cheater (CHEAP_CHEATER), from its own addressed seed, so that the
     truth can name it without the table."""
@@ -113,8 +120,9 @@ def make_influencers(n: int, pools: Pools, rng: np.random.Generator, cheap: int 
     # the marketplace lists every price in the world's base currency; creators ask their country's prices
     per_1k = np.array([cal.INFLUENCER_RATE_PER_1K[p] for p in platform])
     size = (displayed / cal.INFLUENCER_RATE_SIZE) ** (cal.INFLUENCER_RATE_EXPONENT - 1)
-    rate = np.round(displayed / 1000 * per_1k * size * per_usd([pools.currency])
-                    * np.array([cal.PRICE_LEVEL[c] for c in country]) * price_factor, -1)
+    level = np.array([cal.PRICE_LEVEL[c] for c in country]) * per_usd([pools.currency])
+    floor = np.array([cal.INFLUENCER_MIN_RATE[p] for p in platform]) * level
+    rate = round_quote(np.maximum(displayed / 1000 * per_1k * size * level * price_factor, floor))
     influencers = pd.DataFrame({
         "influencer_id": ids,
         "handle": handles.to_numpy(dtype=object),
@@ -125,7 +133,7 @@ def make_influencers(n: int, pools: Pools, rng: np.random.Generator, cheap: int 
         "avg_likes": avg_likes,
         "avg_comments": avg_comments,
         "posts_30d": rng.poisson(np.array([cal.INFLUENCER_POSTS_30D[p] for p in platform])),
-        "rate_per_post": np.maximum(rate, 50.0),
+        "rate_per_post": rate,
         "currency": pools.currency,
         "max_weekly_gain_pct": max_gain_pct,
         "audience_home_share": np.round(np.minimum(home_share, 1.0), 3),
