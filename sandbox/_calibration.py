@@ -455,6 +455,9 @@ REALISM = _frozen({
     "influencer_rule_recall": (0.5, 0.95, "the same rule's recall (assumption)"),
     "influencer_price_per_1k": (None, None, "INFLUENCER_RATE_PER_1K (Word on the Block 2023, Hootsuite "
                                             "[secondary]); x/2..x*2 (tiers differ)"),
+    "bought_follower_er_ratio": (0.4, 0.85, "bought followers do not engage: a creator's ER per displayed follower "
+                                            "falls by about its bought share (10-70%, median ~40%), less what the "
+                                            "bought likes of some make up (assumption; no published figure)"),
     "late_day0_ratio": (0.0, 0.6, "day 0 is the rest of the posting day: a post at 20-24 UTC gets a small part "
                                   "of what one at 06-11 UTC gets (follows from continuous decay)"),
     "day0_share_sd": (0.1, 0.4, "posts decay at their own pace: spread of the day-0 share (assumption)"),

@@ -492,6 +492,22 @@ def _influencer_rule(ds, what: str) -> dict:
     return {"all": value}
 
 
+def _bought_er_ratio(ds) -> dict:
+    """Median ER per displayed follower of the creators with bought followers / that of the others, each ER taken
+    relative to the median ER of the honest creators of its platform (platforms engage several-fold apart)."""
+    labels = ds.labels.get("influencer_labels") if ds.labels else None
+    if labels is None:
+        return {}
+    inf = ds.influencers
+    bought = labels.set_index("influencer_id").reindex(inf["influencer_id"])["has_bought_followers"].to_numpy(bool)
+    if bought.sum() < 10:
+        return {}
+    er = (inf["avg_likes"] + inf["avg_comments"]) / inf["followers"]
+    honest_median = er[~bought].groupby(inf["platform"][~bought].astype(str)).median()
+    relative = (er / inf["platform"].astype(str).map(honest_median)).to_numpy(float)
+    return {"all": float(np.nanmedian(relative[bought]) / np.nanmedian(relative[~bought]))}
+
+
 def _price_per_1k(ds) -> dict:
     """Median price per 1,000 displayed followers per platform, in US dollars at US prices (the published figures
     are US ones; creators ask their country's PRICE_LEVEL)."""
@@ -604,6 +620,7 @@ _REALISM_NAMES = {
     "influencer_rule_precision": "influencers: precision of one rule (best week > 3% or home share < 0.5)",
     "influencer_rule_recall": "influencers: recall of the same rule",
     "influencer_price_per_1k": "influencer price per 1,000 followers, USD, median",
+    "bought_follower_er_ratio": "influencers: median ER per follower, bought followers / honest",
     "late_day0_ratio": "day-0 share of the first week, posts at 20-24 UTC / posts at 06-11 UTC",
     "day0_share_sd": "day-0 share of the first week, spread between posts (sd, posts at 06-11 UTC)",
     "daily_reach_over_lifetime": "daily reach summed over a post's days / its lifetime reach (median post)",
@@ -630,6 +647,7 @@ REALISM_FIGURES = (
     _realism("influencer_rule_recall", lambda ds: _influencer_rule(ds, "recall")),
     _realism("influencer_price_per_1k", _price_per_1k, lambda p: cal.INFLUENCER_RATE_PER_1K[p] / 2,
              lambda p: cal.INFLUENCER_RATE_PER_1K[p] * 2),
+    _realism("bought_follower_er_ratio", _bought_er_ratio),
     _realism("late_day0_ratio", _late_ratio),
     _realism("day0_share_sd", _day0_spread),
     _realism("daily_reach_over_lifetime", _daily_reach),

@@ -14,7 +14,9 @@ from .pools import Pools
 
 BOUGHT_SHARE = 0.12
 BOUGHT_FRACTION = (0.10, 0.70)   # share of a cheater's displayed followers that were bought
-BOUGHT_LIKES = (0.6, (0.2, 1.2))  # (share of cheaters who also buy likes, extra likes per real like)
+#: (share of cheaters who also buy likes, extra likes per real like): a few, so that a cheater's ER per displayed
+#: follower stays lower than an honest creator's by about its bought share (bought followers do not engage).
+BOUGHT_LIKES = (0.6, (0.05, 0.35))
 VISIBLE_PURCHASE = 0.75          # share of cheaters whose purchase shows as a jump (others drip-fed them in)
 FOREIGN_PURCHASE = 0.65          # share of cheaters whose bought followers live abroad (others bought local ones)
 WEEKLY_GROWTH = (0.004, 0.4)     # organic weekly growth: median and log-normal sigma (assumption)
@@ -63,9 +65,11 @@ def make_influencers(n: int, pools: Pools, rng: np.random.Generator, cheap: int 
     undercuts the market per follower too when ``cheap_per_follower`` (else FAIR_PRICED_CHEATER).
 
     Engagement follows the real audience. A cheater's displayed followers
-    include a bought share (10-70%); most cheaters bought likes too, which
-    lifts their engagement rate back, so raw engagement rate alone is a weak
-    signal. What gives them away, none of it cleanly: bought followers usually
+    include a bought share (10-70%), who do not engage: a cheater's engagement
+    rate per displayed follower is lower by about that share (most cheaters
+    bought a few likes too, which makes up a little of it; the cheap cheater
+    bought many), but ER also falls with size and varies by creator, so it is
+    no clean signal alone. What gives them away, none of it cleanly: bought followers usually
     arrive in a jump (``max_weekly_gain_pct``; some cheaters drip-fed them, and
     a viral week gives honest creators a jump too), usually come from elsewhere
     (``audience_home_share``; some bought local followers, and some honest
