@@ -507,6 +507,15 @@ AD_PRICE_INDEX = _frozen({
     "US": 1.0, "GB": 0.75, "AU": 0.69, "CA": 0.54, "IE": 0.75, "FR": 0.35, "BE": 0.40, "LU": 0.45,
     "CH": 0.75, "ES": 0.27, "MX": 0.18, "AR": 0.15, "CO": 0.12, "CL": 0.18,
 })
+# LinkedIn sells one professional audience in one auction: its CPMs vary far less by country than Meta's. Lever
+# Digital 2026 puts UK LinkedIn CPMs at GBP 20-35 (USD 25-45), Merkelijkheid 2025 Western European B2B campaigns
+# at EUR 30-100+ [secondary], near the US figures (AD_BENCHMARKS), where Meta's fall to a third (FR, ES). A
+# platform's country index is AD_PRICE_INDEX ** AD_PRICE_ELASTICITY (1 = Meta's scale; LinkedIn assumption in
+# line with those figures: France 0.69, Spain 0.63, Colombia 0.48 of the US).
+AD_PRICE_ELASTICITY = _frozen({"linkedin": 0.35})
+# LinkedIn CPM outside the US, USD (the calibration report's range): Lever Digital UK USD 25-45, Merkelijkheid
+# EUR 30-100+ [secondary]; low end: UK low end /2.5 (awareness buys the cheapest impressions, cheaper markets).
+LINKEDIN_CPM_ABROAD = (10.0, 100.0)
 # Superads 2025 Meta CPM (USD, median, all industries) by country, for the calibration report.
 META_CPM_BY_COUNTRY = _frozen({"US": 22.7, "CA": 12.3, "AU": 15.6, "FR": 8.0, "ES": 6.1, "CO": 2.7})
 # Price level of what brands sell, US = 1 (assumption in the order of OECD comparative price levels):

@@ -144,7 +144,10 @@ def _conversion(ds, objective: str, platforms=PLATFORMS) -> dict:
     c = c[(c["objective"].astype(str) == objective) & c["platform"].isin(platforms)]
     if len(c) < MIN_CAMPAIGN_ROWS:
         return {}
-    market = c["country"].map(lambda k: min(cal.AD_PRICE_INDEX[k] / cal.PRICE_LEVEL[k], 1.0))
+    from .generator.money import ad_price_index
+
+    level = c["country"].map(cal.PRICE_LEVEL).to_numpy(float)
+    market = np.minimum(ad_price_index(c["country"].to_numpy(), c["platform"].astype(str).to_numpy()) / level, 1.0)
     return {"all": float((c["conversions"] / market).sum() / max(c["clicks"].sum(), 1))}
 
 
@@ -188,6 +191,16 @@ def _meta_cpm_by_country(ds) -> dict:
     n = c.groupby("country").size()
     return {k: float(1000 * g.at[k, "spend"] / max(g.at[k, "impressions"], 1)) for k in g.index
             if n[k] >= 2 * MIN_CAMPAIGN_ROWS}
+
+
+def _linkedin_cpm_abroad(ds) -> dict:
+    """LinkedIn CPM (USD) of the brands of each country but the US, over enough campaigns."""
+    c = _campaigns_usd(ds)
+    c = c[(c["platform"].astype(str) == "linkedin") & (c["country"] != "US")]
+    g = c.groupby("country")[["spend", "impressions"]].sum()
+    n = c.groupby("country").size()
+    return {k: float(1000 * g.at[k, "spend"] / max(g.at[k, "impressions"], 1)) for k in g.index
+            if n[k] >= MIN_CAMPAIGN_ROWS}
 
 
 def _under_delivery_frequency(ds) -> dict:
@@ -265,6 +278,10 @@ MONEY_FIGURES = (
            lambda k: cal.META_CPM_BY_COUNTRY[k] / 3, lambda k: cal.META_CPM_BY_COUNTRY[k] * 1.5,
            "Superads 2025 country medians (US 22.7, CA 12.3, AU 15.6, FR 8.0, ES 6.1, CO 2.7) [secondary]; they "
            "sit above the benchmarks of the platform CPMs: x/3..x*1.5"),
+    Figure("LinkedIn CPM by brand country outside the US, USD", _linkedin_cpm_abroad,
+           _const(cal.LINKEDIN_CPM_ABROAD[0]), _const(cal.LINKEDIN_CPM_ABROAD[1]),
+           "Lever Digital 2026 UK GBP 20-35 (USD 25-45), Merkelijkheid 2025 Western Europe EUR 30-100+ [secondary]: "
+           "LinkedIn's CPMs stay near the US ones where Meta's fall; low end /2.5"),
     Figure("boosted post's link CTR / its campaign's CTR, median boosted post", _boosted_ctr,
            _const(0.4), _const(1.2), "the post is the ad: its paid impressions are clicked at the campaign's rate "
            "(assumption)"),
