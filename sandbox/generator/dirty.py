@@ -12,6 +12,7 @@ it (:mod:`sandbox.generator.export_style`) in the world's language:
   in the description line (X: UTC, written ``+0000``);
 * file habits: a byte-order mark (Meta), a description line above each header, Meta's second header row of
   metric descriptions ("Lifetime: ..."), a totals row (YouTube Studio right below the header);
+* what a tool does not report, it leaves out: TikTok Studio has no impressions (nor an engagement rate);
 * two overlapping exports concatenated: the second export's description line and header reappear mid-file,
   with some columns renamed and the columns in another order (the tool changed between the exports); rows
   exported twice carry the metric snapshot of their export (keep the later one);
