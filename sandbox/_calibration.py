@@ -154,19 +154,39 @@ LINK_PLATFORMS = frozenset({"facebook", "x", "linkedin", "youtube"})
 # Link clicks per impression for organic posts. Link posts: Facebook ads CTR 0.90% (WordStream
 # 2017) as the order of magnitude; other formats carry a profile/CTA link only (assumption).
 LINK_CTR = _frozen({"link": 0.009, "default": 0.0015})
-# Video views (3 s+; 2 s on LinkedIn) per impression, by platform and video format. Feeds autoplay, so a
-# view is a scroll stopped: Meta's "hook rate" (3-second views / impressions) has a median of 25-30% on
-# Facebook and 28%+ on Instagram Reels (conversion.studio, eonik.ai 2026 [secondary]); the same creative
-# stops fewer scrolls on TikTok (ugcvids.ai [secondary]). YouTube's impressions are thumbnails shown:
-# "half of all channels and videos have an impressions click-through rate between 2% and 10%" (YouTube
-# Help), while a Short plays in the feed and counts as viewed unless swiped away (50-70% viewed
-# [secondary: creator guides]). X, LinkedIn and live formats: assumption. A view is one account that
-# watched (views <= reach: nobody is counted twice).
-VIDEO_VIEW_RATE = _frozen({
-    ("instagram", "reel"): 0.30, ("facebook", "video"): 0.27, ("tiktok", "video"): 0.22, ("tiktok", "live"): 0.10,
-    ("x", "video"): 0.18, ("linkedin", "video"): 0.22, ("youtube", "video"): 0.05, ("youtube", "short"): 0.58,
-    ("youtube", "live"): 0.04,
+# Video views, as each platform counts them. A view is never one account: every platform counts repeat views.
+# Full-screen feeds (Instagram Reels, TikTok, YouTube Shorts) count plays: a video starts as it is shown and
+# every replay or loop counts again ("views" on Reels count replays, Instagram Help; Shorts views count each
+# start or replay since 31 March 2025, YouTube Help), so plays exceed the accounts reached. On YouTube long
+# videos the accounts reached are the unique viewers (YouTube Studio) and views count each of their views.
+# Views per account reached, median post: assumption (1.1-1.3), checked against what a viewer of each
+# platform does after watching: TikTok brands' engagements per view 4.14% (Rival IQ 2023 TikTok benchmark,
+# median brand) and 5.38% (Socialinsider 2023, 600k videos); YouTube likes per view "average 4-6%"
+# [secondary: creator guides, veefly.com, famups.com]. The replays (views - reach) vary per post
+# (log-normal, VIDEO_REPLAY_SIGMA; assumption).
+VIEWS_PER_REACH = _frozen({
+    ("instagram", "reel"): 1.30, ("tiktok", "video"): 1.20, ("tiktok", "live"): 1.10, ("youtube", "short"): 1.30,
+    ("youtube", "video"): 1.15, ("youtube", "live"): 1.05,
 })
+VIDEO_REPLAY_SIGMA = 0.5
+# Engagements per video view, median post, by platform and format (the test ranges; engagements = likes +
+# comments + shares + saves): TikTok video 4.14-5.38% (Rival IQ 2023, Socialinsider 2023) -> 3-9%; YouTube
+# long videos and Shorts: likes per view 4-6% on average, under 2% "low" [secondary: creator guides] ->
+# engagements 1.5-10%.
+# Instagram Reels, TikTok LIVE, YouTube live and the feed videos below: no published figure; they follow from
+# the calibrated engagement per impression and are only checked to stay below one engagement in three views.
+ER_PER_VIEW_RANGE = _frozen({
+    ("tiktok", "video"): (0.03, 0.09), ("youtube", "video"): (0.015, 0.10), ("youtube", "short"): (0.015, 0.10),
+})
+ER_PER_VIEW_CEILING = 0.33
+# Feeds where a video sits among posts count a view at 3 s (2 s on LinkedIn) of play, per impression. Feeds
+# autoplay, so a view is a scroll stopped: Meta's "hook rate" (3-second views / impressions) has a median of
+# 25-30% on Facebook (conversion.studio, eonik.ai 2026 [secondary]). X, LinkedIn: assumption (LinkedIn counts a
+# view at 2 s with half the player on screen, and its engagement per impression is the highest).
+VIDEO_VIEW_RATE = _frozen({("facebook", "video"): 0.27, ("x", "video"): 0.18, ("linkedin", "video"): 0.35})
+# Every account that liked or commented watched: where the drawn views fall short of them, views are the
+# engagers divided by a share of engaging viewers drawn in this range (assumption).
+ENGAGED_VIEWER_SHARE = (0.3, 0.6)
 VIDEO_VIEW_SIGMA = 0.35  # per-post log-normal spread of the view rate (assumption)
 
 # --- Posting cadence ------------------------------------------------------------------------
@@ -393,6 +413,13 @@ INFLUENCER_RATE_PER_1K = _frozen({"instagram": 10.0, "tiktok": 3.5, "youtube": 2
                                   "linkedin": 15.0})
 INFLUENCER_RATE_SIZE = 30_000
 INFLUENCER_RATE_EXPONENT = 0.85
+# The lowest price a creator asks per sponsored post, USD at US prices: the bottom of each platform's nano tier
+# (1k-10k followers: Instagram $10, TikTok $5, YouTube $20; Word on the Block 2023). Facebook, X, LinkedIn:
+# assumption. Above it prices are continuous; creators quote round amounts (INFLUENCER_PRICE_STEPS).
+INFLUENCER_MIN_RATE = _frozen({"instagram": 10.0, "tiktok": 5.0, "youtube": 20.0, "facebook": 10.0, "x": 5.0,
+                               "linkedin": 20.0})
+# A quote is rounded to the step of its size: (below this amount, step), in the world's base currency.
+INFLUENCER_PRICE_STEPS = ((100.0, 5.0), (1_000.0, 10.0), (float("inf"), 50.0))
 
 # --- What a practitioner sees at a glance (data model v3) -----------------------------------------
 # Each figure: (low, high, source). calibration_report measures it in a world and prints it with its
@@ -413,10 +440,14 @@ REALISM = _frozen({
     "weekend_share": (None, None, "TrackMaven: 13.1% of brand content at weekends [secondary]; Sprout Social, "
                                   "Hootsuite, HubSpot: LinkedIn's weekends last; range: WEEKEND_POST_SHARE, "
                                   "low/3..high*1.5 (a platform has a few hundred posts)"),
-    "view_rate": (None, None, "VIDEO_VIEW_RATE: Meta hook rates 25-30% (conversion.studio, eonik.ai), YouTube "
-                              "impressions CTR 2-10% (YouTube Help), Shorts viewed vs swiped 50-70% [secondary]; "
-                              "x/1.5..x*1.5"),
-    "shorts_views_over_reach": (0.0, 0.0, "a view is one account that watched: views <= reach"),
+    "view_rate": (None, None, "VIDEO_VIEW_RATE: Meta hook rates 25-30% (conversion.studio, eonik.ai) [secondary]; "
+                              "feed videos of Facebook, X, LinkedIn; x/1.5..x*1.5"),
+    "views_per_reach": (1.0, 2.0, "plays (Reels, TikTok, Shorts) and YouTube views count replays: views >= accounts "
+                                  "reached (Instagram Help, YouTube Help); range assumption"),
+    "er_per_view": (None, None, "engagements per view: TikTok 4.14% (Rival IQ 2023), 5.38% (Socialinsider 2023); "
+                                "YouTube likes per view 4-6% [secondary]; others below ER_PER_VIEW_CEILING "
+                                "(assumption)"),
+    "engagers_over_views": (0.0, 0.0, "every account that liked or commented watched: likes + comments <= views"),
     "flat_months": (0.05, 0.5, "account-months with under 0.25% net growth: brand follower curves plateau "
                                "(assumption; no published share)"),
     "influencer_rule_precision": (0.3, 0.9, "one rule (best week > 3% or home share < 0.5) against the planted "
@@ -424,6 +455,9 @@ REALISM = _frozen({
     "influencer_rule_recall": (0.5, 0.95, "the same rule's recall (assumption)"),
     "influencer_price_per_1k": (None, None, "INFLUENCER_RATE_PER_1K (Word on the Block 2023, Hootsuite "
                                             "[secondary]); x/2..x*2 (tiers differ)"),
+    "bought_follower_er_ratio": (0.4, 0.85, "bought followers do not engage: a creator's ER per displayed follower "
+                                            "falls by about its bought share (10-70%, median ~40%), less what the "
+                                            "bought likes of some make up (assumption; no published figure)"),
     "late_day0_ratio": (0.0, 0.6, "day 0 is the rest of the posting day: a post at 20-24 UTC gets a small part "
                                   "of what one at 06-11 UTC gets (follows from continuous decay)"),
     "day0_share_sd": (0.1, 0.4, "posts decay at their own pace: spread of the day-0 share (assumption)"),
@@ -473,6 +507,15 @@ AD_PRICE_INDEX = _frozen({
     "US": 1.0, "GB": 0.75, "AU": 0.69, "CA": 0.54, "IE": 0.75, "FR": 0.35, "BE": 0.40, "LU": 0.45,
     "CH": 0.75, "ES": 0.27, "MX": 0.18, "AR": 0.15, "CO": 0.12, "CL": 0.18,
 })
+# LinkedIn sells one professional audience in one auction: its CPMs vary far less by country than Meta's. Lever
+# Digital 2026 puts UK LinkedIn CPMs at GBP 20-35 (USD 25-45), Merkelijkheid 2025 Western European B2B campaigns
+# at EUR 30-100+ [secondary], near the US figures (AD_BENCHMARKS), where Meta's fall to a third (FR, ES). A
+# platform's country index is AD_PRICE_INDEX ** AD_PRICE_ELASTICITY (1 = Meta's scale; LinkedIn assumption in
+# line with those figures: France 0.69, Spain 0.63, Colombia 0.48 of the US).
+AD_PRICE_ELASTICITY = _frozen({"linkedin": 0.35})
+# LinkedIn CPM outside the US, USD (the calibration report's range): Lever Digital UK USD 25-45, Merkelijkheid
+# EUR 30-100+ [secondary]; low end: UK low end /2.5 (awareness buys the cheapest impressions, cheaper markets).
+LINKEDIN_CPM_ABROAD = (10.0, 100.0)
 # Superads 2025 Meta CPM (USD, median, all industries) by country, for the calibration report.
 META_CPM_BY_COUNTRY = _frozen({"US": 22.7, "CA": 12.3, "AU": 15.6, "FR": 8.0, "ES": 6.1, "CO": 2.7})
 # Price level of what brands sell, US = 1 (assumption in the order of OECD comparative price levels):

@@ -144,7 +144,10 @@ def _conversion(ds, objective: str, platforms=PLATFORMS) -> dict:
     c = c[(c["objective"].astype(str) == objective) & c["platform"].isin(platforms)]
     if len(c) < MIN_CAMPAIGN_ROWS:
         return {}
-    market = c["country"].map(lambda k: min(cal.AD_PRICE_INDEX[k] / cal.PRICE_LEVEL[k], 1.0))
+    from .generator.money import ad_price_index
+
+    level = c["country"].map(cal.PRICE_LEVEL).to_numpy(float)
+    market = np.minimum(ad_price_index(c["country"].to_numpy(), c["platform"].astype(str).to_numpy()) / level, 1.0)
     return {"all": float((c["conversions"] / market).sum() / max(c["clicks"].sum(), 1))}
 
 
@@ -188,6 +191,16 @@ def _meta_cpm_by_country(ds) -> dict:
     n = c.groupby("country").size()
     return {k: float(1000 * g.at[k, "spend"] / max(g.at[k, "impressions"], 1)) for k in g.index
             if n[k] >= 2 * MIN_CAMPAIGN_ROWS}
+
+
+def _linkedin_cpm_abroad(ds) -> dict:
+    """LinkedIn CPM (USD) of the brands of each country but the US, over enough campaigns."""
+    c = _campaigns_usd(ds)
+    c = c[(c["platform"].astype(str) == "linkedin") & (c["country"] != "US")]
+    g = c.groupby("country")[["spend", "impressions"]].sum()
+    n = c.groupby("country").size()
+    return {k: float(1000 * g.at[k, "spend"] / max(g.at[k, "impressions"], 1)) for k in g.index
+            if n[k] >= MIN_CAMPAIGN_ROWS}
 
 
 def _under_delivery_frequency(ds) -> dict:
@@ -265,6 +278,10 @@ MONEY_FIGURES = (
            lambda k: cal.META_CPM_BY_COUNTRY[k] / 3, lambda k: cal.META_CPM_BY_COUNTRY[k] * 1.5,
            "Superads 2025 country medians (US 22.7, CA 12.3, AU 15.6, FR 8.0, ES 6.1, CO 2.7) [secondary]; they "
            "sit above the benchmarks of the platform CPMs: x/3..x*1.5"),
+    Figure("LinkedIn CPM by brand country outside the US, USD", _linkedin_cpm_abroad,
+           _const(cal.LINKEDIN_CPM_ABROAD[0]), _const(cal.LINKEDIN_CPM_ABROAD[1]),
+           "Lever Digital 2026 UK GBP 20-35 (USD 25-45), Merkelijkheid 2025 Western Europe EUR 30-100+ [secondary]: "
+           "LinkedIn's CPMs stay near the US ones where Meta's fall; low end /2.5"),
     Figure("boosted post's link CTR / its campaign's CTR, median boosted post", _boosted_ctr,
            _const(0.4), _const(1.2), "the post is the ad: its paid impressions are clicked at the campaign's rate "
            "(assumption)"),
@@ -423,13 +440,24 @@ def _weekend_share(ds) -> dict:
     return _per_platform(ds, weekend.astype(float), how="mean")
 
 
-def _view_rates(ds) -> dict:
+def _video_posts(ds, table: dict | None = None):
+    """Video posts with their views as float, keyed 'platform format' (only formats in ``table`` if given)."""
     p = ds.posts.dropna(subset=["video_views"])
-    rate = p["video_views"].astype(float) / p["impressions"].clip(lower=1)
     key = p["platform"].astype(str) + " " + p["format"].astype(str)
+    if table is not None:
+        keep = key.isin([f"{q} {f}" for q, f in table])
+        p, key = p[keep.to_numpy()], key[keep.to_numpy()]
+    return p, p["video_views"].astype(float), key
+
+
+def _median_by_format(value, key) -> dict:
     n = key.value_counts()
-    med = rate.groupby(key).median()
-    return {k: float(v) for k, v in med.items() if n[k] >= MIN_POSTS / 4}
+    return {k: float(v) for k, v in value.groupby(key).median().items() if n[k] >= MIN_POSTS / 4}
+
+
+def _view_rates(ds) -> dict:
+    p, views, key = _video_posts(ds, cal.VIDEO_VIEW_RATE)
+    return _median_by_format(views / p["impressions"].clip(lower=1), key)
 
 
 def _view_rate_range(side):
@@ -439,11 +467,28 @@ def _view_rate_range(side):
     return bound
 
 
-def _shorts_over_reach(ds) -> dict:
-    p = ds.posts[ds.posts["format"].astype(str) == "short"]
-    if len(p) < MIN_POSTS / 4:
-        return {}
-    return {"youtube short": float((p["video_views"].astype(float) > p["reach"]).mean())}
+def _views_per_reach(ds) -> dict:
+    p, views, key = _video_posts(ds, cal.VIEWS_PER_REACH)
+    return _median_by_format(views / p["reach"].clip(lower=1), key)
+
+
+def _er_per_view(ds) -> dict:
+    p, views, key = _video_posts(ds)
+    return _median_by_format(engagements(p) / views.clip(lower=1), key)
+
+
+def _er_per_view_range(side):
+    def bound(key):
+        platform, fmt = key.split(" ")
+        return cal.ER_PER_VIEW_RANGE.get((platform, fmt), (0.0, cal.ER_PER_VIEW_CEILING))[side]
+    return bound
+
+
+def _engagers_over_views(ds) -> dict:
+    p, views, key = _video_posts(ds)
+    over = (p["likes"] + p["comments"] > views).astype(float)
+    n = key.value_counts()
+    return {k: float(v) for k, v in over.groupby(key).mean().items() if n[k] >= MIN_POSTS / 4}
 
 
 def _flat_months(ds) -> dict:
@@ -462,6 +507,22 @@ def _influencer_rule(ds, what: str) -> dict:
     hits = float((rule & bought).sum())
     value = hits / max(rule.sum(), 1) if what == "precision" else hits / max(bought.sum(), 1)
     return {"all": value}
+
+
+def _bought_er_ratio(ds) -> dict:
+    """Median ER per displayed follower of the creators with bought followers / that of the others, each ER taken
+    relative to the median ER of the honest creators of its platform (platforms engage several-fold apart)."""
+    labels = ds.labels.get("influencer_labels") if ds.labels else None
+    if labels is None:
+        return {}
+    inf = ds.influencers
+    bought = labels.set_index("influencer_id").reindex(inf["influencer_id"])["has_bought_followers"].to_numpy(bool)
+    if bought.sum() < 10:
+        return {}
+    er = (inf["avg_likes"] + inf["avg_comments"]) / inf["followers"]
+    honest_median = er[~bought].groupby(inf["platform"][~bought].astype(str)).median()
+    relative = (er / inf["platform"].astype(str).map(honest_median)).to_numpy(float)
+    return {"all": float(np.nanmedian(relative[bought]) / np.nanmedian(relative[~bought]))}
 
 
 def _price_per_1k(ds) -> dict:
@@ -568,12 +629,15 @@ _REALISM_NAMES = {
     "facebook_comments_per_like": "comments / likes, organic posts (median account)",
     "account_er_p90_p10": "account median ER per follower across a platform's accounts, p90/p10",
     "weekend_share": "posts published on Saturday or Sunday (local time), share",
-    "view_rate": "video views / impressions, median post",
-    "shorts_views_over_reach": "posts with more views than accounts reached, share",
+    "view_rate": "feed video views / impressions, median post",
+    "views_per_reach": "video plays (and YouTube views) / accounts reached, median post",
+    "er_per_view": "engagements / video views, median post",
+    "engagers_over_views": "videos with more likes + comments than views, share",
     "flat_months": "account-months with net follower growth under 0.25%, share",
     "influencer_rule_precision": "influencers: precision of one rule (best week > 3% or home share < 0.5)",
     "influencer_rule_recall": "influencers: recall of the same rule",
     "influencer_price_per_1k": "influencer price per 1,000 followers, USD, median",
+    "bought_follower_er_ratio": "influencers: median ER per follower, bought followers / honest",
     "late_day0_ratio": "day-0 share of the first week, posts at 20-24 UTC / posts at 06-11 UTC",
     "day0_share_sd": "day-0 share of the first week, spread between posts (sd, posts at 06-11 UTC)",
     "daily_reach_over_lifetime": "daily reach summed over a post's days / its lifetime reach (median post)",
@@ -592,12 +656,15 @@ REALISM_FIGURES = (
     _realism("weekend_share", _weekend_share, lambda p: cal.WEEKEND_POST_SHARE[p][0] / 3,
              lambda p: min(cal.WEEKEND_POST_SHARE[p][1] * 1.5, 2 / 7)),
     _realism("view_rate", _view_rates, _view_rate_range(0), _view_rate_range(1)),
-    _realism("shorts_views_over_reach", _shorts_over_reach),
+    _realism("views_per_reach", _views_per_reach),
+    _realism("er_per_view", _er_per_view, _er_per_view_range(0), _er_per_view_range(1)),
+    _realism("engagers_over_views", _engagers_over_views),
     _realism("flat_months", _flat_months),
     _realism("influencer_rule_precision", lambda ds: _influencer_rule(ds, "precision")),
     _realism("influencer_rule_recall", lambda ds: _influencer_rule(ds, "recall")),
     _realism("influencer_price_per_1k", _price_per_1k, lambda p: cal.INFLUENCER_RATE_PER_1K[p] / 2,
              lambda p: cal.INFLUENCER_RATE_PER_1K[p] * 2),
+    _realism("bought_follower_er_ratio", _bought_er_ratio),
     _realism("late_day0_ratio", _late_ratio),
     _realism("day0_share_sd", _day0_spread),
     _realism("daily_reach_over_lifetime", _daily_reach),

@@ -22,7 +22,8 @@ import pandas as pd
 from ._locales import DEFAULT_LOCALE
 from ._schema import TABLES, Column
 from .dataset import Dataset, apply_schema, find_table_file, read_exports, read_meta, read_table, read_truth
-from .generator.export_style import BLANK_ZERO, LABEL_ALIASES, PLATFORM_NAMES, SPECS, UTC, ExportFormat, export_columns
+from .generator.export_style import (BLANK_ZERO, LABEL_ALIASES, PLATFORM_NAMES, SPECS, UTC, ExportFormat, export_columns,
+                                    omitted)
 
 ID = re.compile(r"^[A-Z]+\d+$")
 DAY_MONTH = re.compile(r"^(\d{1,2})/(\d{1,2})/\d{4}")
@@ -254,16 +255,16 @@ def parse_column(values: pd.Series, col: Column, table: str, fmt: ExportFormat, 
 
 
 def stack(exports: list[Export], table: str) -> pd.DataFrame:
-    """The data rows of ``exports`` in file order, as text in the export's columns (:func:`export_columns`),
-    with ``_file``, ``_part``, ``_line``, ``_platform`` and ``_clock``."""
+    """The data rows of ``exports`` in file order, as text in the export's columns (:func:`export_columns`; a
+    column the tool does not export is empty), with ``_file``, ``_part``, ``_line``, ``_platform`` and ``_clock``."""
     columns = export_columns(table)
     rows, meta = [], []
     for e in exports:
-        missing = [c for c in columns if c not in e.columns]
+        missing = [c for c in export_columns(table, e.platform) if c not in e.columns]
         if missing:
             raise ValueError(f"{e.file}: export {e.part + 1} has no column for {', '.join(missing)}")
-        where = [e.columns.index(c) for c in columns]
-        rows += [[r[i] for i in where] for r, keep in zip(e.below, e.is_data) if keep]
+        where = [e.columns.index(c) if c in e.columns else None for c in columns]
+        rows += [["" if i is None else r[i] for i in where] for r, keep in zip(e.below, e.is_data) if keep]
         meta.append((e.file, e.part, e.data_lines, e.platform, e.clock))
     out = pd.DataFrame(rows, columns=columns, dtype=object)
     sizes = [len(m[2]) for m in meta]
@@ -304,7 +305,8 @@ def parse_rows(rows: pd.DataFrame, table: str, fmt: ExportFormat) -> pd.DataFram
             out[col.name] = pd.concat(pieces).sort_index() if pieces else values
         else:
             out[col.name] = parse_column(values, col, table, fmt, "", UTC, fmt.date_order)
-    return pd.DataFrame(out, index=rows.index).assign(_file=rows["_file"], _part=rows["_part"], _line=rows["_line"])
+    return pd.DataFrame(out, index=rows.index).assign(_file=rows["_file"], _part=rows["_part"], _line=rows["_line"],
+                                                      _platform=rows["_platform"])
 
 
 def fill_missing(df: pd.DataFrame, context: dict) -> pd.DataFrame:
@@ -319,6 +321,11 @@ def fill_missing(df: pd.DataFrame, context: dict) -> pd.DataFrame:
     if "currency" in df:
         currency = df["brand_id"].map(context["brands"].set_index("brand_id")["currency"])
         df["currency"] = df["currency"].where(df["currency"].notna() & (df["currency"] != ""), currency)
+    if {"post_id", "impressions", "_platform"} <= set(df):  # the posts table
+        unexported = df["_platform"].map(lambda p: "impressions" in omitted("posts", p)).to_numpy(dtype=bool)
+        if unexported.any():
+            daily = context["post_daily"].groupby("post_id", observed=True)["impressions"].sum()
+            df.loc[unexported, "impressions"] = df.loc[unexported, "post_id"].map(daily).fillna(0).astype("int64")
     return df
 
 

@@ -20,7 +20,7 @@ from .cleaning import (BOM, DAY_MONTH, SPACES, Export, fill_missing, fix_mojibak
                        parse_rows, read_table_exports, stack)
 from .dataset import apply_schema, find_table_file, read_exports, read_table
 from .generator.dirty import KINDS
-from .generator.export_style import BLANK_ZERO, PLATFORM_NAMES, SPECS, UTC, ExportFormat, export_columns
+from .generator.export_style import BLANK_ZERO, PLATFORM_NAMES, SPECS, UTC, ExportFormat, export_columns, omitted
 from .validate_report import N_EXPORT_EXAMPLES, Violation
 
 #: What each kind counts.
@@ -28,7 +28,7 @@ UNITS = {
     "duplicate_row": "pairs", "stale_snapshot": "pairs", "description_line": "lines", "repeated_header": "lines",
     "lifetime_row": "lines", "totals_row": "lines", "unexpected_row": "lines", "byte_order_mark": "files",
     "semicolon_separator": "files", "tool_header": "files", "reordered_columns": "files",
-    "renamed_column": "columns", "unreadable_export": "files",
+    "renamed_column": "columns", "omitted_column": "files", "unreadable_export": "files",
 }
 #: The checks of one table's exports: every kind of the dirty log, plus files the cleaner cannot read.
 EXPORT_RULES = (*KINDS, "unexpected_row", "unreadable_export")
@@ -67,7 +67,7 @@ def check_exports(directory: Path, meta: dict) -> tuple[dict, list[Violation], i
     fmt = ExportFormat.of(meta.get("locale", DEFAULT_LOCALE))
     files = read_exports(directory)
     context = {}
-    for name in ("brands", "accounts"):
+    for name in ("brands", "accounts", "post_daily"):
         path = find_table_file(directory, name)
         context[name] = read_table(path, TABLES[name]) if path is not None else None
     recovered, found = {}, []
@@ -80,7 +80,7 @@ def check_exports(directory: Path, meta: dict) -> tuple[dict, list[Violation], i
             _file_kinds(seen, exports, {p: t for p, t in files.items() if p.startswith(f"exports/{name}/")}, name, fmt)
             stacked = stack(exports, name)
             _cell_kinds(seen, stacked, name, fmt)
-            if context["brands"] is not None and context["accounts"] is not None:
+            if all(context[t] is not None for t in context):
                 rows = fill_missing(parse_rows(stacked, name, fmt), context)
                 _pairs(seen, rows, name)
                 latest = latest_snapshots(rows, TABLES[name].columns[0].name)
@@ -99,6 +99,8 @@ def _file_kinds(seen: _Found, exports: list[Export], texts: dict, name: str, fmt
         seen.add("byte_order_mark", text.startswith(BOM), [short])
         seen.add("semicolon_separator", fmt.separator == ";" and len(here[0].header) > 1, [short])
         seen.add("tool_header", any(h != c for e in here for h, c in zip(e.header, e.columns)), [short])
+        for col in omitted(name, here[0].platform):
+            seen.add("omitted_column", all(col not in e.columns for e in here), [short], col)
         first_lines = [e.lines[0] - 2 if len(e.lines) else None for e in here]
         seen.add("description_line", len(here), [f"{short}:{n}" for n in first_lines if n])
         seen.add("repeated_header", len(here) - 1, [f"{short}:{n + 1}" for n in first_lines[1:] if n])
@@ -130,7 +132,8 @@ def _cell_kinds(seen: _Found, rows: pd.DataFrame, name: str, fmt: ExportFormat):
         seen.add(kind, int(mask.sum()), where[mask].head(N_EXPORT_EXAMPLES), col)
 
     for col in export_columns(name):
-        s = rows[col].astype(str)
+        shown = ~rows["_platform"].map(lambda p: col in omitted(name, p)).to_numpy(dtype=bool)
+        s = rows[col].astype(str).where(shown, "0")  # a column a tool does not export is not damage
         if spec.rate and col == spec.rate[0]:
             add("percent_string", s.str.contains("%", regex=False), col)
             continue

@@ -90,6 +90,34 @@ def test_video_views_only_for_video_formats(tiny_dataset):
         assert used <= set(fmts), platform
 
 
+def test_video_views_consistent_with_engagement(tiny_dataset):
+    """Every account that liked or commented watched; plays (Reels, TikTok, Shorts) and YouTube views count
+    replays, so they are never fewer than the accounts reached."""
+    from sandbox._calibration import VIEWS_PER_REACH
+
+    p = tiny_dataset.posts.dropna(subset=["video_views"])
+    views = p["video_views"].astype("int64")
+    assert (views >= p["likes"] + p["comments"]).all()
+    plays = [f"{q} {f}" for q, f in VIEWS_PER_REACH]
+    counted = (p["platform"].astype(str) + " " + p["format"].astype(str)).isin(plays)
+    assert counted.any() and (views[counted] >= p.loc[counted, "reach"]).all()
+    assert (views[~counted] <= p.loc[~counted, "impressions"]).all()
+
+
+def test_video_views_leave_the_other_columns_alone(monkeypatch):
+    """Views are the posts' last draws: a world whose views draw nothing has the same posts otherwise."""
+    import sandbox.generator.posts as posts_module
+
+    base = sandbox.generate(seed=5, scale="tiny")
+    monkeypatch.setattr(posts_module, "draw_video_views",
+                        lambda plat, fmt, *rest: pd.array(np.full(len(plat), 7), dtype="Int64"))
+    other = sandbox.generate(seed=5, scale="tiny")
+    assert (other.posts["video_views"] == 7).all()
+    for table in ("posts", "post_daily", "comments"):
+        pd.testing.assert_frame_equal(getattr(base, table).drop(columns="video_views", errors="ignore"),
+                                      getattr(other, table).drop(columns="video_views", errors="ignore"))
+
+
 @pytest.mark.parametrize("platform", sorted(cal.ER_FOLLOWERS_RANGE))
 def test_engagement_rate_per_follower_inside_published_range(small_worlds, platform):
     lo, hi = cal.ER_FOLLOWERS_RANGE[platform]
@@ -319,3 +347,42 @@ def test_accounts_respect_their_platform(small_worlds):
         length = a["handle"].str.len() - 1  # without the @
         assert (length <= platform.map(cal.HANDLE_MAX)).all() and (length > 0).all()
     assert (small_worlds[0].accounts["platform"].astype(str) == "x").any()
+
+
+def test_influencer_prices_are_continuous_from_each_platforms_floor():
+    """No price floor holds a pile of creators (issue 22: 18% sat at exactly 50); every quote is a round amount."""
+    from sandbox.generator.world import plan_world, world_influencers
+
+    for seed in range(3):
+        influencers, _ = world_influencers(plan_world(seed, "small", "fr_FR"))
+        price = influencers["rate_per_post"]
+        assert price.value_counts(normalize=True).iat[0] < 0.05, price.value_counts().head(3)
+        assert ((price < 100) & (price % 5 != 0)).sum() == 0 and ((price >= 1000) & (price % 50 != 0)).sum() == 0
+        assert (price > 0).all()
+
+
+def test_bought_followers_lower_the_engagement_rate_by_about_their_share():
+    """Bought followers do not engage: cheaters' ER per displayed follower is clearly below honest creators'."""
+    import types
+
+    from sandbox.calibration_report import _bought_er_ratio
+    from sandbox.generator.world import plan_world, world_influencers
+
+    ratios = []
+    for seed in range(5):
+        influencers, labels = world_influencers(plan_world(seed, "small", "en_US"))
+        ratios.append(_bought_er_ratio(types.SimpleNamespace(influencers=influencers,
+                                                             labels={"influencer_labels": labels}))["all"])
+    assert 0.45 < np.median(ratios) < 0.75, ratios  # 0.81 before issue 22 (cheaters bought back their ER)
+
+
+def test_linkedin_cpm_stays_near_the_us_where_metas_falls():
+    """LinkedIn's one professional auction: its country index is flatter than Meta's in every cheaper market."""
+    from sandbox.generator.money import ad_price_index
+
+    countries = [c for c in cal.AD_PRICE_INDEX if cal.AD_PRICE_INDEX[c] < 1]
+    meta = ad_price_index(countries, ["facebook"] * len(countries))
+    linkedin = ad_price_index(countries, ["linkedin"] * len(countries))
+    assert (linkedin > meta).all() and np.allclose(ad_price_index(["US"], ["linkedin"]), 1.0)
+    cheap = meta <= 0.45  # France, Spain, Latin America...: LinkedIn several times Meta's CPM there
+    assert cheap.sum() >= 5 and (cal.AD_CPM["linkedin"] * linkedin / (cal.AD_CPM["facebook"] * meta))[cheap].min() > 3

@@ -10,8 +10,8 @@ the marketplace's one listing currency, ``ds.influencers['currency']``, whatever
 - a creator looks as if it bought followers when its best week of follower growth is more than JUMP
   times the marketplace's median best week (bought followers arrive at once) or its share of followers in
   its home country is below HOME times the median share (bought followers live elsewhere). Medians, so
-  that the cheaters' own jumps do not move the yardstick. A low ER is NOT the tell: most cheaters bought
-  likes too;
+  that the cheaters' own jumps do not move the yardstick. A low ER is no clean tell: bought followers
+  lower it, but ER also falls with size and varies by creator, and most cheaters bought a few likes;
 - cost per engagement (CPE) = rate_per_post / (avg_likes + avg_comments), what one engagement costs; the
   marketplace sorts by CPM, rate_per_post per 1,000 displayed followers, which counts bought followers as
   real ones and ignores how many followers engage;

@@ -16,6 +16,8 @@ Definitions used throughout (the rules of :data:`sandbox.generator.dirty.RULES`,
 - a post row is a row whose post_id looks like a post id: Meta's metric description row (a second header) and
   the totals rows are not posts;
 - counts are written with the locale's thousands separator; an empty or "--" count is 0;
+- TikTok Studio exports no impressions (it reports video views and reached audience): TikTok's post rows have
+  none, so impressions sums, the chart and the overstatements cover the platforms whose tools export them;
 - a post exported twice keeps its snapshot from the later export (the earlier one was taken before its metrics
   settled);
 - post types are the tools' words, stripped and lowercased, mapped to formats by :func:`post_types`;
@@ -44,7 +46,7 @@ from ..cleaning import parse_times  # noqa: F401  (the notebook reads times with
 from .. import analysis as an
 from ..loading import cache_dir
 from ..generator.dirty import export_files as make_export_files
-from ..generator.export_style import TOOLS, ExportFormat
+from ..generator.export_style import TOOLS, ExportFormat, omitted
 from ..generator.pools import LOCALES
 from ._chart import NOT_SORTED, OFFSET, BarChart, bar_chart, chart_of, measure_unnamed
 from ._compare import AnyOf, MemberOf, Mismatch, Scalar, SeriesMatch, Several
@@ -189,6 +191,7 @@ def _parse(ds) -> pd.DataFrame:
                for e in cleaning.split_exports(text, path, TABLE, fmt)]
     rows = cleaning.stack(exports, TABLE)
     parsed = cleaning.parse_rows(rows, TABLE, fmt)
+    unreported = rows["_platform"].map(lambda p: "impressions" in omitted(TABLE, p)).to_numpy(dtype=bool)
     order = cleaning.date_order(rows["posted_at"], fmt.date_order)
     out = pd.DataFrame({
         "post_id": rows["post_id"],
@@ -196,7 +199,8 @@ def _parse(ds) -> pd.DataFrame:
         "export": rows["_part"],
         "label": rows["format"],
         "format": parsed["format"].astype(str),
-        "impressions": parsed["impressions"],
+        # a tool that exports no impressions (TikTok Studio) leaves its rows without any
+        "impressions": parsed["impressions"].astype("Int64").mask(unreported),
         "impressions_coerced": pd.to_numeric(rows["impressions"], errors="coerce"),
         "posted_at": parsed["posted_at"],
         "posted_as_utc": parse_times(rows["posted_at"], order),
@@ -208,7 +212,8 @@ def _parse(ds) -> pd.DataFrame:
     other = [(e, ~e.is_data) for e in exports]
     totals = [e.cells[mask & (e.cells["post_id"] == fmt.language_of(e.platform).total).to_numpy()] for e, mask in other]
     out.attrs["order"] = order
-    out.attrs["totals_impressions"] = int(sum(cleaning.parse_count(t["impressions"], fmt, False).sum() for t in totals))
+    out.attrs["totals_impressions"] = int(sum(cleaning.parse_count(t["impressions"], fmt, False).sum() for t in totals
+                                              if "impressions" in t))
     out.attrs["totals_rows"] = sum(len(t) for t in totals)
     out.attrs["description_rows"] = sum(int(mask.sum()) for _, mask in other) - out.attrs["totals_rows"]
     out.attrs["first_file_rows"] = int((rows["_file"] == rows["_file"].iat[0]).sum())
@@ -281,6 +286,7 @@ def format_posts(ds, labels: str = "clean", keep: str = "latest") -> pd.Series:
 def impressions_by_platform(ds, how: str = "sum", keep: str = "latest") -> pd.Series:
     """The chart's bars: ``how`` of the impressions per platform (``how="mean"``, ``keep="all"``: mistakes)."""
     f = facts(ds) if keep == "all" else posts(ds, keep)
+    f = f.dropna(subset=["impressions"])  # TikTok Studio exports no impressions: no bar
     return f.groupby("platform")["impressions"].agg(how).astype("float64")
 
 
@@ -315,9 +321,9 @@ def overstatement(ds, percent: bool = False, inverted: bool = False) -> pd.Serie
 
     ``percent`` (x 100) and ``inverted`` (clean / raw - 1) are mistakes.
     """
-    f = facts(ds)
+    f = facts(ds).dropna(subset=["impressions"])  # platforms whose tool exports impressions
     raw = f.groupby("platform")["impressions"].sum()
-    clean = posts(ds).groupby("platform")["impressions"].sum()
+    clean = f[f["latest"]].groupby("platform")["impressions"].sum()
     ratio = (clean / raw if inverted else raw / clean) - 1
     return ratio * (100 if percent else 1)
 
@@ -398,13 +404,14 @@ Q2 = Question(
     "or -- count is 0).", ("row_impressions",),
     reference=row_impressions, comparison=Scalar(rtol=0, atol=0.5),
     hints=("The numbers are text with the locale's thousands separator, and '--' or an empty cell mean 0. A "
-           "conversion that turns what it cannot read into NaN loses rows without a word.",
+           "conversion that turns what it cannot read into NaN loses rows without a word. TikTok Studio exports no "
+           "impressions: its rows have none (NaN after the concat), and stay without.",
            "Take every character that is not a digit out of the text (`.str.replace(r'\\D', '', regex=True)`), "
            "turn what is left empty into '0', then `pd.to_numeric`. Store the counts back in "
            "rows['impressions']: the next questions use them."),
     solution=("def to_count(text):\n"
               "    digits = text.str.replace(r'\\D', '', regex=True)\n"
-              "    return pd.to_numeric(digits.where(digits != '', '0')).astype('int64')\n\n"
+              "    return pd.to_numeric(digits.where(digits != '', '0')).astype('Int64')  # NaN (no column) stays missing\n\n"
               "rows['impressions'] = to_count(rows['impressions'])\n"
               "row_impressions = rows['impressions'].sum()"),
     mistakes=(
@@ -489,18 +496,20 @@ Q5 = Question(
 )
 
 Q6 = Question(
-    "q6", "Chart: a seaborn bar chart of the total impressions per platform after cleaning (one bar per platform, "
-    "no error bars), with a title and a label on the impressions axis, the bars sorted from the largest and the "
-    "amounts written without an offset such as 1e7 above the axis; keep its Axes.", ("impressions_chart",),
+    "q6", "Chart: a seaborn bar chart of the total impressions per platform after cleaning (one bar per platform "
+    "that reports impressions, no error bars), with a title and a label on the impressions axis, the bars sorted "
+    "from the largest and the amounts written without an offset such as 1e7 above the axis; keep its Axes.",
+    ("impressions_chart",),
     reference=impressions_by_platform,
     comparison=BarChart("platform", measure=("impression",), largest_first=True, no_offset=True), plain=bar_chart,
     hints=("One bar per platform from your clean table; each bar's height is the platform's impressions added "
-           "up.",
+           "up. TikTok's posts have no impressions (its tool exports none): leave them out of the chart.",
            "sns.barplot with data=clean, the platforms as x and the impressions as y; its `estimator` says how a "
            "bar summarises the posts of a platform (seaborn's default is the mean), errorbar=None drops the "
            "error bars. Name the chart and its axes with `.set(title=..., xlabel=..., ylabel=...)`."),
-    solution=("largest_first = clean.groupby('platform')['impressions'].sum().sort_values(ascending=False).index\n"
-              "impressions_chart = sns.barplot(data=clean, x='platform', y='impressions', estimator='sum',\n"
+    solution=("reported = clean.dropna(subset=['impressions'])  # TikTok Studio exports no impressions\n"
+              "largest_first = reported.groupby('platform')['impressions'].sum().sort_values(ascending=False).index\n"
+              "impressions_chart = sns.barplot(data=reported, x='platform', y='impressions', estimator='sum',\n"
               "                                order=largest_first, errorbar=None)\n"
               "impressions_chart.set(title='Impressions per platform, after cleaning', xlabel='platform',\n"
               "                      ylabel='impressions (total)')\n"

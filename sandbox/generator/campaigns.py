@@ -35,7 +35,7 @@ def make_campaigns(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generato
     currency, the base of its ``fx_rates``).
 
     Amounts are modelled in US dollars at US prices, then moved to the brand's market: media costs
-    follow ``cal.AD_PRICE_INDEX``, budgets and order values ``cal.PRICE_LEVEL``, and conversions per
+    follow ``money.ad_price_index``, budgets and order values ``cal.PRICE_LEVEL``, and conversions per
     click their ratio, so ROAS does not depend on the market. Returns the table plus hidden columns
     ``_account`` (row of the boosted account), ``_true_lift`` (0 for arm A and for campaigns outside
     tests), ``_ctr_lift`` (the same for the click-through rate), ``_kind`` (A/B test kind, see
@@ -52,7 +52,7 @@ def make_campaigns(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generato
     platform = accounts["platform"].to_numpy(dtype=object)[account]
     country = accounts["_country"].to_numpy(dtype=object)[account]
     currency = money.currency_of(country)
-    ad_price = np.array([cal.AD_PRICE_INDEX[c] for c in country])
+    ad_price = money.ad_price_index(country, platform)
     price_level = np.array([cal.PRICE_LEVEL[c] for c in country])
 
     is_test = rng.random(n_slots) < AB_TEST_SHARE

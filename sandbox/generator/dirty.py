@@ -12,6 +12,7 @@ it (:mod:`sandbox.generator.export_style`) in the world's language:
   in the description line (X: UTC, written ``+0000``);
 * file habits: a byte-order mark (Meta), a description line above each header, Meta's second header row of
   metric descriptions ("Lifetime: ..."), a totals row (YouTube Studio right below the header);
+* what a tool does not report, it leaves out: TikTok Studio has no impressions (nor an engagement rate);
 * two overlapping exports concatenated: the second export's description line and header reappear mid-file,
   with some columns renamed and the columns in another order (the tool changed between the exports); rows
   exported twice carry the metric snapshot of their export (keep the later one);
@@ -35,7 +36,7 @@ import pandas as pd
 from .._schema import PLATFORM_FORMATS, TABLES, Column, Table
 from ..dataset import EXPORTS_DIR, empty_table
 from .._dirty_rate import check_dirty
-from .export_style import DERIVABLE, EXPORT_TABLES, TOOLS, ExportFormat, export_columns
+from .export_style import DERIVABLE, EXPORT_TABLES, OMITTED, TOOLS, ExportFormat, export_columns, omitted
 from .exports import ExportFiles, ExportWorld, plan_files, write_files
 
 #: Every kind of change the dirty log records.
@@ -56,6 +57,8 @@ KINDS = {
     "tool_header": "column headers in the tool's words and the user's language (X writes English)",
     "renamed_column": "a column the later export names otherwise (the tool renamed it between the exports)",
     "reordered_columns": "the later export lists the columns in another order",
+    "omitted_column": "a column the tool does not export at all (TikTok Studio: no impressions, no engagement "
+                      "rate); other data gives it back: " + "; ".join(f"{c} from {w}" for c, w in OMITTED.items()),
     "tool_label": "post types, objectives and platforms in the tool's words",
     "yes_no": "booleans written as the language's yes and no",
     "locale_number": "every count written with the locale's thousands separator",
@@ -80,7 +83,9 @@ RULES = {
                  "end). Keep the rows whose first cell is an id.",
     "columns": "Headers are the tool's words in the user's language (X writes English): the data dictionary "
                "lists them. The later export of a file renames some columns and lists them in another order: "
-               "read each export with its own header row. Drop the export-only columns engagement_rate and ctr.",
+               "read each export with its own header row. Drop the export-only columns engagement_rate and ctr. "
+               "TikTok Studio exports no impressions: a TikTok post's impressions are the sum of its daily "
+               "impressions (post_daily).",
     "numbers": "Fields are separated by `;` in fr_FR and es_ES, by `,` in en_US. Counts and amounts use the "
                "locale's separators (en_US 1,234.50; fr_FR 1 234,50; es_ES 1.234,50); money strings carry a "
                "currency symbol; an empty or -- count means 0 (video_views stays missing when empty).",
@@ -154,7 +159,8 @@ def vocabulary_markdown(locale: str) -> str:
             cells = []
             for p in tools:
                 older, newer = fmt.headers(name, p)[col], fmt.headers(name, p, newer=True)[col]
-                cells.append(older if older == newer else f"{older} -> {newer}")
+                cells.append("(not exported)" if col in omitted(name, p) else
+                             older if older == newer else f"{older} -> {newer}")
             rows.append(f"| `{col}` | " + " | ".join(cells) + " |")
         parts.append(f"`{name}`:\n\n{head}\n" + "\n".join(rows))
     for kind, values in (("format", PLATFORM_FORMATS), ("objective", None)):

@@ -40,6 +40,12 @@ DERIVABLE = {
     "is_boosted": "whether campaign_id is set",
     "currency": "the brand's currency (brands.currency)",
 }
+#: Posts columns a tool may not export at all, and what gives them back. TikTok Studio reports video views and
+#: reached audience, no impressions (nor an engagement rate over them).
+OMITTED = {
+    "impressions": "the sum of the post's daily impressions (post_daily)",
+    "engagement_rate": "nothing: an export-only column",
+}
 PLATFORM_VARIANTS = {
     "instagram": ("IG", " Instagram", "INSTAGRAM", "instagram"),
     "tiktok": ("Tik Tok", "TikTok ", "TIKTOK", "tiktok"),
@@ -62,13 +68,14 @@ class Tool:
     language: str | None = None  # headers, labels and description in this language whatever the user's
     lifetime_row: bool = False   # the posts export has a second header row describing each metric
     totals_first: bool = False   # the totals row comes right below the header, not at the end
+    omits: tuple = ()            # posts columns the tool does not export (see OMITTED)
 
 
 TOOLS = {
     "facebook": Tool("facebook", bom=True, lifetime_row=True),
     "instagram": Tool("instagram", bom=True, lifetime_row=True),
     "linkedin": Tool("linkedin"),
-    "tiktok": Tool("tiktok"),
+    "tiktok": Tool("tiktok", omits=("impressions", "engagement_rate")),
     "x": Tool("x", utc=True, language="en_US"),
     "youtube": Tool("youtube", totals_first=True),
 }
@@ -211,18 +218,26 @@ SPECS = {
 }
 
 
-def export_columns(name: str) -> list[str]:
-    """The columns of ``name``'s export, in the older export's order (the schema's, without the dropped ones)."""
+def omitted(name: str, platform: str) -> tuple[str, ...]:
+    """The columns of ``name``'s export that ``platform``'s tool does not write."""
+    return TOOLS[platform].omits if name == "posts" else ()
+
+
+def export_columns(name: str, platform: str | None = None) -> list[str]:
+    """The columns of ``name``'s export, in the older export's order (the schema's, without the dropped ones);
+    with ``platform``, only those its tool writes."""
     spec = SPECS[name]
     cols = [c.name for c in TABLES[name].columns if c.name not in spec.dropped]
-    return cols + ([spec.rate[0]] if spec.rate else [])
+    cols = cols + ([spec.rate[0]] if spec.rate else [])
+    return [c for c in cols if c not in omitted(name, platform)] if platform else cols
 
 
-def newer_order(name: str) -> list[str]:
+def newer_order(name: str, platform: str | None = None) -> list[str]:
     """The later export's column order: the id, the time, the metrics (and rate), then the rest."""
     spec = SPECS[name]
-    cols = export_columns(name)
-    first = [cols[0], spec.time, *[c for c in spec.metrics if c in cols], *([spec.rate[0]] if spec.rate else [])]
+    cols = export_columns(name, platform)
+    rate = [spec.rate[0]] if spec.rate and spec.rate[0] in cols else []
+    first = [cols[0], spec.time, *[c for c in spec.metrics if c in cols], *rate]
     return first + [c for c in cols if c not in first]
 
 

@@ -17,7 +17,7 @@ import pandas as pd
 
 from .._schema import PLATFORMS, TABLES
 from .export_style import (BLANK_ZERO, EXPORT_TABLES, PLATFORM_NAMES, PLATFORM_VARIANTS, SPECS, TOOLS, UTC,
-                           ExportFormat, export_columns, file_path, newer_order)
+                           ExportFormat, export_columns, file_path, newer_order, omitted)
 
 #: Share of the dirty budget each kind of row damage gets (overlap: rows exported twice).
 ROW_KINDS = {
@@ -178,14 +178,15 @@ def plan_files(name: str, clean: pd.DataFrame, world: ExportWorld, rate: float, 
         in_a, in_b, growth, exported_a, first_b = _split(start[rows], end[rows], rate, rng)
         body = np.r_[rows[in_a], rows[in_b]]
         snapshot = np.r_[growth, np.ones(int(in_b.sum()))]
-        zero = np.floor(metric_values[body] * snapshot[:, None]) == 0
+        shown = np.array([c not in omitted(name, platform) for c in counts], dtype=bool)
+        zero = (np.floor(metric_values[body] * snapshot[:, None]) == 0) & shown
         fixable = np.array([text is not None and mojibake(t) is not None for t in (text[body] if spec.text else body)],
                            dtype=bool)
         plans.append(FilePlan(
             path=file_path(name, brand_id, platform), brand_id=brand_id, platform=platform,
             account=str(owners["account"].iat[rows[0]]), clock=UTC if TOOLS[platform].utc else str(timezone[brand_id]),
             rows_a=rows[in_a], rows_b=rows[in_b], growth_a=growth, exported_a=exported_a, first_b=first_b,
-            damage=_pick_damage(name, len(body), zero, fixable, counts, rate, rng)))
+            damage=_pick_damage(name, len(body), zero, fixable, counts, rate, rng)))  # counts it shows only
     return plans
 
 
@@ -313,7 +314,8 @@ def write_files(name: str, clean: pd.DataFrame, plans: list[FilePlan], world: Ex
     ids = body.values[key].astype(str).to_numpy(dtype=object)
     currency = world.brands.set_index("brand_id")["currency"]
     totals = _totals(name, body, fmt, np.repeat([str(currency[p.brand_id]) for p in plans], sizes).astype(object))
-    metrics = body.values[list(SPECS[name].metrics)].to_numpy(dtype=float, na_value=np.nan)
+    metric_names = list(SPECS[name].metrics)
+    metrics = body.values[metric_names].to_numpy(dtype=float, na_value=np.nan)
     count_columns = [c.name for c in table.columns if c.kind in ("int", "Int64")]
     log = []
     files = {}
@@ -333,7 +335,8 @@ def write_files(name: str, clean: pd.DataFrame, plans: list[FilePlan], world: Ex
             else:
                 texts[col][i] = mojibake(original)
             log.append((name, plan.path, str(data_line[r]), ids[i], kind, col, original))
-        log += _overlap_log(name, plan, ids[offset:offset + size], metrics[offset:offset + size], data_line)
+        shown = [i for i, c in enumerate(metric_names) if c not in omitted(name, plan.platform)]
+        log += _overlap_log(name, plan, ids[offset:offset + size], metrics[offset:offset + size, shown], data_line)
         big = {c: bool((body.values[c].iloc[offset:offset + size].fillna(0) >= 1000).any()) for c in count_columns}
         log += _convention_log(name, plan, lines, fmt, big)
         n_parts = len(_parts(plan))
@@ -389,13 +392,13 @@ def _file_text(name: str, plan: FilePlan, texts: dict, totals: list[dict], fmt: 
                world: ExportWorld) -> str:
     """The file as the tool writes it: each export's description, header(s), totals and data rows."""
     tool = TOOLS[plan.platform]
-    columns = export_columns(name)
+    columns = export_columns(name, plan.platform)
     buffer = io.StringIO()
     if tool.bom:
         buffer.write("\ufeff")
     writer = csv.writer(buffer, delimiter=fmt.separator, lineterminator="\n")
     for (which, first, n), sums in zip(_parts(plan), totals):
-        order = newer_order(name) if which == "later" else columns
+        order = newer_order(name, plan.platform) if which == "later" else columns
         headers = fmt.headers(name, plan.platform, newer=which == "later")
         writer.writerow([_description(name, plan, which, fmt, world)])
         writer.writerow([headers[c] for c in order])
@@ -438,10 +441,12 @@ def _convention_log(name: str, plan: FilePlan, lines: dict, fmt: ExportFormat, b
     if plan.two_exports:
         whole.append("reordered_columns")
         older, newer = fmt.headers(name, plan.platform), fmt.headers(name, plan.platform, newer=True)
-        out += [(name, path, "", "*", "renamed_column", c, older[c]) for c in export_columns(name) if older[c] != newer[c]]
+        out += [(name, path, "", "*", "renamed_column", c, older[c]) for c in export_columns(name, plan.platform)
+                if older[c] != newer[c]]
     out += [(name, path, "", "*", kind, "", "") for kind in whole]
+    out += [(name, path, "", "*", "omitted_column", c, "") for c in omitted(name, plan.platform)]
     for col in table.columns:
-        if col.name in spec.dropped:
+        if col.name in spec.dropped or col.name in omitted(name, plan.platform):
             continue
         kind = ("currency_string" if col.name in spec.money else "locale_number" if big.get(col.name)
                 else "locale_date" if col.kind == "date" else "yes_no" if col.kind == "bool"
@@ -449,6 +454,6 @@ def _convention_log(name: str, plan: FilePlan, lines: dict, fmt: ExportFormat, b
                 else "tool_label" if col.name in spec.labels else None)
         if kind:
             out.append((name, path, "", "*", kind, col.name, ""))
-    if spec.rate:
+    if spec.rate and spec.rate[0] in export_columns(name, plan.platform):
         out.append((name, path, "", "*", "percent_string", spec.rate[0], ""))
     return out

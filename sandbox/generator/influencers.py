@@ -14,7 +14,9 @@ from .pools import Pools
 
 BOUGHT_SHARE = 0.12
 BOUGHT_FRACTION = (0.10, 0.70)   # share of a cheater's displayed followers that were bought
-BOUGHT_LIKES = (0.6, (0.2, 1.2))  # (share of cheaters who also buy likes, extra likes per real like)
+#: (share of cheaters who also buy likes, extra likes per real like): a few, so that a cheater's ER per displayed
+#: follower stays lower than an honest creator's by about its bought share (bought followers do not engage).
+BOUGHT_LIKES = (0.6, (0.05, 0.35))
 VISIBLE_PURCHASE = 0.75          # share of cheaters whose purchase shows as a jump (others drip-fed them in)
 FOREIGN_PURCHASE = 0.65          # share of cheaters whose bought followers live abroad (others bought local ones)
 WEEKLY_GROWTH = (0.004, 0.4)     # organic weekly growth: median and log-normal sigma (assumption)
@@ -32,6 +34,13 @@ CHEAP_CHEATER = {"real_followers": (10_000, 60_000), "bought_share": (0.45, 0.65
 #: engagements are still the cheapest but the marketplace's CPM pick is an honest creator, good or poor value.
 CHEAP_PER_FOLLOWER = 0.5
 FAIR_PRICED_CHEATER = {"extra_likes": (7.0, 10.0), "price_factor": (0.65, 0.85)}
+
+
+def round_quote(price: np.ndarray) -> np.ndarray:
+    """Prices as creators quote them: to the step of their size (``INFLUENCER_PRICE_STEPS``), never below one step."""
+    bounds, steps = zip(*cal.INFLUENCER_PRICE_STEPS)
+    step = np.array(steps)[np.searchsorted(bounds, price, side="right")]
+    return np.maximum(np.round(price / step), 1) * step
 
 
 def cheap_cheater_row(seed: int, n: int) -> int:
@@ -56,9 +65,11 @@ def make_influencers(n: int, pools: Pools, rng: np.random.Generator, cheap: int 
     undercuts the market per follower too when ``cheap_per_follower`` (else FAIR_PRICED_CHEATER).
 
     Engagement follows the real audience. A cheater's displayed followers
-    include a bought share (10-70%); most cheaters bought likes too, which
-    lifts their engagement rate back, so raw engagement rate alone is a weak
-    signal. What gives them away, none of it cleanly: bought followers usually
+    include a bought share (10-70%), who do not engage: a cheater's engagement
+    rate per displayed follower is lower by about that share (most cheaters
+    bought a few likes too, which makes up a little of it; the cheap cheater
+    bought many), but ER also falls with size and varies by creator, so it is
+    no clean signal alone. What gives them away, none of it cleanly: bought followers usually
     arrive in a jump (``max_weekly_gain_pct``; some cheaters drip-fed them, and
     a viral week gives honest creators a jump too), usually come from elsewhere
     (``audience_home_share``; some bought local followers, and some honest
@@ -113,8 +124,9 @@ def make_influencers(n: int, pools: Pools, rng: np.random.Generator, cheap: int 
     # the marketplace lists every price in the world's base currency; creators ask their country's prices
     per_1k = np.array([cal.INFLUENCER_RATE_PER_1K[p] for p in platform])
     size = (displayed / cal.INFLUENCER_RATE_SIZE) ** (cal.INFLUENCER_RATE_EXPONENT - 1)
-    rate = np.round(displayed / 1000 * per_1k * size * per_usd([pools.currency])
-                    * np.array([cal.PRICE_LEVEL[c] for c in country]) * price_factor, -1)
+    level = np.array([cal.PRICE_LEVEL[c] for c in country]) * per_usd([pools.currency])
+    floor = np.array([cal.INFLUENCER_MIN_RATE[p] for p in platform]) * level
+    rate = round_quote(np.maximum(displayed / 1000 * per_1k * size * level * price_factor, floor))
     influencers = pd.DataFrame({
         "influencer_id": ids,
         "handle": handles.to_numpy(dtype=object),
@@ -125,7 +137,7 @@ def make_influencers(n: int, pools: Pools, rng: np.random.Generator, cheap: int 
         "avg_likes": avg_likes,
         "avg_comments": avg_comments,
         "posts_30d": rng.poisson(np.array([cal.INFLUENCER_POSTS_30D[p] for p in platform])),
-        "rate_per_post": np.maximum(rate, 50.0),
+        "rate_per_post": rate,
         "currency": pools.currency,
         "max_weekly_gain_pct": max_gain_pct,
         "audience_home_share": np.round(np.minimum(home_share, 1.0), 3),

@@ -1,7 +1,7 @@
 """Money of a world: which currency each country pays in, the rates table, rounding to a currency.
 
 Amounts are modelled in US dollars at US prices, moved to the brand's market
-(``cal.AD_PRICE_INDEX`` for what media costs, ``cal.PRICE_LEVEL`` for what
+(:func:`ad_price_index` for what media costs, ``cal.PRICE_LEVEL`` for what
 brands sell and spend), then written in the brand's currency at the world's
 rates (``fx_rates``). The rates table draws nothing: it is the published
 reference rates of ``cal.FX_DATE`` (see ``cal.FX_QUOTES``).
@@ -16,6 +16,14 @@ from .. import _calibration as cal
 
 #: Significant digits of a rate in the fx_rates table (the ECB publishes 5).
 RATE_DIGITS = 6
+
+
+def ad_price_index(countries, platforms) -> np.ndarray:
+    """What an impression costs in each country on each platform, relative to the US (``cal.AD_PRICE_INDEX``,
+    flattened by the platform's ``cal.AD_PRICE_ELASTICITY``: LinkedIn's CPMs vary less by country)."""
+    index = np.array([cal.AD_PRICE_INDEX[c] for c in np.asarray(countries, dtype=object)], dtype=float)
+    elasticity = np.array([cal.AD_PRICE_ELASTICITY.get(p, 1.0) for p in np.asarray(platforms, dtype=object)])
+    return index ** elasticity
 
 
 def currency_of(countries) -> np.ndarray:

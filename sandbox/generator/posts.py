@@ -13,8 +13,9 @@ it depends on):
    likes / comments / shares / saves with per-metric noise;
 6. planted anomalies: crisis (fewer likes, many comments), bot spikes (likes
    only);
-7. link clicks and video views given impressions;
-8. the plants (:mod:`.plants`): engagements added from their own stream.
+7. link clicks given impressions;
+8. the plants (:mod:`.plants`): engagements added from their own stream;
+9. video views as each platform counts them (views.py), from the engagements with the plants'.
 """
 
 from __future__ import annotations
@@ -27,13 +28,14 @@ import pandas as pd
 
 from .. import _calibration as cal
 from .._scales import Scale
-from .._schema import FORMATS, PLATFORM_FORMATS, PLATFORMS, POSTS, TOPICS, VIDEO_FORMATS
+from .._schema import FORMATS, PLATFORM_FORMATS, PLATFORMS, POSTS, TOPICS
 from .effects import DECOY_TOPIC_WEIGHT, HIGH_ER_PLATFORMS, Effects
 from .ids import make_ids, take_str
 from .captions import make_post_text
 from .distributions import normal_cdf, normal_pdf, poisson_pmf
 from .plants import Plants, extra_engagements, post_lift
 from .pools import Pools
+from .views import draw_video_views
 
 MAX_HASHTAGS = 20
 VIRAL_SHARE = 0.003
@@ -324,15 +326,6 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
     paid_ctr = np.r_[campaign_ctr, 0.0][campaign_row]  # row -1 (organic): 0
     ctr = np.where(is_boosted, ctr / boost + paid_ctr * (1 - 1 / boost), ctr)
     link_clicks = rng.binomial(impressions, np.minimum(ctr, 0.5))
-    is_video = np.isin(fmt, list(VIDEO_FORMATS))
-    view_rate = _platform_format_table(lambda p: {f: r for (q, f), r in cal.VIDEO_VIEW_RATE.items() if q == p})
-    view_rate = view_rate[plat_code, fmt_code] * rng.lognormal(0, cal.VIDEO_VIEW_SIGMA, n)
-    # one view per account at most: drawn over the accounts reached, at the rate per impression
-    per_reached = view_rate * impressions / np.maximum(reach, 1)
-    views = rng.binomial(reach, np.minimum(per_reached, 0.95))
-    video_views = pd.array(np.where(is_video, views, 0), dtype="Int64")
-    video_views[~is_video] = pd.NA
-
     # 8. the plants: engagements added after every draw of this stream, from the plant stream (see plants)
     planted = np.zeros((n, 4), dtype=np.int64)
     if plants is not None:
@@ -340,6 +333,10 @@ def make_posts(accounts: pd.DataFrame, campaigns: pd.DataFrame, effects: Effects
         planted = extra_engagements(lift, er, impressions, likes + comments + shares_n + saves, mix, plant_rng)
         planted[:, 0] = np.minimum(planted[:, 0], np.maximum(reach - likes, 0))  # a like is one account reached
         likes, comments, shares_n, saves = (a + planted[:, i] for i, a in enumerate((likes, comments, shares_n, saves)))
+
+    # 9. the last draws of the posts' stream: views read the post's metrics (planted engagements included) and
+    # change none of them
+    video_views = draw_video_views(plat_code, fmt_code, impressions, reach, likes + comments, rng)
 
     post_number = accounts["_post_offset"].to_numpy()[acc] + _rank_within(acc) + 1
     post_ids = make_ids("P", post_number, accounts.attrs["post_id_width"])
