@@ -88,7 +88,12 @@ TRUTH_KEYS = {
         "`complaints_account` (`account_id`, its usual `negative_share`: customer service in public), a "
         "`service_incident` (`account_id`, `start_date`, `days`, audience `negative_share`; the brand answers "
         "nearly every complaint), a `bot_raid` (`account_id`, `start_date`, `days`, `bot_comments_per_post`) "
-        "and the accounts that bought large like packages, `bought_like_packages`."
+        "and the accounts that bought large like packages, `bought_like_packages`. Planted so that each "
+        "yardstick of bought likes names its own account, `bot_spike_plants` (each an `account_id` and its "
+        "`role`: 'low-er', the most inflated relative to its clean ER, its `er_inflation` aimed at; 'engaging', "
+        "the most ER added per post yet less inflated; 'line', `bot_spikes` on an account near instagram's "
+        "top-third line), and `company_bad_weeks` (`start_date`, `weeks`, `turned_negative_share`: a share of "
+        "every account's non-negative audience comments turned negative; null in the worlds without)."
     ),
     "plants": (
         "Effects planted in every world so that a lesson's step matters (drawn from their own random stream, "

@@ -53,7 +53,9 @@ def cell_index(nb, grade_id: str) -> int:
 
 def pick_mistake(question, ds):
     """(id, learner message) of the first known mistake (a dropped step or a typical mistake) that is really
-    wrong on ``ds``; AssertionError when there is none."""
+    wrong on ``ds``, one whose answer only it explains first (two mistakes that give the same answer get the
+    generic message, by design: a targeted one would be a guess); AssertionError when there is none."""
+    wrong = []
     for mistake in question.known_mistakes:
         value = question.mistake_answer(mistake.id, ds)
         if value is None:
@@ -62,8 +64,10 @@ def pick_mistake(question, ds):
         try:
             question.verify(ns, ds)
         except CheckFailed as e:
-            return mistake.id, str(e)
-    raise AssertionError(f"{question.id}: no typical mistake differs from the right answer on this dataset")
+            wrong.append((mistake.id, str(e)))
+    if not wrong:
+        raise AssertionError(f"{question.id}: no typical mistake differs from the right answer on this dataset")
+    return next((w for w in wrong if w[1] == question.mistake(w[0]).message), wrong[0])
 
 
 def spoil(nb, notebook: str, question, mistake_id: str) -> None:

@@ -40,6 +40,7 @@ from .post_daily import make_post_daily
 from .events import events_truth, plan_events
 from .plants import (Plants, add_surge, drawn_posts, merged_order, plan_plants, renumbered, series_accounts,
                      surge_follows, with_series)
+from .plant_engagement import EngagementPlant, plan_engagement, plant_spikes, plant_wave
 from .posts import Crisis, PostEvents, make_posts
 
 CRISIS_DAYS = 10
@@ -68,6 +69,7 @@ class WorldPlan:
     post_events: PostEvents
     comment_events: CommentEvents
     plants: Plants
+    engagement: EngagementPlant = EngagementPlant()
 
     @property
     def n_blocks(self) -> int:
@@ -101,8 +103,10 @@ def plan_world(seed: int = 0, scale=DEFAULT_SCALE, locale: str = DEFAULT_LOCALE)
     campaigns = make_campaigns(accounts, scale, child_rng(seed, "campaigns"), pools.currency)
     fx_rates = make_fx_rates(pools.currency, pools.countries)
     events = plan_follower_events(accounts, small_account, scale, effects_rng)
+    taken = set(event_accounts(crisis, small_account, post_events, comment_events))
+    engagement = plan_engagement(accounts, taken, crisis.start_day, scale, child_rng(seed, "plant_engagement"))
     return WorldPlan(seed, scale, locale, effects, pools, brands, accounts, campaigns, crisis, fx_rates, events,
-                     post_events, comment_events, plants)
+                     post_events, comment_events, plants, engagement)
 
 
 def event_accounts(crisis: Crisis, small_account: int, post_events: PostEvents, comment_events: CommentEvents) -> tuple:
@@ -164,6 +168,13 @@ def generate_block(plan: WorldPlan, block: int) -> dict[str, pd.DataFrame]:
     comments, comment_labels = make_comments(drawn, hidden, plan.crisis, plan.pools, scale,
                                              child_rng(seed, "comments", block),
                                              plan.accounts.attrs["post_id_width"] + 2, plan.comment_events)
+    # the planted engagement effects, from their own stream (block + 1; the plan drew from block 0), on the drawn
+    # tables (a series' posts are left as drawn)
+    spikes_rng, wave_rng = child_rng(seed, "plant_engagement", block + 1).spawn(2)
+    posts, post_labels, post_daily = plant_spikes(posts, post_labels, post_daily, plan.accounts["account_id"],
+                                                  plan.engagement, spikes_rng)
+    comments, comment_labels = plant_wave(comments, comment_labels, drawn, hidden, plan.engagement, plan.pools, scale,
+                                          wave_rng)
     tables = {"posts": posts, "post_daily": post_daily, "comments": comments, "post_labels": post_labels,
               "comment_labels": comment_labels}
     if series is not None:
@@ -254,7 +265,8 @@ def world_truth_from_counts(plan: WorldPlan, counts: dict[str, int], bought_foll
         },
         "follower_events": plan.events.truth(plan.accounts, scale),
         "plants": plan.plants.truth(plan.accounts, scale),
-        "events": events_truth(plan.accounts, plan.post_events, plan.comment_events, scale),
+        "events": {**events_truth(plan.accounts, plan.post_events, plan.comment_events, scale),
+                   **plan.engagement.truth(plan.accounts, scale)},
         "bot_spikes": int(counts["bot_spikes"]),
         "viral_posts": int(counts["viral_posts"]),
         "bought_followers": int(bought_followers),
