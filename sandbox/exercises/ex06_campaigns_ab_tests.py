@@ -169,11 +169,11 @@ def baseline_rate(ds, pooled: bool = True, per: str = "clicks") -> float:
 
 
 def clicks_needed(ds, absolute: bool = False, arms_count: int = 1, alternative: str = "two-sided",
-                  pooled: bool = True, per: str = "clicks") -> float:
-    """Clicks per arm a new test needs to detect a MIN_LIFT relative lift over the baseline rate.
+                  pooled: bool = True, per: str = "clicks", rounding=math.ceil) -> float:
+    """Clicks per arm a new test needs to detect a MIN_LIFT relative lift over the baseline rate, rounded up.
 
     ``absolute``: the lift added as 0.2 to the rate; ``arms_count=2``: both arms together;
-    ``alternative="larger"``: a one-sided test (mistakes).
+    ``alternative="larger"``: a one-sided test; ``rounding=int``: the decimals dropped (mistakes).
     """
     from statsmodels.stats.power import NormalIndPower
     from statsmodels.stats.proportion import proportion_effectsize
@@ -182,7 +182,7 @@ def clicks_needed(ds, absolute: bool = False, arms_count: int = 1, alternative: 
     target = min(base + MIN_LIFT, 0.99) if absolute else base * (1 + MIN_LIFT)
     n = NormalIndPower().solve_power(proportion_effectsize(target, base), alpha=ALPHA, power=POWER, ratio=1.0,
                                      alternative=alternative)
-    return float(math.ceil(n) * arms_count)
+    return float(rounding(n) * arms_count)
 
 
 def tests_with(labels: pd.Series, *verdict: str) -> list:
@@ -375,12 +375,16 @@ Q5 = Question(
     judgement=True,
 )
 
+#: A sample size is a whole number rounded up: the one exact answer (a click less, as int() or round() may give,
+#: falls short of the power asked).
+CLICKS_PER_ARM = Scalar(rtol=0.0, atol=1e-9, percent=False, round_up=True)
+
 Q6 = Question(
     "q6", "Design the next creative test: the clicks per arm needed to detect a MIN_LIFT (20%) relative lift over "
     "the baseline conversion rate of all A arms pooled (their conversions / their clicks), two-sided, ALPHA 5%, "
     "POWER 80%, equal arms; rounded up to a whole number.",
     ("clicks_per_arm",),
-    reference=clicks_needed, comparison=Scalar(rtol=2e-4, percent=False, round_up=True),
+    reference=clicks_needed, comparison=CLICKS_PER_ARM,
     hints=("The baseline is what the current creatives convert at; the new creative must beat it by 20% of it "
            "(relative), so the target rate is 1.2 times the baseline.",
            "`proportion_effectsize(target, baseline)` turns the two rates into an effect size; "
@@ -399,6 +403,10 @@ Q6 = Question(
         Step("averaged-baseline",
              "the baseline averages the tests' rates; pool them: all A conversions over all A clicks",
              lambda ds: clicks_needed(ds, pooled=False), teaches="the baseline of all A arms pooled"),
+        Step("round-up",
+             "that number is rounded down (int() drops the decimals, round() goes down below .5): a test a click "
+             "short of the size falls short of the power asked; round up with math.ceil", lambda ds: clicks_needed(ds, rounding=int),
+             teaches="round the clicks up to a whole number"),
     ),
     mistakes=(
         Mistake("both-arms",
@@ -431,7 +439,7 @@ Q7 = Question(
     "traffic (underpowered), both as sorted lists of test_id, and the clicks per arm the rerun needs (your q6).",
     ("act_on", "rerun", "rerun_clicks_per_arm"),
     reference=card, comparison=Several(("act_on", "rerun", "rerun_clicks_per_arm"),
-                                       (Values(), Values(), Scalar(rtol=2e-4))),
+                                       (Values(), Values(), CLICKS_PER_ARM)),
     hints=("Read it off your verdicts: a winner in either direction is a decision; an underpowered test is a "
            "question still open; a well-powered 'no difference' is closed too.",
            "Select the test ids whose verdict is one of the winners (`verdict.isin([...])`), and those that are "
