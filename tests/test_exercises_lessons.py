@@ -63,6 +63,19 @@ KNOWN_WEAK: dict[str, str] = {
                                "spikes on 3 of 20 seeds (6, 9, 19): the two accounts that straddle the quantile have "
                                "no bot spike there; more bot spikes per platform separate it (BOT_SPIKE_SHARE 0.004 -> "
                                "0.007: 19 of 20 seeds, measured), a change of every world's likes left to decide",
+    "07.q5.day-followers": "a constant normal day (the account's median daily unfollows, floor and smoothing kept) "
+                           "finds the planted crisis account on the default world and 19 of 20 seeds: no account's "
+                           "audience changes enough in a year for the day's followers to matter; the world needs an "
+                           "account whose audience grows several-fold (LEARNER28 finding 9)",
+    "07.q6.run-around-peak": "the first and last day at or above SPIKE anywhere in the year is the crisis' own run on "
+                             "the default world and 19 of 20 seeds: no other run reaches SPIKE. A planted aftershock "
+                             "(4 days, 28 days after the crisis, 0.6 of its extra unfollows, no random draw) made it "
+                             "18 of 20, but outshone the crisis itself on 2 of 21 worlds (the default one included), "
+                             "whose crisis peaks low; withdrawn (LEARNER28 finding 8)",
+    "07.q6.other-threshold": "a line at SPIKE + 0.5 gives the same window within WINDOW_DAYS on the default world and "
+                             "12 of 20 seeds: the crisis starts and ends abruptly. A fading end (extra unfollows x 0.93 "
+                             "a day) made it 13 of 20 only (the 5-day median moves in steps) and lengthened the window "
+                             "the 07 and 12 cards read; withdrawn (LEARNER28 finding 8)",
 }
 
 #: Questions whose text teaches a step but declare none yet (``"NN.qK"`` -> the steps to declare; "mistake x" is
