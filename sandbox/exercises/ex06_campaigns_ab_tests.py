@@ -133,23 +133,34 @@ def ab_wald(ds) -> pd.DataFrame:
                          "lift_low": (pb - pa - q * se) / pa, "lift_high": (pb - pa + q * se) / pa})
 
 
-def power_at(rate_a: pd.Series, clicks_a: pd.Series, clicks_b: pd.Series, lift: float | pd.Series) -> pd.Series:
-    """Power of each test to detect a relative ``lift`` of its A rate (two-sided, ALPHA)."""
+def power_at(rate_a: pd.Series, clicks_a: pd.Series, clicks_b: pd.Series, lift: float | pd.Series,
+             alternative: str = "two-sided") -> pd.Series:
+    """Power of each test to detect a relative ``lift`` of its A rate (two-sided unless ``alternative``, ALPHA)."""
     from statsmodels.stats.power import NormalIndPower
     from statsmodels.stats.proportion import proportion_effectsize
 
     lifts = lift if isinstance(lift, pd.Series) else pd.Series(lift, index=rate_a.index)
-    effect = proportion_effectsize(rate_a * (1 + lifts), rate_a)
-    return pd.Series([NormalIndPower().power(e, nobs1=n, alpha=ALPHA, ratio=r)
+    effect = np.abs(proportion_effectsize(rate_a * (1 + lifts), rate_a))
+    return pd.Series([NormalIndPower().power(e, nobs1=n, alpha=ALPHA, ratio=r, alternative=alternative)
                       for e, n, r in zip(effect, clicks_a, clicks_b / clicks_a)], index=rate_a.index)
 
 
-def verdicts(ds, ignore_power: bool = False, by_estimate: bool = False, swap: bool = False) -> pd.Series:
-    """Each test's verdict (VERDICTS): a winner when the interval excludes 0, else underpowered or no difference."""
+def verdicts(ds, ignore_power: bool | str = False, by_estimate: bool = False, swap: bool = False,
+             observed_lift: bool = False, alternative: str = "two-sided", both_arms: bool = False) -> pd.Series:
+    """Each test's verdict (VERDICTS): a winner when the interval excludes 0, else underpowered or no difference.
+
+    Mistakes: ``ignore_power`` (True: every inconclusive test "no difference"; "underpowered": every one that);
+    ``by_estimate``, ``swap``; the power for the lift each test observed (``observed_lift``, which gives the
+    answer of ``ignore_power="underpowered"``), one-sided (``alternative="larger"``) or with both arms' clicks as
+    nobs1 and equal arms (``both_arms``).
+    """
     t = ab_table(ds)
     a, b = arms(ds)
-    power = power_at(t["rate_a"], a["clicks"], b["clicks"], MIN_LIFT)
-    inconclusive = np.where(power >= POWER, "no difference", "no difference" if ignore_power else "underpowered")
+    clicks_a, clicks_b = (a["clicks"] + b["clicks"], a["clicks"] + b["clicks"]) if both_arms else (a["clicks"], b["clicks"])
+    power = power_at(t["rate_a"], clicks_a, clicks_b, t["lift"] if observed_lift else MIN_LIFT, alternative)
+    if ignore_power:
+        power = power * 0 + (0.0 if ignore_power == "underpowered" else 1.0)
+    inconclusive = np.where(power >= POWER, "no difference", "underpowered")
     b_wins, a_wins = (t["lift"] > 0, t["lift"] <= 0) if by_estimate else (t["lift_low"] > 0, t["lift_high"] < 0)
     if swap:
         b_wins, a_wins = a_wins, b_wins
@@ -357,10 +368,19 @@ Q5 = Question(
     steps=(
         # also the answer of a power computed for 20 percentage points, or with impressions: say nothing of how
         Step("no-underpowered",
-             "you judged every inconclusive test the same way, yet an interval that contains 0 is not proof of no "
+             "every inconclusive test came out 'no difference', yet an interval that contains 0 is not proof of no "
              f"difference: compute each one's power to detect a lift of {MIN_LIFT:.0%} OF ITS A RATE (rate_a * "
-             f"{1 + MIN_LIFT:g}, a relative lift) with the clicks of its two arms; below {POWER:.0%} the test could "
+             f"{1 + MIN_LIFT:g}, a relative lift) with the CLICKS of its two arms; below {POWER:.0%} the test could "
              "not have seen it", lambda ds: verdicts(ds, ignore_power=True),
+             teaches="judge an inconclusive test by its power to see a MIN_LIFT lift"),
+        # also the answer of a power computed for the lift each test observed (always small when the interval
+        # crosses 0): the message names both
+        Step("all-underpowered",
+             "every inconclusive test came out 'underpowered', yet some had the traffic to see a lift that matters: "
+             f"compute each one's power to detect a {MIN_LIFT:.0%} lift OF ITS A RATE (not the lift it happened to "
+             f"observe); at {POWER:.0%} or more a crossing interval means the creatives perform alike: that test "
+             "is settled",
+             lambda ds: verdicts(ds, ignore_power="underpowered"),
              teaches="judge an inconclusive test by its power to see a MIN_LIFT lift"),
     ),
     mistakes=(
@@ -370,6 +390,12 @@ Q5 = Question(
         Mistake("winners-swapped",
                 "winners are swapped: the lift is B over A, so an interval above 0 means B wins",
                 lambda ds: verdicts(ds, swap=True)),
+        Mistake("one-sided-power",
+                "that power is one-sided (alternative='larger'); the tests are two-sided: a new creative can also "
+                "be worse", lambda ds: verdicts(ds, alternative="larger")),
+        Mistake("both-arms-power",
+                "that power counts the clicks of both arms as nobs1; nobs1 is the clicks of arm A and ratio the "
+                "clicks of B over those of A", lambda ds: verdicts(ds, both_arms=True)),
     ),
     points=3,
     judgement=True,
@@ -454,6 +480,9 @@ Q7 = Question(
         Mistake("reruns-settled-tests",
                 "`rerun` holds the well-powered 'no difference' tests: those are settled; rerun the underpowered "
                 "ones", lambda ds: card(ds, rerun=("no difference",))),
+        Mistake("reruns-every-inconclusive",
+                "`rerun` holds every test without a winner; a well-powered 'no difference' is settled, rerun only "
+                "the underpowered ones", lambda ds: card(ds, rerun=("underpowered", "no difference"))),
         Mistake("point-estimate",
                 "you act on every test whose lift is above or below 0; only intervals that exclude 0 are results",
                 lambda ds: card(ds, labels=verdicts(ds, by_estimate=True))),
