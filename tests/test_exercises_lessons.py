@@ -63,6 +63,18 @@ KNOWN_WEAK: dict[str, str] = {
                                "spikes on 3 of 20 seeds (6, 9, 19): the two accounts that straddle the quantile have "
                                "no bot spike there; more bot spikes per platform separate it (BOT_SPIKE_SHARE 0.004 -> "
                                "0.007: 19 of 20 seeds, measured), a change of every world's likes left to decide",
+    "02.q9.picked-by-reach": "the account with the best median ER by followers is also the best (or within NEAR_TIE) "
+                             "by er_reach on the default world and 12 of 20 seeds: the best account by er_reach leads "
+                             "by 25-40% and also reaches a large share of its followers; the world needs, in every "
+                             "world, a big instagram account with the best er_reach that reaches a small share of its "
+                             "followers (LEARNER28 finding 1)",
+    "04.q8.raw-er-ranking": "ranking each platform's formats by raw median post_er (rel_er quoted as evidence) picks "
+                            "the rel_er best or a near-tie on the default world and 16 of 20 seeds: within a "
+                            "platform, the accounts that post a format engage alike; the world needs a format posted "
+                            "mostly by the platform's high-ER accounts (LEARNER28 finding 3)",
+    "04.q8.min-posts": "no (platform, format) cell under MIN_POSTS posts beats its platform's best on the default world "
+                       "or any of 20 seeds: the rare formats are not the best; the world needs a rare format with a "
+                       "high ER on one platform, planted in the posts stream (LEARNER28 finding 2)",
     "07.q5.day-followers": "a constant normal day (the account's median daily unfollows, floor and smoothing kept) "
                            "finds the planted crisis account on the default world and 19 of 20 seeds: no account's "
                            "audience changes enough in a year for the day's followers to matter; the world needs an "
