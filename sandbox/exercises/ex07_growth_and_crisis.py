@@ -241,13 +241,13 @@ Q5 = Question(
     solution=(CRISIS_CODE + "\n"
               "crisis_account = f.groupby('account_id')['smooth'].max().idxmax()"),
     steps=(
+        Step("floor", "that account loses a follower or so on a normal day, so a few unfollows look like many "
+             "times its normal: count a normal day as at least ex.FLOOR unfollows (`.clip(lower=ex.FLOOR)`)",
+             lambda ds: crisis_account_without(ds, "floor"), teaches="a normal day of at least FLOOR unfollows"),
         Step("smoothing", "that account's ratio peaks on a single day (a platform's cleanup, a burst of posts); "
              "a crisis lasts several days: smooth each account's ratio with a centred rolling median over "
              "ex.SMOOTH days before taking the peak", lambda ds: crisis_account_without(ds, "smoothing"),
              teaches="smooth each account's daily ratio with a centred rolling median"),
-        Step("floor", "that account loses a follower or so on a normal day, so a few unfollows look like many "
-             "times its normal: count a normal day as at least ex.FLOOR unfollows (`.clip(lower=ex.FLOOR)`)",
-             lambda ds: crisis_account_without(ds, "floor"), teaches="a normal day of at least FLOOR unfollows"),
         Step("own-normal", "that account loses the most followers over several days, which a big account does in "
              "any week: divide each day's unfollows by the account's own normal day first",
              lambda ds: crisis_account_without(ds, "own-normal"),
