@@ -352,7 +352,8 @@ def test_a_targeted_message_shows_only_when_that_one_mistake_explains_the_answer
                     assert o.message == m.message, (row_name(notebook, q.id, m.id), o.message)
                 else:
                     assert o.message not in messages, (row_name(notebook, q.id, m.id), o.explained_by, o.message)
-            if not any(o.message == m.message for o in outcomes):
+            # a KNOWN_WEAK row may never be wrong at all (a filter no world needs yet): it has nothing to recognise
+            if not any(o.message == m.message for o in outcomes) and row_name(notebook, q.id, m.id) not in KNOWN_WEAK:
                 silent.append(row_name(notebook, q.id, m.id))
     assert not silent, f"mistakes never recognised by their own message on the default world and 20 seeds: {silent}"
 
