@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 
 #: Public names and the module defining each. They are imported on first use, so that
 #: ``import sandbox`` and ``sandbox --help`` do not pay for pandas, scipy and Faker.

@@ -9,6 +9,7 @@ import sandbox
 from sandbox.exercises import CheckFailed, Exercise, GradeFailure, Mistake, NotAttempted, Question, Step
 from sandbox.exercises._compare import FrameMatch, MemberOf, Mismatch, Moment, Scalar, SeriesMatch, Several, Values
 from sandbox.exercises._question import resolve_dataset
+from sandbox.exercises import ex06_campaigns_ab_tests as ex06
 
 
 def mismatch(comparison, answer, expected) -> str | None:
@@ -379,6 +380,10 @@ def test_a_whole_number_rounded_up_is_told_to_round_up():
     assert "looks rounded down" in mismatch(c, 4888, 4889.0) and "4889" not in mismatch(c, 4888, 4889.0)
     assert mismatch(c, 4000.5, 4889.0).endswith("is too low")  # far off: rounding is not the problem
     assert "round" not in mismatch(Scalar(rtol=2e-4, percent=False), 4888, 4889.0)
+    exact = ex06.CLICKS_PER_ARM  # 06's own: a click short, as int() or round() may give, is rejected too
+    assert mismatch(exact, 4889, 4889.0) is None
+    assert "looks rounded down" in mismatch(exact, 4888, 4889.0)
+    assert "is not a whole number" in mismatch(exact, 4888.6, 4889.0)
 
 
 def test_mistake_and_step_ids_are_slugs_unique_within_a_question():

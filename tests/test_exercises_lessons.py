@@ -71,6 +71,31 @@ KNOWN_WEAK: dict[str, str] = {
                       "beats the brand's others beyond the noise while another pair leads the raw ER would separate it",
     "12.q3.market-pairs": "the market's best pair is within the brand's noise band of its best on 5 of 20 seeds; as "
                           "12.q3.raw-pick, a planted brand pair would separate it",
+    "02.q9.picked-by-reach": "the account with the best median ER by followers is also the best (or within NEAR_TIE) "
+                             "by er_reach on the default world and 12 of 20 seeds: the best account by er_reach leads "
+                             "by 25-40% and also reaches a large share of its followers; the world needs, in every "
+                             "world, a big instagram account with the best er_reach that reaches a small share of its "
+                             "followers (LEARNER28 finding 1)",
+    "04.q8.raw-er-ranking": "ranking each platform's formats by raw median post_er (rel_er quoted as evidence) picks "
+                            "the rel_er best or a near-tie on the default world and 16 of 20 seeds: within a "
+                            "platform, the accounts that post a format engage alike; the world needs a format posted "
+                            "mostly by the platform's high-ER accounts (LEARNER28 finding 3)",
+    "04.q8.min-posts": "no (platform, format) cell under MIN_POSTS posts beats its platform's best on the default world "
+                       "or any of 20 seeds: the rare formats are not the best; the world needs a rare format with a "
+                       "high ER on one platform, planted in the posts stream (LEARNER28 finding 2)",
+    "07.q5.day-followers": "a constant normal day (the account's median daily unfollows, floor and smoothing kept) "
+                           "finds the planted crisis account on the default world and 19 of 20 seeds: no account's "
+                           "audience changes enough in a year for the day's followers to matter; the world needs an "
+                           "account whose audience grows several-fold (LEARNER28 finding 9)",
+    "07.q6.run-around-peak": "the first and last day at or above SPIKE anywhere in the year is the crisis' own run on "
+                             "the default world and 19 of 20 seeds: no other run reaches SPIKE. A planted aftershock "
+                             "(4 days, 28 days after the crisis, 0.6 of its extra unfollows, no random draw) made it "
+                             "18 of 20, but outshone the crisis itself on 2 of 21 worlds (the default one included), "
+                             "whose crisis peaks low; withdrawn (LEARNER28 finding 8)",
+    "07.q6.other-threshold": "a line at SPIKE + 0.5 gives the same window within WINDOW_DAYS on the default world and "
+                             "12 of 20 seeds: the crisis starts and ends abruptly. A fading end (extra unfollows x 0.93 "
+                             "a day) made it 13 of 20 only (the 5-day median moves in steps) and lengthened the window "
+                             "the 07 and 12 cards read; withdrawn (LEARNER28 finding 8)",
 }
 
 #: Questions whose text teaches a step but declare none yet (``"NN.qK"`` -> the steps to declare; "mistake x" is
@@ -335,7 +360,8 @@ def test_a_targeted_message_shows_only_when_that_one_mistake_explains_the_answer
                     assert o.message == m.message, (row_name(notebook, q.id, m.id), o.message)
                 else:
                     assert o.message not in messages, (row_name(notebook, q.id, m.id), o.explained_by, o.message)
-            if not any(o.message == m.message for o in outcomes):
+            # a KNOWN_WEAK row may never be wrong at all (a filter no world needs yet): it has nothing to recognise
+            if not any(o.message == m.message for o in outcomes) and row_name(notebook, q.id, m.id) not in KNOWN_WEAK:
                 silent.append(row_name(notebook, q.id, m.id))
     assert not silent, f"mistakes never recognised by their own message on the default world and 20 seeds: {silent}"
 

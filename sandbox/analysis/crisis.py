@@ -98,22 +98,26 @@ def utc(day) -> pd.Timestamp:
     return pd.Timestamp(day).tz_localize("UTC")
 
 
-def window_of(mine: pd.DataFrame, peak_only: bool = False) -> tuple:
+def window_of(mine: pd.DataFrame, peak_only: bool = False, spike: float = SPIKE, any_run: bool = False) -> tuple:
     """(first day, last day), as UTC timestamps, of the run of consecutive days of ``mine`` whose smoothed
-    ratio reaches SPIKE, the run that holds the peak day (``peak_only``: the peak day alone, a mistake)."""
+    ratio reaches ``spike``, the run that holds the peak day (``peak_only``: the peak day alone; ``any_run``: the
+    first and last day at or above ``spike`` in any run, a later flare-up included: mistakes)."""
     peak = mine["smooth"].idxmax()
     if peak_only:
         return utc(peak), utc(peak)
-    spike = mine["smooth"] >= SPIKE
-    run = (spike != spike.shift()).cumsum()
-    days = mine.index[run == run[peak]]
+    above = mine["smooth"] >= spike
+    if any_run:
+        days = mine.index[above]
+    else:
+        run = (above != above.shift()).cumsum()
+        days = mine.index[run == run[peak]]
     return utc(days.min()), utc(days.max())
 
 
-def crisis_window(ds, center: bool = True, peak_only: bool = False) -> tuple:
-    """(first day, last day) of the crisis as UTC timestamps; ``center=False`` (a trailing window) and
-    ``peak_only`` (the peak day alone) are mistakes."""
-    return window_of(crisis_frame(ds, center), peak_only)
+def crisis_window(ds, center: bool = True, **mistake) -> tuple:
+    """(first day, last day) of the crisis as UTC timestamps; ``center=False`` (a trailing window) and the
+    keywords of :func:`window_of` are mistakes."""
+    return window_of(crisis_frame(ds, center), **mistake)
 
 
 def windows(start: pd.Timestamp, end: pd.Timestamp) -> list[tuple]:

@@ -76,6 +76,13 @@ def best_account(ds, rate: str = "er_reach", how: str = "median", platform: str 
     return {chosen or rate}, an.near_best(values, NEAR_TIE), values
 
 
+def best_account_picked_by(ds, rate: str = "er_followers") -> tuple:
+    """q9 as a learner who names er_reach but picks the account by the median of ``rate`` and quotes that account's
+    er_reach median (the fair rate stated, not used)."""
+    values = per_account(ds)
+    return {"er_reach"}, {values[rate].idxmax()}, values["er_reach"]
+
+
 def best_account_pooled(ds) -> tuple:
     """q9 done with a pooled rate per account: its total engagements / its total reach."""
     posts = ds.posts[ds.posts["platform"] == "instagram"]
@@ -316,6 +323,9 @@ Q9 = Question(
         Step("reach-denominator", teaches="rate the posts by the people who saw them (er_reach), not every follower",
              message="you named er_reach but ranked the accounts by ER by followers; rank them by the rate you chose",
              answer=lambda ds: best_account(ds, "er_followers", chosen="er_reach")),
+        Step("picked-by-reach", teaches="pick the account by the rate you chose",
+             message="that account leads by ER by followers, not by the rate you chose; rank the accounts by "
+                     "their median er_reach", answer=best_account_picked_by),
     ),
     mistakes=(
         Mistake("followers-rate",

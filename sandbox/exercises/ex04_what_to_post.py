@@ -140,6 +140,21 @@ def raw_er_formats(ds) -> tuple:
     return format_card(ds, column="er")
 
 
+def raw_er_picked_formats(ds) -> tuple:
+    """Each platform's format picked by its raw median ER, with its median rel_er as evidence (a learner who ranks
+    by post_er and quotes rel_er: the baseline step dropped from the ranking only)."""
+    raw = format_cells(ds, column="er")
+    return chosen_formats(ds, lambda p: raw[p].idxmax())
+
+
+def hashtag_rel_enough_posts(ds) -> pd.Series:
+    """q7 with the counts of fewer than MIN_POSTS posts left out (a filter q7 does not ask for)."""
+    posts = rated(ds)
+    sizes = posts.groupby("n_hashtags").size()
+    values = hashtag_rel(ds)
+    return values[sizes.reindex(values.index) >= MIN_POSTS]
+
+
 SERIES = SeriesMatch(rtol=1e-6)
 
 Q1 = Question(
@@ -279,6 +294,9 @@ Q7 = Question(
     mistakes=(
         Mistake("raw-er", "these are medians of the raw post_er; use rel_er", lambda ds: hashtag_rel(ds, column="er")),
         Mistake("mean-not-median", "these are MEANS; use the median", lambda ds: hashtag_rel(ds, "mean")),
+        Mistake("min-posts-filter",
+                "you left out the counts with few posts; this table keeps every hashtag count (the minimum sample is "
+                "for the format card of q8)", hashtag_rel_enough_posts),
     ),
 )
 
@@ -317,6 +335,14 @@ Q8 = Question(
     steps=(
         Step("raw-er", "the evidence is the raw median post_er; compare with rel_er", raw_er_formats,
              teaches="judge the formats by rel_er, each post against its own account"),
+        Step("raw-er-ranking",
+             "those formats lead by the raw post_er; rank the formats of each platform by their median rel_er too, "
+             "each post against its own account", raw_er_picked_formats,
+             teaches="rank the formats by rel_er, each post against its own account"),
+        Step("min-posts",
+             "a format with fewer than ex.MIN_POSTS posts on a platform is not judged: keep the cells with at least "
+             "that many posts before picking the best", lambda ds: format_card(ds, min_posts=0),
+             teaches="judge only formats with at least MIN_POSTS posts on the platform"),
     ),
     mistakes=(
         Mistake("one-format-for-all",

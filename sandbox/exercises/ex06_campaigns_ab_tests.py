@@ -133,23 +133,34 @@ def ab_wald(ds) -> pd.DataFrame:
                          "lift_low": (pb - pa - q * se) / pa, "lift_high": (pb - pa + q * se) / pa})
 
 
-def power_at(rate_a: pd.Series, clicks_a: pd.Series, clicks_b: pd.Series, lift: float | pd.Series) -> pd.Series:
-    """Power of each test to detect a relative ``lift`` of its A rate (two-sided, ALPHA)."""
+def power_at(rate_a: pd.Series, clicks_a: pd.Series, clicks_b: pd.Series, lift: float | pd.Series,
+             alternative: str = "two-sided") -> pd.Series:
+    """Power of each test to detect a relative ``lift`` of its A rate (two-sided unless ``alternative``, ALPHA)."""
     from statsmodels.stats.power import NormalIndPower
     from statsmodels.stats.proportion import proportion_effectsize
 
     lifts = lift if isinstance(lift, pd.Series) else pd.Series(lift, index=rate_a.index)
-    effect = proportion_effectsize(rate_a * (1 + lifts), rate_a)
-    return pd.Series([NormalIndPower().power(e, nobs1=n, alpha=ALPHA, ratio=r)
+    effect = np.abs(proportion_effectsize(rate_a * (1 + lifts), rate_a))
+    return pd.Series([NormalIndPower().power(e, nobs1=n, alpha=ALPHA, ratio=r, alternative=alternative)
                       for e, n, r in zip(effect, clicks_a, clicks_b / clicks_a)], index=rate_a.index)
 
 
-def verdicts(ds, ignore_power: bool = False, by_estimate: bool = False, swap: bool = False) -> pd.Series:
-    """Each test's verdict (VERDICTS): a winner when the interval excludes 0, else underpowered or no difference."""
+def verdicts(ds, ignore_power: bool | str = False, by_estimate: bool = False, swap: bool = False,
+             observed_lift: bool = False, alternative: str = "two-sided", both_arms: bool = False) -> pd.Series:
+    """Each test's verdict (VERDICTS): a winner when the interval excludes 0, else underpowered or no difference.
+
+    Mistakes: ``ignore_power`` (True: every inconclusive test "no difference"; "underpowered": every one that);
+    ``by_estimate``, ``swap``; the power for the lift each test observed (``observed_lift``, which gives the
+    answer of ``ignore_power="underpowered"``), one-sided (``alternative="larger"``) or with both arms' clicks as
+    nobs1 and equal arms (``both_arms``).
+    """
     t = ab_table(ds)
     a, b = arms(ds)
-    power = power_at(t["rate_a"], a["clicks"], b["clicks"], MIN_LIFT)
-    inconclusive = np.where(power >= POWER, "no difference", "no difference" if ignore_power else "underpowered")
+    clicks_a, clicks_b = (a["clicks"] + b["clicks"], a["clicks"] + b["clicks"]) if both_arms else (a["clicks"], b["clicks"])
+    power = power_at(t["rate_a"], clicks_a, clicks_b, t["lift"] if observed_lift else MIN_LIFT, alternative)
+    if ignore_power:
+        power = power * 0 + (0.0 if ignore_power == "underpowered" else 1.0)
+    inconclusive = np.where(power >= POWER, "no difference", "underpowered")
     b_wins, a_wins = (t["lift"] > 0, t["lift"] <= 0) if by_estimate else (t["lift_low"] > 0, t["lift_high"] < 0)
     if swap:
         b_wins, a_wins = a_wins, b_wins
@@ -169,11 +180,11 @@ def baseline_rate(ds, pooled: bool = True, per: str = "clicks") -> float:
 
 
 def clicks_needed(ds, absolute: bool = False, arms_count: int = 1, alternative: str = "two-sided",
-                  pooled: bool = True, per: str = "clicks") -> float:
-    """Clicks per arm a new test needs to detect a MIN_LIFT relative lift over the baseline rate.
+                  pooled: bool = True, per: str = "clicks", rounding=math.ceil) -> float:
+    """Clicks per arm a new test needs to detect a MIN_LIFT relative lift over the baseline rate, rounded up.
 
     ``absolute``: the lift added as 0.2 to the rate; ``arms_count=2``: both arms together;
-    ``alternative="larger"``: a one-sided test (mistakes).
+    ``alternative="larger"``: a one-sided test; ``rounding=int``: the decimals dropped (mistakes).
     """
     from statsmodels.stats.power import NormalIndPower
     from statsmodels.stats.proportion import proportion_effectsize
@@ -182,7 +193,7 @@ def clicks_needed(ds, absolute: bool = False, arms_count: int = 1, alternative: 
     target = min(base + MIN_LIFT, 0.99) if absolute else base * (1 + MIN_LIFT)
     n = NormalIndPower().solve_power(proportion_effectsize(target, base), alpha=ALPHA, power=POWER, ratio=1.0,
                                      alternative=alternative)
-    return float(math.ceil(n) * arms_count)
+    return float(rounding(n) * arms_count)
 
 
 def tests_with(labels: pd.Series, *verdict: str) -> list:
@@ -359,10 +370,19 @@ Q5 = Question(
     steps=(
         # also the answer of a power computed for 20 percentage points, or with impressions: say nothing of how
         Step("no-underpowered",
-             "you judged every inconclusive test the same way, yet an interval that contains 0 is not proof of no "
+             "every inconclusive test came out 'no difference', yet an interval that contains 0 is not proof of no "
              f"difference: compute each one's power to detect a lift of {MIN_LIFT:.0%} OF ITS A RATE (rate_a * "
-             f"{1 + MIN_LIFT:g}, a relative lift) with the clicks of its two arms; below {POWER:.0%} the test could "
+             f"{1 + MIN_LIFT:g}, a relative lift) with the CLICKS of its two arms; below {POWER:.0%} the test could "
              "not have seen it", lambda ds: verdicts(ds, ignore_power=True),
+             teaches="judge an inconclusive test by its power to see a MIN_LIFT lift"),
+        # also the answer of a power computed for the lift each test observed (always small when the interval
+        # crosses 0): the message names both
+        Step("all-underpowered",
+             "every inconclusive test came out 'underpowered', yet some had the traffic to see a lift that matters: "
+             f"compute each one's power to detect a {MIN_LIFT:.0%} lift OF ITS A RATE (not the lift it happened to "
+             f"observe); at {POWER:.0%} or more a crossing interval means the creatives perform alike: that test "
+             "is settled",
+             lambda ds: verdicts(ds, ignore_power="underpowered"),
              teaches="judge an inconclusive test by its power to see a MIN_LIFT lift"),
     ),
     mistakes=(
@@ -372,17 +392,27 @@ Q5 = Question(
         Mistake("winners-swapped",
                 "winners are swapped: the lift is B over A, so an interval above 0 means B wins",
                 lambda ds: verdicts(ds, swap=True)),
+        Mistake("one-sided-power",
+                "that power is one-sided (alternative='larger'); the tests are two-sided: a new creative can also "
+                "be worse", lambda ds: verdicts(ds, alternative="larger")),
+        Mistake("both-arms-power",
+                "that power counts the clicks of both arms as nobs1; nobs1 is the clicks of arm A and ratio the "
+                "clicks of B over those of A", lambda ds: verdicts(ds, both_arms=True)),
     ),
     points=3,
     judgement=True,
 )
+
+#: A sample size is a whole number rounded up: the one exact answer (a click less, as int() or round() may give,
+#: falls short of the power asked).
+CLICKS_PER_ARM = Scalar(rtol=0.0, atol=1e-9, percent=False, round_up=True)
 
 Q6 = Question(
     "q6", "Design the next creative test: the clicks per arm needed to detect a MIN_LIFT (20%) relative lift over "
     "the baseline conversion rate of all A arms pooled (their conversions / their clicks), two-sided, ALPHA 5%, "
     "POWER 80%, equal arms; rounded up to a whole number.",
     ("clicks_per_arm",),
-    reference=clicks_needed, comparison=Scalar(rtol=2e-4, percent=False, round_up=True),
+    reference=clicks_needed, comparison=CLICKS_PER_ARM,
     hints=("The baseline is what the current creatives convert at; the new creative must beat it by 20% of it "
            "(relative), so the target rate is 1.2 times the baseline.",
            "`proportion_effectsize(target, baseline)` turns the two rates into an effect size; "
@@ -401,6 +431,10 @@ Q6 = Question(
         Step("averaged-baseline",
              "the baseline averages the tests' rates; pool them: all A conversions over all A clicks",
              lambda ds: clicks_needed(ds, pooled=False), teaches="the baseline of all A arms pooled"),
+        Step("round-up",
+             "that number is rounded down (int() drops the decimals, round() goes down below .5): a test a click "
+             "short of the size falls short of the power asked; round up with math.ceil", lambda ds: clicks_needed(ds, rounding=int),
+             teaches="round the clicks up to a whole number"),
     ),
     mistakes=(
         Mistake("both-arms",
@@ -433,7 +467,7 @@ Q7 = Question(
     "traffic (underpowered), both as sorted lists of test_id, and the clicks per arm the rerun needs (your q6).",
     ("act_on", "rerun", "rerun_clicks_per_arm"),
     reference=card, comparison=Several(("act_on", "rerun", "rerun_clicks_per_arm"),
-                                       (Values(), Values(), Scalar(rtol=2e-4))),
+                                       (Values(), Values(), CLICKS_PER_ARM)),
     hints=("Read it off your verdicts: a winner in either direction is a decision; an underpowered test is a "
            "question still open; a well-powered 'no difference' is closed too.",
            "Select the test ids whose verdict is one of the winners (`verdict.isin([...])`), and those that are "
@@ -448,6 +482,9 @@ Q7 = Question(
         Mistake("reruns-settled-tests",
                 "`rerun` holds the well-powered 'no difference' tests: those are settled; rerun the underpowered "
                 "ones", lambda ds: card(ds, rerun=("no difference",))),
+        Mistake("reruns-every-inconclusive",
+                "`rerun` holds every test without a winner; a well-powered 'no difference' is settled, rerun only "
+                "the underpowered ones", lambda ds: card(ds, rerun=("underpowered", "no difference"))),
         Mistake("point-estimate",
                 "you act on every test whose lift is above or below 0; only intervals that exclude 0 are results",
                 lambda ds: card(ds, labels=verdicts(ds, by_estimate=True))),

@@ -106,15 +106,22 @@ def crisis_account_without(ds, step: str) -> set:
     - ``"smoothing"``: the highest daily ratio, not smoothed (one bad day, a platform's cleanup, wins);
     - ``"floor"``: the normal day not clipped at FLOOR (an account that loses one follower a day wins
       on a few unfollows);
-    - ``"own-normal"``: no normal day at all, the raw unfollows smoothed (the biggest accounts win).
+    - ``"own-normal"``: no normal day at all, the raw unfollows smoothed (the biggest accounts win);
+    - ``"day-followers"``: the normal day as the account's median daily unfollows, not its median RATE times the
+      day's followers (floor and smoothing kept);
+    - ``"median"``: the ratio smoothed with a rolling MEAN, which one extreme day still moves.
     """
     f = daily(ds)
     if step == "own-normal":
         ratio = f["unfollows"].astype(float)
+    elif step == "day-followers":
+        ratio = f["unfollows"] / f.groupby("account_id")["unfollows"].transform("median").clip(lower=FLOOR)
     else:
         normal = f["followers"] * (f["unfollows"] / f["followers"]).groupby(f["account_id"]).transform("median")
         ratio = f["unfollows"] / (normal if step == "floor" else normal.clip(lower=FLOOR))
-    if step != "smoothing":
+    if step == "median":
+        ratio = ratio.groupby(f["account_id"]).transform(lambda s: s.rolling(SMOOTH, center=True).mean())
+    elif step != "smoothing":
         ratio = ratio.groupby(f["account_id"]).transform(lambda s: s.rolling(SMOOTH, center=True).median())
     return {ratio.groupby(f["account_id"]).max().idxmax()}
 
@@ -236,22 +243,30 @@ Q5 = Question(
     solution=(CRISIS_CODE + "\n"
               "crisis_account = f.groupby('account_id')['smooth'].max().idxmax()"),
     steps=(
+        Step("floor", "that account loses a follower or so on a normal day, so a few unfollows look like many "
+             "times its normal: count a normal day as at least ex.FLOOR unfollows (`.clip(lower=ex.FLOOR)`)",
+             lambda ds: crisis_account_without(ds, "floor"), teaches="a normal day of at least FLOOR unfollows"),
         Step("smoothing", "that account's ratio peaks on a single day (a platform's cleanup, a burst of posts); "
              "a crisis lasts several days: smooth each account's ratio with a centred rolling median over "
              "ex.SMOOTH days before taking the peak", lambda ds: crisis_account_without(ds, "smoothing"),
              teaches="smooth each account's daily ratio with a centred rolling median"),
-        Step("floor", "that account loses a follower or so on a normal day, so a few unfollows look like many "
-             "times its normal: count a normal day as at least ex.FLOOR unfollows (`.clip(lower=ex.FLOOR)`)",
-             lambda ds: crisis_account_without(ds, "floor"), teaches="a normal day of at least FLOOR unfollows"),
         Step("own-normal", "that account loses the most followers over several days, which a big account does in "
              "any week: divide each day's unfollows by the account's own normal day first",
              lambda ds: crisis_account_without(ds, "own-normal"),
              teaches="each day against the account's own normal day"),
+        Step("day-followers", "your normal day is a constant count of unfollows, the same in January and in "
+             "December; the account's audience changes during the year: take its median unfollow RATE (unfollows / "
+             "followers) times the day's followers", lambda ds: crisis_account_without(ds, "day-followers"),
+             teaches="the normal day follows the day's followers (a rate times the day's followers)"),
     ),
     mistakes=(
         Mistake("most-unfollows-day",
                 "that account lost the most followers in one day, which a big account does on ordinary days: "
                 "compare each account with its own normal day", most_unfollows_account),
+        Mistake("rolling-mean",
+                "you smoothed with a rolling MEAN: one extreme day (a platform's cleanup) still lifts the mean of "
+                "its window; a rolling median over ex.SMOOTH days ignores a single day",
+                lambda ds: crisis_account_without(ds, "median")),
         Mistake("steepest-decline",
                 "that account shrank the most over the year, slowly: a crisis is a burst of unfollows over a few "
                 "days, far above the account's normal day", steepest_decline_account),
@@ -281,8 +296,15 @@ Q6 = Question(
              f"your window is late: a rolling window that is not centred looks back {SMOOTH - 1} days, so the "
              "smoothed ratio rises after the crisis starts; pass center=True",
              lambda ds: crisis_window(ds, center=False), teaches="a centred rolling window"),
+        Step("run-around-peak",
+             "your window runs from the first to the last day at or above ex.SPIKE anywhere in the year, so it "
+             "takes in days apart from the crisis; keep the one run of consecutive days that holds the peak day",
+             lambda ds: crisis_window(ds, any_run=True), teaches="the run of consecutive days that holds the peak"),
     ),
     mistakes=(
+        Mistake("other-threshold",
+                "your window does not match the days whose smoothed ratio stays at or above ex.SPIKE; draw the line "
+                "at ex.SPIKE", lambda ds: crisis_window(ds, spike=SPIKE + 0.5)),
         Mistake("peak-day-only",
                 "that is the peak day alone; the crisis is the run of days around it whose smoothed ratio stays at "
                 "or above ex.SPIKE", lambda ds: crisis_window(ds, peak_only=True)),

@@ -2,7 +2,8 @@
 
 A/B tests come in three kinds, drawn per test: true nulls, small lifts (5-15%,
 usually too small to detect with the test's traffic) and clear winners or losers
-(25-60%); every world has at least one clear winner and one clear loser. A new creative also moves
+(25-60%); every world has at least one clear winner and one clear loser, and one settled null (no lift, the
+traffic to see a 20% one: a real "no difference"). A new creative also moves
 the click-through rate. The truth says for each test its power and whether it is detectable.
 
 Money: see :mod:`sandbox.generator.money` (each brand pays in its own currency, at its market's prices).
@@ -94,6 +95,12 @@ def make_campaigns(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generato
     planned_clicks = budget / to_local / cpm * 1000 * ctr
     plant_clear_results(is_test, kind, lift, planned_clicks * conv_rate,
                         rng.uniform(*AB_KINDS["large"][1], n_slots).round(3))
+    planted = plant_nulls(is_test, kind, lift, under, planned_clicks * conv_rate,
+                          planned_clicks * np.minimum(1 + ctr_lift, 1.0), conv_rate)
+    for slot, factor in planted:  # their budget buys the traffic they need (no draw: other values stay as they were)
+        budget[slot] = money.round_budget(budget[slot] * factor)
+        planned_clicks[slot] = budget[slot] / to_local[slot] / cpm[slot] * 1000 * ctr[slot]
+    settled = planted[0] if planted else None
 
     # Expand: a test slot becomes two campaigns (A then B) sharing budget, dates and base rates.
     arms = np.where(is_test, 2, 1)
@@ -145,6 +152,7 @@ def make_campaigns(accounts: pd.DataFrame, scale: Scale, rng: np.random.Generato
         "_ctr_lift": b_ctr_lift,
         "_kind": np.where(is_test[row], kind[row], None) if n else np.array([], dtype=object),
         "_power": np.where(is_test[row], power[row], np.nan) if n else np.array([]),
+        "_settled": (np.arange(n_slots) == (settled[0] if settled else -1))[row],
     })
 
 
@@ -166,6 +174,39 @@ def plant_clear_results(is_test: np.ndarray, kind: np.ndarray, lift: np.ndarray,
             kind[free[0]], lift[free[0]] = "large", sign * magnitude[free[0]]
 
 
+#: Planted nulls (no true lift), by the power their traffic gives to see a 20% relative lift (the notebooks'
+#: MIN_LIFT): first a settled null, whose crossing interval is a real "no difference"; then tests just short of 80%
+#: power two-sided (about 0.86 one-sided), which only a two-sided power calls underpowered.
+NULL_POWERS = (0.99, 0.75, 0.75, 0.75)
+NULL_LIFT = 0.2
+
+
+def plant_nulls(is_test: np.ndarray, kind: np.ndarray, lift: np.ndarray, under: np.ndarray,
+                planned_conversions: np.ndarray, planned_clicks: np.ndarray, conv_rate: np.ndarray) -> list:
+    """Make tests nulls with the traffic of NULL_POWERS (a confirmation test with a large budget first): [(slot, the
+    factor its budget is multiplied by), ...], as many as the world has tests besides its clear winner and loser.
+    ``kind`` and ``lift`` change in place.
+
+    Without them, many worlds hold no well-powered test without a winner (calling every inconclusive test
+    underpowered, never computing a power, is right there), and none whose power a one-sided test overstates.
+    """
+    tests = list(np.flatnonzero(is_test & (kind != "large") & ~under))
+    tests.sort(key=lambda t: -planned_conversions[t])
+    planted = []
+    for slot, power in zip(tests, NULL_POWERS):
+        kind[slot], lift[slot] = "null", 0.0
+        planted.append((int(slot), clicks_for_power(conv_rate[slot], NULL_LIFT, power) / max(planned_clicks[slot], 1.0)))
+    return planted
+
+
+def clicks_for_power(rate_a: float, lift: float, power: float, alpha: float = 0.05) -> float:
+    """Clicks per arm a two-sided two-proportion z-test (as :func:`ab_power`) needs to see a relative ``lift`` of
+    ``rate_a`` with ``power``."""
+    rate_b = min(rate_a * (1 + lift), 0.9)
+    z = normal_ppf(1 - alpha / 2) + normal_ppf(power)
+    return float(z ** 2 * (rate_a * (1 - rate_a) + rate_b * (1 - rate_b)) / (rate_b - rate_a) ** 2)
+
+
 def ab_power(rate_a: np.ndarray, lift: np.ndarray, clicks_per_arm: np.ndarray, alpha: float = 0.05) -> np.ndarray:
     """Power of a two-sided two-proportion z-test for a relative ``lift`` of ``rate_a``."""
     rate_b = np.minimum(rate_a * (1 + lift), 0.9)
@@ -182,7 +223,8 @@ def ab_test_truth(campaigns: pd.DataFrame) -> list[dict]:
         {"test_id": t, "platform": p, "metric": "conversion_rate = conversions / clicks",
          "true_lift": float(lift), "has_effect": bool(lift != 0), "kind": kind,
          "power": round(float(power), 3), "detectable": bool(lift != 0 and power >= DETECTABLE_POWER),
-         "ctr_lift": float(ctr_lift)}
-        for t, p, lift, kind, power, ctr_lift in zip(tests["test_id"], tests["platform"], tests["_true_lift"],
-                                                     tests["_kind"], tests["_power"], tests["_ctr_lift"])
+         "ctr_lift": float(ctr_lift), "settled_null": bool(settled)}
+        for t, p, lift, kind, power, ctr_lift, settled in zip(tests["test_id"], tests["platform"], tests["_true_lift"],
+                                                              tests["_kind"], tests["_power"], tests["_ctr_lift"],
+                                                              tests["_settled"])
     ]
