@@ -95,12 +95,12 @@ def medians_with_errors(values: pd.Series, groups) -> pd.DataFrame:
 def near_best_within_noise(values: pd.Series, errors: pd.Series, z: float = TIE_SE) -> set:
     """Labels whose value is within ``z`` standard errors of the difference from the largest value (``errors``: the
     standard error of each label's value, such as :func:`median_error`): the best label and every label the data
-    cannot tell apart from it. Missing values are never near the best."""
+    cannot tell apart from it. Missing values are never near the best; a missing error counts as none."""
     values = values.dropna()
     if values.empty:
         return set()
     best = values.idxmax()
-    errors = errors.reindex(values.index)
+    errors = errors.reindex(values.index).fillna(0.0)
     gap = values[best] - values
     return set(values.index[gap <= z * np.hypot(errors[best], errors)])
 

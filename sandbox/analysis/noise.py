@@ -18,8 +18,6 @@ import pandas as pd
 N_BOOT = 400
 #: Seed of every bootstrap (with the group's label): a world's bands never change between checks.
 BOOT_SEED = 20
-#: A label is a near-tie of the best when the gap between them is within TIE_Z standard errors of that gap.
-TIE_Z = 1.0
 
 
 def median_se(values: pd.Series, groups) -> pd.Series:
@@ -36,18 +34,6 @@ def median_se(values: pd.Series, groups) -> pd.Series:
         out[label] = float(medians.std(ddof=1))
     index = values.groupby(groups).median().index
     return pd.Series(out, dtype="float64").reindex(index)
-
-
-def near_best_within_noise(values: pd.Series, se: pd.Series, z: float = TIE_Z) -> set:
-    """Labels whose value is within ``z`` standard errors of its gap to the largest value (``se``: each
-    value's standard error, aligned by label); the best label is always one. Missing values are never near."""
-    values = values.dropna()
-    if values.empty:
-        return set()
-    best = values.idxmax()
-    se = se.reindex(values.index).fillna(0.0)
-    gap_se = np.sqrt(se**2 + se[best] ** 2)
-    return set(values.index[values.max() - values <= z * gap_se])
 
 
 def poisson_log_se(counts: pd.Series) -> pd.Series:

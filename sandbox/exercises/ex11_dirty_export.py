@@ -39,6 +39,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .. import cleaning
@@ -336,8 +337,8 @@ def largest_difference_cards(ds, rows: bool = False) -> list[tuple]:
         difference = f.groupby("platform").size() - clean.groupby("platform").size()
     else:
         difference = f.groupby("platform")["impressions"].sum() - clean.groupby("platform")["impressions"].sum()
-    platform = difference.idxmax()
-    return [({platform}, float(overstatement(ds)[platform]))]
+    platform = difference.idxmax()  # by rows, it may be a platform whose tool exports no impressions: no rate
+    return [({platform}, float(overstatement(ds).get(platform, np.nan)))]
 
 
 def learner_cards(values: pd.Series, pick: str = "idxmax") -> list[tuple]:

@@ -40,7 +40,8 @@ import pandas as pd
 
 from .. import analysis as an
 from ..analysis import MIN_POSTS, MIN_SHARE, rated  # noqa: F401 (ex.MIN_SHARE in the notebook)
-from ..analysis.noise import median_se, near_best_within_noise, poisson_log_se
+from ..analysis.bands import near_best_within_noise
+from ..analysis.noise import median_se, poisson_log_se
 from ._chart import BarChart, bar_chart, measure_unnamed
 from ._compare import MethodCard
 from ._question import Exercise, Mistake, Question, Step

@@ -156,7 +156,7 @@ def _plan_wave(crisis_day: int, scale: Scale, rng: np.random.Generator) -> tuple
 def plant_spikes(posts: pd.DataFrame, labels: pd.DataFrame, post_daily: pd.DataFrame, account_ids: pd.Series,
                  plant: EngagementPlant, rng: np.random.Generator):
     """``(posts, labels, post_daily)`` with the planted bot spikes of the block's accounts (``account_ids``: the
-    world's, by row): bought likes, each bot viewing the post once (reach and impressions), all on the post's first
+    world's, by row): bought likes, each bot viewing the post once (reach, impressions and a video's views), all on the post's first
     day. Read from the tables alone (a planted account is never the crisis account: no crisis post is hit)."""
     account = posts["account_id"].to_numpy()
     clean = ~labels["is_bot_spike"].to_numpy() & ~labels["is_viral"].to_numpy()
@@ -182,6 +182,9 @@ def plant_spikes(posts: pd.DataFrame, labels: pd.DataFrame, post_daily: pd.DataF
         values = posts[column].to_numpy().copy()
         values[hit] += bought
         posts[column] = values
+    views = posts["video_views"].array.copy()  # a bot that views a video plays it: a play each (videos only)
+    views[hit] = views[hit] + bought
+    posts["video_views"] = views
     flags = labels["is_bot_spike"].to_numpy().copy()
     flags[hit] = True
     labels["is_bot_spike"] = flags
