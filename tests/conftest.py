@@ -141,6 +141,7 @@ LONGEST_FILES_FIRST = ("test_exercises_nbgrader.py", "test_exercises_lessons.py"
                        "test_dask.py", "test_exercises_roundtrip.py", "test_install.py")
 
 
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: none without the plugin (-p no:xdist)
 def pytest_xdist_auto_num_workers(config):
     """``-n auto`` (pyproject.toml): a worker per core, plus one. Much of the suite waits rather than computes (the
     course tests' cell time limits and the attacks' sleeps, pip installing the README's environment, kernels
@@ -161,6 +162,7 @@ def pytest_collection_modifyitems(items):
     items.sort(key=rank)  # stable: the collection order within each rank
 
 
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     """``--dist loadfile`` (pyproject.toml) by work unit (tests/work_units.py): a file, or a group of notebooks
     of a file split by notebook."""
