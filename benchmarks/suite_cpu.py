@@ -23,6 +23,11 @@ replaying the units in the order pytest-xdist hands them out (the next unit to w
 
 Each is also replayed with the longest unit first (what tests/conftest.py's LONGEST_FILES_FIRST aims at). A run
 stopped halfway leaves the figures of the tests it finished.
+
+Both estimates give each worker a core of its own. With more workers than cores (tests/conftest.py starts one more:
+much of the suite waits for subprocesses, timeouts and sleeps), ``shared_cores`` replays the units on W workers
+that share 2 cores: a unit runs at most as fast as on an idle machine (its idle-wall estimate), and when the units
+running at once want more than 2 cores, each gets a share in proportion to what it wants.
 """
 
 from __future__ import annotations
@@ -112,6 +117,29 @@ def replay(durations: list[float], workers: int = 2) -> tuple[float, list[list[i
     return max(free_at), runs
 
 
+def shared_cores(units: list[tuple[float, float]], workers: int, cores: float = 2.0) -> float:
+    """Wall time of ``units`` ((CPU seconds, idle-wall seconds) each), handed out in order to whichever of
+    ``workers`` is free first, the workers sharing ``cores`` (see the module's docstring)."""
+    pending, running, now = list(units), {}, 0.0  # running: worker -> [CPU s left, wants (cores), idle s left]
+    while pending or running:
+        for w in range(workers):
+            if w not in running and pending:
+                cpu, idle = pending.pop(0)
+                idle = max(idle, cpu / cores, 1e-9)
+                running[w] = [cpu, cpu / idle, idle]
+        wanted = sum(r[1] for r in running.values())
+        slow = max(1.0, wanted / cores)  # each unit runs at 1/slow of its idle speed
+        # the next unit to finish: its idle seconds left, stretched by the sharing
+        step = min(r[2] * slow for r in running.values())
+        now += step
+        for w, r in list(running.items()):
+            r[2] -= step / slow
+            r[0] -= r[1] * step / slow
+            if r[2] <= 1e-9:
+                del running[w]
+    return now
+
+
 def idle_wall(entry: dict, delay_rate: float) -> float:
     """A file's wall time without waiting for a core (see the module's docstring)."""
     cpu = entry["cpu_self"] + entry["cpu_children"]
@@ -145,6 +173,9 @@ def report(folder: Path) -> None:
         for w, idx in enumerate(split):
             print(f"  core {w}: {sum(seconds[names[i]] for i in idx):.0f} s: "
                   + ", ".join(names[i].removeprefix("tests/test_").replace(".py", "") for i in idx))
+    for workers in (2, 3, 4):
+        wall = shared_cores([(cpu[n], idle[n]) for n in names], workers)
+        print(f"{workers} workers sharing 2 cores, in the hand-out order: {wall:.0f} s ({wall / 60:.1f} min)")
 
 
 if __name__ == "__main__":

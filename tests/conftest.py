@@ -71,12 +71,13 @@ class Worlds:
         return self.kept[(seed, scale)]
 
     def many(self, seeds, scale: str) -> list:
-        """The worlds of ``seeds``, in that order. Odd-numbered xdist workers make them from the last seed back,
-        so two workers that need the same worlds at once generate different ones instead of waiting for each
-        other."""
+        """The worlds of ``seeds``, in that order. The k-th of n xdist workers starts at the k/n-th seed, so
+        workers that need the same worlds at once generate different ones instead of waiting for each other."""
         worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
-        odd = worker[2:].isdigit() and int(worker[2:]) % 2 == 1
-        made = {seed: self(seed, scale) for seed in (reversed(seeds) if odd else seeds)}
+        k = int(worker[2:]) if worker[2:].isdigit() else 0
+        seeds = list(seeds)
+        start = k * len(seeds) // int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+        made = {seed: self(seed, scale) for seed in seeds[start:] + seeds[:start]}
         return [made[seed] for seed in seeds]
 
 
@@ -140,6 +141,19 @@ LONGEST_FILES_FIRST = ("test_exercises_nbgrader.py", "test_exercises_lessons.py"
                        "test_dask.py", "test_exercises_roundtrip.py", "test_install.py")
 
 
+@pytest.hookimpl(optionalhook=True)  # a pytest-xdist hook: none without the plugin (-p no:xdist)
+def pytest_xdist_auto_num_workers(config):
+    """``-n auto`` (pyproject.toml): a worker per core, plus one. Much of the suite waits rather than computes (the
+    course tests' cell time limits and the attacks' sleeps, pip installing the README's environment, kernels
+    starting): with one worker per core, a core idles while its worker waits; the extra worker fills it
+    (benchmarks/README.md, the test suite). ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still decides where it is set."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS") or config.option.numprocesses == "logical":
+        return None  # pytest-xdist's own answer
+    import psutil  # the test extra brings it (pytest-xdist counts cores with it too)
+
+    return (psutil.cpu_count(logical=False) or os.cpu_count() or 1) + 1
+
+
 def pytest_collection_modifyitems(items):
     """Run the longest test files first (the same order on every worker, as xdist requires)."""
     def rank(item) -> int:
@@ -148,6 +162,7 @@ def pytest_collection_modifyitems(items):
     items.sort(key=rank)  # stable: the collection order within each rank
 
 
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config, log):
     """``--dist loadfile`` (pyproject.toml) by work unit (tests/work_units.py): a file, or a group of notebooks
     of a file split by notebook."""
