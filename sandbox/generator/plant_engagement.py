@@ -177,8 +177,9 @@ def _plan_wave(crisis_day: int, scale: Scale, rng: np.random.Generator) -> tuple
 def plant_spikes(posts: pd.DataFrame, labels: pd.DataFrame, post_daily: pd.DataFrame, account_ids: pd.Series,
                  plant: EngagementPlant, rng: np.random.Generator):
     """``(posts, labels, post_daily)`` with the planted bot spikes of the block's accounts (``account_ids``: the
-    world's, by row): bought likes, each bot viewing the post once (reach and impressions), all on the post's first
-    day. Read from the tables alone (a planted account is never the crisis account: no crisis post is hit)."""
+    world's, by row): bought likes, each bot viewing the post once (reach, impressions and a video's views), all on the
+    post's first day. Read from the tables alone (a planted account is never the crisis account: no crisis post is
+    hit)."""
     account = posts["account_id"].to_numpy()
     spiked = labels["is_bot_spike"].to_numpy()
     clean = ~spiked & ~labels["is_viral"].to_numpy()
@@ -218,6 +219,10 @@ def plant_spikes(posts: pd.DataFrame, labels: pd.DataFrame, post_daily: pd.DataF
         values = posts[column].to_numpy().copy()
         values[hit] += bought
         posts[column] = values
+    if "video_views" in posts:  # a video's bots watch it too (likes + comments never top its views)
+        views = posts["video_views"].array.copy()
+        views[hit] = views[hit] + bought  # missing (not a video) stays missing
+        posts["video_views"] = views
     flags = labels["is_bot_spike"].to_numpy().copy()
     flags[hit] = True
     labels["is_bot_spike"] = flags
