@@ -40,12 +40,6 @@ MIN_SEED_RATE = 0.9
 #: Rows of the step table known to fall short (``"NN.qK.id"`` -> why), for the notebooks whose worlds are
 #: being tuned. Strict: a listed row that now passes fails the test until it is removed from this list.
 KNOWN_WEAK: dict[str, str] = {
-    "08.q5.absolute-inflation": "with the planted low-ER and engaging accounts (generator/plant_engagement.py) 18 of 20 "
-                                "seeds on the branch plant-engage, 17 of 20 (2, 8, 12 missed) once merged with the "
-                                "other plants of main: the engaging account's packages must be re-tuned on this world",
-    "08.q5.median-er": "as 08.q5.absolute-inflation: 18 of 20 seeds on plant-engage, 16 of 20 (2, 5, 8, 12) merged: a "
-                       "median moves by about half the share of spiked posts, so the engaging account needs a clearly "
-                       "larger share than the low-ER one",
     "10.q3.raw-pick": "'er_index' named, the creator with the highest raw ER picked and its index quoted: rejected "
                       "on the default world but on 3 of 20 seeds only: the "
                       "cheap cheater planted for 10.q6 (bought likes) tops both the raw rate and the index in most "

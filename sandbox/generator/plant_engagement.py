@@ -12,14 +12,15 @@ bring no follows; a bad week changes the sentiment and text of audience comments
     inflation of its mean ER they aim at): the most inflated relative to its clean ER (notebook 08, question 5),
     yet its median ER hardly moves (few of its posts carry them);
   - "engaging": an account of three to four times its engagement, inflated less (size: idem), which takes
-    bought likes on about 2.5 times the share of its posts: they add the most ER per post and move its median
-    ER more, yet less relative to its clean ER (the yardsticks question 5 rejects; more engaging accounts'
-    packages would hide in their spread of likes);
+    bought likes on about three times the share of its posts: they add the most ER per post and move its median
+    ER more, yet less relative to its clean ER (the yardsticks question 5 rejects; a more engaging or a smaller
+    account's packages would hide in its spread of likes per reach: ENGAGING_MAX_ER, ENGAGING_MIN_FOLLOWERS);
   - "line": accounts around the TOP_THIRD line of the low-er account's platform (size: one spike each): the
     line moves when the other accounts' bot spikes are left in (question 6).
 
-  The spikes of the first two are counted from the account's own posts when they are planted (its clean mean ER
-  and its number of posts), so that the inflation aimed at is the one the data shows.
+  The spikes of the first two are sized from the account's own posts when they are planted (its clean mean ER,
+  its number of posts and the bot spikes it has already), each package bought to the ER that makes the inflation
+  aimed at the one the data shows.
 - ``wave``: (first day, days, share) or (): a company-wide run of bad weeks (a price rise, delivery delays):
   that share of the audience's non-negative comments on every account turns negative, so the crisis week is
   not always the company's worst (notebook 09, question 7). Some worlds have none.
@@ -40,20 +41,37 @@ from .comments import EMOJI_SHARE, SENTIMENT_CODES, STYLE_WEIGHTS, _emoji_suffix
 from .pools import Pools
 from .posts import BOT_PLATFORMS
 
-#: A planted package: this many bought likes per person the post reached, plus a minimum (larger than the
-#: bot spikes' of posts.BOT_LIKES_*: a post's likes per reach then reads about SPIKE_ER).
+#: A line account's package: this many bought likes per person the post reached, plus a minimum (larger than the
+#: bot spikes' of posts.BOT_LIKES_*: a post's likes per reach then reads about 0.9).
 PACKAGE_PER_REACH = (4.0, 10.0)
 PACKAGE_MIN = (500, 2000)
-SPIKE_ER = 0.9
+#: The low-er and engaging accounts' packages are sized: enough posts, each bought to the ER that lifts the
+#: account's mean ER by the inflation aimed at (the bot spikes it has already count). Their posts' mean ER, by role:
+#: the low-er account's few and high (its median ER hardly moves), the engaging account's more (a median moves by
+#: about half the share of spiked posts, so the engaging account needs a clearly larger share).
+SIZED_SPIKE_ER = {"low-er": 0.95, "engaging": 0.9}
+#: Each sized post's share of the ER to add is jittered by this factor, its ER kept within SPIKE_ER_MIN -
+#: SPIKE_ER_MAX (a spike stands out); an account gets at least MIN_PACKAGES.
+SPIKE_ER_JITTER = (0.95, 1.05)
+SPIKE_ER_MIN, SPIKE_ER_MAX = 0.5, 0.97
+MIN_PACKAGES = 2
 #: The low-er account: its platform's account of lowest expected ER; its bot spikes lift its mean ER by about
 #: this much (relative).
 LOW_ER_INFLATION = (1.4, 1.8)
 #: The engaging account's inflation, relative to the low-er account's.
-ENGAGING_INFLATION = (0.6, 0.75)
+ENGAGING_INFLATION = (0.7, 0.85)
 LOW_ER_PLATFORMS = ("instagram",)  # the platform of lowest ER per reach where bots operate
 #: The engaging account: its expected ER this many times the low-er account's (the nearest to the middle when
 #: none is).
 ENGAGING_RATIO = (3.0, 4.5)
+#: ... and at most this expected ER by reach: above it an account's spread of likes per reach hides a package (a
+#: spike's like rate cannot top 1, so it cannot reach BOT_Z robust z-scores above the account's median).
+ENGAGING_MAX_ER = 0.03
+#: ... and at least this many followers at the start: a small account's few likes per post spread its like rate
+#: as widely.
+ENGAGING_MIN_FOLLOWERS = 5000
+#: The range of the integer drawn to pick the engaging account (a 32-bit draw, whatever the number of candidates).
+DRAW_RANGE = 1 << 30
 #: Accounts around the low-er platform's TOP_THIRD line (by expected ER) that get one spike each.
 LINE_QUANTILE = 2 / 3
 LINE_ACCOUNTS = 4
@@ -117,7 +135,8 @@ def _plan_spikes(accounts: pd.DataFrame, taken: set, rng: np.random.Generator) -
     free[low] = False
     inflation = round(float(rng.uniform(*LOW_ER_INFLATION)), 3)
     spikes = [(low, "low-er", inflation)]
-    engaging = _engaging_account(er / er[low], np.isin(platform, BOT_PLATFORMS) & free, rng)
+    engaging = _engaging_account(er / er[low], np.isin(platform, BOT_PLATFORMS) & free & (er <= ENGAGING_MAX_ER)
+                                 & (accounts["followers_start"].to_numpy() >= ENGAGING_MIN_FOLLOWERS), rng)
     if engaging is not None:
         free[engaging] = False
         spikes.append((engaging, "engaging", round(inflation * float(rng.uniform(*ENGAGING_INFLATION)), 3)))
@@ -131,9 +150,11 @@ def _plan_spikes(accounts: pd.DataFrame, taken: set, rng: np.random.Generator) -
 def _engaging_account(ratio: np.ndarray, eligible: np.ndarray, rng: np.random.Generator) -> int | None:
     """An eligible account whose expected ER is ENGAGING_RATIO times the low-er account's (``ratio``), drawn; the
     nearest to the middle of the range when none is."""
+    # one draw of the same size whatever the candidates, so the draws after it (the bad weeks) never depend on them
+    pick = int(rng.integers(DRAW_RANGE))
     rows = np.flatnonzero(eligible & (ratio >= ENGAGING_RATIO[0]) & (ratio <= ENGAGING_RATIO[1]))
     if len(rows):
-        return int(rows[rng.integers(len(rows))])
+        return int(rows[pick % len(rows)])
     rows = np.flatnonzero(eligible)
     return int(rows[np.argmin(np.abs(np.log(ratio[rows] / np.mean(ENGAGING_RATIO))))]) if len(rows) else None
 
@@ -156,35 +177,52 @@ def _plan_wave(crisis_day: int, scale: Scale, rng: np.random.Generator) -> tuple
 def plant_spikes(posts: pd.DataFrame, labels: pd.DataFrame, post_daily: pd.DataFrame, account_ids: pd.Series,
                  plant: EngagementPlant, rng: np.random.Generator):
     """``(posts, labels, post_daily)`` with the planted bot spikes of the block's accounts (``account_ids``: the
-    world's, by row): bought likes, each bot viewing the post once (reach, impressions and a video's views), all on the post's first
-    day. Read from the tables alone (a planted account is never the crisis account: no crisis post is hit)."""
+    world's, by row): bought likes, each bot viewing the post once (reach, impressions and a video's views), all on the
+    post's first day. Read from the tables alone (a planted account is never the crisis account: no crisis post is
+    hit)."""
     account = posts["account_id"].to_numpy()
-    clean = ~labels["is_bot_spike"].to_numpy() & ~labels["is_viral"].to_numpy()
-    er = posts[list(ENGAGEMENT_COLUMNS)].sum(axis=1).to_numpy() / np.maximum(posts["reach"].to_numpy(), 1)
-    chosen = []
+    spiked = labels["is_bot_spike"].to_numpy()
+    clean = ~spiked & ~labels["is_viral"].to_numpy()
+    engaged = posts[list(ENGAGEMENT_COLUMNS)].sum(axis=1).to_numpy()
+    reach = np.maximum(posts["reach"].to_numpy(), 1)
+    er = engaged / reach
+    chosen, aimed = [], []
     for row, role, size in plant.spikes:
         theirs = account == account_ids.iat[row]
         mine = np.flatnonzero(theirs & clean)
-        k = size
-        if role != "line" and len(mine):  # mean ER over k spikes of SPIKE_ER among n posts: c + k (SPIKE_ER - c) / n
-            n, c = int(theirs.sum()), float(er[mine].mean())
-            k = max(2, int(round(size * n * c / max(SPIKE_ER - c, 0.1))))
-        if len(mine):
-            chosen.append(rng.choice(mine, size=min(k, len(mine)), replace=False))
+        if not len(mine):
+            continue
+        if role == "line":
+            chosen.append(rng.choice(mine, size=min(size, len(mine)), replace=False))
+            aimed.append(np.full(len(chosen[-1]), np.nan))
+            continue
+        # the ER these spikes must add to the account's posts so that its mean ER over all its posts is (1 + size)
+        # times the mean over its posts without bot spikes (the spikes it has already count)
+        n, c = int(theirs.sum()), float(er[theirs & ~spiked].mean())
+        need = size * n * c - float((er[theirs & spiked] - c).sum())
+        k = min(len(mine), max(MIN_PACKAGES, int(np.ceil(need / (SIZED_SPIKE_ER[role] - c)))))
+        chosen.append(rng.choice(mine, size=k, replace=False))
+        jitter = rng.uniform(*SPIKE_ER_JITTER, k)
+        aimed.append(np.clip(c + max(need, 0.0) / k * jitter / jitter.mean(), SPIKE_ER_MIN, SPIKE_ER_MAX))
     if not chosen:
         return posts, labels, post_daily
-    hit = np.sort(np.concatenate(chosen))
-    reach = posts["reach"].to_numpy()[hit]
-    bought = rng.poisson(reach * rng.uniform(*PACKAGE_PER_REACH, len(hit))
-                         + rng.uniform(*PACKAGE_MIN, len(hit))).astype(np.int64)
+    hit = np.concatenate(chosen)
+    order = np.argsort(hit)
+    hit, aimed = hit[order], np.concatenate(aimed)[order]
+    drawn = rng.poisson(reach[hit] * rng.uniform(*PACKAGE_PER_REACH, len(hit))
+                        + rng.uniform(*PACKAGE_MIN, len(hit))).astype(np.int64)
+    # a sized package: the bought likes (each bot viewing the post once) that put the post's ER at its aimed ER
+    sized = np.ceil((aimed * reach[hit] - engaged[hit]) / (1 - aimed))
+    bought = np.where(np.isnan(aimed), drawn, np.maximum(np.nan_to_num(sized), 1)).astype(np.int64)
     posts, labels = posts.copy(), labels.copy()
     for column in ("likes", "reach", "impressions"):
         values = posts[column].to_numpy().copy()
         values[hit] += bought
         posts[column] = values
-    views = posts["video_views"].array.copy()  # a bot that views a video plays it: a play each (videos only)
-    views[hit] = views[hit] + bought
-    posts["video_views"] = views
+    if "video_views" in posts:  # a video's bots watch it too (likes + comments never top its views)
+        views = posts["video_views"].array.copy()
+        views[hit] = views[hit] + bought  # missing (not a video) stays missing
+        posts["video_views"] = views
     flags = labels["is_bot_spike"].to_numpy().copy()
     flags[hit] = True
     labels["is_bot_spike"] = flags
