@@ -69,8 +69,9 @@ TRUTH_KEYS = {
         "One entry per A/B test: `test_id`, `platform`, the `metric` compared, `true_lift` (relative lift of B "
         "over A, 0 when there is no real difference), `has_effect`, its `kind` (`null`, `small` lift of 5-15% "
         "or `large` lift of 25-60%; every world has a large one of each sign), the test's `power` (5% two-sided "
-        "z-test), whether it is `detectable` (a real lift with power >= 0.95) and `ctr_lift`, how B's creative "
-        "changed the click-through rate (relative)."
+        "z-test), whether it is `detectable` (a real lift with power >= 0.95), `ctr_lift`, how B's creative "
+        "changed the click-through rate (relative), and `settled_null`: the world's confirmation test, a null "
+        "with the traffic to see a 20% lift, whose crossing interval is a real \"no difference\"."
     ),
     "crisis": (
         "The planted crisis: `account_id`, `brand_id`, `platform`, `start_date`, `days`, the "
